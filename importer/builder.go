@@ -1,0 +1,699 @@
+package importer
+
+import (
+	"fmt"
+	"math/bits"
+	"slices"
+	"strings"
+
+	"ledgerlens/model"
+)
+
+// builder accumulates rows from every source into one ledger. Money is held in
+// millionths until finish reduces it to the ledger's decimals.
+type builder struct {
+	opt    Options
+	led    model.Ledger
+	rep    *Report
+	custIx map[string]int32
+	docIx  map[string]int32
+	maxDec int
+
+	fromSheet []bool // customer came from a customers sheet
+	hasRows   []bool
+	attrIx    map[string]int // attribute name -> index in led.Customers.Attrs
+	conflicts map[string]int // customer-level column -> customers with conflicting values
+
+	hasCol [numFields]bool // some source mapped the field
+	dates  []*dateColumn
+	drop   []int32 // rows rejected at finish (unresolvable dates)
+}
+
+// dateColumn tracks the dates of one column whose day/month order the values
+// alone could not tell.
+type dateColumn struct {
+	file, sheet, header string
+	field               Field
+	dmy, mdy            int // values that can only be day-first / month-first
+	pending             []pendingDate
+	order               DateOrder
+}
+
+type pendingDate struct {
+	row     int32 // transaction index
+	srcRow  int32 // row number in the source
+	y, p, q int32
+}
+
+func newBuilder(opt Options, rep *Report) *builder {
+	return &builder{
+		opt: opt, rep: rep,
+		custIx: map[string]int32{}, docIx: map[string]int32{},
+		attrIx: map[string]int{}, conflicts: map[string]int{},
+	}
+}
+
+// customer returns the index of customer id, adding it when new.
+func (b *builder) customer(id []byte) int32 {
+	if c, ok := b.custIx[string(id)]; ok {
+		return c
+	}
+	c := int32(len(b.led.Customers.ID))
+	s := string(id)
+	b.custIx[s] = c
+	cs := &b.led.Customers
+	cs.ID = append(cs.ID, s)
+	cs.Name = append(cs.Name, "")
+	cs.Region = append(cs.Region, "")
+	cs.Industry = append(cs.Industry, "")
+	cs.Channel = append(cs.Channel, "")
+	cs.Type = append(cs.Type, "")
+	cs.CreditLimit = append(cs.CreditLimit, 0)
+	cs.HasLimit = append(cs.HasLimit, false)
+	cs.Employees = append(cs.Employees, 0)
+	cs.HasEmployees = append(cs.HasEmployees, false)
+	cs.Revenue = append(cs.Revenue, 0)
+	cs.HasRevenue = append(cs.HasRevenue, false)
+	cs.Assets = append(cs.Assets, 0)
+	cs.HasAssets = append(cs.HasAssets, false)
+	cs.WriteOff = append(cs.WriteOff, false)
+	for i := range cs.Attrs {
+		cs.Attrs[i].Values = append(cs.Attrs[i].Values, "")
+	}
+	b.fromSheet = append(b.fromSheet, false)
+	b.hasRows = append(b.hasRows, false)
+	return c
+}
+
+// attribute returns the index of the extra customer column name.
+func (b *builder) attribute(name string) int {
+	if i, ok := b.attrIx[name]; ok {
+		return i
+	}
+	cs := &b.led.Customers
+	cs.Attrs = append(cs.Attrs, model.Attribute{Name: name, Values: make([]string, len(cs.ID))})
+	b.attrIx[name] = len(cs.Attrs) - 1
+	return len(cs.Attrs) - 1
+}
+
+// setText fills a customer-level text value; authoritative sources (a
+// customers sheet) overwrite, transaction rows only fill gaps. Differing
+// values are counted per column.
+func (b *builder) setText(dst *string, v []byte, col string, authoritative bool) {
+	v = trimSpace(v)
+	if len(v) == 0 {
+		return
+	}
+	if *dst == "" || authoritative {
+		*dst = string(v)
+		return
+	}
+	if *dst != string(v) {
+		b.conflicts[col]++
+	}
+}
+
+func (b *builder) noteDecimals(d int) {
+	if d > b.maxDec {
+		b.maxDec = d
+	}
+}
+
+// source is one header-mapped table being read.
+type source struct {
+	file, sheet string
+	rep         *SourceReport
+	m           Mapping
+	attrs       [][2]int // column index, attribute index
+	dateCols    [numFields]*dateColumn
+	serials     bool // xlsx: numeric dates are Excel serials
+	date1904    bool
+}
+
+func (b *builder) newSource(file, sheet string, m Mapping, rep *SourceReport, serials, date1904 bool) *source {
+	s := &source{file: file, sheet: sheet, rep: rep, m: m, serials: serials, date1904: date1904}
+	for _, c := range m.Columns {
+		if c.Field == FNone && c.Header != "" {
+			s.attrs = append(s.attrs, [2]int{c.Index, b.attribute(c.Header)})
+		}
+		if c.Field != FNone {
+			b.hasCol[c.Field] = true
+		}
+	}
+	for _, f := range []Field{FDate, FDueDate, FPaidDate} {
+		if m.Has(f) {
+			dc := &dateColumn{file: file, sheet: sheet, header: m.Columns[m.ByField[f]].Header, field: f, order: b.opt.DateOrder}
+			s.dateCols[f] = dc
+			b.dates = append(b.dates, dc)
+		}
+	}
+	return s
+}
+
+func cell(rec [][]byte, i int) []byte {
+	if i < 0 || i >= len(rec) {
+		return nil
+	}
+	return rec[i]
+}
+
+func (s *source) get(rec [][]byte, f Field) []byte {
+	return trimSpace(cell(rec, s.m.ByField[f]))
+}
+
+func (s *source) header(f Field) string {
+	if i := s.m.ByField[f]; i >= 0 {
+		return s.m.Columns[i].Header
+	}
+	return f.String()
+}
+
+func isBlank(rec [][]byte) bool {
+	for _, f := range rec {
+		if len(trimSpace(f)) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func clip(v []byte) string {
+	s := string(v)
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return s
+}
+
+// rejectRow records a rejected row.
+func (b *builder) rejectRow(s *source, row int, f Field, v []byte, reason string) {
+	s.rep.Rejected++
+	rej := Rejection{File: s.file, Sheet: s.sheet, Row: row, Reason: reason, Value: clip(v)}
+	if f != FNone {
+		rej.Column = s.header(f)
+	}
+	b.rep.reject(rej)
+}
+
+// txRow reads one transaction row.
+func (b *builder) txRow(s *source, rec [][]byte, row int) {
+	s.rep.RowsRead++
+	b.rep.RowsRead++
+	if isBlank(rec) {
+		b.rejectRow(s, row, FNone, nil, "empty row")
+		return
+	}
+	id := s.get(rec, FCustomerID)
+	if len(id) == 0 {
+		b.rejectRow(s, row, FCustomerID, nil, "no customer id")
+		return
+	}
+	raw := s.get(rec, FDate)
+	if len(raw) == 0 {
+		b.rejectRow(s, row, FDate, nil, "no date")
+		return
+	}
+	dv, err := parseDate(raw, b.opt.DateOrder, s.serials, s.date1904)
+	if err != nil {
+		b.rejectRow(s, row, FDate, raw, "bad date")
+		return
+	}
+	amount, reason, bad := b.rowAmount(s, rec)
+	if reason != "" {
+		b.rejectRow(s, row, bad, s.get(rec, bad), reason)
+		return
+	}
+	// optional transaction fields
+	cost, costKnown := int64(0), false
+	if v := s.get(rec, FCost); len(v) > 0 {
+		m, d, err := ParseAmount(v, b.opt.DecimalComma)
+		if err != nil {
+			b.rejectRow(s, row, FCost, v, "bad cost")
+			return
+		}
+		cost, costKnown = m, true
+		b.noteDecimals(d)
+	}
+	var due, paid dateVal
+	due.day, paid.day = model.NoDay, model.NoDay
+	for _, f := range []Field{FDueDate, FPaidDate} {
+		v := s.get(rec, f)
+		if len(v) == 0 {
+			continue
+		}
+		dv, err := parseDate(v, b.opt.DateOrder, s.serials, s.date1904)
+		if err != nil {
+			b.rejectRow(s, row, f, v, "bad "+strings.ReplaceAll(f.String(), "_", " "))
+			return
+		}
+		if f == FDueDate {
+			due = dv
+		} else {
+			paid = dv
+		}
+	}
+	var money [2]int64
+	for k, f := range []Field{FPaidAmount, FOutstanding} {
+		if v := s.get(rec, f); len(v) > 0 {
+			m, d, err := ParseAmount(v, b.opt.DecimalComma)
+			if err != nil {
+				b.rejectRow(s, row, f, v, "bad "+strings.ReplaceAll(f.String(), "_", " "))
+				return
+			}
+			money[k] = m
+			b.noteDecimals(d)
+		}
+	}
+	c := b.customer(id)
+	if !b.custRow(s, rec, row, c, false) {
+		return
+	}
+	b.hasRows[c] = true
+
+	i := int32(len(b.led.Tx.Cust))
+	tx := &b.led.Tx
+	tx.Cust = append(tx.Cust, c)
+	tx.Date = append(tx.Date, b.dateOrPending(s, FDate, dv, i, row))
+	tx.Due = append(tx.Due, b.dateOrPending(s, FDueDate, due, i, row))
+	tx.Paid = append(tx.Paid, b.dateOrPending(s, FPaidDate, paid, i, row))
+	tx.Amount = append(tx.Amount, amount)
+	tx.Cost = append(tx.Cost, cost)
+	tx.CostKnown = append(tx.CostKnown, costKnown)
+	tx.PaidAmt = append(tx.PaidAmt, money[0])
+	tx.Open = append(tx.Open, money[1])
+	doc := int32(-1)
+	cancelled := false
+	if v := s.get(rec, FDocumentID); len(v) > 0 {
+		d, ok := b.docIx[string(v)]
+		if !ok {
+			d = int32(len(b.led.DocIDs))
+			b.led.DocIDs = append(b.led.DocIDs, string(v))
+			b.docIx[string(v)] = d
+			if isCancellation(v) {
+				b.rep.CancellationDocs++
+			}
+		}
+		doc = d
+		if isCancellation(v) {
+			cancelled = true
+			b.rep.CancellationRows++
+		}
+	}
+	tx.Doc = append(tx.Doc, doc)
+	tx.Cancelled = append(tx.Cancelled, cancelled || amount < 0)
+	if amount < 0 {
+		b.rep.ReturnRows++
+		b.rep.ReturnValue -= amount
+	}
+	s.rep.RowsUsed++
+	b.rep.RowsUsed++
+	s.rep.Amount += amount
+}
+
+// isCancellation recognises cancellation documents such as C489449 (the
+// Online Retail convention): a C followed by digits.
+func isCancellation(v []byte) bool {
+	return len(v) > 1 && (v[0] == 'C' || v[0] == 'c') && v[1] >= '0' && v[1] <= '9'
+}
+
+// rowAmount returns the row's amount in millionths: the amount column, or
+// quantity × unit price. On failure it names the reason and the field.
+func (b *builder) rowAmount(s *source, rec [][]byte) (int64, string, Field) {
+	if s.m.Has(FAmount) {
+		v := s.get(rec, FAmount)
+		if len(v) == 0 {
+			return 0, "no amount", FAmount
+		}
+		m, d, err := ParseAmount(v, b.opt.DecimalComma)
+		if err != nil {
+			return 0, "bad amount", FAmount
+		}
+		b.noteDecimals(d)
+		return m, "", FNone
+	}
+	qv, pv := s.get(rec, FQuantity), s.get(rec, FUnitPrice)
+	q, dq, err := ParseAmount(qv, b.opt.DecimalComma)
+	if err != nil {
+		return 0, "bad quantity", FQuantity
+	}
+	p, dp, err := ParseAmount(pv, b.opt.DecimalComma)
+	if err != nil {
+		return 0, "bad unit price", FUnitPrice
+	}
+	m, ok := mulMicro(q, p)
+	if !ok {
+		return 0, "amount too large", FQuantity
+	}
+	b.noteDecimals(min(dq+dp, microDecimals))
+	return m, "", FNone
+}
+
+// mulMicro multiplies two millionth-scaled values exactly (128-bit product),
+// rounding half away from zero back to millionths.
+func mulMicro(a, b int64) (int64, bool) {
+	neg := (a < 0) != (b < 0)
+	ua, ub := uint64(a), uint64(b)
+	if a < 0 {
+		ua = uint64(-a)
+	}
+	if b < 0 {
+		ub = uint64(-b)
+	}
+	hi, lo := bits.Mul64(ua, ub)
+	if hi >= 1_000_000 {
+		return 0, false
+	}
+	q, r := bits.Div64(hi, lo, 1_000_000)
+	if r >= 500_000 {
+		q++
+	}
+	if q > 1<<62 {
+		return 0, false
+	}
+	if neg {
+		return -int64(q), true
+	}
+	return int64(q), true
+}
+
+// dateOrPending returns the final day, or records a pending one and returns NoDay.
+func (b *builder) dateOrPending(s *source, f Field, v dateVal, row int32, srcRow int) model.Day {
+	if !v.pending {
+		return v.day
+	}
+	dc := s.dateCols[f]
+	if v.p > 12 {
+		dc.dmy++
+	} else if v.q > 12 {
+		dc.mdy++
+	}
+	dc.pending = append(dc.pending, pendingDate{row: row, srcRow: int32(srcRow), y: int32(v.y), p: int32(v.p), q: int32(v.q)})
+	return model.NoDay
+}
+
+// custRow applies the customer-level columns of a row to customer c. It
+// returns false (and rejects the row) when a value cannot be read.
+func (b *builder) custRow(s *source, rec [][]byte, row int, c int32, auth bool) bool {
+	cs := &b.led.Customers
+	for _, t := range []struct {
+		f   Field
+		dst *string
+	}{{FCustomerName, &cs.Name[c]}, {FRegion, &cs.Region[c]}, {FIndustry, &cs.Industry[c]},
+		{FChannel, &cs.Channel[c]}, {FCustomerType, &cs.Type[c]}} {
+		if s.m.Has(t.f) {
+			b.setText(t.dst, s.get(rec, t.f), t.f.String(), auth)
+		}
+	}
+	for _, t := range []struct {
+		f   Field
+		dst *int64
+		has *bool
+	}{{FCreditLimit, &cs.CreditLimit[c], &cs.HasLimit[c]}, {FAnnualRevenue, &cs.Revenue[c], &cs.HasRevenue[c]},
+		{FTotalAssets, &cs.Assets[c], &cs.HasAssets[c]}, {FEmployees, &cs.Employees[c], &cs.HasEmployees[c]}} {
+		v := s.get(rec, t.f)
+		if len(v) == 0 {
+			continue
+		}
+		m, d, err := ParseAmount(v, b.opt.DecimalComma)
+		if err != nil || (t.f == FEmployees && m%1_000_000 != 0) {
+			b.rejectRow(s, row, t.f, v, "bad "+strings.ReplaceAll(t.f.String(), "_", " "))
+			return false
+		}
+		if t.f == FEmployees {
+			m /= 1_000_000
+		} else {
+			b.noteDecimals(d)
+		}
+		if !*t.has || auth {
+			*t.dst, *t.has = m, true
+		} else if *t.dst != m {
+			b.conflicts[t.f.String()]++
+		}
+	}
+	if v := s.get(rec, FWriteOff); len(v) > 0 {
+		w, ok := parseFlag(v)
+		if !ok {
+			b.rejectRow(s, row, FWriteOff, v, "bad write-off flag")
+			return false
+		}
+		cs.WriteOff[c] = cs.WriteOff[c] || w
+	}
+	for _, a := range s.attrs {
+		b.setText(&cs.Attrs[a[1]].Values[c], cell(rec, a[0]), cs.Attrs[a[1]].Name, auth)
+	}
+	return true
+}
+
+// parseFlag reads yes/no style flags.
+func parseFlag(v []byte) (bool, bool) {
+	switch strings.ToLower(string(v)) {
+	case "1", "y", "yes", "true", "t", "x", "是", "已核销", "written off", "writeoff":
+		return true, true
+	case "0", "n", "no", "false", "f", "否", "未核销", "-":
+		return false, true
+	}
+	return false, false
+}
+
+// custSheetRow reads one row of a customers sheet.
+func (b *builder) custSheetRow(s *source, rec [][]byte, row int) {
+	s.rep.RowsRead++
+	b.rep.RowsRead++
+	if isBlank(rec) {
+		b.rejectRow(s, row, FNone, nil, "empty row")
+		return
+	}
+	id := s.get(rec, FCustomerID)
+	if len(id) == 0 {
+		b.rejectRow(s, row, FCustomerID, nil, "no customer id")
+		return
+	}
+	if c, ok := b.custIx[string(id)]; ok && b.fromSheet[c] {
+		b.rejectRow(s, row, FCustomerID, id, "duplicate customer id")
+		return
+	}
+	c := b.customer(id)
+	if !b.custRow(s, rec, row, c, true) {
+		return
+	}
+	b.fromSheet[c] = true
+	s.rep.RowsUsed++
+	b.rep.RowsUsed++
+}
+
+// finish resolves pending dates, drops unusable rows and customers, reduces
+// money to the ledger's decimals and fills the report's totals.
+func (b *builder) finish() (*model.Ledger, error) {
+	if err := b.resolveDates(); err != nil {
+		return nil, err
+	}
+	b.compact()
+	dec := max(2, b.maxDec)
+	div := model.Pow10(microDecimals - dec)
+	led := &b.led
+	led.Decimals = dec
+	tx := &led.Tx
+	for _, col := range [][]int64{tx.Amount, tx.Cost, tx.PaidAmt, tx.Open, led.Customers.CreditLimit, led.Customers.Revenue, led.Customers.Assets} {
+		for i := range col {
+			col[i] /= div
+		}
+	}
+	b.rep.ReturnValue = 0
+	for i, a := range tx.Amount {
+		b.rep.UsedAmount += a
+		if tx.CostKnown[i] {
+			b.rep.UsedCost += tx.Cost[i]
+			led.HasCost = true
+		}
+		if a < 0 {
+			b.rep.ReturnValue -= a
+		}
+	}
+	for k := range b.rep.Sources {
+		b.rep.Sources[k].Amount /= div
+	}
+	led.HasDue = b.hasCol[FDueDate]
+	led.HasPaid = b.hasCol[FPaidDate]
+	led.HasPaidAmount = b.hasCol[FPaidAmount]
+	led.HasOutstanding = b.hasCol[FOutstanding]
+	if !led.HasPaidAmount {
+		tx.PaidAmt = nil
+	}
+	if !led.HasOutstanding {
+		tx.Open = nil
+	}
+	if !b.hasCol[FDocumentID] {
+		tx.Doc = nil
+	}
+	b.rep.Decimals = dec
+	b.rep.Customers = led.Customers.Len()
+	if n := tx.Len(); n > 0 {
+		lo, hi := slices.Min(tx.Date), slices.Max(tx.Date)
+		b.rep.FirstDate, b.rep.LastDate = lo.String(), hi.String()
+	}
+	b.dropVaryingAttributes()
+	if len(b.conflicts) > 0 {
+		b.rep.AttributeConflicts = b.conflicts
+	}
+	return led, nil
+}
+
+// resolveDates decides the day/month order of every column that needed it and
+// converts the pending dates; rows whose date is impossible in that order are
+// rejected.
+func (b *builder) resolveDates() error {
+	// Evidence from all columns, for columns that have none of their own.
+	var fileDMY, fileMDY int
+	for _, dc := range b.dates {
+		fileDMY += dc.dmy
+		fileMDY += dc.mdy
+	}
+	for _, dc := range b.dates {
+		if len(dc.pending) == 0 {
+			continue
+		}
+		how := "from the data"
+		switch {
+		case dc.dmy > dc.mdy:
+			dc.order = OrderDMY
+		case dc.mdy > dc.dmy:
+			dc.order = OrderMDY
+		case fileDMY > fileMDY:
+			dc.order, how = OrderDMY, "from the other date columns"
+		case fileMDY > fileDMY:
+			dc.order, how = OrderMDY, "from the other date columns"
+		default:
+			p := dc.pending[0]
+			where := dc.file
+			if dc.sheet != "" {
+				where += ", sheet " + dc.sheet
+			}
+			return fmt.Errorf("%s, column %q: dates such as %d/%d/%d could be day-first or month-first; use --date-order dmy or --date-order mdy",
+				where, dc.header, p.p, p.q, p.y)
+		}
+		name := map[DateOrder]string{OrderDMY: "dmy (day first)", OrderMDY: "mdy (month first)"}[dc.order]
+		for k := range b.rep.Sources {
+			sr := &b.rep.Sources[k]
+			if sr.File == dc.file && sr.Sheet == dc.sheet {
+				if sr.DateOrder == nil {
+					sr.DateOrder = map[string]string{}
+				}
+				sr.DateOrder[dc.header] = name + ", decided " + how
+			}
+		}
+		for _, p := range dc.pending {
+			v := dateVal{pending: true, y: int(p.y), p: int(p.p), q: int(p.q)}
+			d, ok := v.resolve(dc.order)
+			if !ok && slices.Contains(b.drop, p.row) {
+				continue // already rejected for another of its dates
+			}
+			if !ok {
+				b.drop = append(b.drop, p.row)
+				b.rep.RowsUsed--
+				for k := range b.rep.Sources {
+					if sr := &b.rep.Sources[k]; sr.File == dc.file && sr.Sheet == dc.sheet {
+						sr.RowsUsed--
+						sr.Rejected++
+						sr.Amount -= b.led.Tx.Amount[p.row]
+					}
+				}
+				b.rep.reject(Rejection{File: dc.file, Sheet: dc.sheet, Row: int(p.srcRow), Column: dc.header,
+					Value: fmt.Sprintf("%d/%d/%d", p.p, p.q, p.y), Reason: "bad " + strings.ReplaceAll(dc.field.String(), "_", " ")})
+				continue
+			}
+			tx := &b.led.Tx
+			switch dc.field {
+			case FDate:
+				tx.Date[p.row] = d
+			case FDueDate:
+				tx.Due[p.row] = d
+			case FPaidDate:
+				tx.Paid[p.row] = d
+			}
+		}
+	}
+	return nil
+}
+
+// compact removes the rows rejected at finish and customers left without rows.
+func (b *builder) compact() {
+	if len(b.drop) == 0 {
+		return
+	}
+	slices.Sort(b.drop)
+	b.drop = slices.Compact(b.drop)
+	tx := &b.led.Tx
+	keep := make([]bool, tx.Len())
+	for i := range keep {
+		keep[i] = true
+	}
+	for _, r := range b.drop {
+		keep[r] = false
+	}
+	filter := func(n int, move func(dst, src int)) int {
+		w := 0
+		for i := 0; i < n; i++ {
+			if keep[i] {
+				move(w, i)
+				w++
+			}
+		}
+		return w
+	}
+	n := filter(tx.Len(), func(d, s int) {
+		tx.Cust[d], tx.Date[d], tx.Due[d], tx.Paid[d] = tx.Cust[s], tx.Date[s], tx.Due[s], tx.Paid[s]
+		tx.Amount[d], tx.Cost[d], tx.CostKnown[d] = tx.Amount[s], tx.Cost[s], tx.CostKnown[s]
+		tx.PaidAmt[d], tx.Open[d], tx.Doc[d], tx.Cancelled[d] = tx.PaidAmt[s], tx.Open[s], tx.Doc[s], tx.Cancelled[s]
+	})
+	tx.Cust, tx.Date, tx.Due, tx.Paid = tx.Cust[:n], tx.Date[:n], tx.Due[:n], tx.Paid[:n]
+	tx.Amount, tx.Cost, tx.CostKnown = tx.Amount[:n], tx.Cost[:n], tx.CostKnown[:n]
+	tx.PaidAmt, tx.Open, tx.Doc, tx.Cancelled = tx.PaidAmt[:n], tx.Open[:n], tx.Doc[:n], tx.Cancelled[:n]
+	// customers that lost every row and are not on a customers sheet
+	used := make([]bool, len(b.led.Customers.ID))
+	for _, c := range tx.Cust {
+		used[c] = true
+	}
+	remap := make([]int32, len(used))
+	cs := &b.led.Customers
+	w := int32(0)
+	for c := range used {
+		if !used[c] && !b.fromSheet[c] {
+			remap[c] = -1
+			continue
+		}
+		remap[c] = w
+		cs.ID[w], cs.Name[w], cs.Region[w], cs.Industry[w], cs.Channel[w], cs.Type[w] = cs.ID[c], cs.Name[c], cs.Region[c], cs.Industry[c], cs.Channel[c], cs.Type[c]
+		cs.CreditLimit[w], cs.HasLimit[w], cs.Employees[w], cs.HasEmployees[w] = cs.CreditLimit[c], cs.HasLimit[c], cs.Employees[c], cs.HasEmployees[c]
+		cs.Revenue[w], cs.HasRevenue[w], cs.Assets[w], cs.HasAssets[w], cs.WriteOff[w] = cs.Revenue[c], cs.HasRevenue[c], cs.Assets[c], cs.HasAssets[c], cs.WriteOff[c]
+		for k := range cs.Attrs {
+			cs.Attrs[k].Values[w] = cs.Attrs[k].Values[c]
+		}
+		w++
+	}
+	cs.ID, cs.Name, cs.Region, cs.Industry, cs.Channel, cs.Type = cs.ID[:w], cs.Name[:w], cs.Region[:w], cs.Industry[:w], cs.Channel[:w], cs.Type[:w]
+	cs.CreditLimit, cs.HasLimit, cs.Employees, cs.HasEmployees = cs.CreditLimit[:w], cs.HasLimit[:w], cs.Employees[:w], cs.HasEmployees[:w]
+	cs.Revenue, cs.HasRevenue, cs.Assets, cs.HasAssets, cs.WriteOff = cs.Revenue[:w], cs.HasRevenue[:w], cs.Assets[:w], cs.HasAssets[:w], cs.WriteOff[:w]
+	for k := range cs.Attrs {
+		cs.Attrs[k].Values = cs.Attrs[k].Values[:w]
+	}
+	for i, c := range tx.Cust {
+		tx.Cust[i] = remap[c]
+	}
+}
+
+// dropVaryingAttributes removes extra columns whose value changes within a
+// customer's rows (a product code, a description): they describe rows, not
+// customers, so grouping customers by them would mislead.
+func (b *builder) dropVaryingAttributes() {
+	cs := &b.led.Customers
+	kept := cs.Attrs[:0]
+	for _, a := range cs.Attrs {
+		if n := b.conflicts[a.Name]; n > 0 && n*20 > cs.Len() {
+			b.rep.Warnings = append(b.rep.Warnings, fmt.Sprintf("column %q varies within customers (%d conflicting values); not kept as a customer attribute", a.Name, n))
+			delete(b.conflicts, a.Name)
+			continue
+		}
+		kept = append(kept, a)
+	}
+	cs.Attrs = kept
+}

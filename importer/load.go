@@ -1,0 +1,527 @@
+// Package importer turns ledger files (CSV, TSV, XLSX) into a model.Ledger
+// and a data-quality report that accounts for every input row.
+package importer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"ledgerlens/model"
+)
+
+// Options control how files are read. The zero value reads with every
+// automatic detection on.
+type Options struct {
+	Columns      []string         // header-less input: field name per column ("" skips)
+	Map          map[Field]string // field -> header overrides (--map)
+	Sheet        string           // read only this sheet (--sheet)
+	DateOrder    DateOrder
+	DecimalComma bool
+	Progress     func(Progress) // called now and then while reading; may be nil
+	Context      context.Context
+}
+
+// Progress reports how far a load has come.
+type Progress struct {
+	File  string
+	Sheet string
+	Done  int64 // bytes (CSV) or rows (XLSX) read so far
+	Total int64 // bytes or rows in all, 0 if unknown
+	Unit  string
+	Rows  int // data rows read so far, all sources
+}
+
+// ParseMap reads --map values of the form field=Header (several may be
+// given comma-separated).
+func ParseMap(specs []string) (map[Field]string, error) {
+	m := map[Field]string{}
+	for _, spec := range specs {
+		for _, kv := range strings.Split(spec, ",") {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok || strings.TrimSpace(v) == "" {
+				return nil, fmt.Errorf("--map %q: want field=Header", kv)
+			}
+			f, err := FieldByName(strings.TrimSpace(k))
+			if err != nil {
+				return nil, fmt.Errorf("--map: %w", err)
+			}
+			m[f] = strings.TrimSpace(v)
+		}
+	}
+	return m, nil
+}
+
+// ParseColumns reads a --columns list such as ",customer_id,date,quantity,amount".
+func ParseColumns(spec string) ([]string, error) {
+	cols := strings.Split(spec, ",")
+	for i, c := range cols {
+		c = strings.TrimSpace(c)
+		cols[i] = c
+		if c == "" {
+			continue
+		}
+		if _, err := FieldByName(c); err != nil {
+			return nil, fmt.Errorf("--columns: %w", err)
+		}
+	}
+	return cols, nil
+}
+
+// table is a source of records: one CSV file or one sheet.
+type table interface {
+	Next() (rec [][]byte, row int, err error)
+	Close() error
+}
+
+// headerScan is how many leading rows are searched for the header
+// (workbooks often carry title rows above it).
+const headerScan = 20
+
+// plan is one table to read, with its header found.
+type plan struct {
+	file, sheet string
+	open        func() (table, error)
+	rep         SourceReport
+	m           Mapping
+	headerAt    int // index among the first rows, -1 without a header
+	kind        string
+	serials     bool
+	date1904    bool
+}
+
+// Load reads the given files into one ledger.
+func Load(paths []string, opt Options) (*model.Ledger, *Report, error) {
+	var plans []*plan
+	var closers []io.Closer
+	defer func() {
+		for _, c := range closers {
+			c.Close()
+		}
+	}()
+	for _, p := range paths {
+		ps, closer, err := planFile(p, opt)
+		if closer != nil {
+			closers = append(closers, closer)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		plans = append(plans, ps...)
+	}
+	return run(plans, opt)
+}
+
+// LoadReader reads one CSV text from r (name is used in messages).
+func LoadReader(name string, data []byte, opt Options) (*model.Ledger, *Report, error) {
+	p := csvPlan(name, int64(len(data)), func() (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(data)), nil
+	})
+	if err := p.detect(opt); err != nil {
+		return nil, nil, err
+	}
+	return run([]*plan{p}, opt)
+}
+
+func run(plans []*plan, opt Options) (*model.Ledger, *Report, error) {
+	rep := &Report{}
+	b := newBuilder(opt, rep)
+	usable := 0
+	for _, p := range plans {
+		if p.kind != "skipped" {
+			usable++
+		}
+	}
+	if usable == 0 {
+		var notes []string
+		for _, p := range plans {
+			notes = append(notes, p.where()+": "+p.rep.Note)
+		}
+		return nil, nil, errors.New(strings.Join(notes, "; "))
+	}
+	hasTx := false
+	for _, p := range plans {
+		hasTx = hasTx || p.kind == "transactions"
+	}
+	if !hasTx {
+		return nil, nil, fmt.Errorf("%s: no transactions found: a sheet needs a customer id, a date and an amount (or quantity and unit price)", plans[0].file)
+	}
+	// Customers sheets first, so that their values are authoritative.
+	for _, kind := range []string{"customers", "transactions"} {
+		for _, p := range plans {
+			if p.kind != kind {
+				continue
+			}
+			rep.Sources = append(rep.Sources, p.rep)
+			if err := b.read(p, &rep.Sources[len(rep.Sources)-1]); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	for _, p := range plans {
+		if p.kind == "skipped" {
+			rep.Sources = append(rep.Sources, p.rep)
+		}
+	}
+	led, err := b.finish()
+	if err != nil {
+		return nil, nil, err
+	}
+	if rep.RowsUsed == 0 {
+		return nil, nil, fmt.Errorf("%s: no usable rows (%d read, all rejected; first reason: %s)", plans[0].file, rep.RowsRead, firstReason(rep))
+	}
+	return led, rep, nil
+}
+
+func firstReason(r *Report) string {
+	if len(r.Reasons) == 0 {
+		return "none"
+	}
+	return r.Reasons[0].Reason
+}
+
+func (p *plan) where() string {
+	if p.sheet != "" {
+		return fmt.Sprintf("%s, sheet %q", p.file, p.sheet)
+	}
+	return p.file
+}
+
+// planFile opens a file and finds the header of each of its tables.
+func planFile(path string, opt Options) ([]*plan, io.Closer, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err))
+	}
+	if st.IsDir() {
+		return nil, nil, fmt.Errorf("%s is a folder, not a ledger file", path)
+	}
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext == ".xlsx" || ext == ".xlsm" || isZip(path) {
+		return planWorkbook(path, opt)
+	}
+	if ext == ".xls" {
+		return nil, nil, fmt.Errorf("%s: the old .xls format is not supported; save it as .xlsx or .csv", path)
+	}
+	if opt.Sheet != "" {
+		return nil, nil, fmt.Errorf("--sheet %q: %s is not a workbook", opt.Sheet, path)
+	}
+	p := csvPlan(path, st.Size(), func() (io.ReadCloser, error) { return os.Open(path) })
+	if err := p.detect(opt); err != nil {
+		return nil, nil, err
+	}
+	return []*plan{p}, nil, nil
+}
+
+func unwrapPathErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func isZip(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var sig [4]byte
+	n, _ := io.ReadFull(f, sig[:])
+	return n == 4 && string(sig[:]) == "PK\x03\x04"
+}
+
+// csvPlan prepares a delimited text source.
+func csvPlan(name string, size int64, open func() (io.ReadCloser, error)) *plan {
+	p := &plan{file: name}
+	p.open = func() (table, error) {
+		rc, err := open()
+		if err != nil {
+			return nil, err
+		}
+		cr := &countingReader{r: rc}
+		br, enc, err := decodeText(cr)
+		if err != nil {
+			rc.Close()
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		head, _ := br.Peek(64 << 10)
+		delim, dname := sniffDelimiter(head)
+		p.rep.Encoding, p.rep.Delimiter = enc, dname
+		return &csvTable{rc: rc, cr: cr, r: newCSVReader(br, delim), size: size}, nil
+	}
+	return p
+}
+
+type csvTable struct {
+	rc   io.Closer
+	cr   *countingReader
+	r    *csvReader
+	size int64
+}
+
+func (t *csvTable) Next() ([][]byte, int, error) {
+	rec, err := t.r.Read()
+	if err == errUnterminated {
+		return nil, t.r.recLn, fmt.Errorf("line %d: %w", t.r.recLn, err)
+	}
+	return rec, t.r.recLn, err
+}
+
+func (t *csvTable) Close() error { return t.rc.Close() }
+
+// planWorkbook finds the tables of every sheet (or the --sheet one).
+func planWorkbook(path string, opt Options) ([]*plan, io.Closer, error) {
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: not a readable xlsx workbook: %v", path, err)
+	}
+	date1904 := false
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		date1904 = *props.Date1904
+	}
+	sheets := f.GetSheetList()
+	if opt.Sheet != "" {
+		found := false
+		for _, s := range sheets {
+			if s == opt.Sheet {
+				found = true
+			}
+		}
+		if !found {
+			f.Close()
+			return nil, nil, fmt.Errorf("%s: no sheet %q (sheets: %s)", path, opt.Sheet, strings.Join(sheets, ", "))
+		}
+		sheets = []string{opt.Sheet}
+	}
+	var plans []*plan
+	for _, sh := range sheets {
+		sh := sh
+		total := int64(0)
+		if dim, err := f.GetSheetDimension(sh); err == nil {
+			if _, last, ok := strings.Cut(dim, ":"); ok {
+				if _, row, err := excelize.CellNameToCoordinates(last); err == nil {
+					total = int64(row)
+				}
+			}
+		}
+		p := &plan{file: path, sheet: sh, serials: true, date1904: date1904}
+		p.open = func() (table, error) {
+			rows, err := f.Rows(sh)
+			if err != nil {
+				return nil, fmt.Errorf("%s, sheet %q: %v", path, sh, err)
+			}
+			return &sheetTable{rows: rows, total: total}, nil
+		}
+		if err := p.detect(opt); err != nil {
+			f.Close()
+			return nil, nil, err
+		}
+		plans = append(plans, p)
+	}
+	return plans, f, nil
+}
+
+type sheetTable struct {
+	rows  *excelize.Rows
+	row   int
+	total int64
+	rec   [][]byte
+}
+
+func (t *sheetTable) Next() ([][]byte, int, error) {
+	if !t.rows.Next() {
+		if err := t.rows.Error(); err != nil {
+			return nil, t.row, err
+		}
+		return nil, t.row, io.EOF
+	}
+	t.row++
+	cols, err := t.rows.Columns(excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, t.row, err
+	}
+	t.rec = t.rec[:0]
+	for _, c := range cols {
+		t.rec = append(t.rec, []byte(cleanNumber(c)))
+	}
+	return t.rec, t.row, nil
+}
+
+func (t *sheetTable) Close() error { return t.rows.Close() }
+
+// cleanNumber removes binary floating-point noise from raw numeric cell
+// values ("0.30000000000000004" → "0.3"), rounding to the 15 significant
+// digits that Excel shows.
+func cleanNumber(s string) string {
+	if len(s) < 16 {
+		return s
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return s
+	}
+	return strconv.FormatFloat(f, 'g', 15, 64)
+}
+
+// detect reads the first rows of the table, finds the header and classifies
+// the table as transactions, customers or skipped.
+func (p *plan) detect(opt Options) error {
+	t, err := p.open()
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	var pre [][]string
+	for len(pre) < headerScan {
+		rec, _, err := t.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.where(), err)
+		}
+		row := make([]string, len(rec))
+		for i, c := range rec {
+			row[i] = string(c)
+		}
+		pre = append(pre, row)
+	}
+	p.rep.File, p.rep.Sheet = p.file, p.sheet
+	if opt.Columns != nil {
+		p.headerAt = -1
+		p.m, err = buildMapping(opt.Columns, nil)
+		if err != nil {
+			return err
+		}
+		for i := range p.m.Columns { // --columns names fields directly
+			f, _ := FieldByName(opt.Columns[i])
+			p.m.Columns[i].Field = f
+			if f != FNone {
+				p.m.ByField[f] = i
+			}
+		}
+	} else {
+		best, bestScore := -1, 0
+		for i, row := range pre {
+			if s := headerScore(row) + overrideHits(row, opt.Map); s > bestScore {
+				best, bestScore = i, s
+			}
+		}
+		if best < 0 {
+			p.kind, p.rep.Kind = "skipped", "skipped"
+			p.rep.Note = fmt.Sprintf("no header row recognised in the first %d rows (a header needs a customer id column; for files without a header use --columns)", headerScan)
+			return nil
+		}
+		p.headerAt = best
+		p.rep.HeaderRow = best + 1
+		p.m, err = buildMapping(pre[best], opt.Map)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.where(), err)
+		}
+	}
+	for _, c := range p.m.Columns {
+		mc := MappedColumn{Header: c.Header, Use: "attribute"}
+		switch {
+		case c.Field != FNone:
+			mc.Field, mc.Use = c.Field.String(), "field"
+		case c.Header == "":
+			mc.Use = "skipped"
+		}
+		p.rep.Columns = append(p.rep.Columns, mc)
+	}
+	m := &p.m
+	switch {
+	case !m.Has(FCustomerID):
+		p.kind = "skipped"
+		p.rep.Note = "no customer id column (" + strings.Join(synonyms[FCustomerID][:4], ", ") + ", 客户编号 …); use --map customer_id=Header"
+	case m.Has(FDate) && (m.Has(FAmount) || (m.Has(FQuantity) && m.Has(FUnitPrice))):
+		p.kind = "transactions"
+	case m.Has(FDate):
+		p.kind = "skipped"
+		p.rep.Note = "no amount column (amount, 金额 …, or quantity and unit price); use --map amount=Header"
+	default:
+		p.kind = "customers"
+	}
+	p.rep.Kind = p.kind
+	if opt.Columns != nil && p.kind != "transactions" {
+		return fmt.Errorf("--columns must name customer_id, date and amount (or quantity and unit_price)")
+	}
+	return nil
+}
+
+func overrideHits(row []string, m map[Field]string) int {
+	n := 0
+	for _, want := range m {
+		for _, c := range row {
+			if normalizeHeader(c) == normalizeHeader(want) {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// read streams every data row of a planned table into the builder.
+func (b *builder) read(p *plan, rep *SourceReport) error {
+	t, err := p.open()
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	s := b.newSource(p.file, p.sheet, p.m, rep, p.serials, p.date1904)
+	ctx := b.opt.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	for i := 0; ; i++ {
+		rec, row, err := t.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.where(), err)
+		}
+		if i <= p.headerAt {
+			continue // title rows and the header
+		}
+		if p.kind == "customers" {
+			b.custSheetRow(s, rec, row)
+		} else {
+			b.txRow(s, rec, row)
+		}
+		if i&0x3fff == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			b.progress(p, t)
+		}
+	}
+	b.progress(p, t)
+	return nil
+}
+
+func (b *builder) progress(p *plan, t table) {
+	if b.opt.Progress == nil {
+		return
+	}
+	pr := Progress{File: p.file, Sheet: p.sheet, Rows: b.rep.RowsRead}
+	switch t := t.(type) {
+	case *csvTable:
+		pr.Done, pr.Total, pr.Unit = t.cr.n, t.size, "bytes"
+	case *sheetTable:
+		pr.Done, pr.Total, pr.Unit = int64(t.row), t.total, "rows"
+	}
+	b.opt.Progress(pr)
+}
+

@@ -1,0 +1,94 @@
+package importer
+
+import "ledgerlens/model"
+
+// Rejection is one input row that was not used, and why.
+type Rejection struct {
+	File   string `json:"file"`
+	Sheet  string `json:"sheet,omitempty"`
+	Row    int    `json:"row"`
+	Column string `json:"column,omitempty"`
+	Value  string `json:"value,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// ReasonCount counts the rejections of one reason, with the first examples.
+type ReasonCount struct {
+	Reason   string      `json:"reason"`
+	Count    int         `json:"count"`
+	Examples []Rejection `json:"examples"`
+}
+
+// MappedColumn is one column of a source and the field it feeds.
+type MappedColumn struct {
+	Header string `json:"header"`
+	Field  string `json:"field,omitempty"` // "" when kept as an attribute
+	Use    string `json:"use"`             // "field", "attribute" or "skipped"
+}
+
+// SourceReport describes one file or sheet that was read.
+type SourceReport struct {
+	File      string            `json:"file"`
+	Sheet     string            `json:"sheet,omitempty"`
+	Kind      string            `json:"kind"` // transactions, customers, skipped
+	Note      string            `json:"note,omitempty"`
+	Encoding  string            `json:"encoding,omitempty"`
+	Delimiter string            `json:"delimiter,omitempty"`
+	HeaderRow int               `json:"header_row,omitempty"` // 0: no header (--columns)
+	Columns   []MappedColumn    `json:"columns,omitempty"`
+	DateOrder map[string]string `json:"date_order,omitempty"` // per date column, when it had to be decided
+	RowsRead  int               `json:"rows_read"`
+	RowsUsed  int               `json:"rows_used"`
+	Rejected  int               `json:"rows_rejected"`
+	Amount    model.Money       `json:"-"`
+}
+
+// Report is the data-quality report of one load. RowsRead = RowsUsed +
+// RowsRejected always holds; every rejected row is listed in Rejections (up to
+// MaxRejections) and counted in Reasons.
+type Report struct {
+	Sources      []SourceReport `json:"sources"`
+	RowsRead     int            `json:"rows_read"`
+	RowsUsed     int            `json:"rows_used"`
+	RowsRejected int            `json:"rows_rejected"`
+	Reasons      []ReasonCount  `json:"rejected_by_reason"`
+	Rejections   []Rejection    `json:"-"`
+	Truncated    bool           `json:"rejections_truncated,omitempty"`
+
+	Customers          int            `json:"customers"`
+	FirstDate          string         `json:"first_date"`
+	LastDate           string         `json:"last_date"`
+	Decimals           int            `json:"decimals"`
+	UsedAmount         model.Money    `json:"-"`
+	UsedCost           model.Money    `json:"-"`
+	ReturnRows         int            `json:"return_rows"`
+	ReturnValue        model.Money    `json:"-"`
+	CancellationRows   int            `json:"cancellation_rows"`
+	CancellationDocs   int            `json:"cancellation_documents"`
+	AttributeConflicts map[string]int `json:"attribute_conflicts,omitempty"`
+	Warnings           []string       `json:"warnings,omitempty"`
+}
+
+// MaxRejections caps how many rejected rows are kept one by one; all are counted.
+const MaxRejections = 100_000
+
+const maxExamples = 5
+
+func (r *Report) reject(rej Rejection) {
+	r.RowsRejected++
+	if len(r.Rejections) < MaxRejections {
+		r.Rejections = append(r.Rejections, rej)
+	} else {
+		r.Truncated = true
+	}
+	for i := range r.Reasons {
+		if r.Reasons[i].Reason == rej.Reason {
+			r.Reasons[i].Count++
+			if len(r.Reasons[i].Examples) < maxExamples {
+				r.Reasons[i].Examples = append(r.Reasons[i].Examples, rej)
+			}
+			return
+		}
+	}
+	r.Reasons = append(r.Reasons, ReasonCount{Reason: rej.Reason, Count: 1, Examples: []Rejection{rej}})
+}

@@ -1,0 +1,195 @@
+// Command ledgerlens segments customers and analyses customer-level finance
+// from a ledger in Excel or CSV. See README.md.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"ledgerlens/importer"
+	"ledgerlens/model"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `ledgerlens — customer segmentation and customer-level finance from a ledger
+
+Usage:
+  ledgerlens FILE... | --demo            open the interactive view
+  ledgerlens inspect FILE... | --demo    print sheets, column mapping and the data-quality report
+  ledgerlens help                        this text
+
+Common flags (every command):
+  --demo                 use the built-in sample ledger instead of FILE
+  --as-of YYYY-MM-DD     analyse the ledger as of this date (default: its last date)
+  --columns a,b,...      header-less file: the field of each column ("" skips one)
+  --map field=Header     map a field to a column explicitly (repeatable)
+  --sheet NAME           read only this sheet of a workbook
+  --date-order ORDER     ymd, dmy or mdy for dates such as 03/04/2024
+  --decimal-comma        amounts are written 1.234,56
+  --format text|json     inspect: output format
+
+Fields: customer_id, customer_name, date, amount, quantity, unit_price, cost,
+document_id, due_date, paid_date, paid_amount, outstanding, credit_limit, region,
+industry, channel, customer_type, employees, annual_revenue, total_assets, write_off.
+
+Exit status: 0 success, 1 bad input, 2 bad usage.
+`
+
+// errUsage marks command-line mistakes (exit status 2).
+type errUsage struct{ msg string }
+
+func (e errUsage) Error() string { return e.msg }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	cmd := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "inspect", "report", "export", "help":
+			cmd, args = args[0], args[1:]
+		}
+	}
+	if cmd == "help" {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	c, err := parseFlags(cmd, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	if err == nil {
+		switch cmd {
+		case "inspect", "":
+			// Until the interactive view lands, the bare command prints what inspect prints.
+			err = inspect(c, stdout)
+		default:
+			err = errUsage{cmd + ": not available yet"}
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "ledgerlens:", oneLine(err))
+		var ue errUsage
+		if errors.As(err, &ue) {
+			fmt.Fprintln(stderr, "Try 'ledgerlens --help'.")
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+func oneLine(err error) string {
+	return strings.ReplaceAll(err.Error(), "\n", " ")
+}
+
+// config is the parsed command line.
+type config struct {
+	cmd    string
+	files  []string
+	demo   bool
+	asOf   model.Day
+	format string
+	opt    importer.Options
+}
+
+// parseFlags reads flags given before or after the file names.
+func parseFlags(cmd string, args []string) (*config, error) {
+	c := &config{cmd: cmd, asOf: model.NoDay}
+	fs := flag.NewFlagSet("ledgerlens", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var asOf, columns, sheet, order string
+	var maps multiFlag
+	fs.BoolVar(&c.demo, "demo", false, "")
+	fs.StringVar(&asOf, "as-of", "", "")
+	fs.StringVar(&columns, "columns", "", "")
+	fs.Var(&maps, "map", "")
+	fs.StringVar(&sheet, "sheet", "", "")
+	fs.StringVar(&order, "date-order", "", "")
+	fs.BoolVar(&c.opt.DecimalComma, "decimal-comma", false, "")
+	fs.StringVar(&c.format, "format", "text", "")
+	rest := args
+	for {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, errUsage{err.Error()}
+		}
+		rest = fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		c.files = append(c.files, rest[0])
+		rest = rest[1:]
+	}
+	var err error
+	if asOf != "" {
+		if c.asOf, err = model.ParseISODay(asOf); err != nil {
+			return nil, errUsage{"--as-of: " + err.Error()}
+		}
+	}
+	if columns != "" {
+		if c.opt.Columns, err = importer.ParseColumns(columns); err != nil {
+			return nil, errUsage{err.Error()}
+		}
+	}
+	if len(maps) > 0 {
+		if c.opt.Map, err = importer.ParseMap(maps); err != nil {
+			return nil, errUsage{err.Error()}
+		}
+	}
+	if c.opt.DateOrder, err = importer.ParseDateOrder(order); err != nil {
+		return nil, errUsage{err.Error()}
+	}
+	c.opt.Sheet = sheet
+	switch {
+	case c.demo && len(c.files) > 0:
+		return nil, errUsage{"give either --demo or FILE, not both"}
+	case !c.demo && len(c.files) == 0:
+		return nil, errUsage{"no ledger file given (or use --demo)"}
+	}
+	if c.format != "text" && c.format != "json" && c.format != "table" && c.format != "csv" {
+		return nil, errUsage{fmt.Sprintf("--format %q: want text, table, csv or json", c.format)}
+	}
+	return c, nil
+}
+
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+// load reads the ledger the command line names.
+func load(c *config) (*model.Ledger, *importer.Report, error) {
+	if c.demo {
+		return importer.LoadDemo(c.opt)
+	}
+	return importer.Load(c.files, c.opt)
+}
+
+func inspect(c *config, w io.Writer) error {
+	led, rep, err := load(c)
+	if err != nil {
+		return err
+	}
+	asOf := c.asOf
+	if asOf == model.NoDay {
+		asOf = model.MaxDate(led)
+	}
+	base := model.Aggregate(led, asOf)
+	sum := importer.Summarize(led, rep, base)
+	if c.format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(sum)
+	}
+	return sum.WriteText(w)
+}

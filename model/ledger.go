@@ -1,0 +1,124 @@
+// Package model holds the customer ledger and everything computed from it.
+// It is pure: no files, no terminal, no clock. The as-of date is a parameter.
+package model
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Money is an amount in the ledger's minor units (see Ledger.Decimals).
+// Sums of money are always int64; floats appear only in ratios and models.
+type Money = int64
+
+// Transactions holds one entry per used ledger row, column by column.
+// Optional columns are nil when the ledger has no such data.
+type Transactions struct {
+	Cust      []int32 // index into Customers
+	Date      []Day
+	Amount    []Money // net revenue of the row (negative for returns / credit notes)
+	Cost      []Money // COGS of the row; meaningful only where CostKnown
+	CostKnown []bool
+	Doc       []int32 // index into Ledger.DocIDs; -1 when the row has no document id
+	Due       []Day   // NoDay when missing
+	Paid      []Day   // NoDay when unpaid or missing
+	PaidAmt   []Money // amount paid (with Paid), or nil
+	Open      []Money // outstanding balance reported by the ledger, or nil
+	Cancelled []bool  // a cancellation / credit-note document (C-prefixed invoice, negative amount)
+}
+
+// Len returns the number of transactions.
+func (t *Transactions) Len() int { return len(t.Cust) }
+
+// Attribute is an extra customer column kept for grouping.
+type Attribute struct {
+	Name   string
+	Values []string // one per customer; "" when unknown
+}
+
+// Customers holds one entry per customer, column by column.
+type Customers struct {
+	ID           []string
+	Name         []string
+	Region       []string
+	Industry     []string
+	Channel      []string
+	Type         []string
+	CreditLimit  []Money // valid where HasCreditLimit
+	HasLimit     []bool
+	Employees    []int64 // valid where HasEmployees
+	HasEmployees []bool
+	Revenue      []Money // annual revenue (营业收入); valid where HasRevenue
+	HasRevenue   []bool
+	Assets       []Money // total assets (资产总额); valid where HasAssets
+	HasAssets    []bool
+	WriteOff     []bool
+	Attrs        []Attribute
+}
+
+// Len returns the number of customers.
+func (c *Customers) Len() int { return len(c.ID) }
+
+// Ledger is the normalised input of every analysis.
+type Ledger struct {
+	Decimals  int // money is held in units of 10^-Decimals
+	Tx        Transactions
+	Customers Customers
+	DocIDs    []string
+
+	HasCost        bool // some row carries a cost
+	HasDue         bool
+	HasPaid        bool // paid dates present
+	HasPaidAmount  bool
+	HasOutstanding bool
+}
+
+// Scale returns 10^Decimals, the number of minor units in one major unit.
+func (l *Ledger) Scale() int64 { return Pow10(l.Decimals) }
+
+// Pow10 returns 10^n for small n.
+func Pow10(n int) int64 {
+	p := int64(1)
+	for ; n > 0; n-- {
+		p *= 10
+	}
+	return p
+}
+
+// FormatMoney renders v (in units of 10^-decimals) with thousands separators
+// and a leading minus sign, e.g. -1,234.50.
+func FormatMoney(v Money, decimals int) string {
+	neg := v < 0
+	u := uint64(v)
+	if neg {
+		u = uint64(-v)
+	}
+	scale := uint64(Pow10(decimals))
+	whole, frac := u/scale, u%scale
+	ws := strconv.FormatUint(whole, 10)
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range ws {
+		if i > 0 && (len(ws)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if decimals > 0 {
+		fs := strconv.FormatUint(frac, 10)
+		b.WriteByte('.')
+		b.WriteString(strings.Repeat("0", decimals-len(fs)))
+		b.WriteString(fs)
+	}
+	return b.String()
+}
+
+// MoneyString renders v plainly (no separators), e.g. -1234.50, for CSV and JSON.
+func MoneyString(v Money, decimals int) string {
+	return strings.ReplaceAll(FormatMoney(v, decimals), ",", "")
+}
+
+// Float converts minor units to a float in major units, for ratios and models only.
+func (l *Ledger) Float(v Money) float64 { return float64(v) / float64(l.Scale()) }
