@@ -123,7 +123,11 @@ func (s *Summary) WriteText(w io.Writer) error {
 			how = append(how, "no header (--columns)")
 		}
 		fmt.Fprintf(tw, "    %s\n", strings.Join(how, ", "))
-		fmt.Fprintf(tw, "    rows: %s read, %s used, %s rejected; amount %s\n", n(src.RowsRead), n(src.RowsUsed), n(src.Rejected), m(src.Amount))
+		fmt.Fprintf(tw, "    rows: %s read, %s used, %s rejected", n(src.RowsRead), n(src.RowsUsed), n(src.Rejected))
+		if src.Kind == "transactions" {
+			fmt.Fprintf(tw, "; amount %s", m(src.Amount))
+		}
+		fmt.Fprintln(tw)
 		var cols []string
 		for _, c := range src.Columns {
 			switch c.Use {

@@ -1,0 +1,258 @@
+package importer
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"ledgerlens/model"
+)
+
+const testdata = "../testdata"
+
+func money(t *testing.T, led *model.Ledger, v model.Money) string {
+	t.Helper()
+	return model.FormatMoney(v, led.Decimals)
+}
+
+// checkAccounting asserts that every row read was used or rejected, for the
+// whole load and for each source, and that the rejections are all listed.
+func checkAccounting(t *testing.T, rep *Report) {
+	t.Helper()
+	if rep.RowsRead != rep.RowsUsed+rep.RowsRejected {
+		t.Errorf("rows read %d != used %d + rejected %d", rep.RowsRead, rep.RowsUsed, rep.RowsRejected)
+	}
+	sum := 0
+	for _, r := range rep.Reasons {
+		sum += r.Count
+	}
+	if sum != rep.RowsRejected || (!rep.Truncated && len(rep.Rejections) != rep.RowsRejected) {
+		t.Errorf("rejections: %d by reason, %d listed, %d counted", sum, len(rep.Rejections), rep.RowsRejected)
+	}
+	for _, s := range rep.Sources {
+		if s.RowsRead != s.RowsUsed+s.Rejected {
+			t.Errorf("%s %s: rows read %d != used %d + rejected %d", s.File, s.Sheet, s.RowsRead, s.RowsUsed, s.Rejected)
+		}
+	}
+}
+
+func load(t *testing.T, opt Options, files ...string) (*model.Ledger, *Report) {
+	t.Helper()
+	var paths []string
+	for _, f := range files {
+		paths = append(paths, filepath.Join(testdata, f))
+	}
+	led, rep, err := Load(paths, opt)
+	if err != nil {
+		t.Fatalf("Load(%v): %v", files, err)
+	}
+	checkAccounting(t, rep)
+	return led, rep
+}
+
+func custIndex(led *model.Ledger, id string) int {
+	for i, x := range led.Customers.ID {
+		if x == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestEnglishHeaders(t *testing.T) {
+	led, rep := load(t, Options{}, "en_headers.csv")
+	if rep.RowsRead != 10 || rep.RowsUsed != 6 || rep.RowsRejected != 4 {
+		t.Errorf("rows read/used/rejected = %d/%d/%d, want 10/6/4", rep.RowsRead, rep.RowsUsed, rep.RowsRejected)
+	}
+	want := map[string]int{"no customer id": 1, "bad date": 1, "bad amount": 1, "empty row": 1}
+	for _, r := range rep.Reasons {
+		if want[r.Reason] != r.Count {
+			t.Errorf("reason %q: %d rows, want %d", r.Reason, r.Count, want[r.Reason])
+		}
+		e := r.Examples[0]
+		if r.Reason == "bad amount" && (e.Row != 8 || e.Column != "Amount" || e.Value != "ten") {
+			t.Errorf("bad amount example = %+v, want row 8, column Amount, value ten", e)
+		}
+	}
+	// 1,200.50 − 200.00 + 950.25 − 49.75 + 1,000.00 + 300 = 3,201.00
+	if got := money(t, led, rep.UsedAmount); got != "3,201.00" {
+		t.Errorf("used amount = %s, want 3,201.00", got)
+	}
+	if rep.ReturnRows != 2 || money(t, led, rep.ReturnValue) != "249.75" {
+		t.Errorf("returns = %d rows, %s; want 2, 249.75", rep.ReturnRows, money(t, led, rep.ReturnValue))
+	}
+	a4 := custIndex(led, "A004")
+	if a4 < 0 || led.Customers.Name[a4] != `Quote "Q" Ltd` {
+		t.Errorf("A004 name = %q", led.Customers.Name[a4])
+	}
+	if len(led.Customers.Attrs) != 1 || led.Customers.Attrs[0].Name != "Segment Note" || led.Customers.Attrs[0].Values[custIndex(led, "A001")] != "key" {
+		t.Errorf("attributes = %+v", led.Customers.Attrs)
+	}
+	if !led.HasCost || !led.HasDue || !led.HasPaid || led.HasPaidAmount {
+		t.Errorf("column flags cost=%v due=%v paid=%v paidAmount=%v", led.HasCost, led.HasDue, led.HasPaid, led.HasPaidAmount)
+	}
+}
+
+func TestChineseHeadersAndGBK(t *testing.T) {
+	led, rep := load(t, Options{}, "zh_headers.csv")
+	if rep.RowsUsed != 4 || led.Customers.Len() != 3 {
+		t.Fatalf("used %d rows, %d customers; want 4, 3", rep.RowsUsed, led.Customers.Len())
+	}
+	if got := money(t, led, rep.UsedAmount); got != "15,300.50" {
+		t.Errorf("total = %s, want 15,300.50", got)
+	}
+	k1 := custIndex(led, "K001")
+	if led.Tx.Date[0] != model.DayFromCivil(2024, 3, 5) || led.Customers.Industry[k1] != "批发业" || led.Customers.Employees[k1] != 25 {
+		t.Errorf("K001: first date %v, industry %q, employees %d", led.Tx.Date[0], led.Customers.Industry[k1], led.Customers.Employees[k1])
+	}
+	gled, grep := load(t, Options{}, "zh_headers_gbk.csv")
+	if grep.Sources[0].Encoding != "GB18030" {
+		t.Errorf("GBK file read as %s", grep.Sources[0].Encoding)
+	}
+	if strings.Join(gled.Customers.Name, "|") != strings.Join(led.Customers.Name, "|") || grep.UsedAmount != rep.UsedAmount {
+		t.Errorf("GBK file differs: names %q, total %d", gled.Customers.Name, grep.UsedAmount)
+	}
+}
+
+func TestWorkbookTitleRowsAndCustomerSheet(t *testing.T) {
+	led, rep := load(t, Options{}, "title_rows.xlsx")
+	kinds := map[string]string{}
+	for _, s := range rep.Sources {
+		kinds[s.Sheet] = s.Kind
+		if s.Sheet == "Sales" && s.HeaderRow != 4 {
+			t.Errorf("Sales header row = %d, want 4 (below two title rows)", s.HeaderRow)
+		}
+	}
+	if kinds["Sales"] != "transactions" || kinds["Customers"] != "customers" || kinds["Notes"] != "skipped" {
+		t.Errorf("sheet kinds = %v", kinds)
+	}
+	if rep.RowsRead != 8 || rep.RowsUsed != 7 || rep.RowsRejected != 1 {
+		t.Errorf("rows %d/%d/%d, want 8/7/1", rep.RowsRead, rep.RowsUsed, rep.RowsRejected)
+	}
+	// 10×12.5 + 2×100 + 999.99 + 3×0.1 = 1,325.29
+	if got := money(t, led, rep.UsedAmount); got != "1,325.29" {
+		t.Errorf("total = %s, want 1,325.29", got)
+	}
+	k1, k2, k4 := custIndex(led, "K001"), custIndex(led, "K002"), custIndex(led, "K004")
+	if k4 < 0 {
+		t.Fatal("K004 (customers sheet only) missing")
+	}
+	cs := &led.Customers
+	if cs.Name[k1] != "华东贸易有限公司" || !cs.HasLimit[k2] || cs.CreditLimit[k2] != 0 || cs.Employees[k4] != 400 {
+		t.Errorf("joined attributes wrong: %q limit %v/%d employees %d", cs.Name[k1], cs.HasLimit[k2], cs.CreditLimit[k2], cs.Employees[k4])
+	}
+	// Excel serial 45352 is 2024-03-01; the 45383.5 has a time of day.
+	if led.Tx.Date[0] != model.DayFromCivil(2024, 3, 1) || led.Tx.Date[1] != model.DayFromCivil(2024, 4, 1) {
+		t.Errorf("serial dates = %v, %v", led.Tx.Date[0], led.Tx.Date[1])
+	}
+	_, rep2 := load(t, Options{Sheet: "Sales"}, "title_rows.xlsx")
+	if len(rep2.Sources) != 1 || rep2.RowsRead != 5 {
+		t.Errorf("--sheet Sales: %d sources, %d rows", len(rep2.Sources), rep2.RowsRead)
+	}
+}
+
+func TestHeaderless(t *testing.T) {
+	cols, err := ParseColumns(",customer_id,date,quantity,amount")
+	if err != nil {
+		t.Fatal(err)
+	}
+	led, rep := load(t, Options{Columns: cols}, "headerless.txt")
+	if rep.RowsUsed != 4 || led.Customers.Len() != 3 || money(t, led, rep.UsedAmount) != "122.47" {
+		t.Errorf("used %d, customers %d, total %s", rep.RowsUsed, led.Customers.Len(), money(t, led, rep.UsedAmount))
+	}
+	if _, _, err := Load([]string{filepath.Join(testdata, "headerless.txt")}, Options{}); err == nil || !strings.Contains(err.Error(), "--columns") {
+		t.Errorf("header-less file without --columns: err = %v, want a hint at --columns", err)
+	}
+}
+
+func TestDateOrder(t *testing.T) {
+	_, _, err := Load([]string{filepath.Join(testdata, "dmy_ambiguous.csv")}, Options{})
+	if err == nil || !strings.Contains(err.Error(), `column "date"`) || !strings.Contains(err.Error(), "--date-order") {
+		t.Errorf("ambiguous dates: err = %v", err)
+	}
+	led, _ := load(t, Options{DateOrder: OrderDMY}, "dmy_ambiguous.csv")
+	if led.Tx.Date[0] != model.DayFromCivil(2024, 2, 1) {
+		t.Errorf("01/02/2024 dmy = %v", led.Tx.Date[0])
+	}
+	// 25/04/2024 shows the column is day-first; 31/02 is then impossible.
+	led, rep := load(t, Options{DecimalComma: true}, "dmy_decided.csv")
+	if led.Tx.Date[0] != model.DayFromCivil(2024, 2, 1) || rep.RowsRejected != 1 || rep.Reasons[0].Reason != "bad date" {
+		t.Errorf("dmy decided: first %v, rejected %d %+v", led.Tx.Date[0], rep.RowsRejected, rep.Reasons)
+	}
+	if got := money(t, led, rep.UsedAmount); got != "1,030.50" {
+		t.Errorf("decimal comma total = %s, want 1,030.50", got)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	dir := t.TempDir()
+	noAmount := filepath.Join(dir, "x.csv")
+	os.WriteFile(noAmount, []byte("customer,date\nA,2024-01-01\n"), 0o644)
+	for _, tc := range []struct {
+		paths []string
+		opt   Options
+		want  string
+	}{
+		{[]string{filepath.Join(dir, "missing.csv")}, Options{}, "no such file"},
+		{[]string{dir}, Options{}, "folder"},
+		{[]string{noAmount}, Options{}, "amount"},
+		{[]string{filepath.Join(testdata, "title_rows.xlsx")}, Options{Sheet: "Nope"}, `no sheet "Nope"`},
+		{[]string{filepath.Join(testdata, "en_headers.csv")}, Options{Map: map[Field]string{FCost: "Nope"}}, `no column "Nope"`},
+	} {
+		_, _, err := Load(tc.paths, tc.opt)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Load(%v): err = %v, want it to mention %q", tc.paths, err, tc.want)
+		}
+	}
+}
+
+func TestMapOverride(t *testing.T) {
+	// COGS is the cost column by synonym; map cost to nothing else but make
+	// "Segment Note" the region to show the override wins.
+	led, _ := load(t, Options{Map: map[Field]string{FRegion: "Segment Note"}}, "en_headers.csv")
+	if r := led.Customers.Region[custIndex(led, "A001")]; r != "key" {
+		t.Errorf("region via --map = %q, want key", r)
+	}
+}
+
+func TestProgress(t *testing.T) {
+	var last Progress
+	calls := 0
+	load(t, Options{Progress: func(p Progress) { last = p; calls++ }}, "en_headers.csv")
+	if calls == 0 || last.Done != last.Total || last.Unit != "bytes" || last.Rows != 10 {
+		t.Errorf("progress: %d calls, last %+v", calls, last)
+	}
+}
+
+func TestDemoDeterministic(t *testing.T) {
+	a, b := DemoCSV(), DemoCSV()
+	if !bytes.Equal(a, b) {
+		t.Fatal("demo ledger differs between two runs")
+	}
+	led, rep, err := LoadDemo(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAccounting(t, rep)
+	if n := led.Customers.Len(); n != 2000 || rep.RowsRejected != 0 {
+		t.Errorf("demo: %d customers, %d rejected", n, rep.RowsRejected)
+	}
+	base := model.Aggregate(led, model.MaxDate(led))
+	loss, returns, open := 0, 0, 0
+	for c := range base.Revenue {
+		if base.CostKnown[c] && base.Revenue[c]-base.Cost[c] < 0 {
+			loss++
+		}
+		if base.ReturnDocs[c] > 0 {
+			returns++
+		}
+		if base.OpenAR[c] > 0 {
+			open++
+		}
+	}
+	if loss == 0 || returns == 0 || open == 0 {
+		t.Errorf("demo lacks variety: %d loss-making, %d with returns, %d with open receivables", loss, returns, open)
+	}
+}
