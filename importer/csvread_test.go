@@ -57,12 +57,12 @@ func TestCSVReader(t *testing.T) {
 
 func TestSniffDelimiter(t *testing.T) {
 	tests := map[string]string{
-		"a,b,c\n1,2,3\n":                     "comma",
-		"a\tb\tc\n1\t2,5\t3\n":               "tab",
-		"a;b;c\n1;2,5;3\n":                   "semicolon",
-		"a|b\n1|2\n":                         "pipe",
+		"a,b,c\n1,2,3\n":                    "comma",
+		"a\tb\tc\n1\t2,5\t3\n":              "tab",
+		"a;b;c\n1;2,5;3\n":                  "semicolon",
+		"a|b\n1|2\n":                        "pipe",
 		" 00004 0001 19970101  2   29.33\n": "spaces",
-		"\"x,y\";b\n\"1,2\";3\n":             "semicolon",
+		"\"x,y\";b\n\"1,2\";3\n":            "semicolon",
 	}
 	for in, want := range tests {
 		if _, got := sniffDelimiter([]byte(in)); got != want {

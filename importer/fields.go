@@ -129,7 +129,7 @@ type Column struct {
 
 // Mapping is the chosen column mapping of one source.
 type Mapping struct {
-	Columns []Column      // in column order
+	Columns []Column       // in column order
 	ByField [numFields]int // column index per field, -1 when absent
 }
 

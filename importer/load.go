@@ -524,4 +524,3 @@ func (b *builder) progress(p *plan, t table) {
 	}
 	b.opt.Progress(pr)
 }
-
