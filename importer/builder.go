@@ -16,8 +16,9 @@ type builder struct {
 	led    model.Ledger
 	rep    *Report
 	custIx map[string]int32
-	docIx  map[string]int32
-	maxDec int
+	// cancellation documents seen (few): counted once each
+	cancelDocs map[string]bool
+	maxDec     int
 
 	fromSheet []bool // customer came from a customers sheet
 	hasRows   []bool
@@ -48,7 +49,7 @@ type pendingDate struct {
 func newBuilder(opt Options, rep *Report) *builder {
 	return &builder{
 		opt: opt, rep: rep,
-		custIx: map[string]int32{}, docIx: map[string]int32{},
+		custIx: map[string]int32{}, cancelDocs: map[string]bool{},
 		attrIx: map[string]int{}, conflicts: map[string]int{},
 	}
 }
@@ -195,6 +196,24 @@ func (b *builder) rejectRow(s *source, row int, f Field, v []byte, reason string
 	b.rep.reject(rej)
 }
 
+// reserve grows the transaction columns to hold n more rows, so that a big
+// file does not copy them again and again while it loads.
+func (b *builder) reserve(n int) {
+	n = min(n, 50_000_000)
+	tx := &b.led.Tx
+	tx.Cust = slices.Grow(tx.Cust, n)
+	tx.Date = slices.Grow(tx.Date, n)
+	tx.Due = slices.Grow(tx.Due, n)
+	tx.Paid = slices.Grow(tx.Paid, n)
+	tx.Amount = slices.Grow(tx.Amount, n)
+	tx.Cost = slices.Grow(tx.Cost, n)
+	tx.CostKnown = slices.Grow(tx.CostKnown, n)
+	tx.PaidAmt = slices.Grow(tx.PaidAmt, n)
+	tx.Open = slices.Grow(tx.Open, n)
+	tx.Doc = slices.Grow(tx.Doc, n)
+	tx.Cancelled = slices.Grow(tx.Cancelled, n)
+}
+
 // txRow reads one transaction row.
 func (b *builder) txRow(s *source, rec [][]byte, row int) {
 	s.rep.RowsRead++
@@ -284,19 +303,11 @@ func (b *builder) txRow(s *source, rec [][]byte, row int) {
 	doc := int32(-1)
 	cancelled := false
 	if v := s.get(rec, FDocumentID); len(v) > 0 {
-		d, ok := b.docIx[string(v)]
-		if !ok {
-			d = int32(len(b.led.DocIDs))
-			b.led.DocIDs = append(b.led.DocIDs, string(v))
-			b.docIx[string(v)] = d
-			if isCancellation(v) {
-				b.rep.CancellationDocs++
-			}
-		}
-		doc = d
+		doc = b.led.Docs.Add(v)
 		if isCancellation(v) {
 			cancelled = true
 			b.rep.CancellationRows++
+			b.cancelDocs[string(v)] = true
 		}
 	}
 	tx.Doc = append(tx.Doc, doc)
@@ -526,6 +537,7 @@ func (b *builder) finish() (*model.Ledger, error) {
 		tx.Doc = nil
 	}
 	b.rep.Decimals = dec
+	b.rep.CancellationDocs = len(b.cancelDocs)
 	b.rep.Customers = led.Customers.Len()
 	if n := tx.Len(); n > 0 {
 		lo, hi := slices.Min(tx.Date), slices.Max(tx.Date)

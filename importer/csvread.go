@@ -19,9 +19,10 @@ import (
 // It handles quoted fields, "" escapes and newlines inside quotes.
 type csvReader struct {
 	r      *bufio.Reader
-	delim  byte // 0: runs of spaces and tabs
-	buf    []byte
-	offs   []int // start, end pairs into buf
+	delim  byte   // 0: runs of spaces and tabs
+	buf    []byte // the current record
+	own    []byte // storage for records that do not fit bufio's buffer
+	offs   []int  // start, end pairs into buf
 	fields [][]byte
 	line   int // physical line of the next record (1-based)
 	recLn  int // physical line where the last record started
@@ -69,15 +70,34 @@ func (c *csvReader) readLine() (bool, error) {
 // Read returns the next record; io.EOF at the end. Blank lines come back as
 // a record with no fields. The slices are valid until the next call.
 func (c *csvReader) Read() ([][]byte, error) {
-	c.buf = c.buf[:0]
 	c.offs = c.offs[:0]
 	c.recLn = c.line
-	ok, err := c.readLine()
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
+	// Fast path: a whole line in bufio's buffer is split in place, without a
+	// copy. The three-index slice makes any later append (a quoted field
+	// running past the line end) copy instead of writing into bufio's buffer.
+	line, err := c.r.ReadSlice('\n')
+	switch {
+	case err == nil || (err == io.EOF && len(line) > 0):
+		c.line++
+		n := len(line)
+		if n > 0 && line[n-1] == '\n' {
+			n--
+		}
+		if n > 0 && line[n-1] == '\r' {
+			n--
+		}
+		c.buf = line[:n:n]
+	case err == io.EOF:
 		return nil, io.EOF
+	case err == bufio.ErrBufferFull:
+		c.buf = append(c.own[:0], line...)
+		if _, err := c.readLine(); err != nil {
+			return nil, err
+		}
+		c.line-- // readLine counted the rest of the same line
+		c.own = c.buf
+	default:
+		return nil, err
 	}
 	i := 0
 	if c.delim == 0 {
@@ -98,10 +118,14 @@ func (c *csvReader) Read() ([][]byte, error) {
 				if q < 0 {
 					// the quoted field goes on past the line end
 					w += copy(c.buf[w:], c.buf[i:])
-					c.buf = append(c.buf[:w], '\n')
+					// Detach from bufio's buffer before reading on: the next
+					// read may move the bytes that c.buf points at.
+					c.buf = append(append(c.own[:0], c.buf[:w]...), '\n')
+					c.own = c.buf
 					i = len(c.buf)
 					w = i
 					more, err := c.readLine()
+					c.own = c.buf
 					if err != nil {
 						return nil, err
 					}
@@ -128,8 +152,16 @@ func (c *csvReader) Read() ([][]byte, error) {
 			}
 		} else {
 			start := i
-			for i < len(c.buf) && !c.isDelim(c.buf[i]) {
-				i++
+			if c.delim != 0 {
+				if k := bytes.IndexByte(c.buf[i:], c.delim); k >= 0 {
+					i += k
+				} else {
+					i = len(c.buf)
+				}
+			} else {
+				for i < len(c.buf) && !c.isDelim(c.buf[i]) {
+					i++
+				}
 			}
 			c.offs = append(c.offs, start, i)
 		}

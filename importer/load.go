@@ -93,6 +93,7 @@ type plan struct {
 	rep         SourceReport
 	m           Mapping
 	headerAt    int // index among the first rows, -1 without a header
+	estimate    int // expected number of rows, to size the columns once
 	kind        string
 	serials     bool
 	date1904    bool
@@ -397,6 +398,21 @@ func (p *plan) detect(opt Options) error {
 		pre = append(pre, row)
 	}
 	p.rep.File, p.rep.Sheet = p.file, p.sheet
+	if ct, ok := t.(*csvTable); ok && len(pre) > 0 && ct.cr.n > 0 {
+		// bytes per line from the first rows; the peek read ahead, so use the
+		// record's line numbers rather than the bytes counted
+		lines := 0
+		sz := 0
+		for _, r := range pre {
+			lines++
+			for _, c := range r {
+				sz += len(c) + 1
+			}
+		}
+		p.estimate = int(ct.size / int64(max(1, sz/lines)))
+	} else if st, ok := t.(*sheetTable); ok {
+		p.estimate = int(st.total)
+	}
 	if opt.Columns != nil {
 		p.headerAt = -1
 		p.m, err = buildMapping(opt.Columns, nil)
@@ -480,6 +496,9 @@ func (b *builder) read(p *plan, rep *SourceReport) error {
 	}
 	defer t.Close()
 	s := b.newSource(p.file, p.sheet, p.m, rep, p.serials, p.date1904)
+	if p.kind == "transactions" {
+		b.reserve(p.estimate)
+	}
 	ctx := b.opt.Context
 	if ctx == nil {
 		ctx = context.Background()

@@ -2,7 +2,9 @@ package model
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
+	"sync"
 )
 
 // Base holds the per-customer aggregates of spec §0: stage 1, computed once per
@@ -82,23 +84,37 @@ func Aggregate(l *Ledger, asOf Day) *Base {
 		b.RowIdx[fill[c]] = int32(i)
 		fill[c]++
 	}
-	var docs []docAgg
-	for c := 0; c < nc; c++ {
-		rows := b.RowIdx[b.RowStart[c]:b.RowStart[c+1]]
-		slices.SortFunc(rows, func(x, y int32) int {
-			if d := cmp.Compare(tx.Date[x], tx.Date[y]); d != 0 {
-				return d
+	// Customers are independent: split them over the cores.
+	workers := min(runtime.GOMAXPROCS(0), max(1, nc/5000))
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := nc*w/workers, nc*(w+1)/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var docs []docAgg
+			for c := lo; c < hi; c++ {
+				rows := b.RowIdx[b.RowStart[c]:b.RowStart[c+1]]
+				slices.SortFunc(rows, func(x, y int32) int {
+					if d := cmp.Compare(tx.Date[x], tx.Date[y]); d != 0 {
+						return d
+					}
+					return cmp.Compare(x, y)
+				})
+				docs = b.customer(l, c, rows, docs[:0])
 			}
-			return cmp.Compare(x, y)
-		})
-		docs = b.customer(l, c, rows, docs[:0])
-		b.TotalRevenue += b.Revenue[c]
+		}()
+	}
+	wg.Wait()
+	for _, r := range b.Revenue {
+		b.TotalRevenue += r
 	}
 	return b
 }
 
 type docAgg struct {
-	doc  int32
+	key  uint64 // hash of the document id (0 without one)
+	doc  int32  // Docs entry, or -1 - row for a row without a document id
 	date Day
 	net  Money
 }
@@ -125,7 +141,7 @@ func (b *Base) customer(l *Ledger, c int, rows []int32, docs []docAgg) []docAgg 
 			docs = append(docs, docAgg{doc: -1 - i, date: tx.Date[i], net: tx.Amount[i]})
 			continue
 		}
-		docs = append(docs, docAgg{doc: doc, date: tx.Date[i], net: tx.Amount[i]})
+		docs = append(docs, docAgg{key: l.Docs.Hash[doc], doc: doc, date: tx.Date[i], net: tx.Amount[i]})
 	}
 	if len(rows) == 0 {
 		return docs
@@ -133,22 +149,26 @@ func (b *Base) customer(l *Ledger, c int, rows []int32, docs []docAgg) []docAgg 
 	b.FirstDate[c] = tx.Date[rows[0]]
 	// Group rows of one document (they may sit on different dates); the
 	// document's date is its earliest row's date.
-	slices.SortStableFunc(docs, func(x, y docAgg) int { return cmp.Compare(x.doc, y.doc) })
+	dt := &l.Docs
+	slices.SortStableFunc(docs, func(x, y docAgg) int {
+		if c := cmp.Compare(x.key, y.key); c != 0 || x.doc < 0 || y.doc < 0 {
+			if c == 0 {
+				return cmp.Compare(x.doc, y.doc)
+			}
+			return c
+		}
+		return dt.Compare(x.doc, y.doc)
+	})
 	merged := docs[:0]
 	for _, d := range docs {
-		if n := len(merged); n > 0 && merged[n-1].doc == d.doc {
+		if n := len(merged); n > 0 && d.doc >= 0 && merged[n-1].doc >= 0 && dt.Equal(merged[n-1].doc, d.doc) {
 			merged[n-1].net += d.net
 			merged[n-1].date = min(merged[n-1].date, d.date)
 			continue
 		}
 		merged = append(merged, d)
 	}
-	slices.SortFunc(merged, func(x, y docAgg) int {
-		if d := cmp.Compare(x.date, y.date); d != 0 {
-			return d
-		}
-		return cmp.Compare(x.doc, y.doc)
-	})
+	slices.SortStableFunc(merged, func(x, y docAgg) int { return cmp.Compare(x.date, y.date) })
 	b.Docs[c] = int32(len(merged))
 	lastDay := NoDay
 	for _, d := range merged {

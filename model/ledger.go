@@ -3,6 +3,8 @@
 package model
 
 import (
+	"bytes"
+	"cmp"
 	"strconv"
 	"strings"
 )
@@ -19,7 +21,7 @@ type Transactions struct {
 	Amount    []Money // net revenue of the row (negative for returns / credit notes)
 	Cost      []Money // COGS of the row; meaningful only where CostKnown
 	CostKnown []bool
-	Doc       []int32 // index into Ledger.DocIDs; -1 when the row has no document id
+	Doc       []int32 // entry in Ledger.Docs; -1 when the row has no document id
 	Due       []Day   // NoDay when missing
 	Paid      []Day   // NoDay when unpaid or missing
 	PaidAmt   []Money // amount paid (with Paid), or nil
@@ -64,7 +66,7 @@ type Ledger struct {
 	Decimals  int // money is held in units of 10^-Decimals
 	Tx        Transactions
 	Customers Customers
-	DocIDs    []string
+	Docs      DocTable
 
 	HasCost        bool // some row carries a cost
 	HasDue         bool
@@ -122,3 +124,56 @@ func MoneyString(v Money, decimals int) string {
 
 // Float converts minor units to a float in major units, for ratios and models only.
 func (l *Ledger) Float(v Money) float64 { return float64(v) / float64(l.Scale()) }
+
+// DocTable holds document ids without a string per document: entry k is
+// Text[End[k-1]:End[k]]. The same id may appear in several entries (rows of
+// one document that are not adjacent); Hash groups them, Equal confirms.
+type DocTable struct {
+	Text []byte
+	End  []uint32
+	Hash []uint64
+}
+
+// Len returns the number of entries.
+func (d *DocTable) Len() int { return len(d.End) }
+
+func (d *DocTable) bytes(k int32) []byte {
+	start := uint32(0)
+	if k > 0 {
+		start = d.End[k-1]
+	}
+	return d.Text[start:d.End[k]]
+}
+
+// ID returns the text of entry k.
+func (d *DocTable) ID(k int32) string { return string(d.bytes(k)) }
+
+// Equal reports whether entries j and k hold the same id.
+func (d *DocTable) Equal(j, k int32) bool {
+	return j == k || (d.Hash[j] == d.Hash[k] && string(d.bytes(j)) == string(d.bytes(k)))
+}
+
+// Compare orders entries by hash, then text: equal ids end up adjacent.
+func (d *DocTable) Compare(j, k int32) int {
+	if c := cmp.Compare(d.Hash[j], d.Hash[k]); c != 0 {
+		return c
+	}
+	return bytes.Compare(d.bytes(j), d.bytes(k))
+}
+
+// Add appends an entry for id and returns its index. When id equals the last
+// entry (the next line of the same invoice) that entry is reused.
+func (d *DocTable) Add(id []byte) int32 {
+	if n := int32(len(d.End)); n > 0 && string(d.bytes(n-1)) == string(id) {
+		return n - 1
+	}
+	h := uint64(14695981039346656037) // FNV-1a: deterministic across runs
+	for _, c := range id {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	d.Text = append(d.Text, id...)
+	d.End = append(d.End, uint32(len(d.Text)))
+	d.Hash = append(d.Hash, h)
+	return int32(len(d.End) - 1)
+}
