@@ -1,0 +1,409 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Params holds every analyst-tweakable parameter of analytics-spec §9 that
+// the analysis uses. Stage-2 analysis is a pure function of (base, Params).
+type Params struct {
+	AsOf             Day // NoDay: the ledger's last date
+	DefaultTermsDays int
+
+	RFMWindowDays int
+	RFMBins       int
+	RFMScoring    string // tie (spec §1.2 D) | pandas (§1.2 A)
+	RFMFrequency  string // documents | days
+	RFMMonetary   string // sum | mean | margin
+	RFMRBreaks    []float64
+	RFMFBreaks    []float64
+	RFMMBreaks    []float64
+	RFMSegmentMap []SegmentRule
+
+	PyramidKey             string    // revenue | margin | clv
+	PyramidCutoffs         []float64 // cumulative shares of Platinum, Gold, Iron
+	PyramidLeadNonPositive bool
+
+	SpendTierMode       string    // percentile | absolute
+	SpendTierCutoffs    []float64 // High, Medium: cumulative shares, or amounts (absolute)
+	FrequencyTierMode   string
+	FrequencyTierCutoff []float64
+	CLVTierCutoffs      []float64
+
+	CTSPerOrder        float64 // money per purchase document
+	CTSPerLine         float64
+	CTSPerReturn       float64
+	CTSReturnValuePct  float64
+	CTSPerLateInvoice  float64
+	AssumedGMPct       float64 // NaN: unset
+	BreakEvenEpsPct    float64
+	CLVConvention      string // GL | OF | BL
+	DiscountRateAnnual float64
+	CLVHorizonYears    int     // 0: infinite
+	RetentionOverride  float64 // NaN: estimate from the ledger
+	CLVPeriod          string  // year | quarter
+
+	ChurnAtRiskRatio   float64
+	ChurnLapsedRatio   float64
+	ChurnMinGapDays    int
+	LifecycleNewDays   int
+	LifecycleGrowthPct float64
+	AttrMinShare       float64
+	Lang               string // en | zh (labels and segment names)
+}
+
+// SegmentRule names the RF codes (10·R + F, as "54") that form one RFM segment.
+type SegmentRule struct {
+	Name  string
+	Codes []string
+}
+
+// DefaultRFMMap is spec §1.3 C: the widely used R×F grid with the cell
+// R = 1, F = 1 split off as "Lost". Every one of the 25 cells is covered.
+func DefaultRFMMap() []SegmentRule {
+	return []SegmentRule{
+		{"Champions", []string{"54", "55"}},
+		{"Loyal Customers", []string{"34", "35", "44", "45"}},
+		{"Potential Loyalist", []string{"42", "43", "52", "53"}},
+		{"New Customers", []string{"51"}},
+		{"Promising", []string{"41"}},
+		{"Need Attention", []string{"33"}},
+		{"About To Sleep", []string{"31", "32"}},
+		{"Can't Lose Them", []string{"15", "25"}},
+		{"At Risk", []string{"13", "14", "23", "24"}},
+		{"Hibernating", []string{"12", "21", "22"}},
+		{"Lost", []string{"11"}},
+	}
+}
+
+// DefaultParams returns the spec's defaults.
+func DefaultParams() Params {
+	return Params{
+		AsOf: NoDay, DefaultTermsDays: 30,
+		RFMBins: 5, RFMScoring: "tie", RFMFrequency: "documents", RFMMonetary: "sum",
+		RFMSegmentMap: DefaultRFMMap(),
+		PyramidKey:    "revenue", PyramidCutoffs: []float64{0.01, 0.05, 0.20},
+		SpendTierMode: "percentile", SpendTierCutoffs: []float64{0.20, 0.50},
+		FrequencyTierMode: "percentile", FrequencyTierCutoff: []float64{0.20, 0.50},
+		CLVTierCutoffs: []float64{0.20, 0.50},
+		AssumedGMPct:   math.NaN(), BreakEvenEpsPct: 0.005,
+		CLVConvention: "GL", DiscountRateAnnual: 0.10, RetentionOverride: math.NaN(), CLVPeriod: "year",
+		ChurnAtRiskRatio: 1.5, ChurnLapsedRatio: 3.0, ChurnMinGapDays: 7,
+		LifecycleNewDays: 90, LifecycleGrowthPct: 0.10, AttrMinShare: 0.01, Lang: "en",
+	}
+}
+
+// Clone returns a deep copy.
+func (p Params) Clone() Params {
+	q := p
+	q.RFMRBreaks, q.RFMFBreaks, q.RFMMBreaks = slices.Clone(p.RFMRBreaks), slices.Clone(p.RFMFBreaks), slices.Clone(p.RFMMBreaks)
+	q.PyramidCutoffs, q.SpendTierCutoffs = slices.Clone(p.PyramidCutoffs), slices.Clone(p.SpendTierCutoffs)
+	q.FrequencyTierCutoff, q.CLVTierCutoffs = slices.Clone(p.FrequencyTierCutoff), slices.Clone(p.CLVTierCutoffs)
+	q.RFMSegmentMap = make([]SegmentRule, len(p.RFMSegmentMap))
+	for i, r := range p.RFMSegmentMap {
+		q.RFMSegmentMap[i] = SegmentRule{r.Name, slices.Clone(r.Codes)}
+	}
+	return q
+}
+
+// ParamSpec describes one parameter: its §9 key, where it is shown, its unit
+// and range, and how to read and write it as text.
+type ParamSpec struct {
+	Key   string
+	Group string
+	Unit  string
+	Help  string
+	Enum  []string // allowed values of a choice
+	Step  float64  // step for ← → in the view (0: not steppable)
+	Get   func(*Params) string
+	Set   func(*Params, string) error
+}
+
+func fmtFloat(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+func floatSpec(key, group, unit, help string, lo, hi, step float64, f func(*Params) *float64, optional bool) ParamSpec {
+	return ParamSpec{Key: key, Group: group, Unit: unit, Help: help, Step: step,
+		Get: func(p *Params) string { return fmtFloat(*f(p)) },
+		Set: func(p *Params, s string) error {
+			s = strings.TrimSpace(s)
+			if optional && (s == "" || s == "unset") {
+				*f(p) = math.NaN()
+				return nil
+			}
+			v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("%s: %q is not a number", key, s)
+			}
+			if strings.HasSuffix(s, "%") {
+				v /= 100
+			}
+			if v < lo || v > hi {
+				return fmt.Errorf("%s: %s is outside %s … %s", key, s, fmtFloat(lo), fmtFloat(hi))
+			}
+			*f(p) = v
+			return nil
+		}}
+}
+
+func intSpec(key, group, unit, help string, lo, hi int, f func(*Params) *int) ParamSpec {
+	return ParamSpec{Key: key, Group: group, Unit: unit, Help: help, Step: 1,
+		Get: func(p *Params) string { return strconv.Itoa(*f(p)) },
+		Set: func(p *Params, s string) error {
+			v, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil {
+				return fmt.Errorf("%s: %q is not a whole number", key, s)
+			}
+			if v < lo || v > hi {
+				return fmt.Errorf("%s: %d is outside %d … %d", key, v, lo, hi)
+			}
+			*f(p) = v
+			return nil
+		}}
+}
+
+func enumSpec(key, group, help string, values []string, f func(*Params) *string) ParamSpec {
+	return ParamSpec{Key: key, Group: group, Help: help, Enum: values,
+		Get: func(p *Params) string { return *f(p) },
+		Set: func(p *Params, s string) error {
+			s = strings.TrimSpace(s)
+			for _, v := range values {
+				if strings.EqualFold(v, s) {
+					*f(p) = v
+					return nil
+				}
+			}
+			return fmt.Errorf("%s: %q is not one of %s", key, s, strings.Join(values, ", "))
+		}}
+}
+
+// listSpec is a list of numbers written "1, 5, 20"; n is the required
+// length (0: any); increasing requires strictly increasing values.
+func listSpec(key, group, unit, help string, n int, lo, hi float64, f func(*Params) *[]float64) ParamSpec {
+	return ParamSpec{Key: key, Group: group, Unit: unit, Help: help,
+		Get: func(p *Params) string {
+			var parts []string
+			for _, v := range *f(p) {
+				parts = append(parts, fmtFloat(v))
+			}
+			return strings.Join(parts, ", ")
+		},
+		Set: func(p *Params, s string) error {
+			s = strings.Trim(strings.TrimSpace(s), "[]")
+			var out []float64
+			if strings.TrimSpace(s) != "" {
+				for _, part := range strings.Split(s, ",") {
+					part = strings.TrimSpace(part)
+					v, err := strconv.ParseFloat(strings.TrimSuffix(part, "%"), 64)
+					if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+						return fmt.Errorf("%s: %q is not a number", key, part)
+					}
+					if strings.HasSuffix(part, "%") {
+						v /= 100
+					}
+					if v < lo || v > hi {
+						return fmt.Errorf("%s: %s is outside %s … %s", key, part, fmtFloat(lo), fmtFloat(hi))
+					}
+					if len(out) > 0 && v <= out[len(out)-1] {
+						return fmt.Errorf("%s: values must increase (%s after %s)", key, part, fmtFloat(out[len(out)-1]))
+					}
+					out = append(out, v)
+				}
+			}
+			if n > 0 && len(out) != n {
+				return fmt.Errorf("%s: want %d values, got %d", key, n, len(out))
+			}
+			*f(p) = out
+			return nil
+		}}
+}
+
+// Specs lists every parameter in display order.
+var Specs = []ParamSpec{
+	{Key: "as_of", Group: "General", Unit: "date", Help: "analysis date; rows after it are ignored (empty: the ledger's last date)",
+		Get: func(p *Params) string { return p.AsOf.String() },
+		Set: func(p *Params, s string) error {
+			s = strings.TrimSpace(s)
+			if s == "" {
+				p.AsOf = NoDay
+				return nil
+			}
+			d, err := ParseISODay(s)
+			if err != nil {
+				return fmt.Errorf("as_of: %v", err)
+			}
+			p.AsOf = d
+			return nil
+		}},
+	intSpec("default_terms_days", "General", "days", "payment terms when an invoice has no due date", 0, 3650, func(p *Params) *int { return &p.DefaultTermsDays }),
+
+	intSpec("rfm_window_days", "RFM", "days", "history used for R, F, M (0: all)", 0, 36500, func(p *Params) *int { return &p.RFMWindowDays }),
+	intSpec("rfm_bins", "RFM", "", "score levels (5 quintiles, 4 quartiles)", 2, 10, func(p *Params) *int { return &p.RFMBins }),
+	enumSpec("rfm_scoring", "RFM", "tie: tie-aware percentiles (§1.2 D); pandas: rank-first qcut compatibility (§1.2 A)", []string{"tie", "pandas"}, func(p *Params) *string { return &p.RFMScoring }),
+	enumSpec("rfm_frequency_unit", "RFM", "F counts purchase documents or purchase days", []string{"documents", "days"}, func(p *Params) *string { return &p.RFMFrequency }),
+	enumSpec("rfm_monetary", "RFM", "M is net revenue (sum), mean per purchase, or contribution margin", []string{"sum", "mean", "margin"}, func(p *Params) *string { return &p.RFMMonetary }),
+	listSpec("rfm_r_breaks", "RFM", "days", "custom recency breakpoints (empty: quantile scoring)", 0, 0, 1e6, func(p *Params) *[]float64 { return &p.RFMRBreaks }),
+	listSpec("rfm_f_breaks", "RFM", "count", "custom frequency breakpoints, e.g. 2, 3, 5, 8", 0, 0, 1e9, func(p *Params) *[]float64 { return &p.RFMFBreaks }),
+	listSpec("rfm_m_breaks", "RFM", "money", "custom monetary breakpoints", 0, -1e15, 1e15, func(p *Params) *[]float64 { return &p.RFMMBreaks }),
+	{Key: "rfm_segment_map", Group: "RFM", Help: "segment = RF codes (R·10 + F); codes no segment names fall to Others",
+		Get: func(p *Params) string { return FormatSegmentMap(p.RFMSegmentMap) },
+		Set: func(p *Params, s string) error {
+			m, err := ParseSegmentMap(s)
+			if err != nil {
+				return fmt.Errorf("rfm_segment_map: %v", err)
+			}
+			p.RFMSegmentMap = m
+			return nil
+		}},
+
+	enumSpec("pyramid_key", "Pyramid", "rank customers by trailing-12-month revenue, margin, or CLV", []string{"revenue", "margin", "clv"}, func(p *Params) *string { return &p.PyramidKey }),
+	listSpec("pyramid_cutoffs", "Pyramid", "cumulative share", "Platinum, Gold, Iron cut-offs (Curry 1/4/15/80)", 3, 0.0001, 1, func(p *Params) *[]float64 { return &p.PyramidCutoffs }),
+	{Key: "pyramid_lead_nonpositive", Group: "Pyramid", Help: "customers with key ≤ 0 are Lead regardless of rank (ZRL)", Enum: []string{"false", "true"},
+		Get: func(p *Params) string { return strconv.FormatBool(p.PyramidLeadNonPositive) },
+		Set: func(p *Params, s string) error {
+			v, err := strconv.ParseBool(strings.TrimSpace(s))
+			if err != nil {
+				return fmt.Errorf("pyramid_lead_nonpositive: %q is not true or false", s)
+			}
+			p.PyramidLeadNonPositive = v
+			return nil
+		}},
+
+	enumSpec("spend_tier_mode", "Tiers", "spend tiers by percentile or by absolute amounts", []string{"percentile", "absolute"}, func(p *Params) *string { return &p.SpendTierMode }),
+	listSpec("spend_tier_cutoffs", "Tiers", "share or money", "High, Medium: cumulative shares (percentile) or lower bounds High > Medium given low to high (absolute)", 2, 0, 1e15, func(p *Params) *[]float64 { return &p.SpendTierCutoffs }),
+	enumSpec("frequency_tier_mode", "Tiers", "frequency tiers by percentile or absolute counts", []string{"percentile", "absolute"}, func(p *Params) *string { return &p.FrequencyTierMode }),
+	listSpec("frequency_tier_cutoffs", "Tiers", "share or count", "High, Medium cut-offs", 2, 0, 1e9, func(p *Params) *[]float64 { return &p.FrequencyTierCutoff }),
+	listSpec("clv_tier_cutoffs", "Tiers", "cumulative share", "High, Medium value cut-offs (20 % / 30 % / 50 %)", 2, 0.0001, 1, func(p *Params) *[]float64 { return &p.CLVTierCutoffs }),
+
+	floatSpec("cts_per_order", "Profitability", "money", "cost to serve per purchase document", 0, 1e9, 1, func(p *Params) *float64 { return &p.CTSPerOrder }, false),
+	floatSpec("cts_per_line", "Profitability", "money", "cost to serve per ledger line", 0, 1e9, 0.5, func(p *Params) *float64 { return &p.CTSPerLine }, false),
+	floatSpec("cts_per_return", "Profitability", "money", "cost per credit note / return", 0, 1e9, 1, func(p *Params) *float64 { return &p.CTSPerReturn }, false),
+	floatSpec("cts_return_value_pct", "Profitability", "share", "reverse-logistics cost as a share of returned value", 0, 1, 0.01, func(p *Params) *float64 { return &p.CTSReturnValuePct }, false),
+	floatSpec("cts_per_late_invoice", "Profitability", "money", "collection cost per invoice paid after its due date", 0, 1e9, 1, func(p *Params) *float64 { return &p.CTSPerLateInvoice }, false),
+	floatSpec("assumed_gm_pct", "Profitability", "share", "gross margin assumed when the ledger has no cost (empty: unset)", -1, 1, 0.01, func(p *Params) *float64 { return &p.AssumedGMPct }, true),
+	floatSpec("breakeven_eps_pct", "Profitability", "share of mean |CM|", "|CM| below this counts as break-even", 0, 1, 0.001, func(p *Params) *float64 { return &p.BreakEvenEpsPct }, false),
+
+	enumSpec("clv_simple_convention", "CLV", "GL m·r/(1+d−r); OF m/(1+d−r); BL m(1+d)/(1+d−r) (Fader & Hardie note 024)", []string{"GL", "OF", "BL"}, func(p *Params) *string { return &p.CLVConvention }),
+	floatSpec("discount_rate_annual", "CLV", "per year", "discount rate d", -0.99, 10, 0.01, func(p *Params) *float64 { return &p.DiscountRateAnnual }, false),
+	intSpec("clv_horizon_years", "CLV", "periods", "finite horizon T in periods (0: infinite)", 0, 100, func(p *Params) *int { return &p.CLVHorizonYears }),
+	floatSpec("retention_override", "CLV", "per period", "retention r (empty: estimated from the ledger's cohorts)", 0, 0.9999, 0.01, func(p *Params) *float64 { return &p.RetentionOverride }, true),
+	enumSpec("clv_period", "CLV", "period of the simple CLV model", []string{"year", "quarter"}, func(p *Params) *string { return &p.CLVPeriod }),
+
+	floatSpec("churn_at_risk_ratio", "Churn", "× IPT", "recency / inter-purchase time above which a customer is at risk", 0.1, 100, 0.1, func(p *Params) *float64 { return &p.ChurnAtRiskRatio }, false),
+	floatSpec("churn_lapsed_ratio", "Churn", "× IPT", "recency / inter-purchase time above which a customer has lapsed", 0.1, 100, 0.1, func(p *Params) *float64 { return &p.ChurnLapsedRatio }, false),
+	intSpec("churn_min_gap_days", "Churn", "days", "floor on a customer's inter-purchase time", 1, 3650, func(p *Params) *int { return &p.ChurnMinGapDays }),
+	intSpec("lifecycle_new_days", "Churn", "days", "tenure up to which a customer is New", 0, 3650, func(p *Params) *int { return &p.LifecycleNewDays }),
+	floatSpec("lifecycle_growth_pct", "Churn", "share", "TTM vs prior 12 months change that counts as Growing / Declining", 0, 10, 0.01, func(p *Params) *float64 { return &p.LifecycleGrowthPct }, false),
+	floatSpec("attr_min_share", "General", "share of customers", "attribute values below this share fold into Other", 0, 0.5, 0.005, func(p *Params) *float64 { return &p.AttrMinShare }, false),
+	enumSpec("lang", "General", "labels and segment names", []string{"en", "zh"}, func(p *Params) *string { return &p.Lang }),
+}
+
+// Spec returns the parameter with key k.
+func Spec(k string) (ParamSpec, bool) {
+	for _, s := range Specs {
+		if s.Key == k {
+			return s, true
+		}
+	}
+	return ParamSpec{}, false
+}
+
+// Set sets parameter key from text (as `--set key=value`).
+func (p *Params) Set(key, value string) error {
+	s, ok := Spec(key)
+	if !ok {
+		return fmt.Errorf("unknown parameter %q", key)
+	}
+	return s.Set(p, value)
+}
+
+// Validate checks the combination of values; each problem names its
+// parameter and the reason.
+func (p *Params) Validate() error {
+	var errs []string
+	bad := func(key, format string, a ...any) { errs = append(errs, key+": "+fmt.Sprintf(format, a...)) }
+	for _, s := range Specs { // each value on its own (a struct literal may bypass Set)
+		if err := s.Set(&Params{RFMSegmentMap: p.RFMSegmentMap}, s.Get(p)); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	if p.DiscountRateAnnual <= -1 {
+		bad("discount_rate_annual", "must be > −1")
+	}
+	if r := p.RetentionOverride; !math.IsNaN(r) && 1+p.periodRate()-r <= 0 {
+		bad("retention_override", "1 + d − r must be > 0 (d = %.4f per period, r = %g)", p.periodRate(), r)
+	}
+	if p.ChurnLapsedRatio <= p.ChurnAtRiskRatio {
+		bad("churn_lapsed_ratio", "must be above churn_at_risk_ratio (%g)", p.ChurnAtRiskRatio)
+	}
+	if p.SpendTierMode == "percentile" && len(p.SpendTierCutoffs) == 2 && p.SpendTierCutoffs[1] > 1 {
+		bad("spend_tier_cutoffs", "percentile cut-offs must be shares ≤ 1")
+	}
+	if p.FrequencyTierMode == "percentile" && len(p.FrequencyTierCutoff) == 2 && p.FrequencyTierCutoff[1] > 1 {
+		bad("frequency_tier_cutoffs", "percentile cut-offs must be shares ≤ 1")
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%s", strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// periodRate converts the annual discount rate to the simple CLV's period
+// (spec §4.1: d_q = (1+d_a)^(1/4) − 1).
+func (p *Params) periodRate() float64 {
+	if p.CLVPeriod == "quarter" {
+		return math.Pow(1+p.DiscountRateAnnual, 0.25) - 1
+	}
+	return p.DiscountRateAnnual
+}
+
+// FormatSegmentMap writes a segment map as "Name: 54 55; Other: 11".
+func FormatSegmentMap(m []SegmentRule) string {
+	var parts []string
+	for _, r := range m {
+		parts = append(parts, r.Name+": "+strings.Join(r.Codes, " "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// ParseSegmentMap reads the form FormatSegmentMap writes. Codes are two
+// digits 1–9 (R then F); a code may belong to one segment only.
+func ParseSegmentMap(s string) ([]SegmentRule, error) {
+	var out []SegmentRule
+	seen := map[string]string{}
+	for _, part := range strings.Split(s, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, codes, ok := strings.Cut(part, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" {
+			return nil, fmt.Errorf("%q: want Name: codes", part)
+		}
+		r := SegmentRule{Name: name}
+		for _, c := range strings.FieldsFunc(codes, func(r rune) bool { return r == ' ' || r == ',' }) {
+			if len(c) != 2 || c[0] < '1' || c[0] > '9' || c[1] < '1' || c[1] > '9' {
+				return nil, fmt.Errorf("segment %q: code %q is not two digits R F", name, c)
+			}
+			if other, dup := seen[c]; dup {
+				return nil, fmt.Errorf("code %s is in both %q and %q", c, other, name)
+			}
+			seen[c] = name
+			r.Codes = append(r.Codes, c)
+		}
+		out = append(out, r)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("empty map")
+	}
+	return out, nil
+}
