@@ -33,6 +33,15 @@ type Base struct {
 	RowStart []int32
 	RowIdx   []int32
 
+	// Documents of each customer in date order, merged from their rows:
+	// Doc*[DocStart[c]:DocStart[c+1]]. Windowed figures (TTM, RFM windows,
+	// cohort retention) are sums over these.
+	DocStart []int32
+	DocDate  []Day
+	DocNet   []Money // net revenue of the document
+	DocCost  []Money // cost of its rows whose cost is known
+	DocLines []int32
+
 	RowsAfterAsOf int   // rows ignored because they are dated after AsOf
 	TotalRevenue  Money // Σ Revenue
 	HasOpenAR     bool  // the ledger carries payment data
@@ -84,15 +93,18 @@ func Aggregate(l *Ledger, asOf Day) *Base {
 		b.RowIdx[fill[c]] = int32(i)
 		fill[c]++
 	}
-	// Customers are independent: split them over the cores.
+	// Customers are independent: split them over the cores. Each worker keeps
+	// its customers' documents; they are joined in customer order afterwards.
 	workers := min(runtime.GOMAXPROCS(0), max(1, nc/5000))
+	parts := make([][]docAgg, workers)
+	counts := make([]int32, nc)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		lo, hi := nc*w/workers, nc*(w+1)/workers
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var docs []docAgg
+			var docs, all []docAgg
 			for c := lo; c < hi; c++ {
 				rows := b.RowIdx[b.RowStart[c]:b.RowStart[c+1]]
 				slices.SortFunc(rows, func(x, y int32) int {
@@ -102,10 +114,27 @@ func Aggregate(l *Ledger, asOf Day) *Base {
 					return cmp.Compare(x, y)
 				})
 				docs = b.customer(l, c, rows, docs[:0])
+				counts[c] = int32(len(docs))
+				all = append(all, docs...)
 			}
+			parts[w] = all
 		}()
 	}
 	wg.Wait()
+	b.DocStart = make([]int32, nc+1)
+	for c := 0; c < nc; c++ {
+		b.DocStart[c+1] = b.DocStart[c] + counts[c]
+	}
+	nd := b.DocStart[nc]
+	b.DocDate, b.DocNet, b.DocCost, b.DocLines = make([]Day, 0, nd), make([]Money, 0, nd), make([]Money, 0, nd), make([]int32, 0, nd)
+	for _, part := range parts {
+		for _, d := range part {
+			b.DocDate = append(b.DocDate, d.date)
+			b.DocNet = append(b.DocNet, d.net)
+			b.DocCost = append(b.DocCost, d.cost)
+			b.DocLines = append(b.DocLines, d.lines)
+		}
+	}
 	for _, r := range b.Revenue {
 		b.TotalRevenue += r
 	}
@@ -113,10 +142,12 @@ func Aggregate(l *Ledger, asOf Day) *Base {
 }
 
 type docAgg struct {
-	key  uint64 // hash of the document id (0 without one)
-	doc  int32  // Docs entry, or -1 - row for a row without a document id
-	date Day
-	net  Money
+	key   uint64 // hash of the document id (0 without one)
+	doc   int32  // Docs entry, or -1 - row for a row without a document id
+	date  Day
+	net   Money
+	cost  Money
+	lines int32
 }
 
 // customer fills the aggregates of customer c from its date-sorted rows.
@@ -126,8 +157,10 @@ func (b *Base) customer(l *Ledger, c int, rows []int32, docs []docAgg) []docAgg 
 	b.Lines[c] = int32(len(rows))
 	for _, i := range rows {
 		b.Revenue[c] += tx.Amount[i]
+		cost := Money(0)
 		if tx.CostKnown != nil && tx.CostKnown[i] {
-			b.Cost[c] += tx.Cost[i]
+			cost = tx.Cost[i]
+			b.Cost[c] += cost
 			b.CostKnown[c] = true
 		}
 		if b.HasOpenAR {
@@ -138,10 +171,10 @@ func (b *Base) customer(l *Ledger, c int, rows []int32, docs []docAgg) []docAgg 
 			doc = tx.Doc[i]
 		}
 		if doc < 0 { // each row is its own document
-			docs = append(docs, docAgg{doc: -1 - i, date: tx.Date[i], net: tx.Amount[i]})
+			docs = append(docs, docAgg{doc: -1 - i, date: tx.Date[i], net: tx.Amount[i], cost: cost, lines: 1})
 			continue
 		}
-		docs = append(docs, docAgg{key: l.Docs.Hash[doc], doc: doc, date: tx.Date[i], net: tx.Amount[i]})
+		docs = append(docs, docAgg{key: l.Docs.Hash[doc], doc: doc, date: tx.Date[i], net: tx.Amount[i], cost: cost, lines: 1})
 	}
 	if len(rows) == 0 {
 		return docs
@@ -163,6 +196,8 @@ func (b *Base) customer(l *Ledger, c int, rows []int32, docs []docAgg) []docAgg 
 	for _, d := range docs {
 		if n := len(merged); n > 0 && d.doc >= 0 && merged[n-1].doc >= 0 && dt.Equal(merged[n-1].doc, d.doc) {
 			merged[n-1].net += d.net
+			merged[n-1].cost += d.cost
+			merged[n-1].lines += d.lines
 			merged[n-1].date = min(merged[n-1].date, d.date)
 			continue
 		}

@@ -1,0 +1,796 @@
+package model
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"sync"
+)
+
+// Engine holds a ledger's stage-1 results (base aggregates, trailing windows)
+// and turns parameters into an Analysis (stage 2). It is safe for concurrent
+// use; stage-1 work is redone only when the as-of date changes.
+type Engine struct {
+	Led *Ledger
+
+	mu    sync.Mutex
+	stage *stage1
+}
+
+// stage1 is everything that depends only on the ledger and the as-of date.
+type stage1 struct {
+	base      *Base
+	ttm, ptm  *Window // trailing 12 months and the 12 before
+	medianIPT float64 // median inter-purchase days of repeat customers
+	windows   map[int]*Window
+	activity  map[int][]uint16 // period length → purchase-activity bits per customer
+	idOrder   []int32          // customers by id
+}
+
+// NewEngine prepares an engine for a ledger.
+func NewEngine(led *Ledger) *Engine { return &Engine{Led: led} }
+
+// Stage returns the stage-1 results at asOf (NoDay: the ledger's last date),
+// computing them when the date changed.
+func (e *Engine) stage1(asOf Day) *stage1 {
+	if asOf == NoDay {
+		asOf = MaxDate(e.Led)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.stage != nil && e.stage.base.AsOf == asOf {
+		return e.stage
+	}
+	b := Aggregate(e.Led, asOf)
+	s := &stage1{base: b, windows: map[int]*Window{}, activity: map[int][]uint16{}}
+	s.ttm = b.WindowOf(asOf-365, asOf)
+	s.ptm = b.WindowOf(asOf-730, asOf-365)
+	var ipts []float64
+	for c := range b.PurchaseDays {
+		if n := b.PurchaseDays[c]; n >= 2 {
+			ipts = append(ipts, float64(b.LastPurchase[c]-b.FirstBuy[c])/float64(n-1))
+		}
+	}
+	s.medianIPT = median(ipts)
+	s.idOrder = make([]int32, len(b.Revenue))
+	for i := range s.idOrder {
+		s.idOrder[i] = int32(i)
+	}
+	ids := e.Led.Customers.ID
+	slices.SortFunc(s.idOrder, func(a, b int32) int { return cmp.Compare(ids[a], ids[b]) })
+	e.stage = s
+	return s
+}
+
+// Base returns the base aggregates at asOf.
+func (e *Engine) Base(asOf Day) *Base { return e.stage1(asOf).base }
+
+func (s *stage1) window(days int) *Window {
+	if w, ok := s.windows[days]; ok {
+		return w
+	}
+	w := s.base.WindowOf(s.base.AsOf-Day(days), s.base.AsOf)
+	s.windows[days] = w
+	return w
+}
+
+// activityBits marks, per customer, the periods of length days (bit k:
+// the k-th period back from the as-of date) with a purchase.
+func (s *stage1) activityBits(days int) []uint16 {
+	if a, ok := s.activity[days]; ok {
+		return a
+	}
+	b := s.base
+	a := make([]uint16, len(b.Revenue))
+	for c := range a {
+		for k := b.DocStart[c]; k < b.DocStart[c+1]; k++ {
+			if b.DocNet[k] <= 0 {
+				continue
+			}
+			if p := int(b.AsOf-b.DocDate[k]) / days; p < 16 {
+				a[c] |= 1 << p
+			}
+		}
+	}
+	s.activity[days] = a
+	return a
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	v = slices.Clone(v)
+	slices.Sort(v)
+	n := len(v)
+	if n%2 == 1 {
+		return v[n/2]
+	}
+	return (v[n/2-1] + v[n/2]) / 2
+}
+
+// Analysis is the result of stage 2 for one parameter set. Per-customer
+// slices are indexed like Ledger.Customers.
+type Analysis struct {
+	Params   Params
+	AsOf     Day
+	N        int
+	Decimals int
+	Base     *Base
+	Led      *Ledger
+
+	Revenue, COGS, GM, CTS, CM []Money
+	CostEstimated             []bool // COGS assumed or imputed (figures are "estimated")
+	RevenueTTM, MarginTTM     []Money
+	Growth                    []float64 // (TTM − PTM)/PTM; NaN when PTM ≤ 0
+
+	R, F                   []int32   // recency (days; −1 without purchases), frequency
+	M                      []float64 // monetary value in major units
+	RScore, FScore, MScore []int8    // 0 when not scored (Net-negative)
+	IPT, ChurnRatio        []float64 // effective inter-purchase days, recency / IPT
+	CLV                    []float64 // major units
+	BestScore              []float64 // 0–100 purchase-likelihood score
+
+	Schemes []Scheme
+	Profit  ProfitSummary
+	CLVInfo CLVInfo
+	IDOrder []int32 // customers sorted by id (the last sort key everywhere)
+
+	Warnings []string
+}
+
+// Scheme assigns every customer to exactly one segment.
+type Scheme struct {
+	Key      string   // pyramid, rfm, spend, ...; attr:NAME for attributes
+	Title    string   // for people
+	Segments []string // in display order; every segment listed even if empty
+	Assign   []int16  // segment index per customer
+	Note     string   // how it was computed, fallbacks
+}
+
+// CLVInfo says how the simple CLV was computed (spec §4.1; shown next to the number).
+type CLVInfo struct {
+	Model      string  // "simple"
+	Convention string  // GL, OF, BL
+	Period     string  // year, quarter
+	Retention  float64 // r per period
+	RetSource  string  // "estimated from N periods of cohorts" or "override"
+	Discount   float64 // d per period
+	Horizon    int     // periods; 0 infinite
+	Multiple   float64 // CLV / m
+	Label      string  // one line for display
+}
+
+// ProfitSummary holds the whale curve and its headline figures (spec §3.3).
+type ProfitSummary struct {
+	Mode      string // cost, estimated, revenue-less-cts, disabled
+	Note      string
+	Order     []int32 // customers by CM desc, id asc
+	Cum       []Money // cumulative CM along Order
+	TotalCM   Money
+	Peak      Money
+	PeakPct   float64 // peak / total CM (NaN when total ≤ 0)
+	Profitable, BreakEven, Loss int
+	Destroyed   Money   // |Σ CM < 0|
+	DestroyedPct float64 // Destroyed / total CM
+	Top20Pct    float64 // y at ceil(0.2 N)
+	Epsilon     float64 // break-even band in major units
+}
+
+// Analyze runs stage 2. It never fails on data; invalid parameters are an
+// error naming the parameter.
+func (e *Engine) Analyze(p Params) (*Analysis, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	s := e.stage1(p.AsOf)
+	b := s.base
+	led := e.Led
+	n := len(b.Revenue)
+	a := &Analysis{Params: p.Clone(), AsOf: b.AsOf, N: n, Decimals: led.Decimals, Base: b, Led: led, IDOrder: s.idOrder}
+	scale := float64(led.Scale())
+	e.mu.Lock() // windows and activity caches
+	rfmWin := s.ttm
+	if p.RFMWindowDays > 0 {
+		rfmWin = s.window(p.RFMWindowDays)
+	}
+	act := s.activityBits(map[string]int{"year": 365, "quarter": 91}[p.CLVPeriod])
+	e.mu.Unlock()
+
+	a.profit(s, p, scale)
+	a.rfm(s, p, rfmWin, scale)
+	a.churn(s, p)
+	a.simpleCLV(s, p, act, scale)
+	a.best()
+	a.Schemes = append(a.Schemes,
+		a.pyramid(p),
+		a.rfmScheme(p),
+		a.tiers("spend", "Spend tiers", a.M, p.SpendTierMode, p.SpendTierCutoffs),
+		a.tiers("frequency", "Frequency tiers", floats(a.F), p.FrequencyTierMode, p.FrequencyTierCutoff),
+		a.profitScheme(),
+		a.tiers("clv", "CLV tiers", a.CLV, "percentile", p.CLVTierCutoffs),
+		a.lifecycle(s, p),
+		a.churnScheme(p),
+		a.sizeScheme(),
+	)
+	a.Schemes = append(a.Schemes, a.attributeSchemes(p)...)
+	return a, nil
+}
+
+func floats[T int32 | int64](v []T) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
+}
+
+// roundMoney rounds a float amount of minor units half away from zero.
+func roundMoney(v float64) Money { return Money(math.Round(v)) }
+
+// profit computes COGS, cost to serve and contribution margin (spec §3).
+func (a *Analysis) profit(s *stage1, p Params, scale float64) {
+	b, led, n := s.base, a.Led, a.N
+	a.Revenue, a.COGS, a.GM, a.CTS, a.CM = b.Revenue, make([]Money, n), make([]Money, n), make([]Money, n), make([]Money, n)
+	a.CostEstimated = make([]bool, n)
+	ps := &a.Profit
+	gmSet := !math.IsNaN(p.AssumedGMPct)
+	ctsSet := p.CTSPerOrder > 0 || p.CTSPerLine > 0 || p.CTSPerReturn > 0 || p.CTSReturnValuePct > 0 || p.CTSPerLateInvoice > 0
+	switch {
+	case led.HasCost:
+		ps.Mode = "cost"
+	case gmSet:
+		ps.Mode, ps.Note = "estimated", fmt.Sprintf("no cost in the ledger: COGS = revenue × (1 − %.1f %%) assumed; every profit figure is estimated", 100*p.AssumedGMPct)
+	case ctsSet:
+		ps.Mode, ps.Note = "revenue-less-cts", "no cost in the ledger: profit is revenue less cost to serve (set assumed_gm_pct for a margin)"
+	default:
+		ps.Mode, ps.Note = "disabled", "no cost in the ledger: profit views need assumed_gm_pct or cost-to-serve rates"
+	}
+	// Customers without cost in a ledger that has costs: impute the median
+	// GM % of their industry × channel (spec §3.5), else the overall median.
+	var imputed map[string]float64
+	overall := math.NaN()
+	if led.HasCost {
+		groups := map[string][]float64{}
+		var all []float64
+		for c := 0; c < n; c++ {
+			if b.CostKnown[c] && b.Revenue[c] > 0 {
+				gm := 1 - float64(b.Cost[c])/float64(b.Revenue[c])
+				k := led.Customers.Industry[c] + "\x00" + led.Customers.Channel[c]
+				groups[k] = append(groups[k], gm)
+				all = append(all, gm)
+			}
+		}
+		imputed = map[string]float64{}
+		for k, v := range groups {
+			imputed[k] = median(v)
+		}
+		overall = median(all)
+	}
+	late := a.lateInvoices(p)
+	perOrder, perLine, perReturn, perLate := math.Round(p.CTSPerOrder*scale), math.Round(p.CTSPerLine*scale), math.Round(p.CTSPerReturn*scale), math.Round(p.CTSPerLateInvoice*scale)
+	for c := 0; c < n; c++ {
+		rev := b.Revenue[c]
+		switch {
+		case led.HasCost && b.CostKnown[c]:
+			a.COGS[c] = b.Cost[c]
+		case led.HasCost:
+			gm, ok := imputed[led.Customers.Industry[c]+"\x00"+led.Customers.Channel[c]]
+			if !ok {
+				gm = overall
+			}
+			if !math.IsNaN(gm) {
+				a.COGS[c] = roundMoney(float64(rev) * (1 - gm))
+			}
+			a.CostEstimated[c] = true
+		case gmSet:
+			a.COGS[c] = roundMoney(float64(rev) * (1 - p.AssumedGMPct))
+			a.CostEstimated[c] = true
+		}
+		cts := Money(perOrder)*Money(b.PurchaseDocs[c]) + Money(perLine)*Money(b.Lines[c]) +
+			Money(perReturn)*Money(b.ReturnDocs[c]) + roundMoney(float64(b.ReturnValue[c])*p.CTSReturnValuePct)
+		if late != nil {
+			cts += Money(perLate) * Money(late[c])
+		}
+		a.CTS[c] = cts
+		if ps.Mode == "revenue-less-cts" {
+			a.COGS[c] = 0
+		}
+		a.GM[c] = rev - a.COGS[c]
+		a.CM[c] = a.GM[c] - cts
+	}
+	// trailing-12-month revenue and margin for the pyramid
+	a.RevenueTTM, a.MarginTTM, a.Growth = s.ttm.Revenue, make([]Money, n), make([]float64, n)
+	for c := 0; c < n; c++ {
+		rev := s.ttm.Revenue[c]
+		cogs := s.ttm.Cost[c]
+		if !(led.HasCost && b.CostKnown[c]) && b.Revenue[c] != 0 {
+			cogs = roundMoney(float64(rev) * float64(a.COGS[c]) / float64(b.Revenue[c]))
+		}
+		cts := Money(perOrder)*Money(s.ttm.PurchaseDocs[c]) + Money(perLine)*Money(s.ttm.Lines[c]) +
+			Money(perReturn)*Money(s.ttm.ReturnDocs[c]) + roundMoney(float64(s.ttm.ReturnValue[c])*p.CTSReturnValuePct)
+		a.MarginTTM[c] = rev - cogs - cts
+		a.Growth[c] = math.NaN()
+		if ptm := s.ptm.Revenue[c]; ptm > 0 {
+			a.Growth[c] = float64(rev-ptm) / float64(ptm)
+		}
+	}
+	a.whale(p, scale)
+}
+
+// lateInvoices counts, per customer, invoices paid after their due date or
+// still open past it at the as-of date (nil without payment data or rate).
+func (a *Analysis) lateInvoices(p Params) []int32 {
+	led := a.Led
+	if p.CTSPerLateInvoice == 0 || !led.HasPaid {
+		return nil
+	}
+	out := make([]int32, a.N)
+	tx := &led.Tx
+	for i, c := range tx.Cust {
+		if tx.Date[i] > a.AsOf || tx.Amount[i] <= 0 {
+			continue
+		}
+		due := tx.Due[i]
+		if due == NoDay {
+			due = tx.Date[i] + Day(p.DefaultTermsDays)
+		}
+		paid := tx.Paid[i]
+		if (paid != NoDay && paid <= a.AsOf && paid > due) || ((paid == NoDay || paid > a.AsOf) && a.AsOf > due) {
+			out[c]++
+		}
+	}
+	return out
+}
+
+// whale builds the whale curve and headline figures (spec §3.3).
+func (a *Analysis) whale(p Params, scale float64) {
+	ps := &a.Profit
+	n := a.N
+	ps.Order = make([]int32, n)
+	for i := range ps.Order {
+		ps.Order[i] = int32(i)
+	}
+	ids := a.Led.Customers.ID
+	slices.SortFunc(ps.Order, func(x, y int32) int {
+		if c := cmp.Compare(a.CM[y], a.CM[x]); c != 0 {
+			return c
+		}
+		return cmp.Compare(ids[x], ids[y])
+	})
+	ps.Cum = make([]Money, n)
+	var sum Money
+	var absSum float64
+	for k, c := range ps.Order {
+		sum += a.CM[c]
+		ps.Cum[k] = sum
+		absSum += math.Abs(float64(a.CM[c]))
+		if sum > ps.Peak {
+			ps.Peak = sum
+		}
+	}
+	ps.TotalCM = sum
+	eps := 0.0
+	if n > 0 {
+		eps = p.BreakEvenEpsPct * absSum / float64(n)
+	}
+	ps.Epsilon = eps / scale
+	for c := 0; c < n; c++ {
+		cm := float64(a.CM[c])
+		switch {
+		case cm > eps:
+			ps.Profitable++
+		case cm < -eps:
+			ps.Loss++
+		default:
+			ps.BreakEven++
+		}
+		if a.CM[c] < 0 {
+			ps.Destroyed -= a.CM[c]
+		}
+	}
+	ps.PeakPct, ps.DestroyedPct, ps.Top20Pct = math.NaN(), math.NaN(), math.NaN()
+	if sum > 0 {
+		ps.PeakPct = float64(ps.Peak) / float64(sum)
+		ps.DestroyedPct = float64(ps.Destroyed) / float64(sum)
+		if k := int(math.Ceil(0.2*float64(n) - 1e-9)); k > 0 {
+			ps.Top20Pct = float64(ps.Cum[k-1]) / float64(sum)
+		}
+	} else if n > 0 {
+		a.Warnings = append(a.Warnings, "total profit ≤ 0: the whale curve shows cumulative profit in money, not shares")
+	}
+}
+
+// rfm computes R, F, M and their scores (spec §1).
+func (a *Analysis) rfm(s *stage1, p Params, w *Window, scale float64) {
+	b, n := s.base, a.N
+	a.R, a.F, a.M = make([]int32, n), make([]int32, n), make([]float64, n)
+	a.RScore, a.FScore, a.MScore = make([]int8, n), make([]int8, n), make([]int8, n)
+	var pop []int32
+	for c := 0; c < n; c++ {
+		last, f, m := b.LastPurchase[c], b.PurchaseDocs[c], b.Revenue[c]
+		days := b.PurchaseDays[c]
+		if p.RFMWindowDays > 0 {
+			last, f, m, days = w.LastPurchase[c], w.PurchaseDocs[c], w.Revenue[c], w.PurchaseDays[c]
+		}
+		if p.RFMFrequency == "days" {
+			f = days
+		}
+		a.R[c] = -1
+		if last != NoDay {
+			a.R[c] = int32(b.AsOf - last)
+		}
+		a.F[c] = f
+		switch p.RFMMonetary {
+		case "mean":
+			if f > 0 {
+				a.M[c] = float64(m) / scale / float64(f)
+			}
+		case "margin":
+			a.M[c] = float64(a.CM[c]) / scale
+		default:
+			a.M[c] = float64(m) / scale
+		}
+		if m > 0 && f > 0 && (p.RFMMonetary != "margin" || a.M[c] > 0) {
+			pop = append(pop, int32(c))
+		}
+	}
+	// Ties are broken in customer-id order (pandas: input order).
+	slices.SortFunc(pop, func(x, y int32) int { return cmp.Compare(a.Led.Customers.ID[x], a.Led.Customers.ID[y]) })
+	if len(pop) == 0 {
+		return
+	}
+	if len(pop) < p.RFMBins {
+		a.Warnings = append(a.Warnings, fmt.Sprintf("RFM: fewer customers (%d) than score levels (%d)", len(pop), p.RFMBins))
+	}
+	rv := floats(a.R)
+	fv := floats(a.F)
+	for _, x := range []struct {
+		name   string
+		v      []float64
+		breaks []float64
+		lower  bool
+		out    []int8
+	}{{"recency", rv, p.RFMRBreaks, true, a.RScore}, {"frequency", fv, p.RFMFBreaks, false, a.FScore}, {"monetary", a.M, p.RFMMBreaks, false, a.MScore}} {
+		switch {
+		case len(x.breaks) > 0:
+			scoreBreaks(x.v, pop, x.breaks, x.lower, x.out)
+		case p.RFMScoring == "pandas" && x.name == "frequency":
+			scoreRankFirst(x.v, pop, p.RFMBins, x.lower, x.out)
+		case p.RFMScoring == "pandas":
+			if !scoreQcut(x.v, pop, p.RFMBins, x.lower, x.out) {
+				a.Warnings = append(a.Warnings, "RFM pandas mode: "+x.name+" has tied quantile edges (pandas raises \"Bin edges must be unique\"); ranked first instead")
+				scoreRankFirst(x.v, pop, p.RFMBins, x.lower, x.out)
+			}
+		default:
+			scoreTie(x.v, pop, p.RFMBins, x.lower, x.out)
+		}
+	}
+}
+
+// rfmScheme maps RF codes to named segments (spec §1.3 C by default).
+func (a *Analysis) rfmScheme(p Params) Scheme {
+	sc := Scheme{Key: "rfm", Title: "RFM", Assign: make([]int16, a.N)}
+	code := map[int]int16{}
+	for i, r := range p.RFMSegmentMap {
+		sc.Segments = append(sc.Segments, r.Name)
+		for _, c := range r.Codes {
+			v, _ := strconv.Atoi(c)
+			code[v] = int16(i)
+		}
+	}
+	others, neg := int16(len(sc.Segments)), int16(len(sc.Segments)+1)
+	sc.Segments = append(sc.Segments, "Others", "Net-negative")
+	for c := 0; c < a.N; c++ {
+		if a.RScore[c] == 0 {
+			sc.Assign[c] = neg
+			continue
+		}
+		seg, ok := code[10*int(a.RScore[c])+int(a.FScore[c])]
+		if !ok {
+			seg = others
+		}
+		sc.Assign[c] = seg
+	}
+	sc.Note = fmt.Sprintf("%s scoring, %d levels", map[string]string{"tie": "tie-aware percentile", "pandas": "pandas-compatible"}[p.RFMScoring], p.RFMBins)
+	return sc
+}
+
+// rankTiers assigns tiers by descending key with cumulative cut-offs:
+// rank ≤ ceil(cut_k·N) is tier k; customers tied with the last member of a
+// tier join it (spec §2). Ties in rank are broken by customer id.
+func rankTiers(key []float64, ids []string, cuts []float64, include []bool) []int16 {
+	n := len(key)
+	order := make([]int32, 0, n)
+	for i := 0; i < n; i++ {
+		if include == nil || include[i] {
+			order = append(order, int32(i))
+		}
+	}
+	slices.SortFunc(order, func(x, y int32) int {
+		if c := cmp.Compare(key[y], key[x]); c != 0 {
+			return c
+		}
+		return cmp.Compare(ids[x], ids[y])
+	})
+	out := make([]int16, n)
+	for i := range out {
+		out[i] = int16(len(cuts)) // the last tier
+	}
+	m := len(order)
+	tier, k := 0, 0
+	for tier < len(cuts) && k < m {
+		end := int(math.Ceil(cuts[tier]*float64(m) - 1e-9))
+		for ; k < m && (k < end || (k > 0 && key[order[k]] == key[order[k-1]] && out[order[k-1]] == int16(tier))); k++ {
+			out[order[k]] = int16(tier)
+		}
+		tier++
+	}
+	return out
+}
+
+// pyramid is the value pyramid (spec §2).
+func (a *Analysis) pyramid(p Params) Scheme {
+	sc := Scheme{Key: "pyramid", Title: "Value pyramid", Segments: []string{"Platinum", "Gold", "Iron", "Lead"}}
+	key := make([]float64, a.N)
+	what := p.PyramidKey
+	if what == "margin" && a.Profit.Mode == "disabled" {
+		what = "revenue"
+		sc.Note = "margin unavailable without cost data: ranked by revenue. "
+	}
+	for c := range key {
+		switch what {
+		case "margin":
+			key[c] = float64(a.MarginTTM[c])
+		case "clv":
+			key[c] = a.CLV[c]
+		default:
+			key[c] = float64(a.RevenueTTM[c])
+		}
+	}
+	sc.Assign = rankTiers(key, a.Led.Customers.ID, p.PyramidCutoffs, nil)
+	if p.PyramidLeadNonPositive {
+		for c := range key {
+			if key[c] <= 0 {
+				sc.Assign[c] = 3
+			}
+		}
+	}
+	if a.N < 20 {
+		a.Warnings = append(a.Warnings, "pyramid: fewer than 20 customers")
+	}
+	sc.Note += fmt.Sprintf("by %s (trailing 12 months for revenue and margin); Curry cut-offs, ZRL tier names", what)
+	return sc
+}
+
+// tiers is a High / Medium / Low scheme on a key: by percentile (cumulative
+// shares from the top) or by absolute lower bounds [Medium, High].
+func (a *Analysis) tiers(key, title string, v []float64, mode string, cuts []float64) Scheme {
+	sc := Scheme{Key: key, Title: title, Segments: []string{"High", "Medium", "Low"}}
+	if mode == "absolute" {
+		sc.Assign = make([]int16, a.N)
+		for c, x := range v {
+			switch {
+			case x >= cuts[1]:
+				sc.Assign[c] = 0
+			case x >= cuts[0]:
+				sc.Assign[c] = 1
+			default:
+				sc.Assign[c] = 2
+			}
+		}
+		sc.Note = fmt.Sprintf("absolute: High ≥ %g, Medium ≥ %g", cuts[1], cuts[0])
+		return sc
+	}
+	sc.Assign = rankTiers(v, a.Led.Customers.ID, cuts, nil)
+	sc.Note = fmt.Sprintf("percentile: top %g %% High, next %g %% Medium", 100*cuts[0], 100*(cuts[1]-cuts[0]))
+	return sc
+}
+
+// profitScheme is Profit / Break-even / Loss (spec §3.3).
+func (a *Analysis) profitScheme() Scheme {
+	sc := Scheme{Key: "profitability", Title: "Profitability", Segments: []string{"Profit", "Break-even", "Loss", "n/a"}, Assign: make([]int16, a.N)}
+	if a.Profit.Mode == "disabled" {
+		for c := range sc.Assign {
+			sc.Assign[c] = 3
+		}
+		sc.Note = a.Profit.Note
+		return sc
+	}
+	eps := a.Profit.Epsilon * float64(a.Led.Scale())
+	for c := range sc.Assign {
+		switch cm := float64(a.CM[c]); {
+		case cm > eps:
+			sc.Assign[c] = 0
+		case cm < -eps:
+			sc.Assign[c] = 2
+		default:
+			sc.Assign[c] = 1
+		}
+	}
+	sc.Note = fmt.Sprintf("break-even when |CM| < %.2f", a.Profit.Epsilon)
+	return sc
+}
+
+// churn computes each customer's recency / inter-purchase-time ratio (§6.1).
+func (a *Analysis) churn(s *stage1, p Params) {
+	b := s.base
+	a.IPT, a.ChurnRatio = make([]float64, a.N), make([]float64, a.N)
+	pop := math.Max(s.medianIPT, float64(p.ChurnMinGapDays))
+	if math.IsNaN(s.medianIPT) {
+		pop = 365 // no repeat customers at all: a year
+	}
+	for c := 0; c < a.N; c++ {
+		n := b.PurchaseDays[c]
+		switch {
+		case n >= 2:
+			a.IPT[c] = math.Max(float64(b.LastPurchase[c]-b.FirstBuy[c])/float64(n-1), float64(p.ChurnMinGapDays))
+		case n == 1:
+			a.IPT[c] = pop
+		default:
+			a.IPT[c], a.ChurnRatio[c] = math.NaN(), math.NaN()
+			continue
+		}
+		a.ChurnRatio[c] = float64(b.AsOf-b.LastPurchase[c]) / a.IPT[c]
+	}
+}
+
+func (a *Analysis) churnState(c int, p Params) int16 {
+	r := a.ChurnRatio[c]
+	switch {
+	case math.IsNaN(r):
+		return 3
+	case r <= p.ChurnAtRiskRatio:
+		return 0
+	case r <= p.ChurnLapsedRatio:
+		return 1
+	}
+	return 2
+}
+
+func (a *Analysis) churnScheme(p Params) Scheme {
+	sc := Scheme{Key: "churn", Title: "Churn state", Segments: []string{"Active", "At risk", "Lapsed", "No purchases"}, Assign: make([]int16, a.N)}
+	for c := range sc.Assign {
+		sc.Assign[c] = a.churnState(c, p)
+	}
+	sc.Note = fmt.Sprintf("recency ÷ own inter-purchase time: at risk > %g, lapsed > %g", p.ChurnAtRiskRatio, p.ChurnLapsedRatio)
+	return sc
+}
+
+// lifecycle applies §6.3 in its precedence order.
+func (a *Analysis) lifecycle(s *stage1, p Params) Scheme {
+	b := s.base
+	sc := Scheme{Key: "lifecycle", Title: "Lifecycle", Segments: []string{"New", "Growing", "Mature", "Declining", "Lapsed"}, Assign: make([]int16, a.N)}
+	band := p.LifecycleGrowthPct
+	for c := range sc.Assign {
+		tenure := int(b.AsOf - b.FirstDate[c])
+		state := a.churnState(c, p)
+		g := a.Growth[c]
+		var seg int16
+		switch {
+		case b.FirstDate[c] != NoDay && tenure <= p.LifecycleNewDays:
+			seg = 0
+		case state == 2 || state == 3 || (b.PurchaseDays[c] == 1 && a.R[c] > 365):
+			seg = 4
+		case state == 1 || (tenure >= 365 && !math.IsNaN(g) && g <= -band):
+			seg = 3
+		case tenure >= 365 && ((!math.IsNaN(g) && g >= band) || (s.ptm.Revenue[c] <= 0 && s.ttm.Revenue[c] > 0 && tenure > 365)):
+			seg = 1
+		default:
+			seg = 2
+		}
+		sc.Assign[c] = seg
+	}
+	sc.Note = fmt.Sprintf("New ≤ %d days; growth band ±%g %% (TTM vs prior 12 months)", p.LifecycleNewDays, 100*band)
+	return sc
+}
+
+// sizeScheme classifies enterprises (§12).
+func (a *Analysis) sizeScheme() Scheme {
+	cs := &a.Led.Customers
+	sc := Scheme{Key: "size", Title: "Enterprise size", Segments: SizeClasses, Assign: make([]int16, a.N)}
+	scale := float64(a.Led.Scale())
+	for c := range sc.Assign {
+		var m SizeMetrics
+		if cs.HasEmployees != nil && cs.HasEmployees[c] {
+			v := float64(cs.Employees[c])
+			m.Employees = &v
+		}
+		if cs.HasRevenue != nil && cs.HasRevenue[c] {
+			v := float64(cs.Revenue[c]) / scale
+			m.Revenue = &v
+		}
+		if cs.HasAssets != nil && cs.HasAssets[c] {
+			v := float64(cs.Assets[c]) / scale
+			m.Assets = &v
+		}
+		sc.Assign[c] = int16(slices.Index(SizeClasses, SizeClass(cs.Industry[c], m)))
+	}
+	sc.Note = "SME standard 2011 (工信部联企业〔2011〕300号); revenue and assets in 万元"
+	return sc
+}
+
+// attributeSchemes groups by region, industry, channel, customer type and
+// every extra column; values held by fewer than attr_min_share of the
+// customers fold into Other.
+func (a *Analysis) attributeSchemes(p Params) []Scheme {
+	cs := &a.Led.Customers
+	cols := []struct {
+		key, title string
+		v          []string
+	}{{"region", "Region", cs.Region}, {"industry", "Industry", cs.Industry}, {"channel", "Channel", cs.Channel}, {"customer_type", "Customer type", cs.Type}}
+	for _, at := range cs.Attrs {
+		cols = append(cols, struct {
+			key, title string
+			v          []string
+		}{at.Name, at.Name, at.Values})
+	}
+	var out []Scheme
+	for _, col := range cols {
+		if col.v == nil || len(col.v) != a.N {
+			continue
+		}
+		count := map[string]int{}
+		for _, v := range col.v {
+			count[v]++
+		}
+		if len(count) == 1 && count[""] == a.N {
+			continue // column absent
+		}
+		minN := int(math.Ceil(p.AttrMinShare * float64(a.N)))
+		var names []string
+		for v, k := range count {
+			if v != "" && k >= minN {
+				names = append(names, v)
+			}
+		}
+		// largest first, then by name
+		sort.Slice(names, func(i, j int) bool {
+			if count[names[i]] != count[names[j]] {
+				return count[names[i]] > count[names[j]]
+			}
+			return names[i] < names[j]
+		})
+		idx := map[string]int16{}
+		for i, v := range names {
+			idx[v] = int16(i)
+		}
+		sc := Scheme{Key: "attr:" + col.key, Title: col.title, Segments: append(names, "Other", "(blank)"), Assign: make([]int16, a.N)}
+		other, blank := int16(len(names)), int16(len(names)+1)
+		for c, v := range col.v {
+			switch i, ok := idx[v]; {
+			case ok:
+				sc.Assign[c] = i
+			case v == "":
+				sc.Assign[c] = blank
+			default:
+				sc.Assign[c] = other
+			}
+		}
+		sc.Note = fmt.Sprintf("values under %g %% of customers fold into Other", 100*p.AttrMinShare)
+		out = append(out, sc)
+	}
+	return out
+}
+
+// SchemeByKey finds a scheme ("rfm", "pyramid", "attr:region" or just "region").
+func (a *Analysis) SchemeByKey(key string) (*Scheme, bool) {
+	for i := range a.Schemes {
+		if a.Schemes[i].Key == key || a.Schemes[i].Key == "attr:"+key {
+			return &a.Schemes[i], true
+		}
+	}
+	return nil, false
+}
+
+// SchemeKeys lists the keys of the schemes.
+func (a *Analysis) SchemeKeys() []string {
+	var k []string
+	for _, s := range a.Schemes {
+		k = append(k, s.Key)
+	}
+	return k
+}

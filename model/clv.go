@@ -1,0 +1,213 @@
+package model
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// SimpleCLV is the retention ("margin multiple") model of spec §4.1 for a
+// margin m per period, retention r, discount d per period and horizon T
+// periods (0: infinite), in the GL, OF or BL convention. ok is false where
+// the model is not defined (r outside [0,1), d ≤ −1, 1 + d − r ≤ 0).
+func SimpleCLV(m, r, d float64, horizon int, convention string) (float64, bool) {
+	if r < 0 || r >= 1 || d <= -1 || 1+d-r <= 0 {
+		return 0, false
+	}
+	if horizon <= 0 {
+		switch convention {
+		case "OF":
+			return m / (1 + d - r), true
+		case "BL":
+			return m * (1 + d) / (1 + d - r), true
+		}
+		return m * r / (1 + d - r), true
+	}
+	q := r / (1 + d)
+	T := float64(horizon)
+	geo := func(n float64) float64 { // Σ_{t=0}^{n-1} q^t
+		if math.Abs(1-q) < 1e-12 {
+			return n
+		}
+		return (1 - math.Pow(q, n)) / (1 - q)
+	}
+	switch convention {
+	case "OF": // Σ_{t=1..T} m r^(t−1)/(1+d)^t
+		return m / (1 + d) * geo(T), true
+	case "BL": // Σ_{t=0..T} m r^t/(1+d)^t
+		return m * geo(T+1), true
+	}
+	return m * q * geo(T), true // GL: Σ_{t=1..T} m r^t/(1+d)^t
+}
+
+// simpleCLV estimates retention from the ledger's cohorts and values each
+// customer's average margin per period of tenure.
+//
+// Choices (spec §4.1 leaves them to the implementation): r is the mean over
+// the last four period pairs of (customers buying in both periods) /
+// (customers buying in the earlier one); a customer's m is its contribution
+// margin divided by its tenure in periods (at least one). Without cost data
+// and without an assumed margin, m is revenue and the CLV is labelled so.
+func (a *Analysis) simpleCLV(s *stage1, p Params, act []uint16, scale float64) {
+	b := s.base
+	info := &a.CLVInfo
+	info.Model, info.Convention, info.Period, info.Horizon = "simple", p.CLVConvention, p.CLVPeriod, p.CLVHorizonYears
+	length := 365
+	if p.CLVPeriod == "quarter" {
+		length = 91
+	}
+	info.Discount = p.periodRate()
+	r := p.RetentionOverride
+	info.RetSource = "override"
+	if math.IsNaN(r) {
+		var sum float64
+		used := 0
+		for k := 0; k < 4; k++ {
+			older, both := 0, 0
+			for _, bits := range act {
+				if bits&(1<<(k+1)) != 0 {
+					older++
+					if bits&(1<<k) != 0 {
+						both++
+					}
+				}
+			}
+			if older > 0 {
+				sum += float64(both) / float64(older)
+				used++
+			}
+		}
+		r = 0
+		if used > 0 {
+			r = sum / float64(used)
+		}
+		info.RetSource = fmt.Sprintf("estimated from %d period pairs of cohorts", used)
+		if used == 0 {
+			info.RetSource = "no repeat periods in the ledger: r = 0"
+		}
+	}
+	info.Retention = r
+	mult, ok := SimpleCLV(1, r, info.Discount, p.CLVHorizonYears, p.CLVConvention)
+	info.Multiple = mult
+	what := "margin"
+	if a.Profit.Mode == "disabled" {
+		what = "revenue"
+	}
+	horizon := "∞"
+	if p.CLVHorizonYears > 0 {
+		horizon = fmt.Sprint(p.CLVHorizonYears)
+	}
+	info.Label = fmt.Sprintf("simple %s CLV (%s), r = %.3f/%s, d = %.2f %%/%s, T = %s %ss", what, p.CLVConvention, r, p.CLVPeriod, 100*info.Discount, p.CLVPeriod, horizon, p.CLVPeriod)
+	a.CLV = make([]float64, a.N)
+	if !ok {
+		a.Warnings = append(a.Warnings, "simple CLV not defined: need 0 ≤ r < 1 and 1 + d − r > 0")
+		info.Label += " — not defined"
+		return
+	}
+	for c := range a.CLV {
+		if b.FirstDate[c] == NoDay {
+			continue
+		}
+		periods := math.Max(1, math.Ceil(float64(b.AsOf-b.FirstDate[c]+1)/float64(length)))
+		m := float64(a.CM[c])
+		if what == "revenue" {
+			m = float64(b.Revenue[c])
+		}
+		a.CLV[c] = m / scale / periods * mult
+	}
+}
+
+// best scores purchase likelihood 0–100: the percentile of frequency ÷
+// recency (spec §13; the model-based score replaces it when fitted).
+func (a *Analysis) best() {
+	ratio := make([]float64, a.N)
+	for c := range ratio {
+		if a.F[c] > 0 && a.R[c] >= 0 {
+			ratio[c] = float64(a.F[c]) / float64(max(a.R[c], 1))
+		}
+	}
+	sorted := slices.Clone(ratio)
+	slices.Sort(sorted)
+	a.BestScore = make([]float64, a.N)
+	for c, v := range ratio {
+		l, _ := slices.BinarySearch(sorted, v)
+		if a.N > 1 {
+			a.BestScore[c] = 100 * float64(l) / float64(a.N-1)
+		} else {
+			a.BestScore[c] = 100
+		}
+	}
+}
+
+// BestList returns up to k customers by purchase-likelihood score (desc), then id.
+func (a *Analysis) BestList(k int) []int32 {
+	order := slices.Clone(a.IDOrder)
+	slices.SortStableFunc(order, func(x, y int32) int { return cmp.Compare(a.BestScore[y], a.BestScore[x]) })
+	return order[:min(k, len(order))]
+}
+
+// SegmentRow is one line of a segment P&L (spec §7.1). Shares are of the
+// whole customer base; NaN where undefined (CM % with revenue ≤ 0).
+type SegmentRow struct {
+	Segment       string
+	Customers     int
+	CustomerShare float64
+	Revenue       Money
+	RevenueShare  float64
+	COGS, GM, CTS Money
+	CM            Money
+	CMPct         float64
+	CMShare       float64
+	AvgCM         Money
+	CLV, AvgCLV   float64
+	OpenAR        Money
+}
+
+// SegmentPL aggregates a scheme's segments and the total.
+func (a *Analysis) SegmentPL(sc *Scheme) (rows []SegmentRow, total SegmentRow) {
+	rows = make([]SegmentRow, len(sc.Segments))
+	for i, s := range sc.Segments {
+		rows[i].Segment = s
+	}
+	total.Segment = "Total"
+	add := func(r *SegmentRow, c int) {
+		r.Customers++
+		r.Revenue += a.Revenue[c]
+		r.COGS += a.COGS[c]
+		r.GM += a.GM[c]
+		r.CTS += a.CTS[c]
+		r.CM += a.CM[c]
+		r.CLV += a.CLV[c]
+		r.OpenAR += a.Base.OpenAR[c]
+	}
+	for c := 0; c < a.N; c++ {
+		add(&rows[sc.Assign[c]], c)
+		add(&total, c)
+	}
+	finish := func(r *SegmentRow) {
+		r.CustomerShare = ratio(float64(r.Customers), float64(total.Customers))
+		r.RevenueShare = ratio(float64(r.Revenue), float64(total.Revenue))
+		r.CMShare = ratio(float64(r.CM), float64(total.CM))
+		r.CMPct = math.NaN()
+		if r.Revenue > 0 {
+			r.CMPct = float64(r.CM) / float64(r.Revenue)
+		}
+		if r.Customers > 0 {
+			r.AvgCM = roundMoney(float64(r.CM) / float64(r.Customers))
+			r.AvgCLV = r.CLV / float64(r.Customers)
+		}
+	}
+	for i := range rows {
+		finish(&rows[i])
+	}
+	finish(&total)
+	return rows, total
+}
+
+func ratio(x, y float64) float64 {
+	if y == 0 {
+		return math.NaN()
+	}
+	return x / y
+}
