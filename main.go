@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
+	"ledgerlens/exporter"
 	"ledgerlens/importer"
 	"ledgerlens/model"
 )
@@ -24,6 +26,7 @@ const usage = `ledgerlens — customer segmentation and customer-level finance f
 Usage:
   ledgerlens FILE... | --demo            open the interactive view
   ledgerlens inspect FILE... | --demo    print sheets, column mapping and the data-quality report
+  ledgerlens report FILE... | --demo     print a scheme's segment P&L and headline figures
   ledgerlens help                        this text
 
 Common flags (every command):
@@ -34,7 +37,11 @@ Common flags (every command):
   --sheet NAME           read only this sheet of a workbook
   --date-order ORDER     ymd, dmy or mdy for dates such as 03/04/2024
   --decimal-comma        amounts are written 1.234,56
-  --format text|json     inspect: output format
+  --format FORMAT        inspect: text|json; report: table|csv|json (json has every scheme)
+  --scheme S             report: pyramid (default), rfm, spend, frequency, profitability,
+                         clv, lifecycle, churn, size, region, industry, channel, customer_type
+  --scenario FILE.toml   parameters from a scenario file
+  --set key=value        set one parameter (repeatable; keys as in analytics-spec §9)
 
 Fields: customer_id, customer_name, date, amount, quantity, unit_price, cost,
 document_id, due_date, paid_date, paid_amount, outstanding, credit_limit, region,
@@ -70,6 +77,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case "inspect", "":
 			// Until the interactive view lands, the bare command prints what inspect prints.
 			err = inspect(c, stdout)
+		case "report":
+			err = report(c, stdout)
 		default:
 			err = errUsage{cmd + ": not available yet"}
 		}
@@ -92,12 +101,15 @@ func oneLine(err error) string {
 
 // config is the parsed command line.
 type config struct {
-	cmd    string
-	files  []string
-	demo   bool
-	asOf   model.Day
-	format string
-	opt    importer.Options
+	cmd      string
+	files    []string
+	demo     bool
+	asOf     model.Day
+	format   string
+	scheme   string
+	scenario string
+	sets     []string
+	opt      importer.Options
 }
 
 // parseFlags reads flags given before or after the file names.
@@ -106,7 +118,7 @@ func parseFlags(cmd string, args []string) (*config, error) {
 	fs := flag.NewFlagSet("ledgerlens", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var asOf, columns, sheet, order string
-	var maps multiFlag
+	var maps, sets multiFlag
 	fs.BoolVar(&c.demo, "demo", false, "")
 	fs.StringVar(&asOf, "as-of", "", "")
 	fs.StringVar(&columns, "columns", "", "")
@@ -114,7 +126,10 @@ func parseFlags(cmd string, args []string) (*config, error) {
 	fs.StringVar(&sheet, "sheet", "", "")
 	fs.StringVar(&order, "date-order", "", "")
 	fs.BoolVar(&c.opt.DecimalComma, "decimal-comma", false, "")
-	fs.StringVar(&c.format, "format", "text", "")
+	fs.StringVar(&c.format, "format", "", "")
+	fs.StringVar(&c.scheme, "scheme", "pyramid", "")
+	fs.StringVar(&c.scenario, "scenario", "", "")
+	fs.Var(&sets, "set", "")
 	rest := args
 	for {
 		if err := fs.Parse(rest); err != nil {
@@ -150,14 +165,22 @@ func parseFlags(cmd string, args []string) (*config, error) {
 		return nil, errUsage{err.Error()}
 	}
 	c.opt.Sheet = sheet
+	c.sets = sets
+	if c.format == "" {
+		c.format = map[string]string{"report": "table"}[cmd]
+		if c.format == "" {
+			c.format = "text"
+		}
+	}
 	switch {
 	case c.demo && len(c.files) > 0:
 		return nil, errUsage{"give either --demo or FILE, not both"}
 	case !c.demo && len(c.files) == 0:
 		return nil, errUsage{"no ledger file given (or use --demo)"}
 	}
-	if c.format != "text" && c.format != "json" && c.format != "table" && c.format != "csv" {
-		return nil, errUsage{fmt.Sprintf("--format %q: want text, table, csv or json", c.format)}
+	formats := map[string][]string{"inspect": {"text", "json"}, "": {"text", "json"}, "report": {"table", "csv", "json"}, "export": {"xlsx"}}[cmd]
+	if !slices.Contains(formats, c.format) {
+		return nil, errUsage{fmt.Sprintf("--format %q: want %s", c.format, strings.Join(formats, " or "))}
 	}
 	return c, nil
 }
@@ -192,4 +215,64 @@ func inspect(c *config, w io.Writer) error {
 		return enc.Encode(sum)
 	}
 	return sum.WriteText(w)
+}
+
+// params builds the parameter set: defaults, then --scenario, then --set,
+// then --as-of.
+func params(c *config) (model.Params, error) {
+	p := model.DefaultParams()
+	if c.scenario != "" {
+		f, err := os.Open(c.scenario)
+		if err != nil {
+			return p, fmt.Errorf("--scenario: %w", err)
+		}
+		sc, err := model.ReadScenario(f)
+		f.Close()
+		if err != nil {
+			return p, fmt.Errorf("%s: %w", c.scenario, err)
+		}
+		p = sc.Params
+	}
+	for _, kv := range c.sets {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return p, errUsage{fmt.Sprintf("--set %q: want key=value", kv)}
+		}
+		if err := p.Set(strings.TrimSpace(k), v); err != nil {
+			return p, errUsage{"--set " + err.Error()}
+		}
+	}
+	if c.asOf != model.NoDay {
+		p.AsOf = c.asOf
+	}
+	if err := p.Validate(); err != nil {
+		return p, errUsage{err.Error()}
+	}
+	return p, nil
+}
+
+func sourceName(c *config) string {
+	if c.demo {
+		return importer.DemoName
+	}
+	return strings.Join(c.files, ", ")
+}
+
+func report(c *config, w io.Writer) error {
+	p, err := params(c)
+	if err != nil {
+		return err
+	}
+	led, _, err := load(c)
+	if err != nil {
+		return err
+	}
+	a, err := model.NewEngine(led).Analyze(p)
+	if err != nil {
+		return err
+	}
+	if err := exporter.WriteReport(w, sourceName(c), a, c.scheme, c.format); err != nil {
+		return errUsage{err.Error()}
+	}
+	return nil
 }

@@ -16,8 +16,11 @@ import (
 type Engine struct {
 	Led *Ledger
 
-	mu    sync.Mutex
-	stage *stage1
+	mu      sync.Mutex
+	stage   *stage1
+	orders  orderCache
+	maxDate Day
+	maxOnce sync.Once
 }
 
 // stage1 is everything that depends only on the ledger and the as-of date.
@@ -28,6 +31,11 @@ type stage1 struct {
 	windows   map[int]*Window
 	activity  map[int][]uint16 // period length → purchase-activity bits per customer
 	idOrder   []int32          // customers by id
+	idRank    []int32          // each customer's position in idOrder
+	gmImpute  map[string]float64
+	gmOverall float64
+	size      []int16              // enterprise size class per customer (§12)
+	attrs     map[float64][]Scheme // attribute schemes by attr_min_share
 }
 
 // NewEngine prepares an engine for a ledger.
@@ -37,7 +45,8 @@ func NewEngine(led *Ledger) *Engine { return &Engine{Led: led} }
 // computing them when the date changed.
 func (e *Engine) stage1(asOf Day) *stage1 {
 	if asOf == NoDay {
-		asOf = MaxDate(e.Led)
+		e.maxOnce.Do(func() { e.maxDate = MaxDate(e.Led) })
+		asOf = e.maxDate
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -61,8 +70,44 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	}
 	ids := e.Led.Customers.ID
 	slices.SortFunc(s.idOrder, func(a, b int32) int { return cmp.Compare(ids[a], ids[b]) })
+	s.idRank = make([]int32, len(s.idOrder))
+	for k, c := range s.idOrder {
+		s.idRank[c] = int32(k)
+	}
+	s.imputation(e.Led)
+	s.attrs = map[float64][]Scheme{}
 	e.stage = s
 	return s
+}
+
+// imputation prepares, for customers without cost in a ledger that has
+// costs, the median GM % of their industry × channel (spec §3.5), and the
+// overall median as a fallback.
+func (s *stage1) imputation(led *Ledger) {
+	b := s.base
+	s.gmOverall = math.NaN()
+	missing := false
+	for c := range b.CostKnown {
+		missing = missing || !b.CostKnown[c]
+	}
+	if !led.HasCost || !missing {
+		return
+	}
+	groups := map[string][]float64{}
+	var all []float64
+	for c := range b.Revenue {
+		if b.CostKnown[c] && b.Revenue[c] > 0 {
+			gm := 1 - float64(b.Cost[c])/float64(b.Revenue[c])
+			k := led.Customers.Industry[c] + "\x00" + led.Customers.Channel[c]
+			groups[k] = append(groups[k], gm)
+			all = append(all, gm)
+		}
+	}
+	s.gmImpute = map[string]float64{}
+	for k, v := range groups {
+		s.gmImpute[k] = median(v)
+	}
+	s.gmOverall = median(all)
 }
 
 // Base returns the base aggregates at asOf.
@@ -123,9 +168,9 @@ type Analysis struct {
 	Led      *Ledger
 
 	Revenue, COGS, GM, CTS, CM []Money
-	CostEstimated             []bool // COGS assumed or imputed (figures are "estimated")
-	RevenueTTM, MarginTTM     []Money
-	Growth                    []float64 // (TTM − PTM)/PTM; NaN when PTM ≤ 0
+	CostEstimated              []bool // COGS assumed or imputed (figures are "estimated")
+	RevenueTTM, MarginTTM      []Money
+	Growth                     []float64 // (TTM − PTM)/PTM; NaN when PTM ≤ 0
 
 	R, F                   []int32   // recency (days; −1 without purchases), frequency
 	M                      []float64 // monetary value in major units
@@ -138,8 +183,32 @@ type Analysis struct {
 	Profit  ProfitSummary
 	CLVInfo CLVInfo
 	IDOrder []int32 // customers sorted by id (the last sort key everywhere)
+	idRank  []int32
+	orders  *orderCache
+	clvKey  []float64 // orders customers like CLV (CLV / multiple)
 
 	Warnings []string
+	warnMu   sync.Mutex
+}
+
+// warn records a warning; stage-2 parts run concurrently.
+func (a *Analysis) warn(msg string) {
+	a.warnMu.Lock()
+	a.Warnings = append(a.Warnings, msg)
+	a.warnMu.Unlock()
+}
+
+// parallel runs the functions concurrently and waits for them.
+func parallel(fs ...func()) {
+	var wg sync.WaitGroup
+	for _, f := range fs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f()
+		}()
+	}
+	wg.Wait()
 }
 
 // Scheme assigns every customer to exactly one segment.
@@ -166,18 +235,18 @@ type CLVInfo struct {
 
 // ProfitSummary holds the whale curve and its headline figures (spec §3.3).
 type ProfitSummary struct {
-	Mode      string // cost, estimated, revenue-less-cts, disabled
-	Note      string
-	Order     []int32 // customers by CM desc, id asc
-	Cum       []Money // cumulative CM along Order
-	TotalCM   Money
-	Peak      Money
-	PeakPct   float64 // peak / total CM (NaN when total ≤ 0)
+	Mode                        string // cost, estimated, revenue-less-cts, disabled
+	Note                        string
+	Order                       []int32 // customers by CM desc, id asc
+	Cum                         []Money // cumulative CM along Order
+	TotalCM                     Money
+	Peak                        Money
+	PeakPct                     float64 // peak / total CM (NaN when total ≤ 0)
 	Profitable, BreakEven, Loss int
-	Destroyed   Money   // |Σ CM < 0|
-	DestroyedPct float64 // Destroyed / total CM
-	Top20Pct    float64 // y at ceil(0.2 N)
-	Epsilon     float64 // break-even band in major units
+	Destroyed                   Money   // |Σ CM < 0|
+	DestroyedPct                float64 // Destroyed / total CM
+	Top20Pct                    float64 // y at ceil(0.2 N)
+	Epsilon                     float64 // break-even band in major units
 }
 
 // Analyze runs stage 2. It never fails on data; invalid parameters are an
@@ -190,7 +259,8 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 	b := s.base
 	led := e.Led
 	n := len(b.Revenue)
-	a := &Analysis{Params: p.Clone(), AsOf: b.AsOf, N: n, Decimals: led.Decimals, Base: b, Led: led, IDOrder: s.idOrder}
+	a := &Analysis{Params: p.Clone(), AsOf: b.AsOf, N: n, Decimals: led.Decimals, Base: b, Led: led, IDOrder: s.idOrder,
+		idRank: s.idRank, orders: &e.orders}
 	scale := float64(led.Scale())
 	e.mu.Lock() // windows and activity caches
 	rfmWin := s.ttm
@@ -201,22 +271,31 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 	e.mu.Unlock()
 
 	a.profit(s, p, scale)
-	a.rfm(s, p, rfmWin, scale)
-	a.churn(s, p)
-	a.simpleCLV(s, p, act, scale)
-	a.best()
-	a.Schemes = append(a.Schemes,
-		a.pyramid(p),
-		a.rfmScheme(p),
-		a.tiers("spend", "Spend tiers", a.M, p.SpendTierMode, p.SpendTierCutoffs),
-		a.tiers("frequency", "Frequency tiers", floats(a.F), p.FrequencyTierMode, p.FrequencyTierCutoff),
-		a.profitScheme(),
-		a.tiers("clv", "CLV tiers", a.CLV, "percentile", p.CLVTierCutoffs),
-		a.lifecycle(s, p),
-		a.churnScheme(p),
-		a.sizeScheme(),
-	)
-	a.Schemes = append(a.Schemes, a.attributeSchemes(p)...)
+	parallel(func() { a.rfm(s, p, rfmWin, scale); a.best() },
+		func() { a.churn(s, p); a.simpleCLV(s, p, act, scale) })
+	schemes := make([]Scheme, 9)
+	parallel(func() {
+		schemes[0] = a.pyramid(p)
+		schemes[2] = a.tiers("spend", "Spend tiers", a.M, p.SpendTierMode, p.SpendTierCutoffs)
+		schemes[3] = a.tiers("frequency", "Frequency tiers", floats(a.F), p.FrequencyTierMode, p.FrequencyTierCutoff)
+		schemes[5] = a.tiers("clv", "CLV tiers", a.clvKey, "percentile", p.CLVTierCutoffs)
+	}, func() {
+		schemes[1] = a.rfmScheme(p)
+		schemes[4] = a.profitScheme()
+		schemes[6] = a.lifecycle(s, p)
+		schemes[7] = a.churnScheme(p)
+		schemes[8] = a.sizeScheme(s)
+	})
+	a.Schemes = schemes
+	// Attribute schemes depend only on the ledger and attr_min_share: shared.
+	e.mu.Lock()
+	attrs, ok := s.attrs[p.AttrMinShare]
+	if !ok {
+		attrs = a.attributeSchemes(p)
+		s.attrs[p.AttrMinShare] = attrs
+	}
+	e.mu.Unlock()
+	a.Schemes = append(a.Schemes, attrs...)
 	return a, nil
 }
 
@@ -249,27 +328,7 @@ func (a *Analysis) profit(s *stage1, p Params, scale float64) {
 	default:
 		ps.Mode, ps.Note = "disabled", "no cost in the ledger: profit views need assumed_gm_pct or cost-to-serve rates"
 	}
-	// Customers without cost in a ledger that has costs: impute the median
-	// GM % of their industry × channel (spec §3.5), else the overall median.
-	var imputed map[string]float64
-	overall := math.NaN()
-	if led.HasCost {
-		groups := map[string][]float64{}
-		var all []float64
-		for c := 0; c < n; c++ {
-			if b.CostKnown[c] && b.Revenue[c] > 0 {
-				gm := 1 - float64(b.Cost[c])/float64(b.Revenue[c])
-				k := led.Customers.Industry[c] + "\x00" + led.Customers.Channel[c]
-				groups[k] = append(groups[k], gm)
-				all = append(all, gm)
-			}
-		}
-		imputed = map[string]float64{}
-		for k, v := range groups {
-			imputed[k] = median(v)
-		}
-		overall = median(all)
-	}
+	imputed, overall := s.gmImpute, s.gmOverall
 	late := a.lateInvoices(p)
 	perOrder, perLine, perReturn, perLate := math.Round(p.CTSPerOrder*scale), math.Round(p.CTSPerLine*scale), math.Round(p.CTSPerReturn*scale), math.Round(p.CTSPerLateInvoice*scale)
 	for c := 0; c < n; c++ {
@@ -350,17 +409,7 @@ func (a *Analysis) lateInvoices(p Params) []int32 {
 func (a *Analysis) whale(p Params, scale float64) {
 	ps := &a.Profit
 	n := a.N
-	ps.Order = make([]int32, n)
-	for i := range ps.Order {
-		ps.Order[i] = int32(i)
-	}
-	ids := a.Led.Customers.ID
-	slices.SortFunc(ps.Order, func(x, y int32) int {
-		if c := cmp.Compare(a.CM[y], a.CM[x]); c != 0 {
-			return c
-		}
-		return cmp.Compare(ids[x], ids[y])
-	})
+	ps.Order = a.orders.desc(floats(a.CM), a.idRank)
 	ps.Cum = make([]Money, n)
 	var sum Money
 	var absSum float64
@@ -400,7 +449,7 @@ func (a *Analysis) whale(p Params, scale float64) {
 			ps.Top20Pct = float64(ps.Cum[k-1]) / float64(sum)
 		}
 	} else if n > 0 {
-		a.Warnings = append(a.Warnings, "total profit ≤ 0: the whale curve shows cumulative profit in money, not shares")
+		a.warn("total profit ≤ 0: the whale curve shows cumulative profit in money, not shares")
 	}
 }
 
@@ -439,34 +488,39 @@ func (a *Analysis) rfm(s *stage1, p Params, w *Window, scale float64) {
 		}
 	}
 	// Ties are broken in customer-id order (pandas: input order).
-	slices.SortFunc(pop, func(x, y int32) int { return cmp.Compare(a.Led.Customers.ID[x], a.Led.Customers.ID[y]) })
 	if len(pop) == 0 {
 		return
 	}
 	if len(pop) < p.RFMBins {
-		a.Warnings = append(a.Warnings, fmt.Sprintf("RFM: fewer customers (%d) than score levels (%d)", len(pop), p.RFMBins))
+		a.warn(fmt.Sprintf("RFM: fewer customers (%d) than score levels (%d)", len(pop), p.RFMBins))
 	}
-	rv := floats(a.R)
-	fv := floats(a.F)
+	in := make([]bool, n)
+	for _, c := range pop {
+		in[c] = true
+	}
+	np := len(pop)
 	for _, x := range []struct {
 		name   string
 		v      []float64
 		breaks []float64
 		lower  bool
 		out    []int8
-	}{{"recency", rv, p.RFMRBreaks, true, a.RScore}, {"frequency", fv, p.RFMFBreaks, false, a.FScore}, {"monetary", a.M, p.RFMMBreaks, false, a.MScore}} {
+	}{{"recency", floats(a.R), p.RFMRBreaks, true, a.RScore}, {"frequency", floats(a.F), p.RFMFBreaks, false, a.FScore}, {"monetary", a.M, p.RFMMBreaks, false, a.MScore}} {
+		if len(x.breaks) > 0 {
+			scoreBreaks(x.v, in, x.breaks, x.lower, x.out)
+			continue
+		}
+		order := a.orders.argsort(x.v, a.idRank)
 		switch {
-		case len(x.breaks) > 0:
-			scoreBreaks(x.v, pop, x.breaks, x.lower, x.out)
 		case p.RFMScoring == "pandas" && x.name == "frequency":
-			scoreRankFirst(x.v, pop, p.RFMBins, x.lower, x.out)
+			scoreRankFirst(order, in, np, p.RFMBins, x.lower, x.out)
 		case p.RFMScoring == "pandas":
-			if !scoreQcut(x.v, pop, p.RFMBins, x.lower, x.out) {
-				a.Warnings = append(a.Warnings, "RFM pandas mode: "+x.name+" has tied quantile edges (pandas raises \"Bin edges must be unique\"); ranked first instead")
-				scoreRankFirst(x.v, pop, p.RFMBins, x.lower, x.out)
+			if !scoreQcut(x.v, order, in, np, p.RFMBins, x.lower, x.out) {
+				a.warn("RFM pandas mode: " + x.name + " has tied quantile edges (pandas raises \"Bin edges must be unique\"); ranked first instead")
+				scoreRankFirst(order, in, np, p.RFMBins, x.lower, x.out)
 			}
 		default:
-			scoreTie(x.v, pop, p.RFMBins, x.lower, x.out)
+			scoreTie(x.v, order, in, np, p.RFMBins, x.lower, x.out)
 		}
 	}
 }
@@ -499,24 +553,11 @@ func (a *Analysis) rfmScheme(p Params) Scheme {
 	return sc
 }
 
-// rankTiers assigns tiers by descending key with cumulative cut-offs:
-// rank ≤ ceil(cut_k·N) is tier k; customers tied with the last member of a
-// tier join it (spec §2). Ties in rank are broken by customer id.
-func rankTiers(key []float64, ids []string, cuts []float64, include []bool) []int16 {
-	n := len(key)
-	order := make([]int32, 0, n)
-	for i := 0; i < n; i++ {
-		if include == nil || include[i] {
-			order = append(order, int32(i))
-		}
-	}
-	slices.SortFunc(order, func(x, y int32) int {
-		if c := cmp.Compare(key[y], key[x]); c != 0 {
-			return c
-		}
-		return cmp.Compare(ids[x], ids[y])
-	})
-	out := make([]int16, n)
+// rankTiers assigns tiers along order (descending key, ties by id) with
+// cumulative cut-offs: rank ≤ ceil(cut_k·N) is tier k; customers tied with
+// the last member of a tier join it (spec §2).
+func rankTiers(key []float64, order []int32, cuts []float64) []int16 {
+	out := make([]int16, len(key))
 	for i := range out {
 		out[i] = int16(len(cuts)) // the last tier
 	}
@@ -530,6 +571,11 @@ func rankTiers(key []float64, ids []string, cuts []float64, include []bool) []in
 		tier++
 	}
 	return out
+}
+
+// tiersBy ranks customers by key, descending.
+func (a *Analysis) tiersBy(key []float64, cuts []float64) []int16 {
+	return rankTiers(key, a.orders.desc(key, a.idRank), cuts)
 }
 
 // pyramid is the value pyramid (spec §2).
@@ -546,12 +592,12 @@ func (a *Analysis) pyramid(p Params) Scheme {
 		case "margin":
 			key[c] = float64(a.MarginTTM[c])
 		case "clv":
-			key[c] = a.CLV[c]
+			key[c] = a.clvKey[c]
 		default:
 			key[c] = float64(a.RevenueTTM[c])
 		}
 	}
-	sc.Assign = rankTiers(key, a.Led.Customers.ID, p.PyramidCutoffs, nil)
+	sc.Assign = a.tiersBy(key, p.PyramidCutoffs)
 	if p.PyramidLeadNonPositive {
 		for c := range key {
 			if key[c] <= 0 {
@@ -560,7 +606,7 @@ func (a *Analysis) pyramid(p Params) Scheme {
 		}
 	}
 	if a.N < 20 {
-		a.Warnings = append(a.Warnings, "pyramid: fewer than 20 customers")
+		a.warn("pyramid: fewer than 20 customers")
 	}
 	sc.Note += fmt.Sprintf("by %s (trailing 12 months for revenue and margin); Curry cut-offs, ZRL tier names", what)
 	return sc
@@ -585,7 +631,7 @@ func (a *Analysis) tiers(key, title string, v []float64, mode string, cuts []flo
 		sc.Note = fmt.Sprintf("absolute: High ≥ %g, Medium ≥ %g", cuts[1], cuts[0])
 		return sc
 	}
-	sc.Assign = rankTiers(v, a.Led.Customers.ID, cuts, nil)
+	sc.Assign = a.tiersBy(v, cuts)
 	sc.Note = fmt.Sprintf("percentile: top %g %% High, next %g %% Medium", 100*cuts[0], 100*(cuts[1]-cuts[0]))
 	return sc
 }
@@ -688,12 +734,23 @@ func (a *Analysis) lifecycle(s *stage1, p Params) Scheme {
 	return sc
 }
 
-// sizeScheme classifies enterprises (§12).
-func (a *Analysis) sizeScheme() Scheme {
-	cs := &a.Led.Customers
-	sc := Scheme{Key: "size", Title: "Enterprise size", Segments: SizeClasses, Assign: make([]int16, a.N)}
-	scale := float64(a.Led.Scale())
-	for c := range sc.Assign {
+// sizeScheme classifies enterprises (§12); the classes depend only on the
+// ledger, so they are computed once.
+func (a *Analysis) sizeScheme(s *stage1) Scheme {
+	sc := Scheme{Key: "size", Title: "Enterprise size", Segments: SizeClasses,
+		Note: "SME standard 2011 (工信部联企业〔2011〕300号); revenue and assets in 万元"}
+	sc.Assign = s.sizes(a.Led)
+	return sc
+}
+
+func (s *stage1) sizes(led *Ledger) []int16 {
+	if s.size != nil {
+		return s.size
+	}
+	cs := &led.Customers
+	out := make([]int16, cs.Len())
+	scale := float64(led.Scale())
+	for c := range out {
 		var m SizeMetrics
 		if cs.HasEmployees != nil && cs.HasEmployees[c] {
 			v := float64(cs.Employees[c])
@@ -707,10 +764,10 @@ func (a *Analysis) sizeScheme() Scheme {
 			v := float64(cs.Assets[c]) / scale
 			m.Assets = &v
 		}
-		sc.Assign[c] = int16(slices.Index(SizeClasses, SizeClass(cs.Industry[c], m)))
+		out[c] = int16(slices.Index(SizeClasses, SizeClass(cs.Industry[c], m)))
 	}
-	sc.Note = "SME standard 2011 (工信部联企业〔2011〕300号); revenue and assets in 万元"
-	return sc
+	s.size = out
+	return out
 }
 
 // attributeSchemes groups by region, industry, channel, customer type and

@@ -88,14 +88,12 @@ func TestDefaultMapIsPartition(t *testing.T) {
 }
 
 func binSizes(n int) []int {
-	v := make([]float64, n)
-	pop := make([]int32, n)
-	for i := range v {
-		v[i] = float64(i * 3)
-		pop[i] = int32(i)
+	order, in := make([]int32, n), make([]bool, n)
+	for i := range order {
+		order[i], in[i] = int32(i), true
 	}
 	out := make([]int8, n)
-	scoreRankFirst(v, pop, 5, false, out)
+	scoreRankFirst(order, in, n, 5, false, out)
 	sizes := make([]int, 5)
 	for _, s := range out {
 		sizes[s-1]++
@@ -111,13 +109,14 @@ func TestPandasBins(t *testing.T) {
 	}
 	// equals pd.qcut on raw values when those are distinct
 	v := []float64{5, 1, 9, 3, 7, 2, 8, 4, 6, 10}
-	pop := []int32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+	order := []int32{1, 5, 3, 7, 0, 8, 4, 6, 2, 9} // v ascending
+	in := []bool{true, true, true, true, true, true, true, true, true, true}
 	a, b := make([]int8, 10), make([]int8, 10)
-	scoreRankFirst(v, pop, 5, false, a)
-	if !scoreQcut(v, pop, 5, false, b) || fmt.Sprint(a) != fmt.Sprint(b) {
+	scoreRankFirst(order, in, 10, 5, false, a)
+	if !scoreQcut(v, order, in, 10, 5, false, b) || fmt.Sprint(a) != fmt.Sprint(b) {
 		t.Errorf("rank-first %v vs qcut %v", a, b)
 	}
-	if scoreQcut([]float64{1, 1, 1, 1, 2}, []int32{0, 1, 2, 3, 4}, 5, false, make([]int8, 5)) {
+	if scoreQcut([]float64{1, 1, 1, 1, 2}, []int32{0, 1, 2, 3, 4}, in[:5], 5, 5, false, make([]int8, 5)) {
 		t.Error("qcut with tied edges should fail like pandas")
 	}
 }
@@ -128,7 +127,7 @@ func TestWhaleVector(t *testing.T) {
 	for i := range cm {
 		led.Customers.ID = append(led.Customers.ID, string(rune('a'+i)))
 	}
-	a := &Analysis{N: len(cm), CM: cm, Led: led}
+	a := &Analysis{N: len(cm), CM: cm, Led: led, orders: &orderCache{}, idRank: []int32{0, 1, 2, 3, 4, 5, 6}}
 	a.whale(DefaultParams(), 1)
 	ps := a.Profit
 	wantCum := []Money{500, 800, 1000, 1050, 1050, 950, 800}
@@ -148,12 +147,17 @@ func TestWhaleVector(t *testing.T) {
 func TestPyramidCounts(t *testing.T) {
 	n := 200
 	key := make([]float64, n)
-	ids := make([]string, n)
+
 	for i := range key {
 		key[i] = float64(1000 - i)
-		ids[i] = string(rune(0x4e00 + i))
+
 	}
-	tiers := rankTiers(key, ids, []float64{0.01, 0.05, 0.20}, nil)
+	a := &Analysis{orders: &orderCache{}, idRank: make([]int32, n)}
+	for i := range a.idRank {
+		a.idRank[i] = int32(i)
+	}
+
+	tiers := a.tiersBy(key, []float64{0.01, 0.05, 0.20})
 	count := make([]int, 4)
 	for _, t := range tiers {
 		count[t]++
@@ -163,12 +167,12 @@ func TestPyramidCounts(t *testing.T) {
 	}
 	// a tie at the Platinum boundary pulls the tied customer up
 	key[2] = key[1]
-	tiers = rankTiers(key, ids, []float64{0.01, 0.05, 0.20}, nil)
+	tiers = a.tiersBy(key, []float64{0.01, 0.05, 0.20})
 	if tiers[2] != 0 {
 		t.Errorf("customer tied with the last Platinum is in tier %d", tiers[2])
 	}
 	// N = 1: one Platinum
-	if got := rankTiers([]float64{5}, []string{"x"}, []float64{0.01, 0.05, 0.2}, nil); got[0] != 0 {
+	if got := rankTiers([]float64{5}, []int32{0}, []float64{0.01, 0.05, 0.2}); got[0] != 0 {
 		t.Errorf("single customer tier %d", got[0])
 	}
 }

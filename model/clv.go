@@ -99,9 +99,9 @@ func (a *Analysis) simpleCLV(s *stage1, p Params, act []uint16, scale float64) {
 		horizon = fmt.Sprint(p.CLVHorizonYears)
 	}
 	info.Label = fmt.Sprintf("simple %s CLV (%s), r = %.3f/%s, d = %.2f %%/%s, T = %s %ss", what, p.CLVConvention, r, p.CLVPeriod, 100*info.Discount, p.CLVPeriod, horizon, p.CLVPeriod)
-	a.CLV = make([]float64, a.N)
+	a.CLV, a.clvKey = make([]float64, a.N), make([]float64, a.N)
 	if !ok {
-		a.Warnings = append(a.Warnings, "simple CLV not defined: need 0 ≤ r < 1 and 1 + d − r > 0")
+		a.warn("simple CLV not defined: need 0 ≤ r < 1 and 1 + d − r > 0")
 		info.Label += " — not defined"
 		return
 	}
@@ -114,7 +114,11 @@ func (a *Analysis) simpleCLV(s *stage1, p Params, act []uint16, scale float64) {
 		if what == "revenue" {
 			m = float64(b.Revenue[c])
 		}
-		a.CLV[c] = m / scale / periods * mult
+		a.clvKey[c] = m / scale / periods // CLV = key × multiple: same order for any rate
+		a.CLV[c] = a.clvKey[c] * mult
+	}
+	if mult < 0 {
+		copy(a.clvKey, a.CLV)
 	}
 }
 
@@ -127,11 +131,13 @@ func (a *Analysis) best() {
 			ratio[c] = float64(a.F[c]) / float64(max(a.R[c], 1))
 		}
 	}
-	sorted := slices.Clone(ratio)
-	slices.Sort(sorted)
 	a.BestScore = make([]float64, a.N)
-	for c, v := range ratio {
-		l, _ := slices.BinarySearch(sorted, v)
+	order := a.orders.argsort(ratio, a.idRank)
+	prev, l := math.NaN(), 0
+	for k, c := range order {
+		if ratio[c] != prev {
+			prev, l = ratio[c], k
+		}
 		if a.N > 1 {
 			a.BestScore[c] = 100 * float64(l) / float64(a.N-1)
 		} else {
