@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 )
@@ -64,5 +65,89 @@ func TestInspectJSON(t *testing.T) {
 	_, out2, _ := runCLI("inspect", "testdata/en_headers.csv", "--format", "json", "--as-of", "2024-03-01")
 	if out != out2 {
 		t.Error("inspect output differs between two runs")
+	}
+}
+
+func TestReport(t *testing.T) {
+	code, out, stderr := runCLI("report", "--demo")
+	if code != 0 || !strings.Contains(out, "Platinum") || !strings.Contains(out, "Total") || !strings.Contains(out, "Whale curve") {
+		t.Fatalf("report --demo: exit %d, %s%s", code, out, stderr)
+	}
+	_, out2, _ := runCLI("report", "--demo")
+	if out != out2 {
+		t.Error("report differs between two runs")
+	}
+	code, js, _ := runCLI("report", "--demo", "--format", "json", "--set", "discount_rate_annual=0.2", "--set", "rfm_bins=4")
+	var r struct {
+		Params  map[string]string `json:"parameters"`
+		Schemes []struct {
+			Key      string `json:"key"`
+			Segments []struct {
+				Segment   string      `json:"segment"`
+				Customers int         `json:"customers"`
+				Revenue   json.Number `json:"revenue"`
+			} `json:"segments"`
+		} `json:"schemes"`
+	}
+	if err := json.Unmarshal([]byte(js), &r); err != nil || code != 0 {
+		t.Fatalf("json: exit %d, %v", code, err)
+	}
+	if r.Params["discount_rate_annual"] != "0.2" || r.Params["rfm_bins"] != "4" || len(r.Schemes) < 10 {
+		t.Errorf("json parameters %v, %d schemes", r.Params, len(r.Schemes))
+	}
+	for _, s := range r.Schemes {
+		total := s.Segments[len(s.Segments)-1]
+		if total.Segment != "Total" || total.Customers != 2000 || total.Revenue != "16397370.84" {
+			t.Errorf("scheme %s total = %+v", s.Key, total)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"report", "--demo", "--scheme", "nope"}, 2, `no scheme "nope"`},
+		{[]string{"report", "--demo", "--set", "rfm_bins=99"}, 2, "rfm_bins"},
+		{[]string{"report", "--demo", "--set", "bogus=1"}, 2, "bogus"},
+		{[]string{"report", "--demo", "--format", "xml"}, 2, "format"},
+		{[]string{"report", "--demo", "--scenario", "testdata/none.toml"}, 1, "scenario"},
+	} {
+		code, _, stderr := runCLI(tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%v: exit %d %q; want %d, %q", tc.args, code, stderr, tc.code, tc.msg)
+		}
+	}
+}
+
+// A scenario file is read by --scenario and gives the same result as --set.
+func TestReportScenario(t *testing.T) {
+	path := t.TempDir() + "/s.toml"
+	if err := os.WriteFile(path, []byte("name = \"stress\"\n[parameters]\ndiscount_rate_annual = 0.2\npyramid_key = \"margin\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, a, _ := runCLI("report", "--demo", "--format", "json", "--scenario", path)
+	_, b, _ := runCLI("report", "--demo", "--format", "json", "--set", "discount_rate_annual=0.2", "--set", "pyramid_key=margin")
+	if a != b || a == "" {
+		t.Error("--scenario and --set give different reports")
+	}
+	os.WriteFile(path, []byte("[parameters]\ndiscount_rate_annual = \"lots\"\n"), 0o644)
+	if code, _, stderr := runCLI("report", "--demo", "--scenario", path); code != 1 || !strings.Contains(stderr, "discount_rate_annual") {
+		t.Errorf("bad scenario: exit %d, %q", code, stderr)
+	}
+}
+
+func TestReportCDNOWDeterministic(t *testing.T) {
+	path := "../shared/data/cdnow/CDNOW_sample.txt"
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("shared data not found (%v)", err)
+	}
+	args := []string{"report", path, "--columns", ",customer_id,date,quantity,amount", "--scheme", "rfm", "--format", "json"}
+	code, a, stderr := runCLI(args...)
+	_, b, _ := runCLI(args...)
+	if code != 0 || a != b {
+		t.Fatalf("exit %d (%s); same bytes twice: %v", code, stderr, a == b)
+	}
+	if !strings.Contains(a, `"customers": 2357`) || !strings.Contains(a, `"revenue": 244091.94`) {
+		t.Error("CDNOW report lacks the ledger's customers or revenue")
 	}
 }
