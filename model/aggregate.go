@@ -18,7 +18,7 @@ type Base struct {
 	FirstBuy     []Day // first purchase event (NoDay if none)
 	LastPurchase []Day // last purchase event (NoDay if none)
 	Docs         []int32
-	PurchaseDocs []int32 // documents with net revenue > 0 (RFM frequency)
+	PurchaseDocs []int32 // documents with net revenue ≥ 0: not credit notes (RFM frequency)
 	PurchaseDays []int32 // distinct days with a purchase event
 	Lines        []int32 // rows used
 	ReturnDocs   []int32 // documents with net revenue < 0
@@ -208,7 +208,7 @@ func (b *Base) customer(l *Ledger, c int, rows []int32, docs []docAgg) []docAgg 
 	lastDay := NoDay
 	for _, d := range merged {
 		switch {
-		case d.net > 0:
+		case d.net >= 0: // zero-value documents (free goods) are purchases too
 			b.PurchaseDocs[c]++
 			if b.FirstBuy[c] == NoDay {
 				b.FirstBuy[c] = d.date

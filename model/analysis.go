@@ -132,7 +132,7 @@ func (s *stage1) activityBits(days int) []uint16 {
 	a := make([]uint16, len(b.Revenue))
 	for c := range a {
 		for k := b.DocStart[c]; k < b.DocStart[c+1]; k++ {
-			if b.DocNet[k] <= 0 {
+			if b.DocNet[k] < 0 {
 				continue
 			}
 			if p := int(b.AsOf-b.DocDate[k]) / days; p < 16 {

@@ -32,7 +32,7 @@ func (b *Base) WindowOf(from, to Day) *Window {
 			w.Cost[c] += b.DocCost[k]
 			w.Lines[c] += b.DocLines[k]
 			switch {
-			case net > 0:
+			case net >= 0:
 				w.PurchaseDocs[c]++
 				if d != last {
 					w.PurchaseDays[c]++

@@ -1,0 +1,57 @@
+package model_test
+
+import (
+	"math"
+	"os"
+	"testing"
+
+	"ledgerlens/importer"
+	"ledgerlens/model"
+)
+
+func cdnow(t testing.TB) *model.Ledger {
+	path := "../../shared/data/cdnow/CDNOW_sample.txt"
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("shared data not found (%v): skipping", err)
+	}
+	cols, _ := importer.ParseColumns(",customer_id,date,quantity,amount")
+	led, _, err := importer.Load([]string{path}, importer.Options{Columns: cols})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return led
+}
+
+func TestCDNOWFits(t *testing.T) {
+	led := cdnow(t)
+	base := model.Aggregate(led, model.DayFromCivil(1997, 9, 30))
+	s := base.Summary(led, "week")
+	m, st := model.FitBGNBD(s, 0)
+	if !st.Converged {
+		t.Fatalf("BG/NBD: %+v", st)
+	}
+	for _, p := range []struct {
+		name      string
+		got, want float64
+	}{{"r", m.R, 0.2426}, {"alpha", m.Alpha, 4.4135}, {"a", m.A, 0.7929}, {"b", m.B, 2.4258}} {
+		if math.Abs(p.got-p.want) > 0.0005 {
+			t.Errorf("%s = %.5f, want %.4f ± 0.0005", p.name, p.got, p.want)
+		}
+	}
+	if math.Abs(st.LogLik-(-9582.43)) > 0.05 {
+		t.Errorf("log-likelihood = %.3f, want −9582.43 ± 0.05", st.LogLik)
+	}
+	g, gst := model.FitGammaGamma(s)
+	if !gst.Converged || gst.Customers != 946 {
+		t.Fatalf("Gamma-Gamma: %+v", gst)
+	}
+	for _, p := range []struct {
+		name      string
+		got, want float64
+	}{{"p", g.P, 6.2496}, {"q", g.Q, 3.7442}, {"gamma", g.V, 15.4435}} {
+		if math.Abs(p.got-p.want) > 0.001 {
+			t.Errorf("%s = %.5f, want %.4f ± 0.001", p.name, p.got, p.want)
+		}
+	}
+	t.Logf("BG/NBD %+v %+v; GG %+v %+v", m, st, g, gst)
+}
