@@ -208,8 +208,28 @@ func reportJSON(source string, a *model.Analysis) any {
 			"retention": jsonFloat(a.CLVInfo.Retention), "retention_source": a.CLVInfo.RetSource,
 			"discount_per_period": jsonFloat(a.CLVInfo.Discount), "horizon_periods": a.CLVInfo.Horizon,
 			"multiple": jsonFloat(a.CLVInfo.Multiple), "label": a.CLVInfo.Label},
+		"model":     modelJSON(a),
 		"schemes":   schemes,
 		"best_list": best,
 		"warnings":  a.Warnings,
+	}
+}
+
+// modelJSON reports the probabilistic model: parameters and fit status.
+func modelJSON(a *model.Analysis) any {
+	m := a.Model
+	if m == nil {
+		return map[string]any{"enabled": false}
+	}
+	status := func(st model.FitStatus) map[string]any {
+		return map[string]any{"converged": st.Converged, "iterations": st.Iterations, "log_likelihood": jsonFloat(st.LogLik),
+			"penalizer": st.Penalizer, "customers": st.Customers, "warnings": st.Warnings, "error": st.Err}
+	}
+	return map[string]any{
+		"enabled": true, "used": m.OK, "fallback_reason": m.Why, "time_unit": m.Unit, "spend": m.Summary.Spend,
+		"bgnbd":           map[string]any{"r": jsonFloat(m.BG.R), "alpha": jsonFloat(m.BG.Alpha), "a": jsonFloat(m.BG.A), "b": jsonFloat(m.BG.B)},
+		"bgnbd_fit":       status(m.BGStatus),
+		"gamma_gamma":     map[string]any{"p": jsonFloat(m.GG.P), "q": jsonFloat(m.GG.Q), "gamma": jsonFloat(m.GG.V)},
+		"gamma_gamma_fit": status(m.GGStatus),
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -34,7 +35,9 @@ type stage1 struct {
 	idRank    []int32          // each customer's position in idOrder
 	gmImpute  map[string]float64
 	gmOverall float64
-	size      []int16              // enterprise size class per customer (§12)
+	size      []int16 // enterprise size class per customer (§12)
+	models    map[string]*ProbModel
+	delta     map[string][]float64
 	attrs     map[float64][]Scheme // attribute schemes by attr_min_share
 }
 
@@ -76,6 +79,7 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	}
 	s.imputation(e.Led)
 	s.attrs = map[float64][]Scheme{}
+	s.models, s.delta = map[string]*ProbModel{}, map[string][]float64{}
 	e.stage = s
 	return s
 }
@@ -108,6 +112,42 @@ func (s *stage1) imputation(led *Ledger) {
 		s.gmImpute[k] = median(v)
 	}
 	s.gmOverall = median(all)
+}
+
+// model returns the fitted probabilistic model for a time unit (cached).
+func (s *stage1) model(led *Ledger, unit string, pen float64) *ProbModel {
+	k := fmt.Sprint(unit, "/", pen)
+	if m, ok := s.models[k]; ok {
+		return m
+	}
+	m := fitModel(s.base, led, unit, pen)
+	s.models[k] = m
+	return m
+}
+
+func (s *stage1) deltas(m *ProbModel, unit string, pen float64, months int, factor float64) []float64 {
+	k := fmt.Sprint(unit, "/", pen, "/", months, "/", factor)
+	if d, ok := s.delta[k]; ok {
+		return d
+	}
+	d := m.monthlyPurchases(months, factor)
+	s.delta[k] = d
+	return d
+}
+
+// parallelRange splits 0..n over the cores.
+func parallelRange(n int, f func(lo, hi int)) {
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/2000))
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := n*w/workers, n*(w+1)/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(lo, hi)
+		}()
+	}
+	wg.Wait()
 }
 
 // Base returns the base aggregates at asOf.
@@ -177,6 +217,8 @@ type Analysis struct {
 	RScore, FScore, MScore []int8    // 0 when not scored (Net-negative)
 	IPT, ChurnRatio        []float64 // effective inter-purchase days, recency / IPT
 	CLV                    []float64 // major units
+	PAlive, Exp90, Spend   []float64 // from the probabilistic model; NaN without it
+	Model                  *ProbModel
 	BestScore              []float64 // 0–100 purchase-likelihood score
 
 	Schemes []Scheme
@@ -271,14 +313,20 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 	e.mu.Unlock()
 
 	a.profit(s, p, scale)
-	parallel(func() { a.rfm(s, p, rfmWin, scale); a.best() },
-		func() { a.churn(s, p); a.simpleCLV(s, p, act, scale) })
+	parallel(func() { a.rfm(s, p, rfmWin, scale) },
+		func() {
+			if !a.probCLV(s, e, p, scale) {
+				a.simpleCLV(s, p, act, scale)
+			}
+			a.churn(s, p)
+		})
+	a.best()
 	schemes := make([]Scheme, 9)
 	parallel(func() {
 		schemes[0] = a.pyramid(p)
-		schemes[2] = a.tiers("spend", "Spend tiers", a.M, p.SpendTierMode, p.SpendTierCutoffs)
-		schemes[3] = a.tiers("frequency", "Frequency tiers", floats(a.F), p.FrequencyTierMode, p.FrequencyTierCutoff)
-		schemes[5] = a.tiers("clv", "CLV tiers", a.clvKey, "percentile", p.CLVTierCutoffs)
+		schemes[2] = a.tiers("spend", "Spend tiers", a.M, p.SpendTierMode, p.SpendTierCutoffs, true)
+		schemes[3] = a.tiers("frequency", "Frequency tiers", floats(a.F), p.FrequencyTierMode, p.FrequencyTierCutoff, true)
+		schemes[5] = a.tiers("clv", "CLV tiers", a.clvKey, "percentile", p.CLVTierCutoffs, false)
 	}, func() {
 		schemes[1] = a.rfmScheme(p)
 		schemes[4] = a.profitScheme()
@@ -553,29 +601,90 @@ func (a *Analysis) rfmScheme(p Params) Scheme {
 	return sc
 }
 
-// rankTiers assigns tiers along order (descending key, ties by id) with
-// cumulative cut-offs: rank ≤ ceil(cut_k·N) is tier k; customers tied with
-// the last member of a tier join it (spec §2).
-func rankTiers(key []float64, order []int32, cuts []float64) []int16 {
-	out := make([]int16, len(key))
-	for i := range out {
-		out[i] = int16(len(cuts)) // the last tier
+// tiersBy ranks customers by key, descending, into tiers with cumulative
+// cut-offs. Tier k holds the keys at or above the ceil(cut_k·N)-th largest
+// key, which is what the tie rule of spec §2 amounts to, so no full sort is
+// needed: selection finds the thresholds in O(N). Keys that stay put while
+// parameters change (revenue, frequency) use the memoised sort instead
+// (cached = true), where the thresholds are free.
+func (a *Analysis) tiersBy(key []float64, cuts []float64, cached bool) []int16 {
+	n := len(key)
+	out := make([]int16, n)
+	if n == 0 {
+		return out
 	}
-	m := len(order)
-	tier, k := 0, 0
-	for tier < len(cuts) && k < m {
-		end := int(math.Ceil(cuts[tier]*float64(m) - 1e-9))
-		for ; k < m && (k < end || (k > 0 && key[order[k]] == key[order[k-1]] && out[order[k-1]] == int16(tier))); k++ {
-			out[order[k]] = int16(tier)
+	var order []int32
+	var work []float64
+	if cached {
+		order = a.orders.argsort(key, a.idRank)
+	} else {
+		work = slices.Clone(key)
+	}
+	thr := make([]float64, len(cuts))
+	hi := n
+	for k, cut := range cuts {
+		rank := max(1, int(math.Ceil(cut*float64(n)-1e-9))) // 1-based, from the top
+		if cached {
+			thr[k] = key[order[n-rank]]
+			continue
 		}
-		tier++
+		// each cut lies below the previous one: search only there
+		thr[k] = selectKth(work[:hi], n-rank)
+		hi = n - rank + 1
+	}
+	for c, v := range key {
+		t := int16(len(cuts))
+		for k := range thr {
+			if v >= thr[k] {
+				t = int16(k)
+				break
+			}
+		}
+		out[c] = t
 	}
 	return out
 }
 
-// tiersBy ranks customers by key, descending.
-func (a *Analysis) tiersBy(key []float64, cuts []float64) []int16 {
-	return rankTiers(key, a.orders.desc(key, a.idRank), cuts)
+// selectKth returns the k-th smallest value (0-based) of v, reordering v
+// (Hoare's quickselect with a median-of-three pivot).
+func selectKth(v []float64, k int) float64 {
+	lo, hi := 0, len(v)-1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if v[mid] < v[lo] {
+			v[mid], v[lo] = v[lo], v[mid]
+		}
+		if v[hi] < v[lo] {
+			v[hi], v[lo] = v[lo], v[hi]
+		}
+		if v[hi] < v[mid] {
+			v[hi], v[mid] = v[mid], v[hi]
+		}
+		pivot := v[mid]
+		i, j := lo, hi
+		for i <= j {
+			for v[i] < pivot {
+				i++
+			}
+			for v[j] > pivot {
+				j--
+			}
+			if i <= j {
+				v[i], v[j] = v[j], v[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return v[k]
+		}
+	}
+	return v[k]
 }
 
 // pyramid is the value pyramid (spec §2).
@@ -597,7 +706,7 @@ func (a *Analysis) pyramid(p Params) Scheme {
 			key[c] = float64(a.RevenueTTM[c])
 		}
 	}
-	sc.Assign = a.tiersBy(key, p.PyramidCutoffs)
+	sc.Assign = a.tiersBy(key, p.PyramidCutoffs, what != "clv")
 	if p.PyramidLeadNonPositive {
 		for c := range key {
 			if key[c] <= 0 {
@@ -614,7 +723,7 @@ func (a *Analysis) pyramid(p Params) Scheme {
 
 // tiers is a High / Medium / Low scheme on a key: by percentile (cumulative
 // shares from the top) or by absolute lower bounds [Medium, High].
-func (a *Analysis) tiers(key, title string, v []float64, mode string, cuts []float64) Scheme {
+func (a *Analysis) tiers(key, title string, v []float64, mode string, cuts []float64, cached bool) Scheme {
 	sc := Scheme{Key: key, Title: title, Segments: []string{"High", "Medium", "Low"}}
 	if mode == "absolute" {
 		sc.Assign = make([]int16, a.N)
@@ -631,7 +740,7 @@ func (a *Analysis) tiers(key, title string, v []float64, mode string, cuts []flo
 		sc.Note = fmt.Sprintf("absolute: High ≥ %g, Medium ≥ %g", cuts[1], cuts[0])
 		return sc
 	}
-	sc.Assign = a.tiersBy(v, cuts)
+	sc.Assign = a.tiersBy(v, cuts, cached)
 	sc.Note = fmt.Sprintf("percentile: top %g %% High, next %g %% Medium", 100*cuts[0], 100*(cuts[1]-cuts[0]))
 	return sc
 }
@@ -665,6 +774,13 @@ func (a *Analysis) profitScheme() Scheme {
 func (a *Analysis) churn(s *stage1, p Params) {
 	b := s.base
 	a.IPT, a.ChurnRatio = make([]float64, a.N), make([]float64, a.N)
+	a.PAlive, a.Exp90, a.Spend = nil, nil, nil
+	if m := a.Model; m != nil && m.OK {
+		a.PAlive, a.Exp90, a.Spend = m.PAlive, m.Exp90, m.Spend
+		if p.PAliveVariant == "mbgnbd" {
+			a.PAlive = m.PAliveMBG
+		}
+	}
 	pop := math.Max(s.medianIPT, float64(p.ChurnMinGapDays))
 	if math.IsNaN(s.medianIPT) {
 		pop = 365 // no repeat customers at all: a year
@@ -685,6 +801,15 @@ func (a *Analysis) churn(s *stage1, p Params) {
 }
 
 func (a *Analysis) churnState(c int, p Params) int16 {
+	if p.ChurnMethod == "p_alive" && a.PAlive != nil && !math.IsNaN(a.PAlive[c]) {
+		switch pa := a.PAlive[c]; {
+		case pa >= p.PAliveActive:
+			return 0
+		case pa >= p.PAliveLapsed:
+			return 1
+		}
+		return 2
+	}
 	r := a.ChurnRatio[c]
 	switch {
 	case math.IsNaN(r):
@@ -703,6 +828,9 @@ func (a *Analysis) churnScheme(p Params) Scheme {
 		sc.Assign[c] = a.churnState(c, p)
 	}
 	sc.Note = fmt.Sprintf("recency ÷ own inter-purchase time: at risk > %g, lapsed > %g", p.ChurnAtRiskRatio, p.ChurnLapsedRatio)
+	if p.ChurnMethod == "p_alive" && a.PAlive != nil {
+		sc.Note = fmt.Sprintf("P(alive) (%s): active ≥ %g, lapsed < %g", p.PAliveVariant, p.PAliveActive, p.PAliveLapsed)
+	}
 	return sc
 }
 
@@ -719,7 +847,8 @@ func (a *Analysis) lifecycle(s *stage1, p Params) Scheme {
 		switch {
 		case b.FirstDate[c] != NoDay && tenure <= p.LifecycleNewDays:
 			seg = 0
-		case state == 2 || state == 3 || (b.PurchaseDays[c] == 1 && a.R[c] > 365):
+		case state == 2 || state == 3 || (b.PurchaseDays[c] == 1 && a.R[c] > 365) ||
+			(a.PAlive != nil && a.PAlive[c] < p.PAliveLapsed):
 			seg = 4
 		case state == 1 || (tenure >= 365 && !math.IsNaN(g) && g <= -band):
 			seg = 3

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -157,7 +158,7 @@ func TestPyramidCounts(t *testing.T) {
 		a.idRank[i] = int32(i)
 	}
 
-	tiers := a.tiersBy(key, []float64{0.01, 0.05, 0.20})
+	tiers := a.tiersBy(key, []float64{0.01, 0.05, 0.20}, false)
 	count := make([]int, 4)
 	for _, t := range tiers {
 		count[t]++
@@ -167,9 +168,27 @@ func TestPyramidCounts(t *testing.T) {
 	}
 	// a tie at the Platinum boundary pulls the tied customer up
 	key[2] = key[1]
-	tiers = a.tiersBy(key, []float64{0.01, 0.05, 0.20})
+	tiers = a.tiersBy(key, []float64{0.01, 0.05, 0.20}, true)
 	if tiers[2] != 0 {
 		t.Errorf("customer tied with the last Platinum is in tier %d", tiers[2])
+	}
+	// selection and the sorted walk agree on random keys with many ties
+	rng := rand.New(rand.NewPCG(1, 1))
+	for trial := 0; trial < 50; trial++ {
+		m := 1 + rng.IntN(300)
+		k := make([]float64, m)
+		for i := range k {
+			k[i] = float64(rng.IntN(20))
+		}
+		b := &Analysis{orders: &orderCache{}, idRank: make([]int32, m)}
+		for i := range b.idRank {
+			b.idRank[i] = int32(i)
+		}
+		cuts := []float64{0.01, 0.05, 0.20}
+		got, want := b.tiersBy(k, cuts, false), rankTiers(k, b.orders.desc(k, b.idRank), cuts)
+		if got2 := b.tiersBy(k, cuts, true); fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(got2) != fmt.Sprint(want) {
+			t.Fatalf("keys %v: selection %v, walk %v", k, got, want)
+		}
 	}
 	// N = 1: one Platinum
 	if got := rankTiers([]float64{5}, []int32{0}, []float64{0.01, 0.05, 0.2}); got[0] != 0 {
@@ -201,4 +220,24 @@ func TestSimpleCLVVectors(t *testing.T) {
 	if v, _ := SimpleCLV(100, 0.8, 0.1, 2000, "OF"); math.Abs(v-333.333) > 0.001 {
 		t.Errorf("OF T→∞ = %v", v)
 	}
+}
+
+// rankTiers is the reference for tiersBy: it assigns tiers along order (descending key, ties by id) with
+// cumulative cut-offs: rank ≤ ceil(cut_k·N) is tier k; customers tied with
+// the last member of a tier join it (spec §2).
+func rankTiers(key []float64, order []int32, cuts []float64) []int16 {
+	out := make([]int16, len(key))
+	for i := range out {
+		out[i] = int16(len(cuts)) // the last tier
+	}
+	m := len(order)
+	tier, k := 0, 0
+	for tier < len(cuts) && k < m {
+		end := int(math.Ceil(cuts[tier]*float64(m) - 1e-9))
+		for ; k < m && (k < end || (k > 0 && key[order[k]] == key[order[k-1]] && out[order[k-1]] == int16(tier))); k++ {
+			out[order[k]] = int16(tier)
+		}
+		tier++
+	}
+	return out
 }

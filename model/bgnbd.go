@@ -1,8 +1,10 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/mathext"
 	"gonum.org/v1/gonum/optimize"
@@ -130,6 +132,10 @@ func compressBG(s *RepeatSummary, scale float64) ([]bgTerm, float64) {
 		idx[k] = len(terms)
 		terms = append(terms, bgTerm{s.X[c], s.Tx[c] * scale, s.T[c] * scale, 1})
 	}
+	// A fixed order makes the sums, and so the fit, independent of row order.
+	slices.SortFunc(terms, func(p, q bgTerm) int {
+		return cmp.Or(cmp.Compare(p.x, q.x), cmp.Compare(p.tx, q.tx), cmp.Compare(p.T, q.T))
+	})
 	var w float64
 	for _, t := range terms {
 		w += t.w
@@ -380,6 +386,17 @@ func FitGammaGamma(s *RepeatSummary) (GammaGamma, FitStatus) {
 		}
 	}
 	st.Customers = len(xs)
+	// a fixed order makes the fit independent of row order
+	idx := make([]int, len(xs))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(i, j int) int { return cmp.Or(cmp.Compare(xs[i], xs[j]), cmp.Compare(ms[i], ms[j])) })
+	sx, sm := make([]float64, len(xs)), make([]float64, len(xs))
+	for k, i := range idx {
+		sx[k], sm[k] = xs[i], ms[i]
+	}
+	xs, ms = sx, sm
 	if len(xs) < 3 {
 		st.Err = fmt.Sprintf("needs repeat customers with positive spend (has %d)", len(xs))
 		return GammaGamma{}, st

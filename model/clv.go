@@ -122,12 +122,16 @@ func (a *Analysis) simpleCLV(s *stage1, p Params, act []uint16, scale float64) {
 	}
 }
 
-// best scores purchase likelihood 0–100: the percentile of frequency ÷
-// recency (spec §13; the model-based score replaces it when fitted).
+// best scores purchase likelihood 0–100 (spec §13): the percentile of the
+// expected purchases in the next 90 days when the model is fitted, else of
+// frequency ÷ recency.
 func (a *Analysis) best() {
 	ratio := make([]float64, a.N)
 	for c := range ratio {
-		if a.F[c] > 0 && a.R[c] >= 0 {
+		switch {
+		case a.Exp90 != nil:
+			ratio[c] = finite(a.Exp90[c]) // NaN for customers without purchases
+		case a.F[c] > 0 && a.R[c] >= 0:
 			ratio[c] = float64(a.F[c]) / float64(max(a.R[c], 1))
 		}
 	}

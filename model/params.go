@@ -47,6 +47,17 @@ type Params struct {
 	RetentionOverride  float64 // NaN: estimate from the ledger
 	CLVPeriod          string  // year | quarter
 
+	CLVModel           string // bgnbd (BG/NBD + Gamma-Gamma, falls back to simple) | simple
+	ModelTimeUnit      string // day | week | month
+	CLVHorizonMonths   int
+	CLVMonthlyDiscount float64
+	DaysPerMonth       float64
+	BGNBDPenalizer     float64
+	PAliveVariant      string // bgnbd | mbgnbd
+	ChurnMethod        string // ratio (§6.1) | p_alive (§6.2)
+	PAliveActive       float64
+	PAliveLapsed       float64
+
 	ChurnAtRiskRatio   float64
 	ChurnLapsedRatio   float64
 	ChurnMinGapDays    int
@@ -92,6 +103,8 @@ func DefaultParams() Params {
 		CLVTierCutoffs: []float64{0.20, 0.50},
 		AssumedGMPct:   math.NaN(), BreakEvenEpsPct: 0.005,
 		CLVConvention: "GL", DiscountRateAnnual: 0.10, RetentionOverride: math.NaN(), CLVPeriod: "year",
+		CLVModel: "bgnbd", ModelTimeUnit: "day", CLVHorizonMonths: 12, CLVMonthlyDiscount: 0.01, DaysPerMonth: 30,
+		PAliveVariant: "bgnbd", ChurnMethod: "ratio", PAliveActive: 0.7, PAliveLapsed: 0.3,
 		ChurnAtRiskRatio: 1.5, ChurnLapsedRatio: 3.0, ChurnMinGapDays: 7,
 		LifecycleNewDays: 90, LifecycleGrowthPct: 0.10, AttrMinShare: 0.01, Lang: "en",
 	}
@@ -297,6 +310,16 @@ var Specs = []ParamSpec{
 	floatSpec("retention_override", "CLV", "per period", "retention r (empty: estimated from the ledger's cohorts)", 0, 0.9999, 0.01, func(p *Params) *float64 { return &p.RetentionOverride }, true),
 	enumSpec("clv_period", "CLV", "period of the simple CLV model", []string{"year", "quarter"}, func(p *Params) *string { return &p.CLVPeriod }),
 
+	enumSpec("clv_model", "CLV", "bgnbd: BG/NBD + Gamma-Gamma (simple CLV when the fit fails); simple: §4.1 only", []string{"bgnbd", "simple"}, func(p *Params) *string { return &p.CLVModel }),
+	enumSpec("model_time_unit", "CLV", "time unit of the BG/NBD summary (week = days / 7)", []string{"day", "week", "month"}, func(p *Params) *string { return &p.ModelTimeUnit }),
+	intSpec("clv_horizon_months", "CLV", "months", "BG/NBD CLV horizon", 1, 600, func(p *Params) *int { return &p.CLVHorizonMonths }),
+	floatSpec("clv_monthly_discount", "CLV", "per month", "BG/NBD CLV discount rate (0.01 ≈ 12.7 % a year)", 0, 1, 0.001, func(p *Params) *float64 { return &p.CLVMonthlyDiscount }, false),
+	floatSpec("days_per_month", "CLV", "days", "days in a month for the day unit (30 as lifetimes; 30.4375 = 365.25/12)", 28, 31, 0.0625, func(p *Params) *float64 { return &p.DaysPerMonth }, false),
+	floatSpec("bgnbd_penalizer", "CLV", "", "L2 penalizer of the BG/NBD fit (retries 0.001, 0.01)", 0, 10, 0.001, func(p *Params) *float64 { return &p.BGNBDPenalizer }, false),
+	enumSpec("p_alive_variant", "Churn", "P(alive) formula: bgnbd (1 for one-time buyers) or mbgnbd", []string{"bgnbd", "mbgnbd"}, func(p *Params) *string { return &p.PAliveVariant }),
+	enumSpec("churn_method", "Churn", "churn state from recency ÷ inter-purchase time (ratio) or P(alive) bands", []string{"ratio", "p_alive"}, func(p *Params) *string { return &p.ChurnMethod }),
+	floatSpec("p_alive_active", "Churn", "probability", "P(alive) at or above which a customer is active", 0, 1, 0.05, func(p *Params) *float64 { return &p.PAliveActive }, false),
+	floatSpec("p_alive_lapsed", "Churn", "probability", "P(alive) below which a customer has likely churned", 0, 1, 0.05, func(p *Params) *float64 { return &p.PAliveLapsed }, false),
 	floatSpec("churn_at_risk_ratio", "Churn", "× IPT", "recency / inter-purchase time above which a customer is at risk", 0.1, 100, 0.1, func(p *Params) *float64 { return &p.ChurnAtRiskRatio }, false),
 	floatSpec("churn_lapsed_ratio", "Churn", "× IPT", "recency / inter-purchase time above which a customer has lapsed", 0.1, 100, 0.1, func(p *Params) *float64 { return &p.ChurnLapsedRatio }, false),
 	intSpec("churn_min_gap_days", "Churn", "days", "floor on a customer's inter-purchase time", 1, 3650, func(p *Params) *int { return &p.ChurnMinGapDays }),
@@ -340,6 +363,9 @@ func (p *Params) Validate() error {
 	}
 	if r := p.RetentionOverride; !math.IsNaN(r) && 1+p.periodRate()-r <= 0 {
 		bad("retention_override", "1 + d − r must be > 0 (d = %.4f per period, r = %g)", p.periodRate(), r)
+	}
+	if p.PAliveLapsed >= p.PAliveActive {
+		bad("p_alive_lapsed", "must be below p_alive_active (%g)", p.PAliveActive)
 	}
 	if p.ChurnLapsedRatio <= p.ChurnAtRiskRatio {
 		bad("churn_lapsed_ratio", "must be above churn_at_risk_ratio (%g)", p.ChurnAtRiskRatio)
