@@ -120,7 +120,7 @@ func (s *stage1) model(led *Ledger, unit string, pen float64) *ProbModel {
 	if m, ok := s.models[k]; ok {
 		return m
 	}
-	m := fitModel(s.base, led, unit, pen)
+	m := FitModel(s.base, led, unit, pen)
 	s.models[k] = m
 	return m
 }

@@ -386,17 +386,6 @@ func FitGammaGamma(s *RepeatSummary) (GammaGamma, FitStatus) {
 		}
 	}
 	st.Customers = len(xs)
-	// a fixed order makes the fit independent of row order
-	idx := make([]int, len(xs))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(i, j int) int { return cmp.Or(cmp.Compare(xs[i], xs[j]), cmp.Compare(ms[i], ms[j])) })
-	sx, sm := make([]float64, len(xs)), make([]float64, len(xs))
-	for k, i := range idx {
-		sx[k], sm[k] = xs[i], ms[i]
-	}
-	xs, ms = sx, sm
 	if len(xs) < 3 {
 		st.Err = fmt.Sprintf("needs repeat customers with positive spend (has %d)", len(xs))
 		return GammaGamma{}, st
@@ -404,6 +393,21 @@ func FitGammaGamma(s *RepeatSummary) (GammaGamma, FitStatus) {
 	if rho := pearson(xs, ms); math.Abs(rho) > 0.3 {
 		st.Warnings = append(st.Warnings, fmt.Sprintf("frequency and spend are correlated (ρ = %.2f): the Gamma-Gamma independence assumption is doubtful", rho))
 	}
+	// Distinct (x, m̄) pairs with weights, in a fixed order: the fit is then
+	// independent of row order and cheap for large ledgers.
+	type ggTerm struct{ x, m, w float64 }
+	idx := map[[2]float64]int{}
+	var terms []ggTerm
+	for i := range xs {
+		k := [2]float64{xs[i], ms[i]}
+		if j, ok := idx[k]; ok {
+			terms[j].w++
+			continue
+		}
+		idx[k] = len(terms)
+		terms = append(terms, ggTerm{xs[i], ms[i], 1})
+	}
+	slices.SortFunc(terms, func(p, q ggTerm) int { return cmp.Or(cmp.Compare(p.x, q.x), cmp.Compare(p.m, q.m)) })
 	n := float64(len(xs))
 	// parameters: log p, log(q − 1), log v
 	ll := func(th, grad []float64) float64 {
@@ -411,18 +415,18 @@ func FitGammaGamma(s *RepeatSummary) (GammaGamma, FitStatus) {
 		lgq, _ := math.Lgamma(q)
 		psiQ := mathext.Digamma(q)
 		var sum, gp, gq, gv float64
-		for i, x := range xs {
-			m := ms[i]
+		for _, t := range terms {
+			x, m, w := t.x, t.m, t.w
 			px := p * x
 			l1, _ := math.Lgamma(px + q)
 			l2, _ := math.Lgamma(px)
 			lxm := math.Log(x*m + v)
-			sum += l1 - l2 - lgq + q*math.Log(v) + (px-1)*math.Log(m) + px*math.Log(x) - (px+q)*lxm
+			sum += w * (l1 - l2 - lgq + q*math.Log(v) + (px-1)*math.Log(m) + px*math.Log(x) - (px+q)*lxm)
 			if grad != nil {
 				psi1 := mathext.Digamma(px + q)
-				gp += x * (psi1 - mathext.Digamma(px) + math.Log(m) + math.Log(x) - lxm)
-				gq += psi1 - psiQ + math.Log(v) - lxm
-				gv += q/v - (px+q)/(x*m+v)
+				gp += w * x * (psi1 - mathext.Digamma(px) + math.Log(m) + math.Log(x) - lxm)
+				gq += w * (psi1 - psiQ + math.Log(v) - lxm)
+				gv += w * (q/v - (px+q)/(x*m+v))
 			}
 		}
 		if grad != nil {

@@ -23,7 +23,8 @@ type ProbModel struct {
 	Spend             []float64 // Gamma-Gamma expected spend per purchase (major units)
 }
 
-func fitModel(b *Base, led *Ledger, unit string, penalizer float64) *ProbModel {
+// FitModel builds the repeat summary and fits both models.
+func FitModel(b *Base, led *Ledger, unit string, penalizer float64) *ProbModel {
 	s := b.Summary(led, unit)
 	m := &ProbModel{Unit: unit, Summary: s}
 	m.BG, m.BGStatus = FitBGNBD(s, penalizer)
@@ -66,11 +67,27 @@ func finite(v float64) float64 {
 func (m *ProbModel) monthlyPurchases(months int, factor float64) []float64 {
 	s := m.Summary
 	out := make([]float64, len(s.X)*months)
-	parallelRange(len(s.X), func(lo, hi int) {
-		for c := lo; c < hi; c++ {
-			if !s.In[c] {
-				continue
-			}
+	// Customers with the same (x, t_x, T) share their predictions: compute
+	// each distinct history once.
+	first := map[[3]float64]int{}
+	var uniq []int
+	owner := make([]int, len(s.X))
+	for c := range s.X {
+		if !s.In[c] {
+			owner[c] = -1
+			continue
+		}
+		k := [3]float64{s.X[c], s.Tx[c], s.T[c]}
+		u, ok := first[k]
+		if !ok {
+			u = c
+			first[k] = c
+			uniq = append(uniq, c)
+		}
+		owner[c] = u
+	}
+	parallelRange(len(uniq), func(lo, hi int) {
+		for _, c := range uniq[lo:hi] {
 			prev := 0.0
 			for k := 1; k <= months; k++ {
 				cur := finite(m.BG.ExpectedPurchases(float64(k)*factor, s.X[c], s.Tx[c], s.T[c]))
@@ -79,6 +96,29 @@ func (m *ProbModel) monthlyPurchases(months int, factor float64) []float64 {
 			}
 		}
 	})
+	for c, u := range owner {
+		if u >= 0 && u != c {
+			copy(out[c*months:(c+1)*months], out[u*months:(u+1)*months])
+		}
+	}
+	return out
+}
+
+// CLV returns each customer's discounted CLV over months at the monthly
+// rate (spec §4.2), factor model units per month; 0 without purchases.
+func (m *ProbModel) CLV(months int, monthly, factor float64) []float64 {
+	delta := m.monthlyPurchases(months, factor)
+	out := make([]float64, len(m.Spend))
+	for c := range out {
+		if !m.Summary.In[c] {
+			continue
+		}
+		var sum float64
+		for k, d := range delta[c*months : (c+1)*months] {
+			sum += d / math.Pow(1+monthly, float64(k+1))
+		}
+		out[c] = finite(m.Spend[c] * sum)
+	}
 	return out
 }
 
