@@ -23,6 +23,7 @@ type builder struct {
 	fromSheet []bool // customer came from a customers sheet
 	hasRows   []bool
 	attrIx    map[string]int // attribute name -> index in led.Customers.Attrs
+	rowAttrs  []rowAttr      // the same columns per row, same indices
 	conflicts map[string]int // customer-level column -> customers with conflicting values
 
 	hasCol [numFields]bool // some source mapped the field
@@ -94,6 +95,7 @@ func (b *builder) attribute(name string) int {
 	cs := &b.led.Customers
 	cs.Attrs = append(cs.Attrs, model.Attribute{Name: name, Values: make([]string, len(cs.ID))})
 	b.attrIx[name] = len(cs.Attrs) - 1
+	b.rowAttrs = append(b.rowAttrs, rowAttr{dict: map[string]int32{"": 0}, vals: []string{""}, codes: make([]int32, len(b.led.Tx.Cust))})
 	return len(cs.Attrs) - 1
 }
 
@@ -118,6 +120,27 @@ func (b *builder) noteDecimals(d int) {
 	if d > b.maxDec {
 		b.maxDec = d
 	}
+}
+
+// rowAttr collects one extra column per transaction row.
+type rowAttr struct {
+	dict  map[string]int32
+	vals  []string
+	codes []int32
+}
+
+func (r *rowAttr) code(v []byte) int32 {
+	if len(v) == 0 {
+		return 0
+	}
+	if c, ok := r.dict[string(v)]; ok {
+		return c
+	}
+	c := int32(len(r.vals))
+	s := string(v)
+	r.dict[s] = c
+	r.vals = append(r.vals, s)
+	return c
 }
 
 // source is one header-mapped table being read.
@@ -312,6 +335,13 @@ func (b *builder) txRow(s *source, rec [][]byte, row int) {
 	}
 	tx.Doc = append(tx.Doc, doc)
 	tx.Cancelled = append(tx.Cancelled, cancelled || amount < 0)
+	for k := range b.rowAttrs {
+		b.rowAttrs[k].codes = append(b.rowAttrs[k].codes, 0)
+	}
+	for _, at := range s.attrs {
+		ra := &b.rowAttrs[at[1]]
+		ra.codes[len(ra.codes)-1] = ra.code(trimSpace(cell(rec, at[0])))
+	}
 	if amount < 0 {
 		b.rep.ReturnRows++
 		b.rep.ReturnValue -= amount
@@ -652,6 +682,17 @@ func (b *builder) compact() {
 		}
 		return w
 	}
+	for k := range b.rowAttrs {
+		codes := b.rowAttrs[k].codes
+		w := 0
+		for i, c := range codes {
+			if keep[i] {
+				codes[w] = c
+				w++
+			}
+		}
+		b.rowAttrs[k].codes = codes[:w]
+	}
 	n := filter(tx.Len(), func(d, s int) {
 		tx.Cust[d], tx.Date[d], tx.Due[d], tx.Paid[d] = tx.Cust[s], tx.Date[s], tx.Due[s], tx.Paid[s]
 		tx.Amount[d], tx.Cost[d], tx.CostKnown[d] = tx.Amount[s], tx.Cost[s], tx.CostKnown[s]
@@ -693,16 +734,19 @@ func (b *builder) compact() {
 	}
 }
 
-// dropVaryingAttributes removes extra columns whose value changes within a
-// customer's rows (a product code, a description): they describe rows, not
-// customers, so grouping customers by them would mislead.
+// dropVaryingAttributes moves extra columns whose value changes within a
+// customer's rows (a disputed flag, a product code) from the customers to
+// the rows: they describe rows, not customers, so grouping customers by them
+// would mislead.
 func (b *builder) dropVaryingAttributes() {
 	cs := &b.led.Customers
 	kept := cs.Attrs[:0]
-	for _, a := range cs.Attrs {
+	for k, a := range cs.Attrs {
 		if n := b.conflicts[a.Name]; n > 0 && n*20 > cs.Len() {
-			b.rep.Warnings = append(b.rep.Warnings, fmt.Sprintf("column %q varies within customers (%d conflicting values); not kept as a customer attribute", a.Name, n))
+			b.rep.Warnings = append(b.rep.Warnings, fmt.Sprintf("column %q varies within customers (%d conflicting values): kept per row, not as a customer attribute", a.Name, n))
 			delete(b.conflicts, a.Name)
+			ra := b.rowAttrs[k]
+			b.led.Tx.Attrs = append(b.led.Tx.Attrs, model.RowAttribute{Name: a.Name, Dict: ra.vals, Codes: ra.codes})
 			continue
 		}
 		kept = append(kept, a)

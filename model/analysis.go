@@ -219,6 +219,8 @@ type Analysis struct {
 	CLV                    []float64 // major units
 	PAlive, Exp90, Spend   []float64 // from the probabilistic model; NaN without it
 	Model                  *ProbModel
+	Risk                   *Risk
+	trend                  []float64 // credit-score trend component
 	BestScore              []float64 // 0–100 purchase-likelihood score
 
 	Schemes []Scheme
@@ -335,6 +337,8 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 		schemes[8] = a.sizeScheme(s)
 	})
 	a.Schemes = schemes
+	a.risk(p)
+	a.Schemes = append(a.Schemes, a.gradeScheme())
 	// Attribute schemes depend only on the ledger and attr_min_share: shared.
 	e.mu.Lock()
 	attrs, ok := s.attrs[p.AttrMinShare]
@@ -860,6 +864,23 @@ func (a *Analysis) lifecycle(s *stage1, p Params) Scheme {
 		sc.Assign[c] = seg
 	}
 	sc.Note = fmt.Sprintf("New ≤ %d days; growth band ±%g %% (TTM vs prior 12 months)", p.LifecycleNewDays, 100*band)
+	return sc
+}
+
+// gradeScheme groups customers by credit grade (§5.7).
+func (a *Analysis) gradeScheme() Scheme {
+	sc := Scheme{Key: "credit", Title: "Credit grade", Segments: append(slices.Clone(Grades), "n/a"), Assign: make([]int16, a.N)}
+	for c := range sc.Assign {
+		if !a.Risk.Available {
+			sc.Assign[c] = 5
+			continue
+		}
+		sc.Assign[c] = int16(a.Risk.Grade[c])
+	}
+	sc.Note = "A ≥ 80, B 65–79, C 50–64, D 35–49, E < 35"
+	if !a.Risk.Available {
+		sc.Note = a.Risk.Why
+	}
 	return sc
 }
 

@@ -172,6 +172,9 @@ type SegmentRow struct {
 	AvgCM         Money
 	CLV, AvgCLV   float64
 	OpenAR        Money
+	ECL           Money
+	DSO           float64 // simple 3-month DSO of the segment; NaN without sales
+	sales3m       Money
 }
 
 // SegmentPL aggregates a scheme's segments and the total.
@@ -190,6 +193,10 @@ func (a *Analysis) SegmentPL(sc *Scheme) (rows []SegmentRow, total SegmentRow) {
 		r.CM += a.CM[c]
 		r.CLV += a.CLV[c]
 		r.OpenAR += a.Base.OpenAR[c]
+		if a.Risk != nil && a.Risk.Available {
+			r.ECL += a.Risk.CustECL[c]
+			r.sales3m += a.Risk.Sales3m[c]
+		}
 	}
 	for c := 0; c < a.N; c++ {
 		add(&rows[sc.Assign[c]], c)
@@ -202,6 +209,10 @@ func (a *Analysis) SegmentPL(sc *Scheme) (rows []SegmentRow, total SegmentRow) {
 		r.CMPct = math.NaN()
 		if r.Revenue > 0 {
 			r.CMPct = float64(r.CM) / float64(r.Revenue)
+		}
+		r.DSO = math.NaN()
+		if a.Risk != nil && a.Risk.Available {
+			r.DSO = SimpleDSO(float64(r.OpenAR), float64(r.sales3m), a.Risk.Days3m)
 		}
 		if r.Customers > 0 {
 			r.AvgCM = roundMoney(float64(r.CM) / float64(r.Customers))

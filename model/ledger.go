@@ -27,7 +27,19 @@ type Transactions struct {
 	PaidAmt   []Money // amount paid (with Paid), or nil
 	Open      []Money // outstanding balance reported by the ledger, or nil
 	Cancelled []bool  // a cancellation / credit-note document (C-prefixed invoice, negative amount)
+	Attrs     []RowAttribute
 }
+
+// RowAttribute is an extra column whose value changes within a customer
+// (a disputed flag, a product code): kept per row, dictionary-encoded.
+type RowAttribute struct {
+	Name  string
+	Dict  []string // Dict[0] is ""
+	Codes []int32  // per row
+}
+
+// Value returns the attribute's value on row i.
+func (a *RowAttribute) Value(i int) string { return a.Dict[a.Codes[i]] }
 
 // Len returns the number of transactions.
 func (t *Transactions) Len() int { return len(t.Cust) }

@@ -64,7 +64,22 @@ type Params struct {
 	LifecycleNewDays   int
 	LifecycleGrowthPct float64
 	AttrMinShare       float64
-	Lang               string // en | zh (labels and segment names)
+
+	AgingBasis        string    // due | invoice
+	AgingEdges        []float64 // days: Current ≤ e0 < 1–30 ≤ e1 …
+	DSOMethod         string    // countback | simple
+	DSOMonthDays      string    // calendar | 30
+	LossRates         []float64 // per aging bucket
+	LossRateSource    string    // illustrative | history
+	ForwardMultiplier float64
+	LossLookbackMonth int
+	WriteoffDPD       int
+	UtilWarn          float64
+	UtilOver          float64
+	ScoreWeights      []float64 // payment, >30 dpd share, utilisation, trend, tenure
+	CostOfCapital     float64
+	LGD               float64
+	Lang              string // en | zh (labels and segment names)
 }
 
 // SegmentRule names the RF codes (10·R + F, as "54") that form one RFM segment.
@@ -107,6 +122,10 @@ func DefaultParams() Params {
 		PAliveVariant: "bgnbd", ChurnMethod: "ratio", PAliveActive: 0.7, PAliveLapsed: 0.3,
 		ChurnAtRiskRatio: 1.5, ChurnLapsedRatio: 3.0, ChurnMinGapDays: 7,
 		LifecycleNewDays: 90, LifecycleGrowthPct: 0.10, AttrMinShare: 0.01, Lang: "en",
+		AgingBasis: "due", AgingEdges: []float64{0, 30, 60, 90}, DSOMethod: "countback", DSOMonthDays: "calendar",
+		LossRates: []float64{0.003, 0.016, 0.036, 0.066, 0.106}, LossRateSource: "illustrative", ForwardMultiplier: 1,
+		LossLookbackMonth: 36, WriteoffDPD: 365, UtilWarn: 0.8, UtilOver: 1.0,
+		ScoreWeights: []float64{0.45, 0.20, 0.15, 0.10, 0.10}, CostOfCapital: 0.10, LGD: 1.0,
 	}
 }
 
@@ -120,6 +139,7 @@ func (p Params) Clone() Params {
 	for i, r := range p.RFMSegmentMap {
 		q.RFMSegmentMap[i] = SegmentRule{r.Name, slices.Clone(r.Codes)}
 	}
+	q.AgingEdges, q.LossRates, q.ScoreWeights = slices.Clone(p.AgingEdges), slices.Clone(p.LossRates), slices.Clone(p.ScoreWeights)
 	return q
 }
 
@@ -325,6 +345,41 @@ var Specs = []ParamSpec{
 	intSpec("churn_min_gap_days", "Churn", "days", "floor on a customer's inter-purchase time", 1, 3650, func(p *Params) *int { return &p.ChurnMinGapDays }),
 	intSpec("lifecycle_new_days", "Churn", "days", "tenure up to which a customer is New", 0, 3650, func(p *Params) *int { return &p.LifecycleNewDays }),
 	floatSpec("lifecycle_growth_pct", "Churn", "share", "TTM vs prior 12 months change that counts as Growing / Declining", 0, 10, 0.01, func(p *Params) *float64 { return &p.LifecycleGrowthPct }, false),
+	enumSpec("aging_basis", "Risk", "age receivables by due date (IFRS 9 past due) or by invoice date", []string{"due", "invoice"}, func(p *Params) *string { return &p.AgingBasis }),
+	listSpec("aging_edges", "Risk", "days", "bucket edges: Current ≤ first < … ≤ last < last bucket", 0, 0, 3650, func(p *Params) *[]float64 { return &p.AgingEdges }),
+	enumSpec("dso_method", "Risk", "headline DSO: count-back or simple 3-month", []string{"countback", "simple"}, func(p *Params) *string { return &p.DSOMethod }),
+	enumSpec("dso_month_days", "Risk", "month length in DSO: calendar days or 30", []string{"calendar", "30"}, func(p *Params) *string { return &p.DSOMonthDays }),
+	{Key: "loss_rates", Group: "Risk", Unit: "share", Help: "loss rate per aging bucket (IASB illustrative 0.3/1.6/3.6/6.6/10.6 %)",
+		Get: func(p *Params) string { return joinFloats(p.LossRates) },
+		Set: func(p *Params, s string) error {
+			v, err := parseFloats("loss_rates", s, 0, 1)
+			if err != nil {
+				return err
+			}
+			p.LossRates = v
+			return nil
+		}},
+	enumSpec("lossrate_source", "Risk", "illustrative rates, or rates derived from the ledger by roll rates", []string{"illustrative", "history"}, func(p *Params) *string { return &p.LossRateSource }),
+	floatSpec("forward_looking_multiplier", "Risk", "×", "forward-looking adjustment of the loss rates", 0, 10, 0.05, func(p *Params) *float64 { return &p.ForwardMultiplier }, false),
+	intSpec("lossrate_lookback_months", "Risk", "months", "history used for roll rates", 3, 120, func(p *Params) *int { return &p.LossLookbackMonth }),
+	intSpec("writeoff_candidate_dpd", "Risk", "days", "days past due that make an invoice a write-off candidate", 1, 3650, func(p *Params) *int { return &p.WriteoffDPD }),
+	floatSpec("util_warn", "Risk", "share of limit", "credit utilisation that warns", 0, 10, 0.05, func(p *Params) *float64 { return &p.UtilWarn }, false),
+	floatSpec("util_over", "Risk", "share of limit", "credit utilisation above which a customer is over limit", 0, 10, 0.05, func(p *Params) *float64 { return &p.UtilOver }, false),
+	{Key: "credit_score_weights", Group: "Risk", Unit: "shares", Help: "payment, >30 dpd, utilisation, trend, tenure (sum 1)",
+		Get: func(p *Params) string { return joinFloats(p.ScoreWeights) },
+		Set: func(p *Params, s string) error {
+			v, err := parseFloats("credit_score_weights", s, 0, 1)
+			if err != nil {
+				return err
+			}
+			if len(v) != 5 {
+				return fmt.Errorf("credit_score_weights: want 5 weights, got %d", len(v))
+			}
+			p.ScoreWeights = v
+			return nil
+		}},
+	floatSpec("cost_of_capital_k", "Risk", "per year", "annual cost of capital for receivable carrying cost", 0, 1, 0.01, func(p *Params) *float64 { return &p.CostOfCapital }, false),
+	floatSpec("lgd", "Risk", "share", "loss given default of unsecured trade debt", 0, 1, 0.05, func(p *Params) *float64 { return &p.LGD }, false),
 	floatSpec("attr_min_share", "General", "share of customers", "attribute values below this share fold into Other", 0, 0.5, 0.005, func(p *Params) *float64 { return &p.AttrMinShare }, false),
 	enumSpec("lang", "General", "labels and segment names", []string{"en", "zh"}, func(p *Params) *string { return &p.Lang }),
 }
@@ -363,6 +418,24 @@ func (p *Params) Validate() error {
 	}
 	if r := p.RetentionOverride; !math.IsNaN(r) && 1+p.periodRate()-r <= 0 {
 		bad("retention_override", "1 + d − r must be > 0 (d = %.4f per period, r = %g)", p.periodRate(), r)
+	}
+	if len(p.LossRates) != len(p.AgingEdges)+1 {
+		bad("loss_rates", "want %d rates, one per aging bucket (%d edges + 1)", len(p.AgingEdges)+1, len(p.AgingEdges))
+	}
+	if len(p.AgingEdges) == 0 {
+		bad("aging_edges", "need at least one edge")
+	}
+	if len(p.ScoreWeights) == 5 {
+		sum := 0.0
+		for _, w := range p.ScoreWeights {
+			sum += w
+		}
+		if math.Abs(sum-1) > 1e-6 {
+			bad("credit_score_weights", "must sum to 1 (sum %g)", sum)
+		}
+	}
+	if p.UtilOver < p.UtilWarn {
+		bad("util_over", "must be at least util_warn (%g)", p.UtilWarn)
 	}
 	if p.PAliveLapsed >= p.PAliveActive {
 		bad("p_alive_lapsed", "must be below p_alive_active (%g)", p.PAliveActive)
@@ -430,6 +503,37 @@ func ParseSegmentMap(s string) ([]SegmentRule, error) {
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("empty map")
+	}
+	return out, nil
+}
+
+func joinFloats(v []float64) string {
+	var parts []string
+	for _, x := range v {
+		parts = append(parts, fmtFloat(x))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// parseFloats reads "1, 2.5, 3%" (not necessarily increasing).
+func parseFloats(key, s string, lo, hi float64) ([]float64, error) {
+	var out []float64
+	for _, part := range strings.Split(strings.Trim(strings.TrimSpace(s), "[]"), ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.TrimSuffix(part, "%"), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%s: %q is not a number", key, part)
+		}
+		if strings.HasSuffix(part, "%") {
+			v /= 100
+		}
+		if v < lo || v > hi {
+			return nil, fmt.Errorf("%s: %s is outside %s … %s", key, part, fmtFloat(lo), fmtFloat(hi))
+		}
+		out = append(out, v)
 	}
 	return out, nil
 }

@@ -63,7 +63,8 @@ func WriteScenario(w io.Writer, sc Scenario) error {
 			lit = tomlQuote(v)
 		case s.Key == "pyramid_lead_nonpositive":
 			lit = v
-		case strings.HasPrefix(s.Key, "rfm_") && strings.HasSuffix(s.Key, "_breaks") || strings.HasSuffix(s.Key, "_cutoffs"):
+		case strings.HasSuffix(s.Key, "_breaks") || strings.HasSuffix(s.Key, "_cutoffs") || strings.HasSuffix(s.Key, "_edges") ||
+			s.Key == "loss_rates" || s.Key == "credit_score_weights":
 			lit = "[" + v + "]"
 		default:
 			lit = v

@@ -1,0 +1,606 @@
+package model
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Trade-credit risk, spec §5 and §7.3.
+
+// CountBackDSO is the count-back (exhaustion) DSO: months newest first.
+// exceeds reports AR left over after the whole history.
+func CountBackDSO(ar float64, sales, days []float64) (dso float64, exceeds bool) {
+	rem := ar
+	for m := range sales {
+		if sales[m] <= 0 {
+			dso += days[m]
+			continue
+		}
+		if rem >= sales[m] {
+			rem -= sales[m]
+			dso += days[m]
+			continue
+		}
+		return dso + rem/sales[m]*days[m], false
+	}
+	return dso, rem > 0
+}
+
+// SimpleDSO is AR / credit sales of the period × days of the period.
+func SimpleDSO(ar, sales, days float64) float64 {
+	if sales <= 0 {
+		return math.NaN()
+	}
+	return ar / sales * days
+}
+
+// PaymentIndex maps days beyond terms u (negative: early) to 0–100 on the
+// PAYDEX-style anchors of spec §5.7.
+func PaymentIndex(u float64) float64 {
+	xs := []float64{-30, -20, 0, 15, 22, 30, 60, 90, 120, 180}
+	ys := []float64{100, 90, 80, 70, 60, 50, 40, 30, 20, 1}
+	if u <= xs[0] {
+		return 100
+	}
+	if u >= xs[len(xs)-1] {
+		return 1
+	}
+	for k := 1; k < len(xs); k++ {
+		if u <= xs[k] {
+			return ys[k-1] + (u-xs[k-1])*(ys[k]-ys[k-1])/(xs[k]-xs[k-1])
+		}
+	}
+	return 1
+}
+
+// EarlyPaymentRate is the annual rate implied by terms "d/D net N".
+func EarlyPaymentRate(d float64, discountDays, netDays float64) float64 {
+	return d / (1 - d) * 365 / (netDays - discountDays)
+}
+
+// Grades and their suggested actions (§5.7).
+var Grades = []string{"A", "B", "C", "D", "E"}
+
+var gradeActions = map[string]string{
+	"A": "standard terms", "B": "standard terms", "C": "monitor",
+	"D": "reduce limit or shorten terms", "E": "cash in advance",
+}
+
+func grade(score float64) int {
+	switch {
+	case score >= 80:
+		return 0
+	case score >= 65:
+		return 1
+	case score >= 50:
+		return 2
+	case score >= 35:
+		return 3
+	}
+	return 4
+}
+
+// OpenItem is an invoice (or credit note) open at the as-of date.
+type OpenItem struct {
+	Row  int32
+	Cust int32
+	Open Money
+	Due  Day
+	Date Day
+	DPD  int // days past due (negative: not yet due)
+}
+
+// Risk holds the receivables analysis.
+type Risk struct {
+	Available bool
+	Why       string // why the risk views are empty
+	Method    string // which payment data the open items come from
+
+	Buckets      []string
+	BucketTotal  []Money // open invoices per bucket
+	BucketECL    []Money
+	LossRates    []float64 // effective rates used (after the multiplier)
+	RateSource   string
+	Unapplied    Money // unapplied credits (negative)
+	TotalAR      Money // Σ buckets
+	NetAR        Money // Σ buckets + unapplied
+	TotalECL     Money
+	OpenInvoices int
+	PastDue      int // open invoices past due
+	OpenItems    []OpenItem
+
+	CustBuckets [][]Money // per customer, per bucket
+	CustAR      []Money   // gross open invoices per customer
+	CustECL     []Money
+	Overdue30   []Money // open more than 30 days past due
+	MaxDPD      []int
+	Util        []float64 // NaN: no limit
+	UtilState   []string  // ok, warn, over, no limit, cash terms
+	DBT, DBTRaw []float64 // payment-weighted days beyond terms (clipped, unclipped); NaN without payments
+	ADTP        []float64
+	PayIndex    []float64
+	PaidCount   []int
+	Score       []float64
+	Components  [][5]float64 // P, 100(1−share>30), U, Tr, Ten
+	Cap         []string     // override applied, "" if none
+	Grade       []int8
+	EL          []Money
+	DSO         []float64 // per customer (simple 3-month); NaN = n/m
+	Sales3m     []Money   // credit sales of the last three months
+	Days3m      float64
+
+	DSOCountBack, DSOSimple, BPDSO, ADD float64
+	DSOExceeds                          bool
+	MonthlySales                        []Money // newest first
+	MonthDays                           []float64
+
+	WriteOffs   []OpenItem // candidates
+	CreditRisk  []int32    // customers by expected loss
+	ChurnRisk   []int32    // customers by value at risk
+	ValueAtRisk []float64
+}
+
+// risk computes §5 at the analysis' as-of date.
+func (a *Analysis) risk(p Params) {
+	led := a.Led
+	r := &Risk{}
+	a.Risk = r
+	nb := len(p.AgingEdges) + 1
+	r.Buckets = bucketLabels(p.AgingBasis, p.AgingEdges)
+	n := a.N
+	r.CustBuckets = make([][]Money, n)
+	r.CustAR, r.CustECL, r.Overdue30, r.MaxDPD = make([]Money, n), make([]Money, n), make([]Money, n), make([]int, n)
+	r.EL, r.DSO = make([]Money, n), make([]float64, n)
+	r.BucketTotal, r.BucketECL = make([]Money, nb), make([]Money, nb)
+	a.churnRisk()
+	if !led.HasOpenItems() {
+		r.Why = "the ledger has no payment data (paid date, paid amount or outstanding balance): receivables, aging and credit risk cannot be computed"
+		return
+	}
+	r.Available = true
+	switch {
+	case led.HasPaid && led.HasPaidAmount:
+		r.Method = "paid date and paid amount"
+	case led.HasPaid:
+		r.Method = "paid date (invoices settled in full on it)"
+	default:
+		r.Method = "outstanding balance column (as reported)"
+	}
+	tx := &led.Tx
+	terms := Day(p.DefaultTermsDays)
+	impaired := led.Customers.WriteOff
+	for i := range tx.Cust {
+		if tx.Date[i] > a.AsOf {
+			continue
+		}
+		open := led.OpenAt(i, a.AsOf)
+		if open == 0 {
+			continue
+		}
+		c := tx.Cust[i]
+		if open < 0 { // credit notes and overpayments not applied to an invoice
+			r.Unapplied += open
+			continue
+		}
+		due := tx.Due[i]
+		if due == NoDay {
+			due = tx.Date[i] + terms
+		}
+		it := OpenItem{Row: int32(i), Cust: c, Open: open, Due: due, Date: tx.Date[i], DPD: int(a.AsOf - due)}
+		r.OpenItems = append(r.OpenItems, it)
+		age := it.DPD
+		if p.AgingBasis == "invoice" {
+			age = int(a.AsOf - it.Date)
+		}
+		k := bucketOf(age, p.AgingEdges, p.AgingBasis)
+		if r.CustBuckets[c] == nil {
+			r.CustBuckets[c] = make([]Money, nb)
+		}
+		r.CustBuckets[c][k] += open
+		r.BucketTotal[k] += open
+		r.CustAR[c] += open
+		r.OpenInvoices++
+		if it.DPD > 0 {
+			r.PastDue++
+		}
+		if it.DPD > 30 {
+			r.Overdue30[c] += open
+		}
+		r.MaxDPD[c] = max(r.MaxDPD[c], it.DPD)
+		if it.DPD >= p.WriteoffDPD || (impaired != nil && impaired[c]) {
+			r.WriteOffs = append(r.WriteOffs, it)
+		}
+	}
+	for _, v := range r.BucketTotal {
+		r.TotalAR += v
+	}
+	r.NetAR = r.TotalAR + r.Unapplied
+	r.LossRates, r.RateSource = a.lossRates(p)
+	for c := 0; c < n; c++ {
+		bk := r.CustBuckets[c]
+		if bk == nil {
+			continue
+		}
+		if impaired != nil && impaired[c] { // individually assessed: 100 %
+			r.CustECL[c] = r.CustAR[c]
+		} else {
+			for k, v := range bk {
+				r.CustECL[c] += roundMoney(float64(v) * r.LossRates[k])
+			}
+		}
+		r.TotalECL += r.CustECL[c]
+	}
+	for c := 0; c < n; c++ {
+		for k, v := range r.CustBuckets[c] {
+			if impaired != nil && impaired[c] {
+				continue
+			}
+			r.BucketECL[k] += roundMoney(float64(v) * r.LossRates[k])
+		}
+	}
+	a.payments(p)
+	a.dso(p)
+	a.creditScore(p)
+	// expected loss: PD from the matrix (ECL / exposure at LGD 1), EAD = open AR
+	for c := 0; c < n; c++ {
+		if r.CustAR[c] > 0 {
+			pd := float64(r.CustECL[c]) / float64(r.CustAR[c])
+			r.EL[c] = roundMoney(pd * p.LGD * float64(r.CustAR[c]))
+		}
+	}
+	for _, c := range a.IDOrder {
+		if r.CustAR[c] > 0 {
+			r.CreditRisk = append(r.CreditRisk, c)
+		}
+	}
+	slices.SortStableFunc(r.CreditRisk, func(x, y int32) int { return cmp.Compare(r.EL[y], r.EL[x]) })
+	slices.SortStableFunc(r.WriteOffs, func(x, y OpenItem) int { return cmp.Compare(y.DPD, x.DPD) })
+}
+
+// churnRisk ranks customers by value at risk: CLV × (1 − P(alive)) with the
+// model, else trailing-12-month revenue of at-risk and lapsed customers.
+func (a *Analysis) churnRisk() {
+	r := a.Risk
+	r.ValueAtRisk = make([]float64, a.N)
+	scale := float64(a.Led.Scale())
+	churn, _ := a.SchemeByKey("churn")
+	for c := 0; c < a.N; c++ {
+		switch {
+		case a.PAlive != nil && !math.IsNaN(a.PAlive[c]):
+			r.ValueAtRisk[c] = math.Max(0, a.CLV[c]) * (1 - a.PAlive[c])
+		case churn != nil && (churn.Assign[c] == 1 || churn.Assign[c] == 2):
+			r.ValueAtRisk[c] = math.Max(0, float64(a.RevenueTTM[c])/scale)
+		}
+	}
+	for _, c := range a.IDOrder {
+		if r.ValueAtRisk[c] > 0 {
+			r.ChurnRisk = append(r.ChurnRisk, c)
+		}
+	}
+	slices.SortStableFunc(r.ChurnRisk, func(x, y int32) int { return cmp.Compare(r.ValueAtRisk[y], r.ValueAtRisk[x]) })
+}
+
+func bucketLabels(basis string, edges []float64) []string {
+	var out []string
+	if basis == "invoice" {
+		out = append(out, fmt.Sprintf("0–%g days", edges[0]))
+	} else {
+		out = append(out, "Current")
+	}
+	for k := 1; k < len(edges); k++ {
+		out = append(out, fmt.Sprintf("%g–%g", edges[k-1]+1, edges[k]))
+	}
+	return append(out, fmt.Sprintf("%g+", edges[len(edges)-1]+1))
+}
+
+// bucketOf places an age (dpd or days since invoice) in a bucket:
+// k = 0 for age ≤ e0, k for e_{k−1} < age ≤ e_k, last beyond.
+func bucketOf(age int, edges []float64, basis string) int {
+	for k, e := range edges {
+		if float64(age) <= e {
+			return k
+		}
+	}
+	return len(edges)
+}
+
+// lossRates returns the rates per bucket after the forward-looking
+// multiplier: IASB illustrative, or roll rates from the ledger's history.
+func (a *Analysis) lossRates(p Params) ([]float64, string) {
+	base := p.LossRates
+	source := "IASB illustrative rates — replace with entity history"
+	if p.LossRateSource == "history" {
+		if h, why := a.rollRates(p); h != nil {
+			base, source = h, "roll rates from the ledger's own history"
+		} else {
+			source += " (" + why + ")"
+		}
+	}
+	out := make([]float64, len(base))
+	for k, v := range base {
+		out[k] = math.Min(1, v*p.ForwardMultiplier)
+	}
+	return out, source
+}
+
+// rollRates derives loss rates by the roll-rate method from month-end
+// snapshots: RR_b = Σ_t bal_{b+1}(t+1) / Σ_t bal_b(t); the last bucket's
+// rate is the share of its balance still unpaid writeoff_candidate_dpd after
+// due (or on written-off customers); LR_b = Π_{k ≥ b} RR_k.
+func (a *Analysis) rollRates(p Params) ([]float64, string) {
+	led := a.Led
+	tx := &led.Tx
+	if !led.HasPaid {
+		return nil, "needs paid dates"
+	}
+	nb := len(p.AgingEdges) + 1
+	var ends []Day
+	y, m, _ := a.AsOf.Civil()
+	for k := 0; k < p.LossLookbackMonth; k++ {
+		mm, yy := m-k, y
+		for mm <= 0 {
+			mm += 12
+			yy--
+		}
+		end := DayFromCivil(yy, mm, DaysInMonth(yy, mm))
+		if end > a.AsOf {
+			end = a.AsOf
+		}
+		ends = append([]Day{end}, ends...)
+	}
+	first := MaxDate(led)
+	for _, d := range tx.Date {
+		first = min(first, d)
+	}
+	for len(ends) > 0 && ends[0] < first {
+		ends = ends[1:]
+	}
+	if len(ends) < 6 {
+		return nil, "fewer than 6 months of history"
+	}
+	bal := make([][]float64, len(ends))
+	for t := range bal {
+		bal[t] = make([]float64, nb)
+	}
+	lastBal, lastLost := 0.0, 0.0
+	terms := Day(p.DefaultTermsDays)
+	for i := range tx.Cust {
+		if tx.Amount[i] <= 0 {
+			continue
+		}
+		due := tx.Due[i]
+		if due == NoDay {
+			due = tx.Date[i] + terms
+		}
+		for t, end := range ends {
+			open := led.OpenAt(i, end)
+			if open <= 0 {
+				continue
+			}
+			k := bucketOf(int(end-due), p.AgingEdges, "due")
+			bal[t][k] += float64(open)
+			if k == nb-1 {
+				lastBal += float64(open)
+				paid := tx.Paid[i]
+				wo := led.Customers.WriteOff != nil && led.Customers.WriteOff[tx.Cust[i]]
+				if wo || ((paid == NoDay || paid > a.AsOf) && int(a.AsOf-due) >= p.WriteoffDPD) {
+					lastLost += float64(open)
+				}
+			}
+		}
+	}
+	rr := make([]float64, nb)
+	for k := 0; k < nb-1; k++ {
+		var num, den float64
+		for t := 0; t+1 < len(ends); t++ {
+			num += bal[t+1][k+1]
+			den += bal[t][k]
+		}
+		if den == 0 {
+			return nil, "no balances in bucket " + fmt.Sprint(k+1)
+		}
+		rr[k] = math.Min(1, num/den)
+	}
+	if lastBal == 0 {
+		return nil, "no balances in the last bucket"
+	}
+	rr[nb-1] = lastLost / lastBal
+	lr := make([]float64, nb)
+	prod := 1.0
+	for k := nb - 1; k >= 0; k-- {
+		prod *= rr[k]
+		lr[k] = prod
+	}
+	return lr, ""
+}
+
+// payments computes days beyond terms, days to pay and the payment index
+// over invoices paid in the last 12 months (§5.3, §5.7).
+func (a *Analysis) payments(p Params) {
+	led, r := a.Led, a.Risk
+	n := a.N
+	r.DBT, r.DBTRaw, r.ADTP, r.PayIndex, r.PaidCount = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]int, n)
+	var w, wu, wraw, wdtp, wp []float64 = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	recent, prior := make([][2]float64, n), make([][2]float64, n) // DBT sums for the trend: last 3 months, prior 9
+	tx := &led.Tx
+	terms := Day(p.DefaultTermsDays)
+	if led.HasPaid {
+		for i, c := range tx.Cust {
+			paid := tx.Paid[i]
+			if tx.Amount[i] <= 0 || paid == NoDay || paid > a.AsOf || paid <= a.AsOf-365 {
+				continue
+			}
+			due := tx.Due[i]
+			if due == NoDay {
+				due = tx.Date[i] + terms
+			}
+			amt := float64(tx.Amount[i])
+			if led.HasPaidAmount {
+				amt = float64(tx.PaidAmt[i])
+			}
+			if amt <= 0 {
+				continue
+			}
+			u := float64(paid - due)
+			w[c] += amt
+			wu[c] += amt * math.Max(0, u)
+			wraw[c] += amt * u
+			wdtp[c] += amt * float64(paid-tx.Date[i])
+			wp[c] += amt * PaymentIndex(u)
+			r.PaidCount[c]++
+			if paid > a.AsOf-91 {
+				recent[c][0] += amt * math.Max(0, u)
+				recent[c][1] += amt
+			} else {
+				prior[c][0] += amt * math.Max(0, u)
+				prior[c][1] += amt
+			}
+		}
+	}
+	for c := 0; c < n; c++ {
+		if w[c] == 0 {
+			r.DBT[c], r.DBTRaw[c], r.ADTP[c] = math.NaN(), math.NaN(), math.NaN()
+		} else {
+			r.DBT[c], r.DBTRaw[c], r.ADTP[c] = wu[c]/w[c], wraw[c]/w[c], wdtp[c]/w[c]
+		}
+		r.PayIndex[c] = 50 // thin file
+		if r.PaidCount[c] >= 3 {
+			r.PayIndex[c] = wp[c] / w[c]
+		}
+	}
+	a.trend = make([]float64, n)
+	for c := 0; c < n; c++ {
+		if recent[c][1] == 0 || prior[c][1] == 0 {
+			a.trend[c] = 50 // not enough payments in one of the windows
+			continue
+		}
+		d := recent[c][0]/recent[c][1] - prior[c][0]/prior[c][1]
+		switch {
+		case d <= 0:
+			a.trend[c] = 100
+		case d <= 10:
+			a.trend[c] = 50
+		}
+	}
+}
+
+// dso computes the ledger's and each customer's DSO (§5.2).
+func (a *Analysis) dso(p Params) {
+	led, r := a.Led, a.Risk
+	tx := &led.Tx
+	const months = 24
+	y, m, _ := a.AsOf.Civil()
+	starts := make([]Day, months+1) // month k covers (starts[k+1], starts[k]]
+	r.MonthDays = make([]float64, months)
+	starts[0] = a.AsOf
+	for k := 0; k < months; k++ {
+		mm, yy := m-k, y
+		for mm <= 0 {
+			mm += 12
+			yy--
+		}
+		startDay := DayFromCivil(yy, mm, 1) - 1
+		starts[k+1] = startDay
+		r.MonthDays[k] = float64(starts[k] - startDay)
+		if p.DSOMonthDays == "30" {
+			r.MonthDays[k] = 30
+		}
+	}
+	r.MonthlySales = make([]Money, months)
+	custSales := make([]Money, a.N) // last 3 months
+	for i, c := range tx.Cust {
+		if tx.Amount[i] <= 0 || tx.Date[i] > a.AsOf || tx.Date[i] <= starts[months] {
+			continue
+		}
+		k := 0
+		for k < months && tx.Date[i] <= starts[k+1] {
+			k++
+		}
+		r.MonthlySales[k] += tx.Amount[i]
+		if k < 3 {
+			custSales[c] += tx.Amount[i]
+		}
+	}
+	sales := make([]float64, months)
+	for k, v := range r.MonthlySales {
+		sales[k] = float64(v)
+	}
+	days3 := r.MonthDays[0] + r.MonthDays[1] + r.MonthDays[2]
+	r.Sales3m, r.Days3m = custSales, days3
+	ar := float64(r.TotalAR)
+	r.DSOCountBack, r.DSOExceeds = CountBackDSO(ar, sales, r.MonthDays)
+	r.DSOSimple = SimpleDSO(ar, sales[0]+sales[1]+sales[2], days3)
+	r.BPDSO = SimpleDSO(float64(r.BucketTotal[0]), sales[0]+sales[1]+sales[2], days3)
+	r.ADD = r.DSOSimple - r.BPDSO
+	for c := 0; c < a.N; c++ {
+		r.DSO[c] = math.NaN()
+		if r.CustAR[c] == 0 {
+			r.DSO[c] = 0
+			continue
+		}
+		if float64(custSales[c]) < 0.01*float64(r.CustAR[c]) {
+			continue // n/m: sales too small to mean anything
+		}
+		r.DSO[c] = SimpleDSO(float64(r.CustAR[c]), float64(custSales[c]), days3)
+	}
+}
+
+// creditScore computes the transparent 0–100 score and grade (§5.7).
+func (a *Analysis) creditScore(p Params) {
+	led, r, b := a.Led, a.Risk, a.Base
+	n := a.N
+	r.Score, r.Components, r.Cap, r.Grade = make([]float64, n), make([][5]float64, n), make([]string, n), make([]int8, n)
+	r.Util, r.UtilState = make([]float64, n), make([]string, n)
+	cs := &led.Customers
+	wt := p.ScoreWeights
+	for c := 0; c < n; c++ {
+		share30 := 0.0
+		if r.CustAR[c] > 0 {
+			share30 = float64(r.Overdue30[c]) / float64(r.CustAR[c])
+		}
+		U := 50.0
+		r.Util[c] = math.NaN()
+		r.UtilState[c] = "no limit"
+		if cs.HasLimit != nil && cs.HasLimit[c] {
+			switch lim := cs.CreditLimit[c]; {
+			case lim > 0:
+				u := float64(r.CustAR[c]) / float64(lim)
+				r.Util[c] = u
+				U = 100 * math.Min(1, math.Max(0, (1.2-u)/0.7))
+				switch {
+				case u > p.UtilOver:
+					r.UtilState[c] = "over limit"
+				case u >= p.UtilWarn:
+					r.UtilState[c] = "warn"
+				default:
+					r.UtilState[c] = "ok"
+				}
+			case r.CustAR[c] > 0:
+				r.UtilState[c], U = "over limit (cash terms)", 0
+			default:
+				r.UtilState[c] = "ok (cash terms)"
+			}
+		}
+		tenure := 0.0
+		if b.FirstDate[c] != NoDay {
+			tenure = float64(a.AsOf-b.FirstDate[c]) / (365.25 / 12)
+		}
+		comp := [5]float64{r.PayIndex[c], 100 * (1 - share30), U, a.trend[c], 100 * math.Min(1, tenure/36)}
+		s := 0.0
+		for k, v := range comp {
+			s += wt[k] * v
+		}
+		switch {
+		case cs.WriteOff != nil && cs.WriteOff[c]:
+			s, r.Cap[c] = 0, "written off / credit-impaired: 0"
+		case r.MaxDPD[c] >= 91 && s > 40:
+			s, r.Cap[c] = 40, "an invoice ≥ 91 days past due: capped at 40"
+		}
+		r.Score[c], r.Components[c], r.Grade[c] = s, comp, int8(grade(s))
+	}
+}
+
+// GradeAction returns the suggested action for a grade index.
+func GradeAction(g int8) string { return gradeActions[Grades[g]] }
