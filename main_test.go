@@ -151,3 +151,30 @@ func TestReportCDNOWDeterministic(t *testing.T) {
 		t.Error("CDNOW report lacks the ledger's customers or revenue")
 	}
 }
+
+func TestReportRiskJSON(t *testing.T) {
+	path := "../shared/data/receivables/WA_Fn-UseC_-Accounts-Receivable.csv"
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("shared data not found (%v)", err)
+	}
+	code, out, stderr := runCLI("report", path, "--as-of", "2013-06-30", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r struct {
+		Risk struct {
+			Available bool          `json:"available"`
+			Open      int           `json:"open_invoices"`
+			PastDue   int           `json:"past_due_invoices"`
+			Total     json.Number   `json:"total_ar"`
+			Buckets   []any         `json:"buckets"`
+			Credit    []interface{} `json:"credit_risk_top"`
+		} `json:"risk"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if !r.Risk.Available || r.Risk.Open != 84 || r.Risk.PastDue != 12 || r.Risk.Total != "5119.85" || len(r.Risk.Buckets) != 5 || len(r.Risk.Credit) == 0 {
+		t.Errorf("risk json = %+v", r.Risk)
+	}
+}

@@ -69,12 +69,12 @@ func Amount(v float64) string {
 	return model.FormatMoney(int64(math.Round(v*100)), 2)
 }
 
-var plHeaders = []string{"Segment", "Customers", "Share", "Revenue", "Share", "COGS", "Profit (CM)", "Margin", "CM share", "Avg CLV", "Σ CLV", "Open AR"}
+var plHeaders = []string{"Segment", "Customers", "Share", "Revenue", "Share", "COGS", "Profit (CM)", "Margin", "CM share", "Avg CLV", "Σ CLV", "Open AR", "ECL"}
 
 func plCells(r model.SegmentRow, dec int, noProfit bool) []string {
 	m := func(v model.Money) string { return model.FormatMoney(v, dec) }
 	cells := []string{r.Segment, model.FormatMoney(int64(r.Customers), 0), Pct(r.CustomerShare), m(r.Revenue), Pct(r.RevenueShare),
-		m(r.COGS), m(r.CM), Pct(r.CMPct), Pct(r.CMShare), Amount(r.AvgCLV), Amount(r.CLV), m(r.OpenAR)}
+		m(r.COGS), m(r.CM), Pct(r.CMPct), Pct(r.CMShare), Amount(r.AvgCLV), Amount(r.CLV), m(r.OpenAR), m(r.ECL)}
 	if noProfit { // without cost data these would only repeat revenue
 		cells[5], cells[6], cells[7], cells[8] = "n/a", "n/a", "n/a", "n/a"
 	}
@@ -111,7 +111,7 @@ func WriteReport(w io.Writer, source string, a *model.Analysis, scheme, format s
 	for _, r := range append(rows, total) {
 		cells = append(cells, plCells(r, a.Decimals, ps.Mode == "disabled"))
 	}
-	right := []bool{false, true, true, true, true, true, true, true, true, true, true, true}
+	right := []bool{false, true, true, true, true, true, true, true, true, true, true, true, true}
 	Table(w, plHeaders, cells, right)
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Profit basis: %s", ps.Mode)
@@ -125,13 +125,19 @@ func WriteReport(w io.Writer, source string, a *model.Analysis, scheme, format s
 			ps.Profitable, ps.BreakEven, ps.Loss, model.FormatMoney(ps.Destroyed, a.Decimals), Pct(ps.DestroyedPct))
 	}
 	fmt.Fprintf(w, "CLV: %s\n", a.CLVInfo.Label)
+	if r := a.Risk; r.Available {
+		fmt.Fprintf(w, "Receivables (%s): %s open in %d invoices, %d past due; ECL %s (%s); DSO count-back %.1f, simple %.1f days\n",
+			r.Method, model.FormatMoney(r.TotalAR, a.Decimals), r.OpenInvoices, r.PastDue, model.FormatMoney(r.TotalECL, a.Decimals), r.RateSource, r.DSOCountBack, r.DSOSimple)
+	} else {
+		fmt.Fprintf(w, "Receivables: %s\n", r.Why)
+	}
 	for _, wn := range a.Warnings {
 		fmt.Fprintf(w, "Warning: %s\n", wn)
 	}
 	return nil
 }
 
-var plainHeaders = []string{"segment", "customers", "customer_share", "revenue", "revenue_share", "cogs", "gross_margin", "cost_to_serve", "profit", "margin_pct", "profit_share", "avg_profit", "clv", "avg_clv", "open_ar"}
+var plainHeaders = []string{"segment", "customers", "customer_share", "revenue", "revenue_share", "cogs", "gross_margin", "cost_to_serve", "profit", "margin_pct", "profit_share", "avg_profit", "clv", "avg_clv", "open_ar", "ecl", "dso"}
 
 func plainCells(r model.SegmentRow, dec int, noProfit bool) []string {
 	m := func(v model.Money) string { return model.MoneyString(v, dec) }
@@ -142,7 +148,7 @@ func plainCells(r model.SegmentRow, dec int, noProfit bool) []string {
 		return strconv.FormatFloat(v, 'f', 6, 64)
 	}
 	cells := []string{r.Segment, strconv.Itoa(r.Customers), f(r.CustomerShare), m(r.Revenue), f(r.RevenueShare), m(r.COGS), m(r.GM), m(r.CTS),
-		m(r.CM), f(r.CMPct), f(r.CMShare), m(r.AvgCM), f(r.CLV), f(r.AvgCLV), m(r.OpenAR)}
+		m(r.CM), f(r.CMPct), f(r.CMShare), m(r.AvgCM), f(r.CLV), f(r.AvgCLV), m(r.OpenAR), m(r.ECL), f(r.DSO)}
 	if noProfit { // cogs, gross margin, profit and its ratios are unknown
 		for _, k := range []int{5, 6, 8, 9, 10, 11} {
 			cells[k] = ""
@@ -209,6 +215,7 @@ func reportJSON(source string, a *model.Analysis) any {
 			"discount_per_period": jsonFloat(a.CLVInfo.Discount), "horizon_periods": a.CLVInfo.Horizon,
 			"multiple": jsonFloat(a.CLVInfo.Multiple), "label": a.CLVInfo.Label},
 		"model":     modelJSON(a),
+		"risk":      riskJSON(a),
 		"schemes":   schemes,
 		"best_list": best,
 		"warnings":  a.Warnings,
@@ -233,3 +240,45 @@ func modelJSON(a *model.Analysis) any {
 		"gamma_gamma_fit": status(m.GGStatus),
 	}
 }
+
+// riskJSON reports receivables, the provision matrix and the risk lists.
+func riskJSON(a *model.Analysis) any {
+	r := a.Risk
+	if !r.Available {
+		return map[string]any{"available": false, "reason": r.Why}
+	}
+	money := func(v model.Money) json.Number { return json.Number(model.MoneyString(v, a.Decimals)) }
+	var buckets []any
+	for k, label := range r.Buckets {
+		buckets = append(buckets, map[string]any{"bucket": label, "balance": money(r.BucketTotal[k]), "loss_rate": jsonFloat(r.LossRates[k]), "ecl": money(r.BucketECL[k])})
+	}
+	ids := a.Led.Customers.ID
+	var credit []any
+	for _, c := range top(a.CreditRiskList(), 20) {
+		credit = append(credit, map[string]any{"customer_id": ids[c], "grade": model.Grades[r.Grade[c]], "score": jsonFloat(r.Score[c]),
+			"open": money(r.CustAR[c]), "overdue_30": money(r.Overdue30[c]), "utilisation": jsonFloat(r.Util[c]), "utilisation_state": r.UtilState[c],
+			"expected_loss": money(r.EL[c]), "action": model.GradeAction(r.Grade[c])})
+	}
+	var churn []any
+	for _, c := range top(a.ChurnRiskList(), 20) {
+		item := map[string]any{"customer_id": ids[c], "value_at_risk": jsonFloat(a.ValueAtRisk[c])}
+		if a.PAlive != nil {
+			item["p_alive"] = jsonFloat(a.PAlive[c])
+		}
+		churn = append(churn, item)
+	}
+	var wo []any
+	for _, it := range r.WriteOffs[:min(len(r.WriteOffs), 20)] {
+		wo = append(wo, map[string]any{"customer_id": ids[it.Cust], "open": money(it.Open), "days_past_due": it.DPD, "due": it.Due.String()})
+	}
+	return map[string]any{
+		"available": true, "method": r.Method, "buckets": buckets, "rate_source": r.RateSource,
+		"total_ar": money(r.TotalAR), "unapplied_credits": money(r.Unapplied), "net_ar": money(r.NetAR), "total_ecl": money(r.TotalECL),
+		"open_invoices": r.OpenInvoices, "past_due_invoices": r.PastDue,
+		"dso_countback": jsonFloat(r.DSOCountBack), "dso_simple": jsonFloat(r.DSOSimple), "bpdso": jsonFloat(r.BPDSO), "add": jsonFloat(r.ADD),
+		"dso_exceeds_history": r.DSOExceeds, "write_off_candidates": len(r.WriteOffs), "write_off_top": wo,
+		"credit_risk_top": credit, "churn_risk_top": churn,
+	}
+}
+
+func top(v []int32, n int) []int32 { return v[:min(n, len(v))] }

@@ -37,6 +37,7 @@ type stage1 struct {
 	gmOverall float64
 	size      []int16 // enterprise size class per customer (§12)
 	models    map[string]*ProbModel
+	risks     map[string]*Risk
 	delta     map[string][]float64
 	attrs     map[float64][]Scheme // attribute schemes by attr_min_share
 }
@@ -79,7 +80,7 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	}
 	s.imputation(e.Led)
 	s.attrs = map[float64][]Scheme{}
-	s.models, s.delta = map[string]*ProbModel{}, map[string][]float64{}
+	s.models, s.delta, s.risks = map[string]*ProbModel{}, map[string][]float64{}, map[string]*Risk{}
 	e.stage = s
 	return s
 }
@@ -220,7 +221,9 @@ type Analysis struct {
 	PAlive, Exp90, Spend   []float64 // from the probabilistic model; NaN without it
 	Model                  *ProbModel
 	Risk                   *Risk
-	trend                  []float64 // credit-score trend component
+	ValueAtRisk            []float64 // churn value at risk per customer (major units)
+	churnOnce              sync.Once
+	churnList              []int32
 	BestScore              []float64 // 0–100 purchase-likelihood score
 
 	Schemes []Scheme
@@ -337,7 +340,7 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 		schemes[8] = a.sizeScheme(s)
 	})
 	a.Schemes = schemes
-	a.risk(p)
+	a.risk(s, e, p)
 	a.Schemes = append(a.Schemes, a.gradeScheme())
 	// Attribute schemes depend only on the ledger and attr_min_share: shared.
 	e.mu.Lock()

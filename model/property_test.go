@@ -145,6 +145,38 @@ func BenchmarkRecompute100k(b *testing.B) {
 	}
 }
 
+// BenchmarkRecompute100kReceivables is the same with due and paid dates,
+// so that the receivables and credit-risk parts run too.
+func BenchmarkRecompute100kReceivables(b *testing.B) {
+	led := bigLedger(100_000, 10)
+	led.HasDue, led.HasPaid = true, true
+	rng := rand.New(rand.NewPCG(5, 6))
+	asOf := model.MaxDate(led)
+	for i, d := range led.Tx.Date {
+		due := d + 30
+		paid := due + model.Day(rng.IntN(60)-20)
+		if paid > asOf || rng.IntN(50) == 0 {
+			paid = model.NoDay
+		}
+		led.Tx.Due = append(led.Tx.Due, due)
+		led.Tx.Paid = append(led.Tx.Paid, paid)
+		_ = i
+	}
+	e := model.NewEngine(led)
+	p := model.DefaultParams()
+	if _, err := e.Analyze(p); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		p.DiscountRateAnnual = 0.05 + float64(i%10)/100
+		if _, err := e.Analyze(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // bigLedger generates n customers with about k documents each.
 func bigLedger(n, k int) *model.Ledger {
 	rng := rand.New(rand.NewPCG(3, 4))

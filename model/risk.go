@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 )
 
 // Trade-credit risk, spec §5 and §7.3.
@@ -136,14 +137,38 @@ type Risk struct {
 	MonthlySales                        []Money // newest first
 	MonthDays                           []float64
 
-	WriteOffs   []OpenItem // candidates
-	CreditRisk  []int32    // customers by expected loss
-	ChurnRisk   []int32    // customers by value at risk
-	ValueAtRisk []float64
+	WriteOffs []OpenItem // candidates
+	Trend     []float64  // credit-score trend component
+
+	creditOnce sync.Once
+	creditList []int32
 }
 
-// risk computes §5 at the analysis' as-of date.
-func (a *Analysis) risk(p Params) {
+// riskKey lists the parameters the receivables analysis depends on.
+func riskKey(p Params) string {
+	return fmt.Sprint(p.DefaultTermsDays, p.AgingBasis, p.AgingEdges, p.LossRates, p.LossRateSource, p.ForwardMultiplier,
+		p.LossLookbackMonth, p.WriteoffDPD, p.UtilWarn, p.UtilOver, p.ScoreWeights, p.LGD, p.DSOMonthDays)
+}
+
+// risk computes §5 at the analysis' as-of date; the result is shared by
+// every analysis with the same risk parameters (a discount-rate change does
+// not redo it).
+func (a *Analysis) risk(s *stage1, e *Engine, p Params) {
+	a.churnRisk()
+	k := riskKey(p)
+	e.mu.Lock()
+	r, ok := s.risks[k]
+	e.mu.Unlock()
+	if !ok {
+		r = a.computeRisk(p)
+		e.mu.Lock()
+		s.risks[k] = r
+		e.mu.Unlock()
+	}
+	a.Risk = r
+}
+
+func (a *Analysis) computeRisk(p Params) *Risk {
 	led := a.Led
 	r := &Risk{}
 	a.Risk = r
@@ -154,10 +179,9 @@ func (a *Analysis) risk(p Params) {
 	r.CustAR, r.CustECL, r.Overdue30, r.MaxDPD = make([]Money, n), make([]Money, n), make([]Money, n), make([]int, n)
 	r.EL, r.DSO = make([]Money, n), make([]float64, n)
 	r.BucketTotal, r.BucketECL = make([]Money, nb), make([]Money, nb)
-	a.churnRisk()
 	if !led.HasOpenItems() {
 		r.Why = "the ledger has no payment data (paid date, paid amount or outstanding balance): receivables, aging and credit risk cannot be computed"
-		return
+		return r
 	}
 	r.Available = true
 	switch {
@@ -250,36 +274,57 @@ func (a *Analysis) risk(p Params) {
 			r.EL[c] = roundMoney(pd * p.LGD * float64(r.CustAR[c]))
 		}
 	}
-	for _, c := range a.IDOrder {
-		if r.CustAR[c] > 0 {
-			r.CreditRisk = append(r.CreditRisk, c)
-		}
-	}
-	slices.SortStableFunc(r.CreditRisk, func(x, y int32) int { return cmp.Compare(r.EL[y], r.EL[x]) })
 	slices.SortStableFunc(r.WriteOffs, func(x, y OpenItem) int { return cmp.Compare(y.DPD, x.DPD) })
+	return r
 }
 
 // churnRisk ranks customers by value at risk: CLV × (1 − P(alive)) with the
 // model, else trailing-12-month revenue of at-risk and lapsed customers.
 func (a *Analysis) churnRisk() {
-	r := a.Risk
-	r.ValueAtRisk = make([]float64, a.N)
+	a.ValueAtRisk = make([]float64, a.N)
 	scale := float64(a.Led.Scale())
 	churn, _ := a.SchemeByKey("churn")
 	for c := 0; c < a.N; c++ {
 		switch {
 		case a.PAlive != nil && !math.IsNaN(a.PAlive[c]):
-			r.ValueAtRisk[c] = math.Max(0, a.CLV[c]) * (1 - a.PAlive[c])
+			a.ValueAtRisk[c] = math.Max(0, a.CLV[c]) * (1 - a.PAlive[c])
 		case churn != nil && (churn.Assign[c] == 1 || churn.Assign[c] == 2):
-			r.ValueAtRisk[c] = math.Max(0, float64(a.RevenueTTM[c])/scale)
+			a.ValueAtRisk[c] = math.Max(0, float64(a.RevenueTTM[c])/scale)
 		}
 	}
-	for _, c := range a.IDOrder {
-		if r.ValueAtRisk[c] > 0 {
-			r.ChurnRisk = append(r.ChurnRisk, c)
+}
+
+// CreditRiskList returns the customers with open receivables ordered by
+// expected loss (desc), then id; computed on first use.
+func (a *Analysis) CreditRiskList() []int32 {
+	r := a.Risk
+	r.creditOnce.Do(func() {
+		for c := range r.CustAR {
+			if r.CustAR[c] > 0 {
+				r.creditList = append(r.creditList, int32(c))
+			}
 		}
-	}
-	slices.SortStableFunc(r.ChurnRisk, func(x, y int32) int { return cmp.Compare(r.ValueAtRisk[y], r.ValueAtRisk[x]) })
+		slices.SortFunc(r.creditList, func(x, y int32) int {
+			return cmp.Or(cmp.Compare(r.EL[y], r.EL[x]), cmp.Compare(a.idRank[x], a.idRank[y]))
+		})
+	})
+	return r.creditList
+}
+
+// ChurnRiskList returns the customers with value at risk ordered by it
+// (desc), then id; computed on first use.
+func (a *Analysis) ChurnRiskList() []int32 {
+	a.churnOnce.Do(func() {
+		for c, v := range a.ValueAtRisk {
+			if v > 0 {
+				a.churnList = append(a.churnList, int32(c))
+			}
+		}
+		slices.SortFunc(a.churnList, func(x, y int32) int {
+			return cmp.Or(cmp.Compare(a.ValueAtRisk[y], a.ValueAtRisk[x]), cmp.Compare(a.idRank[x], a.idRank[y]))
+		})
+	})
+	return a.churnList
 }
 
 func bucketLabels(basis string, edges []float64) []string {
@@ -470,18 +515,18 @@ func (a *Analysis) payments(p Params) {
 			r.PayIndex[c] = wp[c] / w[c]
 		}
 	}
-	a.trend = make([]float64, n)
+	r.Trend = make([]float64, n)
 	for c := 0; c < n; c++ {
 		if recent[c][1] == 0 || prior[c][1] == 0 {
-			a.trend[c] = 50 // not enough payments in one of the windows
+			r.Trend[c] = 50 // not enough payments in one of the windows
 			continue
 		}
 		d := recent[c][0]/recent[c][1] - prior[c][0]/prior[c][1]
 		switch {
 		case d <= 0:
-			a.trend[c] = 100
+			r.Trend[c] = 100
 		case d <= 10:
-			a.trend[c] = 50
+			r.Trend[c] = 50
 		}
 	}
 }
@@ -514,10 +559,8 @@ func (a *Analysis) dso(p Params) {
 		if tx.Amount[i] <= 0 || tx.Date[i] > a.AsOf || tx.Date[i] <= starts[months] {
 			continue
 		}
-		k := 0
-		for k < months && tx.Date[i] <= starts[k+1] {
-			k++
-		}
+		ty, tm, _ := tx.Date[i].Civil()
+		k := (y-ty)*12 + (m - tm)
 		r.MonthlySales[k] += tx.Amount[i]
 		if k < 3 {
 			custSales[c] += tx.Amount[i]
@@ -587,7 +630,7 @@ func (a *Analysis) creditScore(p Params) {
 		if b.FirstDate[c] != NoDay {
 			tenure = float64(a.AsOf-b.FirstDate[c]) / (365.25 / 12)
 		}
-		comp := [5]float64{r.PayIndex[c], 100 * (1 - share30), U, a.trend[c], 100 * math.Min(1, tenure/36)}
+		comp := [5]float64{r.PayIndex[c], 100 * (1 - share30), U, r.Trend[c], 100 * math.Min(1, tenure/36)}
 		s := 0.0
 		for k, v := range comp {
 			s += wt[k] * v
