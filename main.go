@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -27,6 +28,8 @@ Usage:
   ledgerlens FILE... | --demo            open the interactive view
   ledgerlens inspect FILE... | --demo    print sheets, column mapping and the data-quality report
   ledgerlens report FILE... | --demo     print a scheme's segment P&L and headline figures
+  ledgerlens export FILE... | --demo -o OUT.xlsx|OUT.csv [--force]
+                                         write the Excel workbook (or the customer table as CSV)
   ledgerlens help                        this text
 
 Common flags (every command):
@@ -42,6 +45,8 @@ Common flags (every command):
                          clv, lifecycle, churn, size, region, industry, channel, customer_type
   --scenario FILE.toml   parameters from a scenario file
   --set key=value        set one parameter (repeatable; keys as in analytics-spec §9)
+  -o, --output FILE      export: the file to write (.xlsx or .csv)
+  --force                export: replace FILE if it exists
 
 Fields: customer_id, customer_name, date, amount, quantity, unit_price, cost,
 document_id, due_date, paid_date, paid_amount, outstanding, credit_limit, region,
@@ -79,6 +84,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			err = inspect(c, stdout)
 		case "report":
 			err = report(c, stdout)
+		case "export":
+			err = export(c, stdout)
 		default:
 			err = errUsage{cmd + ": not available yet"}
 		}
@@ -109,6 +116,8 @@ type config struct {
 	scheme   string
 	scenario string
 	sets     []string
+	output   string
+	force    bool
 	opt      importer.Options
 }
 
@@ -130,6 +139,9 @@ func parseFlags(cmd string, args []string) (*config, error) {
 	fs.StringVar(&c.scheme, "scheme", "pyramid", "")
 	fs.StringVar(&c.scenario, "scenario", "", "")
 	fs.Var(&sets, "set", "")
+	fs.StringVar(&c.output, "o", "", "")
+	fs.StringVar(&c.output, "output", "", "")
+	fs.BoolVar(&c.force, "force", false, "")
 	rest := args
 	for {
 		if err := fs.Parse(rest); err != nil {
@@ -167,7 +179,7 @@ func parseFlags(cmd string, args []string) (*config, error) {
 	c.opt.Sheet = sheet
 	c.sets = sets
 	if c.format == "" {
-		c.format = map[string]string{"report": "table"}[cmd]
+		c.format = map[string]string{"report": "table", "export": "xlsx"}[cmd]
 		if c.format == "" {
 			c.format = "text"
 		}
@@ -177,6 +189,9 @@ func parseFlags(cmd string, args []string) (*config, error) {
 		return nil, errUsage{"give either --demo or FILE, not both"}
 	case !c.demo && len(c.files) == 0:
 		return nil, errUsage{"no ledger file given (or use --demo)"}
+	}
+	if cmd == "export" && c.output == "" {
+		return nil, errUsage{"export needs -o OUT.xlsx (or OUT.csv)"}
 	}
 	formats := map[string][]string{"inspect": {"text", "json"}, "": {"text", "json"}, "report": {"table", "csv", "json"}, "export": {"xlsx"}}[cmd]
 	if !slices.Contains(formats, c.format) {
@@ -222,14 +237,9 @@ func inspect(c *config, w io.Writer) error {
 func params(c *config) (model.Params, error) {
 	p := model.DefaultParams()
 	if c.scenario != "" {
-		f, err := os.Open(c.scenario)
+		sc, err := readScenario(c.scenario)
 		if err != nil {
-			return p, fmt.Errorf("--scenario: %w", err)
-		}
-		sc, err := model.ReadScenario(f)
-		f.Close()
-		if err != nil {
-			return p, fmt.Errorf("%s: %w", c.scenario, err)
+			return p, err
 		}
 		p = sc.Params
 	}
@@ -274,5 +284,52 @@ func report(c *config, w io.Writer) error {
 	if err := exporter.WriteReport(w, sourceName(c), a, c.scheme, c.format); err != nil {
 		return errUsage{err.Error()}
 	}
+	return nil
+}
+
+// readScenario reads a TOML scenario, or the Parameters sheet of an export.
+func readScenario(path string) (model.Scenario, error) {
+	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
+		return importer.ReadScenarioXLSX(path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return model.Scenario{}, fmt.Errorf("--scenario: %w", err)
+	}
+	defer f.Close()
+	sc, err := model.ReadScenario(f)
+	if err != nil {
+		return sc, fmt.Errorf("%s: %w", path, err)
+	}
+	return sc, nil
+}
+
+func export(c *config, w io.Writer) error {
+	p, err := params(c)
+	if err != nil {
+		return err
+	}
+	led, rep, err := load(c)
+	if err != nil {
+		return err
+	}
+	a, err := model.NewEngine(led).Analyze(p)
+	if err != nil {
+		return err
+	}
+	opt := exporter.WriteOptions{Force: c.force, Inputs: c.files}
+	if strings.EqualFold(filepath.Ext(c.output), ".csv") {
+		err = exporter.WriteCustomersCSV(c.output, a, opt)
+	} else {
+		name := "defaults"
+		if c.scenario != "" {
+			name = c.scenario
+		}
+		err = exporter.WriteXLSX(c.output, exporter.Export{Source: sourceName(c), Scenario: name, Analysis: a, Report: rep}, opt)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "wrote %s (%d customers)\n", c.output, a.N)
 	return nil
 }

@@ -178,3 +178,32 @@ func TestReportRiskJSON(t *testing.T) {
 		t.Errorf("risk json = %+v", r.Risk)
 	}
 }
+
+func TestExportCommand(t *testing.T) {
+	dir := t.TempDir()
+	out := dir + "/demo-segments.xlsx"
+	if code, stdout, stderr := runCLI("export", "--demo", "-o", out); code != 0 || !strings.Contains(stdout, out) {
+		t.Fatalf("export: exit %d, %s%s", code, stdout, stderr)
+	}
+	if code, _, stderr := runCLI("export", "--demo", "-o", out); code != 1 || !strings.Contains(stderr, "--force") {
+		t.Errorf("second export without --force: exit %d, %q", code, stderr)
+	}
+	if code, _, _ := runCLI("export", "--demo", "-o", out, "--force"); code != 0 {
+		t.Errorf("export --force: exit %d", code)
+	}
+	if code, _, stderr := runCLI("export", "--demo"); code != 2 || !strings.Contains(stderr, "-o") {
+		t.Errorf("export without -o: exit %d, %q", code, stderr)
+	}
+	in := dir + "/ledger.csv"
+	os.WriteFile(in, []byte("customer,date,amount\nA,2024-01-01,5\n"), 0o644)
+	if code, _, stderr := runCLI("export", in, "-o", in, "--force"); code != 1 || !strings.Contains(stderr, "input") {
+		t.Errorf("export over the input: exit %d, %q", code, stderr)
+	}
+	// The Parameters sheet read back with --scenario reproduces the analysis.
+	_, a, _ := runCLI("report", "--demo", "--format", "json", "--set", "discount_rate_annual=0.07", "--set", "pyramid_key=margin")
+	runCLI("export", "--demo", "-o", out, "--force", "--set", "discount_rate_annual=0.07", "--set", "pyramid_key=margin")
+	code, b, stderr := runCLI("report", "--demo", "--format", "json", "--scenario", out)
+	if code != 0 || a != b {
+		t.Errorf("report with --scenario %s differs from the exported analysis (exit %d, %s)", out, code, stderr)
+	}
+}

@@ -968,7 +968,7 @@ func (a *Analysis) attributeSchemes(p Params) []Scheme {
 		for i, v := range names {
 			idx[v] = int16(i)
 		}
-		sc := Scheme{Key: "attr:" + col.key, Title: col.title, Segments: append(names, "Other", "(blank)"), Assign: make([]int16, a.N)}
+		sc := Scheme{Key: "attr:" + col.key, Title: col.title, Segments: append(names, "Other (small values)", "(blank)"), Assign: make([]int16, a.N)}
 		other, blank := int16(len(names)), int16(len(names)+1)
 		for c, v := range col.v {
 			switch i, ok := idx[v]; {

@@ -45,6 +45,13 @@ func TestSchemesPartition(t *testing.T) {
 		}
 		for i := range a.Schemes {
 			sc := &a.Schemes[i]
+			names := map[string]bool{}
+			for _, seg := range sc.Segments {
+				if names[seg] {
+					t.Errorf("%s: segment %q listed twice", sc.Key, seg)
+				}
+				names[seg] = true
+			}
 			if len(sc.Assign) != a.N {
 				t.Fatalf("%s: %d assignments for %d customers", sc.Key, len(sc.Assign), a.N)
 			}

@@ -1,0 +1,263 @@
+package exporter
+
+import (
+	"archive/zip"
+	"errors"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"ledgerlens/importer"
+	"ledgerlens/model"
+)
+
+func demoAnalysis(t testing.TB) (*model.Analysis, *importer.Report) {
+	led, rep, err := importer.LoadDemo(importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := model.NewEngine(led).Analyze(model.DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, rep
+}
+
+// cents reads a raw numeric cell as an exact number of cents.
+func cents(t *testing.T, s string) int64 {
+	if s == "" {
+		return 0
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("money cell %q: %v", s, err)
+	}
+	return int64(math.Round(f * 100))
+}
+
+func TestRoundTrip(t *testing.T) {
+	a, rep := demoAnalysis(t)
+	path := filepath.Join(t.TempDir(), "demo-segments.xlsx")
+	if err := WriteXLSX(path, Export{Source: "demo", Analysis: a, Report: rep}, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(path)
+	if st.Mode().Perm() != 0o644 {
+		t.Errorf("file mode %v, want 0644", st.Mode().Perm())
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want := []string{SheetSummary, SheetSegments, SheetCustomers, SheetProfitability, SheetRisk, SheetParameters, SheetDataQuality}
+	if got := f.GetSheetList(); !slices.Equal(got, want) {
+		t.Fatalf("sheets %v, want %v", got, want)
+	}
+	rows, err := f.GetRows(SheetCustomers, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != a.N+1 {
+		t.Fatalf("%d customer rows, want %d", len(rows)-1, a.N)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	pyr, _ := a.SchemeByKey("pyramid")
+	idx := map[string]int{}
+	for c, id := range a.Led.Customers.ID {
+		idx[id] = c
+	}
+	seen := map[string]bool{}
+	var rev, cm, cogs int64
+	for _, r := range rows[1:] {
+		id := r[col["Customer ID"]]
+		c, ok := idx[id]
+		if !ok || seen[id] {
+			t.Fatalf("customer %q unknown or repeated", id)
+		}
+		seen[id] = true
+		if got := r[col["Segment: Value pyramid"]]; got != pyr.Segments[pyr.Assign[c]] {
+			t.Errorf("%s: pyramid %s, analysis %s", id, got, pyr.Segments[pyr.Assign[c]])
+		}
+		rev += cents(t, r[col["Revenue"]])
+		cm += cents(t, r[col["Profit (CM)"]])
+		cogs += cents(t, r[col["COGS"]])
+	}
+	var wantCOGS model.Money
+	for _, v := range a.COGS {
+		wantCOGS += v
+	}
+	if rev != a.Base.TotalRevenue || cm != a.Profit.TotalCM || cogs != wantCOGS {
+		t.Errorf("sums: revenue %d/%d, profit %d/%d, cogs %d/%d", rev, a.Base.TotalRevenue, cm, a.Profit.TotalCM, cogs, wantCOGS)
+	}
+	// dates are real dates, money cells are numbers
+	if typ, _ := f.GetCellType(SheetCustomers, "A2"); typ != excelize.CellTypeInlineString {
+		t.Errorf("customer id cell type %v", typ)
+	}
+	if v, _ := f.GetCellValue(SheetCustomers, cellName(col["First date"], 2), excelize.Options{RawCellValue: true}); v == "" || v[0] < '0' || v[0] > '9' {
+		t.Errorf("first date stored as %q, want a serial number", v)
+	}
+	// autofilter and frozen header kept on the streamed sheet
+	panes, _ := f.GetPanes(SheetCustomers)
+	if !panes.Freeze {
+		t.Error("Customers header not frozen")
+	}
+	// the Segments sheet reconciles too: each scheme's revenue sums to the total
+	seg, _ := f.GetRows(SheetSegments, excelize.Options{RawCellValue: true})
+	byScheme := map[string]int64{}
+	for _, r := range seg[1:] {
+		byScheme[r[0]] += cents(t, r[4])
+	}
+	for s, v := range byScheme {
+		if v != a.Base.TotalRevenue {
+			t.Errorf("scheme %s revenue %d, total %d", s, v, a.Base.TotalRevenue)
+		}
+	}
+	if len(byScheme) != len(a.Schemes) {
+		t.Errorf("%d schemes on the sheet, %d in the analysis", len(byScheme), len(a.Schemes))
+	}
+	// charts, autofilters and conditional formats survive in the file
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	charts, filters, conds := 0, 0, 0
+	for _, zf := range zr.File {
+		if strings.HasPrefix(zf.Name, "xl/charts/chart") {
+			charts++
+		}
+		if strings.HasPrefix(zf.Name, "xl/worksheets/sheet") {
+			rc, _ := zf.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			filters += strings.Count(string(b), "<autoFilter")
+			conds += strings.Count(string(b), "<conditionalFormatting")
+		}
+	}
+	if charts != 3 || filters < 5 || conds < 3 {
+		t.Errorf("%d charts, %d autofilters, %d conditional formats; want 3, ≥ 5, ≥ 3", charts, filters, conds)
+	}
+	// the Parameters sheet reads back as a scenario with the same values
+	sc, err := importer.ReadScenarioXLSX(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := a.Params
+	for _, s := range model.Specs {
+		want := s.Get(&p)
+		if s.Key == "as_of" {
+			want = a.AsOf.String()
+		}
+		if got := s.Get(&sc.Params); got != want {
+			t.Errorf("parameter %s read back as %q, want %q", s.Key, got, want)
+		}
+	}
+}
+
+func TestSafety(t *testing.T) {
+	a, rep := demoAnalysis(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "ledger.xlsx")
+	os.WriteFile(in, []byte("original"), 0o644)
+	ex := Export{Analysis: a, Report: rep}
+	// never over the input, not even with --force or through another path
+	for _, target := range []string{in, filepath.Join(dir, ".", "ledger.xlsx")} {
+		if err := WriteXLSX(target, ex, WriteOptions{Force: true, Inputs: []string{in}}); err == nil {
+			t.Errorf("wrote over the input via %s", target)
+		}
+	}
+	if b, _ := os.ReadFile(in); string(b) != "original" {
+		t.Error("input file changed")
+	}
+	// an existing file needs Force
+	out := filepath.Join(dir, "out.xlsx")
+	os.WriteFile(out, []byte("old"), 0o644)
+	if err := WriteXLSX(out, ex, WriteOptions{}); !errors.Is(err, ErrExists) {
+		t.Errorf("existing file: err = %v", err)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "old" {
+		t.Error("existing file replaced without force")
+	}
+	if err := WriteXLSX(out, ex, WriteOptions{Force: true}); err != nil {
+		t.Errorf("with force: %v", err)
+	}
+	// a failed write leaves nothing behind
+	failed := filepath.Join(dir, "failed.xlsx")
+	err := writeAtomic(failed, WriteOptions{}, func(f *os.File) error {
+		f.WriteString("half a file")
+		return errors.New("disk full")
+	})
+	if err == nil {
+		t.Fatal("failure not reported")
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.Name() != "ledger.xlsx" && e.Name() != "out.xlsx" {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+}
+
+func TestFormulaText(t *testing.T) {
+	csvText := "customer,name,date,amount\n=1+2,@SUM(A1),2024-01-01,10\nB,-cmd,2024-01-02,5\nC,+x,2024-01-03,7\n"
+	led, rep, err := importer.LoadReader("f.csv", []byte(csvText), importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := model.NewEngine(led).Analyze(model.DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f.xlsx")
+	if err := WriteXLSX(path, Export{Analysis: a, Report: rep}, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := excelize.OpenFile(path)
+	defer f.Close()
+	rows, _ := f.GetRows(SheetCustomers)
+	found := 0
+	for r := 2; r <= len(rows); r++ {
+		for _, c := range []string{"A", "B"} {
+			cell := c + strconv.Itoa(r)
+			v, _ := f.GetCellValue(SheetCustomers, cell)
+			if !needsNeutral(v) {
+				continue
+			}
+			found++
+			if fm, _ := f.GetCellFormula(SheetCustomers, cell); fm != "" {
+				t.Errorf("%s %q stored as a formula %q", cell, v, fm)
+			}
+			if typ, _ := f.GetCellType(SheetCustomers, cell); typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString {
+				t.Errorf("%s %q has type %v, want text", cell, v, typ)
+			}
+		}
+	}
+	if found != 4 {
+		t.Errorf("found %d formula-like texts, want 4", found)
+	}
+	csvPath := filepath.Join(dir, "f.csv")
+	if err := WriteCustomersCSV(csvPath, a, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(csvPath)
+	if string(b[:3]) != "\xEF\xBB\xBF" {
+		t.Error("CSV has no UTF-8 BOM")
+	}
+	for _, want := range []string{"'=1+2", "'@SUM(A1)", "'-cmd", "'+x"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("CSV lacks neutralised %q", want)
+		}
+	}
+}

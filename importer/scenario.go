@@ -1,0 +1,44 @@
+package importer
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"ledgerlens/model"
+)
+
+// ReadScenarioXLSX reads the Parameters sheet of an exported workbook
+// (columns Parameter and Value) as a scenario.
+func ReadScenarioXLSX(path string) (model.Scenario, error) {
+	sc := model.Scenario{Name: path, Params: model.DefaultParams()}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		return sc, fmt.Errorf("%s: not a readable workbook: %v", path, err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Parameters", excelize.Options{RawCellValue: true})
+	if err != nil || len(rows) == 0 {
+		return sc, fmt.Errorf("%s: no Parameters sheet", path)
+	}
+	if len(rows[0]) < 2 || !strings.EqualFold(rows[0][0], "Parameter") {
+		return sc, fmt.Errorf("%s: the Parameters sheet needs Parameter and Value columns", path)
+	}
+	for i, r := range rows[1:] {
+		if len(r) == 0 || strings.TrimSpace(r[0]) == "" {
+			continue
+		}
+		v := ""
+		if len(r) > 1 {
+			v = r[1]
+		}
+		if err := sc.Params.Set(strings.TrimSpace(r[0]), v); err != nil {
+			return sc, fmt.Errorf("%s, Parameters row %d: %v", path, i+2, err)
+		}
+	}
+	if err := sc.Params.Validate(); err != nil {
+		return sc, fmt.Errorf("%s: %v", path, err)
+	}
+	return sc, nil
+}
