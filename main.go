@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -16,6 +17,7 @@ import (
 	"ledgerlens/exporter"
 	"ledgerlens/importer"
 	"ledgerlens/model"
+	"ledgerlens/tui"
 )
 
 func main() {
@@ -25,7 +27,7 @@ func main() {
 const usage = `ledgerlens — customer segmentation and customer-level finance from a ledger
 
 Usage:
-  ledgerlens FILE... | --demo            open the interactive view
+  ledgerlens FILE... | --demo            open the interactive view (q quits, ? shows every key)
   ledgerlens inspect FILE... | --demo    print sheets, column mapping and the data-quality report
   ledgerlens report FILE... | --demo     print a scheme's segment P&L and headline figures
   ledgerlens export FILE... | --demo -o OUT.xlsx|OUT.csv [--force]
@@ -40,6 +42,7 @@ Common flags (every command):
   --sheet NAME           read only this sheet of a workbook
   --date-order ORDER     ymd, dmy or mdy for dates such as 03/04/2024
   --decimal-comma        amounts are written 1.234,56
+  --lang en|zh           labels and segment names in the interactive view
   --format FORMAT        inspect: text|json; report: table|csv|json (json has every scheme)
   --scheme S             report: pyramid (default), rfm, spend, frequency, profitability,
                          clv, lifecycle, churn, size, region, industry, channel, customer_type
@@ -79,9 +82,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if err == nil {
 		switch cmd {
-		case "inspect", "":
-			// Until the interactive view lands, the bare command prints what inspect prints.
+		case "inspect":
 			err = inspect(c, stdout)
+		case "":
+			err = view(c)
 		case "report":
 			err = report(c, stdout)
 		case "export":
@@ -118,6 +122,7 @@ type config struct {
 	sets     []string
 	output   string
 	force    bool
+	lang     string
 	opt      importer.Options
 }
 
@@ -142,6 +147,7 @@ func parseFlags(cmd string, args []string) (*config, error) {
 	fs.StringVar(&c.output, "o", "", "")
 	fs.StringVar(&c.output, "output", "", "")
 	fs.BoolVar(&c.force, "force", false, "")
+	fs.StringVar(&c.lang, "lang", "en", "")
 	rest := args
 	for {
 		if err := fs.Parse(rest); err != nil {
@@ -177,6 +183,9 @@ func parseFlags(cmd string, args []string) (*config, error) {
 		return nil, errUsage{err.Error()}
 	}
 	c.opt.Sheet = sheet
+	if c.lang != "en" && c.lang != "zh" {
+		return nil, errUsage{fmt.Sprintf("--lang %q: want en or zh", c.lang)}
+	}
 	c.sets = sets
 	if c.format == "" {
 		c.format = map[string]string{"report": "table", "export": "xlsx"}[cmd]
@@ -332,4 +341,33 @@ func export(c *config, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "wrote %s (%d customers)\n", c.output, a.N)
 	return nil
+}
+
+// view opens the interactive view.
+func view(c *config) error {
+	p, err := params(c)
+	if err != nil {
+		return err
+	}
+	p.Lang = c.lang
+	exportPath := "demo-segments.xlsx"
+	if !c.demo {
+		f := c.files[0]
+		exportPath = strings.TrimSuffix(f, filepath.Ext(f)) + "-segments.xlsx"
+	}
+	name := ""
+	if c.scenario != "" {
+		name = filepath.Base(c.scenario)
+	}
+	return tui.Run(tui.Config{
+		Source: sourceName(c), Inputs: c.files, Params: p, ScenarioName: name, Lang: c.lang, ExportPath: exportPath,
+		Load: func(ctx context.Context, progress func(importer.Progress)) (*model.Ledger, *importer.Report, error) {
+			opt := c.opt
+			opt.Context, opt.Progress = ctx, progress
+			if c.demo {
+				return importer.LoadDemo(opt)
+			}
+			return importer.Load(c.files, opt)
+		},
+	})
 }

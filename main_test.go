@@ -21,7 +21,6 @@ func TestExitStatus(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"inspect", "--demo"}, 0, ""},
-		{[]string{"--demo"}, 0, ""},
 		{[]string{"inspect"}, 2, "no ledger file"},
 		{[]string{"inspect", "--bogus"}, 2, "bogus"},
 		{[]string{"inspect", "--demo", "x.csv"}, 2, "either"},

@@ -1,0 +1,28 @@
+package tui
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"ledgerlens/exporter"
+	"ledgerlens/model"
+)
+
+func fmtInt(v int) string { return model.FormatMoney(int64(v), 0) }
+
+func ansiTruncate(s string, w int) string { return ansi.Truncate(s, w, "…") }
+
+// money formats minor units with separators and a minus sign.
+func (m *Model) money(v model.Money) string { return model.FormatMoney(v, m.a.Decimals) }
+
+// amount formats a float amount of major units (CLV, value at risk).
+func amount(v float64) string { return exporter.Amount(v) }
+
+func fnum(v float64, prec int) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "n/a"
+	}
+	return strconv.FormatFloat(v, 'f', prec, 64)
+}
