@@ -516,14 +516,15 @@ func (m *Model) headerView() string {
 	if m.fitting || m.computing() {
 		status = m.spin.View() + " recomputing…"
 	}
+	// most important first: narrow terminals cut the end
 	parts := []string{
 		m.st.Header.Render("ledgerlens"),
-		m.st.HeaderDim.Render(status),
-		m.cfg.Source,
-		fmt.Sprintf("%s %s", fmtInt(m.rep.RowsUsed), m.t("rows")),
-		fmt.Sprintf("%s %s", fmtInt(a.N), m.t("customers")),
-		fmt.Sprintf("%s %s", m.t("as of"), a.AsOf),
 		fmt.Sprintf("%s: %s%s", m.t("scenario"), name, mark),
+		m.cfg.Source,
+		fmt.Sprintf("%s %s", m.t("as of"), a.AsOf),
+		fmt.Sprintf("%s %s", fmtInt(a.N), m.t("customers")),
+		fmt.Sprintf("%s %s", fmtInt(m.rep.RowsUsed), m.t("rows")),
+		m.st.HeaderDim.Render(status),
 	}
 	return ansiTruncate(strings.Join(parts, " · "), m.width)
 }

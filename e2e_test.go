@@ -1,0 +1,138 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"ledgerlens/model"
+)
+
+// tmuxSession drives the real binary in a real terminal (tmux, 100×30).
+type tmuxSession struct {
+	t      *testing.T
+	socket string
+}
+
+func (s *tmuxSession) run(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (s *tmuxSession) screen() string { return s.run("capture-pane", "-p", "-t", "e2e") }
+
+func (s *tmuxSession) keys(k ...string) { s.run(append([]string{"send-keys", "-t", "e2e"}, k...)...) }
+
+// waitFor polls the screen until it contains want.
+func (s *tmuxSession) waitFor(want string, within time.Duration) string {
+	s.t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		scr := s.screen()
+		if strings.Contains(scr, want) {
+			return scr
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("screen never showed %q; last screen:\n%s", want, scr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func paramIndex(t *testing.T, key string) int {
+	for i, s := range model.Specs {
+		if s.Key == key {
+			return i
+		}
+	}
+	t.Fatalf("no parameter %s", key)
+	return 0
+}
+
+// lineWith returns the first screen line containing s.
+func lineWith(scr, s string) string {
+	for _, l := range strings.Split(scr, "\n") {
+		if strings.Contains(l, s) {
+			return l
+		}
+	}
+	return ""
+}
+
+func TestEndToEndTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is missing on CI (.ci/run installs it)")
+		}
+		t.Skip("tmux not installed: skipping the end-to-end terminal test")
+	}
+	bin := filepath.Join(t.TempDir(), "ledgerlens")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	s := &tmuxSession{t: t, socket: "ledgerlens-e2e-" + filepath.Base(t.TempDir())}
+	s.run("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", "sh")
+	defer exec.Command("tmux", "-L", s.socket, "kill-server").Run()
+	s.run("set-option", "-t", "e2e", "status", "off")
+	s.keys(bin+" --demo; echo EXITED=$?", "Enter")
+	first := s.waitFor("Platinum", 60*time.Second)
+
+	// switch panes
+	s.keys("2")
+	s.waitFor("of 2,000 customers", 5*time.Second)
+	s.keys("4")
+	s.waitFor("DSO count-back", 5*time.Second)
+	s.keys("3")
+	s.waitFor("Whale curve", 5*time.Second)
+
+	// change the pyramid cut-offs: Platinum becomes the top 5 %
+	s.keys("5")
+	s.waitFor("as_of", 5*time.Second)
+	for i := 0; i < paramIndex(t, "pyramid_cutoffs"); i++ {
+		s.keys("j")
+	}
+	s.waitFor("▸   pyramid_cutoffs", 5*time.Second)
+	s.keys("Enter", "C-u")
+	s.keys("-l", "5%, 10%, 30%")
+	s.keys("Enter")
+	s.waitFor("● pyramid_cutoffs", 5*time.Second)
+	s.keys("1")
+	scr := s.waitFor("Scheme:", 5*time.Second)
+	if before, after := lineWith(first, "Platinum"), lineWith(scr, "Platinum"); before == after || !strings.Contains(after, " 100 ") {
+		t.Errorf("Platinum row did not change with the cut-off:\nbefore %q\nafter  %q", before, after)
+	}
+	pyramidBefore := lineWith(scr, "Gold")
+
+	// change the discount rate of the CLV: the CLV column changes
+	s.keys("5")
+	for i := paramIndex(t, "pyramid_cutoffs"); i < paramIndex(t, "clv_monthly_discount"); i++ {
+		s.keys("j")
+	}
+	s.waitFor("▸   clv_monthly_discount", 5*time.Second)
+	for i := 0; i < 20; i++ {
+		s.keys("+")
+	}
+	s.waitFor("0.03  per month  (baseline 0.01)", 5*time.Second)
+	s.keys("1")
+	scr = s.waitFor("Scheme:", 5*time.Second)
+	if after := lineWith(scr, "Gold"); after == pyramidBefore {
+		t.Errorf("CLV did not change with the discount rate: %q", after)
+	}
+	if !strings.Contains(lineWith(scr, "ledgerlens"), "*") {
+		t.Error("header does not mark unsaved changes")
+	}
+
+	// quit: the shell prompt comes back and the alternate screen is gone
+	s.keys("q")
+	scr = s.waitFor("EXITED=0", 10*time.Second)
+	if strings.Contains(scr, "Platinum") || strings.Contains(scr, "Segments") {
+		t.Errorf("terminal not restored after quit:\n%s", scr)
+	}
+}
