@@ -99,7 +99,8 @@ type plan struct {
 	date1904    bool
 }
 
-// Load reads the given files into one ledger.
+// Load reads the given files into one ledger. When the data itself is
+// unusable the report of what was read comes back with the error.
 func Load(paths []string, opt Options) (*model.Ledger, *Report, error) {
 	var plans []*plan
 	var closers []io.Closer
@@ -174,10 +175,10 @@ func run(plans []*plan, opt Options) (*model.Ledger, *Report, error) {
 	}
 	led, err := b.finish()
 	if err != nil {
-		return nil, nil, err
+		return nil, rep, err
 	}
 	if rep.RowsUsed == 0 {
-		return nil, nil, fmt.Errorf("%s: no usable rows (%d read, all rejected; first reason: %s)", plans[0].file, rep.RowsRead, firstReason(rep))
+		return nil, rep, fmt.Errorf("%s: no usable rows (%d read, all rejected; first reason: %s)", plans[0].file, rep.RowsRead, firstReason(rep))
 	}
 	return led, rep, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"ledgerlens/importer"
@@ -217,4 +218,24 @@ func bigLedger(n, k int) *model.Ledger {
 	}
 	l.HasCost = true
 	return l
+}
+
+func TestRollRatesOnDemo(t *testing.T) {
+	led := demo(t)
+	p := model.DefaultParams()
+	p.LossRateSource = "history"
+	a, err := model.NewEngine(led).Analyze(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := a.Risk
+	if !strings.HasPrefix(r.RateSource, "roll rates") {
+		t.Fatalf("rate source %q", r.RateSource)
+	}
+	for k, v := range r.LossRates {
+		if v < 0 || v > 1 || (k > 0 && v < r.LossRates[k-1]) {
+			t.Errorf("loss rates %v: not rising within [0, 1]", r.LossRates)
+			break
+		}
+	}
 }

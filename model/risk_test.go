@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -118,5 +119,21 @@ func TestRiskWithoutPaymentData(t *testing.T) {
 	sc, _ := a.SchemeByKey("credit")
 	if sc.Segments[sc.Assign[0]] != "n/a" || sc.Note != a.Risk.Why {
 		t.Errorf("credit scheme without data: %s, %q", sc.Segments[sc.Assign[0]], sc.Note)
+	}
+}
+
+// With too little history the roll-rate method falls back to the
+// illustrative rates and says why.
+func TestRollRatesFromHistory(t *testing.T) {
+	l, asOf := openLedger()
+	p := DefaultParams()
+	p.AsOf = asOf - 330 // only C's first invoice, 70 days before
+	p.LossRateSource = "history"
+	a, err := NewEngine(l).Analyze(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(a.Risk.RateSource, "illustrative") || !strings.Contains(a.Risk.RateSource, "fewer than 6 months") {
+		t.Errorf("short history: rate source %q", a.Risk.RateSource)
 	}
 }

@@ -418,7 +418,7 @@ func (m *Model) cardView(c, w, h int) string {
 			add("  override: %s", r.Cap[c])
 		}
 		add("  grade %s → %s; utilisation %s (%s); DSO %s days; days beyond terms %s", model.Grades[r.Grade[c]], model.GradeAction(r.Grade[c]),
-			pct(r.Util[c]), r.UtilState[c], fnum(r.DSO[c], 1), fnum(r.DBT[c], 1))
+			pct(r.Util[c]), r.UtilState[c], dsoText(r.DSO[c]), fnum(r.DBT[c], 1))
 		if bk := r.CustBuckets[c]; bk != nil {
 			var parts []string
 			for k, v := range bk {
@@ -435,4 +435,13 @@ func (m *Model) cardView(c, w, h int) string {
 	}
 	off := min(m.cust.cardOff, max(0, len(lines)-h))
 	return strings.Join(lines[off:], "\n")
+}
+
+// dsoText shows a customer's DSO, "n/m" (not meaningful) when its sales are
+// too small against its receivables (spec §5.2).
+func dsoText(v float64) string {
+	if math.IsNaN(v) {
+		return "n/m"
+	}
+	return fnum(v, 1)
 }

@@ -224,7 +224,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.wait()
 	case loadedMsg:
 		if msg.err != nil {
-			m.state, m.err = stateFailed, msg.err
+			m.state, m.err, m.rep = stateFailed, msg.err, msg.rep
 			return m, nil
 		}
 		m.led, m.rep, m.engine = msg.led, msg.rep, model.NewEngine(msg.led)
@@ -513,7 +513,10 @@ func (m *Model) headerView() string {
 	if m.cfg.NoTimings {
 		status = m.t("recomputed")
 	}
-	if m.fitting || m.computing() {
+	switch {
+	case m.fitting:
+		status = m.spin.View() + " fitting BG/NBD and Gamma-Gamma…"
+	case m.computing():
 		status = m.spin.View() + " recomputing…"
 	}
 	// most important first: narrow terminals cut the end
@@ -615,6 +618,13 @@ func (m *Model) loadingView() string {
 
 func (m *Model) failedView() string {
 	msg := m.err.Error()
+	if rep := m.rep; rep != nil { // what was read before it failed
+		msg += fmt.Sprintf("\n\nrows read %s, used %s, rejected %s", fmtInt(rep.RowsRead), fmtInt(rep.RowsUsed), fmtInt(rep.RowsRejected))
+		for _, r := range rep.Reasons {
+			e := r.Examples[0]
+			msg += fmt.Sprintf("\n  %s: %s (e.g. row %d, column %q, value %q)", r.Reason, fmtInt(r.Count), e.Row, e.Column, e.Value)
+		}
+	}
 	return m.st.Error.Render("✗ could not load the ledger") + "\n\n" + wrap(msg, m.width-2) + "\n\n" +
 		"Check the file, or map columns explicitly (--map field=Header, --columns, --date-order).\n" +
 		"`ledgerlens inspect FILE` prints the full data-quality report.\n\n" + m.st.Footer.Render("q quit")

@@ -194,7 +194,7 @@ func TestThresholdChangesSegments(t *testing.T) {
 func TestStaleResultDropped(t *testing.T) {
 	m := ready(t, 100, 30)
 	shown := m.a
-	old := m.recompute(false)  // seq n
+	old := m.recompute(false)   // seq n
 	newer := m.recompute(false) // seq n+1
 	newMsg := newer()
 	oldMsg := old()
