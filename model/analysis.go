@@ -233,6 +233,7 @@ type Analysis struct {
 	idRank  []int32
 	orders  *orderCache
 	clvKey  []float64 // orders customers like CLV (CLV / multiple)
+	ids     sortIDs
 
 	Warnings []string
 	warnMu   sync.Mutex
@@ -317,6 +318,7 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 	act := s.activityBits(map[string]int{"year": 365, "quarter": 91}[p.CLVPeriod])
 	e.mu.Unlock()
 
+	a.ids = sortIDsOf(p)
 	a.profit(s, p, scale)
 	parallel(func() { a.rfm(s, p, rfmWin, scale) },
 		func() {
@@ -329,9 +331,9 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 	schemes := make([]Scheme, 9)
 	parallel(func() {
 		schemes[0] = a.pyramid(p)
-		schemes[2] = a.tiers("spend", "Spend tiers", a.M, p.SpendTierMode, p.SpendTierCutoffs, true)
-		schemes[3] = a.tiers("frequency", "Frequency tiers", floats(a.F), p.FrequencyTierMode, p.FrequencyTierCutoff, true)
-		schemes[5] = a.tiers("clv", "CLV tiers", a.clvKey, "percentile", p.CLVTierCutoffs, false)
+		schemes[2] = a.tiers("spend", "Spend tiers", a.M, p.SpendTierMode, p.SpendTierCutoffs, a.ids.m)
+		schemes[3] = a.tiers("frequency", "Frequency tiers", floats(a.F), p.FrequencyTierMode, p.FrequencyTierCutoff, a.ids.f)
+		schemes[5] = a.tiers("clv", "CLV tiers", a.clvKey, "percentile", p.CLVTierCutoffs, "")
 	}, func() {
 		schemes[1] = a.rfmScheme(p)
 		schemes[4] = a.profitScheme()
@@ -360,6 +362,21 @@ func floats[T int32 | int64](v []T) []float64 {
 		out[i] = float64(x)
 	}
 	return out
+}
+
+// sortIDs name what each sorted vector depends on, so that the memoised
+// sorts are found without hashing (see orderCache).
+type sortIDs struct{ r, f, m, cm, best string }
+
+func sortIDsOf(p Params) sortIDs {
+	profit := fmt.Sprint(p.CTSPerOrder, p.CTSPerLine, p.CTSPerReturn, p.CTSReturnValuePct, p.CTSPerLateInvoice, p.AssumedGMPct, p.DefaultTermsDays)
+	win := fmt.Sprint(p.RFMWindowDays, "/", p.RFMFrequency)
+	ids := sortIDs{r: "R/" + win, f: "F/" + win, m: "M/" + win + "/" + p.RFMMonetary, cm: "CM/" + profit}
+	if p.RFMMonetary == "margin" {
+		ids.m += "/" + profit
+	}
+	ids.best = fmt.Sprint("best/", win, "/", p.CLVModel, "/", p.ModelTimeUnit, "/", p.BGNBDPenalizer)
+	return ids
 }
 
 // roundMoney rounds a float amount of minor units half away from zero.
@@ -464,7 +481,7 @@ func (a *Analysis) lateInvoices(p Params) []int32 {
 func (a *Analysis) whale(p Params, scale float64) {
 	ps := &a.Profit
 	n := a.N
-	ps.Order = a.orders.desc(floats(a.CM), a.idRank)
+	ps.Order = a.orders.desc(a.ids.cm, floats(a.CM), a.idRank)
 	ps.Cum = make([]Money, n)
 	var sum Money
 	var absSum float64
@@ -556,16 +573,18 @@ func (a *Analysis) rfm(s *stage1, p Params, w *Window, scale float64) {
 	np := len(pop)
 	for _, x := range []struct {
 		name   string
+		id     string
 		v      []float64
 		breaks []float64
 		lower  bool
 		out    []int8
-	}{{"recency", floats(a.R), p.RFMRBreaks, true, a.RScore}, {"frequency", floats(a.F), p.RFMFBreaks, false, a.FScore}, {"monetary", a.M, p.RFMMBreaks, false, a.MScore}} {
+	}{{"recency", a.ids.r, floats(a.R), p.RFMRBreaks, true, a.RScore}, {"frequency", a.ids.f, floats(a.F), p.RFMFBreaks, false, a.FScore},
+		{"monetary", a.ids.m, a.M, p.RFMMBreaks, false, a.MScore}} {
 		if len(x.breaks) > 0 {
 			scoreBreaks(x.v, in, x.breaks, x.lower, x.out)
 			continue
 		}
-		order := a.orders.argsort(x.v, a.idRank)
+		order := a.orders.argsort(x.id, x.v, a.idRank)
 		switch {
 		case p.RFMScoring == "pandas" && x.name == "frequency":
 			scoreRankFirst(order, in, np, p.RFMBins, x.lower, x.out)
@@ -614,7 +633,8 @@ func (a *Analysis) rfmScheme(p Params) Scheme {
 // needed: selection finds the thresholds in O(N). Keys that stay put while
 // parameters change (revenue, frequency) use the memoised sort instead
 // (cached = true), where the thresholds are free.
-func (a *Analysis) tiersBy(key []float64, cuts []float64, cached bool) []int16 {
+func (a *Analysis) tiersBy(key []float64, cuts []float64, id string) []int16 {
+	cached := id != ""
 	n := len(key)
 	out := make([]int16, n)
 	if n == 0 {
@@ -623,7 +643,7 @@ func (a *Analysis) tiersBy(key []float64, cuts []float64, cached bool) []int16 {
 	var order []int32
 	var work []float64
 	if cached {
-		order = a.orders.argsort(key, a.idRank)
+		order = a.orders.argsort(id, key, a.idRank)
 	} else {
 		work = slices.Clone(key)
 	}
@@ -713,7 +733,14 @@ func (a *Analysis) pyramid(p Params) Scheme {
 			key[c] = float64(a.RevenueTTM[c])
 		}
 	}
-	sc.Assign = a.tiersBy(key, p.PyramidCutoffs, what != "clv")
+	id := ""
+	switch what {
+	case "revenue":
+		id = "revenueTTM"
+	case "margin":
+		id = "marginTTM/" + a.ids.cm
+	}
+	sc.Assign = a.tiersBy(key, p.PyramidCutoffs, id)
 	if p.PyramidLeadNonPositive {
 		for c := range key {
 			if key[c] <= 0 {
@@ -730,7 +757,7 @@ func (a *Analysis) pyramid(p Params) Scheme {
 
 // tiers is a High / Medium / Low scheme on a key: by percentile (cumulative
 // shares from the top) or by absolute lower bounds [Medium, High].
-func (a *Analysis) tiers(key, title string, v []float64, mode string, cuts []float64, cached bool) Scheme {
+func (a *Analysis) tiers(key, title string, v []float64, mode string, cuts []float64, id string) Scheme {
 	sc := Scheme{Key: key, Title: title, Segments: []string{"High", "Medium", "Low"}}
 	if mode == "absolute" {
 		sc.Assign = make([]int16, a.N)
@@ -747,7 +774,7 @@ func (a *Analysis) tiers(key, title string, v []float64, mode string, cuts []flo
 		sc.Note = fmt.Sprintf("absolute: High ≥ %g, Medium ≥ %g", cuts[1], cuts[0])
 		return sc
 	}
-	sc.Assign = a.tiersBy(v, cuts, cached)
+	sc.Assign = a.tiersBy(v, cuts, id)
 	sc.Note = fmt.Sprintf("percentile: top %g %% High, next %g %% Medium", 100*cuts[0], 100*(cuts[1]-cuts[0]))
 	return sc
 }

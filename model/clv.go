@@ -136,7 +136,7 @@ func (a *Analysis) best() {
 		}
 	}
 	a.BestScore = make([]float64, a.N)
-	order := a.orders.argsort(ratio, a.idRank)
+	order := a.orders.argsort(a.ids.best, ratio, a.idRank)
 	prev, l := math.NaN(), 0
 	for k, c := range order {
 		if ratio[c] != prev {

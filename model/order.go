@@ -17,6 +17,7 @@ type orderCache struct {
 }
 
 type orderEntry struct {
+	id    string // what the key was computed from, "" when unknown
 	hash  uint64
 	key   []float64
 	order []int32
@@ -34,24 +35,69 @@ func hashFloats(v []float64) uint64 {
 }
 
 // argsort returns the customers ordered by key ascending, ties by customer
-// id (idRank is each customer's position in id order). Callers must not
-// modify the result.
-func (oc *orderCache) argsort(key []float64, idRank []int32) []int32 {
-	h := hashFloats(key)
+// id (idRank is each customer's position in id order). id names what the key
+// was computed from ("F/365/documents"); a known id is checked by comparing
+// the values, which is cheaper than hashing them. Callers must not modify
+// the result.
+func (oc *orderCache) argsort(id string, key []float64, idRank []int32) []int32 {
+	return oc.lookup(id, key, false, idRank)
+}
+
+// desc returns the order by key descending, ties by id ascending.
+func (oc *orderCache) desc(id string, key []float64, idRank []int32) []int32 {
+	return oc.lookup(id, key, true, idRank)
+}
+
+func (oc *orderCache) lookup(id string, key []float64, negate bool, idRank []int32) []int32 {
+	if negate {
+		id = "desc:" + id
+	}
+	same := func(e orderEntry) bool {
+		if len(e.key) != len(key) {
+			return false
+		}
+		for i, v := range key {
+			if negate {
+				v = -v
+			}
+			if e.key[i] != v && !(e.key[i] == 0 && v == 0) {
+				return false
+			}
+		}
+		return true
+	}
+	oc.mu.Lock()
+	if id != "" && id != "desc:" {
+		for _, e := range oc.entries {
+			if e.id == id && same(e) {
+				oc.mu.Unlock()
+				return e.order
+			}
+		}
+	}
+	oc.mu.Unlock()
+	k := key
+	if negate {
+		k = make([]float64, len(key))
+		for i, v := range key {
+			k[i] = -v
+		}
+	}
+	h := hashFloats(k)
 	oc.mu.Lock()
 	for _, e := range oc.entries {
-		if e.hash == h && slices.Equal(e.key, key) {
+		if e.hash == h && slices.Equal(e.key, k) {
 			oc.mu.Unlock()
 			return e.order
 		}
 	}
 	oc.mu.Unlock()
-	order := make([]int32, len(key))
+	order := make([]int32, len(k))
 	for i := range order {
 		order[i] = int32(i)
 	}
 	slices.SortFunc(order, func(x, y int32) int {
-		if c := cmp.Compare(key[x], key[y]); c != 0 {
+		if c := cmp.Compare(k[x], k[y]); c != 0 {
 			return c
 		}
 		return cmp.Compare(idRank[x], idRank[y])
@@ -60,16 +106,7 @@ func (oc *orderCache) argsort(key []float64, idRank []int32) []int32 {
 	if len(oc.entries) >= orderCacheSize {
 		oc.entries = oc.entries[1:]
 	}
-	oc.entries = append(oc.entries, orderEntry{h, slices.Clone(key), order})
+	oc.entries = append(oc.entries, orderEntry{id, h, slices.Clone(k), order})
 	oc.mu.Unlock()
 	return order
-}
-
-// desc returns the order by key descending, ties by id ascending.
-func (oc *orderCache) desc(key []float64, idRank []int32) []int32 {
-	neg := make([]float64, len(key))
-	for i, v := range key {
-		neg[i] = -v
-	}
-	return oc.argsort(neg, idRank)
 }
