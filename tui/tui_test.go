@@ -335,3 +335,14 @@ func TestExportKey(t *testing.T) {
 		t.Errorf("message %q", m.message)
 	}
 }
+
+// Keys read together ("jjj") count one by one.
+func TestBurstOfKeys(t *testing.T) {
+	m := ready(t, 100, 30)
+	press(t, m, "5")
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjj")})
+	drive(t, m, cmd)
+	if m.paramSel != 3 {
+		t.Errorf("after jjj the selection is %d, want 3", m.paramSel)
+	}
+}
