@@ -302,6 +302,23 @@ func (w *wbWriter) table(sheet string, top int, headers []string, kinds []kind, 
 	return top + 1 + len(rows), nil
 }
 
+// sheetTable writes a sheet that is one table: header in row 1, frozen, with
+// an autofilter and fitted widths (capped at maxWidth when > 0). It returns
+// the row after the table.
+func (w *wbWriter) sheetTable(sheet string, headers []string, kinds []kind, rows [][]any, maxWidth float64) (int, error) {
+	wd := make(widths, len(headers))
+	last, err := w.table(sheet, 1, headers, kinds, rows, wd)
+	if err != nil {
+		return 0, err
+	}
+	if maxWidth > 0 {
+		for i := range wd {
+			wd[i] = min(wd[i], maxWidth)
+		}
+	}
+	return last, w.finishSheet(sheet, 1, last-1, len(headers), wd)
+}
+
 func (w *wbWriter) finishSheet(sheet string, headerRow, lastRow, ncols int, wd widths) error {
 	f := w.f
 	for i, width := range wd {
@@ -391,12 +408,7 @@ func (w *wbWriter) segments(ex Export) error {
 			pyramidRows = len(seg)
 		}
 	}
-	wd := make(widths, len(headers))
-	last, err := w.table(s, 1, headers, kinds, rows, wd)
-	if err != nil {
-		return err
-	}
-	if err := w.finishSheet(s, 1, last-1, len(headers), wd); err != nil {
+	if _, err := w.sheetTable(s, headers, kinds, rows, 0); err != nil {
 		return err
 	}
 	// revenue by pyramid tier (the first scheme)
@@ -513,12 +525,8 @@ func (w *wbWriter) profitability(ex Export) error {
 		}
 		rows = append(rows, []any{k + 1, a.Led.Customers.ID[c], moneyVal(a.CM[c], a.Decimals), moneyVal(ps.Cum[k], a.Decimals), float64(k+1) / float64(n), share})
 	}
-	wd := make(widths, len(headers))
-	last, err := w.table(s, 1, headers, kinds, rows, wd)
+	last, err := w.sheetTable(s, headers, kinds, rows, 0)
 	if err != nil {
-		return err
-	}
-	if err := w.finishSheet(s, 1, last-1, len(headers), wd); err != nil {
 		return err
 	}
 	valCol := "F"
@@ -650,13 +658,8 @@ func (w *wbWriter) parameters(ex Export) error {
 		}
 		rows = append(rows, []any{sp.Key, v, sp.Group, sp.Unit, sp.Help})
 	}
-	wd := make(widths, 5)
-	last, err := w.table(s, 1, []string{"Parameter", "Value", "Group", "Unit", "Meaning"}, []kind{kText, kText, kText, kText, kText}, rows, wd)
-	if err != nil {
-		return err
-	}
-	wd[4] = min(wd[4], 80)
-	return w.finishSheet(s, 1, last-1, 5, wd)
+	_, err := w.sheetTable(s, []string{"Parameter", "Value", "Group", "Unit", "Meaning"}, []kind{kText, kText, kText, kText, kText}, rows, 80)
+	return err
 }
 
 func (w *wbWriter) dataQuality(ex Export) error {

@@ -2,9 +2,7 @@ package model
 
 import (
 	"cmp"
-	"runtime"
 	"slices"
-	"sync"
 )
 
 // Base holds the per-customer aggregates of spec §0: stage 1, computed once per
@@ -95,32 +93,25 @@ func Aggregate(l *Ledger, asOf Day) *Base {
 	}
 	// Customers are independent: split them over the cores. Each worker keeps
 	// its customers' documents; they are joined in customer order afterwards.
-	workers := min(runtime.GOMAXPROCS(0), max(1, nc/5000))
-	parts := make([][]docAgg, workers)
+	const minPer = 5000
+	parts := make([][]docAgg, workersFor(nc, minPer))
 	counts := make([]int32, nc)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		lo, hi := nc*w/workers, nc*(w+1)/workers
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var docs, all []docAgg
-			for c := lo; c < hi; c++ {
-				rows := b.RowIdx[b.RowStart[c]:b.RowStart[c+1]]
-				slices.SortFunc(rows, func(x, y int32) int {
-					if d := cmp.Compare(tx.Date[x], tx.Date[y]); d != 0 {
-						return d
-					}
-					return cmp.Compare(x, y)
-				})
-				docs = b.customer(l, c, rows, docs[:0])
-				counts[c] = int32(len(docs))
-				all = append(all, docs...)
-			}
-			parts[w] = all
-		}()
-	}
-	wg.Wait()
+	parallelRange(nc, minPer, func(w, lo, hi int) {
+		var docs, all []docAgg
+		for c := lo; c < hi; c++ {
+			rows := b.RowIdx[b.RowStart[c]:b.RowStart[c+1]]
+			slices.SortFunc(rows, func(x, y int32) int {
+				if d := cmp.Compare(tx.Date[x], tx.Date[y]); d != 0 {
+					return d
+				}
+				return cmp.Compare(x, y)
+			})
+			docs = b.customer(l, c, rows, docs[:0])
+			counts[c] = int32(len(docs))
+			all = append(all, docs...)
+		}
+		parts[w] = all
+	})
 	b.DocStart = make([]int32, nc+1)
 	for c := 0; c < nc; c++ {
 		b.DocStart[c+1] = b.DocStart[c] + counts[c]

@@ -136,20 +136,24 @@ func (s *stage1) deltas(m *ProbModel, unit string, pen float64, months int, fact
 	return d
 }
 
-// parallelRange splits 0..n over the cores.
-func parallelRange(n int, f func(lo, hi int)) {
-	workers := min(runtime.GOMAXPROCS(0), max(1, n/2000))
+// parallelRange splits 0..n over the cores, in contiguous ranges of at
+// least minPer items; f gets the worker's number and its range.
+func parallelRange(n, minPer int, f func(w, lo, hi int)) {
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/minPer))
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		lo, hi := n*w/workers, n*(w+1)/workers
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			f(lo, hi)
+			f(w, lo, hi)
 		}()
 	}
 	wg.Wait()
 }
+
+// workersFor is how many workers parallelRange uses.
+func workersFor(n, minPer int) int { return min(runtime.GOMAXPROCS(0), max(1, n/minPer)) }
 
 // Base returns the base aggregates at asOf.
 func (e *Engine) Base(asOf Day) *Base { return e.stage1(asOf).base }

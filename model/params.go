@@ -172,15 +172,9 @@ func floatSpec(key, group, unit, help string, lo, hi, step float64, f func(*Para
 				*f(p) = math.NaN()
 				return nil
 			}
-			v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
-			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("%s: %q is not a number", key, s)
-			}
-			if strings.HasSuffix(s, "%") {
-				v /= 100
-			}
-			if v < lo || v > hi {
-				return fmt.Errorf("%s: %s is outside %s … %s", key, s, fmtFloat(lo), fmtFloat(hi))
+			v, err := parseNumber(key, s, lo, hi)
+			if err != nil {
+				return err
 			}
 			*f(p) = v
 			return nil
@@ -235,15 +229,9 @@ func listSpec(key, group, unit, help string, n int, lo, hi float64, f func(*Para
 			if strings.TrimSpace(s) != "" {
 				for _, part := range strings.Split(s, ",") {
 					part = strings.TrimSpace(part)
-					v, err := strconv.ParseFloat(strings.TrimSuffix(part, "%"), 64)
-					if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-						return fmt.Errorf("%s: %q is not a number", key, part)
-					}
-					if strings.HasSuffix(part, "%") {
-						v /= 100
-					}
-					if v < lo || v > hi {
-						return fmt.Errorf("%s: %s is outside %s … %s", key, part, fmtFloat(lo), fmtFloat(hi))
+					v, err := parseNumber(key, part, lo, hi)
+					if err != nil {
+						return err
 					}
 					if len(out) > 0 && v <= out[len(out)-1] {
 						return fmt.Errorf("%s: values must increase (%s after %s)", key, part, fmtFloat(out[len(out)-1]))
@@ -523,17 +511,26 @@ func parseFloats(key, s string, lo, hi float64) ([]float64, error) {
 		if part == "" {
 			continue
 		}
-		v, err := strconv.ParseFloat(strings.TrimSuffix(part, "%"), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("%s: %q is not a number", key, part)
-		}
-		if strings.HasSuffix(part, "%") {
-			v /= 100
-		}
-		if v < lo || v > hi {
-			return nil, fmt.Errorf("%s: %s is outside %s … %s", key, part, fmtFloat(lo), fmtFloat(hi))
+		v, err := parseNumber(key, part, lo, hi)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// parseNumber reads one parameter number ("0.05" or "5%") within [lo, hi].
+func parseNumber(key, s string, lo, hi float64) (float64, error) {
+	v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("%s: %q is not a number", key, s)
+	}
+	if strings.HasSuffix(s, "%") {
+		v /= 100
+	}
+	if v < lo || v > hi {
+		return 0, fmt.Errorf("%s: %s is outside %s … %s", key, s, fmtFloat(lo), fmtFloat(hi))
+	}
+	return v, nil
 }

@@ -86,7 +86,7 @@ func (m *ProbModel) monthlyPurchases(months int, factor float64) []float64 {
 		}
 		owner[c] = u
 	}
-	parallelRange(len(uniq), func(lo, hi int) {
+	parallelRange(len(uniq), 2000, func(_, lo, hi int) {
 		for _, c := range uniq[lo:hi] {
 			prev := 0.0
 			for k := 1; k <= months; k++ {
