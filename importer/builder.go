@@ -221,7 +221,7 @@ func (b *builder) rejectRow(s *source, row int, f Field, v []byte, reason string
 
 // reserve grows the transaction columns to hold n more rows, so that a big
 // file does not copy them again and again while it loads.
-func (b *builder) reserve(n int) {
+func (b *builder) reserve(n int, docs bool) {
 	n = min(n, 50_000_000)
 	tx := &b.led.Tx
 	tx.Cust = slices.Grow(tx.Cust, n)
@@ -235,6 +235,11 @@ func (b *builder) reserve(n int) {
 	tx.Open = slices.Grow(tx.Open, n)
 	tx.Doc = slices.Grow(tx.Doc, n)
 	tx.Cancelled = slices.Grow(tx.Cancelled, n)
+	if docs {
+		d := &b.led.Docs
+		d.End, d.Hash = slices.Grow(d.End, n), slices.Grow(d.Hash, n)
+		d.Text = slices.Grow(d.Text, 10*n)
+	}
 }
 
 // txRow reads one transaction row.

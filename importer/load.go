@@ -498,7 +498,7 @@ func (b *builder) read(p *plan, rep *SourceReport) error {
 	defer t.Close()
 	s := b.newSource(p.file, p.sheet, p.m, rep, p.serials, p.date1904)
 	if p.kind == "transactions" {
-		b.reserve(p.estimate)
+		b.reserve(p.estimate, p.m.Has(FDocumentID))
 	}
 	ctx := b.opt.Context
 	if ctx == nil {

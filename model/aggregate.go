@@ -97,7 +97,8 @@ func Aggregate(l *Ledger, asOf Day) *Base {
 	parts := make([][]docAgg, workersFor(nc, minPer))
 	counts := make([]int32, nc)
 	parallelRange(nc, minPer, func(w, lo, hi int) {
-		var docs, all []docAgg
+		var docs []docAgg
+		all := make([]docAgg, 0, b.RowStart[hi]-b.RowStart[lo]) // at most one document per row
 		for c := lo; c < hi; c++ {
 			rows := b.RowIdx[b.RowStart[c]:b.RowStart[c+1]]
 			slices.SortFunc(rows, func(x, y int32) int {
