@@ -96,7 +96,7 @@ func TestReport(t *testing.T) {
 	}
 	for _, s := range r.Schemes {
 		total := s.Segments[len(s.Segments)-1]
-		if total.Segment != "Total" || total.Customers != 2000 || total.Revenue != "16397370.84" {
+		if total.Segment != "Total" || total.Customers != 2000 || total.Revenue != "16296670.71" {
 			t.Errorf("scheme %s total = %+v", s.Key, total)
 		}
 	}

@@ -107,7 +107,8 @@ func DemoCSV() []byte {
 		case emp < 10:
 			custType = "Small business"
 		}
-		limit := fmt.Sprintf("%.0f", math.Round(ticket*rate*90*4/1000)*1000)
+		// a limit that covers about two and a half months of purchases
+		limit := fmt.Sprintf("%.0f", math.Max(2000, math.Round(ticket*math.Max(rate*75, 1)*1.5/1000)*1000))
 		switch rng.IntN(20) {
 		case 0:
 			limit = ""
@@ -131,8 +132,11 @@ func DemoCSV() []byte {
 			if rng.IntN(4) == 0 {
 				late = -rng.IntN(terms) // paid early
 			}
+			if badPayer {
+				late += 45 + rng.IntN(120) // slow payer
+			}
 			paid := due + model.Day(late)
-			never := badPayer && rng.IntN(3) > 0 || rng.IntN(250) == 0
+			never := badPayer && rng.IntN(4) == 0 || rng.IntN(300) == 0
 			if !never && paid <= end {
 				paidS = paid.String()
 				paidAmtS = fmt.Sprintf("%.2f", amount)
