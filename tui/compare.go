@@ -261,7 +261,8 @@ func (m *Model) exportCmd(path string, force bool) tea.Cmd {
 	ex := exporter.Export{Source: m.cfg.Source, Scenario: m.scenario, Analysis: m.a, Report: m.rep}
 	opt := exporter.WriteOptions{Force: force, Inputs: m.cfg.Inputs}
 	m.setMessage("exporting to " + path + " …")
-	return func() tea.Msg {
+	m.exporting = true
+	run := func() tea.Msg {
 		var err error
 		if strings.EqualFold(filepath.Ext(path), ".csv") {
 			err = exporter.WriteCustomersCSV(path, ex.Analysis, opt)
@@ -270,6 +271,7 @@ func (m *Model) exportCmd(path string, force bool) tea.Cmd {
 		}
 		return exportedMsg{path: path, err: err}
 	}
+	return tea.Batch(run, m.spin.Tick)
 }
 
 // mouse: the wheel scrolls, a click on a tab switches panes, a click on a

@@ -40,6 +40,7 @@ type custCol struct {
 	title string
 	right bool
 	max   int
+	min   int
 	text  func(c int) string
 	key   func(c int) float64 // nil: sort by text
 }
@@ -50,7 +51,7 @@ func (m *Model) custCols() []custCol {
 	cs := &a.Led.Customers
 	cols := []custCol{
 		{title: m.t("Customer"), max: 14, text: func(c int) string { return cs.ID[c] }},
-		{title: m.t("Name"), max: 24, text: func(c int) string { return cs.Name[c] }},
+		{title: m.t("Name"), max: 24, min: 16, text: func(c int) string { return cs.Name[c] }},
 		{title: m.t(sc.Title), max: 18, text: func(c int) string { return m.t(sc.Segments[sc.Assign[c]]) }},
 		{title: m.t("Revenue"), right: true, text: func(c int) string { return m.money(a.Revenue[c]) }, key: func(c int) float64 { return float64(a.Revenue[c]) }},
 		{title: m.t("Profit"), right: true, text: func(c int) string {
@@ -153,7 +154,7 @@ func (m *Model) customersView(w, h int) string {
 	end := min(len(order), c.off+visible)
 	tcols := make([]Column, len(cols))
 	for i, col := range cols {
-		tcols[i] = Column{Title: col.title, Right: col.right, Max: col.max}
+		tcols[i] = Column{Title: col.title, Right: col.right, Max: col.max, Min: col.min}
 	}
 	rows := make([][]string, 0, end-c.off)
 	for _, id := range order[c.off:end] { // only visible rows are formatted

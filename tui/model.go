@@ -74,29 +74,30 @@ type Model struct {
 	bodyH         int // lines for the pane
 	mainW, sideW  int // side panel (parameters) on wide terminals
 
-	state    state
-	err      error
-	cancel   context.CancelFunc
-	events   chan tea.Msg
-	prog     importer.Progress
-	started  time.Time
-	bar      progress.Model
-	spin     spinner.Model
-	fitting  bool
-	led      *model.Ledger
-	rep      *importer.Report
-	engine   *model.Engine
-	params   model.Params
-	baseline model.Params
-	baseA    *model.Analysis
-	a        *model.Analysis
-	seq      int // latest requested recompute
-	shown    int // sequence number of the analysis on screen
-	lastDur  time.Duration
-	undo     []model.Params
-	redo     []model.Params
-	unsaved  bool
-	scenario string
+	state     state
+	err       error
+	cancel    context.CancelFunc
+	events    chan tea.Msg
+	prog      importer.Progress
+	started   time.Time
+	bar       progress.Model
+	spin      spinner.Model
+	fitting   bool
+	exporting bool
+	led       *model.Ledger
+	rep       *importer.Report
+	engine    *model.Engine
+	params    model.Params
+	baseline  model.Params
+	baseA     *model.Analysis
+	a         *model.Analysis
+	seq       int // latest requested recompute
+	shown     int // sequence number of the analysis on screen
+	lastDur   time.Duration
+	undo      []model.Params
+	redo      []model.Params
+	unsaved   bool
+	scenario  string
 
 	pane     int
 	compare  bool
@@ -248,6 +249,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.clampSelections()
 		return m, nil
 	case exportedMsg:
+		m.exporting = false
 		if msg.err != nil {
 			m.setError("export failed: " + msg.err.Error())
 		} else {
@@ -255,7 +257,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case spinner.TickMsg:
-		if m.state == stateLoading || m.fitting {
+		if m.state == stateLoading || m.fitting || m.exporting {
 			var cmd tea.Cmd
 			m.spin, cmd = m.spin.Update(msg)
 			return m, cmd
@@ -570,6 +572,8 @@ func (m *Model) footerView() string {
 		line = "edit " + m.paramKey() + ": " + m.input.View()
 	case m.cust.filtering:
 		line = "/ " + m.cust.input.View()
+	case m.exporting:
+		line = m.spin.View() + " " + m.message
 	case m.message != "":
 		if m.isError {
 			line = m.st.Error.Render("✗ " + m.message)

@@ -13,6 +13,7 @@ type Column struct {
 	Title string
 	Right bool // numbers are right-aligned
 	Max   int  // cap on the width (0: none)
+	Min   int  // a text column is not shrunk below this (0: 8)
 }
 
 // table renders only the rows it is given (the caller passes the visible
@@ -69,8 +70,12 @@ func (t *table) widths() []int {
 	}
 	for total() > avail {
 		widest := -1
-		for i, c := range t.cols {
-			if !c.Right && w[i] > 8 && (widest < 0 || w[i] > w[widest]) {
+		for i, c := range t.cols[:len(w)] {
+			floor := c.Min
+			if floor == 0 {
+				floor = 8
+			}
+			if !c.Right && w[i] > floor && (widest < 0 || w[i] > w[widest]) {
 				widest = i
 			}
 		}
@@ -79,8 +84,7 @@ func (t *table) widths() []int {
 		}
 		w[widest]--
 	}
-	for total() > avail && len(w) > 1 {
-		w[len(w)-1] = 0
+	for total() > avail && len(w) > 1 { // then drop columns from the right
 		w = w[:len(w)-1]
 	}
 	return w
