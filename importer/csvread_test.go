@@ -70,3 +70,21 @@ func TestSniffDelimiter(t *testing.T) {
 		}
 	}
 }
+
+// The splitter never panics and always ends, whatever the bytes.
+func FuzzCSVReader(f *testing.F) {
+	for _, s := range []string{"a,b\n1,2\n", "\"x\ny\",z\r\n", " 1  2 \n", "\"\"\"", "a,\"b\"c,d\n", ",,\n\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, d := range []byte{',', 0} {
+			c := newCSVReader(bufio.NewReaderSize(strings.NewReader(s), 16), d)
+			for i := 0; i <= len(s)+1; i++ {
+				if _, err := c.Read(); err != nil {
+					break
+				}
+			}
+		}
+		sniffDelimiter([]byte(s))
+	})
+}

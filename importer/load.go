@@ -177,6 +177,9 @@ func run(plans []*plan, opt Options) (*model.Ledger, *Report, error) {
 	if err != nil {
 		return nil, rep, err
 	}
+	if rep.RowsRead == 0 {
+		return nil, rep, fmt.Errorf("%s: no data rows below the header", plans[0].file)
+	}
 	if rep.RowsUsed == 0 {
 		return nil, rep, fmt.Errorf("%s: no usable rows (%d read, all rejected; first reason: %s)", plans[0].file, rep.RowsRead, firstReason(rep))
 	}

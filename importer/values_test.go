@@ -132,3 +132,30 @@ func TestSerial1904(t *testing.T) {
 		t.Errorf("1904 serial 0 = %v, want %v", got, want)
 	}
 }
+
+// The value parsers never panic, whatever the cell holds.
+func FuzzParseAmount(f *testing.F) {
+	for _, s := range []string{"12.50", "(1,234.56)", "¥3,200.5", "1.234,56", "12.50-", "--5", "1E-3", "99999999999999999999", "\xff\xfe", "元"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if m, d, err := ParseAmount([]byte(s), false); err == nil && (d < 0 || d > microDecimals) {
+			t.Errorf("ParseAmount(%q) = %d with %d decimals", s, m, d)
+		}
+		ParseAmount([]byte(s), true)
+	})
+}
+
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2024-03-05", "3/4/2024", "2024年3月5日", "5 Mar 2024", "45000.5", "20240305", "Mar", "1/1/1/1", "日"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, o := range []DateOrder{OrderAuto, OrderDMY, OrderMDY, OrderYMD} {
+			if v, err := parseDate([]byte(s), o, true, false); err == nil && v.pending {
+				v.resolve(OrderDMY)
+				v.resolve(OrderMDY)
+			}
+		}
+	})
+}
