@@ -60,9 +60,14 @@ func (b *builder) customer(id []byte) int32 {
 	if c, ok := b.custIx[string(id)]; ok {
 		return c
 	}
-	c := int32(len(b.led.Customers.ID))
 	s := string(id)
-	b.custIx[s] = c
+	b.custIx[s] = int32(len(b.led.Customers.ID))
+	return b.addCustomer(s)
+}
+
+// addCustomer appends a customer (its index is the next one).
+func (b *builder) addCustomer(s string) int32 {
+	c := int32(len(b.led.Customers.ID))
 	cs := &b.led.Customers
 	cs.ID = append(cs.ID, s)
 	cs.Name = append(cs.Name, "")
@@ -242,95 +247,147 @@ func (b *builder) reserve(n int, docs bool) {
 	}
 }
 
-// txRow reads one transaction row.
-func (b *builder) txRow(s *source, rec [][]byte, row int) {
-	s.rep.RowsRead++
-	b.rep.RowsRead++
+// parsedTx is one transaction row parsed on the reading goroutine: every
+// value that needs no builder state. Byte slices point into the batch's own
+// storage.
+type parsedTx struct {
+	row       int
+	reason    string // rejection reason; "" when the row is usable
+	badField  Field
+	badValue  []byte
+	id, doc   []byte
+	date      dateVal
+	due, paid dateVal
+	amount    int64
+	cost      int64
+	costKnown bool
+	money     [2]int64 // paid amount, outstanding
+	dec       int      // most decimals among the parsed amounts
+	rec       [][]byte // the whole record, when customer-level columns need it
+}
+
+// needsRecord reports whether rows of s carry customer-level columns or
+// attributes, which are applied from the whole record.
+func (s *source) needsRecord() bool {
+	if len(s.attrs) > 0 {
+		return true
+	}
+	for _, f := range []Field{FCustomerName, FRegion, FIndustry, FChannel, FCustomerType, FCreditLimit, FAnnualRevenue, FTotalAssets, FEmployees, FWriteOff} {
+		if s.m.Has(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseTx parses a transaction row. It only reads s and opt, so it runs
+// beside the builder. The slices it sets alias rec.
+func (s *source) parseTx(opt Options, rec [][]byte, row int, p *parsedTx) {
+	*p = parsedTx{row: row}
+	reject := func(f Field, v []byte, reason string) { p.badField, p.badValue, p.reason = f, v, reason }
 	if isBlank(rec) {
-		b.rejectRow(s, row, FNone, nil, "empty row")
+		reject(FNone, nil, "empty row")
 		return
 	}
-	id := s.get(rec, FCustomerID)
-	if len(id) == 0 {
-		b.rejectRow(s, row, FCustomerID, nil, "no customer id")
+	p.id = s.get(rec, FCustomerID)
+	if len(p.id) == 0 {
+		reject(FCustomerID, nil, "no customer id")
 		return
 	}
 	raw := s.get(rec, FDate)
 	if len(raw) == 0 {
-		b.rejectRow(s, row, FDate, nil, "no date")
+		reject(FDate, nil, "no date")
 		return
 	}
-	dv, err := parseDate(raw, b.opt.DateOrder, s.serials, s.date1904)
-	if err != nil {
-		b.rejectRow(s, row, FDate, raw, "bad date")
+	var err error
+	if p.date, err = parseDate(raw, opt.DateOrder, s.serials, s.date1904); err != nil {
+		reject(FDate, raw, "bad date")
 		return
 	}
-	amount, reason, bad := b.rowAmount(s, rec)
+	amount, dec, reason, bad := s.rowAmount(opt, rec)
+	p.dec = dec
 	if reason != "" {
-		b.rejectRow(s, row, bad, s.get(rec, bad), reason)
+		reject(bad, s.get(rec, bad), reason)
 		return
 	}
-	// optional transaction fields
-	cost, costKnown := int64(0), false
+	p.amount = amount
 	if v := s.get(rec, FCost); len(v) > 0 {
-		m, d, err := ParseAmount(v, b.opt.DecimalComma)
+		m, d, err := ParseAmount(v, opt.DecimalComma)
 		if err != nil {
-			b.rejectRow(s, row, FCost, v, "bad cost")
+			reject(FCost, v, "bad cost")
 			return
 		}
-		cost, costKnown = m, true
-		b.noteDecimals(d)
+		p.cost, p.costKnown, p.dec = m, true, max(p.dec, d)
 	}
-	var due, paid dateVal
-	due.day, paid.day = model.NoDay, model.NoDay
+	p.due.day, p.paid.day = model.NoDay, model.NoDay
 	for _, f := range []Field{FDueDate, FPaidDate} {
 		v := s.get(rec, f)
 		if len(v) == 0 {
 			continue
 		}
-		dv, err := parseDate(v, b.opt.DateOrder, s.serials, s.date1904)
+		dv, err := parseDate(v, opt.DateOrder, s.serials, s.date1904)
 		if err != nil {
-			b.rejectRow(s, row, f, v, "bad "+strings.ReplaceAll(f.String(), "_", " "))
+			reject(f, v, "bad "+strings.ReplaceAll(f.String(), "_", " "))
 			return
 		}
 		if f == FDueDate {
-			due = dv
+			p.due = dv
 		} else {
-			paid = dv
+			p.paid = dv
 		}
 	}
-	var money [2]int64
 	for k, f := range []Field{FPaidAmount, FOutstanding} {
 		if v := s.get(rec, f); len(v) > 0 {
-			m, d, err := ParseAmount(v, b.opt.DecimalComma)
+			m, d, err := ParseAmount(v, opt.DecimalComma)
 			if err != nil {
-				b.rejectRow(s, row, f, v, "bad "+strings.ReplaceAll(f.String(), "_", " "))
+				reject(f, v, "bad "+strings.ReplaceAll(f.String(), "_", " "))
 				return
 			}
-			money[k] = m
-			b.noteDecimals(d)
+			p.money[k], p.dec = m, max(p.dec, d)
 		}
 	}
-	c := b.customer(id)
-	if !b.custRow(s, rec, row, c, false) {
+	p.doc = s.get(rec, FDocumentID)
+}
+
+// txRow reads one transaction row (parse and apply on one goroutine).
+func (b *builder) txRow(s *source, rec [][]byte, row int) {
+	var p parsedTx
+	s.parseTx(b.opt, rec, row, &p)
+	p.rec = rec
+	b.applyTx(s, &p)
+}
+
+// applyTx adds a parsed row to the ledger, or records its rejection.
+func (b *builder) applyTx(s *source, p *parsedTx) {
+	s.rep.RowsRead++
+	b.rep.RowsRead++
+	b.noteDecimals(p.dec)
+	row := p.row
+	if p.reason != "" {
+		b.rejectRow(s, row, p.badField, p.badValue, p.reason)
+		return
+	}
+	c := b.customer(p.id)
+	if !b.custRow(s, p.rec, row, c, false) {
 		return
 	}
 	b.hasRows[c] = true
 
 	i := int32(len(b.led.Tx.Cust))
 	tx := &b.led.Tx
+	amount := p.amount
 	tx.Cust = append(tx.Cust, c)
-	tx.Date = append(tx.Date, b.dateOrPending(s, FDate, dv, i, row))
-	tx.Due = append(tx.Due, b.dateOrPending(s, FDueDate, due, i, row))
-	tx.Paid = append(tx.Paid, b.dateOrPending(s, FPaidDate, paid, i, row))
+	tx.Date = append(tx.Date, b.dateOrPending(s, FDate, p.date, i, row))
+	tx.Due = append(tx.Due, b.dateOrPending(s, FDueDate, p.due, i, row))
+	tx.Paid = append(tx.Paid, b.dateOrPending(s, FPaidDate, p.paid, i, row))
 	tx.Amount = append(tx.Amount, amount)
-	tx.Cost = append(tx.Cost, cost)
-	tx.CostKnown = append(tx.CostKnown, costKnown)
-	tx.PaidAmt = append(tx.PaidAmt, money[0])
-	tx.Open = append(tx.Open, money[1])
+	tx.Cost = append(tx.Cost, p.cost)
+	tx.CostKnown = append(tx.CostKnown, p.costKnown)
+	tx.PaidAmt = append(tx.PaidAmt, p.money[0])
+	tx.Open = append(tx.Open, p.money[1])
 	doc := int32(-1)
 	cancelled := false
-	if v := s.get(rec, FDocumentID); len(v) > 0 {
+	if v := p.doc; len(v) > 0 {
 		doc = b.led.Docs.Add(v)
 		if isCancellation(v) {
 			cancelled = true
@@ -345,7 +402,7 @@ func (b *builder) txRow(s *source, rec [][]byte, row int) {
 	}
 	for _, at := range s.attrs {
 		ra := &b.rowAttrs[at[1]]
-		ra.codes[len(ra.codes)-1] = ra.code(trimSpace(cell(rec, at[0])))
+		ra.codes[len(ra.codes)-1] = ra.code(trimSpace(cell(p.rec, at[0])))
 	}
 	if amount < 0 {
 		b.rep.ReturnRows++
@@ -362,36 +419,35 @@ func isCancellation(v []byte) bool {
 	return len(v) > 1 && (v[0] == 'C' || v[0] == 'c') && v[1] >= '0' && v[1] <= '9'
 }
 
-// rowAmount returns the row's amount in millionths: the amount column, or
-// quantity × unit price. On failure it names the reason and the field.
-func (b *builder) rowAmount(s *source, rec [][]byte) (int64, string, Field) {
+// rowAmount returns the row's amount in millionths and its decimals: the
+// amount column, or quantity × unit price. On failure it names the reason
+// and the field.
+func (s *source) rowAmount(opt Options, rec [][]byte) (int64, int, string, Field) {
 	if s.m.Has(FAmount) {
 		v := s.get(rec, FAmount)
 		if len(v) == 0 {
-			return 0, "no amount", FAmount
+			return 0, 0, "no amount", FAmount
 		}
-		m, d, err := ParseAmount(v, b.opt.DecimalComma)
+		m, d, err := ParseAmount(v, opt.DecimalComma)
 		if err != nil {
-			return 0, "bad amount", FAmount
+			return 0, 0, "bad amount", FAmount
 		}
-		b.noteDecimals(d)
-		return m, "", FNone
+		return m, d, "", FNone
 	}
 	qv, pv := s.get(rec, FQuantity), s.get(rec, FUnitPrice)
-	q, dq, err := ParseAmount(qv, b.opt.DecimalComma)
+	q, dq, err := ParseAmount(qv, opt.DecimalComma)
 	if err != nil {
-		return 0, "bad quantity", FQuantity
+		return 0, 0, "bad quantity", FQuantity
 	}
-	p, dp, err := ParseAmount(pv, b.opt.DecimalComma)
+	p, dp, err := ParseAmount(pv, opt.DecimalComma)
 	if err != nil {
-		return 0, "bad unit price", FUnitPrice
+		return 0, 0, "bad unit price", FUnitPrice
 	}
 	m, ok := mulMicro(q, p)
 	if !ok {
-		return 0, "amount too large", FQuantity
+		return 0, 0, "amount too large", FQuantity
 	}
-	b.noteDecimals(min(dq+dp, microDecimals))
-	return m, "", FNone
+	return m, min(dq+dp, microDecimals), "", FNone
 }
 
 // mulMicro multiplies two millionth-scaled values exactly (128-bit product),

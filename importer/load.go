@@ -507,6 +507,9 @@ func (b *builder) read(p *plan, rep *SourceReport) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	if p.kind == "transactions" {
+		return b.readConcurrently(ctx, p, t, s)
+	}
 	for i := 0; ; i++ {
 		rec, row, err := t.Next()
 		if err == io.EOF {
@@ -518,32 +521,167 @@ func (b *builder) read(p *plan, rep *SourceReport) error {
 		if i <= p.headerAt {
 			continue // title rows and the header
 		}
-		if p.kind == "customers" {
-			b.custSheetRow(s, rec, row)
-		} else {
-			b.txRow(s, rec, row)
-		}
-		if i&0x3fff == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			b.progress(p, t)
-		}
+		b.custSheetRow(s, rec, row)
 	}
-	b.progress(p, t)
+	b.report(p, position(t), t)
 	return nil
 }
 
-func (b *builder) progress(p *plan, t table) {
+// txBatch is a run of parsed rows with the storage their slices point into.
+type txBatch struct {
+	rows   []parsedTx
+	arena  []byte
+	pieces []piece
+	done   int64 // bytes or rows read when the batch was full, for progress
+	err    error // a read error after the rows
+}
+
+const txBatchRows = 2048
+
+// readConcurrently splits and parses the rows on a second goroutine, in
+// batches, while this one adds them to the ledger: on two cores the two
+// halves of the work overlap. Rows keep their order, so the result is the
+// same as reading them one by one.
+func (b *builder) readConcurrently(ctx context.Context, p *plan, t table, s *source) error {
+	batches := make(chan *txBatch, 4)
+	free := make(chan *txBatch, 6)
+	stop := make(chan struct{})
+	opt := b.opt
+	needRec := s.needsRecord()
+	go func() {
+		defer close(batches)
+		bt := &txBatch{}
+		send := func() bool {
+			bt.done = position(t)
+			// the slices point into the arena only now that it is complete
+			fixSlices(bt)
+			select {
+			case batches <- bt:
+			case <-stop:
+				return false
+			}
+			select {
+			case bt = <-free:
+				bt.rows, bt.arena, bt.pieces, bt.err = bt.rows[:0], bt.arena[:0], bt.pieces[:0], nil
+			default:
+				bt = &txBatch{}
+			}
+			return true
+		}
+		for i := 0; ; i++ {
+			rec, row, err := t.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				bt.err = fmt.Errorf("%s: %w", p.where(), err)
+				break
+			}
+			if i <= p.headerAt {
+				continue // title rows and the header
+			}
+			bt.rows = append(bt.rows, parsedTx{})
+			pt := &bt.rows[len(bt.rows)-1]
+			s.parseTx(opt, rec, row, pt)
+			bt.keep(pt, rec, needRec)
+			if len(bt.rows) == txBatchRows && !send() {
+				return
+			}
+		}
+		send()
+	}()
+	defer func() {
+		close(stop)
+		for range batches { // let the reader finish before the table closes
+		}
+	}()
+	for bt := range batches {
+		for k := range bt.rows {
+			b.applyTx(s, &bt.rows[k])
+		}
+		if bt.err != nil {
+			return bt.err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b.report(p, bt.done, t)
+		select {
+		case free <- bt:
+		default:
+		}
+	}
+	return nil
+}
+
+// keep copies what a parsed row points at (the reader reuses its buffer)
+// into the batch's arena; fixSlices points the row at the copies once the
+// arena has stopped growing.
+func (bt *txBatch) keep(p *parsedTx, rec [][]byte, needRec bool) {
+	put := func(v []byte) {
+		if v == nil {
+			bt.pieces = append(bt.pieces, piece{off: -1})
+			return
+		}
+		bt.pieces = append(bt.pieces, piece{off: len(bt.arena), n: len(v)})
+		bt.arena = append(bt.arena, v...)
+	}
+	put(p.id)
+	put(p.doc)
+	put(p.badValue)
+	p.rec = nil
+	if needRec {
+		p.rec = make([][]byte, len(rec))
+		for _, f := range rec {
+			put(f)
+		}
+	}
+}
+
+// piece is where one copied value sits in the arena (off −1: nil).
+type piece struct{ off, n int }
+
+func fixSlices(bt *txBatch) {
+	k := 0
+	next := func() []byte {
+		pc := bt.pieces[k]
+		k++
+		if pc.off < 0 {
+			return nil
+		}
+		return bt.arena[pc.off : pc.off+pc.n : pc.off+pc.n]
+	}
+	for r := range bt.rows {
+		p := &bt.rows[r]
+		p.id, p.doc, p.badValue = next(), next(), next()
+		for i := range p.rec {
+			p.rec[i] = next()
+		}
+	}
+}
+
+// position is how far a table has been read: bytes (CSV) or rows (XLSX).
+func position(t table) int64 {
+	switch t := t.(type) {
+	case *csvTable:
+		return t.cr.n
+	case *sheetTable:
+		return int64(t.row)
+	}
+	return 0
+}
+
+// report passes progress to the caller's callback.
+func (b *builder) report(p *plan, done int64, t table) {
 	if b.opt.Progress == nil {
 		return
 	}
-	pr := Progress{File: p.file, Sheet: p.sheet, Rows: b.rep.RowsRead}
+	pr := Progress{File: p.file, Sheet: p.sheet, Rows: b.rep.RowsRead, Done: done}
 	switch t := t.(type) {
 	case *csvTable:
-		pr.Done, pr.Total, pr.Unit = t.cr.n, t.size, "bytes"
+		pr.Total, pr.Unit = t.size, "bytes"
 	case *sheetTable:
-		pr.Done, pr.Total, pr.Unit = int64(t.row), t.total, "rows"
+		pr.Total, pr.Unit = t.total, "rows"
 	}
 	b.opt.Progress(pr)
 }
