@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"ledgerlens/exporter"
+	"ledgerlens/importer"
 	"ledgerlens/model"
 )
 
@@ -39,20 +40,26 @@ func (m *Model) compareView(w, h int) string {
 	for _, r := range brows {
 		byName[r.Segment] = r
 	}
-	cols := []Column{{Title: m.t("Segment"), Max: 20}, {Title: "N base", Right: true}, {Title: "N now", Right: true}, {Title: "Δ", Right: true},
-		{Title: "Revenue base", Right: true}, {Title: "now", Right: true}, {Title: "Δ", Right: true},
-		{Title: "Profit base", Right: true}, {Title: "now", Right: true}, {Title: "Δ", Right: true},
-		{Title: "CLV base", Right: true}, {Title: "now", Right: true}, {Title: "Δ", Right: true}}
+	// wide: baseline, now and delta of each figure; narrow: now and delta
+	wide := w >= 150
+	cols := []Column{{Title: m.t("Segment"), Max: 20}, {Title: "N base", Right: true}, {Title: "N now", Right: true}, {Title: "Δ", Right: true}}
+	for _, f := range []string{"Revenue", "Profit", "CLV"} {
+		if wide {
+			cols = append(cols, Column{Title: m.t(f) + " base", Right: true}, Column{Title: "now", Right: true}, Column{Title: "Δ", Right: true})
+		} else {
+			cols = append(cols, Column{Title: m.t(f), Right: true}, Column{Title: "Δ", Right: true})
+		}
+	}
 	var rows [][]string
 	seen := map[string]bool{}
 	for _, r := range crows {
 		b := byName[r.Segment]
 		seen[r.Segment] = true
-		rows = append(rows, m.compareRow(r.Segment, b, r))
+		rows = append(rows, m.compareRow(r.Segment, b, r, wide))
 	}
 	for _, b := range brows {
 		if !seen[b.Segment] {
-			rows = append(rows, m.compareRow(b.Segment, b, model.SegmentRow{}))
+			rows = append(rows, m.compareRow(b.Segment, b, model.SegmentRow{}, wide))
 		}
 	}
 	lines = append(lines, strings.Split((&table{cols: cols, rows: rows, selected: -1, sortCol: -1, width: w}).render(m.st), "\n")...)
@@ -117,11 +124,19 @@ func signed(s string) string {
 	return s
 }
 
-func (m *Model) compareRow(name string, b, c model.SegmentRow) []string {
-	return []string{m.t(name), fmtInt(b.Customers), fmtInt(c.Customers), signed(fmtInt(c.Customers - b.Customers)),
-		m.money(b.Revenue), m.money(c.Revenue), signed(m.money(c.Revenue - b.Revenue)),
-		m.money(b.CM), m.money(c.CM), signed(m.money(c.CM - b.CM)),
-		amount(b.CLV), amount(c.CLV), signed(amount(c.CLV - b.CLV))}
+func (m *Model) compareRow(name string, b, c model.SegmentRow, wide bool) []string {
+	row := []string{m.t(name), fmtInt(b.Customers), fmtInt(c.Customers), signed(fmtInt(c.Customers - b.Customers))}
+	for _, f := range [][3]string{
+		{m.money(b.Revenue), m.money(c.Revenue), m.money(c.Revenue - b.Revenue)},
+		{m.money(b.CM), m.money(c.CM), m.money(c.CM - b.CM)},
+		{amount(b.CLV), amount(c.CLV), amount(c.CLV - b.CLV)},
+	} {
+		if wide {
+			row = append(row, f[0])
+		}
+		row = append(row, f[1], signed(f[2]))
+	}
+	return row
 }
 
 // prompts: save and open scenarios, export
@@ -237,13 +252,17 @@ func (m *Model) saveScenario(path string) {
 }
 
 func (m *Model) openScenario(path string) tea.Cmd {
-	f, err := os.Open(path)
-	if err != nil {
-		m.setError("cannot open: " + err.Error())
-		return nil
+	var sc model.Scenario
+	var err error
+	if strings.EqualFold(filepath.Ext(path), ".xlsx") { // the Parameters sheet of an export
+		sc, err = importer.ReadScenarioXLSX(path)
+	} else {
+		var f *os.File
+		if f, err = os.Open(path); err == nil {
+			sc, err = model.ReadScenario(f)
+			f.Close()
+		}
 	}
-	sc, err := model.ReadScenario(f)
-	f.Close()
 	if err != nil {
 		m.setError(err.Error())
 		return nil

@@ -345,7 +345,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.startPrompt(promptSave, "scenario.toml")
 		return nil
 	case key.Matches(msg, k.Open):
-		m.startPrompt(promptOpen, "")
+		m.startPrompt(promptOpen, "") // a .toml scenario or an exported .xlsx
 		return nil
 	case key.Matches(msg, k.Export):
 		m.startPrompt(promptExport, m.cfg.ExportPath)
