@@ -276,7 +276,7 @@ func riskJSON(a *model.Analysis) any {
 		"total_ar": money(r.TotalAR), "unapplied_credits": money(r.Unapplied), "net_ar": money(r.NetAR), "total_ecl": money(r.TotalECL),
 		"open_invoices": r.OpenInvoices, "past_due_invoices": r.PastDue,
 		"dso_countback": jsonFloat(r.DSOCountBack), "dso_simple": jsonFloat(r.DSOSimple), "bpdso": jsonFloat(r.BPDSO), "add": jsonFloat(r.ADD),
-		"dso_exceeds_history": r.DSOExceeds, "write_off_candidates": len(r.WriteOffs), "write_off_top": wo,
+		"dso_exceeds_history": r.DSOExceeds, "open_dbt": jsonFloat(r.TotalOpenDBT), "write_off_candidates": len(r.WriteOffs), "write_off_top": wo,
 		"credit_risk_top": credit, "churn_risk_top": churn,
 	}
 }

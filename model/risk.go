@@ -112,25 +112,27 @@ type Risk struct {
 	PastDue      int // open invoices past due
 	OpenItems    []OpenItem
 
-	CustBuckets [][]Money // per customer, per bucket
-	CustAR      []Money   // gross open invoices per customer
-	CustECL     []Money
-	Overdue30   []Money // open more than 30 days past due
-	MaxDPD      []int
-	Util        []float64 // NaN: no limit
-	UtilState   []string  // ok, warn, over, no limit, cash terms
-	DBT, DBTRaw []float64 // payment-weighted days beyond terms (clipped, unclipped); NaN without payments
-	ADTP        []float64
-	PayIndex    []float64
-	PaidCount   []int
-	Score       []float64
-	Components  [][5]float64 // P, 100(1−share>30), U, Tr, Ten
-	Cap         []string     // override applied, "" if none
-	Grade       []int8
-	EL          []Money
-	DSO         []float64 // per customer (simple 3-month); NaN = n/m
-	Sales3m     []Money   // credit sales of the last three months
-	Days3m      float64
+	CustBuckets  [][]Money // per customer, per bucket
+	CustAR       []Money   // gross open invoices per customer
+	CustECL      []Money
+	Overdue30    []Money // open more than 30 days past due
+	MaxDPD       []int
+	Util         []float64 // NaN: no limit
+	UtilState    []string  // ok, warn, over, no limit, cash terms
+	DBT, DBTRaw  []float64 // payment-weighted days beyond terms (clipped, unclipped); NaN without payments
+	OpenDBT      []float64 // amount-weighted days past due of the open invoices (§5.3 snapshot); NaN without AR
+	TotalOpenDBT float64
+	ADTP         []float64
+	PayIndex     []float64
+	PaidCount    []int
+	Score        []float64
+	Components   [][5]float64 // P, 100(1−share>30), U, Tr, Ten
+	Cap          []string     // override applied, "" if none
+	Grade        []int8
+	EL           []Money
+	DSO          []float64 // per customer (simple 3-month); NaN = n/m
+	Sales3m      []Money   // credit sales of the last three months
+	Days3m       float64
 
 	DSOCountBack, DSOSimple, BPDSO, ADD float64
 	DSOExceeds                          bool
@@ -239,6 +241,25 @@ func (a *Analysis) computeRisk(p Params) *Risk {
 	}
 	for _, v := range r.BucketTotal {
 		r.TotalAR += v
+	}
+	// DBT of the open receivables: amount-weighted max(0, dpd)
+	r.OpenDBT = make([]float64, n)
+	weighted := make([]float64, n)
+	var all float64
+	for _, it := range r.OpenItems {
+		v := float64(it.Open) * float64(max(0, it.DPD))
+		weighted[it.Cust] += v
+		all += v
+	}
+	for c := range r.OpenDBT {
+		r.OpenDBT[c] = math.NaN()
+		if r.CustAR[c] > 0 {
+			r.OpenDBT[c] = weighted[c] / float64(r.CustAR[c])
+		}
+	}
+	r.TotalOpenDBT = math.NaN()
+	if r.TotalAR > 0 {
+		r.TotalOpenDBT = all / float64(r.TotalAR)
 	}
 	r.NetAR = r.TotalAR + r.Unapplied
 	r.LossRates, r.RateSource = a.lossRates(p)

@@ -75,6 +75,10 @@ func TestRiskEdgeCases(t *testing.T) {
 	if !r.Available || r.OpenInvoices != 4 || r.Unapplied != -5000 || r.TotalAR != 71000 || r.NetAR != 66000 {
 		t.Fatalf("open items %d, unapplied %d, AR %d, net %d", r.OpenInvoices, r.Unapplied, r.TotalAR, r.NetAR)
 	}
+	// open DBT of B: 50,000 at 30 dpd → 30 days
+	if math.Abs(r.OpenDBT[1]-30) > 1e-9 || r.OpenDBT[0] != 0 {
+		t.Errorf("open DBT: A %v, B %v", r.OpenDBT[0], r.OpenDBT[1])
+	}
 	if r.CustBuckets[0][0] != 10000 {
 		t.Errorf("invoice due on the as-of date not Current: %v", r.CustBuckets[0])
 	}
