@@ -349,14 +349,6 @@ func (s *source) parseTx(opt Options, rec [][]byte, row int, p *parsedTx) {
 	p.doc = s.get(rec, FDocumentID)
 }
 
-// txRow reads one transaction row (parse and apply on one goroutine).
-func (b *builder) txRow(s *source, rec [][]byte, row int) {
-	var p parsedTx
-	s.parseTx(b.opt, rec, row, &p)
-	p.rec = rec
-	b.applyTx(s, &p)
-}
-
 // applyTx adds a parsed row to the ledger, or records its rejection.
 func (b *builder) applyTx(s *source, p *parsedTx) {
 	s.rep.RowsRead++
