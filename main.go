@@ -32,7 +32,7 @@ Usage:
   ledgerlens report FILE... | --demo     print a scheme's segment P&L and headline figures
   ledgerlens export FILE... | --demo -o OUT.xlsx|OUT.csv [--force]
                                          write the Excel workbook (or the customer table as CSV)
-  ledgerlens help                        this text
+  ledgerlens help [parameters]           this text, or every parameter with its meaning
 
 Common flags (every command):
   --demo                 use the built-in sample ledger instead of FILE
@@ -45,8 +45,10 @@ Common flags (every command):
   --lang en|zh           labels and segment names in the interactive view
   --format FORMAT        inspect: text|json; report: table|csv|json (json has every scheme)
   --scheme S             report: pyramid (default), rfm, spend, frequency, profitability,
-                         clv, lifecycle, churn, size, region, industry, channel, customer_type
-  --scenario FILE.toml   parameters from a scenario file
+                         clv, lifecycle, churn, size, credit, region, industry, channel,
+                         customer_type, or any extra column
+  --scenario FILE        parameters from a TOML scenario or an exported workbook
+                         (its Parameters sheet)
   --set key=value        set one parameter (repeatable; keys as in analytics-spec §9)
   -o, --output FILE      export: the file to write (.xlsx or .csv)
   --force                export: replace FILE if it exists
@@ -72,6 +74,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if cmd == "help" {
+		if len(args) > 0 && args[0] == "parameters" {
+			printParameters(stdout)
+			return 0
+		}
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
@@ -370,4 +376,25 @@ func view(c *config) error {
 			return importer.Load(c.files, opt)
 		},
 	})
+}
+
+// printParameters lists every parameter with its default, unit and meaning.
+func printParameters(w io.Writer) {
+	p := model.DefaultParams()
+	group := ""
+	for _, s := range model.Specs {
+		if s.Group != group {
+			group = s.Group
+			fmt.Fprintf(w, "\n%s\n", group)
+		}
+		v := s.Get(&p)
+		if v == "" {
+			v = "(unset)"
+		}
+		unit := ""
+		if s.Unit != "" {
+			unit = " [" + s.Unit + "]"
+		}
+		fmt.Fprintf(w, "  %-28s %s%s\n      %s\n", s.Key, v, unit, s.Help)
+	}
 }

@@ -29,6 +29,7 @@ func TestExitStatus(t *testing.T) {
 		{[]string{"inspect", "testdata/dmy_ambiguous.csv", "--date-order", "xyz"}, 2, "date-order"},
 		{[]string{"inspect", "--demo", "--as-of", "2024-13-01"}, 2, "as-of"},
 		{[]string{"help"}, 0, ""},
+		{[]string{"help", "parameters"}, 0, ""},
 	} {
 		code, _, stderr := runCLI(tc.args...)
 		if code != tc.code || !strings.Contains(stderr, tc.msg) {
