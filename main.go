@@ -252,7 +252,7 @@ func inspect(c *config, w io.Writer) error {
 func params(c *config) (model.Params, error) {
 	p := model.DefaultParams()
 	if c.scenario != "" {
-		sc, err := readScenario(c.scenario)
+		sc, err := importer.ReadScenarioFile(c.scenario)
 		if err != nil {
 			return p, err
 		}
@@ -283,16 +283,23 @@ func sourceName(c *config) string {
 	return strings.Join(c.files, ", ")
 }
 
-func report(c *config, w io.Writer) error {
+// analyze loads the ledger and runs the analysis with the command line's
+// parameters (report and export).
+func analyze(c *config) (*model.Analysis, *importer.Report, error) {
 	p, err := params(c)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	led, _, err := load(c)
+	led, rep, err := load(c)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	a, err := model.NewEngine(led).Analyze(p)
+	return a, rep, err
+}
+
+func report(c *config, w io.Writer) error {
+	a, _, err := analyze(c)
 	if err != nil {
 		return err
 	}
@@ -302,33 +309,8 @@ func report(c *config, w io.Writer) error {
 	return nil
 }
 
-// readScenario reads a TOML scenario, or the Parameters sheet of an export.
-func readScenario(path string) (model.Scenario, error) {
-	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
-		return importer.ReadScenarioXLSX(path)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return model.Scenario{}, fmt.Errorf("--scenario: %w", err)
-	}
-	defer f.Close()
-	sc, err := model.ReadScenario(f)
-	if err != nil {
-		return sc, fmt.Errorf("%s: %w", path, err)
-	}
-	return sc, nil
-}
-
 func export(c *config, w io.Writer) error {
-	p, err := params(c)
-	if err != nil {
-		return err
-	}
-	led, rep, err := load(c)
-	if err != nil {
-		return err
-	}
-	a, err := model.NewEngine(led).Analyze(p)
+	a, rep, err := analyze(c)
 	if err != nil {
 		return err
 	}
@@ -366,7 +348,7 @@ func view(c *config) error {
 		name = filepath.Base(c.scenario)
 	}
 	return tui.Run(tui.Config{
-		Source: sourceName(c), Inputs: c.files, Params: p, ScenarioName: name, Lang: c.lang, ExportPath: exportPath,
+		Source: sourceName(c), Inputs: c.files, Params: p, ScenarioName: name, ExportPath: exportPath,
 		Load: func(ctx context.Context, progress func(importer.Progress)) (*model.Ledger, *importer.Report, error) {
 			opt := c.opt
 			opt.Context, opt.Progress = ctx, progress

@@ -2,6 +2,8 @@ package importer
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -39,6 +41,24 @@ func ReadScenarioXLSX(path string) (model.Scenario, error) {
 	}
 	if err := sc.Params.Validate(); err != nil {
 		return sc, fmt.Errorf("%s: %v", path, err)
+	}
+	return sc, nil
+}
+
+// ReadScenarioFile reads a TOML scenario, or the Parameters sheet of an
+// exported workbook (.xlsx).
+func ReadScenarioFile(path string) (model.Scenario, error) {
+	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
+		return ReadScenarioXLSX(path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return model.Scenario{}, fmt.Errorf("cannot open scenario: %w", err)
+	}
+	defer f.Close()
+	sc, err := model.ReadScenario(f)
+	if err != nil {
+		return sc, fmt.Errorf("%s: %w", path, err)
 	}
 	return sc, nil
 }

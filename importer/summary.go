@@ -36,7 +36,10 @@ type Summary struct {
 	OpenAR           json.Number     `json:"open_receivables,omitempty"`
 	Attributes       []string        `json:"customer_attributes,omitempty"`
 	Warnings         []string        `json:"warnings,omitempty"`
-	decimals         int
+
+	decimals                          int
+	amount, cost, returnValue, openAR model.Money
+	sourceAmounts                     []model.Money
 }
 
 // SourceSummary is one source with its amount formatted.
@@ -56,7 +59,7 @@ func Summarize(led *model.Ledger, rep *Report, base *model.Base) *Summary {
 		RowsAfterAsOf: base.RowsAfterAsOf, TotalAmount: num(rep.UsedAmount),
 		ReturnRows: rep.ReturnRows, ReturnValue: num(rep.ReturnValue),
 		CancellationRows: rep.CancellationRows, CancellationDocs: rep.CancellationDocs,
-		Warnings: rep.Warnings, decimals: d,
+		Warnings: rep.Warnings, decimals: d, amount: rep.UsedAmount, cost: rep.UsedCost, returnValue: rep.ReturnValue,
 	}
 	if s.Rejected == nil {
 		s.Rejected = []ReasonCount{}
@@ -85,7 +88,7 @@ func Summarize(led *model.Ledger, rep *Report, base *model.Base) *Summary {
 		for _, v := range base.OpenAR {
 			ar += v
 		}
-		s.OpenAR = num(ar)
+		s.OpenAR, s.openAR = num(ar), ar
 	}
 	for _, a := range led.Customers.Attrs {
 		s.Attributes = append(s.Attributes, a.Name)
@@ -97,11 +100,7 @@ func Summarize(led *model.Ledger, rep *Report, base *model.Base) *Summary {
 func (s *Summary) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	n := func(v int) string { return model.FormatMoney(int64(v), 0) }
-	m := func(v json.Number) string {
-		var x model.Money
-		fmt.Sscan(strings.ReplaceAll(string(v), ".", ""), &x)
-		return model.FormatMoney(x, s.decimals)
-	}
+	m := func(v model.Money) string { return model.FormatMoney(v, s.decimals) }
 	fmt.Fprintln(tw, "Sources")
 	for _, src := range s.Sources {
 		where := src.File
@@ -125,7 +124,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		fmt.Fprintf(tw, "    %s\n", strings.Join(how, ", "))
 		fmt.Fprintf(tw, "    rows: %s read, %s used, %s rejected", n(src.RowsRead), n(src.RowsUsed), n(src.Rejected))
 		if src.Kind == "transactions" {
-			fmt.Fprintf(tw, "; amount %s", m(src.Amount))
+			fmt.Fprintf(tw, "; amount %s", m(src.SourceReport.Amount))
 		}
 		fmt.Fprintln(tw)
 		var cols []string
@@ -166,17 +165,17 @@ func (s *Summary) WriteText(w io.Writer) error {
 	fmt.Fprintf(tw, "Transactions\t%s (%s documents)\n", n(s.Transactions), n(s.Documents))
 	fmt.Fprintf(tw, "Dates\t%s to %s\n", s.FirstDate, s.LastDate)
 	fmt.Fprintf(tw, "As of\t%s (%s rows after it ignored)\n", s.AsOf, n(s.RowsAfterAsOf))
-	fmt.Fprintf(tw, "Total amount\t%s\n", m(s.TotalAmount))
+	fmt.Fprintf(tw, "Total amount\t%s\n", m(s.amount))
 	if s.TotalCost != "" {
-		fmt.Fprintf(tw, "Total cost\t%s\n", m(s.TotalCost))
+		fmt.Fprintf(tw, "Total cost\t%s\n", m(s.cost))
 	} else {
 		fmt.Fprintf(tw, "Total cost\tnone in the ledger (no-cost mode)\n")
 	}
-	fmt.Fprintf(tw, "Returns / credit notes\t%s rows, %s\n", n(s.ReturnRows), m(s.ReturnValue))
+	fmt.Fprintf(tw, "Returns / credit notes\t%s rows, %s\n", n(s.ReturnRows), m(s.returnValue))
 	fmt.Fprintf(tw, "Cancellations (C…)\t%s rows in %s documents\n", n(s.CancellationRows), n(s.CancellationDocs))
 	fmt.Fprintf(tw, "Payment data\t%s\n", s.PaymentData)
 	if s.OpenAR != "" {
-		fmt.Fprintf(tw, "Open receivables at as-of\t%s\n", m(s.OpenAR))
+		fmt.Fprintf(tw, "Open receivables at as-of\t%s\n", m(s.openAR))
 	}
 	if len(s.Attributes) > 0 {
 		fmt.Fprintf(tw, "Customer attributes\t%s\n", strings.Join(s.Attributes, ", "))

@@ -252,17 +252,7 @@ func (m *Model) saveScenario(path string) {
 }
 
 func (m *Model) openScenario(path string) tea.Cmd {
-	var sc model.Scenario
-	var err error
-	if strings.EqualFold(filepath.Ext(path), ".xlsx") { // the Parameters sheet of an export
-		sc, err = importer.ReadScenarioXLSX(path)
-	} else {
-		var f *os.File
-		if f, err = os.Open(path); err == nil {
-			sc, err = model.ReadScenario(f)
-			f.Close()
-		}
-	}
+	sc, err := importer.ReadScenarioFile(path)
 	if err != nil {
 		m.setError(err.Error())
 		return nil

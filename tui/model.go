@@ -29,8 +29,7 @@ type Config struct {
 	Inputs       []string // files never written over
 	Load         func(ctx context.Context, progress func(importer.Progress)) (*model.Ledger, *importer.Report, error)
 	Params       model.Params
-	ScenarioName string
-	Lang         string
+	ScenarioName string // labels follow Params.Lang
 	ExportPath   string // default target of `e`
 	NoTimings    bool   // leave timings out of the header (reproducible screens in tests)
 }
