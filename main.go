@@ -233,12 +233,7 @@ func inspect(c *config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	asOf := c.asOf
-	if asOf == model.NoDay {
-		asOf = model.MaxDate(led)
-	}
-	base := model.Aggregate(led, asOf)
-	sum := importer.Summarize(led, rep, base)
+	sum := importer.Summarize(led, rep, c.asOf)
 	if c.format == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -337,7 +332,6 @@ func view(c *config) error {
 	if err != nil {
 		return err
 	}
-	p.Lang = c.lang
 	exportPath := "demo-segments.xlsx"
 	if !c.demo {
 		f := c.files[0]
@@ -348,7 +342,7 @@ func view(c *config) error {
 		name = filepath.Base(c.scenario)
 	}
 	return tui.Run(tui.Config{
-		Source: sourceName(c), Inputs: c.files, Params: p, ScenarioName: name, ExportPath: exportPath,
+		Source: sourceName(c), Inputs: c.files, Params: p, ScenarioName: name, Lang: c.lang, ExportPath: exportPath,
 		Load: func(ctx context.Context, progress func(importer.Progress)) (*model.Ledger, *importer.Report, error) {
 			opt := c.opt
 			opt.Context, opt.Progress = ctx, progress

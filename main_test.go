@@ -52,13 +52,19 @@ func TestInspectJSON(t *testing.T) {
 		Rejected int         `json:"rows_rejected"`
 		After    int         `json:"rows_after_as_of"`
 		Total    json.Number `json:"total_amount"`
+		File     json.Number `json:"file_amount"`
+		Cust     int         `json:"customers"`
+		Later    int         `json:"customers_without_documents_by_as_of"`
 		AsOf     string      `json:"as_of"`
 	}
 	if err := json.Unmarshal([]byte(out), &s); err != nil {
 		t.Fatal(err)
 	}
-	// flags after the file name work; INV-4, INV-8 and INV-9 fall after 2024-03-01
-	if s.Read != 10 || s.Used != 6 || s.Rejected != 4 || s.After != 3 || s.Total != "3201.00" || s.AsOf != "2024-03-01" {
+	// flags after the file name work; INV-4, INV-8 and INV-9 fall after 2024-03-01:
+	// the totals are of INV-1..3 (1,200.50 − 200.00 + 950.25), A003 and A004 do
+	// not exist yet; the file's amount is all six used rows
+	if s.Read != 10 || s.Used != 6 || s.Rejected != 4 || s.After != 3 || s.Total != "1950.75" || s.File != "3201.00" ||
+		s.Cust != 2 || s.Later != 2 || s.AsOf != "2024-03-01" {
 		t.Errorf("inspect json = %+v", s)
 	}
 	// same input, same bytes

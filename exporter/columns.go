@@ -48,83 +48,48 @@ func num(v float64) any {
 	return v
 }
 
-// customerColumns lists every customer figure and every scheme's segment.
-func customerColumns(a *model.Analysis) []column {
-	led, b := a.Led, a.Base
-	cs := &led.Customers
-	dec := a.Decimals
-	m := func(v []model.Money) func(int) any { return func(c int) any { return moneyVal(v[c], dec) } }
-	text := func(v []string) func(int) any { return func(c int) any { return v[c] } }
-	cols := []column{
-		{"Customer ID", kText, text(cs.ID)}, {"Name", kText, text(cs.Name)},
-		{"Region", kText, text(cs.Region)}, {"Industry", kText, text(cs.Industry)},
-		{"Channel", kText, text(cs.Channel)}, {"Customer type", kText, text(cs.Type)},
-	}
-	for _, at := range cs.Attrs {
-		cols = append(cols, column{at.Name, kText, text(at.Values)})
-	}
-	cols = append(cols,
-		column{"First date", kDate, func(c int) any { return dayVal(b.FirstDate[c]) }},
-		column{"Last purchase", kDate, func(c int) any { return dayVal(b.LastPurchase[c]) }},
-		column{"Documents", kInt, func(c int) any { return int(b.Docs[c]) }},
-		column{"Recency (days)", kInt, func(c int) any {
-			if a.R[c] < 0 {
-				return nil
-			}
-			return int(a.R[c])
-		}},
-		column{"Frequency", kInt, func(c int) any { return int(a.F[c]) }},
-		column{"Monetary", kMoney, func(c int) any { return a.M[c] }},
-		column{"R score", kInt, func(c int) any { return scoreVal(a.RScore[c]) }},
-		column{"F score", kInt, func(c int) any { return scoreVal(a.FScore[c]) }},
-		column{"M score", kInt, func(c int) any { return scoreVal(a.MScore[c]) }},
-		column{"Revenue", kMoney, m(a.Revenue)},
-		column{"Revenue TTM", kMoney, m(a.RevenueTTM)},
-		column{"COGS", kMoney, m(a.COGS)},
-		column{"Cost to serve", kMoney, m(a.CTS)},
-		column{"Profit (CM)", kMoney, m(a.CM)},
-		column{"Margin", kPct, func(c int) any {
-			if a.Revenue[c] <= 0 {
-				return nil
-			}
-			return float64(a.CM[c]) / float64(a.Revenue[c])
-		}},
-		column{"Returns", kMoney, m(b.ReturnValue)},
-		column{"CLV", kMoney, func(c int) any { return num(a.CLV[c]) }},
-		column{"Purchase score", kFloat, func(c int) any { return num(a.BestScore[c]) }},
-	)
-	if a.PAlive != nil {
-		cols = append(cols,
-			column{"P(alive)", kPct, func(c int) any { return num(a.PAlive[c]) }},
-			column{"Expected purchases 90d", kFloat, func(c int) any { return num(a.Exp90[c]) }},
-			column{"Expected spend", kMoney, func(c int) any { return num(a.Spend[c]) }})
-	}
-	if r := a.Risk; r.Available {
-		cols = append(cols,
-			column{"Open AR", kMoney, m(r.CustAR)},
-			column{"Overdue > 30", kMoney, m(r.Overdue30)},
-			column{"ECL", kMoney, m(r.CustECL)},
-			column{"Expected loss", kMoney, m(r.EL)},
-			column{"DSO", kFloat, func(c int) any { return num(r.DSO[c]) }},
-			column{"Days beyond terms", kFloat, func(c int) any { return num(r.DBT[c]) }},
-			column{"Utilisation", kPct, func(c int) any { return num(r.Util[c]) }},
-			column{"Credit score", kFloat, func(c int) any { return r.Score[c] }},
-			column{"Credit grade", kText, func(c int) any { return model.Grades[r.Grade[c]] }},
-			column{"Suggested action", kText, func(c int) any { return model.GradeAction(r.Grade[c]) }},
-		)
-	}
-	for i := range a.Schemes {
-		sc := &a.Schemes[i]
-		cols = append(cols, column{"Segment: " + sc.Title, kText, func(c int) any { return sc.Segments[sc.Assign[c]] }})
-	}
-	return cols
-}
-
-func scoreVal(s int8) any {
-	if s == 0 {
+// cellOf turns a field value into a cell value (nil when n/a).
+func cellOf(v model.Value, k model.FieldKind, dec int) any {
+	if !v.OK {
 		return nil
 	}
-	return int(s)
+	switch k {
+	case model.KindText:
+		return v.Text
+	case model.KindMoney:
+		return moneyVal(v.Money, dec)
+	case model.KindDate:
+		return dayVal(v.Day)
+	case model.KindInt:
+		return int(v.Num)
+	}
+	return v.Num
+}
+
+func kindOf(k model.FieldKind) kind {
+	switch k {
+	case model.KindMoney, model.KindAmount:
+		return kMoney
+	case model.KindPct:
+		return kPct
+	case model.KindInt:
+		return kInt
+	case model.KindFloat:
+		return kFloat
+	case model.KindDate:
+		return kDate
+	}
+	return kText
+}
+
+// customerColumns are the analysis' customer fields (model.Analysis.Fields):
+// the same catalogue the view's table and filter use.
+func customerColumns(a *model.Analysis) []column {
+	var cols []column
+	for _, f := range a.Fields() {
+		cols = append(cols, column{f.Label, kindOf(f.Kind), func(c int) any { return cellOf(f.Get(a, c), f.Kind, a.Decimals) }})
+	}
+	return cols
 }
 
 // needsNeutral reports text a spreadsheet could read as a formula.

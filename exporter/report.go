@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -69,16 +70,20 @@ func Amount(v float64) string {
 	return model.FormatMoney(int64(math.Round(v*100)), 2)
 }
 
-var plHeaders = []string{"Segment", "Customers", "Share", "Revenue", "Share", "COGS", "Profit (CM)", "Margin", "CM share", "Avg CLV", "Σ CLV", "Open AR", "ECL"}
+// tableKeys are the P&L columns of the text report.
+var tableKeys = []string{"segment", "customers", "customer_share", "revenue", "revenue_share", "cogs", "profit", "margin_pct",
+	"profit_share", "total_clv", "avg_clv", "open_ar", "unapplied_credits", "net_ar", "ecl"}
 
-func plCells(r model.SegmentRow, dec int, noProfit bool) []string {
-	m := func(v model.Money) string { return model.FormatMoney(v, dec) }
-	cells := []string{r.Segment, model.FormatMoney(int64(r.Customers), 0), Pct(r.CustomerShare), m(r.Revenue), Pct(r.RevenueShare),
-		m(r.COGS), m(r.CM), Pct(r.CMPct), Pct(r.CMShare), Amount(r.AvgCLV), Amount(r.CLV), m(r.OpenAR), m(r.ECL)}
-	if noProfit { // without cost data these would only repeat revenue
-		cells[5], cells[6], cells[7], cells[8] = "n/a", "n/a", "n/a", "n/a"
+func plColumnsOf(keys []string) []plColumn {
+	var out []plColumn
+	for _, k := range keys {
+		for _, c := range plColumns {
+			if c.key == k {
+				out = append(out, c)
+			}
+		}
 	}
-	return cells
+	return out
 }
 
 // WriteReport prints the segment P&L of one scheme and the headline figures
@@ -88,6 +93,7 @@ func WriteReport(w io.Writer, source string, a *model.Analysis, scheme, format s
 	if !ok {
 		return fmt.Errorf("no scheme %q (schemes: %s)", scheme, strings.Join(a.SchemeKeys(), ", "))
 	}
+	dec := a.Decimals
 	switch format {
 	case "json":
 		enc := json.NewEncoder(w)
@@ -95,10 +101,17 @@ func WriteReport(w io.Writer, source string, a *model.Analysis, scheme, format s
 		return enc.Encode(reportJSON(source, a))
 	case "csv":
 		cw := csv.NewWriter(w)
-		rows, total := a.SegmentPL(sc)
-		cw.Write(append([]string{"scheme"}, plainHeaders...))
-		for _, r := range append(rows, total) {
-			cw.Write(append([]string{sc.Key}, plainCells(r, a.Decimals, a.Profit.Mode == "disabled")...))
+		head := []string{"scheme"}
+		for _, c := range plColumns {
+			head = append(head, c.key)
+		}
+		cw.Write(head)
+		for _, r := range append(slices.Clone(sc.Rows), sc.Total) {
+			rec := []string{sc.Key}
+			for _, c := range plColumns {
+				rec = append(rec, plainCell(plValue(a, c, &r), c.kind, dec))
+			}
+			cw.Write(rec)
 		}
 		cw.Flush()
 		return cw.Error()
@@ -106,55 +119,45 @@ func WriteReport(w io.Writer, source string, a *model.Analysis, scheme, format s
 	ps := a.Profit
 	fmt.Fprintf(w, "%s — as of %s, %s customers\n\n", source, a.AsOf, model.FormatMoney(int64(a.N), 0))
 	fmt.Fprintf(w, "%s (%s)\n", sc.Title, sc.Note)
-	rows, total := a.SegmentPL(sc)
-	var cells [][]string
-	for _, r := range append(rows, total) {
-		cells = append(cells, plCells(r, a.Decimals, ps.Mode == "disabled"))
+	cols := plColumnsOf(tableKeys)
+	var headers []string
+	right := make([]bool, len(cols))
+	for i, c := range cols {
+		headers = append(headers, c.header)
+		right[i] = c.kind != kText
 	}
-	right := []bool{false, true, true, true, true, true, true, true, true, true, true, true, true}
-	Table(w, plHeaders, cells, right)
+	var cells [][]string
+	for _, r := range append(slices.Clone(sc.Rows), sc.Total) {
+		var row []string
+		for _, c := range cols {
+			row = append(row, textCell(plValue(a, c, &r), c.kind, dec))
+		}
+		cells = append(cells, row)
+	}
+	Table(w, headers, cells, right)
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "Profit basis: %s", ps.Mode)
+	fmt.Fprintf(w, "Profit basis: %s", ps.Basis)
 	if ps.Note != "" {
 		fmt.Fprintf(w, " — %s", ps.Note)
 	}
 	fmt.Fprintln(w)
-	if ps.Mode != "disabled" {
+	if ps.Basis.Known() {
 		fmt.Fprintf(w, "Whale curve: peak %s (%s of total profit %s); %d profitable, %d break-even, %d loss customers; loss customers destroy %s (%s)\n",
-			model.FormatMoney(ps.Peak, a.Decimals), Pct(ps.PeakPct), model.FormatMoney(ps.TotalCM, a.Decimals),
-			ps.Profitable, ps.BreakEven, ps.Loss, model.FormatMoney(ps.Destroyed, a.Decimals), Pct(ps.DestroyedPct))
+			model.FormatMoney(ps.Peak, dec), Pct(ps.PeakPct), model.FormatMoney(ps.TotalCM, dec),
+			ps.Profitable, ps.BreakEven, ps.Loss, model.FormatMoney(ps.Destroyed, dec), Pct(ps.DestroyedPct))
 	}
-	fmt.Fprintf(w, "CLV: %s\n", a.CLVInfo.Label)
+	fmt.Fprintf(w, "CLV: %s; total %s\n", a.CLVInfo.Label, model.FormatMoney(sc.Total.TotalCLV, dec))
 	if r := a.Risk; r.Available {
-		fmt.Fprintf(w, "Receivables (%s): %s open in %d invoices, %d past due; ECL %s (%s); DSO count-back %.1f, simple %.1f days\n",
-			r.Method, model.FormatMoney(r.TotalAR, a.Decimals), r.OpenInvoices, r.PastDue, model.FormatMoney(r.TotalECL, a.Decimals), r.RateSource, r.DSOCountBack, r.DSOSimple)
+		fmt.Fprintf(w, "Receivables (%s): open invoices %s in %d invoices, %d past due; unapplied credits %s; net %s; ECL %s (%s); DSO count-back %.1f, simple %.1f days\n",
+			r.Method, model.FormatMoney(r.TotalAR, dec), r.OpenInvoices, r.PastDue, model.FormatMoney(r.Unapplied, dec), model.FormatMoney(r.NetAR, dec),
+			model.FormatMoney(r.TotalECL, dec), r.RateSource, r.DSOCountBack, r.DSOSimple)
 	} else {
-		fmt.Fprintf(w, "Receivables: %s\n", r.Why)
+		fmt.Fprintf(w, "Receivables: n/a — %s\n", r.Why)
 	}
 	for _, wn := range a.Warnings {
 		fmt.Fprintf(w, "Warning: %s\n", wn)
 	}
 	return nil
-}
-
-var plainHeaders = []string{"segment", "customers", "customer_share", "revenue", "revenue_share", "cogs", "gross_margin", "cost_to_serve", "profit", "margin_pct", "profit_share", "avg_profit", "clv", "avg_clv", "open_ar", "ecl", "dso"}
-
-func plainCells(r model.SegmentRow, dec int, noProfit bool) []string {
-	m := func(v model.Money) string { return model.MoneyString(v, dec) }
-	f := func(v float64) string {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return ""
-		}
-		return strconv.FormatFloat(v, 'f', 6, 64)
-	}
-	cells := []string{r.Segment, strconv.Itoa(r.Customers), f(r.CustomerShare), m(r.Revenue), f(r.RevenueShare), m(r.COGS), m(r.GM), m(r.CTS),
-		m(r.CM), f(r.CMPct), f(r.CMShare), m(r.AvgCM), f(r.CLV), f(r.AvgCLV), m(r.OpenAR), m(r.ECL), f(r.DSO)}
-	if noProfit { // cogs, gross margin, profit and its ratios are unknown
-		for _, k := range []int{5, 6, 8, 9, 10, 11} {
-			cells[k] = ""
-		}
-	}
-	return cells
 }
 
 // jsonFloat keeps NaN out of JSON (null instead) and rounds to 6 decimals.
@@ -163,6 +166,17 @@ func jsonFloat(v float64) any {
 		return nil
 	}
 	return json.Number(strconv.FormatFloat(v, 'f', 6, 64))
+}
+
+// jsonCell is a P&L or headline value: a number, text, or null for n/a.
+func jsonCell(v any, k kind, dec int) any {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	if c := plainCell(v, k, dec); c != "" {
+		return json.Number(c)
+	}
+	return nil
 }
 
 func reportJSON(source string, a *model.Analysis) any {
@@ -178,38 +192,43 @@ func reportJSON(source string, a *model.Analysis) any {
 	var schemes []any
 	for i := range a.Schemes {
 		sc := &a.Schemes[i]
-		rows, total := a.SegmentPL(sc)
 		var out []row
-		for _, r := range append(rows, total) {
-			cells := plainCells(r, dec, ps.Mode == "disabled")
+		for _, r := range append(slices.Clone(sc.Rows), sc.Total) {
 			m := row{}
-			for k, h := range plainHeaders {
-				switch {
-				case k == 0:
-					m[h] = cells[k]
-				case cells[k] == "":
-					m[h] = nil
-				default:
-					m[h] = json.Number(cells[k])
-				}
+			for _, c := range plColumns {
+				m[c.key] = jsonCell(plValue(a, c, &r), c.kind, dec)
 			}
 			out = append(out, m)
 		}
 		schemes = append(schemes, row{"key": sc.Key, "title": sc.Title, "note": sc.Note, "segments": out})
 	}
 	var best []any
-	for _, c := range a.BestList(20) {
+	for _, c := range top(a.Best, 20) {
 		best = append(best, row{"customer_id": a.Led.Customers.ID[c], "score": jsonFloat(a.BestScore[c])})
+	}
+	known := ps.Basis.Known()
+	orNull := func(ok bool, v any) any {
+		if !ok {
+			return nil
+		}
+		return v
+	}
+	total := a.Schemes[0].Total
+	headline := row{
+		"revenue": money(total.Revenue), "profit": orNull(known, money(ps.TotalCM)), "profit_basis": ps.Basis.String(), "profit_note": ps.Note,
+		"whale_peak": orNull(known, money(ps.Peak)), "whale_peak_pct": orNull(known, jsonFloat(ps.PeakPct)),
+		"profitable_customers": orNull(known, ps.Profitable), "break_even_customers": orNull(known, ps.BreakEven),
+		"loss_customers": orNull(known, ps.Loss), "profit_destroyed": orNull(known, money(ps.Destroyed)),
+		"profit_destroyed_pct": orNull(known, jsonFloat(ps.DestroyedPct)), "top20_profit_share": orNull(known, jsonFloat(ps.Top20Pct)),
+		"total_clv": money(total.TotalCLV),
+		"open_ar":   orNull(a.Risk.Available, money(a.Risk.TotalAR)), "unapplied_credits": orNull(a.Risk.Available, money(a.Risk.Unapplied)),
+		"net_ar": orNull(a.Risk.Available, money(a.Risk.NetAR)), "ecl": orNull(a.Risk.Available, money(a.Risk.TotalECL)),
+		"customers_not_yet_acquired": a.AsOfInfo.CustomersAbsent, "rows_after_as_of": a.AsOfInfo.RowsAfter,
 	}
 	return row{
 		"source": source, "as_of": a.AsOf.String(), "customers": a.N, "decimals": dec,
 		"parameters": params,
-		"headline": row{
-			"revenue": money(a.Base.TotalRevenue), "profit": money(ps.TotalCM), "profit_basis": ps.Mode, "profit_note": ps.Note,
-			"whale_peak": money(ps.Peak), "whale_peak_pct": jsonFloat(ps.PeakPct), "profitable_customers": ps.Profitable,
-			"break_even_customers": ps.BreakEven, "loss_customers": ps.Loss, "profit_destroyed": money(ps.Destroyed),
-			"profit_destroyed_pct": jsonFloat(ps.DestroyedPct), "top20_profit_share": jsonFloat(ps.Top20Pct),
-		},
+		"headline":   headline,
 		"clv": row{"model": a.CLVInfo.Model, "convention": a.CLVInfo.Convention, "period": a.CLVInfo.Period,
 			"retention": jsonFloat(a.CLVInfo.Retention), "retention_source": a.CLVInfo.RetSource,
 			"discount_per_period": jsonFloat(a.CLVInfo.Discount), "horizon_periods": a.CLVInfo.Horizon,
@@ -230,7 +249,7 @@ func modelJSON(a *model.Analysis) any {
 	}
 	status := func(st model.FitStatus) map[string]any {
 		return map[string]any{"converged": st.Converged, "iterations": st.Iterations, "log_likelihood": jsonFloat(st.LogLik),
-			"penalizer": st.Penalizer, "customers": st.Customers, "warnings": st.Warnings, "error": st.Err}
+			"penalizer": st.Penalizer, "customers": st.Customers, "warnings": st.Warnings, "error": st.Err, "boundary": st.Boundary}
 	}
 	return map[string]any{
 		"enabled": true, "used": m.OK, "fallback_reason": m.Why, "time_unit": m.Unit, "spend": m.Summary.Spend,
@@ -254,14 +273,14 @@ func riskJSON(a *model.Analysis) any {
 	}
 	ids := a.Led.Customers.ID
 	var credit []any
-	for _, c := range top(a.CreditRiskList(), 20) {
+	for _, c := range top(a.CreditRisk, 20) {
 		credit = append(credit, map[string]any{"customer_id": ids[c], "grade": model.Grades[r.Grade[c]], "score": jsonFloat(r.Score[c]),
 			"open": money(r.CustAR[c]), "overdue_30": money(r.Overdue30[c]), "utilisation": jsonFloat(r.Util[c]), "utilisation_state": r.UtilState[c],
 			"expected_loss": money(r.EL[c]), "action": model.GradeAction(r.Grade[c])})
 	}
 	var churn []any
-	for _, c := range top(a.ChurnRiskList(), 20) {
-		item := map[string]any{"customer_id": ids[c], "value_at_risk": jsonFloat(a.ValueAtRisk[c])}
+	for _, c := range top(a.ChurnRisk, 20) {
+		item := map[string]any{"customer_id": ids[c], "value_at_risk": json.Number(model.MoneyString(AmountMinor(a.ValueAtRisk[c], a.Decimals), a.Decimals))}
 		if a.PAlive != nil {
 			item["p_alive"] = jsonFloat(a.PAlive[c])
 		}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/mattn/go-runewidth"
@@ -335,6 +336,12 @@ func (w *wbWriter) finishSheet(sheet string, headerRow, lastRow, ncols int, wd w
 	return nil
 }
 
+// note attaches an Excel note (comment) to a cell: where a figure is n/a
+// the cell stays empty and the note says why.
+func (w *wbWriter) note(sheet, cell, text string) error {
+	return w.f.AddComment(sheet, excelize.Comment{Cell: cell, Author: "ledgerlens", Paragraph: []excelize.RichTextRun{{Text: text}}})
+}
+
 func (w *wbWriter) summary(ex Export) error {
 	a, f, s := w.a, w.f, SheetSummary
 	dec := a.Decimals
@@ -342,36 +349,65 @@ func (w *wbWriter) summary(ex Export) error {
 	f.SetCellValue(s, "A1", "ledgerlens — customer segments")
 	f.SetCellStyle(s, "A1", "A1", w.st.title)
 	ps := a.Profit
-	rows := [][]any{
-		{"Source", ex.Source}, {"As of", dayVal(a.AsOf)}, {"Scenario", ex.Scenario}, {"Customers", a.N},
-		{"Revenue", m(a.Base.TotalRevenue)}, {"Profit (contribution margin)", m(ps.TotalCM)}, {"Profit basis", ps.Mode + optional(ps.Note)},
-		{"Whale curve peak (share of profit)", num(ps.PeakPct)}, {"Profitable customers", ps.Profitable}, {"Loss customers", ps.Loss},
-		{"Profit destroyed by loss customers", m(ps.Destroyed)}, {"CLV", a.CLVInfo.Label},
+	type line struct {
+		label string
+		v     any
+		k     kind
+		na    string // why the value is n/a
 	}
-	kinds := []kind{kText, kDate, kText, kInt, kMoney, kMoney, kText, kPct, kInt, kInt, kMoney, kText}
+	profitNA := ""
+	if !ps.Basis.Known() {
+		profitNA = ps.Note
+	}
+	pv := func(v any) any {
+		if profitNA != "" {
+			return nil
+		}
+		return v
+	}
+	total := a.Schemes[0].Total
+	rows := []line{
+		{"Source", ex.Source, kText, ""}, {"As of", dayVal(a.AsOf), kDate, ""}, {"Scenario", ex.Scenario, kText, ""}, {"Customers", a.N, kInt, ""},
+	}
+	if a.AsOfInfo.CustomersAbsent > 0 {
+		rows = append(rows, line{"Customers without a document by the as-of date (not in the analysis)", a.AsOfInfo.CustomersAbsent, kInt, ""})
+	}
+	rows = append(rows,
+		line{"Revenue", m(total.Revenue), kMoney, ""}, line{"Profit (contribution margin)", pv(m(ps.TotalCM)), kMoney, profitNA},
+		line{"Profit basis", ps.Basis.String() + optional(ps.Note), kText, ""},
+		line{"Whale curve peak (share of profit)", pv(num(ps.PeakPct)), kPct, profitNA}, line{"Profitable customers", pv(ps.Profitable), kInt, profitNA},
+		line{"Loss customers", pv(ps.Loss), kInt, profitNA}, line{"Profit destroyed by loss customers", pv(m(ps.Destroyed)), kMoney, profitNA},
+		line{"Total CLV", m(total.TotalCLV), kMoney, ""}, line{"CLV model", a.CLVInfo.Label, kText, ""})
 	if r := a.Risk; r.Available {
-		rows = append(rows, []any{"Open receivables", m(r.TotalAR)}, []any{"Expected credit loss", m(r.TotalECL)},
-			[]any{"DSO (count-back, days)", num(r.DSOCountBack)}, []any{"Loss rates", r.RateSource})
-		kinds = append(kinds, kMoney, kMoney, kFloat, kText)
+		rows = append(rows, line{"Open invoices (gross receivables)", m(r.TotalAR), kMoney, ""}, line{"Unapplied credits", m(r.Unapplied), kMoney, ""},
+			line{"Net receivables", m(r.NetAR), kMoney, ""}, line{"Expected credit loss", m(r.TotalECL), kMoney, ""},
+			line{"DSO (count-back, days)", num(r.DSOCountBack), kFloat, ""}, line{"Loss rates", r.RateSource, kText, ""})
 	} else {
-		rows = append(rows, []any{"Receivables", r.Why})
-		kinds = append(kinds, kText)
+		for _, l := range []string{"Open invoices (gross receivables)", "Unapplied credits", "Net receivables", "Expected credit loss"} {
+			rows = append(rows, line{l, nil, kMoney, r.Why})
+		}
 	}
 	if rep := ex.Report; rep != nil {
-		rows = append(rows, []any{"Rows read", rep.RowsRead}, []any{"Rows used", rep.RowsUsed}, []any{"Rows rejected", rep.RowsRejected})
-		kinds = append(kinds, kInt, kInt, kInt)
+		rows = append(rows, line{"Rows read", rep.RowsRead, kInt, ""}, line{"Rows used", rep.RowsUsed, kInt, ""}, line{"Rows rejected", rep.RowsRejected, kInt, ""})
+		if a.AsOfInfo.RowsAfter > 0 {
+			rows = append(rows, line{"Rows after the as-of date (not in the analysis)", a.AsOfInfo.RowsAfter, kInt, ""})
+		}
 	}
 	for _, wn := range a.Warnings {
-		rows = append(rows, []any{"Warning", wn})
-		kinds = append(kinds, kText)
+		rows = append(rows, line{"Warning", wn, kText, ""})
 	}
 	for i, r := range rows {
 		row := i + 3
-		f.SetCellValue(s, cellName(0, row), r[0])
-		if r[1] != nil {
-			f.SetCellValue(s, cellName(1, row), r[1])
+		f.SetCellValue(s, cellName(0, row), r.label)
+		if r.v != nil {
+			f.SetCellValue(s, cellName(1, row), r.v)
 		}
-		if st := w.st.of(kinds[i]); st != 0 {
+		if r.na != "" {
+			if err := w.note(s, cellName(1, row), "n/a: "+r.na); err != nil {
+				return err
+			}
+		}
+		if st := w.st.of(r.k); st != 0 {
 			f.SetCellStyle(s, cellName(1, row), cellName(1, row), st)
 		}
 	}
@@ -388,28 +424,42 @@ func optional(note string) string {
 	return " — " + note
 }
 
+// segments writes every scheme's P&L with its total row (the sum of the
+// rows above it); columns that do not exist for this ledger are empty, with
+// a note on the header saying why.
 func (w *wbWriter) segments(ex Export) error {
 	a, s := w.a, SheetSegments
-	headers := []string{"Scheme", "Segment", "Customers", "Customer share", "Revenue", "Revenue share", "COGS", "Gross margin",
-		"Cost to serve", "Profit (CM)", "Margin", "Profit share", "Avg profit", "Σ CLV", "Avg CLV", "Open AR", "ECL", "DSO"}
-	kinds := []kind{kText, kText, kInt, kPct, kMoney, kPct, kMoney, kMoney, kMoney, kMoney, kPct, kPct, kMoney, kMoney, kMoney, kMoney, kMoney, kFloat}
 	dec := a.Decimals
-	m := func(v model.Money) any { return moneyVal(v, dec) }
+	headers := []string{"Scheme"}
+	kinds := []kind{kText}
+	for _, c := range plColumns {
+		headers = append(headers, c.header)
+		kinds = append(kinds, c.kind)
+	}
 	var rows [][]any
 	pyramidRows := 0
 	for i := range a.Schemes {
 		sc := &a.Schemes[i]
-		seg, _ := a.SegmentPL(sc)
-		for _, r := range seg {
-			rows = append(rows, []any{sc.Title, r.Segment, r.Customers, num(r.CustomerShare), m(r.Revenue), num(r.RevenueShare), m(r.COGS), m(r.GM),
-				m(r.CTS), m(r.CM), num(r.CMPct), num(r.CMShare), m(r.AvgCM), num(r.CLV), num(r.AvgCLV), m(r.OpenAR), m(r.ECL), num(r.DSO)})
+		for _, r := range append(slices.Clone(sc.Rows), sc.Total) {
+			cells := []any{sc.Title}
+			for _, c := range plColumns {
+				cells = append(cells, sheetCell(plValue(a, c, &r), c.kind, dec))
+			}
+			rows = append(rows, cells)
 		}
 		if sc.Key == "pyramid" {
-			pyramidRows = len(seg)
+			pyramidRows = len(sc.Rows)
 		}
 	}
 	if _, err := w.sheetTable(s, headers, kinds, rows, 0); err != nil {
 		return err
+	}
+	for i, c := range plColumns {
+		if why := naOf(a, c); why != "" {
+			if err := w.note(s, cellName(i+1, 1), "n/a: "+why); err != nil {
+				return err
+			}
+		}
 	}
 	// revenue by pyramid tier (the first scheme)
 	if pyramidRows > 0 {
@@ -504,8 +554,8 @@ func (w *wbWriter) customers(ex Export) error {
 func (w *wbWriter) profitability(ex Export) error {
 	a, f, s := w.a, w.f, SheetProfitability
 	ps := a.Profit
-	if ps.Mode == "disabled" {
-		f.SetCellValue(s, "A1", ps.Note)
+	if !ps.Basis.Known() {
+		f.SetCellValue(s, "A1", "n/a: "+ps.Note)
 		return nil
 	}
 	headers := []string{"Rank", "Customer ID", "Profit (CM)", "Cumulative profit", "Share of customers", "Cumulative share of profit"}
@@ -561,7 +611,8 @@ func (w *wbWriter) risk(ex Export) error {
 	for k, label := range r.Buckets {
 		rows = append(rows, []any{label, m(r.BucketTotal[k]), r.LossRates[k], m(r.BucketECL[k])})
 	}
-	rows = append(rows, []any{"Total", m(r.TotalAR), nil, m(r.TotalECL)}, []any{"Unapplied credits", m(r.Unapplied), nil, nil})
+	rows = append(rows, []any{"Open invoices (gross)", m(r.TotalAR), nil, m(r.TotalECL)}, []any{"Unapplied credits", m(r.Unapplied), nil, nil},
+		[]any{"Net receivables", m(r.NetAR), nil, nil})
 	wd := make(widths, 12)
 	next, err := w.table(s, 3, []string{"Bucket", "Balance", "Loss rate", "ECL"}, []kind{kText, kMoney, kPct, kMoney}, rows, wd)
 	if err != nil {
@@ -584,10 +635,10 @@ func (w *wbWriter) risk(ex Export) error {
 	}
 	next++
 	ids := a.Led.Customers.ID
-	f.SetCellValue(s, cellName(0, next), fmt.Sprintf("Credit risk by expected loss (first %d of %d)", min(listCap, len(a.CreditRiskList())), len(a.CreditRiskList())))
+	f.SetCellValue(s, cellName(0, next), fmt.Sprintf("Credit risk by expected loss (first %d of %d)", min(listCap, len(a.CreditRisk)), len(a.CreditRisk)))
 	f.SetCellStyle(s, cellName(0, next), cellName(0, next), w.st.bold)
 	var cr [][]any
-	for _, c := range top(a.CreditRiskList(), listCap) {
+	for _, c := range top(a.CreditRisk, listCap) {
 		cr = append(cr, []any{ids[c], model.Grades[r.Grade[c]], r.Score[c], m(r.CustAR[c]), m(r.Overdue30[c]), num(r.Util[c]), r.UtilState[c], m(r.EL[c]), model.GradeAction(r.Grade[c])})
 	}
 	gradeTop := next + 2
@@ -629,17 +680,17 @@ func (w *wbWriter) risk(ex Export) error {
 
 func (w *wbWriter) churnList(s string, row int) error {
 	a, f := w.a, w.f
-	list := a.ChurnRiskList()
+	list := a.ChurnRisk
 	f.SetCellValue(s, cellName(0, row), fmt.Sprintf("Churn risk by value at risk (first %d of %d)", min(listCap, len(list)), len(list)))
 	f.SetCellStyle(s, cellName(0, row), cellName(0, row), w.st.bold)
-	churn, _ := a.SchemeByKey("churn")
 	var rows [][]any
 	for _, c := range top(list, listCap) {
 		pa := any(nil)
 		if a.PAlive != nil {
 			pa = num(a.PAlive[c])
 		}
-		rows = append(rows, []any{a.Led.Customers.ID[c], churn.Segments[churn.Assign[c]], pa, num(a.CLV[c]), num(a.ValueAtRisk[c])})
+		rows = append(rows, []any{a.Led.Customers.ID[c], a.Churn[c].String(), pa, moneyVal(a.CLVMoney[c], a.Decimals),
+			moneyVal(AmountMinor(a.ValueAtRisk[c], a.Decimals), a.Decimals)})
 	}
 	_, err := w.table(s, row+1, []string{"Customer ID", "Churn state", "P(alive)", "CLV", "Value at risk"}, []kind{kText, kText, kPct, kMoney, kMoney}, rows, make(widths, 5))
 	return err

@@ -114,13 +114,18 @@ func TestRoundTrip(t *testing.T) {
 	}
 	// the Segments sheet reconciles too: each scheme's revenue sums to the total
 	seg, _ := f.GetRows(SheetSegments, excelize.Options{RawCellValue: true})
-	byScheme := map[string]int64{}
+	// and each scheme's Total row is the sum of its segment rows
+	byScheme, totals := map[string]int64{}, map[string]int64{}
 	for _, r := range seg[1:] {
+		if r[1] == "Total" {
+			totals[r[0]] = cents(t, r[4])
+			continue
+		}
 		byScheme[r[0]] += cents(t, r[4])
 	}
 	for s, v := range byScheme {
-		if v != a.Base.TotalRevenue {
-			t.Errorf("scheme %s revenue %d, total %d", s, v, a.Base.TotalRevenue)
+		if v != a.Base.TotalRevenue || totals[s] != v {
+			t.Errorf("scheme %s revenue %d, total row %d, ledger total %d", s, v, totals[s], a.Base.TotalRevenue)
 		}
 	}
 	if len(byScheme) != len(a.Schemes) {

@@ -248,7 +248,7 @@ func TestDemoDeterministic(t *testing.T) {
 		if base.ReturnDocs[c] > 0 {
 			returns++
 		}
-		if base.OpenAR[c] > 0 {
+		if base.OpenInvoices[c] > 0 {
 			open++
 		}
 	}

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -35,7 +36,7 @@ func ReadScenarioXLSX(path string) (model.Scenario, error) {
 		if len(r) > 1 {
 			v = r[1]
 		}
-		if err := sc.Params.Set(strings.TrimSpace(r[0]), v); err != nil {
+		if err := sc.Params.Set(strings.TrimSpace(r[0]), v); err != nil && !errors.Is(err, model.ErrRetired) {
 			return sc, fmt.Errorf("%s, Parameters row %d: %v", path, i+2, err)
 		}
 	}

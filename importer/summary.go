@@ -26,6 +26,8 @@ type Summary struct {
 	LastDate         string          `json:"last_date"`
 	AsOf             string          `json:"as_of"`
 	RowsAfterAsOf    int             `json:"rows_after_as_of"`
+	CustomersLater   int             `json:"customers_without_documents_by_as_of"`
+	FileAmount       json.Number     `json:"file_amount"`
 	TotalAmount      json.Number     `json:"total_amount"`
 	TotalCost        json.Number     `json:"total_cost,omitempty"`
 	ReturnRows       int             `json:"return_rows"`
@@ -33,13 +35,16 @@ type Summary struct {
 	CancellationRows int             `json:"cancellation_rows"`
 	CancellationDocs int             `json:"cancellation_documents"`
 	PaymentData      string          `json:"payment_data"`
-	OpenAR           json.Number     `json:"open_receivables,omitempty"`
+	OpenInvoices     json.Number     `json:"open_invoices,omitempty"`
+	UnappliedCredits json.Number     `json:"unapplied_credits,omitempty"`
+	NetAR            json.Number     `json:"net_receivables,omitempty"`
 	Attributes       []string        `json:"customer_attributes,omitempty"`
 	Warnings         []string        `json:"warnings,omitempty"`
 
-	decimals                          int
-	amount, cost, returnValue, openAR model.Money
-	sourceAmounts                     []model.Money
+	decimals                              int
+	fileAmount, amount, cost, returnValue model.Money
+	openInvoices, unapplied               model.Money
+	sourceAmounts                         []model.Money
 }
 
 // SourceSummary is one source with its amount formatted.
@@ -48,18 +53,24 @@ type SourceSummary struct {
 	Amount json.Number `json:"amount"`
 }
 
-// Summarize combines the report with the ledger's headline figures at base.AsOf.
-func Summarize(led *model.Ledger, rep *Report, base *model.Base) *Summary {
+// Summarize combines the report (what was read) with the ledger's headline
+// figures at asOf (NoDay: the last date). Reading counts (rows read, used,
+// rejected, per-source amounts) are of the files; every other count and total
+// is of the ledger as it was at the as-of date, the basis of the analysis.
+func Summarize(full *model.Ledger, rep *Report, asOf model.Day) *Summary {
+	if asOf == model.NoDay {
+		asOf = model.MaxDate(full)
+	}
+	led, info := full.Until(asOf)
+	base := model.Aggregate(led, asOf)
 	d := led.Decimals
 	num := func(v model.Money) json.Number { return json.Number(model.MoneyString(v, d)) }
 	s := &Summary{
 		RowsRead: rep.RowsRead, RowsUsed: rep.RowsUsed, RowsRejected: rep.RowsRejected,
 		Rejected: rep.Reasons, Customers: led.Customers.Len(), Transactions: led.Tx.Len(),
-		FirstDate: rep.FirstDate, LastDate: rep.LastDate, AsOf: base.AsOf.String(),
-		RowsAfterAsOf: base.RowsAfterAsOf, TotalAmount: num(rep.UsedAmount),
-		ReturnRows: rep.ReturnRows, ReturnValue: num(rep.ReturnValue),
-		CancellationRows: rep.CancellationRows, CancellationDocs: rep.CancellationDocs,
-		Warnings: rep.Warnings, decimals: d, amount: rep.UsedAmount, cost: rep.UsedCost, returnValue: rep.ReturnValue,
+		FirstDate: rep.FirstDate, LastDate: rep.LastDate, AsOf: asOf.String(),
+		RowsAfterAsOf: info.RowsAfter, CustomersLater: info.CustomersAbsent,
+		Warnings: rep.Warnings, decimals: d, fileAmount: rep.UsedAmount,
 	}
 	if s.Rejected == nil {
 		s.Rejected = []ReasonCount{}
@@ -70,8 +81,28 @@ func Summarize(led *model.Ledger, rep *Report, base *model.Base) *Summary {
 	for c := range base.Docs {
 		s.Documents += int(base.Docs[c])
 	}
+	tx := &led.Tx
+	cancelled := map[string]bool{}
+	for i, a := range tx.Amount {
+		s.amount += a
+		if led.HasCost && tx.CostKnown[i] {
+			s.cost += tx.Cost[i]
+		}
+		if a < 0 {
+			s.ReturnRows++
+			s.returnValue -= a
+		}
+		if tx.Cancelled != nil && tx.Cancelled[i] {
+			s.CancellationRows++
+			if tx.Doc != nil && tx.Doc[i] >= 0 {
+				cancelled[led.Docs.ID(tx.Doc[i])] = true
+			}
+		}
+	}
+	s.CancellationDocs = len(cancelled)
+	s.FileAmount, s.TotalAmount, s.ReturnValue = num(s.fileAmount), num(s.amount), num(s.returnValue)
 	if led.HasCost {
-		s.TotalCost = num(rep.UsedCost)
+		s.TotalCost = num(s.cost)
 	}
 	switch {
 	case led.HasPaid && led.HasPaidAmount:
@@ -84,11 +115,11 @@ func Summarize(led *model.Ledger, rep *Report, base *model.Base) *Summary {
 		s.PaymentData = "none"
 	}
 	if base.HasOpenAR {
-		var ar model.Money
-		for _, v := range base.OpenAR {
-			ar += v
+		for c := range base.OpenInvoices {
+			s.openInvoices += base.OpenInvoices[c]
+			s.unapplied += base.OpenCredits[c]
 		}
-		s.OpenAR, s.openAR = num(ar), ar
+		s.OpenInvoices, s.UnappliedCredits, s.NetAR = num(s.openInvoices), num(s.unapplied), num(s.openInvoices+s.unapplied)
 	}
 	for _, a := range led.Customers.Attrs {
 		s.Attributes = append(s.Attributes, a.Name)
@@ -161,10 +192,15 @@ func (s *Summary) WriteText(w io.Writer) error {
 		}
 	}
 	fmt.Fprintln(tw)
-	fmt.Fprintf(tw, "Customers\t%s\n", n(s.Customers))
-	fmt.Fprintf(tw, "Transactions\t%s (%s documents)\n", n(s.Transactions), n(s.Documents))
-	fmt.Fprintf(tw, "Dates\t%s to %s\n", s.FirstDate, s.LastDate)
+	fmt.Fprintf(tw, "Dates in the files\t%s to %s; amount %s\n", s.FirstDate, s.LastDate, m(s.fileAmount))
 	fmt.Fprintf(tw, "As of\t%s (%s rows after it ignored)\n", s.AsOf, n(s.RowsAfterAsOf))
+	fmt.Fprintln(tw, "\nAt the as-of date (the analysis)")
+	later := ""
+	if s.CustomersLater > 0 {
+		later = fmt.Sprintf(" (%s more without a document by then: not yet acquired)", n(s.CustomersLater))
+	}
+	fmt.Fprintf(tw, "Customers\t%s%s\n", n(s.Customers), later)
+	fmt.Fprintf(tw, "Transactions\t%s (%s documents)\n", n(s.Transactions), n(s.Documents))
 	fmt.Fprintf(tw, "Total amount\t%s\n", m(s.amount))
 	if s.TotalCost != "" {
 		fmt.Fprintf(tw, "Total cost\t%s\n", m(s.cost))
@@ -174,8 +210,10 @@ func (s *Summary) WriteText(w io.Writer) error {
 	fmt.Fprintf(tw, "Returns / credit notes\t%s rows, %s\n", n(s.ReturnRows), m(s.returnValue))
 	fmt.Fprintf(tw, "Cancellations (C…)\t%s rows in %s documents\n", n(s.CancellationRows), n(s.CancellationDocs))
 	fmt.Fprintf(tw, "Payment data\t%s\n", s.PaymentData)
-	if s.OpenAR != "" {
-		fmt.Fprintf(tw, "Open receivables at as-of\t%s\n", m(s.openAR))
+	if s.OpenInvoices != "" {
+		fmt.Fprintf(tw, "Open invoices (gross)\t%s\n", m(s.openInvoices))
+		fmt.Fprintf(tw, "Unapplied credits\t%s\n", m(s.unapplied))
+		fmt.Fprintf(tw, "Net receivables\t%s\n", m(s.openInvoices+s.unapplied))
 	}
 	if len(s.Attributes) > 0 {
 		fmt.Fprintf(tw, "Customer attributes\t%s\n", strings.Join(s.Attributes, ", "))

@@ -24,7 +24,8 @@ type Base struct {
 	Cost         []Money // net cost over rows whose cost is known
 	CostKnown    []bool  // some row of the customer carries a cost
 	ReturnValue  []Money // Σ |net| of return documents (positive)
-	OpenAR       []Money // open receivables at AsOf (0 without payment data)
+	OpenInvoices []Money // gross open invoices at AsOf (spec §5.1; 0 without payment data)
+	OpenCredits  []Money // unapplied credit notes and overpayments at AsOf (≤ 0)
 
 	// Rows of each customer sorted by date then row number:
 	// RowIdx[RowStart[c]:RowStart[c+1]].
@@ -67,7 +68,7 @@ func Aggregate(l *Ledger, asOf Day) *Base {
 		Docs: make([]int32, nc), PurchaseDocs: make([]int32, nc), PurchaseDays: make([]int32, nc),
 		Lines: make([]int32, nc), ReturnDocs: make([]int32, nc),
 		Revenue: make([]Money, nc), Cost: make([]Money, nc), CostKnown: make([]bool, nc),
-		ReturnValue: make([]Money, nc), OpenAR: make([]Money, nc),
+		ReturnValue: make([]Money, nc), OpenInvoices: make([]Money, nc), OpenCredits: make([]Money, nc),
 		RowStart:  make([]int32, nc+1),
 		HasOpenAR: l.HasOpenItems(),
 	}
@@ -156,7 +157,11 @@ func (b *Base) customer(l *Ledger, c int, rows []int32, docs []docAgg) []docAgg 
 			b.CostKnown[c] = true
 		}
 		if b.HasOpenAR {
-			b.OpenAR[c] += l.OpenAt(int(i), b.AsOf)
+			if open := l.OpenAt(int(i), b.AsOf); open > 0 {
+				b.OpenInvoices[c] += open
+			} else {
+				b.OpenCredits[c] += open
+			}
 		}
 		doc := int32(-1)
 		if tx.Doc != nil {

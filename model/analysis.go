@@ -11,9 +11,12 @@ import (
 	"sync"
 )
 
-// Engine holds a ledger's stage-1 results (base aggregates, trailing windows)
-// and turns parameters into an Analysis (stage 2). It is safe for concurrent
-// use; stage-1 work is redone only when the as-of date changes.
+// Engine holds a ledger's stage-1 results (the ledger as it was at the as-of
+// date, base aggregates, trailing windows, model fits) and turns parameters
+// into an Analysis (stage 2). It is safe for concurrent use: every cache
+// lives here, behind mu, keyed by comparable structs of exactly the
+// parameters the cached value depends on. Stage-1 work is redone only when
+// the as-of date changes.
 type Engine struct {
 	Led *Ledger
 
@@ -25,28 +28,46 @@ type Engine struct {
 }
 
 // stage1 is everything that depends only on the ledger and the as-of date.
+// Its fields are written once, in Engine.stage1; the maps are caches filled
+// under Engine.mu.
 type stage1 struct {
+	led       *Ledger // the ledger at the as-of date (Ledger.Until)
+	asOfInfo  AsOfInfo
 	base      *Base
 	ttm, ptm  *Window // trailing 12 months and the 12 before
 	medianIPT float64 // median inter-purchase days of repeat customers
-	windows   map[int]*Window
-	activity  map[int][]uint16 // period length → purchase-activity bits per customer
-	idOrder   []int32          // customers by id
-	idRank    []int32          // each customer's position in idOrder
+	idOrder   []int32 // customers by id
+	idRank    []int32 // each customer's position in idOrder
 	gmImpute  map[string]float64
 	gmOverall float64
 	size      []int16 // enterprise size class per customer (§12)
-	models    map[string]*ProbModel
-	risks     map[string]*Risk
-	delta     map[string][]float64
-	attrs     map[float64][]Scheme // attribute schemes by attr_min_share
+
+	windows  map[int]*Window  // trailing windows by length in days
+	activity map[int][]uint16 // period length → purchase-activity bits per customer
+	models   map[modelKey]*ProbModel
+	deltas   map[deltaKey][]float64
+	risks    map[riskKey]*Risk
+	attrs    map[float64][]Scheme // attribute schemes by attr_min_share
+}
+
+// modelKey names what a probabilistic fit depends on.
+type modelKey struct {
+	unit      string
+	penalizer float64
+}
+
+// deltaKey names what the monthly expected purchases depend on.
+type deltaKey struct {
+	modelKey
+	months int
+	factor float64
 }
 
 // NewEngine prepares an engine for a ledger.
 func NewEngine(led *Ledger) *Engine { return &Engine{Led: led} }
 
-// Stage returns the stage-1 results at asOf (NoDay: the ledger's last date),
-// computing them when the date changed.
+// stage1 returns the stage-1 results at asOf (NoDay: the ledger's last
+// date), computing them when the date changed.
 func (e *Engine) stage1(asOf Day) *stage1 {
 	if asOf == NoDay {
 		e.maxOnce.Do(func() { e.maxDate = MaxDate(e.Led) })
@@ -57,8 +78,11 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	if e.stage != nil && e.stage.base.AsOf == asOf {
 		return e.stage
 	}
-	b := Aggregate(e.Led, asOf)
-	s := &stage1{base: b, windows: map[int]*Window{}, activity: map[int][]uint16{}}
+	led, info := e.Led.Until(asOf)
+	b := Aggregate(led, asOf)
+	b.RowsAfterAsOf = info.RowsAfter
+	s := &stage1{led: led, asOfInfo: info, base: b, windows: map[int]*Window{}, activity: map[int][]uint16{},
+		models: map[modelKey]*ProbModel{}, deltas: map[deltaKey][]float64{}, risks: map[riskKey]*Risk{}, attrs: map[float64][]Scheme{}}
 	s.ttm = b.WindowOf(asOf-365, asOf)
 	s.ptm = b.WindowOf(asOf-730, asOf-365)
 	var ipts []float64
@@ -72,15 +96,14 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	for i := range s.idOrder {
 		s.idOrder[i] = int32(i)
 	}
-	ids := e.Led.Customers.ID
+	ids := led.Customers.ID
 	slices.SortFunc(s.idOrder, func(a, b int32) int { return cmp.Compare(ids[a], ids[b]) })
 	s.idRank = make([]int32, len(s.idOrder))
 	for k, c := range s.idOrder {
 		s.idRank[c] = int32(k)
 	}
-	s.imputation(e.Led)
-	s.attrs = map[float64][]Scheme{}
-	s.models, s.delta, s.risks = map[string]*ProbModel{}, map[string][]float64{}, map[string]*Risk{}
+	s.imputation(led)
+	s.size = sizeClasses(led)
 	e.stage = s
 	return s
 }
@@ -115,24 +138,23 @@ func (s *stage1) imputation(led *Ledger) {
 	s.gmOverall = median(all)
 }
 
-// model returns the fitted probabilistic model for a time unit (cached).
-func (s *stage1) model(led *Ledger, unit string, pen float64) *ProbModel {
-	k := fmt.Sprint(unit, "/", pen)
+// model returns the fitted probabilistic model for a time unit (cached;
+// the caller holds Engine.mu).
+func (s *stage1) model(k modelKey) *ProbModel {
 	if m, ok := s.models[k]; ok {
 		return m
 	}
-	m := FitModel(s.base, led, unit, pen)
+	m := FitModel(s.base, s.led, k.unit, k.penalizer)
 	s.models[k] = m
 	return m
 }
 
-func (s *stage1) deltas(m *ProbModel, unit string, pen float64, months int, factor float64) []float64 {
-	k := fmt.Sprint(unit, "/", pen, "/", months, "/", factor)
-	if d, ok := s.delta[k]; ok {
+func (s *stage1) monthly(m *ProbModel, k deltaKey) []float64 {
+	if d, ok := s.deltas[k]; ok {
 		return d
 	}
-	d := m.monthlyPurchases(months, factor)
-	s.delta[k] = d
+	d := m.monthlyPurchases(k.months, k.factor)
+	s.deltas[k] = d
 	return d
 }
 
@@ -202,18 +224,22 @@ func median(v []float64) float64 {
 	return (v[n/2-1] + v[n/2]) / 2
 }
 
-// Analysis is the result of stage 2 for one parameter set. Per-customer
-// slices are indexed like Ledger.Customers.
+// Analysis is the result of stage 2 for one parameter set: a finished value.
+// Nothing in it changes after Analyze returns, and nothing needs computing by
+// whoever shows it: segment P&L, risk lists and the best list are here.
+// Per-customer slices are indexed like Led.Customers, where Led is the ledger
+// as it was at the as-of date (customers acquired later are not in it).
 type Analysis struct {
 	Params   Params
 	AsOf     Day
+	AsOfInfo AsOfInfo // what the as-of date left out
 	N        int
 	Decimals int
 	Base     *Base
 	Led      *Ledger
 
-	Revenue, COGS, GM, CTS, CM []Money
-	CostEstimated              []bool // COGS assumed or imputed (figures are "estimated")
+	Revenue, COGS, GM, CTS, CM []Money // COGS, GM and CM are meaningful only as Profit.Basis says
+	CostEstimated              []bool  // COGS assumed or imputed (figures are "estimated")
 	RevenueTTM, MarginTTM      []Money
 	Growth                     []float64 // (TTM − PTM)/PTM; NaN when PTM ≤ 0
 
@@ -221,27 +247,68 @@ type Analysis struct {
 	M                      []float64 // monetary value in major units
 	RScore, FScore, MScore []int8    // 0 when not scored (Net-negative)
 	IPT, ChurnRatio        []float64 // effective inter-purchase days, recency / IPT
+	Churn                  []ChurnState
+	ChurnConflict          []bool    // the churn rule and the model's P(alive) band disagree by two states
 	CLV                    []float64 // major units
-	PAlive, Exp90, Spend   []float64 // from the probabilistic model; NaN without it
+	CLVMoney               []Money   // CLV rounded to minor units: what is shown and summed
+	PAlive, Exp90, Spend   []float64 // from the probabilistic model; nil without it
 	Model                  *ProbModel
 	Risk                   *Risk
 	ValueAtRisk            []float64 // churn value at risk per customer (major units)
-	churnOnce              sync.Once
-	churnList              []int32
 	BestScore              []float64 // 0–100 purchase-likelihood score
 
-	Schemes []Scheme
-	Profit  ProfitSummary
-	CLVInfo CLVInfo
-	IDOrder []int32 // customers sorted by id (the last sort key everywhere)
-	idRank  []int32
-	orders  *orderCache
-	clvKey  []float64 // orders customers like CLV (CLV / multiple)
-	ids     sortIDs
+	Schemes    []Scheme // each with its segment P&L
+	Profit     ProfitSummary
+	CLVInfo    CLVInfo
+	IDOrder    []int32 // customers sorted by id (the last sort key everywhere)
+	CreditRisk []int32 // customers with open receivables by expected loss (desc), then id
+	ChurnRisk  []int32 // customers with value at risk by it (desc), then id
+	Best       []int32 // customers by purchase-likelihood score (desc), then id
 
 	Warnings []string
-	warnMu   sync.Mutex
+
+	idRank []int32
+	orders *orderCache
+	clvKey []float64 // orders customers like CLV (CLV / multiple)
+	ids    sortIDs
+	warnMu sync.Mutex
 }
+
+// ChurnState is a customer's churn state (spec §6.1, §6.2).
+type ChurnState int8
+
+// Churn states, in the order of the churn scheme's segments.
+const (
+	ChurnActive ChurnState = iota
+	ChurnAtRisk
+	ChurnLapsed
+	ChurnNoPurchases
+)
+
+var churnNames = []string{"Active", "At risk", "Lapsed", "No purchases"}
+
+func (s ChurnState) String() string { return churnNames[s] }
+
+// ProfitBasis says what the profit figures rest on (spec §3.5).
+type ProfitBasis int8
+
+// Profit bases.
+const (
+	ProfitFromCost       ProfitBasis = iota // the ledger's cost column (imputed for customers without cost)
+	ProfitEstimated                         // no cost: COGS = revenue × (1 − assumed_gm_pct)
+	ProfitRevenueLessCTS                    // no cost: profit = revenue − cost to serve; COGS unknown
+	ProfitUnavailable                       // no cost basis at all: every profit figure is n/a
+)
+
+func (b ProfitBasis) String() string {
+	return [...]string{"cost", "estimated", "revenue-less-cts", "unavailable"}[b]
+}
+
+// Known reports whether profit (CM) figures exist.
+func (b ProfitBasis) Known() bool { return b != ProfitUnavailable }
+
+// COGSKnown reports whether COGS, gross margin and margin % exist.
+func (b ProfitBasis) COGSKnown() bool { return b == ProfitFromCost || b == ProfitEstimated }
 
 // warn records a warning; stage-2 parts run concurrently.
 func (a *Analysis) warn(msg string) {
@@ -270,6 +337,8 @@ type Scheme struct {
 	Segments []string // in display order; every segment listed even if empty
 	Assign   []int16  // segment index per customer
 	Note     string   // how it was computed, fallbacks
+	Rows     []SegmentRow
+	Total    SegmentRow
 }
 
 // CLVInfo says how the simple CLV was computed (spec §4.1; shown next to the number).
@@ -286,8 +355,9 @@ type CLVInfo struct {
 }
 
 // ProfitSummary holds the whale curve and its headline figures (spec §3.3).
+// Without a profit basis only Basis and Note are set.
 type ProfitSummary struct {
-	Mode                        string // cost, estimated, revenue-less-cts, disabled
+	Basis                       ProfitBasis
 	Note                        string
 	Order                       []int32 // customers by CM desc, id asc
 	Cum                         []Money // cumulative CM along Order
@@ -295,7 +365,7 @@ type ProfitSummary struct {
 	Peak                        Money
 	PeakPct                     float64 // peak / total CM (NaN when total ≤ 0)
 	Profitable, BreakEven, Loss int
-	Destroyed                   Money   // |Σ CM < 0|
+	Destroyed                   Money   // −Σ CM of the loss customers (CM < −ε): the Loss segment's CM, negated
 	DestroyedPct                float64 // Destroyed / total CM
 	Top20Pct                    float64 // y at ceil(0.2 N)
 	Epsilon                     float64 // break-even band in major units
@@ -309,10 +379,13 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 	}
 	s := e.stage1(p.AsOf)
 	b := s.base
-	led := e.Led
+	led := s.led
 	n := len(b.Revenue)
-	a := &Analysis{Params: p.Clone(), AsOf: b.AsOf, N: n, Decimals: led.Decimals, Base: b, Led: led, IDOrder: s.idOrder,
-		idRank: s.idRank, orders: &e.orders}
+	a := &Analysis{Params: p.Clone(), AsOf: b.AsOf, AsOfInfo: s.asOfInfo, N: n, Decimals: led.Decimals, Base: b, Led: led,
+		IDOrder: s.idOrder, idRank: s.idRank, orders: &e.orders}
+	if s.asOfInfo.CustomersAbsent > 0 {
+		a.warn(fmt.Sprintf("%d customers have no document on or before the as-of date %s and are not in the analysis", s.asOfInfo.CustomersAbsent, b.AsOf))
+	}
 	scale := float64(led.Scale())
 	e.mu.Lock() // windows and activity caches
 	rfmWin := s.ttm
@@ -326,11 +399,15 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 	a.profit(s, p, scale)
 	parallel(func() { a.rfm(s, p, rfmWin, scale) },
 		func() {
-			if !a.probCLV(s, e, p, scale) {
+			if !a.probCLV(s, e, p) {
 				a.simpleCLV(s, p, act, scale)
 			}
 			a.churn(s, p)
 		})
+	a.CLVMoney = make([]Money, n)
+	for c, v := range a.CLV {
+		a.CLVMoney[c] = roundMoney(v * scale)
+	}
 	a.best()
 	schemes := make([]Scheme, 9)
 	parallel(func() {
@@ -356,7 +433,20 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 		s.attrs[p.AttrMinShare] = attrs
 	}
 	e.mu.Unlock()
-	a.Schemes = append(a.Schemes, attrs...)
+	for _, sc := range attrs {
+		sc.Rows, sc.Total = nil, SegmentRow{} // P&L is this analysis' own
+		a.Schemes = append(a.Schemes, sc)
+	}
+	a.churnRisk()
+	parallel(func() {
+		for i := range a.Schemes {
+			a.Schemes[i].Rows, a.Schemes[i].Total = a.segmentPL(&a.Schemes[i])
+		}
+	}, func() {
+		a.CreditRisk = a.creditRiskList()
+		a.ChurnRisk = a.churnRiskList()
+		a.Best = a.bestList()
+	})
 	return a, nil
 }
 
@@ -396,13 +486,13 @@ func (a *Analysis) profit(s *stage1, p Params, scale float64) {
 	ctsSet := p.CTSPerOrder > 0 || p.CTSPerLine > 0 || p.CTSPerReturn > 0 || p.CTSReturnValuePct > 0 || p.CTSPerLateInvoice > 0
 	switch {
 	case led.HasCost:
-		ps.Mode = "cost"
+		ps.Basis = ProfitFromCost
 	case gmSet:
-		ps.Mode, ps.Note = "estimated", fmt.Sprintf("no cost in the ledger: COGS = revenue × (1 − %.1f %%) assumed; every profit figure is estimated", 100*p.AssumedGMPct)
+		ps.Basis, ps.Note = ProfitEstimated, fmt.Sprintf("no cost in the ledger: COGS = revenue × (1 − %.1f %%) assumed; every profit figure is estimated", 100*p.AssumedGMPct)
 	case ctsSet:
-		ps.Mode, ps.Note = "revenue-less-cts", "no cost in the ledger: profit is revenue less cost to serve (set assumed_gm_pct for a margin)"
+		ps.Basis, ps.Note = ProfitRevenueLessCTS, "no cost in the ledger: profit is revenue less cost to serve; COGS and margin are unknown (set assumed_gm_pct for a margin)"
 	default:
-		ps.Mode, ps.Note = "disabled", "no cost in the ledger: profit views need assumed_gm_pct or cost-to-serve rates"
+		ps.Basis, ps.Note = ProfitUnavailable, "no cost in the ledger: profit figures are n/a (set assumed_gm_pct, or cost-to-serve rates for revenue less cost to serve)"
 	}
 	imputed, overall := s.gmImpute, s.gmOverall
 	late := a.lateInvoices(p)
@@ -431,7 +521,7 @@ func (a *Analysis) profit(s *stage1, p Params, scale float64) {
 			cts += Money(perLate) * Money(late[c])
 		}
 		a.CTS[c] = cts
-		if ps.Mode == "revenue-less-cts" {
+		if ps.Basis == ProfitRevenueLessCTS {
 			a.COGS[c] = 0
 		}
 		a.GM[c] = rev - a.COGS[c]
@@ -453,7 +543,9 @@ func (a *Analysis) profit(s *stage1, p Params, scale float64) {
 			a.Growth[c] = float64(rev-ptm) / float64(ptm)
 		}
 	}
-	a.whale(p, scale)
+	if ps.Basis.Known() {
+		a.whale(p, scale)
+	}
 }
 
 // lateInvoices counts, per customer, invoices paid after their due date or
@@ -510,11 +602,9 @@ func (a *Analysis) whale(p Params, scale float64) {
 			ps.Profitable++
 		case cm < -eps:
 			ps.Loss++
+			ps.Destroyed -= a.CM[c]
 		default:
 			ps.BreakEven++
-		}
-		if a.CM[c] < 0 {
-			ps.Destroyed -= a.CM[c]
 		}
 	}
 	ps.PeakPct, ps.DestroyedPct, ps.Top20Pct = math.NaN(), math.NaN(), math.NaN()
@@ -723,7 +813,7 @@ func (a *Analysis) pyramid(p Params) Scheme {
 	sc := Scheme{Key: "pyramid", Title: "Value pyramid", Segments: []string{"Platinum", "Gold", "Iron", "Lead"}}
 	key := make([]float64, a.N)
 	what := p.PyramidKey
-	if what == "margin" && a.Profit.Mode == "disabled" {
+	if what == "margin" && !a.Profit.Basis.Known() {
 		what = "revenue"
 		sc.Note = "margin unavailable without cost data: ranked by revenue. "
 	}
@@ -786,7 +876,7 @@ func (a *Analysis) tiers(key, title string, v []float64, mode string, cuts []flo
 // profitScheme is Profit / Break-even / Loss (spec §3.3).
 func (a *Analysis) profitScheme() Scheme {
 	sc := Scheme{Key: "profitability", Title: "Profitability", Segments: []string{"Profit", "Break-even", "Loss", "n/a"}, Assign: make([]int16, a.N)}
-	if a.Profit.Mode == "disabled" {
+	if !a.Profit.Basis.Known() {
 		for c := range sc.Assign {
 			sc.Assign[c] = 3
 		}
@@ -808,7 +898,11 @@ func (a *Analysis) profitScheme() Scheme {
 	return sc
 }
 
-// churn computes each customer's recency / inter-purchase-time ratio (§6.1).
+// churn computes each customer's recency / inter-purchase-time ratio (§6.1)
+// and churn state: by that ratio, or by the P(alive) bands (§6.2) when
+// churn_method is p_alive and the model is fitted. Where the model is fitted
+// and the state differs from the customer's P(alive) band, ChurnConflict
+// says so (the card explains both).
 func (a *Analysis) churn(s *stage1, p Params) {
 	b := s.base
 	a.IPT, a.ChurnRatio = make([]float64, a.N), make([]float64, a.N)
@@ -823,6 +917,7 @@ func (a *Analysis) churn(s *stage1, p Params) {
 	if math.IsNaN(s.medianIPT) {
 		pop = 365 // no repeat customers at all: a year
 	}
+	a.Churn, a.ChurnConflict = make([]ChurnState, a.N), make([]bool, a.N)
 	for c := 0; c < a.N; c++ {
 		n := b.PurchaseDays[c]
 		switch {
@@ -832,42 +927,61 @@ func (a *Analysis) churn(s *stage1, p Params) {
 			a.IPT[c] = pop
 		default:
 			a.IPT[c], a.ChurnRatio[c] = math.NaN(), math.NaN()
+			a.Churn[c] = ChurnNoPurchases
 			continue
 		}
 		a.ChurnRatio[c] = float64(b.AsOf-b.LastPurchase[c]) / a.IPT[c]
+		byRatio := ChurnLapsed
+		switch r := a.ChurnRatio[c]; {
+		case r <= p.ChurnAtRiskRatio:
+			byRatio = ChurnActive
+		case r <= p.ChurnLapsedRatio:
+			byRatio = ChurnAtRisk
+		}
+		a.Churn[c] = byRatio
+		if a.PAlive == nil || math.IsNaN(a.PAlive[c]) {
+			continue
+		}
+		band := PAliveBand(a.PAlive[c], p)
+		if p.ChurnMethod == "p_alive" {
+			a.Churn[c] = band
+		}
+		// BG/NBD gives P(alive) = 1 to one-time buyers (spec §4.2): no
+		// evidence against the ratio rule there.
+		a.ChurnConflict[c] = band != byRatio && (n >= 2 || p.PAliveVariant == "mbgnbd")
 	}
 }
 
-func (a *Analysis) churnState(c int, p Params) int16 {
-	if p.ChurnMethod == "p_alive" && a.PAlive != nil && !math.IsNaN(a.PAlive[c]) {
-		switch pa := a.PAlive[c]; {
-		case pa >= p.PAliveActive:
-			return 0
-		case pa >= p.PAliveLapsed:
-			return 1
-		}
-		return 2
-	}
-	r := a.ChurnRatio[c]
+// PAliveBand maps P(alive) to a churn state by the bands of spec §6.2.
+func PAliveBand(pa float64, p Params) ChurnState {
 	switch {
-	case math.IsNaN(r):
-		return 3
-	case r <= p.ChurnAtRiskRatio:
-		return 0
-	case r <= p.ChurnLapsedRatio:
-		return 1
+	case pa >= p.PAliveActive:
+		return ChurnActive
+	case pa >= p.PAliveLapsed:
+		return ChurnAtRisk
 	}
-	return 2
+	return ChurnLapsed
 }
 
 func (a *Analysis) churnScheme(p Params) Scheme {
-	sc := Scheme{Key: "churn", Title: "Churn state", Segments: []string{"Active", "At risk", "Lapsed", "No purchases"}, Assign: make([]int16, a.N)}
+	sc := Scheme{Key: "churn", Title: "Churn state", Segments: slices.Clone(churnNames), Assign: make([]int16, a.N)}
+	conflicts := 0
 	for c := range sc.Assign {
-		sc.Assign[c] = a.churnState(c, p)
+		sc.Assign[c] = int16(a.Churn[c])
+		if a.ChurnConflict[c] {
+			conflicts++
+		}
 	}
 	sc.Note = fmt.Sprintf("recency ÷ own inter-purchase time: at risk > %g, lapsed > %g", p.ChurnAtRiskRatio, p.ChurnLapsedRatio)
 	if p.ChurnMethod == "p_alive" && a.PAlive != nil {
 		sc.Note = fmt.Sprintf("P(alive) (%s): active ≥ %g, lapsed < %g", p.PAliveVariant, p.PAliveActive, p.PAliveLapsed)
+	}
+	if conflicts > 0 {
+		other := "P(alive) band"
+		if p.ChurnMethod == "p_alive" {
+			other = "recency rule"
+		}
+		sc.Note += fmt.Sprintf("; %d customers' state differs from their %s (the customer card shows both)", conflicts, other)
 	}
 	return sc
 }
@@ -879,16 +993,16 @@ func (a *Analysis) lifecycle(s *stage1, p Params) Scheme {
 	band := p.LifecycleGrowthPct
 	for c := range sc.Assign {
 		tenure := int(b.AsOf - b.FirstDate[c])
-		state := a.churnState(c, p)
+		state := a.Churn[c]
 		g := a.Growth[c]
 		var seg int16
 		switch {
 		case b.FirstDate[c] != NoDay && tenure <= p.LifecycleNewDays:
 			seg = 0
-		case state == 2 || state == 3 || (b.PurchaseDays[c] == 1 && a.R[c] > 365) ||
+		case state == ChurnLapsed || state == ChurnNoPurchases || (b.PurchaseDays[c] == 1 && a.R[c] > 365) ||
 			(a.PAlive != nil && a.PAlive[c] < p.PAliveLapsed):
 			seg = 4
-		case state == 1 || (tenure >= 365 && !math.IsNaN(g) && g <= -band):
+		case state == ChurnAtRisk || (tenure >= 365 && !math.IsNaN(g) && g <= -band):
 			seg = 3
 		case tenure >= 365 && ((!math.IsNaN(g) && g >= band) || (s.ptm.Revenue[c] <= 0 && s.ttm.Revenue[c] > 0 && tenure > 365)):
 			seg = 1
@@ -923,14 +1037,13 @@ func (a *Analysis) gradeScheme() Scheme {
 func (a *Analysis) sizeScheme(s *stage1) Scheme {
 	sc := Scheme{Key: "size", Title: "Enterprise size", Segments: SizeClasses,
 		Note: "SME standard 2011 (工信部联企业〔2011〕300号); revenue and assets in 万元"}
-	sc.Assign = s.sizes(a.Led)
+	sc.Assign = s.size
 	return sc
 }
 
-func (s *stage1) sizes(led *Ledger) []int16 {
-	if s.size != nil {
-		return s.size
-	}
+// sizeClasses classifies every customer once per stage 1 (the classes depend
+// only on the ledger).
+func sizeClasses(led *Ledger) []int16 {
 	cs := &led.Customers
 	out := make([]int16, cs.Len())
 	scale := float64(led.Scale())
@@ -950,7 +1063,6 @@ func (s *stage1) sizes(led *Ledger) []int16 {
 		}
 		out[c] = int16(slices.Index(SizeClasses, SizeClass(cs.Industry[c], m)))
 	}
-	s.size = out
 	return out
 }
 

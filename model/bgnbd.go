@@ -21,7 +21,7 @@ type RepeatSummary struct {
 	X        []float64 // repeat purchase days (frequency)
 	Tx       []float64 // last − first purchase day (recency)
 	T        []float64 // as-of − first purchase day (age)
-	Mbar     []float64 // mean repeat-day spend, major units; NaN when x = 0 or ≤ 0
+	Mbar     []float64 // mean repeat-day spend, major units; NaN when x = 0 or < 0
 	Spend    string    // "margin" or "revenue"
 }
 
@@ -88,7 +88,8 @@ func (b *Base) Summary(led *Ledger, unit string) *RepeatSummary {
 		s.T[c] = float64(b.AsOf-first) / ud
 		s.Mbar[c] = math.NaN()
 		if days > 1 {
-			if m := float64(repeat) / scale / float64(days-1); m > 0 {
+			// a mean ≤ 0 after returns is unknown (spec §4.2), but 0 is a mean
+			if m := float64(repeat) / scale / float64(days-1); m >= 0 && repeat >= 0 {
 				s.Mbar[c] = m
 			}
 		}
@@ -111,6 +112,7 @@ type FitStatus struct {
 	Customers  int
 	Warnings   []string
 	Err        string // why the fit failed, "" when it worked
+	Boundary   string // the optimum lies at the edge of the parameter space (in words); the fit is not used
 }
 
 // bgTerm is one distinct (x, t_x, T) with its weight: customers with the
@@ -244,21 +246,33 @@ func FitBGNBD(s *RepeatSummary, penalizer float64) (BGNBD, FitStatus) {
 				}
 			},
 		}
-		res, err := optimize.Minimize(p, []float64{0.1, 0.1, 0.1, 0.1}, &optimize.Settings{GradientThreshold: 1e-9, MajorIterations: 500}, &optimize.BFGS{})
-		if err != nil && res == nil {
-			lastErr = err
-			continue
-		}
-		th := res.X
-		m := BGNBD{R: math.Exp(th[0]), Alpha: math.Exp(th[1]) / scale, A: math.Exp(th[2]), B: math.Exp(th[3])}
-		if !converged(res) || !m.valid() {
-			lastErr = fmt.Errorf("optimiser stopped: %v", res.Status)
-			if err != nil {
-				lastErr = err
+		// Several starting points (lifetimes' first): the likelihood can have
+		// a local optimum away from the boundary a, b → 0; the best point
+		// found is the one reported.
+		var best *optimize.Result
+		for _, start := range bgStarts {
+			res, err := optimize.Minimize(p, slices.Clone(start), &optimize.Settings{GradientThreshold: 1e-9, MajorIterations: 500}, &optimize.BFGS{})
+			if res == nil || math.IsNaN(res.F) || math.IsInf(res.F, 0) {
+				if err != nil {
+					lastErr = err
+				}
+				continue
 			}
+			if best == nil || res.F < best.F-1e-12 {
+				best = res
+			}
+		}
+		if best == nil {
 			continue
 		}
-		st.Converged, st.Iterations, st.Penalizer = true, res.Stats.MajorIterations, pen
+		th := best.X
+		m := BGNBD{R: math.Exp(th[0]), Alpha: math.Exp(th[1]) / scale, A: math.Exp(th[2]), B: math.Exp(th[3])}
+		st.Boundary = m.boundary()
+		if st.Boundary == "" && (!converged(best) || !m.valid()) {
+			lastErr = fmt.Errorf("optimiser stopped: %v", best.Status)
+			continue
+		}
+		st.Converged, st.Iterations, st.Penalizer = true, best.Stats.MajorIterations, pen
 		// log-likelihood in the original time units
 		unscaled, _ := compressBG(s, 1)
 		st.LogLik = bgLL([]float64{math.Log(m.R), math.Log(m.Alpha), math.Log(m.A), math.Log(m.B)}, unscaled, nil)
@@ -268,6 +282,9 @@ func FitBGNBD(s *RepeatSummary, penalizer float64) (BGNBD, FitStatus) {
 		if math.Abs(m.A-1) < 1e-6 {
 			st.Warnings = append(st.Warnings, "a ≈ 1: expected purchases are near a singularity")
 		}
+		if st.Boundary != "" {
+			st.Warnings = append(st.Warnings, st.Boundary)
+		}
 		return m, st
 	}
 	st.Err = "did not converge"
@@ -275,6 +292,30 @@ func FitBGNBD(s *RepeatSummary, penalizer float64) (BGNBD, FitStatus) {
 		st.Err += ": " + lastErr.Error()
 	}
 	return BGNBD{}, st
+}
+
+// bgStarts are the log-parameter starting points of the BG/NBD fit.
+var bgStarts = [][]float64{{0.1, 0.1, 0.1, 0.1}, {0.1, 0.1, -3, -3}, {0.1, 0.1, -1, 2}}
+
+// Parameter limits beyond which a fit is at the edge of the parameter space
+// (the optimiser ran towards 0 or infinity) rather than at an optimum.
+const (
+	fitTiny = 1e-4
+	fitHuge = 1e5
+)
+
+// boundary describes, in words a user understands, a fit that ran to the
+// edge of the parameter space; "" for an interior optimum.
+func (m BGNBD) boundary() string {
+	switch {
+	case m.A < fitTiny || m.B > fitHuge*max(1, m.A):
+		return fmt.Sprintf("no dropout seen in this ledger (a = %.3g, b = %.3g): the model counts every customer as alive, so P(alive) and CLV from it are not meaningful", m.A, m.B)
+	case m.B < fitTiny:
+		return fmt.Sprintf("the dropout estimate ran to its limit (b = %.3g): customers are predicted to drop out after every purchase", m.B)
+	case m.R < fitTiny || m.R > fitHuge:
+		return fmt.Sprintf("the purchase-rate estimate ran to its limit (r = %.3g): the data do not pin down how often customers buy", m.R)
+	}
+	return ""
 }
 
 // converged accepts a stop at a point whose gradient is negligible: a line
@@ -364,10 +405,12 @@ func (m BGNBD) ExpectedPurchasesNew(t float64) float64 {
 type GammaGamma struct{ P, Q, V float64 }
 
 // ExpectedSpend is E[M | x, m̄]; x = 0 (or an unknown m̄) gives the
-// population mean v·p/(q−1).
+// population mean v·p/(q−1). A repeat customer whose mean is 0 (free goods)
+// keeps its own mean in the weighted sum, as the model defines (lifetimes
+// conditional_expected_average_profit).
 func (g GammaGamma) ExpectedSpend(x, mbar float64) float64 {
 	mean := g.V * g.P / (g.Q - 1)
-	if x <= 0 || math.IsNaN(mbar) || mbar <= 0 {
+	if x <= 0 || math.IsNaN(mbar) || mbar < 0 {
 		return mean
 	}
 	w := g.P * x / (g.P*x + g.Q - 1)
@@ -462,6 +505,9 @@ func FitGammaGamma(s *RepeatSummary) (GammaGamma, FitStatus) {
 		}
 		st.Converged, st.Iterations, st.Penalizer = true, res.Stats.MajorIterations, pen
 		st.LogLik = ll(res.X, nil)
+		if g.Q > fitHuge || g.P > fitHuge {
+			st.Warnings = append(st.Warnings, fmt.Sprintf("customers' average spends differ no more than chance would make them (p = %.3g, q = %.3g): every customer is valued at about the average spend %.2f", g.P, g.Q, g.V*g.P/(g.Q-1)))
+		}
 		return g, st
 	}
 	st.Err = "did not converge"

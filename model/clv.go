@@ -91,8 +91,11 @@ func (a *Analysis) simpleCLV(s *stage1, p Params, act []uint16, scale float64) {
 	mult, ok := SimpleCLV(1, r, info.Discount, p.CLVHorizonYears, p.CLVConvention)
 	info.Multiple = mult
 	what := "margin"
-	if a.Profit.Mode == "disabled" {
+	switch a.Profit.Basis {
+	case ProfitUnavailable:
 		what = "revenue"
+	case ProfitRevenueLessCTS:
+		what = "revenue less cost to serve"
 	}
 	horizon := "∞"
 	if p.CLVHorizonYears > 0 {
@@ -150,15 +153,18 @@ func (a *Analysis) best() {
 	}
 }
 
-// BestList returns up to k customers by purchase-likelihood score (desc), then id.
-func (a *Analysis) BestList(k int) []int32 {
+// bestList orders customers by purchase-likelihood score (desc), then id.
+func (a *Analysis) bestList() []int32 {
 	order := slices.Clone(a.IDOrder)
 	slices.SortStableFunc(order, func(x, y int32) int { return cmp.Compare(a.BestScore[y], a.BestScore[x]) })
-	return order[:min(k, len(order))]
+	return order
 }
 
 // SegmentRow is one line of a segment P&L (spec §7.1). Shares are of the
-// whole customer base; NaN where undefined (CM % with revenue ≤ 0).
+// whole customer base; NaN where undefined (CM % with revenue ≤ 0). Which
+// money figures exist is said by the analysis: COGS and GM when
+// Profit.Basis.COGSKnown(), CTS, CM and their ratios when Profit.Basis.Known(),
+// receivables when Risk.Available.
 type SegmentRow struct {
 	Segment       string
 	Customers     int
@@ -170,39 +176,61 @@ type SegmentRow struct {
 	CMPct         float64
 	CMShare       float64
 	AvgCM         Money
-	CLV, AvgCLV   float64
-	OpenAR        Money
+	TotalCLV      Money // Σ CLV of the segment's customers (customer equity), each rounded to minor units
+	AvgCLV        Money // TotalCLV / customers
+	OpenAR        Money // gross open invoices
+	Unapplied     Money // unapplied credits (≤ 0)
+	NetAR         Money // OpenAR + Unapplied
 	ECL           Money
-	DSO           float64 // simple 3-month DSO of the segment; NaN without sales
+	DSO           float64 // simple 3-month DSO of the segment's gross open invoices; NaN without sales
 	sales3m       Money
 }
 
-// SegmentPL aggregates a scheme's segments and the total.
+// SegmentPL returns a scheme's segment P&L and its total row.
 func (a *Analysis) SegmentPL(sc *Scheme) (rows []SegmentRow, total SegmentRow) {
+	return sc.Rows, sc.Total
+}
+
+// segmentPL aggregates a scheme's segments; the total row is the sum of the
+// rows (money is summed with overflow checks: see addMoney).
+func (a *Analysis) segmentPL(sc *Scheme) (rows []SegmentRow, total SegmentRow) {
 	rows = make([]SegmentRow, len(sc.Segments))
 	for i, s := range sc.Segments {
 		rows[i].Segment = s
 	}
-	total.Segment = "Total"
-	add := func(r *SegmentRow, c int) {
+	risk := a.Risk != nil && a.Risk.Available
+	for c := 0; c < a.N; c++ {
+		r := &rows[sc.Assign[c]]
 		r.Customers++
 		r.Revenue += a.Revenue[c]
 		r.COGS += a.COGS[c]
 		r.GM += a.GM[c]
 		r.CTS += a.CTS[c]
 		r.CM += a.CM[c]
-		r.CLV += a.CLV[c]
-		r.OpenAR += a.Base.OpenAR[c]
-		if a.Risk != nil && a.Risk.Available {
+		r.TotalCLV += a.CLVMoney[c]
+		if risk {
+			r.OpenAR += a.Risk.CustAR[c]
+			r.Unapplied += a.Risk.CustUnapplied[c]
 			r.ECL += a.Risk.CustECL[c]
 			r.sales3m += a.Risk.Sales3m[c]
 		}
 	}
-	for c := 0; c < a.N; c++ {
-		add(&rows[sc.Assign[c]], c)
-		add(&total, c)
+	total.Segment = "Total"
+	for _, r := range rows {
+		total.Customers += r.Customers
+		total.Revenue += r.Revenue
+		total.COGS += r.COGS
+		total.GM += r.GM
+		total.CTS += r.CTS
+		total.CM += r.CM
+		total.TotalCLV += r.TotalCLV
+		total.OpenAR += r.OpenAR
+		total.Unapplied += r.Unapplied
+		total.ECL += r.ECL
+		total.sales3m += r.sales3m
 	}
 	finish := func(r *SegmentRow) {
+		r.NetAR = r.OpenAR + r.Unapplied
 		r.CustomerShare = ratio(float64(r.Customers), float64(total.Customers))
 		r.RevenueShare = ratio(float64(r.Revenue), float64(total.Revenue))
 		r.CMShare = ratio(float64(r.CM), float64(total.CM))
@@ -211,12 +239,12 @@ func (a *Analysis) SegmentPL(sc *Scheme) (rows []SegmentRow, total SegmentRow) {
 			r.CMPct = float64(r.CM) / float64(r.Revenue)
 		}
 		r.DSO = math.NaN()
-		if a.Risk != nil && a.Risk.Available {
+		if risk {
 			r.DSO = SimpleDSO(float64(r.OpenAR), float64(r.sales3m), a.Risk.Days3m)
 		}
 		if r.Customers > 0 {
 			r.AvgCM = roundMoney(float64(r.CM) / float64(r.Customers))
-			r.AvgCLV = r.CLV / float64(r.Customers)
+			r.AvgCLV = roundMoney(float64(r.TotalCLV) / float64(r.Customers))
 		}
 	}
 	for i := range rows {

@@ -32,6 +32,8 @@ func FitModel(b *Base, led *Ledger, unit string, penalizer float64) *ProbModel {
 	switch {
 	case !m.BGStatus.Converged:
 		m.Why = "BG/NBD fit failed: " + m.BGStatus.Err
+	case m.BGStatus.Boundary != "":
+		m.Why = "BG/NBD fit unusable: " + m.BGStatus.Boundary
 	case !m.GGStatus.Converged:
 		m.Why = "Gamma-Gamma fit failed: " + m.GGStatus.Err
 	default:
@@ -53,7 +55,7 @@ func FitModel(b *Base, led *Ledger, unit string, penalizer float64) *ProbModel {
 	return m
 }
 
-// finite keeps NaN and Inf out of the analysis: a prediction that cannot be
+// finite keeps NaN and Inf out of the sums: a prediction that cannot be
 // computed is 0 (and the fit status says why).
 func finite(v float64) float64 {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -124,12 +126,13 @@ func (m *ProbModel) CLV(months int, monthly, factor float64) []float64 {
 
 // probCLV values customers with the fitted model (spec §4.2) when it is
 // enabled and fitted; it reports false to fall back to simple CLV.
-func (a *Analysis) probCLV(s *stage1, e *Engine, p Params, scale float64) bool {
+func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 	if p.CLVModel != "bgnbd" {
 		return false
 	}
+	mk := modelKey{p.ModelTimeUnit, p.BGNBDPenalizer}
 	e.mu.Lock()
-	m := s.model(e.Led, p.ModelTimeUnit, p.BGNBDPenalizer)
+	m := s.model(mk)
 	e.mu.Unlock()
 	a.Model = m
 	if !m.OK {
@@ -138,7 +141,7 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params, scale float64) bool {
 	}
 	factor := MonthFactor(p.ModelTimeUnit, p.DaysPerMonth)
 	e.mu.Lock()
-	delta := s.deltas(m, p.ModelTimeUnit, p.BGNBDPenalizer, p.CLVHorizonMonths, factor)
+	delta := s.monthly(m, deltaKey{mk, p.CLVHorizonMonths, factor})
 	e.mu.Unlock()
 	H := p.CLVHorizonMonths
 	disc := make([]float64, H)
@@ -147,7 +150,7 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params, scale float64) bool {
 	}
 	gm := 1.0
 	spendLabel := m.Summary.Spend
-	if spendLabel == "revenue" && a.Profit.Mode == "estimated" {
+	if spendLabel == "revenue" && a.Profit.Basis == ProfitEstimated {
 		gm = p.AssumedGMPct
 		spendLabel = "estimated margin"
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sync"
 )
 
 // Trade-credit risk, spec §5 and §7.3.
@@ -112,27 +111,28 @@ type Risk struct {
 	PastDue      int // open invoices past due
 	OpenItems    []OpenItem
 
-	CustBuckets  [][]Money // per customer, per bucket
-	CustAR       []Money   // gross open invoices per customer
-	CustECL      []Money
-	Overdue30    []Money // open more than 30 days past due
-	MaxDPD       []int
-	Util         []float64 // NaN: no limit
-	UtilState    []string  // ok, warn, over, no limit, cash terms
-	DBT, DBTRaw  []float64 // payment-weighted days beyond terms (clipped, unclipped); NaN without payments
-	OpenDBT      []float64 // amount-weighted days past due of the open invoices (§5.3 snapshot); NaN without AR
-	TotalOpenDBT float64
-	ADTP         []float64
-	PayIndex     []float64
-	PaidCount    []int
-	Score        []float64
-	Components   [][5]float64 // P, 100(1−share>30), U, Tr, Ten
-	Cap          []string     // override applied, "" if none
-	Grade        []int8
-	EL           []Money
-	DSO          []float64 // per customer (simple 3-month); NaN = n/m
-	Sales3m      []Money   // credit sales of the last three months
-	Days3m       float64
+	CustBuckets   [][]Money // per customer, per bucket
+	CustAR        []Money   // gross open invoices per customer
+	CustUnapplied []Money   // unapplied credits per customer (≤ 0)
+	CustECL       []Money
+	Overdue30     []Money // open more than 30 days past due
+	MaxDPD        []int
+	Util          []float64 // NaN: no limit
+	UtilState     []string  // ok, warn, over, no limit, cash terms
+	DBT, DBTRaw   []float64 // payment-weighted days beyond terms (clipped, unclipped); NaN without payments
+	OpenDBT       []float64 // amount-weighted days past due of the open invoices (§5.3 snapshot); NaN without AR
+	TotalOpenDBT  float64
+	ADTP          []float64
+	PayIndex      []float64
+	PaidCount     []int
+	Score         []float64
+	Components    [][5]float64 // P, 100(1−share>30), U, Tr, Ten
+	Cap           []string     // override applied, "" if none
+	Grade         []int8
+	EL            []Money
+	DSO           []float64 // per customer (simple 3-month); NaN = n/m
+	Sales3m       []Money   // credit sales of the last three months
+	Days3m        float64
 
 	DSOCountBack, DSOSimple, BPDSO, ADD float64
 	DSOExceeds                          bool
@@ -141,23 +141,30 @@ type Risk struct {
 
 	WriteOffs []OpenItem // candidates
 	Trend     []float64  // credit-score trend component
-
-	creditOnce sync.Once
-	creditList []int32
 }
 
-// riskKey lists the parameters the receivables analysis depends on.
-func riskKey(p Params) string {
-	return fmt.Sprint(p.DefaultTermsDays, p.AgingBasis, p.AgingEdges, p.LossRates, p.LossRateSource, p.ForwardMultiplier,
-		p.LossLookbackMonth, p.WriteoffDPD, p.UtilWarn, p.UtilOver, p.ScoreWeights, p.LGD, p.DSOMonthDays)
+// riskKey holds the parameters the receivables analysis depends on (lists as
+// text, so that the key is comparable).
+type riskKey struct {
+	terms                       int
+	basis, edges, rates, source string
+	forward                     float64
+	lookback, writeoff          int
+	utilWarn, utilOver          float64
+	weights, monthDays          string
+	lgd                         float64
+}
+
+func riskKeyOf(p Params) riskKey {
+	return riskKey{p.DefaultTermsDays, p.AgingBasis, joinFloats(p.AgingEdges), joinFloats(p.LossRates), p.LossRateSource,
+		p.ForwardMultiplier, p.LossLookbackMonth, p.WriteoffDPD, p.UtilWarn, p.UtilOver, joinFloats(p.ScoreWeights), p.DSOMonthDays, p.LGD}
 }
 
 // risk computes §5 at the analysis' as-of date; the result is shared by
 // every analysis with the same risk parameters (a discount-rate change does
 // not redo it).
 func (a *Analysis) risk(s *stage1, e *Engine, p Params) {
-	a.churnRisk()
-	k := riskKey(p)
+	k := riskKeyOf(p)
 	e.mu.Lock()
 	r, ok := s.risks[k]
 	e.mu.Unlock()
@@ -178,6 +185,7 @@ func (a *Analysis) computeRisk(p Params) *Risk {
 	r.Buckets = bucketLabels(p.AgingBasis, p.AgingEdges)
 	n := a.N
 	r.CustBuckets = make([][]Money, n)
+	r.CustUnapplied = make([]Money, n)
 	r.CustAR, r.CustECL, r.Overdue30, r.MaxDPD = make([]Money, n), make([]Money, n), make([]Money, n), make([]int, n)
 	r.EL, r.DSO = make([]Money, n), make([]float64, n)
 	r.BucketTotal, r.BucketECL = make([]Money, nb), make([]Money, nb)
@@ -208,6 +216,7 @@ func (a *Analysis) computeRisk(p Params) *Risk {
 		c := tx.Cust[i]
 		if open < 0 { // credit notes and overpayments not applied to an invoice
 			r.Unapplied += open
+			r.CustUnapplied[c] += open
 			continue
 		}
 		due := tx.Due[i]
@@ -299,53 +308,53 @@ func (a *Analysis) computeRisk(p Params) *Risk {
 	return r
 }
 
-// churnRisk ranks customers by value at risk: CLV × (1 − P(alive)) with the
-// model, else trailing-12-month revenue of at-risk and lapsed customers.
+// churnRisk values what each customer's churn would cost: CLV × (1 −
+// P(alive)) with the model, else trailing-12-month revenue of at-risk and
+// lapsed customers.
 func (a *Analysis) churnRisk() {
 	a.ValueAtRisk = make([]float64, a.N)
 	scale := float64(a.Led.Scale())
-	churn, _ := a.SchemeByKey("churn")
 	for c := 0; c < a.N; c++ {
 		switch {
 		case a.PAlive != nil && !math.IsNaN(a.PAlive[c]):
 			a.ValueAtRisk[c] = math.Max(0, a.CLV[c]) * (1 - a.PAlive[c])
-		case churn != nil && (churn.Assign[c] == 1 || churn.Assign[c] == 2):
+		case a.Churn[c] == ChurnAtRisk || a.Churn[c] == ChurnLapsed:
 			a.ValueAtRisk[c] = math.Max(0, float64(a.RevenueTTM[c])/scale)
 		}
 	}
 }
 
-// CreditRiskList returns the customers with open receivables ordered by
-// expected loss (desc), then id; computed on first use.
-func (a *Analysis) CreditRiskList() []int32 {
+// creditRiskList orders the customers with open receivables by expected
+// loss (desc), then id.
+func (a *Analysis) creditRiskList() []int32 {
 	r := a.Risk
-	r.creditOnce.Do(func() {
-		for c := range r.CustAR {
-			if r.CustAR[c] > 0 {
-				r.creditList = append(r.creditList, int32(c))
-			}
+	if !r.Available {
+		return nil
+	}
+	var list []int32
+	for c := range r.CustAR {
+		if r.CustAR[c] > 0 {
+			list = append(list, int32(c))
 		}
-		slices.SortFunc(r.creditList, func(x, y int32) int {
-			return cmp.Or(cmp.Compare(r.EL[y], r.EL[x]), cmp.Compare(a.idRank[x], a.idRank[y]))
-		})
+	}
+	slices.SortFunc(list, func(x, y int32) int {
+		return cmp.Or(cmp.Compare(r.EL[y], r.EL[x]), cmp.Compare(a.idRank[x], a.idRank[y]))
 	})
-	return r.creditList
+	return list
 }
 
-// ChurnRiskList returns the customers with value at risk ordered by it
-// (desc), then id; computed on first use.
-func (a *Analysis) ChurnRiskList() []int32 {
-	a.churnOnce.Do(func() {
-		for c, v := range a.ValueAtRisk {
-			if v > 0 {
-				a.churnList = append(a.churnList, int32(c))
-			}
+// churnRiskList orders the customers with value at risk by it (desc), then id.
+func (a *Analysis) churnRiskList() []int32 {
+	var list []int32
+	for c, v := range a.ValueAtRisk {
+		if v > 0 {
+			list = append(list, int32(c))
 		}
-		slices.SortFunc(a.churnList, func(x, y int32) int {
-			return cmp.Or(cmp.Compare(a.ValueAtRisk[y], a.ValueAtRisk[x]), cmp.Compare(a.idRank[x], a.idRank[y]))
-		})
+	}
+	slices.SortFunc(list, func(x, y int32) int {
+		return cmp.Or(cmp.Compare(a.ValueAtRisk[y], a.ValueAtRisk[x]), cmp.Compare(a.idRank[x], a.idRank[y]))
 	})
-	return a.churnList
+	return list
 }
 
 func bucketLabels(basis string, edges []float64) []string {

@@ -103,7 +103,7 @@ func TestRiskEdgeCases(t *testing.T) {
 		}
 	}
 	// expected loss ranks D (100 % of 8,000) first
-	if l := a.CreditRiskList(); len(l) == 0 || l[0] != 3 || r.EL[3] != 8000 {
+	if l := a.CreditRisk; len(l) == 0 || l[0] != 3 || r.EL[3] != 8000 {
 		t.Errorf("credit-risk list %v, EL %v", l, r.EL)
 	}
 }

@@ -114,6 +114,9 @@ func ReadScenario(r io.Reader) (Scenario, error) {
 			sc.Params.RFMSegmentMap = m
 			continue
 		}
+		if _, retired := Retired[key]; retired {
+			continue // written by an earlier version; still readable
+		}
 		if _, ok := Spec(key); !ok {
 			return Scenario{}, fmt.Errorf("scenario: unknown parameter %q", key)
 		}

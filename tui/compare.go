@@ -14,11 +14,12 @@ import (
 )
 
 // compareView shows the baseline and the current parameters side by side for
-// the current scheme, and how many customers moved between segments.
+// the current scheme, and how many customers moved between segments (both
+// computed by model.Compare).
 func (m *Model) compareView(w, h int) string {
 	cur := m.currentScheme()
-	base, ok := m.baseA.SchemeByKey(cur.Key)
-	if !ok {
+	cmp, err := model.Compare(m.baseA, m.a, cur.Key)
+	if err != nil {
 		return "the baseline has no scheme " + cur.Title
 	}
 	var lines []string
@@ -34,16 +35,10 @@ func (m *Model) compareView(w, h int) string {
 		diffs = []string{"no parameter differs from the baseline"}
 	}
 	lines = append(lines, m.st.Dim.Render(ansiTruncate(strings.Join(diffs, " · "), w)))
-	brows, _ := m.baseA.SegmentPL(base)
-	crows, _ := m.a.SegmentPL(cur)
-	byName := map[string]model.SegmentRow{}
-	for _, r := range brows {
-		byName[r.Segment] = r
-	}
 	// wide: baseline, now and delta of each figure; narrow: now and delta
 	wide := w >= 150
 	cols := []Column{{Title: m.t("Segment"), Max: 20}, {Title: "N base", Right: true}, {Title: "N now", Right: true}, {Title: "Δ", Right: true}}
-	for _, f := range []string{"Revenue", "Profit", "CLV"} {
+	for _, f := range []string{"Revenue", "Profit", "Σ CLV"} {
 		if wide {
 			cols = append(cols, Column{Title: m.t(f) + " base", Right: true}, Column{Title: "now", Right: true}, Column{Title: "Δ", Right: true})
 		} else {
@@ -51,38 +46,19 @@ func (m *Model) compareView(w, h int) string {
 		}
 	}
 	var rows [][]string
-	seen := map[string]bool{}
-	for _, r := range crows {
-		b := byName[r.Segment]
-		seen[r.Segment] = true
-		rows = append(rows, m.compareRow(r.Segment, b, r, wide))
-	}
-	for _, b := range brows {
-		if !seen[b.Segment] {
-			rows = append(rows, m.compareRow(b.Segment, b, model.SegmentRow{}, wide))
-		}
+	for _, d := range cmp.Segments {
+		rows = append(rows, m.compareRow(d, wide))
 	}
 	lines = append(lines, strings.Split((&table{cols: cols, rows: rows, selected: -1, sortCol: -1, width: w}).render(m.st), "\n")...)
 	// migration matrix: rows = baseline segment, columns = current segment
+	mg := cmp.Migration
 	lines = append(lines, "", m.st.Bold.Render(m.t("Migration"))+m.st.Dim.Render(" (customers; rows baseline, columns current)"))
-	counts := make([][]int, len(base.Segments))
-	for i := range counts {
-		counts[i] = make([]int, len(cur.Segments))
-	}
-	moved := 0
-	for c := range cur.Assign {
-		i, j := base.Assign[c], cur.Assign[c]
-		counts[i][j]++
-		if base.Segments[i] != cur.Segments[j] {
-			moved++
-		}
-	}
 	mcols := []Column{{Title: m.t("from \\ to"), Max: 16}}
 	var used []int
-	for j, s := range cur.Segments {
+	for j, s := range mg.To {
 		any := false
-		for i := range counts {
-			any = any || counts[i][j] > 0
+		for i := range mg.Counts {
+			any = any || mg.Counts[i][j] > 0
 		}
 		if any {
 			used = append(used, j)
@@ -90,13 +66,13 @@ func (m *Model) compareView(w, h int) string {
 		}
 	}
 	var mrows [][]string
-	for i, s := range base.Segments {
+	for i, s := range mg.From {
 		row := []string{m.t(s)}
 		total := 0
 		for _, j := range used {
-			total += counts[i][j]
-			cell := fmtInt(counts[i][j])
-			if counts[i][j] == 0 {
+			total += mg.Counts[i][j]
+			cell := fmtInt(mg.Counts[i][j])
+			if mg.Counts[i][j] == 0 {
 				cell = "·"
 			}
 			row = append(row, cell)
@@ -106,7 +82,11 @@ func (m *Model) compareView(w, h int) string {
 		}
 	}
 	lines = append(lines, strings.Split((&table{cols: mcols, rows: mrows, selected: -1, sortCol: -1, width: w}).render(m.st), "\n")...)
-	lines = append(lines, fmt.Sprintf("%s customers changed segment", fmtInt(moved)))
+	moved := fmt.Sprintf("%s customers changed segment", fmtInt(mg.Moved))
+	if mg.Unmatched > 0 {
+		moved += fmt.Sprintf("; %s are in only one of the two (another as-of date)", fmtInt(mg.Unmatched))
+	}
+	lines = append(lines, moved)
 	return strings.Join(lines[:min(len(lines), max(h, 1))], "\n")
 }
 
@@ -124,12 +104,16 @@ func signed(s string) string {
 	return s
 }
 
-func (m *Model) compareRow(name string, b, c model.SegmentRow, wide bool) []string {
-	row := []string{m.t(name), fmtInt(b.Customers), fmtInt(c.Customers), signed(fmtInt(c.Customers - b.Customers))}
+func (m *Model) compareRow(d model.SegmentDelta, wide bool) []string {
+	row := []string{m.t(d.Segment), fmtInt(d.Base.Customers), fmtInt(d.Cur.Customers), signed(fmtInt(d.Customers))}
+	profit := [3]string{"n/a", "n/a", "n/a"}
+	if m.a.Profit.Basis.Known() && m.baseA.Profit.Basis.Known() {
+		profit = [3]string{m.money(d.Base.CM), m.money(d.Cur.CM), m.money(d.Profit)}
+	}
 	for _, f := range [][3]string{
-		{m.money(b.Revenue), m.money(c.Revenue), m.money(c.Revenue - b.Revenue)},
-		{m.money(b.CM), m.money(c.CM), m.money(c.CM - b.CM)},
-		{amount(b.CLV), amount(c.CLV), amount(c.CLV - b.CLV)},
+		{m.money(d.Base.Revenue), m.money(d.Cur.Revenue), m.money(d.Revenue)},
+		profit,
+		{m.money(d.Base.TotalCLV), m.money(d.Cur.TotalCLV), m.money(d.TotalCLV)},
 	} {
 		if wide {
 			row = append(row, f[0])

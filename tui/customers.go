@@ -3,6 +3,7 @@ package tui
 import (
 	"cmp"
 	"fmt"
+	"github.com/mattn/go-runewidth"
 	"math"
 	"slices"
 	"strconv"
@@ -45,39 +46,84 @@ type custCol struct {
 	key   func(c int) float64 // nil: sort by text
 }
 
+// custKeys are the fields the Customers table shows (model field keys;
+// "seg:" is the current scheme's segment).
+var custKeys = []string{"customer", "name", "seg:", "revenue", "profit", "clv", "rfm", "palive", "open", "grade"}
+
 func (m *Model) custCols() []custCol {
 	a := m.a
 	sc := m.currentScheme()
-	cs := &a.Led.Customers
-	cols := []custCol{
-		{title: m.t("Customer"), max: 14, text: func(c int) string { return cs.ID[c] }},
-		{title: m.t("Name"), max: 24, min: 16, text: func(c int) string { return cs.Name[c] }},
-		{title: m.t(sc.Title), max: 18, text: func(c int) string { return m.t(sc.Segments[sc.Assign[c]]) }},
-		{title: m.t("Revenue"), right: true, text: func(c int) string { return m.money(a.Revenue[c]) }, key: func(c int) float64 { return float64(a.Revenue[c]) }},
-		{title: m.t("Profit"), right: true, text: func(c int) string {
-			if a.Profit.Mode == "disabled" {
-				return "n/a"
+	var cols []custCol
+	for _, k := range custKeys {
+		if k == "seg:" {
+			k += strings.TrimPrefix(sc.Key, "attr:")
+		}
+		f, ok := a.Field(k)
+		if !ok {
+			// a figure this ledger cannot give: the column says n/a
+			if f, ok = model.CatalogueField(k); !ok || k == "palive" || k == "open" || k == "net_ar" || k == "grade" {
+				continue
 			}
-			return m.money(a.CM[c])
-		}, key: func(c int) float64 { return float64(a.CM[c]) }},
-		{title: m.t("CLV"), right: true, text: func(c int) string { return amount(a.CLV[c]) }, key: func(c int) float64 { return a.CLV[c] }},
-		{title: "RFM", text: func(c int) string {
-			if a.RScore[c] == 0 {
-				return "—"
+			title := f.Label
+			if k == "profit" {
+				title = "Profit"
 			}
-			return fmt.Sprintf("%d%d%d", a.RScore[c], a.FScore[c], a.MScore[c])
-		}, key: func(c int) float64 { return float64(a.RScore[c])*100 + float64(a.FScore[c])*10 + float64(a.MScore[c]) }},
-	}
-	if a.PAlive != nil {
-		cols = append(cols, custCol{title: m.t("P(alive)"), right: true, text: func(c int) string { return pct(a.PAlive[c]) },
-			key: func(c int) float64 { return nanLow(a.PAlive[c]) }})
-	}
-	if a.Risk.Available {
-		cols = append(cols, custCol{title: m.t("Open AR"), right: true, text: func(c int) string { return m.money(a.Risk.CustAR[c]) },
-			key: func(c int) float64 { return float64(a.Risk.CustAR[c]) }},
-			custCol{title: m.t("Grade"), text: func(c int) string { return model.Grades[a.Risk.Grade[c]] }, key: func(c int) float64 { return float64(a.Risk.Grade[c]) }})
+			cols = append(cols, custCol{title: m.t(title), right: true, text: func(int) string { return "n/a" }})
+			continue
+		}
+		col := custCol{title: m.t(f.Label), right: f.Kind != model.KindText, text: func(c int) string { return m.fieldText(f, c) }}
+		if f.Kind != model.KindText {
+			col.key = func(c int) float64 { return f.Get(a, c).Sort(f.Kind) }
+		}
+		switch k {
+		case "customer":
+			col.title, col.max = m.t("Customer"), 14
+		case "name":
+			col.max, col.min = 24, 16
+		case "profit":
+			col.title = m.t("Profit")
+		case "open":
+			col.title = m.t("Open AR")
+		case "grade":
+			col.title = m.t("Grade")
+		default:
+			if strings.HasPrefix(k, "seg:") {
+				col.title, col.max = m.t(sc.Title), 18
+				col.min = min(18, runewidth.StringWidth(col.title))
+			}
+		}
+		cols = append(cols, col)
 	}
 	return cols
+}
+
+// fieldText formats a customer field for the screen.
+func (m *Model) fieldText(f model.Field, c int) string {
+	v := f.Get(m.a, c)
+	if !v.OK {
+		if f.Key == "rfm" {
+			return "—"
+		}
+		return "n/a"
+	}
+	switch f.Kind {
+	case model.KindText:
+		if strings.HasPrefix(f.Key, "seg:") {
+			return m.t(v.Text)
+		}
+		return v.Text
+	case model.KindMoney:
+		return m.money(v.Money)
+	case model.KindAmount:
+		return m.amount(v.Num)
+	case model.KindPct:
+		return pct(v.Num)
+	case model.KindInt:
+		return fmtInt(int(v.Num))
+	case model.KindDate:
+		return v.Day.String()
+	}
+	return fnum(v.Num, 1)
 }
 
 func nanLow(v float64) float64 {
@@ -94,7 +140,7 @@ func (m *Model) custOrder() []int32 {
 		return c.order
 	}
 	a := m.a
-	f, err := parseFilter(c.filterText)
+	f, err := parseFilter(a, c.filterText)
 	c.filterErr = ""
 	if err != nil {
 		c.filterErr = err.Error()
@@ -243,7 +289,8 @@ func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
-// filter is a text search or a condition such as clv>1000.
+// filter is a text search or a condition such as clv>1000 on any customer
+// field (model.Analysis.Fields; "segment" is the current scheme's).
 type filter struct {
 	text  string
 	field string
@@ -253,7 +300,7 @@ type filter struct {
 	val   string
 }
 
-func parseFilter(s string) (*filter, error) {
+func parseFilter(a *model.Analysis, s string) (*filter, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, nil
@@ -261,8 +308,10 @@ func parseFilter(s string) (*filter, error) {
 	for _, op := range []string{">=", "<=", "!=", ">", "<", "="} {
 		if i := strings.Index(s, op); i > 0 {
 			f := &filter{field: strings.ToLower(strings.TrimSpace(s[:i])), op: op, val: strings.TrimSpace(s[i+len(op):])}
-			if _, ok := filterFields[f.field]; !ok {
-				return nil, fmt.Errorf("unknown field %q (fields: %s)", f.field, strings.Join(filterFieldNames(), ", "))
+			if f.field != "segment" {
+				if _, ok := a.Field(f.field); !ok {
+					return nil, fmt.Errorf("unknown field %q (fields: %s)", f.field, strings.Join(filterFieldNames(a), ", "))
+				}
 			}
 			if v, err := strconv.ParseFloat(strings.ReplaceAll(f.val, ",", ""), 64); err == nil {
 				f.num, f.isNum = v, true
@@ -275,89 +324,61 @@ func parseFilter(s string) (*filter, error) {
 	return &filter{text: strings.ToLower(s)}, nil
 }
 
-// filterFields give a customer's value for a condition: a number or a text.
-var filterFields = map[string]func(m *Model, c int) (float64, string){
-	"revenue": func(m *Model, c int) (float64, string) { return float64(m.a.Revenue[c]) / float64(m.a.Led.Scale()), "" },
-	"profit":  func(m *Model, c int) (float64, string) { return float64(m.a.CM[c]) / float64(m.a.Led.Scale()), "" },
-	"clv":     func(m *Model, c int) (float64, string) { return m.a.CLV[c], "" },
-	"r":       func(m *Model, c int) (float64, string) { return float64(m.a.RScore[c]), "" },
-	"f":       func(m *Model, c int) (float64, string) { return float64(m.a.FScore[c]), "" },
-	"m":       func(m *Model, c int) (float64, string) { return float64(m.a.MScore[c]), "" },
-	"recency": func(m *Model, c int) (float64, string) { return float64(m.a.R[c]), "" },
-	"frequency": func(m *Model, c int) (float64, string) {
-		return float64(m.a.F[c]), ""
-	},
-	"palive": func(m *Model, c int) (float64, string) {
-		if m.a.PAlive == nil {
-			return math.NaN(), ""
-		}
-		return m.a.PAlive[c], ""
-	},
-	"segment": func(m *Model, c int) (float64, string) {
-		sc := m.currentScheme()
-		return math.NaN(), sc.Segments[sc.Assign[c]]
-	},
-	"grade": func(m *Model, c int) (float64, string) {
-		if !m.a.Risk.Available {
-			return math.NaN(), ""
-		}
-		return math.NaN(), model.Grades[m.a.Risk.Grade[c]]
-	},
-	"region":   func(m *Model, c int) (float64, string) { return math.NaN(), m.a.Led.Customers.Region[c] },
-	"industry": func(m *Model, c int) (float64, string) { return math.NaN(), m.a.Led.Customers.Industry[c] },
-	"channel":  func(m *Model, c int) (float64, string) { return math.NaN(), m.a.Led.Customers.Channel[c] },
-	"open": func(m *Model, c int) (float64, string) {
-		if !m.a.Risk.Available {
-			return 0, ""
-		}
-		return float64(m.a.Risk.CustAR[c]) / float64(m.a.Led.Scale()), ""
-	},
-}
-
-func filterFieldNames() []string {
-	var n []string
-	for k := range filterFields {
-		n = append(n, k)
+func filterFieldNames(a *model.Analysis) []string {
+	n := []string{"segment"}
+	for _, f := range a.Fields() {
+		n = append(n, f.Key)
 	}
-	slices.Sort(n)
 	return n
 }
 
 func (f *filter) match(m *Model, c int) bool {
+	a := m.a
 	if f.text != "" {
-		cs := &m.a.Led.Customers
-		sc := m.currentScheme()
-		for _, s := range []string{cs.ID[c], cs.Name[c], sc.Segments[sc.Assign[c]], cs.Region[c], cs.Industry[c]} {
-			if strings.Contains(strings.ToLower(s), f.text) {
+		for _, fd := range a.Fields() {
+			if fd.Kind != model.KindText {
+				continue
+			}
+			v := fd.Get(a, c)
+			if v.OK && (strings.Contains(strings.ToLower(v.Text), f.text) || strings.Contains(strings.ToLower(m.t(v.Text)), f.text)) {
 				return true
 			}
 		}
 		return false
 	}
-	v, s := filterFields[f.field](m, c)
-	if s != "" || math.IsNaN(v) && !f.isNum {
-		eq := strings.EqualFold(s, f.val) || strings.EqualFold(m.t(s), f.val)
+	key := f.field
+	if key == "segment" {
+		key = "seg:" + strings.TrimPrefix(m.currentScheme().Key, "attr:")
+	}
+	fd, _ := a.Field(key)
+	v := fd.Get(a, c)
+	if fd.Kind == model.KindText {
+		eq := v.OK && (strings.EqualFold(v.Text, f.val) || strings.EqualFold(m.t(v.Text), f.val))
 		if f.op == "!=" {
 			return !eq
 		}
 		return f.op == "=" && eq
 	}
-	if !f.isNum || math.IsNaN(v) {
+	if !f.isNum || !v.OK {
 		return false
+	}
+	x := v.Num
+	if fd.Kind == model.KindMoney {
+		x = float64(v.Money) / float64(a.Led.Scale()) // conditions are in major units
 	}
 	switch f.op {
 	case ">":
-		return v > f.num
+		return x > f.num
 	case "<":
-		return v < f.num
+		return x < f.num
 	case ">=":
-		return v >= f.num
+		return x >= f.num
 	case "<=":
-		return v <= f.num
+		return x <= f.num
 	case "!=":
-		return v != f.num
+		return x != f.num
 	}
-	return v == f.num
+	return x == f.num
 }
 
 // cardView shows every figure of one customer and how it was computed.
@@ -390,24 +411,43 @@ func (m *Model) cardView(c, w, h int) string {
 		add("  not scored: net revenue %s ≤ 0 (Net-negative)", m.money(a.Revenue[c]))
 	} else {
 		add("  recency %d days (as of %s − last purchase %s) → R %d", a.R[c], a.AsOf, b.LastPurchase[c], a.RScore[c])
-		add("  frequency %d purchase documents → F %d; monetary %s → M %d", a.F[c], a.FScore[c], amount(a.M[c]), a.MScore[c])
+		add("  frequency %d purchase documents → F %d; monetary %s → M %d", a.F[c], a.FScore[c], m.amount(a.M[c]), a.MScore[c])
 	}
 	head("Profit")
 	est := ""
 	if a.CostEstimated[c] {
 		est = " (estimated)"
 	}
-	add("  revenue %s − COGS %s%s = gross margin %s", m.money(a.Revenue[c]), m.money(a.COGS[c]), est, m.money(a.GM[c]))
-	add("  − cost to serve %s (%d documents, %d lines, %d returns) = profit %s", m.money(a.CTS[c]), b.PurchaseDocs[c], b.Lines[c], b.ReturnDocs[c], m.money(a.CM[c]))
+	switch a.Profit.Basis {
+	case model.ProfitUnavailable:
+		add("  revenue %s; COGS, margin and profit n/a — %s", m.money(a.Revenue[c]), a.Profit.Note)
+	case model.ProfitRevenueLessCTS:
+		add("  revenue %s − cost to serve %s (%d documents, %d lines, %d returns) = revenue less cost to serve %s; COGS n/a",
+			m.money(a.Revenue[c]), m.money(a.CTS[c]), b.PurchaseDocs[c], b.Lines[c], b.ReturnDocs[c], m.money(a.CM[c]))
+	default:
+		add("  revenue %s − COGS %s%s = gross margin %s", m.money(a.Revenue[c]), m.money(a.COGS[c]), est, m.money(a.GM[c]))
+		add("  − cost to serve %s (%d documents, %d lines, %d returns) = profit %s", m.money(a.CTS[c]), b.PurchaseDocs[c], b.Lines[c], b.ReturnDocs[c], m.money(a.CM[c]))
+	}
 	head("CLV")
 	if md := a.Model; md != nil && md.OK {
 		s := md.Summary
 		add("  %s", a.CLVInfo.Label)
-		add("  x = %.0f repeat purchases, t_x = %.1f, T = %.1f %ss; mean repeat spend %s", s.X[c], s.Tx[c], s.T[c], md.Unit, amount(s.Mbar[c]))
-		add("  P(alive) %s · expected purchases next 90 days %s · expected spend %s → CLV %s", pct(a.PAlive[c]), fnum(a.Exp90[c], 2), amount(a.Spend[c]), amount(a.CLV[c]))
+		add("  x = %.0f repeat purchases, t_x = %.1f, T = %.1f %ss; mean repeat spend %s", s.X[c], s.Tx[c], s.T[c], md.Unit, m.amount(s.Mbar[c]))
+		add("  P(alive) %s · expected purchases next 90 days %s · expected spend %s → CLV %s", pct(a.PAlive[c]), fnum(a.Exp90[c], 2), m.amount(a.Spend[c]), m.money(a.CLVMoney[c]))
 	} else {
 		add("  %s", a.CLVInfo.Label)
-		add("  margin per period × multiple %.3f → CLV %s", a.CLVInfo.Multiple, amount(a.CLV[c]))
+		add("  margin per period × multiple %.3f → CLV %s", a.CLVInfo.Multiple, m.money(a.CLVMoney[c]))
+	}
+	head("Churn")
+	if a.Churn[c] == model.ChurnNoPurchases {
+		add("  no purchases")
+	} else {
+		add("  %s: recency %d days ÷ inter-purchase time %s days = %s (at risk > %g, lapsed > %g)", m.t(a.Churn[c].String()), a.R[c], fnum(a.IPT[c], 1),
+			fnum(a.ChurnRatio[c], 2), a.Params.ChurnAtRiskRatio, a.Params.ChurnLapsedRatio)
+		if a.ChurnConflict[c] {
+			add("  the model disagrees: P(alive) %s is in the %s band — the rule weighs this customer's own buying rhythm, the model the whole ledger's",
+				pct(a.PAlive[c]), m.t(model.PAliveBand(a.PAlive[c], a.Params).String()))
+		}
 	}
 	if r := a.Risk; r.Available {
 		head("Credit")
@@ -428,6 +468,9 @@ func (m *Model) cardView(c, w, h int) string {
 				}
 			}
 			add("  aging: %s; ECL %s; expected loss %s", strings.Join(parts, ", "), m.money(r.CustECL[c]), m.money(r.EL[c]))
+		}
+		if r.CustUnapplied[c] != 0 {
+			add("  open invoices %s, unapplied credits %s, net %s", m.money(r.CustAR[c]), m.money(r.CustUnapplied[c]), m.money(r.CustAR[c]+r.CustUnapplied[c]))
 		}
 	}
 	head("Recent documents")

@@ -29,7 +29,8 @@ type Config struct {
 	Inputs       []string // files never written over
 	Load         func(ctx context.Context, progress func(importer.Progress)) (*model.Ledger, *importer.Report, error)
 	Params       model.Params
-	ScenarioName string // labels follow Params.Lang
+	ScenarioName string
+	Lang         string // en | zh: labels and segment names (not an analysis parameter)
 	ExportPath   string // default target of `e`
 	NoTimings    bool   // leave timings out of the header (reproducible screens in tests)
 }
@@ -508,7 +509,7 @@ func (m *Model) paneView(p, w, h int) string {
 	return m.paramsView(w, h)
 }
 
-func (m *Model) t(s string) string { return tr(m.params.Lang, s) }
+func (m *Model) t(s string) string { return tr(m.cfg.Lang, s) }
 
 func (m *Model) headerView() string {
 	a := m.a

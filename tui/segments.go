@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mattn/go-runewidth"
@@ -13,18 +14,27 @@ func (m *Model) segmentsView(w, h int) string {
 	rows, total := a.SegmentPL(sc)
 	var b strings.Builder
 	b.WriteString(fmt.Sprintf("%s: ◂ %s ▸  %s\n", m.t("Scheme"), m.st.Bold.Render(m.t(sc.Title)), m.st.Dim.Render(sc.Note)))
-	noProfit := a.Profit.Mode == "disabled"
+	noProfit := !a.Profit.Basis.Known()
+	noRisk := !a.Risk.Available
 	cols := []Column{{Title: m.t("Segment"), Max: 22}, {Title: m.t("Customers"), Right: true}, {Title: m.t("Share"), Right: true},
 		{Title: m.t("Revenue"), Right: true}, {Title: m.t("Share"), Right: true}, {Title: m.t("Profit"), Right: true},
-		{Title: m.t("Margin"), Right: true}, {Title: m.t("CLV"), Right: true}, {Title: m.t("Open AR"), Right: true}, {Title: m.t("ECL"), Right: true}}
+		{Title: m.t("Margin"), Right: true}, {Title: m.t("Avg CLV"), Right: true}, {Title: m.t("Net AR"), Right: true}, {Title: m.t("ECL"), Right: true}}
 	var cells [][]string
-	for _, r := range append(rows, total) {
+	for _, r := range append(slices.Clone(rows), total) {
 		profit, margin := m.money(r.CM), pct(r.CMPct)
 		if noProfit {
 			profit, margin = "n/a", "n/a"
 		}
+		avgCLV := "n/a"
+		if r.Customers > 0 {
+			avgCLV = m.money(r.AvgCLV)
+		}
+		ar, ecl := m.money(r.NetAR), m.money(r.ECL)
+		if noRisk {
+			ar, ecl = "n/a", "n/a"
+		}
 		cells = append(cells, []string{m.t(r.Segment), fmtInt(r.Customers), pct(r.CustomerShare), m.money(r.Revenue), pct(r.RevenueShare),
-			profit, margin, amount(r.AvgCLV), m.money(r.OpenAR), m.money(r.ECL)})
+			profit, margin, avgCLV, ar, ecl})
 	}
 	sel := m.segSel
 	tb := &table{cols: cols, rows: cells, selected: sel, sortCol: -1, width: w}
@@ -64,7 +74,7 @@ func (m *Model) shareChart(rows []segRow, w, h int) string {
 		label := padTo(m.t(r.Segment), labelW, false)
 		b.WriteString("\n" + label + " " + m.st.Bars[0].Render(padTo(strings.ReplaceAll(bar(r.CustomerShare, barW), "█", "░"), barW, false)) + " " + pct(r.CustomerShare))
 		b.WriteString("\n" + strings.Repeat(" ", labelW) + " " + m.st.Bars[1].Render(padTo(bar(r.RevenueShare, barW), barW, false)) + " " + pct(r.RevenueShare))
-		if m.a.Profit.Mode != "disabled" {
+		if m.a.Profit.Basis.Known() {
 			profit := bar(r.CMShare, barW)
 			b.WriteString("\n" + strings.Repeat(" ", labelW) + " " + m.st.Bars[2].Render(padTo(strings.ReplaceAll(profit, "█", "▓"), barW, false)) + " " + pct(r.CMShare))
 			lines++

@@ -11,15 +11,15 @@ func (m *Model) profitView(w, h int) string {
 	a := m.a
 	ps := a.Profit
 	var lines []string
-	if ps.Mode == "disabled" {
-		return m.st.Warn.Render("Profit views are off: ") + ps.Note
+	if !ps.Basis.Known() {
+		return m.st.Warn.Render("Profit n/a: ") + ps.Note
 	}
 	note := ""
 	if ps.Note != "" {
 		note = " — " + ps.Note
 	}
 	lines = append(lines, fmt.Sprintf("%s: %s · peak %s (%s of total %s) · %s profitable, %s break-even, %s loss · loss customers destroy %s (%s)%s",
-		m.st.Bold.Render(m.t("Whale curve")), ps.Mode, m.money(ps.Peak), pct(ps.PeakPct), m.money(ps.TotalCM),
+		m.st.Bold.Render(m.t("Whale curve")), ps.Basis, m.money(ps.Peak), pct(ps.PeakPct), m.money(ps.TotalCM),
 		fmtInt(ps.Profitable), fmtInt(ps.BreakEven), fmtInt(ps.Loss), m.money(ps.Destroyed), pct(ps.DestroyedPct), note))
 	// the curve: x = share of customers, y = cumulative profit (share when total > 0)
 	n := len(ps.Order)
@@ -69,8 +69,8 @@ func (m *Model) riskView(w, h int) string {
 	if !r.Available {
 		lines = append(lines, m.st.Warn.Render(r.Why))
 	} else {
-		lines = append(lines, fmt.Sprintf("%s (%s) · %s open in %s invoices, %s past due · unapplied credits %s",
-			m.st.Bold.Render(m.t("Aging")), r.Method, m.money(r.TotalAR), fmtInt(r.OpenInvoices), fmtInt(r.PastDue), m.money(r.Unapplied)))
+		lines = append(lines, fmt.Sprintf("%s (%s) · open invoices %s in %s, %s past due · unapplied credits %s · net %s",
+			m.st.Bold.Render(m.t("Aging")), r.Method, m.money(r.TotalAR), fmtInt(r.OpenInvoices), fmtInt(r.PastDue), m.money(r.Unapplied), m.money(r.NetAR)))
 		lines = append(lines, m.st.Dim.Render("loss rates: "+r.RateSource))
 		maxBal := model.Money(1)
 		for _, v := range r.BucketTotal {
@@ -90,7 +90,7 @@ func (m *Model) riskView(w, h int) string {
 		cols := []Column{{Title: m.t("Customer")}, {Title: m.t("Grade")}, {Title: m.t("Score"), Right: true}, {Title: m.t("Open AR"), Right: true},
 			{Title: "> 30 dpd", Right: true}, {Title: "Util.", Right: true}, {Title: "Expected loss", Right: true}, {Title: "Action"}}
 		var rows [][]string
-		for _, c := range top(a.CreditRiskList(), 8) {
+		for _, c := range top(a.CreditRisk, 8) {
 			rows = append(rows, []string{ids[c], model.Grades[r.Grade[c]], fnum(r.Score[c], 1), m.money(r.CustAR[c]), m.money(r.Overdue30[c]),
 				pct(r.Util[c]), m.money(r.EL[c]), model.GradeAction(r.Grade[c])})
 		}
@@ -102,13 +102,12 @@ func (m *Model) riskView(w, h int) string {
 	}
 	lines = append(lines, "", m.st.Bold.Render(m.t("Churn risk")))
 	ids := a.Led.Customers.ID
-	churn, _ := a.SchemeByKey("churn")
-	for _, c := range top(a.ChurnRiskList(), 8) {
+	for _, c := range top(a.ChurnRisk, 8) {
 		pa := ""
 		if a.PAlive != nil {
 			pa = "P(alive) " + pct(a.PAlive[c]) + " · "
 		}
-		lines = append(lines, fmt.Sprintf("  %-12s %-10s %svalue at risk %s", ids[c], m.t(churn.Segments[churn.Assign[c]]), pa, amount(a.ValueAtRisk[c])))
+		lines = append(lines, fmt.Sprintf("  %-12s %-10s %svalue at risk %s", ids[c], m.t(a.Churn[c].String()), pa, m.amount(a.ValueAtRisk[c])))
 	}
 	off := min(m.riskOff, max(0, len(lines)-h))
 	m.riskOff = off

@@ -1,0 +1,158 @@
+package exporter
+
+import (
+	"math"
+	"strconv"
+
+	"ledgerlens/model"
+)
+
+// plColumn is one column of a segment P&L, the same in the text table, CSV,
+// JSON and the Segments sheet.
+type plColumn struct {
+	key    string // CSV and JSON name
+	header string // table and sheet header
+	kind   kind
+	get    func(r *model.SegmentRow) any  // model.Money, float64, int or string
+	na     func(a *model.Analysis) string // why the whole column is n/a; nil or "" when it exists
+}
+
+func cogsNA(a *model.Analysis) string {
+	if a.Profit.Basis.COGSKnown() {
+		return ""
+	}
+	return a.Profit.Note
+}
+
+func profitNA(a *model.Analysis) string {
+	if a.Profit.Basis.Known() {
+		return ""
+	}
+	return a.Profit.Note
+}
+
+func riskNA(a *model.Analysis) string {
+	if a.Risk.Available {
+		return ""
+	}
+	return a.Risk.Why
+}
+
+var plColumns = []plColumn{
+	{"segment", "Segment", kText, func(r *model.SegmentRow) any { return r.Segment }, nil},
+	{"customers", "Customers", kInt, func(r *model.SegmentRow) any { return r.Customers }, nil},
+	{"customer_share", "Customer share", kPct, func(r *model.SegmentRow) any { return r.CustomerShare }, nil},
+	{"revenue", "Revenue", kMoney, func(r *model.SegmentRow) any { return r.Revenue }, nil},
+	{"revenue_share", "Revenue share", kPct, func(r *model.SegmentRow) any { return r.RevenueShare }, nil},
+	{"cogs", "COGS", kMoney, func(r *model.SegmentRow) any { return r.COGS }, cogsNA},
+	{"gross_margin", "Gross margin", kMoney, func(r *model.SegmentRow) any { return r.GM }, cogsNA},
+	{"cost_to_serve", "Cost to serve", kMoney, func(r *model.SegmentRow) any { return r.CTS }, profitNA},
+	{"profit", "Profit (CM)", kMoney, func(r *model.SegmentRow) any { return r.CM }, profitNA},
+	{"margin_pct", "Margin", kPct, func(r *model.SegmentRow) any { return r.CMPct }, profitNA},
+	{"profit_share", "Profit share", kPct, func(r *model.SegmentRow) any { return r.CMShare }, profitNA},
+	{"avg_profit", "Avg profit", kMoney, avg(func(r *model.SegmentRow) model.Money { return r.AvgCM }), profitNA},
+	{"total_clv", "Σ CLV", kMoney, func(r *model.SegmentRow) any { return r.TotalCLV }, nil},
+	{"avg_clv", "Avg CLV", kMoney, avg(func(r *model.SegmentRow) model.Money { return r.AvgCLV }), nil},
+	{"open_ar", "Open AR (gross)", kMoney, func(r *model.SegmentRow) any { return r.OpenAR }, riskNA},
+	{"unapplied_credits", "Unapplied credits", kMoney, func(r *model.SegmentRow) any { return r.Unapplied }, riskNA},
+	{"net_ar", "Net AR", kMoney, func(r *model.SegmentRow) any { return r.NetAR }, riskNA},
+	{"ecl", "ECL", kMoney, func(r *model.SegmentRow) any { return r.ECL }, riskNA},
+	{"dso", "DSO", kFloat, func(r *model.SegmentRow) any { return r.DSO }, riskNA},
+}
+
+// avg is an average per customer: n/a for an empty segment.
+func avg(get func(r *model.SegmentRow) model.Money) func(r *model.SegmentRow) any {
+	return func(r *model.SegmentRow) any {
+		if r.Customers == 0 {
+			return nil
+		}
+		return get(r)
+	}
+}
+
+// naOf says why a column is n/a for the whole analysis ("" when it exists).
+func naOf(a *model.Analysis, col plColumn) string {
+	if col.na == nil {
+		return ""
+	}
+	return col.na(a)
+}
+
+// plValue is a P&L cell: nil where the figure does not exist (no cost basis,
+// no payment data, an undefined ratio).
+func plValue(a *model.Analysis, col plColumn, r *model.SegmentRow) any {
+	if naOf(a, col) != "" {
+		return nil
+	}
+	v := col.get(r)
+	if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		return nil
+	}
+	return v
+}
+
+// Cell formats: every output shows money at the ledger's decimals (amounts
+// from models, such as CLV, are rounded to them), so that JSON, CSV, the
+// table and the sheet show one value.
+
+// textCell is a cell of a table for people: separators, "n/a".
+func textCell(v any, k kind, dec int) string {
+	switch x := v.(type) {
+	case nil:
+		return "n/a"
+	case string:
+		return x
+	case int:
+		return model.FormatMoney(int64(x), 0)
+	case model.Money:
+		return model.FormatMoney(x, dec)
+	case float64:
+		switch k {
+		case kPct:
+			return Pct(x)
+		case kMoney:
+			return model.FormatMoney(AmountMinor(x, dec), dec)
+		}
+		return strconv.FormatFloat(x, 'f', 1, 64)
+	}
+	return ""
+}
+
+// plainCell is a CSV or JSON number: no separators, "" for n/a.
+func plainCell(v any, k kind, dec int) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case int:
+		return strconv.Itoa(x)
+	case model.Money:
+		return model.MoneyString(x, dec)
+	case float64:
+		if k == kMoney {
+			return model.MoneyString(AmountMinor(x, dec), dec)
+		}
+		return strconv.FormatFloat(x, 'f', 6, 64)
+	}
+	return ""
+}
+
+// sheetCell is an xlsx cell value: a number the number format shows, nil for n/a.
+func sheetCell(v any, k kind, dec int) any {
+	switch x := v.(type) {
+	case model.Money:
+		return moneyVal(x, dec)
+	case float64:
+		if k == kMoney {
+			return moneyVal(AmountMinor(x, dec), dec)
+		}
+	}
+	return v
+}
+
+// AmountMinor rounds an amount in major units (a model's CLV) to the
+// ledger's minor units, half away from zero.
+func AmountMinor(v float64, dec int) model.Money {
+	return model.Money(math.Round(v * float64(model.Pow10(dec))))
+}

@@ -1,0 +1,204 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// FieldKind says what a customer field holds, and so how it is formatted.
+type FieldKind int8
+
+// Field kinds.
+const (
+	KindText   FieldKind = iota
+	KindMoney            // Value.Money, in the ledger's minor units
+	KindAmount           // Value.Num, money from a model in major units (CLV)
+	KindPct              // Value.Num, a share (0.25 = 25 %)
+	KindInt              // Value.Num, a count
+	KindFloat            // Value.Num
+	KindDate             // Value.Day
+)
+
+// Value is one customer's value of a field. OK is false where the figure
+// does not exist (n/a): it is shown as "n/a", an empty cell or null.
+type Value struct {
+	Text  string
+	Money Money
+	Num   float64
+	Day   Day
+	OK    bool
+}
+
+// Sort returns the value as a number to sort by (n/a lowest).
+func (v Value) Sort(k FieldKind) float64 {
+	switch {
+	case !v.OK:
+		return math.Inf(-1)
+	case k == KindMoney:
+		return float64(v.Money)
+	case k == KindDate:
+		return float64(v.Day)
+	}
+	return v.Num
+}
+
+// Field is one customer figure: a column of the view's table, a filter
+// field and an export column, declared once.
+type Field struct {
+	Key   string // filter name, e.g. "revenue"; "seg:KEY" for a scheme's segment
+	Label string // column header in English (the view translates it)
+	Kind  FieldKind
+	Get   func(a *Analysis, c int) Value
+	has   func(a *Analysis) bool // nil: every analysis has it
+}
+
+func text(s string) Value { return Value{Text: s, OK: true} }
+func money(m Money) Value { return Value{Money: m, OK: true} }
+func number[T int32 | int | float64](v T) Value {
+	f := float64(v)
+	return Value{Num: f, OK: !math.IsNaN(f) && !math.IsInf(f, 0)}
+}
+func day(d Day) Value { return Value{Day: d, OK: d != NoDay} }
+
+func profitKnown(a *Analysis) bool { return a.Profit.Basis.Known() }
+func cogsKnown(a *Analysis) bool   { return a.Profit.Basis.COGSKnown() }
+func hasModel(a *Analysis) bool    { return a.PAlive != nil }
+func hasRisk(a *Analysis) bool     { return a.Risk != nil && a.Risk.Available }
+
+func custText(get func(cs *Customers) []string) func(a *Analysis, c int) Value {
+	return func(a *Analysis, c int) Value { return text(get(&a.Led.Customers)[c]) }
+}
+
+func riskMoney(get func(r *Risk) []Money) func(a *Analysis, c int) Value {
+	return func(a *Analysis, c int) Value { return money(get(a.Risk)[c]) }
+}
+
+func riskNum(get func(r *Risk) []float64) func(a *Analysis, c int) Value {
+	return func(a *Analysis, c int) Value { return number(get(a.Risk)[c]) }
+}
+
+// customerFields is the catalogue, in display order. Attributes and schemes
+// are added per analysis by Fields.
+var customerFields = []Field{
+	{"customer", "Customer ID", KindText, custText(func(cs *Customers) []string { return cs.ID }), nil},
+	{"name", "Name", KindText, custText(func(cs *Customers) []string { return cs.Name }), nil},
+	{"region", "Region", KindText, custText(func(cs *Customers) []string { return cs.Region }), nil},
+	{"industry", "Industry", KindText, custText(func(cs *Customers) []string { return cs.Industry }), nil},
+	{"channel", "Channel", KindText, custText(func(cs *Customers) []string { return cs.Channel }), nil},
+	{"type", "Customer type", KindText, custText(func(cs *Customers) []string { return cs.Type }), nil},
+	{"first_date", "First date", KindDate, func(a *Analysis, c int) Value { return day(a.Base.FirstDate[c]) }, nil},
+	{"last_purchase", "Last purchase", KindDate, func(a *Analysis, c int) Value { return day(a.Base.LastPurchase[c]) }, nil},
+	{"documents", "Documents", KindInt, func(a *Analysis, c int) Value { return number(a.Base.Docs[c]) }, nil},
+	{"recency", "Recency (days)", KindInt, func(a *Analysis, c int) Value {
+		if a.R[c] < 0 {
+			return Value{}
+		}
+		return number(a.R[c])
+	}, nil},
+	{"frequency", "Frequency", KindInt, func(a *Analysis, c int) Value { return number(a.F[c]) }, nil},
+	{"monetary", "Monetary", KindAmount, func(a *Analysis, c int) Value { return number(a.M[c]) }, nil},
+	{"rfm", "RFM", KindText, func(a *Analysis, c int) Value {
+		if a.RScore[c] == 0 {
+			return Value{}
+		}
+		return text(fmt.Sprintf("%d%d%d", a.RScore[c], a.FScore[c], a.MScore[c]))
+	}, nil},
+	{"r", "R score", KindInt, scoreValue(func(a *Analysis) []int8 { return a.RScore }), nil},
+	{"f", "F score", KindInt, scoreValue(func(a *Analysis) []int8 { return a.FScore }), nil},
+	{"m", "M score", KindInt, scoreValue(func(a *Analysis) []int8 { return a.MScore }), nil},
+	{"revenue", "Revenue", KindMoney, func(a *Analysis, c int) Value { return money(a.Revenue[c]) }, nil},
+	{"revenue_ttm", "Revenue TTM", KindMoney, func(a *Analysis, c int) Value { return money(a.RevenueTTM[c]) }, nil},
+	{"cogs", "COGS", KindMoney, func(a *Analysis, c int) Value { return money(a.COGS[c]) }, cogsKnown},
+	{"cts", "Cost to serve", KindMoney, func(a *Analysis, c int) Value { return money(a.CTS[c]) }, profitKnown},
+	{"profit", "Profit (CM)", KindMoney, func(a *Analysis, c int) Value { return money(a.CM[c]) }, profitKnown},
+	{"margin", "Margin", KindPct, func(a *Analysis, c int) Value {
+		if a.Revenue[c] <= 0 {
+			return Value{}
+		}
+		return number(float64(a.CM[c]) / float64(a.Revenue[c]))
+	}, profitKnown},
+	{"returns", "Returns", KindMoney, func(a *Analysis, c int) Value { return money(a.Base.ReturnValue[c]) }, nil},
+	{"clv", "CLV", KindMoney, func(a *Analysis, c int) Value { return money(a.CLVMoney[c]) }, nil},
+	{"score", "Purchase score", KindFloat, func(a *Analysis, c int) Value { return number(a.BestScore[c]) }, nil},
+	{"palive", "P(alive)", KindPct, func(a *Analysis, c int) Value { return number(a.PAlive[c]) }, hasModel},
+	{"exp90", "Expected purchases 90d", KindFloat, func(a *Analysis, c int) Value { return number(a.Exp90[c]) }, hasModel},
+	{"spend", "Expected spend", KindAmount, func(a *Analysis, c int) Value { return number(a.Spend[c]) }, hasModel},
+	{"open", "Open AR (gross)", KindMoney, riskMoney(func(r *Risk) []Money { return r.CustAR }), hasRisk},
+	{"unapplied", "Unapplied credits", KindMoney, riskMoney(func(r *Risk) []Money { return r.CustUnapplied }), hasRisk},
+	{"net_ar", "Net AR", KindMoney, func(a *Analysis, c int) Value { return money(a.Risk.CustAR[c] + a.Risk.CustUnapplied[c]) }, hasRisk},
+	{"overdue30", "Overdue > 30", KindMoney, riskMoney(func(r *Risk) []Money { return r.Overdue30 }), hasRisk},
+	{"ecl", "ECL", KindMoney, riskMoney(func(r *Risk) []Money { return r.CustECL }), hasRisk},
+	{"el", "Expected loss", KindMoney, riskMoney(func(r *Risk) []Money { return r.EL }), hasRisk},
+	{"dso", "DSO", KindFloat, riskNum(func(r *Risk) []float64 { return r.DSO }), hasRisk},
+	{"dbt", "Days beyond terms", KindFloat, riskNum(func(r *Risk) []float64 { return r.DBT }), hasRisk},
+	{"util", "Utilisation", KindPct, riskNum(func(r *Risk) []float64 { return r.Util }), hasRisk},
+	{"credit_score", "Credit score", KindFloat, riskNum(func(r *Risk) []float64 { return r.Score }), hasRisk},
+	{"grade", "Credit grade", KindText, func(a *Analysis, c int) Value { return text(Grades[a.Risk.Grade[c]]) }, hasRisk},
+	{"action", "Suggested action", KindText, func(a *Analysis, c int) Value { return text(GradeAction(a.Risk.Grade[c])) }, hasRisk},
+}
+
+func scoreValue(get func(a *Analysis) []int8) func(a *Analysis, c int) Value {
+	return func(a *Analysis, c int) Value {
+		if s := get(a)[c]; s != 0 {
+			return number(int(s))
+		}
+		return Value{}
+	}
+}
+
+// Fields lists the customer fields this analysis has, in display order: the
+// catalogue (without figures the ledger cannot give, such as profit without
+// a cost basis), each extra attribute after the fixed ones, then one segment
+// field per scheme ("seg:pyramid", labelled "Segment: Value pyramid").
+func (a *Analysis) Fields() []Field {
+	var out []Field
+	for _, f := range customerFields {
+		if f.has != nil && !f.has(a) {
+			continue
+		}
+		out = append(out, f)
+		if f.Key == "type" {
+			for i := range a.Led.Customers.Attrs {
+				at := &a.Led.Customers.Attrs[i]
+				out = append(out, Field{Key: "attr:" + strings.ToLower(at.Name), Label: at.Name, Kind: KindText,
+					Get: func(_ *Analysis, c int) Value { return text(at.Values[c]) }})
+			}
+		}
+	}
+	for i := range a.Schemes {
+		sc := &a.Schemes[i]
+		out = append(out, Field{Key: "seg:" + strings.TrimPrefix(sc.Key, "attr:"), Label: "Segment: " + sc.Title, Kind: KindText,
+			Get: func(_ *Analysis, c int) Value { return text(sc.Segments[sc.Assign[c]]) }})
+	}
+	return out
+}
+
+// Field finds a field of this analysis by key; "segment:KEY" and "seg:KEY"
+// are the same.
+func (a *Analysis) Field(key string) (Field, bool) {
+	key = strings.ToLower(key)
+	if k, ok := strings.CutPrefix(key, "segment:"); ok {
+		key = "seg:" + k
+	}
+	for _, f := range a.Fields() {
+		if f.Key == key {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// CatalogueField finds a field of the fixed catalogue by key, whether or not
+// a given analysis has it (the view shows such a column as n/a).
+func CatalogueField(key string) (Field, bool) {
+	for _, f := range customerFields {
+		if f.Key == key {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// Has reports whether the analysis has the field's figure.
+func (f Field) Has(a *Analysis) bool { return f.has == nil || f.has(a) }
