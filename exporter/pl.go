@@ -31,6 +31,13 @@ func profitNA(a *model.Analysis) string {
 	return a.Profit.Note
 }
 
+func clvNA(a *model.Analysis) string {
+	if a.CLVInfo.Known {
+		return ""
+	}
+	return "CLV not defined for this ledger: " + a.CLVInfo.Label
+}
+
 func riskNA(a *model.Analysis) string {
 	if a.Risk.Available {
 		return ""
@@ -51,8 +58,8 @@ var plColumns = []plColumn{
 	{"margin_pct", "Margin", kPct, func(r *model.SegmentRow) any { return r.CMPct }, profitNA},
 	{"profit_share", "Profit share", kPct, func(r *model.SegmentRow) any { return r.CMShare }, profitNA},
 	{"avg_profit", "Avg profit", kMoney, avg(func(r *model.SegmentRow) model.Money { return r.AvgCM }), profitNA},
-	{"total_clv", "Σ CLV", kMoney, func(r *model.SegmentRow) any { return r.TotalCLV }, nil},
-	{"avg_clv", "Avg CLV", kMoney, avg(func(r *model.SegmentRow) model.Money { return r.AvgCLV }), nil},
+	{"total_clv", "Σ CLV", kMoney, func(r *model.SegmentRow) any { return r.TotalCLV }, clvNA},
+	{"avg_clv", "Avg CLV", kMoney, avg(func(r *model.SegmentRow) model.Money { return r.AvgCLV }), clvNA},
 	{"open_ar", "Open AR (gross)", kMoney, func(r *model.SegmentRow) any { return r.OpenAR }, riskNA},
 	{"unapplied_credits", "Unapplied credits", kMoney, func(r *model.SegmentRow) any { return r.Unapplied }, riskNA},
 	{"net_ar", "Net AR", kMoney, func(r *model.SegmentRow) any { return r.NetAR }, riskNA},

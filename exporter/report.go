@@ -146,7 +146,11 @@ func WriteReport(w io.Writer, source string, a *model.Analysis, scheme, format s
 			model.FormatMoney(ps.Peak, dec), Pct(ps.PeakPct), model.FormatMoney(ps.TotalCM, dec),
 			ps.Profitable, ps.BreakEven, ps.Loss, model.FormatMoney(ps.Destroyed, dec), Pct(ps.DestroyedPct))
 	}
-	fmt.Fprintf(w, "CLV: %s; total %s\n", a.CLVInfo.Label, model.FormatMoney(sc.Total.TotalCLV, dec))
+	clvTotal := "n/a"
+	if a.CLVInfo.Known {
+		clvTotal = model.FormatMoney(sc.Total.TotalCLV, dec)
+	}
+	fmt.Fprintf(w, "CLV: %s; total %s\n", a.CLVInfo.Label, clvTotal)
 	if r := a.Risk; r.Available {
 		fmt.Fprintf(w, "Receivables (%s): open invoices %s in %d invoices, %d past due; unapplied credits %s; net %s; ECL %s (%s); DSO count-back %.1f, simple %.1f days\n",
 			r.Method, model.FormatMoney(r.TotalAR, dec), r.OpenInvoices, r.PastDue, model.FormatMoney(r.Unapplied, dec), model.FormatMoney(r.NetAR, dec),
@@ -220,7 +224,7 @@ func reportJSON(source string, a *model.Analysis) any {
 		"profitable_customers": orNull(known, ps.Profitable), "break_even_customers": orNull(known, ps.BreakEven),
 		"loss_customers": orNull(known, ps.Loss), "profit_destroyed": orNull(known, money(ps.Destroyed)),
 		"profit_destroyed_pct": orNull(known, jsonFloat(ps.DestroyedPct)), "top20_profit_share": orNull(known, jsonFloat(ps.Top20Pct)),
-		"total_clv": money(total.TotalCLV),
+		"total_clv": orNull(a.CLVInfo.Known, money(total.TotalCLV)),
 		"open_ar":   orNull(a.Risk.Available, money(a.Risk.TotalAR)), "unapplied_credits": orNull(a.Risk.Available, money(a.Risk.Unapplied)),
 		"net_ar": orNull(a.Risk.Available, money(a.Risk.NetAR)), "ecl": orNull(a.Risk.Available, money(a.Risk.TotalECL)),
 		"customers_not_yet_acquired": a.AsOfInfo.CustomersAbsent, "rows_after_as_of": a.AsOfInfo.RowsAfter,

@@ -378,6 +378,9 @@ func (w *wbWriter) summary(ex Export) error {
 		line{"Whale curve peak (share of profit)", pv(num(ps.PeakPct)), kPct, profitNA}, line{"Profitable customers", pv(ps.Profitable), kInt, profitNA},
 		line{"Loss customers", pv(ps.Loss), kInt, profitNA}, line{"Profit destroyed by loss customers", pv(m(ps.Destroyed)), kMoney, profitNA},
 		line{"Total CLV", m(total.TotalCLV), kMoney, ""}, line{"CLV model", a.CLVInfo.Label, kText, ""})
+	if !a.CLVInfo.Known {
+		rows[len(rows)-2] = line{"Total CLV", nil, kMoney, "CLV not defined for this ledger: " + a.CLVInfo.Label}
+	}
 	if r := a.Risk; r.Available {
 		rows = append(rows, line{"Open invoices (gross receivables)", m(r.TotalAR), kMoney, ""}, line{"Unapplied credits", m(r.Unapplied), kMoney, ""},
 			line{"Net receivables", m(r.NetAR), kMoney, ""}, line{"Expected credit loss", m(r.TotalECL), kMoney, ""},
@@ -689,7 +692,11 @@ func (w *wbWriter) churnList(s string, row int) error {
 		if a.PAlive != nil {
 			pa = num(a.PAlive[c])
 		}
-		rows = append(rows, []any{a.Led.Customers.ID[c], a.Churn[c].String(), pa, moneyVal(a.CLVMoney[c], a.Decimals),
+		clv := any(nil)
+		if a.CLVInfo.Known {
+			clv = moneyVal(a.CLVMoney[c], a.Decimals)
+		}
+		rows = append(rows, []any{a.Led.Customers.ID[c], a.Churn[c].String(), pa, clv,
 			moneyVal(AmountMinor(a.ValueAtRisk[c], a.Decimals), a.Decimals)})
 	}
 	_, err := w.table(s, row+1, []string{"Customer ID", "Churn state", "P(alive)", "CLV", "Value at risk"}, []kind{kText, kText, kPct, kMoney, kMoney}, rows, make(widths, 5))

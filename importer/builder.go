@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+	"strconv"
 	"strings"
 
 	"ledgerlens/model"
@@ -29,6 +30,7 @@ type builder struct {
 	hasCol [numFields]bool // some source mapped the field
 	dates  []*dateColumn
 	drop   []int32 // rows rejected at finish (unresolvable dates)
+	rowSrc []int16 // per transaction row: its source's index in rep.Sources
 }
 
 // dateColumn tracks the dates of one column whose day/month order the values
@@ -157,10 +159,11 @@ type source struct {
 	dateCols    [numFields]*dateColumn
 	serials     bool // xlsx: numeric dates are Excel serials
 	date1904    bool
+	idx         int16 // index in Report.Sources
 }
 
 func (b *builder) newSource(file, sheet string, m Mapping, rep *SourceReport, serials, date1904 bool) *source {
-	s := &source{file: file, sheet: sheet, rep: rep, m: m, serials: serials, date1904: date1904}
+	s := &source{file: file, sheet: sheet, rep: rep, m: m, serials: serials, date1904: date1904, idx: int16(len(b.rep.Sources) - 1)}
 	for _, c := range m.Columns {
 		if c.Field == FNone && c.Header != "" {
 			s.attrs = append(s.attrs, [2]int{c.Index, b.attribute(c.Header)})
@@ -262,7 +265,8 @@ type parsedTx struct {
 	cost      int64
 	costKnown bool
 	money     [2]int64 // paid amount, outstanding
-	dec       int      // most decimals among the parsed amounts
+	dec       int      // most decimals among the stated amounts (not unit prices)
+	computed  bool     // the amount is quantity × unit price
 	rec       [][]byte // the whole record, when customer-level columns need it
 }
 
@@ -305,7 +309,7 @@ func (s *source) parseTx(opt Options, rec [][]byte, row int, p *parsedTx) {
 		return
 	}
 	amount, dec, reason, bad := s.rowAmount(opt, rec)
-	p.dec = dec
+	p.dec, p.computed = dec, !s.m.Has(FAmount)
 	if reason != "" {
 		reject(bad, s.get(rec, bad), reason)
 		return
@@ -402,7 +406,18 @@ func (b *builder) applyTx(s *source, p *parsedTx) {
 	}
 	s.rep.RowsUsed++
 	b.rep.RowsUsed++
-	s.rep.Amount += amount
+	b.rowSrc = append(b.rowSrc, s.idx)
+	if p.computed {
+		b.rep.ComputedLines++
+	}
+}
+
+// roundDiv divides by d > 0, rounding half away from zero.
+func roundDiv(v, d int64) int64 {
+	if v < 0 {
+		return -((-v + d/2) / d)
+	}
+	return (v + d/2) / d
 }
 
 // isCancellation recognises cancellation documents such as C489449 (the
@@ -439,7 +454,11 @@ func (s *source) rowAmount(opt Options, rec [][]byte) (int64, int, string, Field
 	if !ok {
 		return 0, 0, "amount too large", FQuantity
 	}
-	return m, min(dq+dp, microDecimals), "", FNone
+	// A unit price may carry fractions of a minor unit (0.065 a piece): the
+	// line is money and is rounded to the ledger's decimals in finish, so the
+	// price's decimals do not set them.
+	_, _ = dq, dp
+	return m, 0, "", FNone
 }
 
 // mulMicro multiplies two millionth-scaled values exactly (128-bit product),
@@ -587,9 +606,25 @@ func (b *builder) finish() (*model.Ledger, error) {
 	led := &b.led
 	led.Decimals = dec
 	tx := &led.Tx
-	for _, col := range [][]int64{tx.Amount, tx.Cost, tx.PaidAmt, tx.Open, led.Customers.CreditLimit, led.Customers.Revenue, led.Customers.Assets} {
+	// Stated amounts have at most dec decimals and divide exactly; computed
+	// lines (quantity × unit price) are rounded half away from zero.
+	var before, after int64 // of the rounded lines, in millionths
+	for i, a := range tx.Amount {
+		r := roundDiv(a, div)
+		if r*div != a {
+			b.rep.RoundedLines++
+			before += a
+			after += r * div
+		}
+		tx.Amount[i] = r
+	}
+	if b.rep.RoundedLines > 0 {
+		b.rep.Warnings = append(b.rep.Warnings, fmt.Sprintf("%d lines computed as quantity × unit price had more than %d decimals and were rounded half away from zero to %d (their total changed by %s)",
+			b.rep.RoundedLines, dec, dec, strconv.FormatFloat(float64(after-before)/float64(model.Pow10(microDecimals)), 'f', -1, 64)))
+	}
+	for _, col := range [][]int64{tx.Cost, tx.PaidAmt, tx.Open, led.Customers.CreditLimit, led.Customers.Revenue, led.Customers.Assets} {
 		for i := range col {
-			col[i] /= div
+			col[i] = roundDiv(col[i], div)
 		}
 	}
 	b.rep.ReturnValue = 0
@@ -603,8 +638,12 @@ func (b *builder) finish() (*model.Ledger, error) {
 			b.rep.ReturnValue -= a
 		}
 	}
+	// each source's amount is the sum of its rows as held (after rounding)
 	for k := range b.rep.Sources {
-		b.rep.Sources[k].Amount /= div
+		b.rep.Sources[k].Amount = 0
+	}
+	for i, a := range tx.Amount {
+		b.rep.Sources[b.rowSrc[i]].Amount += a
 	}
 	led.HasDue = b.hasCol[FDueDate]
 	led.HasPaid = b.hasCol[FPaidDate]
@@ -689,7 +728,6 @@ func (b *builder) resolveDates() error {
 					if sr := &b.rep.Sources[k]; sr.File == dc.file && sr.Sheet == dc.sheet {
 						sr.RowsUsed--
 						sr.Rejected++
-						sr.Amount -= b.led.Tx.Amount[p.row]
 					}
 				}
 				b.rep.reject(Rejection{File: dc.file, Sheet: dc.sheet, Row: int(p.srcRow), Column: dc.header,
@@ -747,10 +785,12 @@ func (b *builder) compact() {
 		b.rowAttrs[k].codes = codes[:w]
 	}
 	n := filter(tx.Len(), func(d, s int) {
+		b.rowSrc[d] = b.rowSrc[s]
 		tx.Cust[d], tx.Date[d], tx.Due[d], tx.Paid[d] = tx.Cust[s], tx.Date[s], tx.Due[s], tx.Paid[s]
 		tx.Amount[d], tx.Cost[d], tx.CostKnown[d] = tx.Amount[s], tx.Cost[s], tx.CostKnown[s]
 		tx.PaidAmt[d], tx.Open[d], tx.Doc[d], tx.Cancelled[d] = tx.PaidAmt[s], tx.Open[s], tx.Doc[s], tx.Cancelled[s]
 	})
+	b.rowSrc = b.rowSrc[:n]
 	tx.Cust, tx.Date, tx.Due, tx.Paid = tx.Cust[:n], tx.Date[:n], tx.Due[:n], tx.Paid[:n]
 	tx.Amount, tx.Cost, tx.CostKnown = tx.Amount[:n], tx.Cost[:n], tx.CostKnown[:n]
 	tx.PaidAmt, tx.Open, tx.Doc, tx.Cancelled = tx.PaidAmt[:n], tx.Open[:n], tx.Doc[:n], tx.Cancelled[:n]

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -254,5 +255,27 @@ func TestDemoDeterministic(t *testing.T) {
 	}
 	if loss == 0 || returns == 0 || open == 0 {
 		t.Errorf("demo lacks variety: %d loss-making, %d with returns, %d with open receivables", loss, returns, open)
+	}
+}
+
+// Lines computed as quantity × unit price are money: rounded half away from
+// zero to the ledger's decimals (two here: no stated amount has more), and the
+// report says how many were rounded and by how much.
+func TestComputedLinesRounded(t *testing.T) {
+	data := "Invoice,Customer ID,InvoiceDate,Quantity,Price\nI1,C1,2024-01-01,12,0.065\nI2,C1,2024-01-02,1,0.005\nI3,C2,2024-01-03,-1,0.005\nI4,C2,2024-01-03,3,1.25\n"
+	led, rep, err := LoadReader("qp.csv", []byte(data), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAccounting(t, rep)
+	want := []model.Money{78, 1, -1, 375} // 0.78 exact; ±0.005 → ±0.01; 3.75
+	if led.Decimals != 2 || !slices.Equal(led.Tx.Amount, want) {
+		t.Fatalf("decimals %d, amounts %v; want 2, %v", led.Decimals, led.Tx.Amount, want)
+	}
+	if rep.ComputedLines != 4 || rep.RoundedLines != 2 || rep.UsedAmount != 453 || rep.Sources[0].Amount != 453 {
+		t.Errorf("computed %d, rounded %d, total %d, source %d", rep.ComputedLines, rep.RoundedLines, rep.UsedAmount, rep.Sources[0].Amount)
+	}
+	if len(rep.Warnings) == 0 || !strings.Contains(rep.Warnings[0], "2 lines computed as quantity × unit price") {
+		t.Errorf("warnings %q", rep.Warnings)
 	}
 }

@@ -65,6 +65,9 @@ type Report struct {
 	ReturnValue        model.Money    `json:"-"`
 	CancellationRows   int            `json:"cancellation_rows"`
 	CancellationDocs   int            `json:"cancellation_documents"`
+	ComputedLines      int            `json:"computed_lines"` // amounts computed as quantity × unit price
+	RoundedLines       int            `json:"rounded_lines"`  // of those, lines rounded to the ledger's decimals
+	RoundingDiff       int64          `json:"-"`              // Σ (rounded − exact), millionths of a major unit
 	AttributeConflicts map[string]int `json:"attribute_conflicts,omitempty"`
 	Warnings           []string       `json:"warnings,omitempty"`
 }

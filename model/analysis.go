@@ -352,6 +352,7 @@ type CLVInfo struct {
 	Horizon    int     // periods; 0 infinite
 	Multiple   float64 // CLV / m
 	Label      string  // one line for display
+	Known      bool    // false: the model is not defined for this ledger and every CLV figure is n/a
 }
 
 // ProfitSummary holds the whale curve and its headline figures (spec §3.3).
@@ -414,7 +415,7 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 		schemes[0] = a.pyramid(p)
 		schemes[2] = a.tiers("spend", "Spend tiers", a.M, p.SpendTierMode, p.SpendTierCutoffs, a.ids.m)
 		schemes[3] = a.tiers("frequency", "Frequency tiers", floats(a.F), p.FrequencyTierMode, p.FrequencyTierCutoff, a.ids.f)
-		schemes[5] = a.tiers("clv", "CLV tiers", a.clvKey, "percentile", p.CLVTierCutoffs, "")
+		schemes[5] = a.clvTiers(p)
 	}, func() {
 		schemes[1] = a.rfmScheme(p)
 		schemes[4] = a.profitScheme()
@@ -817,6 +818,10 @@ func (a *Analysis) pyramid(p Params) Scheme {
 		what = "revenue"
 		sc.Note = "margin unavailable without cost data: ranked by revenue. "
 	}
+	if what == "clv" && !a.CLVInfo.Known {
+		what = "revenue"
+		sc.Note = "CLV not defined for this ledger: ranked by revenue. "
+	}
 	for c := range key {
 		switch what {
 		case "margin":
@@ -873,13 +878,30 @@ func (a *Analysis) tiers(key, title string, v []float64, mode string, cuts []flo
 	return sc
 }
 
+// clvTiers ranks customers by CLV; without a defined CLV every customer is n/a.
+func (a *Analysis) clvTiers(p Params) Scheme {
+	if !a.CLVInfo.Known {
+		return Scheme{Key: "clv", Title: "CLV tiers", Segments: []string{"High", "Medium", "Low", "n/a"}, Assign: filled(a.N, 3),
+			Note: "CLV not defined for this ledger: " + a.CLVInfo.Label}
+	}
+	sc := a.tiers("clv", "CLV tiers", a.clvKey, "percentile", p.CLVTierCutoffs, "")
+	sc.Segments = append(sc.Segments, "n/a")
+	return sc
+}
+
+func filled(n int, v int16) []int16 {
+	out := make([]int16, n)
+	for i := range out {
+		out[i] = v
+	}
+	return out
+}
+
 // profitScheme is Profit / Break-even / Loss (spec §3.3).
 func (a *Analysis) profitScheme() Scheme {
 	sc := Scheme{Key: "profitability", Title: "Profitability", Segments: []string{"Profit", "Break-even", "Loss", "n/a"}, Assign: make([]int16, a.N)}
 	if !a.Profit.Basis.Known() {
-		for c := range sc.Assign {
-			sc.Assign[c] = 3
-		}
+		sc.Assign = filled(a.N, 3)
 		sc.Note = a.Profit.Note
 		return sc
 	}

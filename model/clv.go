@@ -108,6 +108,7 @@ func (a *Analysis) simpleCLV(s *stage1, p Params, act []uint16, scale float64) {
 		info.Label += " — not defined"
 		return
 	}
+	info.Known = true
 	for c := range a.CLV {
 		if b.FirstDate[c] == NoDay {
 			continue

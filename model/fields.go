@@ -64,6 +64,7 @@ func day(d Day) Value { return Value{Day: d, OK: d != NoDay} }
 func profitKnown(a *Analysis) bool { return a.Profit.Basis.Known() }
 func cogsKnown(a *Analysis) bool   { return a.Profit.Basis.COGSKnown() }
 func hasModel(a *Analysis) bool    { return a.PAlive != nil }
+func clvKnown(a *Analysis) bool    { return a.CLVInfo.Known }
 func hasRisk(a *Analysis) bool     { return a.Risk != nil && a.Risk.Available }
 
 func custText(get func(cs *Customers) []string) func(a *Analysis, c int) Value {
@@ -119,7 +120,7 @@ var customerFields = []Field{
 		return number(float64(a.CM[c]) / float64(a.Revenue[c]))
 	}, profitKnown},
 	{"returns", "Returns", KindMoney, func(a *Analysis, c int) Value { return money(a.Base.ReturnValue[c]) }, nil},
-	{"clv", "CLV", KindMoney, func(a *Analysis, c int) Value { return money(a.CLVMoney[c]) }, nil},
+	{"clv", "CLV", KindMoney, func(a *Analysis, c int) Value { return money(a.CLVMoney[c]) }, clvKnown},
 	{"score", "Purchase score", KindFloat, func(a *Analysis, c int) Value { return number(a.BestScore[c]) }, nil},
 	{"palive", "P(alive)", KindPct, func(a *Analysis, c int) Value { return number(a.PAlive[c]) }, hasModel},
 	{"exp90", "Expected purchases 90d", KindFloat, func(a *Analysis, c int) Value { return number(a.Exp90[c]) }, hasModel},

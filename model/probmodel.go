@@ -169,7 +169,7 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 	copy(a.clvKey, a.CLV)
 	info := &a.CLVInfo
 	info.Model, info.Period, info.Horizon, info.Discount = "BG/NBD + Gamma-Gamma", "month", H, p.CLVMonthlyDiscount
-	info.Convention, info.Retention, info.RetSource, info.Multiple = "", math.NaN(), "", math.NaN()
+	info.Convention, info.Retention, info.RetSource, info.Multiple, info.Known = "", math.NaN(), "", math.NaN(), true
 	info.Label = fmt.Sprintf("BG/NBD + Gamma-Gamma %s CLV, %d months at %.2f %%/month, unit %s (%g per month)",
 		spendLabel, H, 100*p.CLVMonthlyDiscount, p.ModelTimeUnit, factor)
 	return true

@@ -110,10 +110,13 @@ func (m *Model) compareRow(d model.SegmentDelta, wide bool) []string {
 	if m.a.Profit.Basis.Known() && m.baseA.Profit.Basis.Known() {
 		profit = [3]string{m.money(d.Base.CM), m.money(d.Cur.CM), m.money(d.Profit)}
 	}
+	clv := [3]string{"n/a", "n/a", "n/a"}
+	if m.a.CLVInfo.Known && m.baseA.CLVInfo.Known {
+		clv = [3]string{m.money(d.Base.TotalCLV), m.money(d.Cur.TotalCLV), m.money(d.TotalCLV)}
+	}
 	for _, f := range [][3]string{
 		{m.money(d.Base.Revenue), m.money(d.Cur.Revenue), m.money(d.Revenue)},
-		profit,
-		{m.money(d.Base.TotalCLV), m.money(d.Cur.TotalCLV), m.money(d.TotalCLV)},
+		profit, clv,
 	} {
 		if wide {
 			row = append(row, f[0])

@@ -26,7 +26,7 @@ func (m *Model) segmentsView(w, h int) string {
 			profit, margin = "n/a", "n/a"
 		}
 		avgCLV := "n/a"
-		if r.Customers > 0 {
+		if r.Customers > 0 && a.CLVInfo.Known {
 			avgCLV = m.money(r.AvgCLV)
 		}
 		ar, ecl := m.money(r.NetAR), m.money(r.ECL)
