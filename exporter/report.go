@@ -152,9 +152,9 @@ func WriteReport(w io.Writer, source string, a *model.Analysis, scheme, format s
 	}
 	fmt.Fprintf(w, "CLV: %s; total %s\n", a.CLVInfo.Label, clvTotal)
 	if r := a.Risk; r.Available {
-		fmt.Fprintf(w, "Receivables (%s): open invoices %s in %d invoices, %d past due; unapplied credits %s; net %s; ECL %s (%s); DSO count-back %.1f, simple %.1f days\n",
+		fmt.Fprintf(w, "Receivables (%s): open invoices %s in %d invoices, %d past due; unapplied credits %s; net %s; ECL %s (%s); DSO (%s) %.1f days\n",
 			r.Method, model.FormatMoney(r.TotalAR, dec), r.OpenInvoices, r.PastDue, model.FormatMoney(r.Unapplied, dec), model.FormatMoney(r.NetAR, dec),
-			model.FormatMoney(r.TotalECL, dec), r.RateSource, r.DSOCountBack, r.DSOSimple)
+			model.FormatMoney(r.TotalECL, dec), r.RateSource, r.DSOMethod, r.DSO1)
 	} else {
 		fmt.Fprintf(w, "Receivables: n/a — %s\n", r.Why)
 	}
@@ -298,7 +298,7 @@ func riskJSON(a *model.Analysis) any {
 		"available": true, "method": r.Method, "buckets": buckets, "rate_source": r.RateSource,
 		"total_ar": money(r.TotalAR), "unapplied_credits": money(r.Unapplied), "net_ar": money(r.NetAR), "total_ecl": money(r.TotalECL),
 		"open_invoices": r.OpenInvoices, "past_due_invoices": r.PastDue,
-		"dso_countback": jsonFloat(r.DSOCountBack), "dso_simple": jsonFloat(r.DSOSimple), "bpdso": jsonFloat(r.BPDSO), "add": jsonFloat(r.ADD),
+		"dso": jsonFloat(r.DSO1), "dso_method": r.DSOMethod, "dso_countback": jsonFloat(r.DSOCountBack), "dso_simple": jsonFloat(r.DSOSimple), "bpdso": jsonFloat(r.BPDSO), "add": jsonFloat(r.ADD),
 		"dso_exceeds_history": r.DSOExceeds, "open_dbt": jsonFloat(r.TotalOpenDBT), "write_off_candidates": len(r.WriteOffs), "write_off_top": wo,
 		"credit_risk_top": credit, "churn_risk_top": churn,
 	}

@@ -384,7 +384,7 @@ func (w *wbWriter) summary(ex Export) error {
 	if r := a.Risk; r.Available {
 		rows = append(rows, line{"Open invoices (gross receivables)", m(r.TotalAR), kMoney, ""}, line{"Unapplied credits", m(r.Unapplied), kMoney, ""},
 			line{"Net receivables", m(r.NetAR), kMoney, ""}, line{"Expected credit loss", m(r.TotalECL), kMoney, ""},
-			line{"DSO (count-back, days)", num(r.DSOCountBack), kFloat, ""}, line{"Loss rates", r.RateSource, kText, ""})
+			line{"DSO (" + r.DSOMethod + ", days)", num(r.DSO1), kFloat, ""}, line{"Loss rates", r.RateSource, kText, ""})
 	} else {
 		for _, l := range []string{"Open invoices (gross receivables)", "Unapplied credits", "Net receivables", "Expected credit loss"} {
 			rows = append(rows, line{l, nil, kMoney, r.Why})

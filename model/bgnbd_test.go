@@ -45,3 +45,27 @@ func TestDiscountedCLVVectors(t *testing.T) {
 	near(t, "CLV factor 4.345", DiscountedCLV(fhl, spend, 2, 30.43, 38.86, 12, 0.01, 4.345), 36.29, 0.01)
 	near(t, "CLV x=0 factor 30", DiscountedCLV(fhl, g.ExpectedSpend(0, 0), 0, 0, 38.86, 12, 0.01, 30), 38.26, 0.1)
 }
+
+// A repeat customer whose repeat purchases are worth 0 keeps its own mean in
+// the Gamma-Gamma conditional expectation (lifetimes does the same), which is
+// then (1 − w)·population mean = v·p / (p·x + q − 1), not the population mean.
+func TestGammaGammaZeroRepeatSpend(t *testing.T) {
+	g := GammaGamma{P: 6.25, Q: 3.74, V: 15.44}
+	near(t, "E[M|1,0]", g.ExpectedSpend(1, 0), g.V*g.P/(g.P*1+g.Q-1), 1e-12)
+	if pop := g.ExpectedSpend(0, 0); g.ExpectedSpend(1, 0) > pop/3 {
+		t.Errorf("E[M|1,0] = %.4f is not pulled towards 0 (population mean %.4f)", g.ExpectedSpend(1, 0), pop)
+	}
+	// the summary keeps a zero mean as 0 (a negative one is unknown)
+	l := &Ledger{Decimals: 2}
+	l.Customers.ID = []string{"A", "B"}
+	d := DayFromCivil(2024, 1, 1)
+	l.Tx = Transactions{Cust: []int32{0, 0, 1, 1, 1}, Date: []Day{d, d + 10, d, d + 5, d + 5}, Amount: []Money{1000, 0, 1000, 500, -800},
+		Cost: make([]Money, 5), CostKnown: make([]bool, 5)}
+	s := Aggregate(l, d+30).Summary(l, "day")
+	if s.X[0] != 1 || s.Mbar[0] != 0 {
+		t.Errorf("zero repeat: x %v, m̄ %v; want 1, 0", s.X[0], s.Mbar[0])
+	}
+	if !math.IsNaN(s.Mbar[1]) {
+		t.Errorf("net negative repeat day: m̄ %v, want unknown", s.Mbar[1])
+	}
+}

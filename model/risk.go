@@ -135,6 +135,8 @@ type Risk struct {
 	Days3m        float64
 
 	DSOCountBack, DSOSimple, BPDSO, ADD float64
+	DSO1                                float64 // the headline DSO, by dso_method
+	DSOMethod                           string  // "count-back" or "simple 3-month"
 	DSOExceeds                          bool
 	MonthlySales                        []Money // newest first
 	MonthDays                           []float64
@@ -146,18 +148,18 @@ type Risk struct {
 // riskKey holds the parameters the receivables analysis depends on (lists as
 // text, so that the key is comparable).
 type riskKey struct {
-	terms                       int
-	basis, edges, rates, source string
-	forward                     float64
-	lookback, writeoff          int
-	utilWarn, utilOver          float64
-	weights, monthDays          string
-	lgd                         float64
+	terms                         int
+	basis, edges, rates, source   string
+	forward                       float64
+	lookback, writeoff            int
+	utilWarn, utilOver            float64
+	weights, monthDays, dsoMethod string
+	lgd                           float64
 }
 
 func riskKeyOf(p Params) riskKey {
 	return riskKey{p.DefaultTermsDays, p.AgingBasis, joinFloats(p.AgingEdges), joinFloats(p.LossRates), p.LossRateSource,
-		p.ForwardMultiplier, p.LossLookbackMonth, p.WriteoffDPD, p.UtilWarn, p.UtilOver, joinFloats(p.ScoreWeights), p.DSOMonthDays, p.LGD}
+		p.ForwardMultiplier, p.LossLookbackMonth, p.WriteoffDPD, p.UtilWarn, p.UtilOver, joinFloats(p.ScoreWeights), p.DSOMonthDays, p.DSOMethod, p.LGD}
 }
 
 // risk computes §5 at the analysis' as-of date; the result is shared by
@@ -605,6 +607,10 @@ func (a *Analysis) dso(p Params) {
 	ar := float64(r.TotalAR)
 	r.DSOCountBack, r.DSOExceeds = CountBackDSO(ar, sales, r.MonthDays)
 	r.DSOSimple = SimpleDSO(ar, sales[0]+sales[1]+sales[2], days3)
+	r.DSO1, r.DSOMethod = r.DSOCountBack, "count-back"
+	if p.DSOMethod == "simple" {
+		r.DSO1, r.DSOMethod = r.DSOSimple, "simple 3-month"
+	}
 	r.BPDSO = SimpleDSO(float64(r.BucketTotal[0]), sales[0]+sales[1]+sales[2], days3)
 	r.ADD = r.DSOSimple - r.BPDSO
 	for c := 0; c < a.N; c++ {

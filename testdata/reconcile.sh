@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Reconciliation over the demo and every ledger in ../shared/data, at the
+# default as-of date and an earlier one: export and JSON report of the same
+# analysis, checked by testdata/check_export.py (openpyxl, not excelize).
+# usage: testdata/reconcile.sh BINARY
+set -euo pipefail
+bin=$1
+cd "$(dirname "$0")/.."
+data=../shared/data
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+check() { # name, then the binary's arguments
+  local name=$1
+  shift
+  "$bin" export "$@" -o "$tmp/$name.xlsx" >/dev/null
+  "$bin" report "$@" --format json >"$tmp/$name.json"
+  /usr/bin/python3 testdata/check_export.py "$tmp/$name.xlsx" "$tmp/$name.json"
+  n=$((n + 1))
+}
+check demo --demo
+check demo-2024 --demo --as-of 2024-12-31
+if [ -d "$data" ]; then
+  check receivables "$data/receivables/WA_Fn-UseC_-Accounts-Receivable.csv"
+  check receivables-2013 "$data/receivables/WA_Fn-UseC_-Accounts-Receivable.csv" --as-of 2013-06-30
+  check cdnow "$data/cdnow/CDNOW_sample.txt" --columns ,customer_id,date,quantity,amount
+  check cdnow-1997 "$data/cdnow/CDNOW_sample.txt" --columns ,customer_id,date,quantity,amount --as-of 1997-09-30
+  check retail "$data/online-retail-ii/online_retail_II_subset_2sheets.xlsx"
+  check retail-2010 "$data/online-retail-ii/online_retail_II_subset_2sheets.xlsx" --as-of 2010-12-31
+elif [ "${CI:-}" = true ]; then
+  echo "reconcile: $data is missing" >&2
+  exit 1
+fi
+echo "reconciled $n ledger exports"
