@@ -37,7 +37,6 @@ func fingerprint(a *model.Analysis) string {
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
 
-
 func analyze(t testing.TB, e *model.Engine, set map[string]string) *model.Analysis {
 	t.Helper()
 	p := model.DefaultParams()
