@@ -95,7 +95,7 @@ func TestEndToEndTmux(t *testing.T) {
 	s.keys("2")
 	s.waitFor("of 2,000 customers", 5*time.Second)
 	s.keys("4")
-	s.waitFor("DSO count-back", 5*time.Second)
+	s.waitFor("DSO (count-back)", 5*time.Second)
 	s.keys("3")
 	s.waitFor("Whale curve", 5*time.Second)
 

@@ -6,7 +6,7 @@ var zh = map[string]string{
 	"Segments": "客户分群", "Customers": "客户", "Profitability": "盈利分析", "Risk": "风险", "Parameters": "参数",
 	"Compare": "情景对比", "customers": "客户", "rows": "行", "as of": "截至", "scenario": "情景", "recomputed in": "重算耗时",
 	"Segment": "分群", "Share": "占比", "Revenue": "收入", "Profit": "利润", "Margin": "利润率", "CLV": "客户终身价值",
-	"Open AR": "应收余额", "ECL": "预期信用损失", "Customer": "客户", "Name": "名称", "Grade": "信用等级",
+	"Open AR": "应收余额", "Net AR": "应收净额", "Unapplied": "未核销贷项", "Avg CLV": "平均终身价值", "Σ CLV": "终身价值合计", "ECL": "预期信用损失", "Customer": "客户", "Name": "名称", "Grade": "信用等级",
 	"Score": "评分", "P(alive)": "存活概率", "Total": "合计", "Scheme": "方案", "Value": "值", "Baseline": "基准",
 	"Current": "当前", "Loading": "正在加载", "Fitting models": "正在拟合模型", "Other": "其他",
 	"Platinum": "铂金", "Gold": "黄金", "Iron": "铁", "Lead": "铅",

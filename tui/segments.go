@@ -18,7 +18,8 @@ func (m *Model) segmentsView(w, h int) string {
 	noRisk := !a.Risk.Available
 	cols := []Column{{Title: m.t("Segment"), Max: 22}, {Title: m.t("Customers"), Right: true}, {Title: m.t("Share"), Right: true},
 		{Title: m.t("Revenue"), Right: true}, {Title: m.t("Share"), Right: true}, {Title: m.t("Profit"), Right: true},
-		{Title: m.t("Margin"), Right: true}, {Title: m.t("Avg CLV"), Right: true}, {Title: m.t("Net AR"), Right: true}, {Title: m.t("ECL"), Right: true}}
+		{Title: m.t("Margin"), Right: true}, {Title: m.t("Avg CLV"), Right: true}, {Title: m.t("Net AR"), Right: true}, {Title: m.t("ECL"), Right: true},
+		{Title: m.t("Open AR"), Right: true}, {Title: m.t("Unapplied"), Right: true}}
 	var cells [][]string
 	for _, r := range append(slices.Clone(rows), total) {
 		profit, margin := m.money(r.CM), pct(r.CMPct)
@@ -29,12 +30,12 @@ func (m *Model) segmentsView(w, h int) string {
 		if r.Customers > 0 && a.CLVInfo.Known {
 			avgCLV = m.money(r.AvgCLV)
 		}
-		ar, ecl := m.money(r.NetAR), m.money(r.ECL)
+		ar, ecl, gross, unapplied := m.money(r.NetAR), m.money(r.ECL), m.money(r.OpenAR), m.money(r.Unapplied)
 		if noRisk {
-			ar, ecl = "n/a", "n/a"
+			ar, ecl, gross, unapplied = "n/a", "n/a", "n/a", "n/a"
 		}
 		cells = append(cells, []string{m.t(r.Segment), fmtInt(r.Customers), pct(r.CustomerShare), m.money(r.Revenue), pct(r.RevenueShare),
-			profit, margin, avgCLV, ar, ecl})
+			profit, margin, avgCLV, ar, ecl, gross, unapplied})
 	}
 	sel := m.segSel
 	tb := &table{cols: cols, rows: cells, selected: sel, sortCol: -1, width: w}

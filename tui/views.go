@@ -83,8 +83,12 @@ func (m *Model) riskView(w, h int) string {
 				pct(r.LossRates[k]), m.money(r.BucketECL[k])))
 		}
 		lines = append(lines, fmt.Sprintf("  %-10s %16s %s          ECL %s", m.t("Total"), m.money(r.TotalAR), strings.Repeat(" ", barW), m.money(r.TotalECL)))
-		lines = append(lines, fmt.Sprintf("DSO (%s) %s · count-back %s · simple %s · best possible %s · average days delinquent %s · open AR %s days past due on average",
-			r.DSOMethod, fnum(r.DSO1, 1), fnum(r.DSOCountBack, 1), fnum(r.DSOSimple, 1), fnum(r.BPDSO, 1), fnum(r.ADD, 1), fnum(r.TotalOpenDBT, 1)))
+		other := "simple 3-month " + fnum(r.DSOSimple, 1)
+		if a.Params.DSOMethod == "simple" {
+			other = "count-back " + fnum(r.DSOCountBack, 1)
+		}
+		lines = append(lines, fmt.Sprintf("DSO (%s) %s · %s · best possible %s · average days delinquent %s · open AR %s days past due on average",
+			r.DSOMethod, fnum(r.DSO1, 1), other, fnum(r.BPDSO, 1), fnum(r.ADD, 1), fnum(r.TotalOpenDBT, 1)))
 		lines = append(lines, "", m.st.Bold.Render(m.t("Credit risk")))
 		ids := a.Led.Customers.ID
 		cols := []Column{{Title: m.t("Customer")}, {Title: m.t("Grade")}, {Title: m.t("Score"), Right: true}, {Title: m.t("Open AR"), Right: true},
