@@ -439,14 +439,11 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 		a.Schemes = append(a.Schemes, sc)
 	}
 	a.churnRisk()
-	parallel(func() {
-		for i := range a.Schemes {
-			a.Schemes[i].Rows, a.Schemes[i].Total = a.segmentPL(&a.Schemes[i])
+	parallel(a.segmentPLs, func() {
+		if a.Risk.Available {
+			a.CreditRisk = a.Risk.CreditList // shared with the cached risk analysis
 		}
-	}, func() {
-		a.CreditRisk = a.creditRiskList()
 		a.ChurnRisk = a.churnRiskList()
-		a.Best = a.bestList()
 	})
 	return a, nil
 }

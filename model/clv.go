@@ -1,10 +1,8 @@
 package model
 
 import (
-	"cmp"
 	"fmt"
 	"math"
-	"slices"
 )
 
 // SimpleCLV is the retention ("margin multiple") model of spec §4.1 for a
@@ -152,13 +150,17 @@ func (a *Analysis) best() {
 			a.BestScore[c] = 100
 		}
 	}
-}
-
-// bestList orders customers by purchase-likelihood score (desc), then id.
-func (a *Analysis) bestList() []int32 {
-	order := slices.Clone(a.IDOrder)
-	slices.SortStableFunc(order, func(x, y int32) int { return cmp.Compare(a.BestScore[y], a.BestScore[x]) })
-	return order
+	// The best list is the same order read from the top, equal scores (one
+	// run of equal ratios) kept in id order: O(N), no second sort.
+	a.Best = make([]int32, 0, a.N)
+	for hi := len(order); hi > 0; {
+		lo := hi - 1
+		for lo > 0 && a.BestScore[order[lo-1]] == a.BestScore[order[hi-1]] {
+			lo--
+		}
+		a.Best = append(a.Best, order[lo:hi]...)
+		hi = lo
+	}
 }
 
 // SegmentRow is one line of a segment P&L (spec §7.1). Shares are of the
@@ -192,67 +194,95 @@ func (a *Analysis) SegmentPL(sc *Scheme) (rows []SegmentRow, total SegmentRow) {
 	return sc.Rows, sc.Total
 }
 
-// segmentPL aggregates a scheme's segments; the total row is the sum of the
-// rows (money is summed with overflow checks: see addMoney).
-func (a *Analysis) segmentPL(sc *Scheme) (rows []SegmentRow, total SegmentRow) {
-	rows = make([]SegmentRow, len(sc.Segments))
-	for i, s := range sc.Segments {
-		rows[i].Segment = s
-	}
+// segmentPLs aggregates every scheme's segments in one pass over the
+// customers (split over the cores) and adds the total rows, each the sum of
+// its scheme's rows.
+func (a *Analysis) segmentPLs() {
 	risk := a.Risk != nil && a.Risk.Available
-	for c := 0; c < a.N; c++ {
-		r := &rows[sc.Assign[c]]
-		r.Customers++
-		r.Revenue += a.Revenue[c]
-		r.COGS += a.COGS[c]
-		r.GM += a.GM[c]
-		r.CTS += a.CTS[c]
-		r.CM += a.CM[c]
-		r.TotalCLV += a.CLVMoney[c]
-		if risk {
-			r.OpenAR += a.Risk.CustAR[c]
-			r.Unapplied += a.Risk.CustUnapplied[c]
-			r.ECL += a.Risk.CustECL[c]
-			r.sales3m += a.Risk.Sales3m[c]
+	schemes := a.Schemes
+	parts := make([][][]SegmentRow, workersFor(a.N, 20000))
+	parallelRange(a.N, 20000, func(w, lo, hi int) {
+		rows := make([][]SegmentRow, len(schemes))
+		for i := range schemes {
+			rows[i] = make([]SegmentRow, len(schemes[i].Segments))
 		}
-	}
-	total.Segment = "Total"
-	for _, r := range rows {
-		total.Customers += r.Customers
-		total.Revenue += r.Revenue
-		total.COGS += r.COGS
-		total.GM += r.GM
-		total.CTS += r.CTS
-		total.CM += r.CM
-		total.TotalCLV += r.TotalCLV
-		total.OpenAR += r.OpenAR
-		total.Unapplied += r.Unapplied
-		total.ECL += r.ECL
-		total.sales3m += r.sales3m
-	}
-	finish := func(r *SegmentRow) {
-		r.NetAR = r.OpenAR + r.Unapplied
-		r.CustomerShare = ratio(float64(r.Customers), float64(total.Customers))
-		r.RevenueShare = ratio(float64(r.Revenue), float64(total.Revenue))
-		r.CMShare = ratio(float64(r.CM), float64(total.CM))
-		r.CMPct = math.NaN()
-		if r.Revenue > 0 {
-			r.CMPct = float64(r.CM) / float64(r.Revenue)
+		for c := lo; c < hi; c++ {
+			rev, cogs, gm, cts, cm, clv := a.Revenue[c], a.COGS[c], a.GM[c], a.CTS[c], a.CM[c], a.CLVMoney[c]
+			var ar, un, ecl, s3 Money
+			if risk {
+				ar, un, ecl, s3 = a.Risk.CustAR[c], a.Risk.CustUnapplied[c], a.Risk.CustECL[c], a.Risk.Sales3m[c]
+			}
+			for i := range schemes {
+				r := &rows[i][schemes[i].Assign[c]]
+				r.Customers++
+				r.Revenue += rev
+				r.COGS += cogs
+				r.GM += gm
+				r.CTS += cts
+				r.CM += cm
+				r.TotalCLV += clv
+				r.OpenAR += ar
+				r.Unapplied += un
+				r.ECL += ecl
+				r.sales3m += s3
+			}
 		}
-		r.DSO = math.NaN()
-		if risk {
-			r.DSO = SimpleDSO(float64(r.OpenAR), float64(r.sales3m), a.Risk.Days3m)
+		parts[w] = rows
+	})
+	for i := range schemes {
+		sc := &a.Schemes[i]
+		rows := parts[0][i]
+		for _, p := range parts[1:] {
+			for k := range rows {
+				rows[k].add(&p[i][k])
+			}
 		}
-		if r.Customers > 0 {
-			r.AvgCM = roundMoney(float64(r.CM) / float64(r.Customers))
-			r.AvgCLV = roundMoney(float64(r.TotalCLV) / float64(r.Customers))
+		total := SegmentRow{Segment: "Total"}
+		for k := range rows {
+			rows[k].Segment = sc.Segments[k]
+			total.add(&rows[k])
 		}
+		for k := range rows {
+			a.finishRow(&rows[k], &total, risk)
+		}
+		a.finishRow(&total, &total, risk)
+		sc.Rows, sc.Total = rows, total
 	}
-	for i := range rows {
-		finish(&rows[i])
+}
+
+// add adds the sums of another row (counts and money, not ratios).
+func (r *SegmentRow) add(o *SegmentRow) {
+	r.Customers += o.Customers
+	r.Revenue += o.Revenue
+	r.COGS += o.COGS
+	r.GM += o.GM
+	r.CTS += o.CTS
+	r.CM += o.CM
+	r.TotalCLV += o.TotalCLV
+	r.OpenAR += o.OpenAR
+	r.Unapplied += o.Unapplied
+	r.ECL += o.ECL
+	r.sales3m += o.sales3m
+}
+
+// finishRow derives a row's net AR, shares, ratios and averages.
+func (a *Analysis) finishRow(r, total *SegmentRow, risk bool) {
+	r.NetAR = r.OpenAR + r.Unapplied
+	r.CustomerShare = ratio(float64(r.Customers), float64(total.Customers))
+	r.RevenueShare = ratio(float64(r.Revenue), float64(total.Revenue))
+	r.CMShare = ratio(float64(r.CM), float64(total.CM))
+	r.CMPct = math.NaN()
+	if r.Revenue > 0 {
+		r.CMPct = float64(r.CM) / float64(r.Revenue)
 	}
-	finish(&total)
-	return rows, total
+	r.DSO = math.NaN()
+	if risk {
+		r.DSO = SimpleDSO(float64(r.OpenAR), float64(r.sales3m), a.Risk.Days3m)
+	}
+	if r.Customers > 0 {
+		r.AvgCM = roundMoney(float64(r.CM) / float64(r.Customers))
+		r.AvgCLV = roundMoney(float64(r.TotalCLV) / float64(r.Customers))
+	}
 }
 
 func ratio(x, y float64) float64 {
