@@ -139,6 +139,11 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 		a.warn("probabilistic CLV unavailable (" + m.Why + "): simple CLV shown instead")
 		return false
 	}
+	for _, st := range []FitStatus{m.BGStatus, m.GGStatus} {
+		for _, w := range st.Warnings {
+			a.warn(st.Model + ": " + w)
+		}
+	}
 	factor := MonthFactor(p.ModelTimeUnit, p.DaysPerMonth)
 	e.mu.Lock()
 	delta := s.monthly(m, deltaKey{mk, p.CLVHorizonMonths, factor})
