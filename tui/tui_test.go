@@ -346,3 +346,51 @@ func TestBurstOfKeys(t *testing.T) {
 		t.Errorf("after jjj the selection is %d, want 3", m.paramSel)
 	}
 }
+
+// A ledger without cost and payment data shows n/a for every profit and
+// receivable figure: in the Segments pane, the Customers table, the card and
+// the Profitability pane; never 0.00 or revenue standing in for profit.
+func TestNoCostNoPaymentShowsNA(t *testing.T) {
+	cfg := demoConfig()
+	cfg.Load = func(ctx context.Context, progress func(importer.Progress)) (*model.Ledger, *importer.Report, error) {
+		led, rep, err := importer.LoadDemo(importer.Options{Context: ctx, Progress: progress})
+		if err == nil {
+			led.HasCost, led.HasPaid, led.HasPaidAmount, led.HasOutstanding = false, false, false, false
+			for i := range led.Tx.CostKnown {
+				led.Tx.CostKnown[i] = false
+			}
+		}
+		return led, rep, err
+	}
+	m := New(cfg)
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
+	drive(t, m, m.Init())
+	if m.state != stateReady {
+		t.Fatalf("state %v, err %v", m.state, m.err)
+	}
+	seg := m.View()
+	total := ""
+	for _, l := range strings.Split(seg, "\n") {
+		if strings.Contains(l, "Total") && strings.Contains(l, "2,000") {
+			total = l
+		}
+	}
+	// profit, margin, net AR, ECL, open AR, unapplied: six n/a on the total row
+	if strings.Count(total, "n/a") != 6 || strings.Contains(total, " 0.00") {
+		t.Errorf("Segments total row: %q", total)
+	}
+	press(t, m, "2")
+	rows := strings.Split(m.View(), "\n")
+	if len(rows) < 5 || !strings.Contains(rows[4], "n/a") {
+		t.Errorf("Customers row: %q", rows[4])
+	}
+	press(t, m, "enter")
+	card := m.View()
+	if !strings.Contains(card, "COGS, margin and profit n/a") || strings.Contains(card, "COGS 0.00") {
+		t.Errorf("card:\n%s", card)
+	}
+	press(t, m, "esc", "3")
+	if v := m.View(); !strings.Contains(v, "Profit n/a") || strings.Contains(v, "peak") {
+		t.Errorf("Profitability pane:\n%s", v)
+	}
+}
