@@ -182,6 +182,23 @@ func (b *builder) newSource(file, sheet string, m Mapping, rep *SourceReport, se
 	return s
 }
 
+// extraField returns the first non-empty field past the header's columns
+// in a text file (an unquoted "1,000.00" splits into two fields and would
+// shift every value after it), or nil. Sheets may carry notes beside the
+// table, so only delimited text is checked.
+func (s *source) extraField(rec [][]byte) []byte {
+	w := len(s.m.Columns)
+	if s.sheet != "" || w == 0 || len(rec) <= w {
+		return nil
+	}
+	for _, v := range rec[w:] {
+		if len(trimSpace(v)) > 0 {
+			return v
+		}
+	}
+	return nil
+}
+
 func cell(rec [][]byte, i int) []byte {
 	if i < 0 || i >= len(rec) {
 		return nil
@@ -291,6 +308,14 @@ func (s *source) parseTx(opt Options, rec [][]byte, row int, p *parsedTx) {
 	reject := func(f Field, v []byte, reason string) { p.badField, p.badValue, p.reason = f, v, reason }
 	if isBlank(rec) {
 		reject(FNone, nil, "empty row")
+		return
+	}
+	if extra := s.extraField(rec); extra != nil {
+		reject(FNone, extra, "more fields than the header")
+		return
+	}
+	if s.sheet == "" && len(rec) == 1 && len(s.m.Columns) > 2 {
+		reject(FNone, rec[0], "one field where the header has several (another delimiter?)")
 		return
 	}
 	p.id = s.get(rec, FCustomerID)
@@ -410,6 +435,29 @@ func (b *builder) applyTx(s *source, p *parsedTx) {
 	if p.computed {
 		b.rep.ComputedLines++
 	}
+}
+
+// checkMagnitude refuses a ledger whose money could not be summed exactly:
+// the absolute amounts, costs and payments together must stay within
+// model.MaxMoneyTotal, so that every total, difference and segment sum the
+// analysis forms fits in int64 (no total can wrap around).
+func checkMagnitude(led *model.Ledger) error {
+	tx := &led.Tx
+	var sum uint64
+	for _, col := range [][]int64{tx.Amount, tx.Cost, tx.PaidAmt, tx.Open} {
+		for i, v := range col {
+			u := uint64(v)
+			if v < 0 {
+				u = uint64(-v)
+			}
+			sum += u
+			if u > model.MaxMoneyTotal || sum > model.MaxMoneyTotal {
+				return fmt.Errorf("amounts too large: the ledger's amounts add up past %s by row %d of the ledger; they cannot be summed exactly",
+					model.FormatMoney(model.MaxMoneyTotal, led.Decimals), i+1)
+			}
+		}
+	}
+	return nil
 }
 
 // roundDiv divides by d > 0, rounding half away from zero.
@@ -626,6 +674,9 @@ func (b *builder) finish() (*model.Ledger, error) {
 		for i := range col {
 			col[i] = roundDiv(col[i], div)
 		}
+	}
+	if err := checkMagnitude(led); err != nil {
+		return nil, err
 	}
 	b.rep.ReturnValue = 0
 	for i, a := range tx.Amount {

@@ -239,12 +239,15 @@ func decodeText(r io.Reader) (*bufio.Reader, string, error) {
 	return bufio.NewReaderSize(transform.NewReader(br, dec), 1<<18), "GB18030", nil
 }
 
-// sniffDelimiter picks the delimiter that splits the first lines into the
-// same number (≥ 2) of fields most consistently: comma, tab, semicolon, pipe,
-// or else runs of spaces. Quotes are respected while counting.
+// sniffDelimiter picks the delimiter that splits the header and most of the
+// first lines (up to 200) into the same number (≥ 2) of fields: comma, tab,
+// semicolon, pipe, or else runs of spaces. The first line (the header, or
+// the first record of a header-less file) must agree with the most common
+// count, so names with a space in them do not make "runs of spaces" win over
+// a comma that splits everything but a few bad rows. Quotes are respected.
 func sniffDelimiter(head []byte) (delim byte, name string) {
 	var lines [][]byte
-	for len(head) > 0 && len(lines) < 30 {
+	for len(head) > 0 && len(lines) < 200 {
 		nl := bytes.IndexByte(head, '\n')
 		if nl < 0 {
 			// last, possibly cut, line: use it only if it is all we have
@@ -265,7 +268,11 @@ func sniffDelimiter(head []byte) (delim byte, name string) {
 	}
 	best, bestScore := cand{',', "comma"}, 0.0
 	for _, cd := range []cand{{'\t', "tab"}, {',', "comma"}, {';', "semicolon"}, {'|', "pipe"}, {0, "spaces"}} {
+		if len(lines) == 0 {
+			break
+		}
 		counts := map[int]int{}
+		first := countFields(lines[0], cd.d)
 		for _, ln := range lines {
 			counts[countFields(ln, cd.d)]++
 		}
@@ -275,12 +282,16 @@ func sniffDelimiter(head []byte) (delim byte, name string) {
 				mode, modeN = n, k
 			}
 		}
-		if mode < 2 || len(lines) == 0 {
+		if mode < 2 {
 			continue
 		}
 		consistency := float64(modeN) / float64(len(lines))
-		// prefer consistent splits; among equals, real delimiters over spaces
+		// the header agreeing with the rows counts most, then consistency;
+		// among equals, real delimiters over spaces
 		score := consistency*100 + float64(min(mode, 50))/100
+		if first == mode {
+			score += 100
+		}
 		if cd.d == 0 {
 			score -= 1
 		}

@@ -13,6 +13,12 @@ import (
 // Sums of money are always int64; floats appear only in ratios and models.
 type Money = int64
 
+// MaxMoneyTotal bounds Σ |amount| + |cost| + |payments| of a ledger (the
+// importer refuses larger ones): with that, every sum, difference and
+// segment total of the analysis fits in an int64, with room for cost-to-serve
+// charges, so money never wraps around.
+const MaxMoneyTotal = 1 << 61
+
 // Transactions holds one entry per used ledger row, column by column.
 // Optional columns are nil when the ledger has no such data.
 type Transactions struct {
