@@ -13,8 +13,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"ledgerlens/model"
 )
 
@@ -286,80 +284,54 @@ func (t *csvTable) Close() error { return t.rc.Close() }
 
 // planWorkbook finds the tables of every sheet (or the --sheet one).
 func planWorkbook(path string, opt Options) ([]*plan, io.Closer, error) {
-	f, err := excelize.OpenFile(path)
+	wb, err := openXLSX(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: not a readable xlsx workbook: %v", path, err)
 	}
-	date1904 := false
-	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
-		date1904 = *props.Date1904
-	}
-	sheets := f.GetSheetList()
+	sheets := wb.sheets
 	if opt.Sheet != "" {
-		found := false
-		for _, s := range sheets {
-			if s == opt.Sheet {
-				found = true
+		var names []string
+		sheets = nil
+		for _, s := range wb.sheets {
+			names = append(names, s.name)
+			if s.name == opt.Sheet {
+				sheets = append(sheets, s)
 			}
 		}
-		if !found {
-			f.Close()
-			return nil, nil, fmt.Errorf("%s: no sheet %q (sheets: %s)", path, opt.Sheet, strings.Join(sheets, ", "))
+		if len(sheets) == 0 {
+			wb.Close()
+			return nil, nil, fmt.Errorf("%s: no sheet %q (sheets: %s)", path, opt.Sheet, strings.Join(names, ", "))
 		}
-		sheets = []string{opt.Sheet}
 	}
 	var plans []*plan
 	for _, sh := range sheets {
-		sh := sh
-		total := int64(0)
-		if dim, err := f.GetSheetDimension(sh); err == nil {
-			if _, last, ok := strings.Cut(dim, ":"); ok {
-				if _, row, err := excelize.CellNameToCoordinates(last); err == nil {
-					total = int64(row)
-				}
-			}
-		}
-		p := &plan{file: path, sheet: sh, serials: true, date1904: date1904}
+		p := &plan{file: path, sheet: sh.name, serials: true, date1904: wb.date1904}
 		p.open = func() (table, error) {
-			rows, err := f.Rows(sh)
+			rows, err := wb.rows(sh)
 			if err != nil {
-				return nil, fmt.Errorf("%s, sheet %q: %v", path, sh, err)
+				return nil, fmt.Errorf("%s, sheet %q: %v", path, sh.name, err)
 			}
-			return &sheetTable{rows: rows, total: total}, nil
+			return &sheetTable{rows: rows}, nil
 		}
 		if err := p.detect(opt); err != nil {
-			f.Close()
+			wb.Close()
 			return nil, nil, err
 		}
 		plans = append(plans, p)
 	}
-	return plans, f, nil
+	return plans, wb, nil
 }
 
+// sheetTable is one sheet's rows in file order, each with its own number.
 type sheetTable struct {
-	rows  *excelize.Rows
-	row   int
-	total int64
-	rec   [][]byte
+	rows *xlsxRows
+	row  int
 }
 
 func (t *sheetTable) Next() ([][]byte, int, error) {
-	if !t.rows.Next() {
-		if err := t.rows.Error(); err != nil {
-			return nil, t.row, err
-		}
-		return nil, t.row, io.EOF
-	}
-	t.row++
-	cols, err := t.rows.Columns(excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, t.row, err
-	}
-	t.rec = t.rec[:0]
-	for _, c := range cols {
-		t.rec = append(t.rec, []byte(cleanNumber(c)))
-	}
-	return t.rec, t.row, nil
+	rec, row, err := t.rows.next()
+	t.row = row
+	return rec, row, err
 }
 
 func (t *sheetTable) Close() error { return t.rows.Close() }
@@ -387,8 +359,9 @@ func (p *plan) detect(opt Options) error {
 	}
 	defer t.Close()
 	var pre [][]string
+	var preRows []int // each first row's own number (a sheet may skip rows)
 	for len(pre) < headerScan {
-		rec, _, err := t.Next()
+		rec, rowNum, err := t.Next()
 		if err == io.EOF {
 			break
 		}
@@ -400,6 +373,7 @@ func (p *plan) detect(opt Options) error {
 			row[i] = string(c)
 		}
 		pre = append(pre, row)
+		preRows = append(preRows, rowNum)
 	}
 	p.rep.File, p.rep.Sheet = p.file, p.sheet
 	if ct, ok := t.(*csvTable); ok && len(pre) > 0 && ct.cr.n > 0 {
@@ -415,7 +389,7 @@ func (p *plan) detect(opt Options) error {
 		}
 		p.estimate = int(ct.size / int64(max(1, sz/lines)))
 	} else if st, ok := t.(*sheetTable); ok {
-		p.estimate = int(st.total)
+		p.estimate = st.rows.total
 	}
 	if opt.Columns != nil {
 		p.headerAt = -1
@@ -443,7 +417,7 @@ func (p *plan) detect(opt Options) error {
 			return nil
 		}
 		p.headerAt = best
-		p.rep.HeaderRow = best + 1
+		p.rep.HeaderRow = preRows[best]
 		p.m, err = buildMapping(pre[best], opt.Map)
 		if err != nil {
 			return fmt.Errorf("%s: %w", p.where(), err)
@@ -666,7 +640,7 @@ func position(t table) int64 {
 	case *csvTable:
 		return t.cr.n
 	case *sheetTable:
-		return int64(t.row)
+		return int64(t.rows.rows)
 	}
 	return 0
 }
@@ -681,7 +655,7 @@ func (b *builder) report(p *plan, done int64, t table) {
 	case *csvTable:
 		pr.Total, pr.Unit = t.size, "bytes"
 	case *sheetTable:
-		pr.Total, pr.Unit = t.total, "rows"
+		pr.Total, pr.Unit = int64(t.rows.total), "rows"
 	}
 	b.opt.Progress(pr)
 }
