@@ -460,6 +460,41 @@ func checkMagnitude(led *model.Ledger) error {
 	return nil
 }
 
+// farDates finds rows dated far beyond the rest (more than a year after the
+// 99.9th percentile of the dates, taken from an even sample of the rows, or
+// after the second-latest date of a small file): a
+// typo such as 2199-06-01 must not become the as-of date of the analysis
+// silently. The last date before them becomes the default as-of date.
+func (b *builder) farDates(led *model.Ledger) {
+	dates := led.Tx.Date
+	step := max(1, len(dates)/10000)
+	var sample []model.Day
+	for i := 0; i < len(dates); i += step {
+		sample = append(sample, dates[i])
+	}
+	if len(sample) < 2 {
+		return
+	}
+	slices.Sort(sample)
+	limit := sample[min(len(sample)-2, len(sample)*999/1000)] + 366
+	far, end, latest := 0, model.NoDay, model.NoDay
+	for _, d := range dates {
+		if d > limit {
+			far++
+			latest = max(latest, d)
+		} else {
+			end = max(end, d)
+		}
+	}
+	if far == 0 || end == model.NoDay {
+		return
+	}
+	led.RegularEnd = end
+	b.rep.FarDateRows = far
+	b.rep.Warnings = append(b.rep.Warnings, fmt.Sprintf("%d rows are dated far beyond the rest (the latest %s): the default as-of date is %s, the last date before them; give --as-of to include them",
+		far, latest, end))
+}
+
 // roundDiv divides by d > 0, rounding half away from zero.
 func roundDiv(v, d int64) int64 {
 	if v < 0 {
@@ -715,6 +750,7 @@ func (b *builder) finish() (*model.Ledger, error) {
 	if n := tx.Len(); n > 0 {
 		lo, hi := slices.Min(tx.Date), slices.Max(tx.Date)
 		b.rep.FirstDate, b.rep.LastDate = lo.String(), hi.String()
+		b.farDates(led)
 	}
 	b.dropVaryingAttributes()
 	if len(b.conflicts) > 0 {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"unicode/utf8"
 
@@ -31,6 +32,18 @@ type csvReader struct {
 // errUnterminated reports a quoted field that runs to the end of the file.
 var errUnterminated = errors.New("quoted field not closed before the end of the file")
 
+// Limits on one record: a ledger line is short, and a hostile one (a 200 MB
+// line of commas, /dev/zero) must not take the memory with it.
+const (
+	maxRecordBytes  = 16 << 20
+	maxRecordFields = 16384
+)
+
+var (
+	errLongRecord = fmt.Errorf("a record longer than %d MiB: refused", maxRecordBytes>>20)
+	errManyFields = fmt.Errorf("a record with more than %d fields: refused", maxRecordFields)
+)
+
 func newCSVReader(r *bufio.Reader, delim byte) *csvReader {
 	return &csvReader{r: r, delim: delim, line: 1}
 }
@@ -40,6 +53,9 @@ func (c *csvReader) readLine() (bool, error) {
 	start := len(c.buf)
 	for {
 		chunk, err := c.r.ReadSlice('\n')
+		if len(c.buf)+len(chunk) > maxRecordBytes {
+			return false, errLongRecord
+		}
 		c.buf = append(c.buf, chunk...)
 		if err == bufio.ErrBufferFull {
 			continue
@@ -167,6 +183,9 @@ func (c *csvReader) Read() ([][]byte, error) {
 		}
 		if i >= len(c.buf) {
 			break
+		}
+		if len(c.offs) > 2*maxRecordFields {
+			return nil, errManyFields
 		}
 		// consume the delimiter
 		if c.delim == 0 {

@@ -5,6 +5,7 @@ package importer
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
+	"time"
 
 	"ledgerlens/model"
 )
@@ -107,6 +110,7 @@ func Load(paths []string, opt Options) (*model.Ledger, *Report, error) {
 			c.Close()
 		}
 	}()
+	twice := sameContent(paths)
 	for _, p := range paths {
 		ps, closer, err := planFile(p, opt)
 		if closer != nil {
@@ -117,7 +121,54 @@ func Load(paths []string, opt Options) (*model.Ledger, *Report, error) {
 		}
 		plans = append(plans, ps...)
 	}
-	return run(plans, opt)
+	led, rep, err := run(plans, opt)
+	if rep != nil {
+		rep.Warnings = append(twice, rep.Warnings...)
+	}
+	return led, rep, err
+}
+
+// sameContent warns about files given more than once (the same file under
+// two names, or two files with the same bytes): their rows would count twice.
+// Only regular files of equal size are compared.
+func sameContent(paths []string) []string {
+	var warns []string
+	type info struct {
+		path string
+		st   os.FileInfo
+		sum  []byte
+	}
+	var seen []*info
+	hash := func(in *info) []byte {
+		if in.sum == nil {
+			f, err := os.Open(in.path)
+			if err != nil {
+				return nil
+			}
+			defer f.Close()
+			h := sha256.New()
+			if _, err := io.Copy(h, f); err != nil {
+				return nil
+			}
+			in.sum = h.Sum(nil)
+		}
+		return in.sum
+	}
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		cur := &info{path: p, st: st}
+		for _, o := range seen {
+			if os.SameFile(o.st, st) || (o.st.Size() == st.Size() && bytes.Equal(hash(o), hash(cur)) && hash(cur) != nil) {
+				warns = append(warns, fmt.Sprintf("%s and %s have the same content: every row of it is counted twice", o.path, p))
+				break
+			}
+		}
+		seen = append(seen, cur)
+	}
+	return warns
 }
 
 // LoadReader reads one CSV text from r (name is used in messages).
@@ -207,6 +258,9 @@ func planFile(path string, opt Options) ([]*plan, io.Closer, error) {
 	if st.IsDir() {
 		return nil, nil, fmt.Errorf("%s is a folder, not a ledger file", path)
 	}
+	if !st.Mode().IsRegular() {
+		return planStream(path, opt)
+	}
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext == ".xlsx" || ext == ".xlsm" || isZip(path) {
 		return planWorkbook(path, opt)
@@ -222,6 +276,72 @@ func planFile(path string, opt Options) ([]*plan, io.Closer, error) {
 		return nil, nil, err
 	}
 	return []*plan{p}, nil, nil
+}
+
+// Non-regular files (a pipe such as <(zcat ledger.csv.gz), a FIFO, a device)
+// can be read only once and may never end: they are read once, into memory,
+// up to maxStreamBytes, with a time limit on each read.
+const (
+	maxStreamBytes = 256 << 20
+	streamIdle     = 30 * time.Second
+)
+
+func planStream(path string, opt Options) ([]*plan, io.Closer, error) {
+	data, err := readStream(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(data) == 0 {
+		return nil, nil, fmt.Errorf("%s: empty: nothing was written to it", path)
+	}
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		wb, err := readXLSX(bytes.NewReader(data), int64(len(data)), nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: not a readable xlsx workbook: %v", path, err)
+		}
+		return planSheets(path, wb, opt)
+	}
+	if opt.Sheet != "" {
+		return nil, nil, fmt.Errorf("--sheet %q: %s is not a workbook", opt.Sheet, path)
+	}
+	p := csvPlan(path, int64(len(data)), func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
+	if err := p.detect(opt); err != nil {
+		return nil, nil, err
+	}
+	return []*plan{p}, nil, nil
+}
+
+// readStream reads a non-regular file once. A FIFO is opened without
+// waiting for a writer (none: it reads as empty), and a read that brings
+// nothing for streamIdle ends the reading with an error.
+func readStream(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err))
+	}
+	defer f.Close()
+	var buf bytes.Buffer
+	chunk := make([]byte, 1<<20)
+	for {
+		deadline := f.SetReadDeadline(time.Now().Add(streamIdle)) == nil
+		n, err := f.Read(chunk)
+		buf.Write(chunk[:n])
+		if buf.Len() > maxStreamBytes {
+			return nil, fmt.Errorf("%s: more than %d MiB from a pipe or device: refused (save it to a file first)", path, maxStreamBytes>>20)
+		}
+		if err == io.EOF {
+			return buf.Bytes(), nil
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return nil, fmt.Errorf("%s: no data for %s: gave up", path, streamIdle)
+		}
+		if errors.Is(err, syscall.EAGAIN) && !deadline {
+			return nil, fmt.Errorf("%s: no data ready: refused", path)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err))
+		}
+	}
 }
 
 func unwrapPathErr(err error) error {
@@ -274,7 +394,7 @@ type csvTable struct {
 
 func (t *csvTable) Next() ([][]byte, int, error) {
 	rec, err := t.r.Read()
-	if err == errUnterminated {
+	if err == errUnterminated || err == errLongRecord || err == errManyFields {
 		return nil, t.r.recLn, fmt.Errorf("line %d: %w", t.r.recLn, err)
 	}
 	return rec, t.r.recLn, err
@@ -288,6 +408,10 @@ func planWorkbook(path string, opt Options) ([]*plan, io.Closer, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: not a readable xlsx workbook: %v", path, err)
 	}
+	return planSheets(path, wb, opt)
+}
+
+func planSheets(path string, wb *xlsxBook, opt Options) ([]*plan, io.Closer, error) {
 	sheets := wb.sheets
 	if opt.Sheet != "" {
 		var names []string

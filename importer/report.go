@@ -65,6 +65,7 @@ type Report struct {
 	ReturnValue        model.Money    `json:"-"`
 	CancellationRows   int            `json:"cancellation_rows"`
 	CancellationDocs   int            `json:"cancellation_documents"`
+	FarDateRows        int            `json:"rows_dated_far_beyond_the_rest,omitempty"`
 	ComputedLines      int            `json:"computed_lines"` // amounts computed as quantity × unit price
 	RoundedLines       int            `json:"rounded_lines"`  // of those, lines rounded to the ledger's decimals
 	RoundingDiff       int64          `json:"-"`              // Σ (rounded − exact), millionths of a major unit

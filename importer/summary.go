@@ -59,7 +59,7 @@ type SourceSummary struct {
 // is of the ledger as it was at the as-of date, the basis of the analysis.
 func Summarize(full *model.Ledger, rep *Report, asOf model.Day) *Summary {
 	if asOf == model.NoDay {
-		asOf = model.MaxDate(full)
+		asOf = model.DefaultAsOf(full)
 	}
 	led, info := full.Until(asOf)
 	base := model.Aggregate(led, asOf)

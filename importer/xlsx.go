@@ -2,10 +2,12 @@ package importer
 
 import (
 	"archive/zip"
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -19,9 +21,10 @@ import (
 
 // Limits that keep a hostile workbook from exhausting memory or time.
 const (
-	maxPartBytes   = 4 << 30  // uncompressed bytes of one sheet part
+	maxPartBytes   = 2 << 30  // uncompressed bytes of one sheet part
 	maxMetaBytes   = 64 << 20 // uncompressed bytes of workbook.xml, its relationships
-	maxSharedBytes = 512 << 20
+	maxSharedBytes = 256 << 20
+	maxTextRun     = 1 << 20 // bytes between two tags (the XML decoder holds a run whole)
 	maxSheetRows   = 1 << 20 // Excel's 1,048,576 rows
 	maxSheetCols   = 1 << 14 // Excel's 16,384 columns (XFD)
 	maxCellBytes   = 32767   // Excel's limit on the text of one cell
@@ -33,31 +36,53 @@ type xlsxSheet struct {
 }
 
 type xlsxBook struct {
-	zr       *zip.ReadCloser
+	closer   io.Closer
 	files    map[string]*zip.File
 	sheets   []xlsxSheet
 	shared   []string
 	date1904 bool
 }
 
-// openXLSX opens a workbook and reads its sheet list and shared strings.
+// openXLSX opens a workbook file and reads its sheet list and shared strings.
 func openXLSX(name string) (*xlsxBook, error) {
-	zr, err := zip.OpenReader(name)
+	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
-	wb := &xlsxBook{zr: zr, files: map[string]*zip.File{}}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return readXLSX(f, st.Size(), f)
+}
+
+// readXLSX reads a workbook from r (size bytes); closer is closed with it.
+func readXLSX(r io.ReaderAt, size int64, closer io.Closer) (*xlsxBook, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		if closer != nil {
+			closer.Close()
+		}
+		return nil, err
+	}
+	wb := &xlsxBook{closer: closer, files: map[string]*zip.File{}}
 	for _, f := range zr.File {
 		wb.files[strings.TrimPrefix(f.Name, "/")] = f
 	}
 	if err := wb.readMeta(); err != nil {
-		zr.Close()
+		wb.Close()
 		return nil, err
 	}
 	return wb, nil
 }
 
-func (wb *xlsxBook) Close() error { return wb.zr.Close() }
+func (wb *xlsxBook) Close() error {
+	if wb.closer == nil {
+		return nil
+	}
+	return wb.closer.Close()
+}
 
 // part opens an archive member for streaming, cut off at limit bytes.
 func (wb *xlsxBook) part(name string, limit int64) (io.ReadCloser, error) {
@@ -74,9 +99,12 @@ func (wb *xlsxBook) part(name string, limit int64) (io.ReadCloser, error) {
 
 // limitedPart fails once more than its limit has been decompressed: the
 // sizes in a zip's headers can lie.
+// It also refuses a run of more than maxTextRun bytes without a tag: the
+// XML decoder would hold such a run (a gigabyte of blanks) in memory whole.
 type limitedPart struct {
 	rc          io.ReadCloser
 	left, limit int64
+	run         int // bytes since the last '<'
 	name        string
 }
 
@@ -89,6 +117,18 @@ func (l *limitedPart) Read(p []byte) (int, error) {
 	}
 	n, err := l.rc.Read(p)
 	l.left -= int64(n)
+	// (reads are small, so a run inside one read cannot pass the limit)
+	if i := bytes.IndexByte(p[:n], '<'); i < 0 {
+		l.run += n
+	} else {
+		l.run += i
+		if l.run <= maxTextRun {
+			l.run = n - 1 - bytes.LastIndexByte(p[:n], '<')
+		}
+	}
+	if l.run > maxTextRun {
+		return 0, fmt.Errorf("part %s has over %d KiB of text between two tags: refused", l.name, maxTextRun>>10)
+	}
 	return n, err
 }
 

@@ -46,8 +46,17 @@ type Base struct {
 	HasOpenAR     bool  // the ledger carries payment data
 }
 
-// MaxDate returns the latest transaction date of the ledger (NoDay if empty):
-// the default as-of date.
+// DefaultAsOf is the as-of date when none is given: the ledger's last date,
+// or, when the importer found dates far beyond the rest (a 2199 typo), the
+// last date before them (Ledger.RegularEnd; the data-quality report says so).
+func DefaultAsOf(l *Ledger) Day {
+	if l.RegularEnd != 0 && l.RegularEnd != NoDay {
+		return l.RegularEnd
+	}
+	return MaxDate(l)
+}
+
+// MaxDate returns the latest transaction date of the ledger (NoDay if empty).
 func MaxDate(l *Ledger) Day {
 	m := NoDay
 	for _, d := range l.Tx.Date {

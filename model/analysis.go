@@ -70,7 +70,7 @@ func NewEngine(led *Ledger) *Engine { return &Engine{Led: led} }
 // date), computing them when the date changed.
 func (e *Engine) stage1(asOf Day) *stage1 {
 	if asOf == NoDay {
-		e.maxOnce.Do(func() { e.maxDate = MaxDate(e.Led) })
+		e.maxOnce.Do(func() { e.maxDate = DefaultAsOf(e.Led) })
 		asOf = e.maxDate
 	}
 	e.mu.Lock()

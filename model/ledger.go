@@ -86,6 +86,10 @@ type Ledger struct {
 	Customers Customers
 	Docs      DocTable
 
+	// RegularEnd, when set (not 0), is the last date before rows dated far
+	// beyond the rest: the default as-of date (see DefaultAsOf).
+	RegularEnd Day
+
 	HasCost        bool // some row carries a cost
 	HasDue         bool
 	HasPaid        bool // paid dates present
