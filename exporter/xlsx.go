@@ -128,9 +128,9 @@ func WriteXLSX(path string, ex Export, opt WriteOptions) error {
 }
 
 type styles struct {
-	header, title, money, pct, float, intg, date, bold int
-	gradeFill                                          [5]int
-	lossFont                                           int
+	header, title, money, pct, float, intg, date, bold, text int
+	gradeFill                                                [5]int
+	lossFont                                                 int
 }
 
 func newStyles(f *excelize.File, dec int) (*styles, error) {
@@ -160,6 +160,9 @@ func newStyles(f *excelize.File, dec int) (*styles, error) {
 	in := "#,##0"
 	s.intg = mk(&excelize.Style{CustomNumFmt: &in})
 	s.date = mk(&excelize.Style{NumFmt: 14})
+	// Text cells get a style of their own (format "@"): an unstyled cell
+	// makes excelize search the column styles, once per cell.
+	s.text = mk(&excelize.Style{NumFmt: 49})
 	for k, col := range []string{"C6EFCE", "E2EFDA", "FFEB9C", "F8CBAD", "FFC7CE"} {
 		id := 0
 		if err == nil {
@@ -186,7 +189,7 @@ func (s *styles) of(k kind) int {
 	case kDate:
 		return s.date
 	}
-	return 0
+	return s.text
 }
 
 // widths tracks column widths fitted to content (display width, so Chinese
@@ -320,12 +323,47 @@ func (w *wbWriter) sheetTable(sheet string, headers []string, kinds []kind, rows
 	return last, w.finishSheet(sheet, 1, last-1, len(headers), wd)
 }
 
+// apply sets the widths through set(first, last column, 1-based): one call
+// per run of equal widths, and one call for every column past maxWidthCols
+// (excelize scans its column list on each call: thousands of calls would
+// take time quadratic in the columns).
+func (wd widths) apply(set func(first, last int, width float64) error) error {
+	const maxWidthCols = 256
+	n := len(wd)
+	if n > maxWidthCols {
+		rest := 0.0
+		for _, v := range wd[maxWidthCols:] {
+			rest = max(rest, v)
+		}
+		for i := maxWidthCols; i < n; i++ {
+			wd[i] = rest
+		}
+	}
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && wd[j] == wd[i] {
+			j++
+		}
+		if wd[i] > 0 {
+			if err := set(i+1, j, wd[i]); err != nil {
+				return err
+			}
+		}
+		i = j
+	}
+	return nil
+}
+
+func (w *wbWriter) colWidths(sheet string, wd widths) error {
+	return wd.apply(func(first, last int, width float64) error {
+		return w.f.SetColWidth(sheet, colName(first-1), colName(last-1), width)
+	})
+}
+
 func (w *wbWriter) finishSheet(sheet string, headerRow, lastRow, ncols int, wd widths) error {
 	f := w.f
-	for i, width := range wd {
-		if width > 0 {
-			f.SetColWidth(sheet, colName(i), colName(i), width)
-		}
+	if err := w.colWidths(sheet, wd); err != nil {
+		return err
 	}
 	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: headerRow, TopLeftCell: cellName(0, headerRow+1), ActivePane: "bottomLeft"}); err != nil {
 		return err
@@ -502,8 +540,8 @@ func (w *wbWriter) customers(ex Export) error {
 			wd.see(i, cols[i].get(int(c)))
 		}
 	}
-	for i, width := range wd {
-		sw.SetColWidth(i+1, i+1, width)
+	if err := wd.apply(sw.SetColWidth); err != nil {
+		return err
 	}
 	head := make([]any, len(cols))
 	for i, c := range cols {
@@ -522,7 +560,8 @@ func (w *wbWriter) customers(ex Export) error {
 			}
 			row[i] = excelize.Cell{StyleID: w.st.of(cols[i].kind), Value: v}
 		}
-		if err := sw.SetRow(cellName(0, k+2), row); err != nil {
+		// a row style spares excelize a search of the column styles per cell
+		if err := sw.SetRow(cellName(0, k+2), row, excelize.RowOpts{StyleID: w.st.text}); err != nil {
 			return err
 		}
 	}
@@ -673,10 +712,8 @@ func (w *wbWriter) risk(ex Export) error {
 	if err := w.churnList(s, next+1); err != nil {
 		return err
 	}
-	for i, width := range wd {
-		if width > 0 {
-			f.SetColWidth(s, colName(i), colName(i), width)
-		}
+	if err := w.colWidths(s, wd); err != nil {
+		return err
 	}
 	return nil
 }
@@ -728,9 +765,7 @@ func (w *wbWriter) dataQuality(ex Export) error {
 		return err
 	}
 	headers := []string{"File", "Sheet", "Row", "Column", "Value", "Reason"}
-	for i, width := range []float64{30, 16, 8, 18, 30, 24} {
-		sw.SetColWidth(i+1, i+1, width)
-	}
+	widths{30, 16, 8, 18, 30, 24}.apply(sw.SetColWidth)
 	sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 	head := make([]any, len(headers))
 	for i, h := range headers {

@@ -765,6 +765,7 @@ func (b *builder) finish() (*model.Ledger, error) {
 func (b *builder) resolveDates() error {
 	// Evidence from all columns, for columns that have none of their own.
 	var fileDMY, fileMDY int
+	var dropped map[int32]bool
 	for _, dc := range b.dates {
 		fileDMY += dc.dmy
 		fileMDY += dc.mdy
@@ -793,6 +794,9 @@ func (b *builder) resolveDates() error {
 				where, dc.header, p.p, p.q, p.y)
 		}
 		name := map[DateOrder]string{OrderDMY: "dmy (day first)", OrderMDY: "mdy (month first)"}[dc.order]
+		if dropped == nil {
+			dropped = map[int32]bool{} // rows rejected here: a set, so that many rejections stay linear
+		}
 		for k := range b.rep.Sources {
 			sr := &b.rep.Sources[k]
 			if sr.File == dc.file && sr.Sheet == dc.sheet {
@@ -805,10 +809,11 @@ func (b *builder) resolveDates() error {
 		for _, p := range dc.pending {
 			v := dateVal{pending: true, y: int(p.y), p: int(p.p), q: int(p.q)}
 			d, ok := v.resolve(dc.order)
-			if !ok && slices.Contains(b.drop, p.row) {
+			if !ok && dropped[p.row] {
 				continue // already rejected for another of its dates
 			}
 			if !ok {
+				dropped[p.row] = true
 				b.drop = append(b.drop, p.row)
 				b.rep.RowsUsed--
 				for k := range b.rep.Sources {
