@@ -73,7 +73,9 @@ func lineWith(scr, s string) string {
 	return ""
 }
 
-func TestEndToEndTmux(t *testing.T) {
+// buildForTmux builds the binary for a terminal test (tmux is required on CI).
+func buildForTmux(t *testing.T) string {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("tmux is missing on CI (.ci/run installs it)")
@@ -84,6 +86,11 @@ func TestEndToEndTmux(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
+	return bin
+}
+
+func TestEndToEndTmux(t *testing.T) {
+	bin := buildForTmux(t)
 	s := &tmuxSession{t: t, socket: "ledgerlens-e2e-" + filepath.Base(t.TempDir())}
 	s.run("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", "sh")
 	defer exec.Command("tmux", "-L", s.socket, "kill-server").Run()
@@ -141,5 +148,46 @@ func TestEndToEndTmux(t *testing.T) {
 	scr = s.waitFor("EXITED=0", 10*time.Second)
 	if strings.Contains(scr, "Platinum") || strings.Contains(scr, "Segments") {
 		t.Errorf("terminal not restored after quit:\n%s", scr)
+	}
+}
+
+// Names that carry escape sequences (window title, clipboard, leaving the
+// alternate screen, clearing it) change nothing in the terminal: the view
+// shows them visibly, and after q the shell's screen is as it was.
+func TestEscapeSequencesInData(t *testing.T) {
+	bin := buildForTmux(t)
+	dir := t.TempDir()
+	ledger := filepath.Join(dir, "evil.csv")
+	data := "customer_id,name,date,amount,region\n" +
+		"C1,\"Evil\x1b]2;PWNED\x07 Co\",2024-01-01,10,\"R\x1b[2J\"\n" +
+		"C2,\"Clip\x1b]52;c;aGVsbG8=\x07\",2024-01-02,20,North\n" +
+		"C3,\"\x1b[?1049lLeave\x1b[H\",2024-01-03,30,North\n"
+	if err := os.WriteFile(ledger, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := &tmuxSession{t: t, socket: "ledgerlens-evil-" + filepath.Base(dir)}
+	s.run("new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", "sh")
+	defer exec.Command("tmux", "-L", s.socket, "kill-server").Run()
+	s.run("set-option", "-t", "e2e", "status", "off")
+	s.run("set-option", "-g", "set-clipboard", "on")
+	s.run("set-option", "-g", "allow-rename", "on")
+	titleBefore := s.run("display-message", "-p", "-t", "e2e", "#{pane_title}")
+	s.keys("echo BEFORE; "+bin+" "+ledger+"; echo EXITED=$?", "Enter")
+	s.waitFor("Platinum", 30*time.Second)
+	s.keys("2")
+	scr := s.waitFor("Clip", 10*time.Second)
+	if !strings.Contains(scr, "Evil␛]2;PWNED␇ Co") || !strings.Contains(scr, "␛[?1049lLeave") {
+		t.Errorf("names not shown visibly:\n%s", scr)
+	}
+	if title := s.run("display-message", "-p", "-t", "e2e", "#{pane_title}"); title != titleBefore || strings.Contains(title, "PWNED") {
+		t.Errorf("window title changed from %q to %q", titleBefore, title)
+	}
+	if bufs := s.run("list-buffers"); strings.TrimSpace(bufs) != "" {
+		t.Errorf("clipboard written: %q", bufs)
+	}
+	s.keys("q")
+	scr = s.waitFor("EXITED=0", 10*time.Second)
+	if !strings.Contains(scr, "BEFORE") || strings.Contains(scr, "Clip") || strings.Contains(scr, "Leave") || strings.Contains(scr, "Platinum") {
+		t.Errorf("the shell's screen changed:\n%s", scr)
 	}
 }

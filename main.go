@@ -17,6 +17,7 @@ import (
 	"ledgerlens/exporter"
 	"ledgerlens/importer"
 	"ledgerlens/model"
+	"ledgerlens/termtext"
 	"ledgerlens/tui"
 )
 
@@ -101,7 +102,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "ledgerlens:", oneLine(err))
+		fmt.Fprintln(stderr, "ledgerlens:", termtext.Clean(oneLine(err)))
 		var ue errUsage
 		if errors.As(err, &ue) {
 			fmt.Fprintln(stderr, "Try 'ledgerlens --help'.")
@@ -239,7 +240,7 @@ func inspect(c *config, w io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(sum)
 	}
-	return sum.WriteText(w)
+	return sum.WriteText(termtext.Writer(w))
 }
 
 // params builds the parameter set: defaults, then --scenario, then --set,
@@ -298,6 +299,9 @@ func report(c *config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if c.format == "table" {
+		w = termtext.Writer(w) // JSON and CSV keep the data as it is
+	}
 	if err := exporter.WriteReport(w, sourceName(c), a, c.scheme, c.format); err != nil {
 		return errUsage{err.Error()}
 	}
@@ -322,7 +326,7 @@ func export(c *config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "wrote %s (%d customers)\n", c.output, a.N)
+	fmt.Fprintf(w, "wrote %s (%d customers)\n", termtext.Clean(c.output), a.N)
 	return nil
 }
 

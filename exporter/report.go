@@ -15,11 +15,17 @@ import (
 	"github.com/mattn/go-runewidth"
 
 	"ledgerlens/model"
+	"ledgerlens/termtext"
 )
 
 // Table renders rows as aligned text columns; right[i] right-aligns column i.
 // Widths are display widths, so Chinese text lines up.
 func Table(w io.Writer, headers []string, rows [][]string, right []bool) {
+	for _, r := range append([][]string{headers}, rows...) {
+		for i := range r {
+			r[i] = termtext.Clean(r[i]) // data in cells: shown, not sent; widths right
+		}
+	}
 	widths := make([]int, len(headers))
 	for _, r := range append([][]string{headers}, rows...) {
 		for i, c := range r {

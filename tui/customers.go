@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"github.com/mattn/go-runewidth"
+	"ledgerlens/termtext"
 	"math"
 	"slices"
 	"strconv"
@@ -389,11 +390,11 @@ func (m *Model) cardView(c, w, h int) string {
 	var lines []string
 	add := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
 	head := func(s string) { lines = append(lines, "", m.st.Bold.Render(s)) }
-	add("%s  %s   %s", m.st.Header.Render(cs.ID[c]), cs.Name[c], m.st.Dim.Render("esc back"))
+	add("%s  %s   %s", m.st.Header.Render(termtext.Clean(cs.ID[c])), termtext.Clean(cs.Name[c]), m.st.Dim.Render("esc back"))
 	var attrs []string
 	for _, p := range [][2]string{{"region", cs.Region[c]}, {"industry", cs.Industry[c]}, {"channel", cs.Channel[c]}, {"type", cs.Type[c]}} {
 		if p[1] != "" {
-			attrs = append(attrs, p[0]+" "+p[1])
+			attrs = append(attrs, p[0]+" "+termtext.Clean(p[1]))
 		}
 	}
 	add("%s", strings.Join(attrs, " · "))

@@ -7,6 +7,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"ledgerlens/termtext"
 	"strings"
 	"time"
 
@@ -465,8 +466,11 @@ func (m *Model) clampSelections() {
 	m.segSel = min(m.segSel, max(0, len(sc.Segments)-1))
 }
 
-// View renders the screen.
-func (m *Model) View() string {
+// View renders the screen. Whatever data reached it, only the view's own
+// style sequences go to the terminal (termtext.Screen).
+func (m *Model) View() string { return termtext.Screen(m.view()) }
+
+func (m *Model) view() string {
 	if m.width < 20 || m.height < 6 {
 		return "terminal too small"
 	}
@@ -509,7 +513,7 @@ func (m *Model) paneView(p, w, h int) string {
 	return m.paramsView(w, h)
 }
 
-func (m *Model) t(s string) string { return tr(m.cfg.Lang, s) }
+func (m *Model) t(s string) string { return termtext.Clean(tr(m.cfg.Lang, s)) }
 
 func (m *Model) headerView() string {
 	a := m.a

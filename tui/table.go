@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"ledgerlens/termtext"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -91,6 +92,16 @@ func (t *table) widths() []int {
 }
 
 func (t *table) render(st *Styles) string {
+	// data goes in cells: control characters are shown, not sent (and so
+	// counted in the widths)
+	for _, r := range t.rows {
+		for i := range r {
+			r[i] = termtext.Clean(r[i])
+		}
+	}
+	for i := range t.cols {
+		t.cols[i].Title = termtext.Clean(t.cols[i].Title)
+	}
 	w := t.widths()
 	var b strings.Builder
 	// header

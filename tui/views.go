@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"ledgerlens/termtext"
 	"strings"
 
 	"ledgerlens/model"
@@ -42,12 +43,13 @@ func (m *Model) profitView(w, h int) string {
 	// top profit and loss customers
 	lines = append(lines, "", m.st.Bold.Render("Top profit")+strings.Repeat(" ", 30)+m.st.Bold.Render("Top loss"))
 	ids := a.Led.Customers.ID
+	id := func(c int32) string { return termtext.Clean(ids[c]) }
 	for k := 0; k < 5 && k < n; k++ {
 		top, bottom := ps.Order[k], ps.Order[n-1-k]
-		left := padTo(fmt.Sprintf("%s %s", ids[top], m.money(a.CM[top])), 38, false)
+		left := padTo(fmt.Sprintf("%s %s", id(top), m.money(a.CM[top])), 38, false)
 		right := ""
 		if a.CM[bottom] < 0 {
-			right = fmt.Sprintf("%s %s", ids[bottom], m.money(a.CM[bottom]))
+			right = fmt.Sprintf("%s %s", id(bottom), m.money(a.CM[bottom]))
 		}
 		lines = append(lines, left+right)
 	}
@@ -101,7 +103,7 @@ func (m *Model) riskView(w, h int) string {
 		lines = append(lines, strings.Split((&table{cols: cols, rows: rows, selected: -1, sortCol: -1, width: w}).render(m.st), "\n")...)
 		lines = append(lines, "", fmt.Sprintf("%s: %s (≥ %d days past due or credit-impaired)", m.st.Bold.Render(m.t("Write-off candidates")), fmtInt(len(r.WriteOffs)), a.Params.WriteoffDPD))
 		for _, it := range r.WriteOffs[:min(3, len(r.WriteOffs))] {
-			lines = append(lines, fmt.Sprintf("  %s due %s, %d days past due, %s open", ids[it.Cust], it.Due, it.DPD, m.money(it.Open)))
+			lines = append(lines, fmt.Sprintf("  %s due %s, %d days past due, %s open", termtext.Clean(ids[it.Cust]), it.Due, it.DPD, m.money(it.Open)))
 		}
 	}
 	lines = append(lines, "", m.st.Bold.Render(m.t("Churn risk")))
@@ -111,7 +113,7 @@ func (m *Model) riskView(w, h int) string {
 		if a.PAlive != nil {
 			pa = "P(alive) " + pct(a.PAlive[c]) + " · "
 		}
-		lines = append(lines, fmt.Sprintf("  %-12s %-10s %svalue at risk %s", ids[c], m.t(a.Churn[c].String()), pa, m.amount(a.ValueAtRisk[c])))
+		lines = append(lines, fmt.Sprintf("  %-12s %-10s %svalue at risk %s", termtext.Clean(ids[c]), m.t(a.Churn[c].String()), pa, m.amount(a.ValueAtRisk[c])))
 	}
 	off := min(m.riskOff, max(0, len(lines)-h))
 	m.riskOff = off
