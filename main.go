@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"ledgerlens/exporter"
 	"ledgerlens/importer"
@@ -22,7 +24,26 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	code := run(os.Args[1:], os.Stdout, os.Stderr)
+	exporter.RemoveTemps() // a view quit (or was killed) while its export was being written
+	os.Exit(code)
+}
+
+// cleanOnSignal makes an interrupted export command leave no temporary
+// file: on SIGINT or SIGTERM it is removed and the process exits as shells
+// expect (128 + the signal's number). The view has its own handling: the
+// terminal must be restored first, and main removes the file after.
+func cleanOnSignal() {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		s := <-sig
+		exporter.RemoveTemps()
+		if s == syscall.SIGINT {
+			os.Exit(130)
+		}
+		os.Exit(143)
+	}()
 }
 
 const usage = `ledgerlens — customer segmentation and customer-level finance from a ledger
@@ -96,6 +117,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case "report":
 			err = report(c, stdout)
 		case "export":
+			cleanOnSignal()
 			err = export(c, stdout)
 		default:
 			err = errUsage{cmd + ": not available yet"}

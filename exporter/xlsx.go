@@ -10,6 +10,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"syscall"
+	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
 	"github.com/xuri/excelize/v2"
@@ -84,13 +87,16 @@ func writeAtomic(path string, opt WriteOptions, write func(f *os.File) error) er
 	if err := checkTarget(path, opt); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".ledgerlens-*.tmp")
+	removeStaleTemps(filepath.Dir(path))
+	tmp, err := os.CreateTemp(filepath.Dir(path), fmt.Sprintf(".ledgerlens-%d-*.tmp", os.Getpid()))
 	if err != nil {
 		return fmt.Errorf("cannot write in %s: %w", filepath.Dir(path), err)
 	}
 	name := tmp.Name()
+	temps.add(name)
 	ok := false
 	defer func() {
+		temps.remove(name)
 		if !ok {
 			tmp.Close()
 			os.Remove(name)
@@ -110,6 +116,44 @@ func writeAtomic(path string, opt WriteOptions, write func(f *os.File) error) er
 	}
 	ok = true
 	return nil
+}
+
+// temps are the temporary files being written, so that a signal handler
+// can remove them (RemoveTemps) before the process exits.
+var temps = &tempSet{names: map[string]bool{}}
+
+type tempSet struct {
+	mu    sync.Mutex
+	names map[string]bool
+}
+
+func (t *tempSet) add(n string)    { t.mu.Lock(); t.names[n] = true; t.mu.Unlock() }
+func (t *tempSet) remove(n string) { t.mu.Lock(); delete(t.names, n); t.mu.Unlock() }
+
+// RemoveTemps removes the temporary files of exports under way (call it
+// when the process is interrupted).
+func RemoveTemps() {
+	temps.mu.Lock()
+	defer temps.mu.Unlock()
+	for n := range temps.names {
+		os.Remove(n)
+		delete(temps.names, n)
+	}
+}
+
+// removeStaleTemps removes temporary files an interrupted export left in
+// dir: ours carry the writing process' id, and that process is gone.
+func removeStaleTemps(dir string) {
+	matches, _ := filepath.Glob(filepath.Join(dir, ".ledgerlens-*-*.tmp"))
+	for _, m := range matches {
+		var pid int
+		if _, err := fmt.Sscanf(filepath.Base(m), ".ledgerlens-%d-", &pid); err != nil || pid <= 0 || pid == os.Getpid() {
+			continue
+		}
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			os.Remove(m)
+		}
+	}
 }
 
 // WriteXLSX writes the workbook of product.md to path.
@@ -264,14 +308,62 @@ func buildWorkbook(ex Export, progress func(string)) (*excelize.File, error) {
 			return nil, fmt.Errorf("%s sheet: %w", part.name, err)
 		}
 	}
+	var notes []string
+	if w.cut > 0 {
+		notes = append(notes, fmt.Sprintf("%d text values were longer than Excel's %d characters per cell and were cut there (the CSV export keeps them whole)", w.cut, maxCellChars))
+	}
+	if w.badXML > 0 {
+		notes = append(notes, fmt.Sprintf("%d text values held control characters that a workbook cannot store; they show as \uFFFD (the CSV export keeps them)", w.badXML))
+	}
+	for k, n := range notes {
+		row := w.summaryRows + 3 + k
+		f.SetCellValue(SheetSummary, cellName(0, row), "Note")
+		f.SetCellValue(SheetSummary, cellName(1, row), n)
+		f.SetCellStyle(SheetSummary, cellName(0, row), cellName(0, row), w.st.bold)
+	}
 	f.SetActiveSheet(0)
 	return f, nil
 }
 
 type wbWriter struct {
-	f  *excelize.File
-	st *styles
-	a  *model.Analysis
+	f           *excelize.File
+	st          *styles
+	a           *model.Analysis
+	cut         int // text values cut to Excel's cell limit
+	badXML      int // text values with characters XML cannot hold
+	summaryRows int // rows the Summary sheet uses
+}
+
+// notXML reports characters XML 1.0 cannot hold (most control characters).
+func notXML(r rune) bool {
+	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xFFFE || r == 0xFFFF || (r >= 0xD800 && r <= 0xDFFF)
+}
+
+// maxCellChars is Excel's limit on the characters of one cell.
+const maxCellChars = 32767
+
+// fit cuts text to Excel's cell limit, counting the cuts (the Summary sheet
+// says how many); other values pass unchanged.
+func (w *wbWriter) fit(v any) any {
+	s, ok := v.(string)
+	if !ok {
+		return v
+	}
+	if strings.IndexFunc(s, notXML) >= 0 {
+		w.badXML++
+		s = strings.Map(func(r rune) rune {
+			if notXML(r) {
+				return utf8.RuneError
+			}
+			return r
+		}, s)
+	}
+	if len(s) <= maxCellChars || utf8.RuneCountInString(s) <= maxCellChars {
+		return s
+	}
+	w.cut++
+	r := []rune(s)
+	return string(r[:maxCellChars])
 }
 
 // table writes a header and rows with the normal API at row `top`, styles
@@ -290,7 +382,7 @@ func (w *wbWriter) table(sheet string, top int, headers []string, kinds []kind, 
 			if v == nil {
 				continue
 			}
-			if err := f.SetCellValue(sheet, cellName(i, top+1+r), v); err != nil {
+			if err := f.SetCellValue(sheet, cellName(i, top+1+r), w.fit(v)); err != nil {
 				return 0, err
 			}
 			wd.see(i, v)
@@ -441,7 +533,7 @@ func (w *wbWriter) summary(ex Export) error {
 		row := i + 3
 		f.SetCellValue(s, cellName(0, row), r.label)
 		if r.v != nil {
-			f.SetCellValue(s, cellName(1, row), r.v)
+			f.SetCellValue(s, cellName(1, row), w.fit(r.v))
 		}
 		if r.na != "" {
 			if err := w.note(s, cellName(1, row), "n/a: "+r.na); err != nil {
@@ -453,6 +545,7 @@ func (w *wbWriter) summary(ex Export) error {
 		}
 	}
 	f.SetCellStyle(s, "A3", cellName(0, len(rows)+2), w.st.bold)
+	w.summaryRows = len(rows)
 	f.SetColWidth(s, "A", "A", 36)
 	f.SetColWidth(s, "B", "B", 60)
 	return nil
@@ -558,7 +651,7 @@ func (w *wbWriter) customers(ex Export) error {
 				row[i] = nil
 				continue
 			}
-			row[i] = excelize.Cell{StyleID: w.st.of(cols[i].kind), Value: v}
+			row[i] = excelize.Cell{StyleID: w.st.of(cols[i].kind), Value: w.fit(v)}
 		}
 		// a row style spares excelize a search of the column styles per cell
 		if err := sw.SetRow(cellName(0, k+2), row, excelize.RowOpts{StyleID: w.st.text}); err != nil {
@@ -777,7 +870,7 @@ func (w *wbWriter) dataQuality(ex Export) error {
 	n := 0
 	if rep != nil {
 		for k, r := range rep.Rejections {
-			if err := sw.SetRow(cellName(0, k+2), []any{r.File, r.Sheet, r.Row, r.Column, r.Value, r.Reason}); err != nil {
+			if err := sw.SetRow(cellName(0, k+2), []any{w.fit(r.File), w.fit(r.Sheet), r.Row, r.Column, w.fit(r.Value), r.Reason}); err != nil {
 				return err
 			}
 			n++
