@@ -282,7 +282,7 @@ func planFile(path string, opt Options) ([]*plan, io.Closer, error) {
 // can be read only once and may never end: they are read once, into memory,
 // up to maxStreamBytes, with a time limit on each read.
 const (
-	maxStreamBytes = 256 << 20
+	maxStreamBytes = 128 << 20
 	streamIdle     = 30 * time.Second
 )
 
@@ -320,17 +320,24 @@ func readStream(path string) ([]byte, error) {
 		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err))
 	}
 	defer f.Close()
-	var buf bytes.Buffer
-	chunk := make([]byte, 1<<20)
+	// chunks joined once at the end: a growing buffer would copy itself
+	// over and over, and hold twice the data at its peak
+	var chunks [][]byte
+	total := 0
 	for {
 		deadline := f.SetReadDeadline(time.Now().Add(streamIdle)) == nil
-		n, err := f.Read(chunk)
-		buf.Write(chunk[:n])
-		if buf.Len() > maxStreamBytes {
+		chunk := make([]byte, 1<<20)
+		n, err := io.ReadFull(f, chunk)
+		if err == io.ErrUnexpectedEOF {
+			err = io.EOF
+		}
+		chunks = append(chunks, chunk[:n])
+		total += n
+		if total > maxStreamBytes {
 			return nil, fmt.Errorf("%s: more than %d MiB from a pipe or device: refused (save it to a file first)", path, maxStreamBytes>>20)
 		}
 		if err == io.EOF {
-			return buf.Bytes(), nil
+			return bytes.Join(chunks, nil), nil
 		}
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			return nil, fmt.Errorf("%s: no data for %s: gave up", path, streamIdle)

@@ -92,10 +92,10 @@ func Summarize(full *model.Ledger, rep *Report, asOf model.Day) *Summary {
 			s.ReturnRows++
 			s.returnValue -= a
 		}
-		if tx.Cancelled != nil && tx.Cancelled[i] {
-			s.CancellationRows++
-			if tx.Doc != nil && tx.Doc[i] >= 0 {
-				cancelled[led.Docs.ID(tx.Doc[i])] = true
+		if tx.Doc != nil && tx.Doc[i] >= 0 {
+			if id := led.Docs.ID(tx.Doc[i]); isCancellation([]byte(id)) {
+				s.CancellationRows++
+				cancelled[id] = true
 			}
 		}
 	}
