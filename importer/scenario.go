@@ -3,11 +3,10 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 
 	"ledgerlens/model"
 )
@@ -16,13 +15,37 @@ import (
 // (columns Parameter and Value) as a scenario.
 func ReadScenarioXLSX(path string) (model.Scenario, error) {
 	sc := model.Scenario{Name: path, Params: model.DefaultParams()}
-	f, err := excelize.OpenFile(path)
+	wb, err := openXLSX(path)
 	if err != nil {
 		return sc, fmt.Errorf("%s: not a readable workbook: %v", path, err)
 	}
-	defer f.Close()
-	rows, err := f.GetRows("Parameters", excelize.Options{RawCellValue: true})
-	if err != nil || len(rows) == 0 {
+	defer wb.Close()
+	var rows [][]string
+	for _, s := range wb.sheets {
+		if s.name != "Parameters" {
+			continue
+		}
+		r, err := wb.rows(s)
+		if err != nil {
+			return sc, fmt.Errorf("%s: %v", path, err)
+		}
+		defer r.Close()
+		for {
+			rec, _, err := r.next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return sc, fmt.Errorf("%s, Parameters sheet: %v", path, err)
+			}
+			row := make([]string, len(rec))
+			for i, c := range rec {
+				row[i] = string(c)
+			}
+			rows = append(rows, row)
+		}
+	}
+	if len(rows) == 0 {
 		return sc, fmt.Errorf("%s: no Parameters sheet", path)
 	}
 	if len(rows[0]) < 2 || !strings.EqualFold(rows[0][0], "Parameter") {
