@@ -74,6 +74,8 @@ Common flags (every command):
   --set key=value        set one parameter (repeatable; keys as in analytics-spec §9)
   -o, --output FILE      export: the file to write (.xlsx or .csv)
   --force                export: replace FILE if it exists
+  --baseline FILE        export: a scenario (TOML or exported workbook) to compare
+                         with: adds a Compare sheet with the migration matrix
 
 Fields: customer_id, customer_name, date, amount, quantity, unit_price, cost,
 document_id, due_date, paid_date, paid_amount, outstanding, credit_limit, region,
@@ -150,6 +152,7 @@ type config struct {
 	scenario string
 	sets     []string
 	output   string
+	baseline string
 	force    bool
 	lang     string
 	opt      importer.Options
@@ -176,6 +179,7 @@ func parseFlags(cmd string, args []string) (*config, error) {
 	fs.StringVar(&c.output, "o", "", "")
 	fs.StringVar(&c.output, "output", "", "")
 	fs.BoolVar(&c.force, "force", false, "")
+	fs.StringVar(&c.baseline, "baseline", "", "")
 	fs.StringVar(&c.lang, "lang", "en", "")
 	rest := args
 	for {
@@ -304,16 +308,22 @@ func sourceName(c *config) string {
 // analyze loads the ledger and runs the analysis with the command line's
 // parameters (report and export).
 func analyze(c *config) (*model.Analysis, *importer.Report, error) {
+	a, rep, _, err := analyzeWithEngine(c)
+	return a, rep, err
+}
+
+func analyzeWithEngine(c *config) (*model.Analysis, *importer.Report, *model.Engine, error) {
 	p, err := params(c)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	led, rep, err := load(c)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	a, err := model.NewEngine(led).Analyze(p)
-	return a, rep, err
+	e := model.NewEngine(led)
+	a, err := e.Analyze(p)
+	return a, rep, e, err
 }
 
 func report(c *config, w io.Writer) error {
@@ -331,9 +341,22 @@ func report(c *config, w io.Writer) error {
 }
 
 func export(c *config, w io.Writer) error {
-	a, rep, err := analyze(c)
+	a, rep, e, err := analyzeWithEngine(c)
 	if err != nil {
 		return err
+	}
+	var base *model.Analysis
+	if c.baseline != "" {
+		sc, err := importer.ReadScenarioFile(c.baseline)
+		if err != nil {
+			return err
+		}
+		if c.asOf != model.NoDay && sc.Params.AsOf == model.NoDay {
+			sc.Params.AsOf = c.asOf
+		}
+		if base, err = e.Analyze(sc.Params); err != nil {
+			return err
+		}
 	}
 	opt := exporter.WriteOptions{Force: c.force, Inputs: c.files}
 	if strings.EqualFold(filepath.Ext(c.output), ".csv") {
@@ -343,7 +366,8 @@ func export(c *config, w io.Writer) error {
 		if c.scenario != "" {
 			name = c.scenario
 		}
-		err = exporter.WriteXLSX(c.output, exporter.Export{Source: sourceName(c), Scenario: name, Analysis: a, Report: rep}, opt)
+		err = exporter.WriteXLSX(c.output, exporter.Export{Source: sourceName(c), Scenario: name, Analysis: a, Report: rep,
+			Baseline: base, BaselineName: c.baseline}, opt)
 	}
 	if err != nil {
 		return err

@@ -24,6 +24,7 @@ type column struct {
 	header string
 	kind   kind
 	get    func(c int) any // nil for an empty cell
+	key    bool            // a key figure: printed (model.IsKeyField)
 }
 
 // moneyVal converts minor units to a float for a spreadsheet cell; the cell
@@ -87,7 +88,7 @@ func kindOf(k model.FieldKind) kind {
 func customerColumns(a *model.Analysis) []column {
 	var cols []column
 	for _, f := range a.Fields() {
-		cols = append(cols, column{f.Label, kindOf(f.Kind), func(c int) any { return cellOf(f.Get(a, c), f.Kind, a.Decimals) }})
+		cols = append(cols, column{f.Label, kindOf(f.Kind), func(c int) any { return cellOf(f.Get(a, c), f.Kind, a.Decimals) }, model.IsKeyField(f.Key)})
 	}
 	return cols
 }

@@ -57,7 +57,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	want := []string{SheetSummary, SheetSegments, SheetCustomers, SheetProfitability, SheetRisk, SheetParameters, SheetDataQuality}
+	want := []string{SheetSummary, SheetSegments, SheetCustomers, SheetProfitability, SheetRisk, SheetCredit, SheetWriteOffs, SheetChurn, SheetParameters, SheetDataQuality}
 	if got := f.GetSheetList(); !slices.Equal(got, want) {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
@@ -116,7 +116,10 @@ func TestRoundTrip(t *testing.T) {
 	seg, _ := f.GetRows(SheetSegments, excelize.Options{RawCellValue: true})
 	// and each scheme's Total row is the sum of its segment rows
 	byScheme, totals := map[string]int64{}, map[string]int64{}
-	for _, r := range seg[1:] {
+	for _, r := range seg {
+		if len(r) < 5 || r[0] == "Scheme" {
+			continue // a block's title or header
+		}
 		if r[1] == "Total" {
 			totals[r[0]] = cents(t, r[4])
 			continue
@@ -150,8 +153,10 @@ func TestRoundTrip(t *testing.T) {
 			conds += strings.Count(string(b), "<conditionalFormatting")
 		}
 	}
-	if charts != 3 || filters < 5 || conds < 3 {
-		t.Errorf("%d charts, %d autofilters, %d conditional formats; want 3, ≥ 5, ≥ 3", charts, filters, conds)
+	// a chart per scheme, the whale curve and the aging; a filter on each of
+	// the seven list sheets; loss and grade colours
+	if charts != len(a.Schemes)+2 || filters < 7 || conds < 3 {
+		t.Errorf("%d charts, %d autofilters, %d conditional formats; want %d, ≥ 7, ≥ 3", charts, filters, conds, len(a.Schemes)+2)
 	}
 	// the Parameters sheet reads back as a scenario with the same values
 	sc, err := importer.ReadScenarioXLSX(path)
@@ -264,5 +269,61 @@ func TestFormulaText(t *testing.T) {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("CSV lacks neutralised %q", want)
 		}
+	}
+}
+
+// With a baseline the workbook gets a Compare sheet: per scheme the segments
+// of both with the changes, and a migration matrix whose counts add up to
+// the customers; a clean ledger's Data quality sheet says so.
+func TestCompareSheet(t *testing.T) {
+	led, rep, err := importer.LoadDemo(importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := model.NewEngine(led)
+	cur, _ := e.Analyze(model.DefaultParams())
+	p := model.DefaultParams()
+	p.PyramidKey = "margin"
+	base, _ := e.Analyze(p)
+	path := filepath.Join(t.TempDir(), "cmp.xlsx")
+	if err := WriteXLSX(path, Export{Source: "demo", Analysis: cur, Report: rep, Baseline: base, BaselineName: "margin"}, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(SheetCompare, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmp, _ := model.Compare(base, cur, "pyramid")
+	// the first migration block is the pyramid's: its cells sum to N
+	sum, in := 0, false
+	for _, r := range rows {
+		switch {
+		case len(r) > 0 && r[0] == "From \\ to":
+			in = true
+			continue
+		case in && len(r) == 0:
+			in = false
+		}
+		if in {
+			for _, c := range r[1:] {
+				n, _ := strconv.Atoi(c)
+				sum += n
+			}
+			if sum >= cur.N {
+				break
+			}
+		}
+	}
+	if sum != cur.N || cmp.Migration.Moved == 0 {
+		t.Errorf("pyramid migration counts sum to %d, want %d (moved %d)", sum, cur.N, cmp.Migration.Moved)
+	}
+	dq, _ := f.GetRows(SheetDataQuality)
+	if len(dq) < 2 || !strings.Contains(strings.Join(dq[1], " "), "No rows rejected") {
+		t.Errorf("Data quality of a clean ledger: %q", dq)
 	}
 }

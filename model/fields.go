@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -148,25 +149,38 @@ func scoreValue(get func(a *Analysis) []int8) func(a *Analysis, c int) Value {
 	}
 }
 
-// Fields lists the customer fields this analysis has, in display order: the
-// catalogue (without figures the ledger cannot give, such as profit without
-// a cost basis), each extra attribute after the fixed ones, then one segment
-// field per scheme ("seg:pyramid", labelled "Segment: Value pyramid").
+// keyFields are the figures a printed customer list shows, in this order;
+// Fields puts them first.
+var keyFields = []string{"customer", "name", "region", "industry", "channel", "type", "revenue", "profit", "margin", "clv", "open", "net_ar", "grade", "palive"}
+
+// IsKeyField reports whether a field is one of the key figures.
+func IsKeyField(key string) bool { return slices.Contains(keyFields, key) }
+
+// Fields lists the customer fields this analysis has: the key figures
+// first (a printed list shows those), then each extra attribute, the other
+// figures of the catalogue, and one segment field per scheme ("seg:pyramid",
+// labelled "Segment: Value pyramid"). Figures the ledger cannot give (profit
+// without a cost basis) are left out.
 func (a *Analysis) Fields() []Field {
-	var out []Field
+	var key, rest []Field
 	for _, f := range customerFields {
 		if f.has != nil && !f.has(a) {
 			continue
 		}
-		out = append(out, f)
-		if f.Key == "type" {
-			for i := range a.Led.Customers.Attrs {
-				at := &a.Led.Customers.Attrs[i]
-				out = append(out, Field{Key: "attr:" + strings.ToLower(at.Name), Label: at.Name, Kind: KindText,
-					Get: func(_ *Analysis, c int) Value { return text(at.Values[c]) }})
-			}
+		if IsKeyField(f.Key) {
+			key = append(key, f)
+		} else {
+			rest = append(rest, f)
 		}
 	}
+	slices.SortStableFunc(key, func(x, y Field) int { return slices.Index(keyFields, x.Key) - slices.Index(keyFields, y.Key) })
+	out := key
+	for i := range a.Led.Customers.Attrs {
+		at := &a.Led.Customers.Attrs[i]
+		out = append(out, Field{Key: "attr:" + strings.ToLower(at.Name), Label: at.Name, Kind: KindText,
+			Get: func(_ *Analysis, c int) Value { return text(at.Values[c]) }})
+	}
+	out = append(out, rest...)
 	for i := range a.Schemes {
 		sc := &a.Schemes[i]
 		out = append(out, Field{Key: "seg:" + strings.TrimPrefix(sc.Key, "attr:"), Label: "Segment: " + sc.Title, Kind: KindText,

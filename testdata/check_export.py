@@ -15,9 +15,48 @@ rep = json.load(open(report, encoding="utf-8"))
 wb = openpyxl.load_workbook(xlsx)
 problems = []
 
-want = ["Summary", "Segments", "Customers", "Profitability", "Risk", "Parameters", "Data quality"]
+want = ["Summary", "Segments", "Customers", "Profitability", "Risk", "Credit risk", "Write-offs", "Churn risk", "Parameters", "Data quality"]
 if wb.sheetnames != want:
     problems.append(f"sheets {wb.sheetnames}, want {want}")
+
+# every sheet prints landscape, one page wide (the Summary on one page), list
+# sheets repeat their header row; one explicit font
+lists = ["Customers", "Profitability", "Credit risk", "Write-offs", "Churn risk", "Parameters", "Data quality"]
+for ws in wb.worksheets:
+    ps = ws.page_setup
+    fit = ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage
+    if ps.orientation != "landscape" or str(ps.fitToWidth) != "1" or not fit:
+        problems.append(f"{ws.title}: orientation {ps.orientation}, fit to width {ps.fitToWidth}, fit {fit}")
+    if ws.title == "Summary" and str(ps.fitToHeight) != "1":
+        problems.append("Summary is not fitted to one page")
+    if ws.title in lists and rep["customers"] > 0:
+        if ws.print_title_rows != "$1:$1" and ws.max_row > 1:
+            problems.append(f"{ws.title}: header row not repeated on printed pages ({ws.print_title_rows})")
+        if ws.max_row > 1 and (ws.freeze_panes != "A2" or not ws.auto_filter.ref):
+            problems.append(f"{ws.title}: frozen {ws.freeze_panes}, filter {ws.auto_filter.ref}")
+    if ws.max_row >= 1 and ws.cell(row=1, column=1).value is not None and ws.cell(row=1, column=1).font.name != "Calibri":
+        problems.append(f"{ws.title}: font {ws.cell(row=1, column=1).font.name}")
+    if not (ws.oddFooter and ws.oddFooter.center and "&A" in (ws.oddFooter.center.text or "")) and not (ws.oddFooter and "&P" in str(ws.oddFooter.right.text or "")):
+        problems.append(f"{ws.title}: no page footer")
+
+# charts: one per scheme (columns, thousands separators), the whale curve as
+# an XY scatter in per cent with titled axes, the aging as columns
+segcharts = wb["Segments"]._charts
+if len(segcharts) != len(rep["schemes"]) or any(type(c).__name__ != "BarChart" for c in segcharts):
+    problems.append(f"Segments charts: {[type(c).__name__ for c in segcharts]}")
+for c in segcharts:
+    if not c.y_axis.numFmt or c.y_axis.numFmt.formatCode != "#,##0":
+        problems.append("a Segments chart's axis has no thousands separators")
+if rep["headline"]["profit_basis"] != "unavailable":
+    wc = wb["Profitability"]._charts
+    if len(wc) != 1 or type(wc[0]).__name__ != "ScatterChart" or not wc[0].x_axis.title or not wc[0].y_axis.title \
+            or wc[0].x_axis.numFmt.formatCode != "0%":
+        problems.append("the whale curve is not an XY chart in per cent with titled axes")
+    prof = list(wb["Profitability"].iter_rows(min_row=2, max_col=2, values_only=True))
+    if len(prof) != rep["customers"] or [r[0] for r in prof] != list(range(1, rep["customers"] + 1)):
+        problems.append(f"Profitability lists {len(prof)} rows, {rep['customers']} customers (ranks 1..N)")
+if rep["risk"]["available"] and not wb["Risk"]._charts:
+    problems.append("no aging chart")
 
 ws = wb["Customers"]
 rows = list(ws.iter_rows(values_only=True))
@@ -42,22 +81,41 @@ if ws.cell(row=2, column=col["First date"] + 1).data_type != "d" and not ws.cell
 if not ws.cell(row=1, column=1).font.b:
     problems.append("header is not bold")
 
-# every scheme of the report has its segments on the Segments sheet, with the same counts
-seg = list(wb["Segments"].iter_rows(values_only=True))
+# every scheme of the report has its non-empty segments on the Segments
+# sheet (one block per scheme: title, header, rows, total), with the same counts
+seg = [r for r in wb["Segments"].iter_rows(values_only=True) if r[1] is not None]
+seg_header = next(r for r in seg if r[0] == "Scheme")
+seg = [seg_header] + [r for r in seg if r[0] != "Scheme"]
 counts = {}
 for r in seg[1:]:
     counts[(r[0], r[1])] = r[2]
 for s in rep["schemes"]:
     for row in s["segments"]:
-        if row["segment"] == "Total":
+        if row["segment"] == "Total" or row["customers"] == 0:
+            if row["customers"] == 0 and (s["title"], row["segment"]) in counts:
+                problems.append(f"{s['title']}/{row['segment']}: an empty segment is listed")
             continue
         if counts.get((s["title"], row["segment"])) != row["customers"]:
             problems.append(f"{s['title']}/{row['segment']}: sheet {counts.get((s['title'], row['segment']))}, report {row['customers']}")
 
 params = {r[0]: r[1] for r in wb["Parameters"].iter_rows(min_row=2, values_only=True)}
 for k, v in rep["parameters"].items():
-    if str(params.get(k) or "") != v:
-        problems.append(f"parameter {k}: sheet {params.get(k)!r}, report {v!r}")
+    got = params.get(k)
+    if isinstance(got, (int, float)):
+        if float(v) != float(got):
+            problems.append(f"parameter {k}: sheet {got!r}, report {v!r}")
+        continue
+    try:
+        float(v)
+        if "," not in v and v not in ("", "true", "false"):
+            problems.append(f"parameter {k} = {v} stored as text")
+    except ValueError:
+        pass
+    if str(got or "") != v:
+        problems.append(f"parameter {k}: sheet {got!r}, report {v!r}")
+dq = list(wb["Data quality"].iter_rows(min_row=2, values_only=True))
+if not dq or (rep.get("customers") and all(r[5] is None for r in dq)):
+    problems.append("the Data quality sheet is a bare header")
 
 # --- reconciliation: one figure, one value; every total is the sum of its rows
 q = Decimal(1).scaleb(-rep["decimals"])

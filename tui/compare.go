@@ -90,6 +90,16 @@ func (m *Model) compareView(w, h int) string {
 	return strings.Join(lines[:min(len(lines), max(h, 1))], "\n")
 }
 
+// paramsDiffer reports whether two parameter sets differ in any parameter.
+func paramsDiffer(a, b model.Params) bool {
+	for _, s := range model.Specs {
+		if s.Get(&a) != s.Get(&b) {
+			return true
+		}
+	}
+	return false
+}
+
 func shortName(s string) string {
 	if len([]rune(s)) > 10 {
 		return string([]rune(s)[:9]) + "…"
@@ -255,6 +265,9 @@ func (m *Model) openScenario(path string) tea.Cmd {
 
 func (m *Model) exportCmd(path string, force bool) tea.Cmd {
 	ex := exporter.Export{Source: m.cfg.Source, Scenario: m.scenario, Analysis: m.a, Report: m.rep}
+	if m.baseA != nil && m.baseA != m.a && paramsDiffer(m.baseline, m.params) {
+		ex.Baseline, ex.BaselineName = m.baseA, "the baseline set with b"
+	}
 	opt := exporter.WriteOptions{Force: force, Inputs: m.cfg.Inputs}
 	m.setMessage("exporting to " + path + " …")
 	m.exporting = true
