@@ -670,12 +670,20 @@ func (w *wbWriter) risk() error {
 	return w.colWidths(s, wd)
 }
 
+// riskNA writes why a receivables sheet is empty, and reports whether it is.
+func (w *wbWriter) riskNA(sheet string) bool {
+	if w.a.Risk.Available {
+		return false
+	}
+	w.f.SetCellValue(sheet, "A1", "n/a: "+w.a.Risk.Why)
+	return true
+}
+
 // creditList is every customer with open receivables, by expected loss.
 func (w *wbWriter) creditList() error {
 	a, s := w.a, SheetCredit
 	r := a.Risk
-	if !r.Available {
-		w.f.SetCellValue(s, "A1", "n/a: "+r.Why)
+	if w.riskNA(s) {
 		return nil
 	}
 	dec := a.Decimals
@@ -700,8 +708,7 @@ func (w *wbWriter) creditList() error {
 func (w *wbWriter) writeOffs() error {
 	a, s := w.a, SheetWriteOffs
 	r := a.Risk
-	if !r.Available {
-		w.f.SetCellValue(s, "A1", "n/a: "+r.Why)
+	if w.riskNA(s) {
 		return nil
 	}
 	cs := &a.Led.Customers

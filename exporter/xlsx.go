@@ -261,17 +261,11 @@ func (s *styles) of(k kind) int {
 	return s.text
 }
 
-// total is the style of a total row's cell.
+// total is the bold style of a total row's cell: of(k) in bold, text for
+// dates and text (total rows are few: a map is fine here).
 func (s *styles) total(k kind) int {
-	switch k {
-	case kMoney:
-		return s.moneyBold
-	case kPct:
-		return s.pctBold
-	case kFloat:
-		return s.floatBold
-	case kInt:
-		return s.intBold
+	if id, ok := map[int]int{s.money: s.moneyBold, s.pct: s.pctBold, s.float: s.floatBold, s.intg: s.intBold}[s.of(k)]; ok {
+		return id
 	}
 	return s.textBold
 }
