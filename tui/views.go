@@ -85,6 +85,8 @@ func (m *Model) riskView(w, h int) string {
 				pct(r.LossRates[k]), m.money(r.BucketECL[k])))
 		}
 		lines = append(lines, fmt.Sprintf("  %-10s %16s %s          ECL %s", m.t("Total"), m.money(r.TotalAR), strings.Repeat(" ", barW), m.money(r.TotalECL)))
+		lines = append(lines, fmt.Sprintf("  %-10s %16s   %s", m.t("Unapplied"), m.money(r.Unapplied), m.st.Dim.Render("credit notes not applied to an invoice")),
+			fmt.Sprintf("  %-10s %16s", m.t("Net AR"), m.money(r.NetAR)))
 		other := "simple 3-month " + fnum(r.DSOSimple, 1)
 		if a.Params.DSOMethod == "simple" {
 			other = "count-back " + fnum(r.DSOCountBack, 1)
