@@ -601,11 +601,7 @@ func (w *wbWriter) profitability() error {
 	kinds := []kind{kInt, kText, kText, kMoney, kMoney, kPct, kPct}
 	return w.listSheet(s, headers, kinds, n, func(k int) []any {
 		c := ps.Order[k]
-		y := any(nil)
-		if share {
-			y = float64(ps.Cum[k]) / float64(ps.TotalCM)
-		}
-		return []any{k + 1, cs.ID[c], cs.Name[c], moneyVal(a.CM[c], dec), moneyVal(ps.Cum[k], dec), float64(k+1) / float64(n), y}
+		return []any{k + 1, cs.ID[c], cs.Name[c], moneyVal(a.CM[c], dec), moneyVal(ps.Cum[k], dec), float64(k+1) / float64(n), num(ps.CumShare(k))}
 	}, func(last int) error {
 		yCol, yFmt, yTitle, title := "G", "0%", "Cumulative share of profit", "Whale curve: cumulative share of profit"
 		if !share {

@@ -372,6 +372,16 @@ type ProfitSummary struct {
 	Epsilon                     float64 // break-even band in major units
 }
 
+// CumShare is the whale curve's y at the k-th customer (0-based): the
+// cumulative share of total profit; NaN when total profit ≤ 0 (the curve is
+// then drawn in money, Cum).
+func (ps *ProfitSummary) CumShare(k int) float64 {
+	if ps.TotalCM <= 0 {
+		return math.NaN()
+	}
+	return float64(ps.Cum[k]) / float64(ps.TotalCM)
+}
+
 // Analyze runs stage 2. It never fails on data; invalid parameters are an
 // error naming the parameter.
 func (e *Engine) Analyze(p Params) (*Analysis, error) {

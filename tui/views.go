@@ -59,7 +59,7 @@ func (m *Model) profitView(w, h int) string {
 
 func (m *Model) yWhale(ps model.ProfitSummary, k int) float64 {
 	if ps.TotalCM > 0 {
-		return float64(ps.Cum[k]) / float64(ps.TotalCM)
+		return ps.CumShare(k)
 	}
 	return float64(ps.Cum[k]) / float64(m.a.Led.Scale())
 }
