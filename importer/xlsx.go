@@ -422,6 +422,9 @@ func (r *xlsxRows) readRow(st xml.StartElement) ([][]byte, int, error) {
 			case "t":
 				inT = false
 			case "c":
+				if col < 0 {
+					continue // an end tag without its start: nothing to keep
+				}
 				v, err := r.cellValue(typ, val.String())
 				if err != nil {
 					return nil, num, fmt.Errorf("row %d: %v", num, err)
