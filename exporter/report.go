@@ -68,14 +68,6 @@ func Pct(v float64) string {
 	return strconv.FormatFloat(100*v, 'f', 1, 64) + " %"
 }
 
-// Amount formats a float amount in major units with separators and 2 decimals.
-func Amount(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "n/a"
-	}
-	return model.FormatMoney(int64(math.Round(v*100)), 2)
-}
-
 // tableKeys are the P&L columns of the text report.
 var tableKeys = []string{"segment", "customers", "customer_share", "revenue", "revenue_share", "cogs", "profit", "margin_pct",
 	"profit_share", "total_clv", "avg_clv", "open_ar", "unapplied_credits", "net_ar", "ecl"}

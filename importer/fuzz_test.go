@@ -3,7 +3,6 @@ package importer
 import (
 	"archive/zip"
 	"bytes"
-	"fmt"
 	"io"
 	"os"
 	"testing"
@@ -108,7 +107,7 @@ func FuzzLoadXLSX(f *testing.F) {
 			return
 		}
 		if rep.RowsRead != rep.RowsUsed+rep.RowsRejected || led.Tx.Len() > rep.RowsUsed {
-			t.Fatal(fmt.Sprintf("rows: %d read, %d used, %d rejected", rep.RowsRead, rep.RowsUsed, rep.RowsRejected))
+			t.Fatalf("rows: %d read, %d used, %d rejected", rep.RowsRead, rep.RowsUsed, rep.RowsRejected)
 		}
 	})
 }

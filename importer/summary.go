@@ -44,7 +44,6 @@ type Summary struct {
 	decimals                              int
 	fileAmount, amount, cost, returnValue model.Money
 	openInvoices, unapplied               model.Money
-	sourceAmounts                         []model.Money
 }
 
 // SourceSummary is one source with its amount formatted.

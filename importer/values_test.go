@@ -153,8 +153,8 @@ func FuzzParseDate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, o := range []DateOrder{OrderAuto, OrderDMY, OrderMDY, OrderYMD} {
 			if v, err := parseDate([]byte(s), o, true, false); err == nil && v.pending {
-				v.resolve(OrderDMY)
-				v.resolve(OrderMDY)
+				_, _ = v.resolve(OrderDMY) // must not panic
+				_, _ = v.resolve(OrderMDY)
 			}
 		}
 	})

@@ -267,11 +267,13 @@ type Analysis struct {
 
 	Warnings []string
 
-	idRank []int32
-	orders *orderCache
-	clvKey []float64 // orders customers like CLV (CLV / multiple)
-	ids    sortIDs
-	warnMu sync.Mutex
+	idRank  []int32
+	fields  []Field        // Fields
+	fieldIx map[string]int // Field: key → index in fields
+	orders  *orderCache
+	clvKey  []float64 // orders customers like CLV (CLV / multiple)
+	ids     sortIDs
+	warnMu  sync.Mutex
 }
 
 // ChurnState is a customer's churn state (spec §6.1, §6.2).
@@ -455,6 +457,11 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 		}
 		a.ChurnRisk = a.churnRiskList()
 	})
+	a.fields = a.buildFields()
+	a.fieldIx = make(map[string]int, len(a.fields))
+	for i, f := range a.fields {
+		a.fieldIx[f.Key] = i
+	}
 	return a, nil
 }
 

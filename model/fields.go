@@ -160,8 +160,12 @@ func IsKeyField(key string) bool { return slices.Contains(keyFields, key) }
 // first (a printed list shows those), then each extra attribute, the other
 // figures of the catalogue, and one segment field per scheme ("seg:pyramid",
 // labelled "Segment: Value pyramid"). Figures the ledger cannot give (profit
-// without a cost basis) are left out.
-func (a *Analysis) Fields() []Field {
+// without a cost basis) are left out. The list is part of the finished
+// analysis: callers must not modify it.
+func (a *Analysis) Fields() []Field { return a.fields }
+
+// buildFields makes the list Fields returns (once, at the end of Analyze).
+func (a *Analysis) buildFields() []Field {
 	var key, rest []Field
 	for _, f := range customerFields {
 		if f.has != nil && !f.has(a) {
@@ -196,21 +200,8 @@ func (a *Analysis) Field(key string) (Field, bool) {
 	if k, ok := strings.CutPrefix(key, "segment:"); ok {
 		key = "seg:" + k
 	}
-	for _, f := range a.Fields() {
-		if f.Key == key {
-			return f, true
-		}
-	}
-	return Field{}, false
-}
-
-// CatalogueField finds a field of the fixed catalogue by key, whether or not
-// a given analysis has it (the view shows such a column as n/a).
-func CatalogueField(key string) (Field, bool) {
-	for _, f := range customerFields {
-		if f.Key == key {
-			return f, true
-		}
+	if i, ok := a.fieldIx[key]; ok {
+		return a.fields[i], true
 	}
 	return Field{}, false
 }

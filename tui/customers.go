@@ -51,6 +51,11 @@ type custCol struct {
 // "seg:" is the current scheme's segment).
 var custKeys = []string{"customer", "name", "seg:", "revenue", "profit", "clv", "rfm", "palive", "open", "grade"}
 
+// custNA are the columns kept, with n/a in every row, when the ledger cannot
+// give them (profit without cost, CLV where no model is defined); the model
+// and receivables columns are left out instead.
+var custNA = map[string]string{"profit": "Profit", "clv": "CLV"}
+
 func (m *Model) custCols() []custCol {
 	a := m.a
 	sc := m.currentScheme()
@@ -61,15 +66,9 @@ func (m *Model) custCols() []custCol {
 		}
 		f, ok := a.Field(k)
 		if !ok {
-			// a figure this ledger cannot give: the column says n/a
-			if f, ok = model.CatalogueField(k); !ok || k == "palive" || k == "open" || k == "net_ar" || k == "grade" {
-				continue
+			if title, keep := custNA[k]; keep {
+				cols = append(cols, custCol{title: m.t(title), right: true, text: func(int) string { return "n/a" }})
 			}
-			title := f.Label
-			if k == "profit" {
-				title = "Profit"
-			}
-			cols = append(cols, custCol{title: m.t(title), right: true, text: func(int) string { return "n/a" }})
 			continue
 		}
 		col := custCol{title: m.t(f.Label), right: f.Kind != model.KindText, text: func(c int) string { return m.fieldText(f, c) }}
@@ -125,13 +124,6 @@ func (m *Model) fieldText(f model.Field, c int) string {
 		return v.Day.String()
 	}
 	return fnum(v.Num, 1)
-}
-
-func nanLow(v float64) float64 {
-	if math.IsNaN(v) {
-		return math.Inf(-1)
-	}
-	return v
 }
 
 // rows builds the filtered, sorted customer list (ties by id).
