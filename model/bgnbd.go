@@ -1,11 +1,12 @@
 package model
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
+	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/mathext"
 	"gonum.org/v1/gonum/optimize"
 )
@@ -115,89 +116,159 @@ type FitStatus struct {
 	Boundary   string // the optimum lies at the edge of the parameter space (in words); the fit is not used
 }
 
-// bgTerm is one distinct (x, t_x, T) with its weight: customers with the
-// same history share one term, which makes fitting large ledgers cheap.
-type bgTerm struct{ x, tx, T, w float64 }
-
-func compressBG(s *RepeatSummary, scale float64) ([]bgTerm, float64) {
-	idx := map[[3]float64]int{}
-	var terms []bgTerm
-	for c, in := range s.In {
-		if !in {
-			continue
-		}
-		k := [3]float64{s.X[c], s.Tx[c], s.T[c]}
-		if i, ok := idx[k]; ok {
-			terms[i].w++
-			continue
-		}
-		idx[k] = len(terms)
-		terms = append(terms, bgTerm{s.X[c], s.Tx[c] * scale, s.T[c] * scale, 1})
-	}
-	// A fixed order makes the sums, and so the fit, independent of row order.
-	slices.SortFunc(terms, func(p, q bgTerm) int {
-		return cmp.Or(cmp.Compare(p.x, q.x), cmp.Compare(p.tx, q.tx), cmp.Compare(p.T, q.T))
-	})
-	var w float64
-	for _, t := range terms {
-		w += t.w
-	}
-	return terms, w
-}
-
-// bgLL returns Σ w·LL and its gradient with respect to log-parameters.
-func bgLL(theta []float64, terms []bgTerm, grad []float64) float64 {
-	r, alpha, a, b := math.Exp(theta[0]), math.Exp(theta[1]), math.Exp(theta[2]), math.Exp(theta[3])
-	lgr, _ := math.Lgamma(r)
-	lgb, _ := math.Lgamma(b)
-	lgab, _ := math.Lgamma(a + b)
-	psiR, psiB, psiAB := mathext.Digamma(r), mathext.Digamma(b), mathext.Digamma(a+b)
-	lnAlpha := math.Log(alpha)
-	var ll float64
-	var gr, gal, ga, gb float64
-	for _, t := range terms {
-		x := t.x
-		lrx, _ := math.Lgamma(r + x)
-		lbx, _ := math.Lgamma(b + x)
-		labx, _ := math.Lgamma(a + b + x)
-		A1 := lrx - lgr + r*lnAlpha
-		A2 := lgab + lbx - lgb - labx
-		lT, lt := math.Log(alpha+t.T), math.Log(alpha+t.tx)
-		A3 := -(r + x) * lT
-		var l3 float64
-		var e3, e4, A4 float64
-		if x > 0 {
-			A4 = math.Log(a) - math.Log(b+x-1) - (r+x)*lt
-			m := math.Max(A3, A4)
-			e3, e4 = math.Exp(A3-m), math.Exp(A4-m)
-			l3 = m + math.Log(e3+e4)
-		} else {
-			e3, l3 = 1, A3
-		}
-		D := e3 + e4
-		ll += t.w * (A1 + A2 + l3)
-		if grad != nil {
-			psiRX, psiBX, psiABX := mathext.Digamma(r+x), mathext.Digamma(b+x), mathext.Digamma(a+b+x)
-			gr += t.w * (psiRX - psiR + lnAlpha + (e3*(-lT)+e4*(-lt))/D)
-			gal += t.w * (r/alpha + (e3*(-(r+x)/(alpha+t.T))+e4*(-(r+x)/(alpha+t.tx)))/D)
-			ga += t.w * (psiAB - psiABX + e4/a/D)
-			gbt := psiAB + psiBX - psiB - psiABX
-			if x > 0 {
-				gbt += e4 * (-1 / (b + x - 1)) / D
-			}
-			gb += t.w * gbt
-		}
-	}
-	if grad != nil {
-		grad[0], grad[1], grad[2], grad[3] = gr*r, gal*alpha, ga*a, gb*b
-	}
-	return ll
-}
-
 // FitBGNBD fits the model by maximum likelihood over log-parameters with
 // BFGS, after scaling times by 1/max(T) (lifetimes beta_geo_fitter). On
 // failure it retries with penalizer 0.001 and 0.01 (spec §4.2).
 func FitBGNBD(s *RepeatSummary, penalizer float64) (BGNBD, FitStatus) {
+	return fitBGNBD(s, penalizer, func(scale float64) fitProblem {
+		d := newBGData(s, scale)
+		p := fitProblem{full: weighted{d.ll, d.w}}
+		if t := d.thin(fitSampleCustomers); t != d {
+			p.sample = weighted{t.ll, t.w}
+		}
+		return p
+	})
+}
+
+// fitSampleCustomers is the size of the sample a large fit's search runs on.
+const fitSampleCustomers = 6000
+
+// weighted is a log-likelihood with the number of customers it sums over.
+type weighted struct {
+	f likelihood
+	w float64
+}
+
+// fitProblem is a fit's likelihood on all customers and, for large
+// ledgers, on a sample (f nil: none).
+type fitProblem struct{ full, sample weighted }
+
+// minimizeLL minimises the mean negative log-likelihood of ll plus the
+// penalizer term with BFGS from start.
+func minimizeLL(ll weighted, pen float64, start []float64, tol float64) (*optimize.Result, error) {
+	memo := newMemo(len(start), ll.f)
+	p := optimize.Problem{
+		Func: func(th []float64) float64 {
+			v := -memo.Value(th)/ll.w + pen*sumSq(th)
+			if math.IsNaN(v) {
+				return math.Inf(1)
+			}
+			return v
+		},
+		Grad: func(g, th []float64) {
+			memo.Grad(g, th)
+			for i := range g {
+				e := math.Exp(th[i])
+				g[i] = -g[i]/ll.w + pen*2*e*e
+			}
+		},
+	}
+	return optimize.Minimize(p, slices.Clone(start), &optimize.Settings{GradientThreshold: tol, MajorIterations: 500}, &optimize.BFGS{})
+}
+
+// polishLL minimises like minimizeLL from a start already near the optimum
+// (the optimum of a sample). Newton's method, with the Hessian from forward
+// differences of the analytic gradient, converges there in a few steps
+// where BFGS spends dozens of evaluations learning the curvature. When a
+// Newton step cannot make progress (the Hessian is not positive definite,
+// or the step does not descend), BFGS takes over from the point reached.
+func polishLL(ll weighted, pen float64, start []float64, tol float64) (*optimize.Result, error) {
+	n := len(start)
+	memo := newMemo(n, ll.f)
+	f := func(th []float64) float64 {
+		v := -memo.Value(th)/ll.w + pen*sumSq(th)
+		if math.IsNaN(v) {
+			return math.Inf(1)
+		}
+		return v
+	}
+	grad := func(g, th []float64) {
+		memo.Grad(g, th)
+		for i := range g {
+			e := math.Exp(th[i])
+			g[i] = -g[i]/ll.w + pen*2*e*e
+		}
+	}
+	x := slices.Clone(start)
+	g, g1, x1 := make([]float64, n), make([]float64, n), make([]float64, n)
+	h := mat.NewSymDense(n, nil)
+	var chol mat.Cholesky
+	d := mat.NewVecDense(n, nil)
+	fx := f(x)
+	for it := 0; it < 20; it++ {
+		grad(g, x)
+		if slices.IndexFunc(g, func(v float64) bool { return !(math.Abs(v) <= tol) }) < 0 {
+			res := &optimize.Result{Location: optimize.Location{X: x, F: fx, Gradient: slices.Clone(g)}, Status: optimize.GradientThreshold}
+			res.Stats.MajorIterations = it
+			return res, nil
+		}
+		const step = 1e-6
+		cols := make([][]float64, n)
+		for j := range n {
+			copy(x1, x)
+			x1[j] += step
+			grad(g1, x1)
+			cols[j] = make([]float64, n)
+			for i := range n {
+				cols[j][i] = (g1[i] - g[i]) / step
+			}
+		}
+		for i := range n {
+			for j := i; j < n; j++ {
+				h.SetSym(i, j, (cols[j][i]+cols[i][j])/2)
+			}
+		}
+		if !chol.Factorize(h) || chol.SolveVecTo(d, mat.NewVecDense(n, slices.Clone(g))) != nil {
+			break
+		}
+		slope := 0.0
+		for i := range n {
+			slope -= g[i] * d.AtVec(i)
+		}
+		if !(slope < 0) {
+			break
+		}
+		// backtrack until the Armijo condition holds; a full step whose
+		// predicted decrease is below the rounding of f is judged by the
+		// gradient instead, which still shrinks there
+		t, moved := 1.0, false
+		for k := 0; k < 30; k++ {
+			for i := range n {
+				x1[i] = x[i] - t*d.AtVec(i)
+			}
+			f1 := f(x1)
+			ok := f1 <= fx+1e-4*t*slope
+			if !ok && k == 0 && -slope < 1e-12*(1+math.Abs(fx)) {
+				grad(g1, x1)
+				ok = maxAbs(g1) < maxAbs(g)
+			}
+			if ok {
+				copy(x, x1)
+				fx, moved = f1, true
+				break
+			}
+			t /= 2
+		}
+		if !moved {
+			break
+		}
+	}
+	return minimizeLL(ll, pen, x, tol)
+}
+
+func maxAbs(v []float64) float64 {
+	m := 0.0
+	for _, x := range v {
+		m = math.Max(m, math.Abs(x))
+	}
+	return m
+}
+
+// likelihood is a log-likelihood with its gradient (when grad is not nil).
+type likelihood func(th, grad []float64) float64
+
+// fitBGNBD fits with the likelihoods mk builds for times scaled by scale.
+func fitBGNBD(s *RepeatSummary, penalizer float64, mk func(scale float64) fitProblem) (BGNBD, FitStatus) {
 	st := FitStatus{Model: "BG/NBD"}
 	maxT := 0.0
 	for c, in := range s.In {
@@ -210,10 +281,11 @@ func FitBGNBD(s *RepeatSummary, penalizer float64) (BGNBD, FitStatus) {
 		st.Err = fmt.Sprintf("needs at least two customers with some history (has %d)", st.Customers)
 		return BGNBD{}, st
 	}
-	repeat := 0
+	repeat, sumX := 0, 0.0
 	for c, in := range s.In {
 		if in && s.X[c] > 0 {
 			repeat++
+			sumX += s.X[c]
 		}
 	}
 	if repeat == 0 {
@@ -221,7 +293,7 @@ func FitBGNBD(s *RepeatSummary, penalizer float64) (BGNBD, FitStatus) {
 		return BGNBD{}, st
 	}
 	scale := 1 / maxT
-	terms, wsum := compressBG(s, scale)
+	prob := mk(scale)
 	var lastErr error
 	ladder := []float64{penalizer}
 	for _, p := range []float64{0.001, 0.01} {
@@ -230,28 +302,29 @@ func FitBGNBD(s *RepeatSummary, penalizer float64) (BGNBD, FitStatus) {
 		}
 	}
 	for _, pen := range ladder {
-		p := optimize.Problem{
-			Func: func(th []float64) float64 {
-				v := -bgLL(th, terms, nil)/wsum + pen*sumSq(th)
-				if math.IsNaN(v) {
-					return math.Inf(1)
-				}
-				return v
-			},
-			Grad: func(g, th []float64) {
-				bgLL(th, terms, g)
-				for i := range g {
-					e := math.Exp(th[i])
-					g[i] = -g[i]/wsum + pen*2*e*e
-				}
-			},
-		}
 		// Several starting points (lifetimes' first): the likelihood can have
 		// a local optimum away from the boundary a, b → 0; the best point
-		// found is the one reported.
+		// found is the one reported. On a large ledger the starts run on a
+		// sample of the customers and the best is polished on all of them.
+		search := prob.full
+		if prob.sample.f != nil {
+			search = prob.sample
+		}
+		// The starts run side by side; the best is chosen in start order.
+		results := make([]*optimize.Result, len(bgStarts))
+		errs := make([]error, len(bgStarts))
+		var wg sync.WaitGroup
+		for i, start := range bgStarts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i], errs[i] = minimizeLL(search, pen, start, bgTol)
+			}()
+		}
+		wg.Wait()
 		var best *optimize.Result
-		for _, start := range bgStarts {
-			res, err := optimize.Minimize(p, slices.Clone(start), &optimize.Settings{GradientThreshold: 1e-9, MajorIterations: 500}, &optimize.BFGS{})
+		for i, res := range results {
+			err := errs[i]
 			if res == nil || math.IsNaN(res.F) || math.IsInf(res.F, 0) {
 				if err != nil {
 					lastErr = err
@@ -260,6 +333,13 @@ func FitBGNBD(s *RepeatSummary, penalizer float64) (BGNBD, FitStatus) {
 			}
 			if best == nil || res.F < best.F-1e-12 {
 				best = res
+			}
+		}
+		if best != nil && prob.sample.f != nil {
+			res, err := polishLL(prob.full, pen, best.X, bgTol)
+			best = res
+			if res == nil || math.IsNaN(res.F) || math.IsInf(res.F, 0) {
+				best, lastErr = nil, err
 			}
 		}
 		if best == nil {
@@ -273,9 +353,9 @@ func FitBGNBD(s *RepeatSummary, penalizer float64) (BGNBD, FitStatus) {
 			continue
 		}
 		st.Converged, st.Iterations, st.Penalizer = true, best.Stats.MajorIterations, pen
-		// log-likelihood in the original time units
-		unscaled, _ := compressBG(s, 1)
-		st.LogLik = bgLL([]float64{math.Log(m.R), math.Log(m.Alpha), math.Log(m.A), math.Log(m.B)}, unscaled, nil)
+		// in the original time units: scaling times (and α) by c changes
+		// each customer's log-likelihood by −x·log c, which is added back
+		st.LogLik = prob.full.f(th, nil) + math.Log(scale)*sumX
 		if pen > 0 {
 			st.Warnings = append(st.Warnings, fmt.Sprintf("converged only with penalizer %g", pen))
 		}
@@ -293,6 +373,9 @@ func FitBGNBD(s *RepeatSummary, penalizer float64) (BGNBD, FitStatus) {
 	}
 	return BGNBD{}, st
 }
+
+// bgTol is the gradient at which the BG/NBD fit stops.
+const bgTol = 1e-9
 
 // bgStarts are the log-parameter starting points of the BG/NBD fit.
 var bgStarts = [][]float64{{0.1, 0.1, 0.1, 0.1}, {0.1, 0.1, -3, -3}, {0.1, 0.1, -1, 2}}
@@ -420,6 +503,25 @@ func (g GammaGamma) ExpectedSpend(x, mbar float64) float64 {
 // FitGammaGamma fits on customers with x > 0 and m̄ > 0, keeping q > 1 so
 // that the population mean exists (lifetimes q_constraint).
 func FitGammaGamma(s *RepeatSummary) (GammaGamma, FitStatus) {
+	return fitGammaGamma(s, func(xs, ms []float64) fitProblem {
+		d := newGGData(xs, ms)
+		p := fitProblem{full: weighted{d.ll, d.n}}
+		if t := d.thin(fitSampleCustomers); t != d {
+			p.sample = weighted{t.ll, t.n}
+		}
+		return p
+	})
+}
+
+// The Gamma-Gamma fit starts at log p = log(q − 1) = log v = 0.1 and stops
+// at a gradient of 1e-12 (its optimum is flatter than BG/NBD's).
+var ggStart = []float64{0.1, 0.1, 0.1}
+
+const ggTol = 1e-12
+
+// fitGammaGamma fits with the likelihood mk builds for the repeat
+// customers' frequencies and mean spends (it also returns their number).
+func fitGammaGamma(s *RepeatSummary, mk func(xs, ms []float64) fitProblem) (GammaGamma, FitStatus) {
 	st := FitStatus{Model: "Gamma-Gamma"}
 	var xs, ms []float64
 	for c, in := range s.In {
@@ -436,65 +538,19 @@ func FitGammaGamma(s *RepeatSummary) (GammaGamma, FitStatus) {
 	if rho := pearson(xs, ms); math.Abs(rho) > 0.3 {
 		st.Warnings = append(st.Warnings, fmt.Sprintf("frequency and spend are correlated (ρ = %.2f): the Gamma-Gamma independence assumption is doubtful", rho))
 	}
-	// Distinct (x, m̄) pairs with weights, in a fixed order: the fit is then
-	// independent of row order and cheap for large ledgers.
-	type ggTerm struct{ x, m, w float64 }
-	idx := map[[2]float64]int{}
-	var terms []ggTerm
-	for i := range xs {
-		k := [2]float64{xs[i], ms[i]}
-		if j, ok := idx[k]; ok {
-			terms[j].w++
-			continue
-		}
-		idx[k] = len(terms)
-		terms = append(terms, ggTerm{xs[i], ms[i], 1})
-	}
-	slices.SortFunc(terms, func(p, q ggTerm) int { return cmp.Or(cmp.Compare(p.x, q.x), cmp.Compare(p.m, q.m)) })
-	n := float64(len(xs))
-	// parameters: log p, log(q − 1), log v
-	ll := func(th, grad []float64) float64 {
-		p, q, v := math.Exp(th[0]), 1+math.Exp(th[1]), math.Exp(th[2])
-		lgq, _ := math.Lgamma(q)
-		psiQ := mathext.Digamma(q)
-		var sum, gp, gq, gv float64
-		for _, t := range terms {
-			x, m, w := t.x, t.m, t.w
-			px := p * x
-			l1, _ := math.Lgamma(px + q)
-			l2, _ := math.Lgamma(px)
-			lxm := math.Log(x*m + v)
-			sum += w * (l1 - l2 - lgq + q*math.Log(v) + (px-1)*math.Log(m) + px*math.Log(x) - (px+q)*lxm)
-			if grad != nil {
-				psi1 := mathext.Digamma(px + q)
-				gp += w * x * (psi1 - mathext.Digamma(px) + math.Log(m) + math.Log(x) - lxm)
-				gq += w * (psi1 - psiQ + math.Log(v) - lxm)
-				gv += w * (q/v - (px+q)/(x*m+v))
+	prob := mk(xs, ms)
+	for _, pen := range []float64{0, 0.001, 0.01} {
+		// As for BG/NBD: on a large ledger the search runs on a sample and
+		// Newton's method polishes its optimum on all customers.
+		var res *optimize.Result
+		if prob.sample.f != nil {
+			if r, _ := minimizeLL(prob.sample, pen, ggStart, 1e-9); r != nil && converged(r) {
+				res, _ = polishLL(prob.full, pen, r.X, ggTol)
 			}
 		}
-		if grad != nil {
-			grad[0], grad[1], grad[2] = gp*p, gq*(q-1), gv*v
+		if res == nil {
+			res, _ = minimizeLL(prob.full, pen, ggStart, ggTol)
 		}
-		return sum
-	}
-	for _, pen := range []float64{0, 0.001, 0.01} {
-		prob := optimize.Problem{
-			Func: func(th []float64) float64 {
-				v := -ll(th, nil)/n + pen*sumSq(th)
-				if math.IsNaN(v) {
-					return math.Inf(1)
-				}
-				return v
-			},
-			Grad: func(g, th []float64) {
-				ll(th, g)
-				for i := range g {
-					e := math.Exp(th[i])
-					g[i] = -g[i]/n + pen*2*e*e
-				}
-			},
-		}
-		res, _ := optimize.Minimize(prob, []float64{0.1, 0.1, 0.1}, &optimize.Settings{GradientThreshold: 1e-9, MajorIterations: 500}, &optimize.BFGS{})
 		if res == nil {
 			continue
 		}
@@ -504,7 +560,7 @@ func FitGammaGamma(s *RepeatSummary) (GammaGamma, FitStatus) {
 			continue
 		}
 		st.Converged, st.Iterations, st.Penalizer = true, res.Stats.MajorIterations, pen
-		st.LogLik = ll(res.X, nil)
+		st.LogLik = prob.full.f(res.X, nil)
 		if g.Q > fitHuge || g.P > fitHuge {
 			st.Warnings = append(st.Warnings, fmt.Sprintf("customers' average spends differ no more than chance would make them (p = %.3g, q = %.3g): every customer is valued at about the average spend %.2f", g.P, g.Q, g.V*g.P/(g.Q-1)))
 		}

@@ -27,8 +27,13 @@ type ProbModel struct {
 func FitModel(b *Base, led *Ledger, unit string, penalizer float64) *ProbModel {
 	s := b.Summary(led, unit)
 	m := &ProbModel{Unit: unit, Summary: s}
+	done := make(chan struct{})
+	go func() { // the two fits are independent
+		defer close(done)
+		m.GG, m.GGStatus = FitGammaGamma(s)
+	}()
 	m.BG, m.BGStatus = FitBGNBD(s, penalizer)
-	m.GG, m.GGStatus = FitGammaGamma(s)
+	<-done
 	switch {
 	case !m.BGStatus.Converged:
 		m.Why = "BG/NBD fit failed: " + m.BGStatus.Err
@@ -41,17 +46,19 @@ func FitModel(b *Base, led *Ledger, unit string, penalizer float64) *ProbModel {
 	}
 	n := len(s.X)
 	m.PAlive, m.PAliveMBG, m.Exp90, m.Spend = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
-	for c := 0; c < n; c++ {
-		if !m.OK || !s.In[c] {
-			m.PAlive[c], m.PAliveMBG[c], m.Exp90[c], m.Spend[c] = math.NaN(), math.NaN(), math.NaN(), math.NaN()
-			continue
+	parallelRange(n, 4096, func(_, lo, hi int) {
+		for c := lo; c < hi; c++ {
+			if !m.OK || !s.In[c] {
+				m.PAlive[c], m.PAliveMBG[c], m.Exp90[c], m.Spend[c] = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+				continue
+			}
+			x, tx, T := s.X[c], s.Tx[c], s.T[c]
+			m.PAlive[c] = m.BG.PAlive(x, tx, T)
+			m.PAliveMBG[c] = m.BG.PAliveMBG(x, tx, T)
+			m.Exp90[c] = finite(m.BG.ExpectedPurchases(90/s.UnitDays, x, tx, T))
+			m.Spend[c] = finite(m.GG.ExpectedSpend(x, s.Mbar[c]))
 		}
-		x, tx, T := s.X[c], s.Tx[c], s.T[c]
-		m.PAlive[c] = m.BG.PAlive(x, tx, T)
-		m.PAliveMBG[c] = m.BG.PAliveMBG(x, tx, T)
-		m.Exp90[c] = finite(m.BG.ExpectedPurchases(90/s.UnitDays, x, tx, T))
-		m.Spend[c] = finite(m.GG.ExpectedSpend(x, s.Mbar[c]))
-	}
+	})
 	return m
 }
 
