@@ -95,6 +95,7 @@ type plan struct {
 	m           Mapping
 	headerAt    int // index among the first rows, -1 without a header
 	estimate    int // expected number of rows, to size the columns once
+	sample      func() float64 // bytes per line sampled across a CSV file; 0 when unknown
 	kind        string
 	serials     bool
 	date1904    bool
@@ -174,7 +175,7 @@ func sameContent(paths []string) []string {
 // LoadReader reads one CSV text from r (name is used in messages).
 func LoadReader(name string, data []byte, opt Options) (*model.Ledger, *Report, error) {
 	p := csvPlan(name, int64(len(data)), func() (io.ReadCloser, error) {
-		return io.NopCloser(bytes.NewReader(data)), nil
+		return memFile{bytes.NewReader(data)}, nil
 	})
 	if err := p.detect(opt); err != nil {
 		return nil, nil, err
@@ -304,7 +305,7 @@ func planStream(path string, opt Options) ([]*plan, io.Closer, error) {
 	if opt.Sheet != "" {
 		return nil, nil, fmt.Errorf("--sheet %q: %s is not a workbook", opt.Sheet, path)
 	}
-	p := csvPlan(path, int64(len(data)), func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
+	p := csvPlan(path, int64(len(data)), func() (io.ReadCloser, error) { return memFile{bytes.NewReader(data)}, nil })
 	if err := p.detect(opt); err != nil {
 		return nil, nil, err
 	}
@@ -372,7 +373,7 @@ func isZip(path string) bool {
 
 // csvPlan prepares a delimited text source.
 func csvPlan(name string, size int64, open func() (io.ReadCloser, error)) *plan {
-	p := &plan{file: name}
+	p := &plan{file: name, sample: func() float64 { return sampledLineBytes(open, size) }}
 	p.open = func() (table, error) {
 		rc, err := open()
 		if err != nil {
@@ -408,6 +409,38 @@ func (t *csvTable) Next() ([][]byte, int, error) {
 }
 
 func (t *csvTable) Close() error { return t.rc.Close() }
+
+// sampledLineBytes is the mean line length in four 64 KiB windows spread
+// over a file that can be read at offsets; 0 when it cannot or has no
+// line breaks there.
+func sampledLineBytes(open func() (io.ReadCloser, error), size int64) float64 {
+	const win = 64 << 10
+	rc, err := open()
+	if err != nil {
+		return 0
+	}
+	defer rc.Close()
+	ra, ok := rc.(io.ReaderAt)
+	if !ok || size <= 0 {
+		return 0
+	}
+	buf := make([]byte, win)
+	var n, lines int
+	for _, at := range []int64{0, size / 4, size / 2, size * 3 / 4} {
+		k, _ := ra.ReadAt(buf, min(at, max(0, size-win)))
+		n += k
+		lines += bytes.Count(buf[:k], []byte{'\n'})
+	}
+	if lines == 0 {
+		return 0
+	}
+	return float64(n) / float64(lines)
+}
+
+// memFile is an in-memory file: readable at offsets, like an *os.File.
+type memFile struct{ *bytes.Reader }
+
+func (memFile) Close() error { return nil }
 
 // planWorkbook finds the tables of every sheet (or the --sheet one).
 func planWorkbook(path string, opt Options) ([]*plan, io.Closer, error) {
@@ -519,6 +552,12 @@ func (p *plan) detect(opt Options) error {
 			}
 		}
 		p.estimate = int(ct.size / int64(max(1, sz/lines)))
+		// The first rows may be much shorter than the rest (a file that
+		// starts with stubs would reserve ten times its size): lines sampled
+		// across the whole file bound the estimate.
+		if bpl := p.sample(); bpl > 0 {
+			p.estimate = min(p.estimate, int(1.1*float64(ct.size)/bpl)+1)
+		}
 	} else if st, ok := t.(*sheetTable); ok {
 		p.estimate = st.rows.total
 	}
