@@ -1,21 +1,37 @@
 package main
 
 import (
-	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"ledgerlens/internal/ledgergen"
 )
 
-// The whole-command benchmarks run a command as the user types it, in
-// process, on a ledger the seeded generator writes once per size into a
-// temporary folder (nothing large is committed). scripts/bench runs them
-// with the rest and prints the table in the README.
+// The whole-command benchmarks run the program as a user types it, in a
+// child process (this test binary, told by an environment variable to act
+// as the program), and report its wall time and peak RSS ("peak-MB"). The
+// ledgers come from the seeded generator, written once per size into
+// LEDGERLENS_BENCH_DIR (default: the system's temporary folder); nothing
+// large is committed. The 5,000,000 and 10,000,000-row cases run only with
+// LEDGERLENS_BENCH_BIG=1. scripts/bench runs them all and prints the table.
 
-var genOnce sync.Map // rows → *genFile
+const childEnv = "LEDGERLENS_BENCH_CHILD"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "1" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+var genFiles sync.Map // rows → *genFile
 
 type genFile struct {
 	once sync.Once
@@ -25,18 +41,18 @@ type genFile struct {
 
 // generated returns the path of a generated ledger of rows rows.
 func generated(b *testing.B, rows int) string {
-	v, _ := genOnce.LoadOrStore(rows, &genFile{})
+	v, _ := genFiles.LoadOrStore(rows, &genFile{})
 	g := v.(*genFile)
 	g.once.Do(func() {
 		dir := os.Getenv("LEDGERLENS_BENCH_DIR")
 		if dir == "" {
 			dir = os.TempDir()
 		}
-		g.path = filepath.Join(dir, "ledgerlens-bench-"+itoa(rows)+".csv")
+		g.path = filepath.Join(dir, "ledgerlens-bench-"+strconv.Itoa(rows)+".csv")
 		if fi, err := os.Stat(g.path); err == nil && fi.Size() > 0 {
-			return // written by an earlier run with the same seed
+			return // written by an earlier run: same rows, same seed, same bytes
 		}
-		f, err := os.Create(g.path + ".tmp")
+		f, err := os.Create(g.path + ".part")
 		if err != nil {
 			g.err = err
 			return
@@ -50,7 +66,7 @@ func generated(b *testing.B, rows int) string {
 			g.err = err
 			return
 		}
-		g.err = os.Rename(g.path+".tmp", g.path)
+		g.err = os.Rename(g.path+".part", g.path)
 	})
 	if g.err != nil {
 		b.Fatal(g.err)
@@ -58,38 +74,79 @@ func generated(b *testing.B, rows int) string {
 	return g.path
 }
 
-func itoa(n int) string {
-	switch {
-	case n%1_000_000 == 0:
-		return fmtInt(n/1_000_000) + "m"
-	case n%1000 == 0:
-		return fmtInt(n/1000) + "k"
+// benchChild runs the program with args b.N times in a child process and
+// reports the median wall time per run and the largest peak RSS.
+func benchChild(b *testing.B, args ...string) {
+	exe, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
 	}
-	return fmtInt(n)
-}
-
-func fmtInt(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return fmtInt(n/10) + string(rune('0'+n%10))
-}
-
-// benchCommand runs args (with the file in place of FILE) b.N times.
-func benchCommand(b *testing.B, args ...string) {
-	b.ReportAllocs()
+	var walls []time.Duration
+	var peak int64
+	b.ResetTimer()
 	for range b.N {
-		if code := run(args, io.Discard, io.Discard); code != 0 {
-			_, _, stderr := runCLI(args...)
-			b.Fatalf("%v: exit %d: %s", args, code, stderr)
+		cmd := exec.Command(exe, args...)
+		cmd.Env = append(os.Environ(), childEnv+"=1")
+		t0 := time.Now()
+		out, err := cmd.CombinedOutput()
+		walls = append(walls, time.Since(t0))
+		if err != nil {
+			b.Fatalf("%v: %v\n%.2000s", args, err, out)
+		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			peak = max(peak, ru.Maxrss) // KiB on Linux
 		}
 	}
+	b.StopTimer()
+	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
+	b.ReportMetric(walls[len(walls)/2].Seconds(), "median-s")
+	b.ReportMetric(float64(peak)/1024, "peak-MB")
 }
 
-func BenchmarkInspect1M(b *testing.B) {
-	benchCommand(b, "inspect", generated(b, 1_000_000))
+func bigOnly(b *testing.B) {
+	if os.Getenv("LEDGERLENS_BENCH_BIG") != "1" {
+		b.Skip("set LEDGERLENS_BENCH_BIG=1 (scripts/bench --big) for the 5M and 10M-row ledgers")
+	}
 }
+
+func sharedFile(b *testing.B, rel string) string {
+	p := filepath.Join("..", "shared", "data", rel)
+	if _, err := os.Stat(p); err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+func BenchmarkInspect1M(b *testing.B) { benchChild(b, "inspect", generated(b, 1_000_000)) }
 
 func BenchmarkReport1M(b *testing.B) {
-	benchCommand(b, "report", "--format", "json", generated(b, 1_000_000))
+	benchChild(b, "report", "--format", "json", generated(b, 1_000_000))
+}
+
+func BenchmarkExport1M(b *testing.B) {
+	benchChild(b, "export", generated(b, 1_000_000), "-o", filepath.Join(b.TempDir(), "out.xlsx"))
+}
+
+func BenchmarkInspectOnlineRetail(b *testing.B) {
+	benchChild(b, "inspect", sharedFile(b, "online-retail-ii/online_retail_II_subset_2sheets.xlsx"))
+}
+
+func BenchmarkReportCDNOW(b *testing.B) {
+	benchChild(b, "report", "--format", "json", "--columns", ",customer_id,date,quantity,amount",
+		"--set", "model_time_unit=week", sharedFile(b, "cdnow/CDNOW_sample.txt"))
+}
+
+func BenchmarkInspect5M(b *testing.B) {
+	bigOnly(b)
+	benchChild(b, "inspect", generated(b, 5_000_000))
+}
+
+func BenchmarkReport5M(b *testing.B) {
+	bigOnly(b)
+	benchChild(b, "report", "--format", "json", generated(b, 5_000_000))
+}
+
+func BenchmarkReport10M(b *testing.B) {
+	bigOnly(b)
+	benchChild(b, "report", "--format", "json", generated(b, 10_000_000))
 }

@@ -285,6 +285,7 @@ type parsedTx struct {
 	dec       int      // most decimals among the stated amounts (not unit prices)
 	computed  bool     // the amount is quantity × unit price
 	rec       [][]byte // the whole record, when customer-level columns need it
+	nrec      int      // its number of fields, while the batch fills
 }
 
 // needsRecord reports whether rows of s carry customer-level columns or

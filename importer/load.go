@@ -93,8 +93,8 @@ type plan struct {
 	open        func() (table, error)
 	rep         SourceReport
 	m           Mapping
-	headerAt    int // index among the first rows, -1 without a header
-	estimate    int // expected number of rows, to size the columns once
+	headerAt    int            // index among the first rows, -1 without a header
+	estimate    int            // expected number of rows, to size the columns once
 	sample      func() float64 // bytes per line sampled across a CSV file; 0 when unknown
 	kind        string
 	serials     bool
@@ -676,8 +676,9 @@ type txBatch struct {
 	rows   []parsedTx
 	arena  []byte
 	pieces []piece
-	done   int64 // bytes or rows read when the batch was full, for progress
-	err    error // a read error after the rows
+	recs   [][]byte // the rows' records (parsedTx.rec), filled by fixSlices
+	done   int64    // bytes or rows read when the batch was full, for progress
+	err    error    // a read error after the rows
 }
 
 const txBatchRows = 2048
@@ -773,9 +774,9 @@ func (bt *txBatch) keep(p *parsedTx, rec [][]byte, needRec bool) {
 	put(p.id)
 	put(p.doc)
 	put(p.badValue)
-	p.rec = nil
+	p.rec, p.nrec = nil, 0
 	if needRec {
-		p.rec = make([][]byte, len(rec))
+		p.nrec = len(rec)
 		for _, f := range rec {
 			put(f)
 		}
@@ -795,11 +796,22 @@ func fixSlices(bt *txBatch) {
 		}
 		return bt.arena[pc.off : pc.off+pc.n : pc.off+pc.n]
 	}
+	// the records' field slices share one backing array per batch (reused
+	// with the batch), not one allocation per row
+	bt.recs = bt.recs[:0]
 	for r := range bt.rows {
 		p := &bt.rows[r]
 		p.id, p.doc, p.badValue = next(), next(), next()
-		for i := range p.rec {
-			p.rec[i] = next()
+		for range p.nrec {
+			bt.recs = append(bt.recs, next())
+		}
+	}
+	at := 0
+	for r := range bt.rows {
+		p := &bt.rows[r]
+		if p.nrec > 0 {
+			p.rec = bt.recs[at : at+p.nrec : at+p.nrec]
+			at += p.nrec
 		}
 	}
 }

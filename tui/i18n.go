@@ -8,7 +8,7 @@ var zh = map[string]string{
 	"Segment": "分群", "Share": "占比", "Revenue": "收入", "Profit": "利润", "Margin": "利润率", "CLV": "客户终身价值",
 	"Open AR": "应收余额", "Net AR": "应收净额", "Unapplied": "未核销贷项", "Avg CLV": "平均终身价值", "Σ CLV": "终身价值合计", "ECL": "预期信用损失", "Customer": "客户", "Name": "名称", "Grade": "信用等级",
 	"Score": "评分", "P(alive)": "存活概率", "Total": "合计", "Scheme": "方案", "Value": "值", "Baseline": "基准",
-	"Current": "当前", "Loading": "正在加载", "Fitting models": "正在拟合模型", "Other": "其他",
+	"Current": "当前", "Loading": "正在加载", "Analysing": "正在分析", "Fitting models": "正在拟合模型", "Other": "其他",
 	"Platinum": "铂金", "Gold": "黄金", "Iron": "铁", "Lead": "铅",
 	"Champions": "冠军客户", "Loyal Customers": "忠诚客户", "Potential Loyalist": "潜在忠诚客户", "New Customers": "新客户",
 	"Promising": "有潜力客户", "Need Attention": "需要关注", "About To Sleep": "即将沉睡", "Can't Lose Them": "不能失去",

@@ -620,7 +620,11 @@ func (m *Model) loadingView() string {
 	if p.Sheet != "" {
 		where += ", sheet " + p.Sheet
 	}
-	b.WriteString(fmt.Sprintf("%s %s %s\n\n", m.spin.View(), m.t("Loading"), where))
+	verb := m.t("Loading")
+	if m.led != nil { // read; stage 1 and the fits are running
+		verb = m.t("Analysing")
+	}
+	b.WriteString(fmt.Sprintf("%s %s %s\n\n", m.spin.View(), verb, where))
 	if p.Total > 0 {
 		b.WriteString(m.bar.ViewAs(float64(p.Done)/float64(p.Total)) + "\n")
 	}
@@ -629,7 +633,13 @@ func (m *Model) loadingView() string {
 	if secs > 0 {
 		rate = float64(p.Rows) / secs
 	}
-	b.WriteString(fmt.Sprintf("%s / %s %s · %s rows · %s rows/s\n\n", fmtInt(int(p.Done)), fmtInt(int(p.Total)), p.Unit, fmtInt(p.Rows), fmtInt(int(rate))))
+	eta := ""
+	if p.Total > 0 && p.Done > 0 && p.Done < p.Total && secs > 0.5 {
+		// the rest at the rate so far
+		left := secs * float64(p.Total-p.Done) / float64(p.Done)
+		eta = fmt.Sprintf(" · about %s left", (time.Duration(left*10) * time.Second / 10).String())
+	}
+	b.WriteString(fmt.Sprintf("%s / %s %s\n%s rows · %s rows/s%s\n\n", fmtInt(int(p.Done)), fmtInt(int(p.Total)), p.Unit, fmtInt(p.Rows), fmtInt(int(rate)), eta))
 	b.WriteString(m.st.Footer.Render("esc / q cancel"))
 	return b.String()
 }
