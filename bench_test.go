@@ -124,7 +124,7 @@ func BenchmarkReport1M(b *testing.B) {
 }
 
 func BenchmarkExport1M(b *testing.B) {
-	benchChild(b, "export", generated(b, 1_000_000), "-o", filepath.Join(b.TempDir(), "out.xlsx"))
+	benchChild(b, "export", generated(b, 1_000_000), "-o", filepath.Join(b.TempDir(), "out.xlsx"), "--force")
 }
 
 func BenchmarkInspectOnlineRetail(b *testing.B) {
