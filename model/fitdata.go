@@ -163,12 +163,6 @@ func (d *bgData) thin(n int) *bgData {
 	return t
 }
 
-// distinct returns the sorted distinct values of v (v is reordered).
-func distinct(v []float64) []float64 {
-	slices.Sort(v)
-	return slices.Compact(v)
-}
-
 // index is the position of v in the sorted distinct values u.
 func index(u []float64, v float64) int32 {
 	i, _ := slices.BinarySearch(u, v)
