@@ -146,24 +146,32 @@ type fitProblem struct{ full, sample weighted }
 // minimizeLL minimises the mean negative log-likelihood of ll plus the
 // penalizer term with BFGS from start.
 func minimizeLL(ll weighted, pen float64, start []float64, tol float64) (*optimize.Result, error) {
-	memo := newMemo(len(start), ll.f)
-	p := optimize.Problem{
-		Func: func(th []float64) float64 {
-			v := -memo.Value(th)/ll.w + pen*sumSq(th)
-			if math.IsNaN(v) {
-				return math.Inf(1)
-			}
-			return v
-		},
-		Grad: func(g, th []float64) {
-			memo.Grad(g, th)
-			for i := range g {
-				e := math.Exp(th[i])
-				g[i] = -g[i]/ll.w + pen*2*e*e
-			}
-		},
-	}
+	f, grad := ll.objective(pen)
+	p := optimize.Problem{Func: f, Grad: grad}
 	return optimize.Minimize(p, slices.Clone(start), &optimize.Settings{GradientThreshold: tol, MajorIterations: 500}, &optimize.BFGS{})
+}
+
+// objective is the mean negative log-likelihood plus the penalizer term
+// (pen·Σ parameter²) over log-parameters, with its gradient; NaN is +Inf
+// so that a line search backs off. Value and gradient at one point share
+// one evaluation of the likelihood.
+func (ll weighted) objective(pen float64) (f func(th []float64) float64, grad func(g, th []float64)) {
+	memo := newMemo(ll.f)
+	f = func(th []float64) float64 {
+		v := -memo.Value(th)/ll.w + pen*sumSq(th)
+		if math.IsNaN(v) {
+			return math.Inf(1)
+		}
+		return v
+	}
+	grad = func(g, th []float64) {
+		memo.Grad(g, th)
+		for i := range g {
+			e := math.Exp(th[i])
+			g[i] = -g[i]/ll.w + pen*2*e*e
+		}
+	}
+	return f, grad
 }
 
 // polishLL minimises like minimizeLL from a start already near the optimum
@@ -174,21 +182,7 @@ func minimizeLL(ll weighted, pen float64, start []float64, tol float64) (*optimi
 // or the step does not descend), BFGS takes over from the point reached.
 func polishLL(ll weighted, pen float64, start []float64, tol float64) (*optimize.Result, error) {
 	n := len(start)
-	memo := newMemo(n, ll.f)
-	f := func(th []float64) float64 {
-		v := -memo.Value(th)/ll.w + pen*sumSq(th)
-		if math.IsNaN(v) {
-			return math.Inf(1)
-		}
-		return v
-	}
-	grad := func(g, th []float64) {
-		memo.Grad(g, th)
-		for i := range g {
-			e := math.Exp(th[i])
-			g[i] = -g[i]/ll.w + pen*2*e*e
-		}
-	}
+	f, grad := ll.objective(pen)
 	x := slices.Clone(start)
 	g, g1, x1 := make([]float64, n), make([]float64, n), make([]float64, n)
 	h := mat.NewSymDense(n, nil)
@@ -197,7 +191,7 @@ func polishLL(ll weighted, pen float64, start []float64, tol float64) (*optimize
 	fx := f(x)
 	for it := 0; it < 20; it++ {
 		grad(g, x)
-		if slices.IndexFunc(g, func(v float64) bool { return !(math.Abs(v) <= tol) }) < 0 {
+		if maxAbs(g) <= tol { // NaN never passes
 			res := &optimize.Result{Location: optimize.Location{X: x, F: fx, Gradient: slices.Clone(g)}, Status: optimize.GradientThreshold}
 			res.Stats.MajorIterations = it
 			return res, nil

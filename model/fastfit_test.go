@@ -48,6 +48,22 @@ func relDiff(a, b float64) float64 {
 	return math.Abs(a-b) / math.Max(math.Abs(a), math.Abs(b))
 }
 
+// sameLL checks that the grouped likelihood and gradient at th equal the
+// per-customer ones (1e-10 relative; gradients 1e-8).
+func sameLL(t *testing.T, what string, fast, direct func(th, grad []float64) float64, th []float64) {
+	t.Helper()
+	gf, gd := make([]float64, len(th)), make([]float64, len(th))
+	lf, ld := fast(th, gf), direct(th, gd)
+	if relDiff(lf, ld) > 1e-10 {
+		t.Errorf("%s LL at %v: grouped %.12g, direct %.12g", what, th, lf, ld)
+	}
+	for i := range gf {
+		if math.Abs(gf[i]-gd[i]) > 1e-8*math.Max(1, math.Abs(gd[i])) {
+			t.Errorf("%s gradient %d at %v: grouped %.12g, direct %.12g", what, i, th, gf[i], gd[i])
+		}
+	}
+}
+
 // TestGroupedLikelihoods compares the grouped, parallel likelihoods and
 // gradients with the per-customer formulas at points around the usual
 // optima, in every time unit.
@@ -60,30 +76,12 @@ func TestGroupedLikelihoods(t *testing.T) {
 			for _, scale := range []float64{1, 0.01} {
 				fast, direct := model.BGLikelihoods(s, scale)
 				for _, th := range points {
-					gf, gd := make([]float64, 4), make([]float64, 4)
-					lf, ld := fast(th, gf), direct(th, gd)
-					if relDiff(lf, ld) > 1e-10 {
-						t.Errorf("%s %s BG/NBD LL at %v: grouped %.12g, direct %.12g", name, unit, th, lf, ld)
-					}
-					for i := range gf {
-						if math.Abs(gf[i]-gd[i]) > 1e-8*math.Max(1, math.Abs(gd[i])) {
-							t.Errorf("%s %s BG/NBD gradient %d at %v: grouped %.12g, direct %.12g", name, unit, i, th, gf[i], gd[i])
-						}
-					}
+					sameLL(t, name+" "+unit+" BG/NBD", fast, direct, th)
 				}
 			}
 			fast, direct := model.GGLikelihoods(s)
 			for _, th := range [][]float64{{0.1, 0.1, 0.1}, {1.8, 1, 2.7}, {-1, 3, 5}} {
-				gf, gd := make([]float64, 3), make([]float64, 3)
-				lf, ld := fast(th, gf), direct(th, gd)
-				if relDiff(lf, ld) > 1e-10 {
-					t.Errorf("%s %s Gamma-Gamma LL at %v: grouped %.12g, direct %.12g", name, unit, th, lf, ld)
-				}
-				for i := range gf {
-					if math.Abs(gf[i]-gd[i]) > 1e-8*math.Max(1, math.Abs(gd[i])) {
-						t.Errorf("%s %s Gamma-Gamma gradient %d at %v: grouped %.12g, direct %.12g", name, unit, i, th, gf[i], gd[i])
-					}
-				}
+				sameLL(t, name+" "+unit+" Gamma-Gamma", fast, direct, th)
 			}
 		}
 	}

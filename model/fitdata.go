@@ -425,21 +425,18 @@ type memoLL struct {
 	v     float64
 	g     []float64
 	valid bool
-	Evals int
 }
 
-func newMemo(n int, f func(th, grad []float64) float64) *memoLL {
-	return &memoLL{f: f, th: make([]float64, n), g: make([]float64, n)}
-}
+func newMemo(f func(th, grad []float64) float64) *memoLL { return &memoLL{f: f} }
 
 func (m *memoLL) at(th []float64) {
 	if m.valid && slices.Equal(m.th, th) {
 		return
 	}
-	copy(m.th, th)
+	m.th = append(m.th[:0], th...)
+	m.g = slices.Grow(m.g[:0], len(th))[:len(th)]
 	m.v = m.f(th, m.g)
 	m.valid = true
-	m.Evals++
 }
 
 // Value is the log-likelihood at th; Grad copies its gradient into g.
