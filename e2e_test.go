@@ -143,8 +143,36 @@ func TestEndToEndTmux(t *testing.T) {
 		t.Error("header does not mark unsaved changes")
 	}
 
-	// quit: the shell prompt comes back and the alternate screen is gone
+	// the data-tool keys: a filter with two conditions, scroll right, a
+	// frequency table of the column under the cursor
+	s.keys("2", "/")
+	s.keys("-l", "clv>500 grade=A")
+	s.keys("Enter")
+	scr = s.waitFor("filter: clv>500 grade=A", 5*time.Second)
+	if lineWith(scr, " of 2,000 customers") == "" || strings.Contains(lineWith(scr, " of 2,000 customers"), "2,000 of 2,000") {
+		t.Errorf("two-condition filter did not narrow the table:\n%s", scr)
+	}
+	for i := 0; i < 8; i++ {
+		s.keys("l")
+	}
+	scr = s.waitFor("column 9/", 5*time.Second)
+	if !strings.Contains(scr, "◂") {
+		t.Errorf("no sign of the scrolled columns:\n%s", scr)
+	}
+	s.keys("F")
+	scr = s.waitFor("Frequency of", 5*time.Second)
+	s.keys("Escape")
+	s.waitFor("filter: clv>500 grade=A", 5*time.Second)
+
+	// quit with unsaved changes: the view asks first; n stays, y quits
 	s.keys("q")
+	s.waitFor("quit anyway?", 5*time.Second)
+	s.keys("n")
+	time.Sleep(200 * time.Millisecond)
+	s.keys("q")
+	s.waitFor("quit anyway?", 5*time.Second)
+	s.keys("y")
+	// the shell prompt comes back and the alternate screen is gone
 	scr = s.waitFor("EXITED=0", 10*time.Second)
 	if strings.Contains(scr, "Platinum") || strings.Contains(scr, "Segments") {
 		t.Errorf("terminal not restored after quit:\n%s", scr)

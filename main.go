@@ -21,6 +21,8 @@ import (
 	"ledgerlens/model"
 	"ledgerlens/termtext"
 	"ledgerlens/tui"
+
+	"github.com/muesli/termenv"
 )
 
 func main() {
@@ -391,17 +393,96 @@ func view(c *config) error {
 	if c.scenario != "" {
 		name = filepath.Base(c.scenario)
 	}
+	var rep *importer.Report // the last load's report, for the workbook's Data quality sheet
 	return tui.Run(tui.Config{
-		Source: sourceName(c), Inputs: c.files, Params: p, ScenarioName: name, Lang: c.lang, ExportPath: exportPath,
-		Load: func(ctx context.Context, progress func(importer.Progress)) (*model.Ledger, *importer.Report, error) {
+		Source: sourceName(c), Params: p, ScenarioName: name, Lang: c.lang, ExportPath: exportPath,
+		Load: func(ctx context.Context, progress func(tui.Progress)) (*model.Ledger, tui.LoadReport, error) {
 			opt := c.opt
-			opt.Context, opt.Progress = ctx, progress
-			if c.demo {
-				return importer.LoadDemo(opt)
+			opt.Context = ctx
+			opt.Progress = func(p importer.Progress) {
+				progress(tui.Progress{File: p.File, Sheet: p.Sheet, Unit: p.Unit, Done: p.Done, Total: p.Total, Rows: p.Rows})
 			}
-			return importer.Load(c.files, opt)
+			var led *model.Ledger
+			var err error
+			if c.demo {
+				led, rep, err = importer.LoadDemo(opt)
+			} else {
+				led, rep, err = importer.Load(c.files, opt)
+			}
+			return led, loadReport(rep), err
 		},
+		SaveScenario: func(path string, sc model.Scenario) error { return saveScenario(path, sc, c.files) },
+		OpenScenario: importer.ReadScenarioFile,
+		Export: func(req tui.ExportRequest) error {
+			opt := exporter.WriteOptions{Force: req.Force, Inputs: c.files, Rows: req.Rows, Filter: req.Filter}
+			var err error
+			if strings.EqualFold(filepath.Ext(req.Path), ".csv") {
+				err = exporter.WriteCustomersCSV(req.Path, req.Analysis, opt)
+			} else {
+				err = exporter.WriteXLSX(req.Path, exporter.Export{Source: sourceName(c), Scenario: req.Scenario, Analysis: req.Analysis,
+					Report: rep, Baseline: req.Baseline, BaselineName: req.BaselineName}, opt)
+			}
+			if errors.Is(err, exporter.ErrExists) {
+				return fmt.Errorf("%s: %w", req.Path, tui.ErrExists)
+			}
+			return err
+		},
+		Copy:     func(text string) error { termenv.DefaultOutput().Copy(text); return nil },
+		Complete: completePath,
 	})
+}
+
+// loadReport is what the view shows of the importer's report.
+func loadReport(rep *importer.Report) tui.LoadReport {
+	if rep == nil {
+		return tui.LoadReport{}
+	}
+	out := tui.LoadReport{RowsRead: rep.RowsRead, RowsUsed: rep.RowsUsed, RowsRejected: rep.RowsRejected}
+	for _, r := range rep.Reasons {
+		line := fmt.Sprintf("%s: %d", r.Reason, r.Count)
+		if len(r.Examples) > 0 {
+			e := r.Examples[0]
+			line += fmt.Sprintf(" (e.g. row %d, column %q, value %q)", e.Row, e.Column, e.Value)
+		}
+		out.Reasons = append(out.Reasons, line)
+	}
+	return out
+}
+
+// saveScenario writes a scenario file, never over an input.
+func saveScenario(path string, sc model.Scenario, inputs []string) error {
+	abs, _ := filepath.Abs(path)
+	for _, in := range inputs {
+		if a, _ := filepath.Abs(in); a == abs {
+			return fmt.Errorf("%s is the input file: not written", path)
+		}
+	}
+	var b strings.Builder
+	if err := model.WriteScenario(&b, sc); err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// completePath completes a file name to the longest common prefix of the
+// matches (a folder gets its separator).
+func completePath(p string) string {
+	matches, _ := filepath.Glob(p + "*")
+	if len(matches) == 0 {
+		return p
+	}
+	prefix := matches[0]
+	for _, mt := range matches[1:] {
+		for !strings.HasPrefix(mt, prefix) {
+			prefix = prefix[:len(prefix)-1]
+		}
+	}
+	if len(matches) == 1 {
+		if st, err := os.Stat(prefix); err == nil && st.IsDir() {
+			prefix += string(filepath.Separator)
+		}
+	}
+	return prefix
 }
 
 // printParameters lists every parameter with its default, unit and meaning.

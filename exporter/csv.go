@@ -24,7 +24,7 @@ func WriteCustomersCSV(path string, a *model.Analysis, opt WriteOptions) error {
 			rec[i] = c.header
 		}
 		w.Write(rec)
-		for _, c := range a.IDOrder {
+		for _, c := range rowsOf(a, opt) {
 			for i := range cols {
 				rec[i] = csvCell(cols[i].get(int(c)), cols[i].kind, a.Decimals)
 			}

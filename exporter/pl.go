@@ -116,9 +116,9 @@ func textCell(v any, k kind, dec int) string {
 	case float64:
 		switch k {
 		case kPct:
-			return Pct(x)
+			return model.FormatPct(x)
 		case kMoney:
-			return model.FormatMoney(AmountMinor(x, dec), dec)
+			return model.FormatMoney(model.AmountMinor(x, dec), dec)
 		}
 		return strconv.FormatFloat(x, 'f', 1, 64)
 	}
@@ -138,7 +138,7 @@ func plainCell(v any, k kind, dec int) string {
 		return model.MoneyString(x, dec)
 	case float64:
 		if k == kMoney {
-			return model.MoneyString(AmountMinor(x, dec), dec)
+			return model.MoneyString(model.AmountMinor(x, dec), dec)
 		}
 		return strconv.FormatFloat(x, 'f', 6, 64)
 	}
@@ -152,14 +152,8 @@ func sheetCell(v any, k kind, dec int) any {
 		return moneyVal(x, dec)
 	case float64:
 		if k == kMoney {
-			return moneyVal(AmountMinor(x, dec), dec)
+			return moneyVal(model.AmountMinor(x, dec), dec)
 		}
 	}
 	return v
-}
-
-// AmountMinor rounds an amount in major units (a model's CLV) to the
-// ledger's minor units, half away from zero.
-func AmountMinor(v float64, dec int) model.Money {
-	return model.Money(math.Round(v * float64(model.Pow10(dec))))
 }

@@ -60,14 +60,6 @@ func Table(w io.Writer, headers []string, rows [][]string, right []bool) {
 	}
 }
 
-// Pct formats a share as a percentage with one decimal, "n/a" when undefined.
-func Pct(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "n/a"
-	}
-	return strconv.FormatFloat(100*v, 'f', 1, 64) + " %"
-}
-
 // tableKeys are the P&L columns of the text report.
 var tableKeys = []string{"segment", "customers", "customer_share", "revenue", "revenue_share", "cogs", "profit", "margin_pct",
 	"profit_share", "total_clv", "avg_clv", "open_ar", "unapplied_credits", "net_ar", "ecl"}
@@ -141,8 +133,8 @@ func WriteReport(w io.Writer, source string, a *model.Analysis, scheme, format s
 	fmt.Fprintln(w)
 	if ps.Basis.Known() {
 		fmt.Fprintf(w, "Whale curve: peak %s (%s of total profit %s); %d profitable, %d break-even, %d loss customers; loss customers destroy %s (%s)\n",
-			model.FormatMoney(ps.Peak, dec), Pct(ps.PeakPct), model.FormatMoney(ps.TotalCM, dec),
-			ps.Profitable, ps.BreakEven, ps.Loss, model.FormatMoney(ps.Destroyed, dec), Pct(ps.DestroyedPct))
+			model.FormatMoney(ps.Peak, dec), model.FormatPct(ps.PeakPct), model.FormatMoney(ps.TotalCM, dec),
+			ps.Profitable, ps.BreakEven, ps.Loss, model.FormatMoney(ps.Destroyed, dec), model.FormatPct(ps.DestroyedPct))
 	}
 	clvTotal := "n/a"
 	if a.CLVInfo.Known {
@@ -282,7 +274,7 @@ func riskJSON(a *model.Analysis) any {
 	}
 	var churn []any
 	for _, c := range top(a.ChurnRisk, 20) {
-		item := map[string]any{"customer_id": ids[c], "value_at_risk": json.Number(model.MoneyString(AmountMinor(a.ValueAtRisk[c], a.Decimals), a.Decimals))}
+		item := map[string]any{"customer_id": ids[c], "value_at_risk": json.Number(model.MoneyString(model.AmountMinor(a.ValueAtRisk[c], a.Decimals), a.Decimals))}
 		if a.PAlive != nil {
 			item["p_alive"] = jsonFloat(a.PAlive[c])
 		}

@@ -393,6 +393,9 @@ func (w *wbWriter) summary() error {
 	rows := []line{
 		{"Source", ex.Source, kText, ""}, {"As of", dayVal(a.AsOf), kDate, ""}, {"Scenario", ex.Scenario, kText, ""}, {"Customers", a.N, kInt, ""},
 	}
+	if ex.filter != "" {
+		rows = append(rows, line{"Customers sheet: customers matching the filter " + ex.filter, len(ex.rows), kInt, ""})
+	}
 	if a.AsOfInfo.CustomersAbsent > 0 {
 		rows = append(rows, line{"Customers without a document by the as-of date (not in the analysis)", a.AsOfInfo.CustomersAbsent, kInt, ""})
 	}
@@ -542,8 +545,12 @@ func (w *wbWriter) customers() error {
 	for i, c := range cols {
 		headers[i], kinds[i] = c.header, c.kind
 	}
-	return w.listSheet(s, headers, kinds, len(a.IDOrder), func(k int) []any {
-		c := int(a.IDOrder[k])
+	rows := w.ex.rows
+	if rows == nil {
+		rows = a.IDOrder
+	}
+	return w.listSheet(s, headers, kinds, len(rows), func(k int) []any {
+		c := int(rows[k])
 		row := make([]any, len(cols))
 		for i := range cols {
 			row[i] = cols[i].get(c)
@@ -732,7 +739,7 @@ func (w *wbWriter) churnList() error {
 		if a.CLVInfo.Known {
 			clv = moneyVal(a.CLVMoney[c], a.Decimals)
 		}
-		return []any{cs.ID[c], cs.Name[c], a.Churn[c].String(), pa, clv, moneyVal(AmountMinor(a.ValueAtRisk[c], a.Decimals), a.Decimals)}
+		return []any{cs.ID[c], cs.Name[c], a.Churn[c].String(), pa, clv, moneyVal(model.AmountMinor(a.ValueAtRisk[c], a.Decimals), a.Decimals)}
 	}, nil)
 }
 

@@ -41,6 +41,9 @@ type Export struct {
 	// analysis' and the migration matrix.
 	Baseline     *model.Analysis
 	BaselineName string
+
+	rows   []int32 // the customer list (WriteOptions.Rows)
+	filter string
 }
 
 // WriteOptions control the safety rules of writing.
@@ -48,6 +51,18 @@ type WriteOptions struct {
 	Force    bool     // replace an existing file
 	Inputs   []string // files that must never be written over
 	Progress func(step string)
+	// Rows, when set, are the customers the customer list holds (a filter
+	// applied in the view), in this order; nil lists every customer.
+	Rows   []int32
+	Filter string // the filter that chose Rows, named on the Summary sheet
+}
+
+// rowsOf is the customer list of an export: opt.Rows or every customer.
+func rowsOf(a *model.Analysis, opt WriteOptions) []int32 {
+	if opt.Rows != nil {
+		return opt.Rows
+	}
+	return a.IDOrder
 }
 
 // ErrExists is returned when the target exists and Force is not set.
@@ -162,6 +177,7 @@ func removeStaleTemps(dir string) {
 // WriteXLSX writes the workbook of product.md to path.
 func WriteXLSX(path string, ex Export, opt WriteOptions) error {
 	return writeAtomic(path, opt, func(f *os.File) error {
+		ex.rows, ex.filter = rowsOf(ex.Analysis, opt), opt.Filter
 		wb, err := buildWorkbook(ex, opt.Progress)
 		if err != nil {
 			return err

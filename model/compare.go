@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // SegmentDelta is one segment of a scheme in a baseline and a current
 // analysis, with the changes.
@@ -25,6 +28,7 @@ type Migration struct {
 type Comparison struct {
 	Title     string
 	Segments  []SegmentDelta // the current segments in order, then segments only the baseline has
+	Total     SegmentDelta   // the schemes' total rows and their difference
 	Migration Migration
 }
 
@@ -55,6 +59,8 @@ func Compare(base, cur *Analysis, key string) (Comparison, error) {
 			add(r, SegmentRow{Segment: r.Segment}, r.Segment)
 		}
 	}
+	add(bs.Total, cs.Total, "Total")
+	cmp.Total, cmp.Segments = cmp.Segments[len(cmp.Segments)-1], cmp.Segments[:len(cmp.Segments)-1]
 	mg := &cmp.Migration
 	mg.From, mg.To = bs.Segments, cs.Segments
 	mg.Counts = make([][]int, len(bs.Segments))
@@ -87,4 +93,28 @@ func Compare(base, cur *Analysis, key string) (Comparison, error) {
 	}
 	mg.Unmatched = base.N + cur.N - 2*matched
 	return cmp, nil
+}
+
+// ChangedSchemes are the schemes (in display order) whose segments differ
+// between the two analyses: a customer moved, or a segment's figures
+// changed.
+func ChangedSchemes(base, cur *Analysis) []string {
+	var out []string
+	for i := range cur.Schemes {
+		cs := &cur.Schemes[i]
+		bs, found := base.SchemeByKey(cs.Key)
+		if !found || !slices.Equal(bs.Segments, cs.Segments) || !slices.EqualFunc(bs.Rows, cs.Rows, sameFigures) {
+			out = append(out, cs.Key)
+		} else if base.Led == cur.Led && !slices.Equal(bs.Assign, cs.Assign) {
+			out = append(out, cs.Key)
+		}
+	}
+	return out
+}
+
+// sameFigures compares the money and counts of two segment rows (ratios
+// follow from them; NaN ratios would never compare equal).
+func sameFigures(x, y SegmentRow) bool {
+	return x.Segment == y.Segment && x.Customers == y.Customers && x.Revenue == y.Revenue && x.CM == y.CM &&
+		x.TotalCLV == y.TotalCLV && x.NetAR == y.NetAR && x.ECL == y.ECL
 }

@@ -5,6 +5,7 @@ package model
 import (
 	"bytes"
 	"cmp"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -198,4 +199,19 @@ func (d *DocTable) Add(id []byte) int32 {
 	d.End = append(d.End, uint32(len(d.Text)))
 	d.Hash = append(d.Hash, h)
 	return int32(len(d.End) - 1)
+}
+
+// AmountMinor rounds an amount in major units (a model's CLV) to the
+// ledger's minor units, half away from zero.
+func AmountMinor(v float64, dec int) Money {
+	return Money(math.Round(v * float64(Pow10(dec))))
+}
+
+// FormatPct formats a share as a percentage with one decimal, "n/a" when
+// undefined: 0.253 is "25.3 %".
+func FormatPct(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "n/a"
+	}
+	return strconv.FormatFloat(100*v, 'f', 1, 64) + " %"
 }

@@ -35,12 +35,14 @@ func BenchmarkRenderCustomers100k(b *testing.B) {
 	}
 	m := New(Config{Source: "bench", Params: model.DefaultParams(), NoTimings: true})
 	m.Update(tea.WindowSizeMsg{Width: 160, Height: 48})
-	m.a, m.baseA, m.rep, m.state = a, a, rep, stateReady
+	m.sh.A, m.sh.BaseA, m.load.ready, m.load.report = a, a, true, LoadReport{RowsUsed: rep.RowsUsed}
+	m.refresh() // measures and sorts once
 	m.setPane(paneCustomers)
-	m.View() // sorts once
+	g := m.panes[paneCustomers].(*customersPane).grid
 	b.ResetTimer()
 	for i := range b.N {
-		m.cust.sel = (i * 7919) % 100_000 // scroll around
+		g.cur = (i * 7919) % 100_000 // scroll around
+		g.clamp()
 		if v := m.View(); len(v) == 0 {
 			b.Fatal("empty view")
 		}

@@ -1,11 +1,10 @@
 package tui
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
-	"ledgerlens/exporter"
+	"github.com/mattn/go-runewidth"
 )
 
 // bar draws a horizontal bar of share (0–1) in width cells with eighth blocks.
@@ -22,40 +21,55 @@ func bar(share float64, width int) string {
 	return s
 }
 
-// braille plots a curve (x and y in data units) in a w×h cell grid, 2×4 dots
-// per cell, with y axis labels on the left and the x range below.
-func braille(xs, ys []float64, w, h int, yfmt func(float64) string, xlabel string) string {
-	if len(xs) == 0 || w < 10 || h < 3 {
-		return ""
+// plot is a curve to draw in braille dots (2×4 per cell).
+type plot struct {
+	xs, ys []float64
+	ticks  []float64 // y values labelled on the axis
+	yfmt   func(float64) string
+	xlabel string
+}
+
+// render draws the curve in w×h cells: labels on the left at every tick,
+// the x axis with its label below (2 of the h lines).
+func (p plot) render(w, h int) []string {
+	h -= 2
+	if len(p.xs) == 0 || w < 12 || h < 3 {
+		return nil
 	}
 	ymin, ymax := math.Inf(1), math.Inf(-1)
-	for _, y := range ys {
+	for _, y := range p.ys {
 		ymin, ymax = math.Min(ymin, y), math.Max(ymax, y)
+	}
+	for _, t := range p.ticks {
+		ymin, ymax = math.Min(ymin, t), math.Max(ymax, t)
 	}
 	ymin = math.Min(ymin, 0)
 	if ymax == ymin {
 		ymax = ymin + 1
 	}
-	labelW := max(len(yfmt(ymax)), len(yfmt(ymin))) + 1
+	labelW := 0
+	for _, t := range p.ticks {
+		labelW = max(labelW, runewidth.StringWidth(p.yfmt(t)))
+	}
+	labelW++
 	pw := w - labelW - 1
 	if pw < 4 {
-		return ""
+		return nil
 	}
-	dots := make([][]bool, h*4)
+	rowsDots := h * 4
+	dots := make([][]bool, rowsDots)
 	for i := range dots {
 		dots[i] = make([]bool, pw*2)
 	}
-	xmax := xs[len(xs)-1]
+	xmax := p.xs[len(p.xs)-1]
 	if xmax == 0 {
 		xmax = 1
 	}
 	px := func(x float64) int { return min(pw*2-1, max(0, int(x/xmax*float64(pw*2-1)+0.5))) }
-	py := func(y float64) int {
-		return min(h*4-1, max(0, int((ymax-y)/(ymax-ymin)*float64(h*4-1)+0.5)))
-	}
+	py := func(y float64) int { return min(rowsDots-1, max(0, int((ymax-y)/(ymax-ymin)*float64(rowsDots-1)+0.5))) }
 	prevX, prevY := -1, -1
-	for i := range xs {
-		x, y := px(xs[i]), py(ys[i])
+	for i := range p.xs {
+		x, y := px(p.xs[i]), py(p.ys[i])
 		if prevX >= 0 { // join the points so the curve has no gaps
 			steps := max(abs(x-prevX), abs(y-prevY))
 			for s := 1; s <= steps; s++ {
@@ -65,20 +79,17 @@ func braille(xs, ys []float64, w, h int, yfmt func(float64) string, xlabel strin
 		dots[y][x] = true
 		prevX, prevY = x, y
 	}
-	bits := [4][2]rune{{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}}
-	var b strings.Builder
+	labels := map[int]string{}
+	for _, t := range p.ticks {
+		labels[py(t)/4] = p.yfmt(t)
+	}
 	zeroRow := py(0) / 4
+	bits := [4][2]rune{{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}}
+	var out []string
 	for row := 0; row < h; row++ {
-		label := ""
-		switch row {
-		case 0:
-			label = yfmt(ymax)
-		case h - 1:
-			label = yfmt(ymin)
-		case zeroRow:
-			label = yfmt(0)
-		}
-		b.WriteString(fmt.Sprintf("%*s┤", labelW, label))
+		var b strings.Builder
+		b.WriteString(padTo(labels[row], labelW, true))
+		b.WriteString("┤")
 		for col := 0; col < pw; col++ {
 			var r rune = 0x2800
 			for dy := 0; dy < 4; dy++ {
@@ -94,11 +105,49 @@ func braille(xs, ys []float64, w, h int, yfmt func(float64) string, xlabel strin
 			}
 			b.WriteRune(r)
 		}
-		b.WriteByte('\n')
+		out = append(out, b.String())
 	}
-	b.WriteString(strings.Repeat(" ", labelW) + "└" + strings.Repeat("─", pw) + "\n")
-	b.WriteString(fmt.Sprintf("%*s0%s%s", labelW+1, "", strings.Repeat(" ", max(1, pw-len(xlabel)-1)), xlabel))
-	return b.String()
+	out = append(out, strings.Repeat(" ", labelW)+"└"+strings.Repeat("─", pw))
+	xl := runewidth.StringWidth(p.xlabel)
+	out = append(out, strings.Repeat(" ", labelW+1)+"0"+strings.Repeat(" ", max(1, pw-xl-1))+p.xlabel)
+	return out
+}
+
+// shareTicks are the multiples of 20 % from the lowest to the highest value.
+func shareTicks(ys []float64) []float64 {
+	lo, hi := 0.0, 0.0
+	for _, y := range ys {
+		lo, hi = math.Min(lo, y), math.Max(hi, y)
+	}
+	var t []float64
+	for v := math.Floor(lo/0.2) * 0.2; v <= math.Ceil(hi/0.2)*0.2+1e-9; v += 0.2 {
+		t = append(t, math.Round(v*10)/10)
+	}
+	return t
+}
+
+// moneyTicks are five round values from the lowest to the highest.
+func moneyTicks(ys []float64) []float64 {
+	lo, hi := 0.0, 0.0
+	for _, y := range ys {
+		lo, hi = math.Min(lo, y), math.Max(hi, y)
+	}
+	span := hi - lo
+	if span <= 0 {
+		return []float64{0}
+	}
+	step := math.Pow(10, math.Floor(math.Log10(span/4)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if span/(step*m) <= 5 {
+			step *= m
+			break
+		}
+	}
+	var t []float64
+	for v := math.Floor(lo/step) * step; v <= hi+step/2; v += step {
+		t = append(t, v)
+	}
+	return t
 }
 
 func abs(x int) int {
@@ -107,5 +156,3 @@ func abs(x int) int {
 	}
 	return x
 }
-
-func pct(v float64) string { return exporter.Pct(v) }

@@ -1,36 +1,347 @@
 package tui
 
-// Chinese labels and segment names for --lang zh. Keys are the English
-// text; anything missing is shown in English.
-var zh = map[string]string{
-	"Segments": "客户分群", "Customers": "客户", "Profitability": "盈利分析", "Risk": "风险", "Parameters": "参数",
-	"Compare": "情景对比", "customers": "客户", "rows": "行", "as of": "截至", "scenario": "情景", "recomputed in": "重算耗时",
-	"Segment": "分群", "Share": "占比", "Revenue": "收入", "Profit": "利润", "Margin": "利润率", "CLV": "客户终身价值",
-	"Open AR": "应收余额", "Net AR": "应收净额", "Unapplied": "未核销贷项", "Avg CLV": "平均终身价值", "Σ CLV": "终身价值合计", "ECL": "预期信用损失", "Customer": "客户", "Name": "名称", "Grade": "信用等级",
-	"Score": "评分", "P(alive)": "存活概率", "Total": "合计", "Scheme": "方案", "Value": "值", "Baseline": "基准",
-	"Current": "当前", "Loading": "正在加载", "Analysing": "正在分析", "Fitting models": "正在拟合模型", "Other": "其他",
+import (
+	"regexp"
+	"strings"
+
+	"ledgerlens/model"
+)
+
+// The view's own text is looked up by key in catalog: each entry holds the
+// English and the Chinese text (format verbs in the same order). A key
+// missing from the catalogue shows as the key itself, which a test catches.
+var catalog = map[string][2]string{
+	// panes and tabs
+	"Segments": {"Segments", "客户分群"}, "Customers": {"Customers", "客户"}, "col.customers": {"Customers", "客户数"}, "Profitability": {"Profitability", "盈利分析"},
+	"Risk": {"Risk", "风险"}, "Parameters": {"Parameters", "参数"}, "Compare": {"Compare", "情景对比"},
+	// words used in several places
+	"customers": {"customers", "客户"}, "rows": {"rows", "行"}, "segments": {"segments", "分群"}, "days": {"days", "天"},
+	"revenue": {"revenue", "收入"}, "profit": {"profit", "利润"}, "as of": {"as of", "截至"}, "scenario": {"scenario", "情景"},
+	"filter": {"filter", "筛选"}, "n/a": {"n/a", "不适用"}, "n/m": {"n/m", "无意义"},
+	"Segment": {"Segment", "分群"}, "Revenue": {"Revenue", "收入"}, "Profit": {"Profit", "利润"}, "Margin": {"Margin", "利润率"},
+	"CLV": {"CLV", "客户终身价值"}, "Avg CLV": {"Avg CLV", "平均终身价值"}, "Σ CLV": {"Σ CLV", "终身价值合计"},
+	"Open AR": {"Open AR", "应收余额"}, "Net AR": {"Net AR", "应收净额"}, "Unapplied": {"Unapplied", "未核销贷项"},
+	"ECL": {"ECL", "预期信用损失"}, "Total": {"Total", "合计"}, "Scheme": {"Scheme", "方案"}, "Churn": {"Churn", "流失"},
+	"Credit": {"Credit", "信用"}, "Aging": {"Aging", "账龄"}, "Whale curve": {"Whale curve", "鲸鱼曲线"},
+	"Migration": {"Migration", "客户迁移"}, "from \\ to": {"from \\ to", "从 \\ 到"}, "share of customers": {"share of customers", "客户占比"},
+	"Loading": {"Loading", "正在加载"}, "Analysing": {"Analysing", "正在分析"},
+	"Credit risk": {"Credit risk", "信用风险"}, "Write-off candidates": {"Write-off candidates", "核销候选"}, "Churn risk": {"Churn risk", "流失风险"},
+	// column titles
+	"col.custshare": {"Cust. %", "客户占比"}, "col.revshare": {"Rev. %", "收入占比"}, "col.rank": {"Rank", "排名"},
+	"col.cumprofit": {"Cumulative profit", "累计利润"}, "col.cumshare": {"Cum. share", "累计占比"},
+	"col.due": {"Due", "到期日"}, "col.dpd": {"Days past due", "逾期天数"}, "col.itemopen": {"Open", "未收金额"},
+	// header
+	"hdr.defaults": {"defaults", "默认"}, "hdr.recomputed": {"recomputed", "已重算"}, "hdr.recomputedin": {"recomputed in %s", "重算耗时 %s"},
+	"hdr.fitting": {"fitting BG/NBD and Gamma-Gamma…", "正在拟合 BG/NBD 与 Gamma-Gamma…"}, "hdr.recomputing": {"recomputing…", "正在重算…"},
+	// tables
+	"grid.rowsof":     {"%s of %s %s", "%s / %s %s"},
+	"grid.column":     {"column %d/%d %s", "第 %d/%d 列 %s"},
+	"grid.nhidden":    {"%d hidden (V shows)", "隐藏 %d 列（V 显示）"},
+	"grid.hidden":     {"column %s hidden (V shows every column)", "已隐藏列 %s（V 显示全部列）"},
+	"grid.nofreq":     {"no frequency table for this column", "此列没有频数表"},
+	"grid.nojump":     {"no row or customer %q", "没有第 %q 行或该客户"},
+	"grid.nowords":    {"nothing to find: type / and a word", "没有查找内容：按 / 输入文字"},
+	"grid.nomatch":    {"no match", "没有匹配"},
+	"grid.row":        {"row", "行"},
+	"grid.jumphint":   {"row number or customer id, enter to jump", "输入行号或客户编号，回车跳转"},
+	"seg.emptyhidden": {"%d empty hidden (E shows)", "隐藏 %d 个空分群（E 显示）"},
+	"seg.chartcut":    {"chart shows %s of %s segments (a taller window shows more)", "图表显示 %s / %s 个分群（窗口更高可显示更多）"},
+	// profitability
+	"profit.na":   {"Profit n/a:", "利润不适用："},
+	"profit.head": {"%s: basis %s · peak %s (%s of total %s) · %s profitable, %s break-even, %s loss · loss customers destroy %s (%s)", "%s：口径 %s · 峰值 %s（占总额的 %s，总额 %s）· 盈利 %s 位，盈亏平衡 %s 位，亏损 %s 位 · 亏损客户吞噬利润 %s（%s）"},
+	// risk
+	"risk.head":         {"%s (%s) · open invoices %s in %s, %s past due · unapplied credits %s · net %s", "%s（%s）· 未收发票 %s，共 %s 张，逾期 %s 张 · 未核销贷项 %s · 净额 %s"},
+	"risk.rates":        {"loss rates", "损失率"},
+	"risk.unapplied":    {"credit notes not applied to an invoice", "尚未冲抵发票的贷项通知"},
+	"risk.dso":          {"DSO (%s) %s · %s · best possible %s · average days delinquent %s · open AR %s days past due on average", "应收账款周转天数（%s）%s · %s · 最佳可能 %s · 平均逾期天数 %s · 未收应收平均逾期 %s 天"},
+	"risk.dsosimple":    {"simple 3-month %s", "简单三个月法 %s"},
+	"risk.dsocountback": {"count-back %s", "倒推法 %s"},
+	// compare
+	"cmp.head": {"Scheme: ◂ %s ▸   baseline vs current (b sets the current parameters as the baseline)", "方案：◂ %s ▸   基准 对比 当前（b 将当前参数设为基准）"},
+	"cmp.base": {"base", "基准"}, "cmp.now": {"now", "当前"},
+	"cmp.nodiff":    {"no parameter differs from the baseline", "没有参数与基准不同"},
+	"cmp.noscheme":  {"the baseline has no scheme %s", "基准中没有方案 %s"},
+	"cmp.mignote":   {"(customers; rows baseline, columns current; < > switch table)", "（客户数；行为基准，列为当前；< > 切换表格）"},
+	"cmp.moved":     {"%s customers changed segment", "%s 位客户改变了分群"},
+	"cmp.unmatched": {"%s are in only one of the two (another as-of date)", "%s 位只在其中一方（截至日期不同）"},
+	// frequency table
+	"freq.head":     {"Frequency of %s", "%s 的频数表"},
+	"freq.of":       {"%s customers in %s groups · enter shows a group's customers · esc back", "%s 位客户，%s 组 · 回车显示该组客户 · esc 返回"},
+	"freq.nofilter": {"n/a values cannot be named in a filter", "不适用的值无法用筛选条件表示"},
+	// customer card
+	"card.back":       {"esc back", "esc 返回"},
+	"card.rfmnone":    {"not scored: net revenue %s ≤ 0 (Net-negative)", "未评分：净收入 %s ≤ 0（净退款）"},
+	"card.recency":    {"recency %d days (as of %s − last purchase %s) → R %d", "最近购买 %d 天（截至 %s − 最后购买 %s）→ R %d"},
+	"card.fm":         {"frequency %d purchase documents → F %d; monetary %s → M %d", "购买频次 %d 张单据 → F %d；金额 %s → M %d"},
+	"card.estimated":  {"(estimated)", "（估计）"},
+	"card.profitna":   {"revenue %s; COGS, margin and profit n/a — %s", "收入 %s；销售成本、毛利和利润不适用 — %s"},
+	"card.revlesscts": {"revenue %s − cost to serve %s (%d documents, %d lines, %d returns) = revenue less cost to serve %s; COGS n/a", "收入 %s − 服务成本 %s（%d 张单据，%d 行，%d 次退货）= 收入减服务成本 %s；销售成本不适用"},
+	"card.gm":         {"revenue %s − COGS %s%s = gross margin %s", "收入 %s − 销售成本 %s%s = 毛利 %s"},
+	"card.cm":         {"− cost to serve %s (%d documents, %d lines, %d returns) = profit %s", "− 服务成本 %s（%d 张单据，%d 行，%d 次退货）= 利润 %s"},
+	"card.bg":         {"x = %.0f repeat purchases, t_x = %.1f, T = %.1f %ss; mean repeat spend %s", "x = %.0f 次重复购买，t_x = %.1f，T = %.1f（单位：%s）；平均重复消费 %s"},
+	"card.bgclv":      {"P(alive) %s · expected purchases next 90 days %s · expected spend %s → CLV %s", "存活概率 %s · 未来 90 天预期购买 %s 次 · 预期消费 %s → 终身价值 %s"},
+	"card.simpleclv":  {"margin per period × multiple %.3f → CLV %s", "每期毛利 × 倍数 %.3f → 终身价值 %s"},
+	"card.churn":      {"%s: recency %d days ÷ inter-purchase time %s days = %s (at risk > %g, lapsed > %g)", "%s：最近购买 %d 天 ÷ 购买间隔 %s 天 = %s（有风险 > %g，流失 > %g）"},
+	"card.conflict":   {"the model disagrees: P(alive) %s is in the %s band — the rule weighs this customer's own buying rhythm, the model the whole ledger's", "模型结论不同：存活概率 %s 属于 %s 区间 — 规则看该客户自己的购买节奏，模型看整个账簿"},
+	"card.score":      {"score %.1f = %.2f·payment %.0f + %.2f·(100 − %% >30 dpd) %.0f + %.2f·utilisation %.0f + %.2f·trend %.0f + %.2f·tenure %.0f", "评分 %.1f = %.2f·付款 %.0f + %.2f·(100 − 逾期30天以上占比) %.0f + %.2f·额度使用 %.0f + %.2f·趋势 %.0f + %.2f·合作时长 %.0f"},
+	"card.override":   {"override", "调整"},
+	"card.grade":      {"grade %s → %s; utilisation %s (%s); DSO %s days; days beyond terms %s", "等级 %s → %s；额度使用 %s（%s）；周转天数 %s 天；超出账期天数 %s"},
+	"card.aging":      {"aging: %s; ECL %s; expected loss %s", "账龄：%s；预期信用损失 %s；预期损失 %s"},
+	"card.unapplied":  {"open invoices %s, unapplied credits %s, net %s", "未收发票 %s，未核销贷项 %s，净额 %s"},
+	"card.recent":     {"Recent documents", "最近单据"},
+	"card.lines":      {"%d lines", "%d 行"},
+	// parameters
+	"param.unset":     {"(unset)", "（未设置）"},
+	"param.baseline":  {"baseline", "基准"},
+	"param.edit":      {"edit", "编辑"},
+	"param.values":    {"values: %s (← → cycles)", "可选值：%s（← → 切换）"},
+	"param.step":      {"step %s (← → or + −), enter to type a value", "步长 %s（← → 或 + −），回车输入数值"},
+	"param.type":      {"enter to type a value", "回车输入数值"},
+	"param.nostep":    {"%s has no step: press enter to type a value", "%s 没有步长：按回车输入数值"},
+	"side.title":      {"Parameters (5 to edit)", "参数（按 5 编辑）"},
+	"side.asbaseline": {"as the baseline", "与基准相同"},
+	"side.converged":  {"converged in %d iterations, LL %s", "%d 次迭代收敛，对数似然 %s"},
+	"side.model":      {"model", "模型"},
+	// help
+	"help.title": {"Keys", "按键"}, "help.page": {"page %d of %d · pgdn/pgup · esc or ? closes", "第 %d/%d 页 · pgdn/pgup 翻页 · esc 或 ? 关闭"},
+	"help.global": {"Everywhere", "所有窗格"},
+	"key.up":      {"up", "上移"}, "key.down": {"down", "下移"}, "key.pgup": {"page up", "上一页"}, "key.pgdn": {"page down", "下一页"},
+	"key.home": {"first", "第一行"}, "key.end": {"last", "最后一行"}, "key.left": {"left / smaller", "左移 / 减小"},
+	"key.right": {"right / larger", "右移 / 增大"}, "key.inc": {"increase", "增加"}, "key.dec": {"decrease", "减少"},
+	"key.nextpane": {"next pane", "下一窗格"}, "key.prevpane": {"previous pane", "上一窗格"}, "key.pane": {"go to pane", "转到窗格"},
+	"key.scheme": {"scheme", "切换方案"}, "key.enter": {"open / edit", "打开 / 编辑"}, "key.back": {"back", "返回"},
+	"key.filter": {"filter", "筛选"}, "key.sort": {"sort by column", "按列排序"}, "key.reverse": {"reverse sort", "反向排序"},
+	"key.hide": {"hide column", "隐藏列"}, "key.showall": {"show all columns", "显示全部列"}, "key.moveleft": {"move column left", "列左移"},
+	"key.moveright": {"move column right", "列右移"}, "key.freq": {"frequency table", "频数表"}, "key.jump": {"jump to row / id", "跳到行 / 编号"},
+	"key.copy": {"copy cell", "复制单元格"}, "key.copyrow": {"copy row", "复制整行"}, "key.next": {"next match", "下一个匹配"},
+	"key.prev": {"previous match", "上一个匹配"}, "key.empty": {"show empty segments", "显示空分群"}, "key.switch": {"other table", "切换表格"},
+	"key.baseline": {"set baseline", "设为基准"}, "key.compare": {"compare with baseline", "与基准对比"}, "key.undo": {"undo", "撤销"},
+	"key.redo": {"redo", "重做"}, "key.save": {"save scenario", "保存情景"}, "key.open": {"open scenario", "打开情景"},
+	"key.export": {"export to Excel", "导出到 Excel"}, "key.help": {"all keys", "全部按键"}, "key.quit": {"quit", "退出"},
+	// prompts and messages
+	"prompt.save":       {"save scenario to", "情景保存到"},
+	"prompt.open":       {"open scenario (tab completes)", "打开情景（tab 补全）"},
+	"prompt.export":     {"export to", "导出到"},
+	"prompt.exportrows": {"export the %s filtered customers to", "将筛选出的 %s 位客户导出到"},
+	"prompt.replace":    {"%s exists: replace it? (y/n)", "%s 已存在：替换吗？(y/n)"},
+	"prompt.quit":       {"unsaved parameter changes: quit anyway? (y/n; ctrl+s saves)", "参数修改尚未保存：仍要退出吗？(y/n；ctrl+s 保存)"},
+	"msg.baseline":      {"current parameters set as the baseline", "已将当前参数设为基准"},
+	"msg.undid":         {"undid: %s", "已撤销：%s"}, "msg.redid": {"redid: %s", "已重做：%s"},
+	"msg.noundo": {"nothing to undo", "没有可撤销的操作"}, "msg.noredo": {"nothing to redo", "没有可重做的操作"},
+	"msg.exported": {"exported to %s", "已导出到 %s"}, "msg.exporting": {"exporting to %s …", "正在导出到 %s …"},
+	"msg.exportfailed": {"export failed: %s", "导出失败：%s"}, "msg.exportcancelled": {"export cancelled", "已取消导出"},
+	"msg.saved": {"scenario saved to %s", "情景已保存到 %s"}, "msg.savefailed": {"cannot save: %s", "无法保存：%s"},
+	"msg.opened": {"opened scenario %s", "已打开情景 %s"}, "msg.scenario": {"scenario %s", "情景 %s"},
+	"msg.copied": {"copied %s", "已复制 %s"}, "msg.nocopy": {"no clipboard in this view", "此视图没有剪贴板"},
+	"msg.noexport":    {"export is not available in this view", "此视图无法导出"},
+	"msg.toosmall":    {"terminal too small", "终端窗口太小"},
+	"export.baseline": {"the baseline set with b", "用 b 设定的基准"},
+	// loading and failure
+	"load.sheet": {"sheet", "工作表"}, "load.bytes": {"bytes", "字节"},
+	"load.rate":   {"%s rows · %s rows/s", "%s 行 · 每秒 %s 行"},
+	"load.left":   {"about %s left", "约剩 %s"},
+	"load.cancel": {"esc / q cancel", "esc / q 取消"},
+	"fail.title":  {"could not load the ledger", "无法加载账簿"},
+	"fail.rows":   {"rows read %s, used %s, rejected %s", "读取 %s 行，使用 %s 行，拒绝 %s 行"},
+	"fail.hint":   {"Check the file, or map columns explicitly (--map field=Header, --columns, --date-order). `ledgerlens inspect FILE` prints the full data-quality report.", "请检查文件，或显式指定列（--map 字段=表头、--columns、--date-order）。`ledgerlens inspect 文件` 输出完整的数据质量报告。"},
+}
+
+// text is a catalogue key's text in a language.
+func text(lang, key string) string {
+	e, ok := catalog[key]
+	if !ok {
+		return key
+	}
+	if lang == "zh" {
+		return e[1]
+	}
+	return e[0]
+}
+
+// names are the Chinese names of what the model names in English:
+// segments, schemes, field labels, churn states, bases, units, groups.
+// The model's English name is the key.
+var names = map[string]string{
 	"Platinum": "铂金", "Gold": "黄金", "Iron": "铁", "Lead": "铅",
 	"Champions": "冠军客户", "Loyal Customers": "忠诚客户", "Potential Loyalist": "潜在忠诚客户", "New Customers": "新客户",
 	"Promising": "有潜力客户", "Need Attention": "需要关注", "About To Sleep": "即将沉睡", "Can't Lose Them": "不能失去",
 	"At Risk": "有流失风险", "Hibernating": "休眠客户", "Lost": "已流失", "Others": "其他", "Net-negative": "净退款",
-	"High": "高", "Medium": "中", "Low": "低", "Break-even": "盈亏平衡", "Loss": "亏损", "n/a": "不适用",
+	"High": "高", "Medium": "中", "Low": "低", "Profit": "盈利", "Break-even": "盈亏平衡", "Loss": "亏损", "n/a": "不适用",
 	"New": "新客", "Growing": "成长", "Mature": "成熟", "Declining": "衰退", "Lapsed": "流失",
 	"Active": "活跃", "At risk": "有风险", "No purchases": "无购买",
-	"Large": "大型", "Small": "小型", "Micro": "微型", "Unknown": "未知",
+	"Large": "大型", "Small": "小型", "Micro": "微型", "Unknown": "未知", "Other (small values)": "其他（少数值）", "(blank)": "（空）",
 	"Value pyramid": "价值金字塔", "RFM": "RFM", "Spend tiers": "消费金额", "Frequency tiers": "消费频率",
 	"CLV tiers": "价值层级", "Lifecycle": "生命周期", "Churn state": "流失状态", "Enterprise size": "企业规模",
-	"Credit grade": "信用等级", "Region": "地区", "Industry": "行业", "Channel": "渠道", "Customer type": "客户类型",
-	"Whale curve": "鲸鱼曲线", "share of customers": "客户占比", "share of profit": "利润占比",
-	"Aging": "账龄", "Credit risk": "信用风险", "Churn risk": "流失风险", "Write-off candidates": "核销候选",
-	"Migration": "客户迁移", "from \\ to": "从 \\ 到", "filter": "筛选", "help": "帮助",
+	"Credit grade": "信用等级", "Profitability": "盈利性", "Region": "地区", "Industry": "行业", "Channel": "渠道", "Customer type": "客户类型",
+	// field labels
+	"Customer ID": "客户编号", "Name": "名称", "First date": "首次日期", "Last purchase": "最后购买", "Documents": "单据数",
+	"Recency (days)": "最近购买（天）", "Frequency": "频次", "Monetary": "金额", "R score": "R 评分", "F score": "F 评分", "M score": "M 评分",
+	"Revenue": "收入", "Revenue TTM": "近12个月收入", "COGS": "销售成本", "Cost to serve": "服务成本", "Profit (CM)": "利润（贡献毛利）",
+	"Margin": "利润率", "Returns": "退货", "CLV": "客户终身价值", "Purchase score": "购买评分", "P(alive)": "存活概率",
+	"Expected purchases 90d": "90天预期购买", "Expected spend": "预期消费", "Open AR (gross)": "应收余额（总额）",
+	"Unapplied credits": "未核销贷项", "Net AR": "应收净额", "Overdue > 30": "逾期30天以上", "ECL": "预期信用损失",
+	"Expected loss": "预期损失", "DSO": "周转天数", "Days beyond terms": "超出账期天数", "Utilisation": "额度使用率",
+	"Credit score": "信用评分", "Suggested action": "建议措施",
+	// credit
+	"standard terms": "标准账期", "monitor": "关注", "reduce limit or shorten terms": "降低额度或缩短账期", "cash in advance": "预付现金",
+	"no limit": "无额度", "over limit": "超额度", "warn": "预警", "ok": "正常", "over limit (cash terms)": "超额度（现金条款）", "ok (cash terms)": "正常（现金条款）",
+	"Current": "未到期",
+	// profit bases
+	"cost": "成本数据", "estimated": "估计", "revenue-less-cts": "收入减服务成本", "unavailable": "不可用",
+	// units and groups of parameters
+	"day": "天", "week": "周", "month": "月", "date": "日期", "days": "天", "months": "月", "count": "次数", "money": "金额", "share": "占比",
+	"cumulative share": "累计占比", "share or money": "占比或金额", "share or count": "占比或次数", "share of mean |CM|": "平均|CM|的占比",
+	"per year": "每年", "per period": "每期", "per month": "每月", "periods": "期", "probability": "概率", "× IPT": "× 购买间隔",
+	"share of limit": "额度占比", "shares": "占比", "×": "倍", "share of customers": "客户占比",
+	"General": "常规", "Pyramid": "金字塔", "Tiers": "分层", "Risk": "风险", "Churn": "流失",
+	"count-back": "倒推法", "simple 3-month": "简单三个月法",
 }
 
-// tr translates s for the language.
-func tr(lang, s string) string {
+// modelName translates a name the model gives; names it does not know are
+// data (a region, an attribute value) and stay as they are.
+func modelName(lang, n string) string {
 	if lang == "zh" {
-		if v, ok := zh[s]; ok {
+		if v, ok := names[n]; ok {
 			return v
 		}
+		if k, ok := strings.CutPrefix(n, "Segment: "); ok {
+			return "分群：" + modelName(lang, k)
+		}
 	}
-	return s
+	return n
+}
+
+// notes are the sentences the model writes (scheme notes, profit basis,
+// risk and model messages), as patterns with their Chinese form. A note no
+// pattern matches is shown in English.
+var notes = []struct {
+	re *regexp.Regexp
+	zh string
+}{
+	{regexp.MustCompile(`^tie-aware percentile scoring, (\d+) levels$`), "按含并列的百分位评分，$1 级"},
+	{regexp.MustCompile(`^pandas-compatible scoring, (\d+) levels$`), "与 pandas 兼容的评分，$1 级"},
+	{regexp.MustCompile(`^absolute: High ≥ (\S+), Medium ≥ (\S+)$`), "绝对值：高 ≥ $1，中 ≥ $2"},
+	{regexp.MustCompile(`^percentile: top (\S+) % High, next (\S+) % Medium$`), "百分位：前 $1 % 为高，其后 $2 % 为中"},
+	{regexp.MustCompile(`^break-even when \|CM\| < (\S+)$`), "|CM| < $1 时视为盈亏平衡"},
+	{regexp.MustCompile(`^recency ÷ own inter-purchase time: at risk > (\S+), lapsed > (\S+)$`), "最近购买天数 ÷ 自身购买间隔：有风险 > $1，流失 > $2"},
+	{regexp.MustCompile(`^P\(alive\) \((\S+)\): active ≥ (\S+), lapsed < (\S+)$`), "存活概率（$1）：活跃 ≥ $2，流失 < $3"},
+	{regexp.MustCompile(`^New ≤ (\d+) days; growth band ±(\S+) % \(TTM vs prior 12 months\)$`), "新客 ≤ $1 天；增长区间 ±$2 %（近12个月对比前12个月）"},
+	{regexp.MustCompile(`^A ≥ 80, B 65–79, C 50–64, D 35–49, E < 35$`), "A ≥ 80，B 65–79，C 50–64，D 35–49，E < 35"},
+	{regexp.MustCompile(`^SME standard 2011 \((.*)\); revenue and assets in 万元$`), "中小企业划型标准 2011（$1）；营业收入与资产以万元计"},
+	{regexp.MustCompile(`^values under (\S+) % of customers fold into Other$`), "客户占比低于 $1 % 的取值归入其他"},
+	{regexp.MustCompile(`^(.*)by revenue \(trailing 12 months for revenue and margin\); Curry cut-offs, ZRL tier names$`), "${1}按收入排名（收入和毛利取近12个月）；Curry 分界，ZRL 层级名称"},
+	{regexp.MustCompile(`^(.*)by margin \(trailing 12 months for revenue and margin\); Curry cut-offs, ZRL tier names$`), "${1}按毛利排名（收入和毛利取近12个月）；Curry 分界，ZRL 层级名称"},
+	{regexp.MustCompile(`^(.*)by CLV \(trailing 12 months for revenue and margin\); Curry cut-offs, ZRL tier names$`), "${1}按终身价值排名（收入和毛利取近12个月）；Curry 分界，ZRL 层级名称"},
+	{regexp.MustCompile(`^margin unavailable without cost data: ranked by revenue\. (.*)$`), "没有成本数据，无法计算毛利：按收入排名。$1"},
+	{regexp.MustCompile(`^CLV not defined for this ledger: ranked by revenue\. (.*)$`), "此账簿无法定义终身价值：按收入排名。$1"},
+	{regexp.MustCompile(`^CLV not defined for this ledger: (.*)$`), "此账簿无法定义终身价值：$1"},
+	{regexp.MustCompile(`^no cost in the ledger: COGS = revenue × \(1 − (\S+) %\) assumed; every profit figure is estimated$`), "账簿没有成本：假设销售成本 = 收入 × (1 − $1 %)；所有利润数字均为估计"},
+	{regexp.MustCompile(`^no cost in the ledger: profit is revenue less cost to serve; COGS and margin are unknown \(set assumed_gm_pct for a margin\)$`), "账簿没有成本：利润为收入减服务成本；销售成本和毛利未知（设置 assumed_gm_pct 以得到毛利）"},
+	{regexp.MustCompile(`^no cost in the ledger: profit figures are n/a \(set assumed_gm_pct, or cost-to-serve rates for revenue less cost to serve\)$`), "账簿没有成本：利润数字不适用（设置 assumed_gm_pct，或设置服务成本费率以得到收入减服务成本）"},
+	{regexp.MustCompile(`^the ledger has no payment data .*$`), "账簿没有付款数据（付款日期、付款金额或未收余额）：无法计算应收账款、账龄和信用风险"},
+	{regexp.MustCompile(`^paid date and paid amount$`), "付款日期和付款金额"},
+	{regexp.MustCompile(`^paid date \(invoices settled in full on it\)$`), "付款日期（发票于该日全额结清）"},
+	{regexp.MustCompile(`^outstanding balance column \(as reported\)$`), "未收余额列（按报告）"},
+	{regexp.MustCompile(`^IASB illustrative rates — replace with entity history(.*)$`), "IASB 示例损失率 — 请替换为企业自身历史$1"},
+	{regexp.MustCompile(`^roll rates from the ledger's own history$`), "由账簿自身历史推算的迁移率"},
+	{regexp.MustCompile(`^count-back$`), "倒推法"},
+	{regexp.MustCompile(`^simple 3-month$`), "简单三个月法"},
+	{regexp.MustCompile(`^written off / credit-impaired: 0$`), "已核销 / 信用减值：0"},
+	{regexp.MustCompile(`^an invoice ≥ 91 days past due: capped at 40$`), "有发票逾期 ≥ 91 天：上限 40"},
+	{regexp.MustCompile(`^simple (.+) CLV \((\S+)\), r = (\S+)/(\S+), d = (\S+) %/(\S+), T = (.+)$`), "简单终身价值（$1，$2），留存率 r = $3/$4，折现率 d = $5 %/$6，期限 T = $7"},
+	{regexp.MustCompile(`^BG/NBD \+ Gamma-Gamma (.+) CLV, (\d+) months at (\S+) %/month, unit (\S+) \((\S+) per month\)$`), "BG/NBD + Gamma-Gamma 终身价值（$1），$2 个月，月折现率 $3 %，时间单位 $4（每月 $5）"},
+	{regexp.MustCompile(`^BG/NBD fit failed: (.*)$`), "BG/NBD 拟合失败：$1"},
+	{regexp.MustCompile(`^BG/NBD fit unusable: (.*)$`), "BG/NBD 拟合不可用：$1"},
+	{regexp.MustCompile(`^Gamma-Gamma fit failed: (.*)$`), "Gamma-Gamma 拟合失败：$1"},
+	{regexp.MustCompile(`^(\d+) customers have no document on or before the as-of date (\S+) and are not in the analysis$`), "$1 位客户在截至日期 $2 及之前没有单据，未纳入分析"},
+	{regexp.MustCompile(`^total profit ≤ 0: the whale curve shows cumulative profit in money, not shares$`), "总利润 ≤ 0：鲸鱼曲线显示累计利润金额，而非占比"},
+	{regexp.MustCompile(`^RFM: fewer customers \((\d+)\) than score levels \((\d+)\)$`), "RFM：客户数（$1）少于评分级数（$2）"},
+	{regexp.MustCompile(`^pyramid: fewer than 20 customers$`), "金字塔：客户少于 20 位"},
+	{regexp.MustCompile(`^probabilistic CLV unavailable \((.*)\): simple CLV shown instead$`), "概率模型终身价值不可用（$1）：改为显示简单终身价值"},
+}
+
+// note is a model sentence in the user's language.
+func (s *Shared) note(n string) string {
+	if s.Lang == "zh" {
+		for _, p := range notes {
+			if p.re.MatchString(n) {
+				return p.re.ReplaceAllString(n, p.zh)
+			}
+		}
+	}
+	return n
+}
+
+// paramZh is each parameter's help in Chinese (the English is the model's).
+var paramZh = map[string]string{
+	"as_of":                      "分析日期；其后的行不计入（留空：账簿最后日期）",
+	"default_terms_days":         "发票没有到期日时使用的账期",
+	"rfm_window_days":            "计算 R、F、M 使用的历史天数（0：全部）",
+	"rfm_bins":                   "评分级数（5 为五分位，4 为四分位）",
+	"rfm_scoring":                "tie：含并列的百分位（§1.2 D）；pandas：与 qcut 先排名兼容（§1.2 A）",
+	"rfm_frequency_unit":         "F 统计购买单据数或购买天数",
+	"rfm_monetary":               "M 为净收入（合计）、每次购买均值或贡献毛利",
+	"rfm_r_breaks":               "自定义最近购买分界点（留空：按分位数评分）",
+	"rfm_f_breaks":               "自定义频次分界点，例如 2, 3, 5, 8",
+	"rfm_m_breaks":               "自定义金额分界点",
+	"rfm_segment_map":            "分群 = RF 代码（R·10 + F）；未列出的代码归入其他",
+	"pyramid_key":                "按近12个月收入、毛利或终身价值为客户排名",
+	"pyramid_cutoffs":            "铂金、黄金、铁的累计占比分界（Curry 1/4/15/80）",
+	"pyramid_lead_nonpositive":   "排名指标 ≤ 0 的客户一律为铅（ZRL）",
+	"spend_tier_mode":            "消费分层按百分位或按绝对金额",
+	"spend_tier_cutoffs":         "高、中：累计占比（百分位）或由低到高的下限（绝对）",
+	"frequency_tier_mode":        "频次分层按百分位或绝对次数",
+	"frequency_tier_cutoffs":     "高、中的分界",
+	"clv_tier_cutoffs":           "价值高、中的分界（20 % / 30 % / 50 %）",
+	"cts_per_order":              "每张购买单据的服务成本",
+	"cts_per_line":               "每个账簿行的服务成本",
+	"cts_per_return":             "每张贷项通知 / 退货的成本",
+	"cts_return_value_pct":       "逆向物流成本占退货金额的比例",
+	"cts_per_late_invoice":       "每张逾期付款发票的催收成本",
+	"assumed_gm_pct":             "账簿没有成本时假设的毛利率（留空：不设置）",
+	"breakeven_eps_pct":          "|CM| 低于此值视为盈亏平衡",
+	"clv_simple_convention":      "GL m·r/(1+d−r)；OF m/(1+d−r)；BL m(1+d)/(1+d−r)（Fader & Hardie note 024）",
+	"discount_rate_annual":       "折现率 d",
+	"clv_horizon_years":          "有限期限 T（期数；0：无限）",
+	"retention_override":         "留存率 r（留空：由账簿的客户群估计）",
+	"clv_period":                 "简单终身价值模型的期间",
+	"clv_model":                  "bgnbd：BG/NBD + Gamma-Gamma（拟合失败时用简单模型）；simple：仅 §4.1",
+	"model_time_unit":            "BG/NBD 汇总的时间单位（周 = 天 / 7）",
+	"clv_horizon_months":         "BG/NBD 终身价值的期限",
+	"clv_monthly_discount":       "BG/NBD 终身价值的月折现率（0.01 ≈ 年 12.7 %）",
+	"days_per_month":             "按天计时每月的天数（30 与 lifetimes 相同；30.4375 = 365.25/12）",
+	"bgnbd_penalizer":            "BG/NBD 拟合的 L2 惩罚（重试 0.001、0.01）",
+	"p_alive_variant":            "存活概率公式：bgnbd（一次性购买者为 1）或 mbgnbd",
+	"churn_method":               "流失状态按最近购买 ÷ 购买间隔（ratio）或存活概率区间",
+	"p_alive_active":             "存活概率不低于此值为活跃",
+	"p_alive_lapsed":             "存活概率低于此值视为很可能已流失",
+	"churn_at_risk_ratio":        "最近购买 / 购买间隔高于此值为有风险",
+	"churn_lapsed_ratio":         "最近购买 / 购买间隔高于此值为流失",
+	"churn_min_gap_days":         "客户购买间隔的下限",
+	"lifecycle_new_days":         "合作时长不超过此天数为新客",
+	"lifecycle_growth_pct":       "近12个月对比前12个月的变化达到此值为成长 / 衰退",
+	"aging_basis":                "应收账龄按到期日（IFRS 9 逾期）或发票日期计算",
+	"aging_edges":                "账龄区间边界：未到期 ≤ 第一个 < … ≤ 最后一个 < 最后区间",
+	"dso_method":                 "主要周转天数：倒推法或简单三个月法",
+	"dso_month_days":             "周转天数中的月长度：日历天数或 30",
+	"loss_rates":                 "各账龄区间的损失率（IASB 示例 0.3/1.6/3.6/6.6/10.6 %）",
+	"lossrate_source":            "示例损失率，或由账簿迁移率推算",
+	"forward_looking_multiplier": "损失率的前瞻性调整倍数",
+	"lossrate_lookback_months":   "迁移率使用的历史月数",
+	"writeoff_candidate_dpd":     "发票逾期达到此天数即为核销候选",
+	"util_warn":                  "触发预警的额度使用率",
+	"util_over":                  "高于此额度使用率为超额度",
+	"credit_score_weights":       "付款、逾期30天以上、额度使用、趋势、合作时长的权重（合计 1）",
+	"lgd":                        "无担保贸易债权的违约损失率",
+	"attr_min_share":             "客户占比低于此值的属性取值归入其他",
+}
+
+// paramHelp is a parameter's help in the user's language.
+func (s *Shared) paramHelp(spec model.ParamSpec) string {
+	if s.Lang == "zh" {
+		if h, ok := paramZh[spec.Key]; ok {
+			return h
+		}
+	}
+	return spec.Help
 }

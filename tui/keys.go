@@ -2,67 +2,78 @@ package tui
 
 import "github.com/charmbracelet/bubbles/key"
 
-// KeyMap holds every key binding; the footer and the help view are built
-// from it.
+// KeyMap holds every key binding. A binding's help text is a catalogue key:
+// the footer and the help screen show it in the user's language.
 type KeyMap struct {
-	Up, Down, PageUp, PageDown, Home, End key.Binding
-	Left, Right, Inc, Dec                 key.Binding
-	NextPane, PrevPane, Pane              key.Binding
-	Enter, Back, Filter, Sort, Reverse    key.Binding
-	Baseline, Compare, Undo, Redo         key.Binding
-	Save, Open, Export, Help, Quit        key.Binding
-	Scheme                                key.Binding
+	Up, Down, PageUp, PageDown, Home, End             key.Binding
+	Left, Right, Inc, Dec                             key.Binding
+	NextPane, PrevPane, Pane, Scheme                  key.Binding
+	Enter, Back, Filter, Sort, Reverse                key.Binding
+	Hide, ShowAll, MoveLeft, MoveRight                key.Binding
+	Freq, Jump, Copy, CopyRow, NextMatch, PrevMatch   key.Binding
+	Empty, Switch                                     key.Binding
+	Baseline, Compare, Undo, Redo, Save, Open, Export key.Binding
+	Help, Quit                                        key.Binding
 }
 
-// DefaultKeys follow terminal habits: arrows and hjkl, tab and 1–5, / to
-// filter, ? for help, q to quit.
+// DefaultKeys follow the habits of terminal data tools (VisiData, csvlens):
+// arrows and hjkl, / to filter, s to sort, F for a frequency table, : to
+// jump, y to copy, ? for help, q to quit.
 func DefaultKeys() KeyMap {
 	b := func(help, desc string, keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return KeyMap{
-		Up:       b("↑/k", "up", "up", "k"),
-		Down:     b("↓/j", "down", "down", "j"),
-		PageUp:   b("pgup", "page up", "pgup", "ctrl+u"),
-		PageDown: b("pgdn", "page down", "pgdown", "ctrl+d", " "),
-		Home:     b("g/home", "first", "home", "g"),
-		End:      b("G/end", "last", "end", "G"),
-		Left:     b("←/h", "previous / smaller", "left", "h"),
-		Right:    b("→/l", "next / larger", "right", "l"),
-		Inc:      b("+", "increase", "+", "="),
-		Dec:      b("-", "decrease", "-", "_"),
-		NextPane: b("tab", "next pane", "tab"),
-		PrevPane: b("shift+tab", "previous pane", "shift+tab"),
-		Pane:     b("1-5", "go to pane", "1", "2", "3", "4", "5"),
-		Scheme:   b("[ ]", "scheme", "[", "]"),
-		Enter:    b("enter", "open / edit", "enter"),
-		Back:     b("esc", "back", "esc"),
-		Filter:   b("/", "filter", "/"),
-		Sort:     b("s", "sort by next column", "s"),
-		Reverse:  b("S", "reverse sort", "S"),
-		Baseline: b("b", "set baseline", "b"),
-		Compare:  b("c", "compare with baseline", "c"),
-		Undo:     b("u", "undo", "u"),
-		Redo:     b("ctrl+r", "redo", "ctrl+r"),
-		Save:     b("ctrl+s", "save scenario", "ctrl+s"),
-		Open:     b("ctrl+o", "open scenario", "ctrl+o"),
-		Export:   b("e", "export to Excel", "e"),
-		Help:     b("?", "all keys", "?"),
-		Quit:     b("q", "quit", "q", "ctrl+c"),
+		Up:        b("↑/k", "key.up", "up", "k"),
+		Down:      b("↓/j", "key.down", "down", "j"),
+		PageUp:    b("pgup", "key.pgup", "pgup", "ctrl+u"),
+		PageDown:  b("pgdn", "key.pgdn", "pgdown", "ctrl+d", " "),
+		Home:      b("g", "key.home", "home", "g"),
+		End:       b("G", "key.end", "end", "G"),
+		Left:      b("←/h", "key.left", "left", "h"),
+		Right:     b("→/l", "key.right", "right", "l"),
+		Inc:       b("+", "key.inc", "+", "="),
+		Dec:       b("-", "key.dec", "-", "_"),
+		NextPane:  b("tab", "key.nextpane", "tab"),
+		PrevPane:  b("shift+tab", "key.prevpane", "shift+tab"),
+		Pane:      b("1-5", "key.pane", "1", "2", "3", "4", "5"),
+		Scheme:    b("[ ]", "key.scheme", "[", "]"),
+		Enter:     b("enter", "key.enter", "enter"),
+		Back:      b("esc", "key.back", "esc"),
+		Filter:    b("/", "key.filter", "/"),
+		Sort:      b("s", "key.sort", "s"),
+		Reverse:   b("S", "key.reverse", "S"),
+		Hide:      b("-", "key.hide", "-"),
+		ShowAll:   b("V", "key.showall", "V"),
+		MoveLeft:  b("H", "key.moveleft", "H"),
+		MoveRight: b("L", "key.moveright", "L"),
+		Freq:      b("F", "key.freq", "F"),
+		Jump:      b(":", "key.jump", ":"),
+		Copy:      b("y", "key.copy", "y"),
+		CopyRow:   b("Y", "key.copyrow", "Y"),
+		NextMatch: b("n", "key.next", "n"),
+		PrevMatch: b("N", "key.prev", "N"),
+		Empty:     b("E", "key.empty", "E"),
+		Switch:    b("< >", "key.switch", "<", ">"),
+		Baseline:  b("b", "key.baseline", "b"),
+		Compare:   b("c", "key.compare", "c"),
+		Undo:      b("u", "key.undo", "u"),
+		Redo:      b("ctrl+r", "key.redo", "ctrl+r"),
+		Save:      b("ctrl+s", "key.save", "ctrl+s"),
+		Open:      b("ctrl+o", "key.open", "ctrl+o"),
+		Export:    b("e", "key.export", "e"),
+		Help:      b("?", "key.help", "?"),
+		Quit:      b("q", "key.quit", "q"),
 	}
 }
 
-// ShortHelp lists the keys shown in the footer.
-func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.NextPane, k.Up, k.Enter, k.Filter, k.Sort, k.Compare, k.Undo, k.Export, k.Help, k.Quit}
+// global are the keys that work in every pane.
+func (k KeyMap) global() []key.Binding {
+	return []key.Binding{k.NextPane, k.PrevPane, k.Pane, k.Scheme, k.Compare, k.Baseline, k.Undo, k.Redo, k.Save, k.Open, k.Export, k.Help, k.Quit}
 }
 
-// FullHelp lists every key, in columns.
-func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.NextPane, k.PrevPane, k.Pane, k.Scheme, k.Left, k.Right, k.Inc, k.Dec},
-		{k.Enter, k.Back, k.Filter, k.Sort, k.Reverse},
-		{k.Baseline, k.Compare, k.Undo, k.Redo, k.Save, k.Open, k.Export, k.Help, k.Quit},
-	}
+// tableKeys are the keys of every table.
+func (k KeyMap) tableKeys() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Left, k.Right, k.Sort, k.Reverse, k.Filter, k.NextMatch, k.PrevMatch,
+		k.Hide, k.ShowAll, k.MoveLeft, k.MoveRight, k.Freq, k.Jump, k.Copy, k.CopyRow, k.Enter}
 }

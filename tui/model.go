@@ -1,18 +1,18 @@
 // Package tui is the interactive view: it shows an analysis and edits its
-// parameters. It never computes a metric itself; loading, fitting and
-// recomputing run in tea.Cmds, and results older than the latest change
-// are dropped.
+// parameters. It never computes a metric itself and never touches a file:
+// main hands it the loader and the writers (Config), loading, fitting,
+// recomputing and writing run in tea.Cmds, and results older than the
+// latest change are dropped. Each pane is a component (pane.go).
 package tui
 
 import (
 	"context"
-	"fmt"
-	"ledgerlens/termtext"
+	"errors"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -20,21 +20,56 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
-	"ledgerlens/importer"
 	"ledgerlens/model"
+	"ledgerlens/termtext"
 )
 
-// Config is what the view needs to start.
+// Config is what the view needs to start: the ledger's loader and the
+// writers, all given by main.
 type Config struct {
 	Source       string
-	Inputs       []string // files never written over
-	Load         func(ctx context.Context, progress func(importer.Progress)) (*model.Ledger, *importer.Report, error)
 	Params       model.Params
 	ScenarioName string
-	Lang         string // en | zh: labels and segment names (not an analysis parameter)
+	Lang         string // en | zh: every label, note, help line and prompt
 	ExportPath   string // default target of `e`
 	NoTimings    bool   // leave timings out of the header (reproducible screens in tests)
+
+	Load         func(ctx context.Context, progress func(Progress)) (*model.Ledger, LoadReport, error)
+	SaveScenario func(path string, sc model.Scenario) error
+	OpenScenario func(path string) (model.Scenario, error)
+	Export       func(req ExportRequest) error // ErrExists when the file exists and Force is not set
+	Copy         func(text string) error       // to the terminal's clipboard (OSC 52)
+	Complete     func(prefix string) string    // file name completion
 }
+
+// Progress is how far the loader is.
+type Progress struct {
+	File, Sheet, Unit string
+	Done, Total       int64 // bytes or rows read, in all (0: unknown)
+	Rows              int   // data rows read so far
+}
+
+// LoadReport is what the view shows of the data-quality report.
+type LoadReport struct {
+	RowsRead, RowsUsed, RowsRejected int
+	Reasons                          []string // one line per rejection reason, with an example
+}
+
+// ExportRequest is one export: the analysis, the baseline to compare with
+// (nil: none), and the customers to list (nil: all).
+type ExportRequest struct {
+	Path         string
+	Force        bool
+	Scenario     string
+	Analysis     *model.Analysis
+	Baseline     *model.Analysis
+	BaselineName string
+	Rows         []int32
+	Filter       string
+}
+
+// ErrExists is what Config.Export returns (wrapped) when the target exists.
+var ErrExists = errors.New("file exists")
 
 const (
 	paneSegments = iota
@@ -47,109 +82,82 @@ const (
 
 var paneNames = []string{"Segments", "Customers", "Profitability", "Risk", "Parameters"}
 
-type state int
-
-const (
-	stateLoading state = iota
-	stateReady
-	stateFailed
-)
-
-// prompt kinds for the one-line input at the bottom
-const (
-	promptNone = iota
-	promptSave
-	promptOpen
-	promptExport
-	promptConfirm
-)
-
-// Model is the root model.
+// Model is the root: it owns the shared state, routes keys to the pane on
+// screen (or the overlay on top of it) and runs the Cmds.
 type Model struct {
-	cfg  Config
-	keys KeyMap
-	st   *Styles
-	help help.Model
-
+	cfg           Config
+	sh            *Shared
+	panes         []pane
+	active        int
+	overlays      []pane // card, frequency table, compare, help: the last is on top
 	width, height int
-	bodyH         int // lines for the pane
-	mainW, sideW  int // side panel (parameters) on wide terminals
+	load          loading
+	run           running
+	hist          history
+	prompt        promptBar
+	status        statusLine
+	spin          spinner.Model
+}
 
-	state     state
-	err       error
-	cancel    context.CancelFunc
-	events    chan tea.Msg
-	prog      importer.Progress
-	started   time.Time
-	bar       progress.Model
-	spin      spinner.Model
-	fitting   bool
-	exporting bool
-	led       *model.Ledger
-	rep       *importer.Report
+// loading is the state before the analysis is shown.
+type loading struct {
+	ready, failed bool
+	err           error
+	report        LoadReport
+	cancel        context.CancelFunc
+	events        chan tea.Msg
+	prog          Progress
+	started       time.Time
+	bar           progress.Model
+	analysing     bool // rows read; stage 1 and the fits run
+}
+
+// running is the recompute state.
+type running struct {
 	engine    *model.Engine
-	params    model.Params
-	baseline  model.Params
-	baseA     *model.Analysis
-	a         *model.Analysis
 	seq       int // latest requested recompute
 	shown     int // sequence number of the analysis on screen
 	lastDur   time.Duration
-	undo      []model.Params
-	redo      []model.Params
-	unsaved   bool
-	scenario  string
+	fitting   bool
+	exporting bool
+}
 
-	pane     int
-	compare  bool
-	showHelp bool
-	message  string
-	isError  bool
+// history is undo and redo, each step with what it changed.
+type history struct {
+	undo, redo []step
+	unsaved    bool
+	scenario   string
+}
 
-	// Segments
-	scheme int
-	segSel int
-	// Customers
-	cust customersPane
-	// Profitability / Risk scroll
-	profOff, riskOff int
-	// Parameters
-	paramSel int
-	editing  bool
-	paramErr string
-	input    textinput.Model
-	// prompt
-	prompt      int
-	promptInput textinput.Model
-	pendingPath string
+type step struct {
+	p    model.Params
+	what string
+}
+
+type statusLine struct {
+	text string
+	err  bool
 }
 
 // New returns the model for a configuration.
 func New(cfg Config) *Model {
-	m := &Model{cfg: cfg, keys: DefaultKeys(), st: NewStyles(DefaultTheme), help: help.New(), params: cfg.Params.Clone(),
-		scenario: cfg.ScenarioName, width: 80, height: 24}
-	m.bar = progress.New(progress.WithDefaultGradient(), progress.WithWidth(40))
+	sh := &Shared{St: NewStyles(DefaultTheme), Keys: DefaultKeys(), Lang: cfg.Lang, Params: cfg.Params.Clone(), Baseline: cfg.Params.Clone()}
+	m := &Model{cfg: cfg, sh: sh, width: 80, height: 24, hist: history{scenario: cfg.ScenarioName}}
+	m.panes = []pane{newSegmentsPane(sh), newCustomersPane(sh), newProfitPane(sh), newRiskPane(sh), newParamsPane(sh)}
+	m.load.bar = progress.New(progress.WithDefaultGradient(), progress.WithWidth(40))
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot))
-	m.input = textinput.New()
-	m.promptInput = textinput.New()
-	m.cust.card = -1
-	m.cust.input = textinput.New()
-	// a steady cursor: no blink timer redrawing the screen twice a second
-	for _, in := range []*textinput.Model{&m.input, &m.promptInput, &m.cust.input} {
-		in.Cursor.SetMode(cursor.CursorStatic)
-	}
-	m.cust.sortCol = 3
-	m.cust.desc = true
+	m.prompt.input = textinput.New()
+	m.prompt.input.Cursor.SetMode(cursor.CursorStatic)
 	m.layout()
 	return m
 }
 
-// messages
+// messages of the root's own Cmds
 type (
-	progressMsg importer.Progress
+	progressMsg Progress
 	loadedMsg   struct {
 		led *model.Ledger
-		rep *importer.Report
+		rep LoadReport
 		err error
 	}
 	analysisMsg struct {
@@ -162,37 +170,50 @@ type (
 	exportedMsg struct {
 		path string
 		err  error
+		req  ExportRequest
 	}
+	savedMsg struct {
+		path, name string
+		err        error
+	}
+	openedMsg struct {
+		path string
+		sc   model.Scenario
+		err  error
+	}
+	completedMsg struct{ value string }
 )
 
 // Init starts loading.
 func (m *Model) Init() tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
-	m.cancel = cancel
-	m.started = time.Now()
-	m.events = make(chan tea.Msg, 8)
+	m.load.cancel = cancel
+	m.load.started = time.Now()
+	m.load.events = make(chan tea.Msg, 8)
+	events := m.load.events
+	load := m.cfg.Load
 	go func() {
-		led, rep, err := m.cfg.Load(ctx, func(p importer.Progress) {
+		led, rep, err := load(ctx, func(p Progress) {
 			select { // latest progress wins; never block the loader
-			case m.events <- progressMsg(p):
+			case events <- progressMsg(p):
 			default:
 			}
 		})
-		m.events <- loadedMsg{led, rep, err}
+		events <- loadedMsg{led, rep, err}
 	}()
 	return tea.Batch(m.wait(), m.spin.Tick)
 }
 
 func (m *Model) wait() tea.Cmd {
-	ch := m.events
+	ch := m.load.events
 	return func() tea.Msg { return <-ch }
 }
 
 // recompute runs stage 2 (and, the first time, stage 1 and the fits) in a
 // Cmd; the result carries its sequence number.
 func (m *Model) recompute(baseline bool) tea.Cmd {
-	m.seq++
-	seq, p, e := m.seq, m.params.Clone(), m.engine
+	m.run.seq++
+	seq, p, e := m.run.seq, m.sh.Params.Clone(), m.run.engine
 	return func() tea.Msg {
 		t := time.Now()
 		a, err := e.Analyze(p)
@@ -200,18 +221,46 @@ func (m *Model) recompute(baseline bool) tea.Cmd {
 	}
 }
 
-// layout computes every size from the terminal size, in one place.
-func (m *Model) layout() {
-	m.bodyH = max(3, m.height-4) // header, tabs, footer (2)
-	m.mainW, m.sideW = m.width, 0
-	if m.width >= 140 {
-		m.sideW = min(48, m.width/3)
-		m.mainW = m.width - m.sideW - 1
+// bodyH is the lines for the pane: the header, tabs and footer (2) take 4.
+func (m *Model) bodyH() int { return max(3, m.height-4) }
+
+// mainW and sideW: a side panel with the parameters on wide terminals.
+func (m *Model) mainW() int {
+	if m.sideW() > 0 {
+		return m.width - m.sideW() - 1
 	}
-	m.help.Width = m.width
-	m.bar.Width = min(50, max(10, m.width-30))
-	m.input.Width = max(10, m.mainW-30)
-	m.promptInput.Width = max(10, m.width-30)
+	return m.width
+}
+
+func (m *Model) sideW() int {
+	if m.width >= 140 && m.active != paneParams && len(m.overlays) == 0 {
+		return min(48, m.width/3)
+	}
+	return 0
+}
+
+// layout gives every component its size, in one place.
+func (m *Model) layout() {
+	w, h := m.mainW(), m.bodyH()
+	for _, p := range m.panes {
+		p.SetSize(w, h)
+	}
+	for _, p := range m.overlays {
+		p.SetSize(m.width, h)
+	}
+	m.load.bar.Width = min(50, max(10, m.width-30))
+	m.prompt.input.Width = max(10, m.width-40)
+}
+
+// refresh tells every component that the analysis or the scheme changed.
+func (m *Model) refresh() {
+	for _, p := range m.panes {
+		p.Refresh()
+	}
+	for _, p := range m.overlays {
+		p.Refresh()
+	}
+	m.layout()
 }
 
 // Update handles messages.
@@ -222,43 +271,79 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout()
 		return m, nil
 	case progressMsg:
-		m.prog = importer.Progress(msg)
+		m.load.prog = Progress(msg)
 		return m, m.wait()
 	case loadedMsg:
 		if msg.err != nil {
-			m.state, m.err, m.rep = stateFailed, msg.err, msg.rep
+			m.load.failed, m.load.err, m.load.report = true, msg.err, msg.rep
 			return m, nil
 		}
-		m.led, m.rep, m.engine = msg.led, msg.rep, model.NewEngine(msg.led)
-		m.fitting = true
+		m.load.report, m.run.engine = msg.rep, model.NewEngine(msg.led)
+		m.load.analysing, m.run.fitting = true, true
 		return m, m.recompute(true)
 	case analysisMsg:
-		if msg.seq != m.seq {
-			return m, nil // stale: a newer change is being computed
+		return m, m.analysed(msg)
+	case exportedMsg:
+		m.run.exporting = false
+		switch {
+		case errors.Is(msg.err, ErrExists):
+			m.prompt.start(promptReplace, "")
+			m.prompt.req = msg.req
+		case msg.err != nil:
+			m.setStatus(m.sh.tf("msg.exportfailed", msg.err.Error()), true)
+		default:
+			m.setStatus(m.sh.tf("msg.exported", msg.path), false)
 		}
-		m.fitting = false
+		return m, nil
+	case savedMsg:
 		if msg.err != nil {
-			m.setError(msg.err.Error())
+			m.setStatus(m.sh.tf("msg.savefailed", msg.err.Error()), true)
 			return m, nil
 		}
-		m.a, m.lastDur, m.shown = msg.a, msg.dur, msg.seq
-		if msg.baseline || m.baseA == nil {
-			m.baseA, m.baseline = msg.a, m.params.Clone()
-		}
-		m.state = stateReady
-		m.cust.invalidate()
-		m.clampSelections()
+		m.hist.scenario, m.hist.unsaved = msg.name, false
+		m.setStatus(m.sh.tf("msg.saved", msg.path), false)
 		return m, nil
-	case exportedMsg:
-		m.exporting = false
+	case openedMsg:
 		if msg.err != nil {
-			m.setError("export failed: " + msg.err.Error())
-		} else {
-			m.setMessage("exported to " + msg.path)
+			m.setStatus(msg.err.Error(), true)
+			return m, nil
 		}
+		cmd := m.change(msg.sc.Params, m.sh.tf("msg.scenario", msg.path))
+		m.hist.scenario, m.hist.unsaved = msg.sc.Name, false
+		m.setStatus(m.sh.tf("msg.opened", msg.path), false)
+		return m, cmd
+	case completedMsg:
+		m.prompt.input.SetValue(msg.value)
+		m.prompt.input.CursorEnd()
 		return m, nil
+	case openCardMsg:
+		m.push(&cardPane{sh: m.sh, cust: msg.cust})
+		return m, nil
+	case freqMsg:
+		m.push(newFreqPane(m.sh, msg.field, msg.rows))
+		return m, nil
+	case filterMsg:
+		m.overlays = nil
+		m.setPane(paneCustomers)
+		m.panes[paneCustomers].(*customersPane).setFilter(msg.query)
+		return m, nil
+	case changeMsg:
+		p, what, err := msg.edit(m.sh.Params)
+		if err != nil {
+			m.setStatus(err.Error(), true)
+			return m, nil
+		}
+		if what == "" {
+			return m, nil // no change
+		}
+		return m, m.change(p, what)
+	case statusMsg:
+		m.setStatus(msg.text, msg.err)
+		return m, nil
+	case copyMsg:
+		return m, m.copy(msg)
 	case spinner.TickMsg:
-		if m.state == stateLoading || m.fitting || m.exporting {
+		if !m.load.ready || m.run.fitting || m.run.exporting || m.computing() {
 			var cmd tea.Cmd
 			m.spin, cmd = m.spin.Update(msg)
 			return m, cmd
@@ -269,8 +354,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		// Keys typed faster than the screen reads them arrive as one message
 		// ("jjj"); outside a text field each is a key press of its own.
-		typing := m.prompt != promptNone || m.editing || m.cust.filtering
-		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !typing {
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.typing() {
 			var cmds []tea.Cmd
 			for _, r := range msg.Runes {
 				cmds = append(cmds, m.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}))
@@ -282,189 +366,263 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m *Model) setMessage(s string) { m.message, m.isError = s, false }
-func (m *Model) setError(s string)   { m.message, m.isError = s, true }
+// analysed takes a recompute's result unless a newer one was asked for.
+func (m *Model) analysed(msg analysisMsg) tea.Cmd {
+	if msg.seq != m.run.seq {
+		return nil // stale: a newer change is being computed
+	}
+	m.run.fitting = false
+	if msg.err != nil {
+		if !m.load.ready {
+			m.load.failed, m.load.err = true, msg.err
+			return nil
+		}
+		m.setStatus(msg.err.Error(), true)
+		return nil
+	}
+	m.sh.A, m.run.lastDur, m.run.shown = msg.a, msg.dur, msg.seq
+	if msg.baseline || m.sh.BaseA == nil {
+		m.sh.BaseA, m.sh.Baseline = msg.a, m.sh.Params.Clone()
+	}
+	m.load.ready = true
+	m.refresh()
+	return nil
+}
+
+func (m *Model) setStatus(s string, isErr bool) {
+	m.status = statusLine{text: termtext.Clean(s), err: isErr}
+}
+
+// computing reports whether a recompute newer than the shown result runs.
+func (m *Model) computing() bool { return m.run.shown < m.run.seq }
+
+// top is the component on screen: the top overlay or the active pane.
+func (m *Model) top() pane {
+	if n := len(m.overlays); n > 0 {
+		return m.overlays[n-1]
+	}
+	return m.panes[m.active]
+}
+
+func (m *Model) push(p pane) {
+	m.overlays = append(m.overlays, p)
+	m.layout()
+	p.Refresh()
+}
+
+func (m *Model) pop() {
+	if n := len(m.overlays); n > 0 {
+		m.overlays = m.overlays[:n-1]
+		m.layout()
+	}
+}
+
+func (m *Model) typing() bool {
+	return m.prompt.kind != promptNone || (m.load.ready && m.top().Typing())
+}
+
+func (m *Model) setPane(p int) {
+	if p >= 0 && p < numPanes {
+		m.active, m.overlays = p, nil
+		m.layout()
+	}
+}
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	k := m.keys
+	k := m.sh.Keys
 	if msg.String() == "ctrl+c" {
-		if m.cancel != nil {
-			m.cancel()
+		if m.load.cancel != nil {
+			m.load.cancel()
 		}
 		return tea.Quit
 	}
-	// a focused input takes the keys first: typing q never quits
-	if m.prompt != promptNone {
+	if m.prompt.kind != promptNone { // a focused input takes the keys first: typing q never quits
 		return m.promptKey(msg)
 	}
-	if m.editing {
-		return m.editKey(msg)
-	}
-	if m.cust.filtering {
-		return m.filterKey(msg)
-	}
-	if m.state != stateReady {
+	if !m.load.ready {
 		if key.Matches(msg, k.Quit, k.Back) {
-			if m.cancel != nil {
-				m.cancel() // cancel the load
+			if m.load.cancel != nil {
+				m.load.cancel() // cancel the load
 			}
 			return tea.Quit
 		}
 		return nil
 	}
-	m.message = ""
+	top := m.top()
+	if top.Typing() {
+		return top.Update(msg)
+	}
+	m.status = statusLine{}
+	_, inHelp := top.(*helpPane)
+	_, inCompare := top.(*comparePane)
 	switch {
 	case key.Matches(msg, k.Quit):
+		if m.hist.unsaved {
+			m.prompt.start(promptQuit, "")
+			return nil
+		}
 		return tea.Quit
-	case m.showHelp:
-		m.showHelp = false
+	case inHelp && key.Matches(msg, k.Help, k.Back):
+		m.pop()
 		return nil
 	case key.Matches(msg, k.Help):
-		m.showHelp = true
+		title := m.sh.t(paneNames[m.active])
+		m.push(newHelpPane(m.sh, title, top.FullHelp()))
 		return nil
 	case key.Matches(msg, k.NextPane):
-		m.setPane((m.pane + 1) % numPanes)
+		m.setPane((m.active + 1) % numPanes)
 		return nil
 	case key.Matches(msg, k.PrevPane):
-		m.setPane((m.pane + numPanes - 1) % numPanes)
+		m.setPane((m.active + numPanes - 1) % numPanes)
 		return nil
-	case key.Matches(msg, k.Pane) && m.cust.card < 0:
+	case key.Matches(msg, k.Pane):
 		m.setPane(int(msg.String()[0] - '1'))
 		return nil
 	case key.Matches(msg, k.Compare):
-		m.compare = !m.compare
+		if inCompare {
+			m.pop()
+			return nil
+		}
+		m.openCompare()
 		return nil
 	case key.Matches(msg, k.Baseline):
-		m.baseline, m.baseA = m.params.Clone(), m.a
-		m.setMessage("current parameters set as the baseline")
+		m.sh.Baseline, m.sh.BaseA = m.sh.Params.Clone(), m.sh.A
+		m.refresh()
+		m.setStatus(m.sh.t("msg.baseline"), false)
 		return nil
 	case key.Matches(msg, k.Undo):
-		return m.undoRedo(&m.undo, &m.redo, "undo")
+		return m.undoRedo(&m.hist.undo, &m.hist.redo, "msg.undid", "msg.noundo")
 	case key.Matches(msg, k.Redo):
-		return m.undoRedo(&m.redo, &m.undo, "redo")
+		return m.undoRedo(&m.hist.redo, &m.hist.undo, "msg.redid", "msg.noredo")
 	case key.Matches(msg, k.Save):
-		m.startPrompt(promptSave, "scenario.toml")
+		m.prompt.start(promptSave, "scenario.toml")
 		return nil
 	case key.Matches(msg, k.Open):
-		m.startPrompt(promptOpen, "") // a .toml scenario or an exported .xlsx
+		m.prompt.start(promptOpen, "") // a .toml scenario or an exported .xlsx
 		return nil
 	case key.Matches(msg, k.Export):
-		m.startPrompt(promptExport, m.cfg.ExportPath)
+		m.startExport()
 		return nil
 	case key.Matches(msg, k.Scheme):
 		d := 1
 		if msg.String() == "[" {
 			d = -1
 		}
-		m.moveScheme(d)
+		n := len(m.sh.A.Schemes)
+		m.sh.Scheme = (m.sh.Scheme + d + n) % n
+		m.refresh()
 		return nil
-	case key.Matches(msg, k.Back) && m.compare:
-		m.compare = false
+	case len(m.overlays) > 0 && key.Matches(msg, k.Back):
+		// esc clears a table's filter first, then closes the overlay
+		if g, ok := overlayGrid(top); ok && g.query != "" {
+			break
+		}
+		m.pop()
 		return nil
 	}
-	switch m.pane {
-	case paneSegments:
-		return m.segmentsKey(msg)
-	case paneCustomers:
-		return m.customersKey(msg)
-	case paneParams:
-		return m.paramsKey(msg)
-	case paneProfit:
-		m.scrollKey(msg, &m.profOff)
-	case paneRisk:
-		m.scrollKey(msg, &m.riskOff)
-	}
-	return nil
+	return top.Update(msg)
 }
 
-func (m *Model) setPane(p int) {
-	if p >= 0 && p < numPanes {
-		m.pane = p
-		m.compare = false
+// overlayGrid is the grid of an overlay that has one.
+func overlayGrid(p pane) (*grid, bool) {
+	if f, ok := p.(*freqPane); ok {
+		return f.grid, true
 	}
+	return nil, false
 }
 
-func (m *Model) moveScheme(d int) {
-	if m.a == nil {
-		return
+// openCompare shows the comparison with the baseline on the scheme the
+// changed parameters belong to, else the first scheme the change moved,
+// else the scheme on screen.
+func (m *Model) openCompare() {
+	changed := model.ChangedSchemes(m.sh.BaseA, m.sh.A)
+	want := ""
+	for _, s := range model.Specs {
+		if s.Get(&m.sh.Baseline) != s.Get(&m.sh.Params) && slices.Contains(changed, groupScheme[s.Group]) {
+			want = groupScheme[s.Group]
+			break
+		}
 	}
-	n := len(m.a.Schemes)
-	m.scheme = (m.scheme + d + n) % n
-	m.segSel = 0
-	m.cust.invalidate()
+	if want == "" && len(changed) > 0 {
+		want = changed[0]
+	}
+	for i, sc := range m.sh.A.Schemes {
+		if sc.Key == want {
+			m.sh.Scheme = i
+			m.refresh()
+		}
+	}
+	m.overlays = nil
+	m.push(newComparePane(m.sh))
 }
 
-func (m *Model) scrollKey(msg tea.KeyMsg, off *int) {
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Down):
-		*off++
-	case key.Matches(msg, k.Up):
-		*off = max(0, *off-1)
-	case key.Matches(msg, k.PageDown):
-		*off += m.bodyH - 2
-	case key.Matches(msg, k.PageUp):
-		*off = max(0, *off-(m.bodyH-2))
-	case key.Matches(msg, k.Home):
-		*off = 0
-	}
-}
-
-func (m *Model) segmentsKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.keys
-	sc := m.currentScheme()
-	switch {
-	case key.Matches(msg, k.Left):
-		m.moveScheme(-1)
-	case key.Matches(msg, k.Right):
-		m.moveScheme(1)
-	case key.Matches(msg, k.Down):
-		m.segSel = min(m.segSel+1, len(sc.Segments)-1)
-	case key.Matches(msg, k.Up):
-		m.segSel = max(0, m.segSel-1)
-	case key.Matches(msg, k.Enter):
-		// show the segment's customers
-		m.cust.filterText = "segment=" + sc.Segments[m.segSel]
-		m.cust.invalidate()
-		m.setPane(paneCustomers)
-	}
-	return nil
-}
+// groupScheme is the scheme a parameter group shapes.
+var groupScheme = map[string]string{"RFM": "rfm", "Pyramid": "pyramid", "Tiers": "spend", "Profitability": "profitability",
+	"CLV": "clv", "Churn": "churn", "Risk": "credit"}
 
 // change applies new parameters: undo history, unsaved marker, recompute.
-func (m *Model) change(p model.Params) tea.Cmd {
-	m.undo = append(m.undo, m.params.Clone())
-	m.redo = nil
-	m.params = p
-	m.unsaved = true
-	return m.recompute(false)
+func (m *Model) change(p model.Params, what string) tea.Cmd {
+	m.hist.undo = append(m.hist.undo, step{p: m.sh.Params.Clone(), what: what})
+	m.hist.redo = nil
+	m.sh.Params = p
+	m.hist.unsaved = true
+	return tea.Batch(m.recompute(false), m.spin.Tick)
 }
 
-func (m *Model) undoRedo(from, to *[]model.Params, what string) tea.Cmd {
+// undoRedo moves one step between the stacks and says which.
+func (m *Model) undoRedo(from, to *[]step, done, none string) tea.Cmd {
 	if len(*from) == 0 {
-		m.setMessage("nothing to " + what)
+		m.setStatus(m.sh.t(none), false)
 		return nil
 	}
-	p := (*from)[len(*from)-1]
+	s := (*from)[len(*from)-1]
 	*from = (*from)[:len(*from)-1]
-	*to = append(*to, m.params.Clone())
-	m.params = p
-	m.unsaved = true
-	return m.recompute(false)
+	*to = append(*to, step{p: m.sh.Params.Clone(), what: s.what})
+	m.sh.Params = s.p
+	m.hist.unsaved = true
+	m.setStatus(m.sh.tf(done, s.what), false)
+	return tea.Batch(m.recompute(false), m.spin.Tick)
 }
 
-func (m *Model) currentScheme() *model.Scheme {
-	if m.a == nil || len(m.a.Schemes) == 0 {
-		return &model.Scheme{}
+// copy puts text on the clipboard in a Cmd.
+func (m *Model) copy(msg copyMsg) tea.Cmd {
+	cp, sh := m.cfg.Copy, m.sh
+	return func() tea.Msg {
+		if cp == nil {
+			return statusMsg{text: sh.t("msg.nocopy"), err: true}
+		}
+		if err := cp(msg.text); err != nil {
+			return statusMsg{text: err.Error(), err: true}
+		}
+		return statusMsg{text: sh.tf("msg.copied", msg.what)}
 	}
-	m.scheme = min(m.scheme, len(m.a.Schemes)-1)
-	return &m.a.Schemes[m.scheme]
 }
 
-func (m *Model) clampSelections() {
-	sc := m.currentScheme()
-	m.segSel = min(m.segSel, max(0, len(sc.Segments)-1))
+// mouse: the wheel scrolls, a click on a tab switches panes.
+func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
+	if !m.load.ready || m.typing() {
+		return nil
+	}
+	switch {
+	case msg.Button == tea.MouseButtonWheelDown && msg.Action == tea.MouseActionPress:
+		return m.key(tea.KeyMsg{Type: tea.KeyDown})
+	case msg.Button == tea.MouseButtonWheelUp && msg.Action == tea.MouseActionPress:
+		return m.key(tea.KeyMsg{Type: tea.KeyUp})
+	case msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionRelease && msg.Y == 1:
+		x := 0
+		for i, n := range paneNames {
+			w := lipgloss.Width(tabLabel(i, m.sh.t(n))) + 1
+			if msg.X >= x && msg.X < x+w {
+				m.setPane(i)
+				return nil
+			}
+			x += w
+		}
+	}
+	return nil
 }
+
+func tabLabel(i int, name string) string { return "[" + string(rune('1'+i)) + " " + name + "]" }
 
 // View renders the screen. Whatever data reached it, only the view's own
 // style sequences go to the terminal (termtext.Screen).
@@ -472,201 +630,25 @@ func (m *Model) View() string { return termtext.Screen(m.view()) }
 
 func (m *Model) view() string {
 	if m.width < 20 || m.height < 6 {
-		return "terminal too small"
+		return m.sh.t("msg.toosmall")
 	}
-	switch m.state {
-	case stateLoading:
-		return m.loadingView()
-	case stateFailed:
+	switch {
+	case m.load.failed:
 		return m.failedView()
+	case !m.load.ready:
+		return m.loadingView()
 	}
-	header := m.headerView()
-	tabs := m.tabsView()
+	w, h := m.mainW(), m.bodyH()
+	top := m.top()
 	var body string
-	switch {
-	case m.showHelp:
-		body = m.help.FullHelpView(m.keys.FullHelp())
-	case m.compare:
-		body = m.compareView(m.mainW, m.bodyH)
-	default:
-		body = m.paneView(m.pane, m.mainW, m.bodyH)
-	}
-	body = fit(body, m.mainW, m.bodyH)
-	if m.sideW > 0 && !m.showHelp && m.pane != paneParams {
-		side := fit(m.paramsSide(m.sideW-2, m.bodyH), m.sideW-2, m.bodyH)
-		body = lipgloss.JoinHorizontal(lipgloss.Top, body, " ", m.st.Panel.Render(side))
-	}
-	return lipgloss.JoinVertical(lipgloss.Left, header, tabs, body, m.footerView())
-}
-
-func (m *Model) paneView(p, w, h int) string {
-	switch p {
-	case paneSegments:
-		return m.segmentsView(w, h)
-	case paneCustomers:
-		return m.customersView(w, h)
-	case paneProfit:
-		return m.profitView(w, h)
-	case paneRisk:
-		return m.riskView(w, h)
-	}
-	return m.paramsView(w, h)
-}
-
-func (m *Model) t(s string) string { return termtext.Clean(tr(m.cfg.Lang, s)) }
-
-func (m *Model) headerView() string {
-	a := m.a
-	mark := ""
-	if m.unsaved {
-		mark = " *"
-	}
-	name := m.scenario
-	if name == "" {
-		name = "defaults"
-	}
-	status := fmt.Sprintf("%s %s", m.t("recomputed in"), m.lastDur.Round(100*time.Microsecond))
-	if m.cfg.NoTimings {
-		status = m.t("recomputed")
-	}
-	switch {
-	case m.fitting:
-		status = m.spin.View() + " fitting BG/NBD and Gamma-Gamma…"
-	case m.computing():
-		status = m.spin.View() + " recomputing…"
-	}
-	// most important first: narrow terminals cut the end
-	parts := []string{
-		m.st.Header.Render("ledgerlens"),
-		fmt.Sprintf("%s: %s%s", m.t("scenario"), name, mark),
-		m.cfg.Source,
-		fmt.Sprintf("%s %s", m.t("as of"), a.AsOf),
-		fmt.Sprintf("%s %s", fmtInt(a.N), m.t("customers")),
-		fmt.Sprintf("%s %s", fmtInt(m.rep.RowsUsed), m.t("rows")),
-		m.st.HeaderDim.Render(status),
-	}
-	return ansiTruncate(strings.Join(parts, " · "), m.width)
-}
-
-// computing reports whether a recompute newer than the shown result runs.
-func (m *Model) computing() bool { return m.shown < m.seq }
-
-func (m *Model) tabsView() string {
-	var parts []string
-	for i, n := range paneNames {
-		label := fmt.Sprintf("%d %s", i+1, m.t(n))
-		if i == m.pane && !m.compare {
-			parts = append(parts, m.st.ActiveTab.Render("["+label+"]"))
-		} else {
-			parts = append(parts, m.st.Tab.Render(" "+label+" "))
+	if len(m.overlays) > 0 {
+		body = fit(top.View(), m.width, h)
+	} else {
+		body = fit(top.View(), w, h)
+		if sw := m.sideW(); sw > 0 {
+			side := fit(m.panes[paneParams].(*paramsPane).side(sw-2, h), sw-2, h)
+			body = lipgloss.JoinHorizontal(lipgloss.Top, body, " ", m.sh.St.Panel.Render(side))
 		}
 	}
-	if m.compare {
-		parts = append(parts, m.st.ActiveTab.Render("[c "+m.t("Compare")+"]"))
-	}
-	return ansiTruncate(strings.Join(parts, " "), m.width)
-}
-
-func (m *Model) footerView() string {
-	var line string
-	switch {
-	case m.prompt != promptNone:
-		line = m.promptView()
-	case m.editing:
-		line = "edit " + m.paramKey() + ": " + m.input.View()
-	case m.cust.filtering:
-		line = "/ " + m.cust.input.View()
-	case m.exporting:
-		line = m.spin.View() + " " + m.message
-	case m.message != "":
-		if m.isError {
-			line = m.st.Error.Render("✗ " + m.message)
-		} else {
-			line = m.st.Pos.Render("✓ " + m.message)
-		}
-	}
-	keys := m.help.ShortHelpView(m.contextKeys())
-	return ansiTruncate(line, m.width) + "\n" + ansiTruncate(keys, m.width)
-}
-
-// contextKeys are the keys that work in the current pane.
-func (m *Model) contextKeys() []key.Binding {
-	k := m.keys
-	switch {
-	case m.prompt != promptNone || m.editing || m.cust.filtering:
-		return []key.Binding{k.Enter, k.Back}
-	case m.compare:
-		return []key.Binding{k.Scheme, k.Compare, k.Baseline, k.Undo, k.Help, k.Quit}
-	}
-	switch m.pane {
-	case paneSegments:
-		return []key.Binding{k.NextPane, k.Left, k.Up, k.Enter, k.Compare, k.Baseline, k.Undo, k.Export, k.Help, k.Quit}
-	case paneCustomers:
-		if m.cust.card >= 0 {
-			return []key.Binding{k.Back, k.Up, k.Help, k.Quit}
-		}
-		return []key.Binding{k.NextPane, k.Up, k.Enter, k.Filter, k.Sort, k.Reverse, k.Scheme, k.Help, k.Quit}
-	case paneParams:
-		return []key.Binding{k.Up, k.Left, k.Right, k.Enter, k.Undo, k.Redo, k.Baseline, k.Save, k.Open, k.Help, k.Quit}
-	}
-	return []key.Binding{k.NextPane, k.Up, k.PageDown, k.Compare, k.Export, k.Help, k.Quit}
-}
-
-func (m *Model) loadingView() string {
-	var b strings.Builder
-	b.WriteString(m.st.Header.Render("ledgerlens") + " · " + m.cfg.Source + "\n\n")
-	p := m.prog
-	where := p.File
-	if p.Sheet != "" {
-		where += ", sheet " + p.Sheet
-	}
-	verb := m.t("Loading")
-	if m.led != nil { // read; stage 1 and the fits are running
-		verb = m.t("Analysing")
-	}
-	b.WriteString(fmt.Sprintf("%s %s %s\n\n", m.spin.View(), verb, where))
-	if p.Total > 0 {
-		b.WriteString(m.bar.ViewAs(float64(p.Done)/float64(p.Total)) + "\n")
-	}
-	secs := time.Since(m.started).Seconds()
-	rate := 0.0
-	if secs > 0 {
-		rate = float64(p.Rows) / secs
-	}
-	eta := ""
-	if p.Total > 0 && p.Done > 0 && p.Done < p.Total && secs > 0.5 {
-		// the rest at the rate so far
-		left := secs * float64(p.Total-p.Done) / float64(p.Done)
-		eta = fmt.Sprintf(" · about %s left", (time.Duration(left*10) * time.Second / 10).String())
-	}
-	b.WriteString(fmt.Sprintf("%s / %s %s\n%s rows · %s rows/s%s\n\n", fmtInt(int(p.Done)), fmtInt(int(p.Total)), p.Unit, fmtInt(p.Rows), fmtInt(int(rate)), eta))
-	b.WriteString(m.st.Footer.Render("esc / q cancel"))
-	return b.String()
-}
-
-func (m *Model) failedView() string {
-	msg := m.err.Error()
-	if rep := m.rep; rep != nil { // what was read before it failed
-		msg += fmt.Sprintf("\n\nrows read %s, used %s, rejected %s", fmtInt(rep.RowsRead), fmtInt(rep.RowsUsed), fmtInt(rep.RowsRejected))
-		for _, r := range rep.Reasons {
-			e := r.Examples[0]
-			msg += fmt.Sprintf("\n  %s: %s (e.g. row %d, column %q, value %q)", r.Reason, fmtInt(r.Count), e.Row, e.Column, e.Value)
-		}
-	}
-	return m.st.Error.Render("✗ could not load the ledger") + "\n\n" + wrap(msg, m.width-2) + "\n\n" +
-		"Check the file, or map columns explicitly (--map field=Header, --columns, --date-order).\n" +
-		"`ledgerlens inspect FILE` prints the full data-quality report.\n\n" + m.st.Footer.Render("q quit")
-}
-
-func wrap(s string, w int) string {
-	var out []string
-	for len(s) > w && w > 10 {
-		cut := strings.LastIndex(s[:w], " ")
-		if cut <= 0 {
-			cut = w
-		}
-		out = append(out, s[:cut])
-		s = strings.TrimSpace(s[cut:])
-	}
-	return strings.Join(append(out, s), "\n")
+	return strings.Join([]string{m.headerView(), m.tabsView(), body, m.footerView()}, "\n")
 }

@@ -7,197 +7,273 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"ledgerlens/model"
 )
 
-func (m *Model) paramKey() string { return model.Specs[m.paramSel].Key }
+// paramsPane lists every parameter by group; ← → step a value, enter types
+// one. A change is sent to the root (changeMsg), which recomputes.
+type paramsPane struct {
+	sh      *Shared
+	sel     int
+	editing bool
+	err     string
+	input   textinput.Model
+	w, h    int
+}
 
-// paramLines renders the grouped parameter list; changed ones (against the
-// baseline) carry a ● and the baseline value.
-func (m *Model) paramLines(w int, showHelp bool) ([]string, int) {
+func newParamsPane(sh *Shared) *paramsPane {
+	in := textinput.New()
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.Prompt = ""
+	return &paramsPane{sh: sh, input: in}
+}
+
+func (p *paramsPane) Refresh()              {}
+func (p *paramsPane) Typing() bool          { return p.editing }
+func (p *paramsPane) spec() model.ParamSpec { return model.Specs[p.sel] }
+
+func (p *paramsPane) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.input.Width = max(10, w-30)
+}
+
+// selectKey moves the selection to a parameter.
+func (p *paramsPane) selectKey(k string) bool {
+	for i, s := range model.Specs {
+		if s.Key == k {
+			p.sel = i
+			return true
+		}
+	}
+	return false
+}
+
+func (p *paramsPane) lines(w int) ([]string, int) {
+	sh := p.sh
 	var lines []string
-	selLine := 0
-	group := ""
+	selLine, group := 0, ""
 	for i, s := range model.Specs {
 		if s.Group != group {
 			group = s.Group
-			lines = append(lines, m.st.Bold.Render(group))
+			lines = append(lines, sh.St.Bold.Render(sh.name(group)))
 		}
-		cur, base := s.Get(&m.params), s.Get(&m.baseline)
+		cur, base := s.Get(&sh.Params), s.Get(&sh.Baseline)
 		mark := "  "
-		if i == m.paramSel {
-			mark = "▸ "
-			selLine = len(lines)
+		if i == p.sel {
+			mark, selLine = "▸ ", len(lines)
 		}
 		changed := " "
 		if cur != base {
-			changed = m.st.Changed.Render("●")
+			changed = sh.St.Changed.Render("●")
 		}
 		val := cur
 		if val == "" {
-			val = "(unset)"
+			val = sh.t("param.unset")
 		}
 		line := fmt.Sprintf("%s%s %-26s %s", mark, changed, s.Key, val)
 		if s.Unit != "" && w > 70 {
-			line += m.st.Dim.Render("  " + s.Unit)
+			line += sh.St.Dim.Render("  " + sh.name(s.Unit))
 		}
 		if cur != base && w > 60 {
-			line += m.st.Dim.Render("  (baseline " + base + ")")
+			line += sh.St.Dim.Render("  (" + sh.t("param.baseline") + " " + base + ")")
 		}
-		if i == m.paramSel {
-			line = m.st.Selected.Render(ansiTruncate(line, w-1))
+		if i == p.sel {
+			line = sh.St.Selected.Render(ansiTruncate(line, w-1))
 		}
 		lines = append(lines, line)
 	}
 	return lines, selLine
 }
 
-func (m *Model) paramsView(w, h int) string {
-	lines, sel := m.paramLines(w, true)
-	s := model.Specs[m.paramSel]
-	foot := []string{"", m.st.Bold.Render(s.Key) + ": " + s.Help}
-	if s.Enum != nil {
-		foot = append(foot, m.st.Dim.Render("values: "+strings.Join(s.Enum, ", ")+" (← → cycles)"))
-	} else if s.Step > 0 {
-		foot = append(foot, m.st.Dim.Render(fmt.Sprintf("step %g (← → or + −), enter to type a value", s.Step)))
-	} else {
-		foot = append(foot, m.st.Dim.Render("enter to type a value"))
+func (p *paramsPane) View() string {
+	sh := p.sh
+	lines, sel := p.lines(p.w)
+	s := p.spec()
+	foot := []string{""}
+	foot = append(foot, wrap(sh.St.Bold.Render(s.Key)+": "+sh.paramHelp(s), p.w)...)
+	switch {
+	case p.editing:
+		foot = append(foot, sh.t("param.edit")+" "+s.Key+": "+p.input.View())
+	case s.Enum != nil:
+		foot = append(foot, sh.St.Dim.Render(sh.tf("param.values", strings.Join(s.Enum, ", "))))
+	case s.Step > 0:
+		foot = append(foot, sh.St.Dim.Render(sh.tf("param.step", fmtStep(s.Step))))
+	default:
+		foot = append(foot, sh.St.Dim.Render(sh.t("param.type")))
 	}
-	if m.paramErr != "" {
-		foot = append(foot, m.st.Error.Render("✗ "+m.paramErr))
+	if p.err != "" {
+		foot = append(foot, sh.St.Error.Render("✗ "+p.err))
 	}
-	avail := max(1, h-len(foot))
+	avail := max(1, p.h-len(foot))
 	off := max(0, min(sel-avail/2, len(lines)-avail))
 	end := min(len(lines), off+avail)
 	return strings.Join(append(lines[off:end], foot...), "\n")
 }
 
-// paramsSide is the read-only list beside the current pane on wide screens.
-func (m *Model) paramsSide(w, h int) string {
-	var lines []string
-	lines = append(lines, m.st.Bold.Render(m.t("Parameters")+" (5 to edit)"))
+func fmtStep(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// side is the read-only summary beside the other panes on wide screens:
+// the changed parameters, the main ones, the model's fit and warnings.
+func (p *paramsPane) side(w, h int) string {
+	sh := p.sh
+	lines := []string{sh.St.Bold.Render(sh.t("side.title"))}
 	changed := 0
 	for _, s := range model.Specs {
-		cur, base := s.Get(&m.params), s.Get(&m.baseline)
-		if cur != base {
+		if cur := s.Get(&sh.Params); cur != s.Get(&sh.Baseline) {
 			changed++
-			lines = append(lines, ansiTruncate(fmt.Sprintf("%s %s = %s", m.st.Changed.Render("●"), s.Key, cur), w))
+			lines = append(lines, ansiTruncate(sh.St.Changed.Render("●")+" "+s.Key+" = "+cur, w))
 		}
 	}
 	if changed == 0 {
-		lines = append(lines, m.st.Dim.Render("as the baseline"))
+		lines = append(lines, sh.St.Dim.Render(sh.t("side.asbaseline")))
 	}
 	lines = append(lines, "")
 	for _, k := range []string{"pyramid_key", "pyramid_cutoffs", "rfm_scoring", "discount_rate_annual", "clv_model", "clv_monthly_discount", "model_time_unit", "aging_edges", "cts_per_order", "assumed_gm_pct"} {
 		s, _ := model.Spec(k)
-		v := s.Get(&m.params)
+		v := s.Get(&sh.Params)
 		if v == "" {
-			v = "(unset)"
+			v = sh.t("param.unset")
 		}
-		lines = append(lines, ansiTruncate(fmt.Sprintf("  %s = %s", k, v), w))
+		lines = append(lines, ansiTruncate("  "+k+" = "+v, w))
 	}
-	a := m.a
-	lines = append(lines, "", ansiTruncate(a.CLVInfo.Label, w))
+	a := sh.A
+	lines = append(lines, "")
+	lines = append(lines, wrap(sh.note(a.CLVInfo.Label), w)...)
 	if md := a.Model; md != nil {
-		st := md.BGStatus
 		if md.OK {
 			lines = append(lines, ansiTruncate(fmt.Sprintf("BG/NBD r %.3f α %.3f a %.3f b %.3f", md.BG.R, md.BG.Alpha, md.BG.A, md.BG.B), w),
-				ansiTruncate(fmt.Sprintf("converged in %d iterations, LL %.1f", st.Iterations, st.LogLik), w))
+				ansiTruncate(sh.tf("side.converged", md.BGStatus.Iterations, fnum(md.BGStatus.LogLik, 1)), w))
 		} else {
-			lines = append(lines, ansiTruncate("model: "+md.Why, w))
+			lines = append(lines, wrap(sh.t("side.model")+": "+sh.note(md.Why), w)...)
 		}
 	}
 	for _, wn := range a.Warnings {
-		lines = append(lines, m.st.Warn.Render(ansiTruncate("! "+wn, w)))
+		for _, l := range wrap("! "+sh.note(wn), w) {
+			lines = append(lines, sh.St.Warn.Render(l))
+		}
 	}
 	return strings.Join(lines[:min(len(lines), h)], "\n")
 }
 
-func (m *Model) paramsKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.keys
-	m.paramErr = ""
+func (p *paramsPane) Update(msg tea.KeyMsg) tea.Cmd {
+	if p.editing {
+		return p.editKey(msg)
+	}
+	k := p.sh.Keys
+	p.err = ""
 	switch {
 	case key.Matches(msg, k.Down):
-		m.paramSel = min(m.paramSel+1, len(model.Specs)-1)
+		p.sel = min(p.sel+1, len(model.Specs)-1)
 	case key.Matches(msg, k.Up):
-		m.paramSel = max(0, m.paramSel-1)
+		p.sel = max(0, p.sel-1)
 	case key.Matches(msg, k.PageDown):
-		m.paramSel = min(m.paramSel+10, len(model.Specs)-1)
+		p.sel = min(p.sel+10, len(model.Specs)-1)
 	case key.Matches(msg, k.PageUp):
-		m.paramSel = max(0, m.paramSel-10)
+		p.sel = max(0, p.sel-10)
+	case key.Matches(msg, k.Home):
+		p.sel = 0
+	case key.Matches(msg, k.End):
+		p.sel = len(model.Specs) - 1
 	case key.Matches(msg, k.Right, k.Inc):
-		return m.step(1)
+		return p.step(1)
 	case key.Matches(msg, k.Left, k.Dec):
-		return m.step(-1)
+		return p.step(-1)
 	case key.Matches(msg, k.Enter):
-		m.editing = true
-		m.input.SetValue(model.Specs[m.paramSel].Get(&m.params))
-		m.input.CursorEnd()
-		return m.input.Focus()
+		p.editing = true
+		p.input.SetValue(p.spec().Get(&p.sh.Params))
+		p.input.CursorEnd()
+		return p.input.Focus()
 	}
 	return nil
 }
 
-// step moves the selected parameter by its step, or to the next choice.
-func (m *Model) step(d int) tea.Cmd {
-	s := model.Specs[m.paramSel]
-	cur := s.Get(&m.params)
-	var next string
-	switch {
-	case s.Enum != nil:
-		i := slices.Index(s.Enum, cur)
-		next = s.Enum[(i+d+len(s.Enum))%len(s.Enum)]
-	case s.Step > 0:
-		v, err := strconv.ParseFloat(cur, 64)
-		if err != nil {
-			v = 0
+// step moves the selected parameter by its step, or to the next choice,
+// from its value when the change is applied.
+func (p *paramsPane) step(d int) tea.Cmd {
+	s := p.spec()
+	if s.Enum == nil && s.Step <= 0 {
+		p.err = p.sh.tf("param.nostep", s.Key)
+		return nil
+	}
+	return send(changeMsg{edit: func(cur model.Params) (model.Params, string, error) {
+		v := s.Get(&cur)
+		var next string
+		if s.Enum != nil {
+			i := slices.Index(s.Enum, v)
+			next = s.Enum[(i+d+len(s.Enum))%len(s.Enum)]
+		} else {
+			x, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				x = 0
+			}
+			x = math.Round((x+float64(d)*s.Step)*1e9) / 1e9
+			next = strconv.FormatFloat(x, 'g', -1, 64)
 		}
-		v = math.Round((v+float64(d)*s.Step)*1e9) / 1e9
-		next = strconv.FormatFloat(v, 'g', -1, 64)
-	default:
-		m.paramErr = s.Key + " has no step: press enter to type a value"
-		return nil
-	}
-	return m.apply(s.Key, next)
+		return setParam(cur, s, next)
+	}})
 }
 
-// apply sets a parameter on a copy; an invalid value is refused with the
-// reason and changes nothing.
-func (m *Model) apply(key, value string) tea.Cmd {
-	p := m.params.Clone()
-	if err := p.Set(key, value); err != nil {
-		m.paramErr = err.Error()
-		return nil
+// setParam sets one parameter on a copy; an invalid value is refused with
+// the reason. what is empty when nothing changed.
+func setParam(cur model.Params, s model.ParamSpec, value string) (model.Params, string, error) {
+	q := cur.Clone()
+	if err := s.Set(&q, value); err != nil {
+		return cur, "", err
 	}
-	if err := p.Validate(); err != nil {
-		m.paramErr = err.Error()
-		return nil
+	if err := q.Validate(); err != nil {
+		return cur, "", err
 	}
-	if model.Specs[m.paramSel].Get(&p) == model.Specs[m.paramSel].Get(&m.params) && key == m.paramKey() {
-		return nil
+	before, after := s.Get(&cur), s.Get(&q)
+	if before == after {
+		return cur, "", nil
 	}
-	return m.change(p)
+	return q, s.Key + " " + before + " → " + after, nil
 }
 
-func (m *Model) editKey(msg tea.KeyMsg) tea.Cmd {
-	switch msg.String() {
-	case "enter":
-		cmd := m.apply(m.paramKey(), m.input.Value())
-		if m.paramErr == "" {
-			m.editing = false
-			m.input.Blur()
+// apply sets the selected parameter to a typed value; an invalid value is
+// refused here, inline, and changes nothing.
+func (p *paramsPane) apply(value string) tea.Cmd {
+	s := p.spec()
+	if _, _, err := setParam(p.sh.Params, s, value); err != nil {
+		p.err = err.Error()
+		return nil
+	}
+	return send(changeMsg{edit: func(cur model.Params) (model.Params, string, error) { return setParam(cur, s, value) }})
+}
+
+func (p *paramsPane) editKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.Type {
+	case tea.KeyEnter:
+		cmd := p.apply(p.input.Value())
+		if p.err == "" {
+			p.editing = false
+			p.input.Blur()
 		}
 		return cmd
-	case "esc":
-		m.editing = false
-		m.paramErr = ""
-		m.input.Blur()
+	case tea.KeyEsc:
+		p.editing, p.err = false, ""
+		p.input.Blur()
 		return nil
 	}
 	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
+	p.input, cmd = p.input.Update(msg)
 	return cmd
+}
+
+func (p *paramsPane) ShortHelp() []key.Binding {
+	k := p.sh.Keys
+	if p.editing {
+		return []key.Binding{k.Enter, k.Back}
+	}
+	return []key.Binding{k.Up, k.Left, k.Right, k.Enter, k.Undo, k.Redo, k.Baseline, k.Save, k.Open, k.Help, k.Quit}
+}
+
+func (p *paramsPane) FullHelp() [][]key.Binding {
+	k := p.sh.Keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Left, k.Right, k.Inc, k.Dec, k.Enter, k.Back}}
 }

@@ -20,8 +20,8 @@ func Run(cfg Config) (err error) {
 	if err != nil {
 		return err
 	}
-	if m, ok := final.(*Model); ok && m.state == stateFailed {
-		return m.err
+	if m, ok := final.(*Model); ok && m.load.failed {
+		return m.load.err
 	}
 	return nil
 }

@@ -8,7 +8,7 @@ import "github.com/charmbracelet/lipgloss"
 type Styles struct {
 	Header, HeaderDim, Title, Tab, ActiveTab, Footer, Key     lipgloss.Style
 	Selected, Dim, Bold, Neg, Pos, Warn, Error, Border, Panel lipgloss.Style
-	Changed                                                   lipgloss.Style
+	Changed, ColCursor, Cell                                  lipgloss.Style
 	Bars                                                      [3]lipgloss.Style
 }
 
@@ -48,6 +48,8 @@ func NewStyles(t Theme) *Styles {
 	s.Border = lipgloss.NewStyle().Foreground(t.Muted)
 	s.Panel = lipgloss.NewStyle().BorderStyle(lipgloss.NormalBorder()).BorderLeft(true).BorderForeground(t.Muted).PaddingLeft(1)
 	s.Changed = lipgloss.NewStyle().Foreground(t.Warning).Bold(true)
+	s.ColCursor = lipgloss.NewStyle().Bold(true).Underline(true).Foreground(t.Accent)
+	s.Cell = lipgloss.NewStyle().Reverse(true).Bold(true)
 	s.Bars = [3]lipgloss.Style{
 		lipgloss.NewStyle().Foreground(t.Muted),
 		lipgloss.NewStyle().Foreground(t.Accent),

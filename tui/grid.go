@@ -1,0 +1,712 @@
+package tui
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/mattn/go-runewidth"
+
+	"ledgerlens/model"
+	"ledgerlens/termtext"
+)
+
+// gridCol is a column of a grid: its text per row and its sort key.
+type gridCol struct {
+	id    string // stable name (hide, reorder, sort survive a refresh)
+	title string
+	right bool
+	max   int                   // cap on the width (0: 40)
+	text  func(r int32) string  // what the cell shows
+	sort  func(r int32) float64 // nil: sorted by text
+	field *model.Field          // customer field of the column (F, totals); nil: none
+}
+
+// grid is the table of every pane: a row and a column cursor, horizontal
+// scroll with the first column frozen, columns hidden and moved, sort by
+// the column under the cursor, a live filter, n/N to the next match, a
+// totals row for the rows shown, F for a frequency table, : to jump, y to
+// copy. Rows are int32 indices the owner's columns understand (customers,
+// segments, list items).
+type grid struct {
+	sh     *Shared
+	cols   []gridCol
+	all    []int32 // rows before filter and sort, in their natural order
+	rows   []int32 // rows shown
+	hidden map[string]bool
+	widths map[string]int
+
+	// set by the owner
+	filter  func(q string, all []int32) ([]int32, error) // nil: / only finds
+	total   func(c gridCol, rows []int32) string         // nil: no totals row
+	custOf  func(r int32) int32                          // nil: rows are not customers
+	onEnter func(r int32) tea.Cmd
+
+	query, lastGood, qerr string
+	words                 []string
+	cur, off              int
+	col, colOff           int
+	sortID                string
+	desc                  bool
+	w, h                  int
+
+	input     textinput.Model
+	inputKind rune // '/' or ':' while typing
+}
+
+func newGrid(sh *Shared) *grid {
+	in := textinput.New()
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.Prompt = ""
+	return &grid{sh: sh, hidden: map[string]bool{}, input: in, colOff: 1}
+}
+
+// setData replaces the columns and rows (after a recompute) and keeps the
+// user's cursor, sort, filter, hidden and moved columns.
+func (g *grid) setData(cols []gridCol, all []int32) {
+	// keep the user's column order when the columns are the same ones
+	if len(g.cols) == len(cols) {
+		pos := map[string]int{}
+		for i, c := range g.cols {
+			pos[c.id] = i
+		}
+		same := true
+		for _, c := range cols {
+			_, ok := pos[c.id]
+			same = same && ok
+		}
+		if same {
+			slices.SortFunc(cols, func(x, y gridCol) int { return pos[x.id] - pos[y.id] })
+		}
+	}
+	g.cols, g.all = cols, all
+	g.measure()
+	g.apply()
+}
+
+// measure fixes every column's width from all rows, so widths do not jump
+// when the user sorts, filters or scrolls. Numbers are as wide as their
+// largest and smallest value; text is measured row by row.
+func (g *grid) measure() {
+	g.widths = map[string]int{}
+	for _, c := range g.cols {
+		w := runewidth.StringWidth(c.title) + 1 // room for the sort arrow
+		if c.sort != nil && c.right {
+			lo, hi := int32(-1), int32(-1)
+			for _, r := range g.all {
+				v := c.sort(r)
+				if lo < 0 || v < c.sort(lo) {
+					lo = r
+				}
+				if hi < 0 || v > c.sort(hi) {
+					hi = r
+				}
+			}
+			for _, r := range []int32{lo, hi} {
+				if r >= 0 {
+					w = max(w, runewidth.StringWidth(c.text(r)))
+				}
+			}
+			for _, r := range g.all[:min(len(g.all), 200)] { // n/a, dashes
+				w = max(w, runewidth.StringWidth(c.text(r)))
+			}
+		} else {
+			limit := c.max
+			if limit == 0 {
+				limit = 40
+			}
+			for _, r := range g.all {
+				if w >= limit {
+					break
+				}
+				w = max(w, runewidth.StringWidth(termtext.Clean(c.text(r))))
+			}
+			w = min(w, max(limit, runewidth.StringWidth(c.title)+1))
+		}
+		if g.total != nil && c.right { // the totals row is the widest number
+			w = max(w, runewidth.StringWidth(g.total(c, g.all)))
+		}
+		g.widths[c.id] = w
+	}
+}
+
+// apply filters and sorts g.all into g.rows.
+func (g *grid) apply() {
+	rows := g.all
+	g.qerr = ""
+	if g.filter != nil && strings.TrimSpace(g.query) != "" {
+		r, err := g.filter(g.query, g.all)
+		if err != nil {
+			g.qerr = err.Error()
+			if g.lastGood != "" && g.lastGood != g.query {
+				r, _ = g.filter(g.lastGood, g.all)
+			} else {
+				r = g.all
+			}
+		} else {
+			g.lastGood = g.query
+		}
+		rows = r
+	} else if g.filter != nil {
+		g.lastGood = ""
+	}
+	g.words = searchWords(g.query)
+	rows = slices.Clone(rows)
+	if c, ok := g.colByID(g.sortID); ok {
+		sign := 1
+		if g.desc {
+			sign = -1
+		}
+		if c.sort != nil {
+			keys := make(map[int32]float64, len(rows))
+			for _, r := range rows {
+				keys[r] = c.sort(r)
+			}
+			slices.SortStableFunc(rows, func(x, y int32) int { return sign * cmp.Compare(keys[x], keys[y]) })
+		} else {
+			keys := make(map[int32]string, len(rows))
+			for _, r := range rows {
+				keys[r] = strings.ToLower(c.text(r))
+			}
+			slices.SortStableFunc(rows, func(x, y int32) int { return sign * strings.Compare(keys[x], keys[y]) })
+		}
+	}
+	g.rows = rows
+	g.cur = min(g.cur, max(0, len(rows)-1))
+	g.clamp()
+}
+
+// searchWords are the words of a query that are not conditions: n and N
+// find them.
+func searchWords(q string) []string {
+	var out []string
+	for _, w := range strings.Fields(q) {
+		if !strings.ContainsAny(w, "=<>") {
+			out = append(out, strings.ToLower(strings.Trim(w, `"'`)))
+		}
+	}
+	return out
+}
+
+func (g *grid) colByID(id string) (gridCol, bool) {
+	for _, c := range g.cols {
+		if c.id == id {
+			return c, true
+		}
+	}
+	return gridCol{}, false
+}
+
+// visible are the columns not hidden, in the user's order.
+func (g *grid) visible() []gridCol {
+	var out []gridCol
+	for _, c := range g.cols {
+		if !g.hidden[c.id] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// current is the row under the cursor (−1: none).
+func (g *grid) current() int32 {
+	if g.cur < len(g.rows) {
+		return g.rows[g.cur]
+	}
+	return -1
+}
+
+// curCol is the column under the cursor.
+func (g *grid) curCol() (gridCol, bool) {
+	v := g.visible()
+	if g.col < len(v) {
+		return v[g.col], true
+	}
+	return gridCol{}, false
+}
+
+func (g *grid) SetSize(w, h int) {
+	g.w, g.h = w, h
+	g.input.Width = max(10, w/2)
+	g.clamp()
+}
+
+// bodyRows is how many data rows fit under the header (and above the
+// totals row).
+func (g *grid) bodyRows() int {
+	n := g.h - 1
+	if g.total != nil {
+		n--
+	}
+	return max(1, n)
+}
+
+// clamp keeps the cursors inside the data and the viewport on them.
+func (g *grid) clamp() {
+	n := g.bodyRows()
+	g.cur = max(0, min(g.cur, len(g.rows)-1))
+	if g.cur < g.off {
+		g.off = g.cur
+	}
+	if g.cur >= g.off+n {
+		g.off = g.cur - n + 1
+	}
+	g.off = max(0, min(g.off, max(0, len(g.rows)-n)))
+	v := g.visible()
+	g.col = max(0, min(g.col, len(v)-1))
+	g.colOff = max(1, min(g.colOff, len(v)-1))
+	if g.col >= 1 && g.col < g.colOff {
+		g.colOff = g.col
+	}
+	for g.col >= 1 && g.colOff < g.col && !g.fits(v, g.colOff, g.col) {
+		g.colOff++
+	}
+}
+
+// fits reports whether columns from..to (with the frozen first) fit the width.
+func (g *grid) fits(v []gridCol, from, to int) bool {
+	used := 2 + g.widths[v[0].id] + 1
+	for i := from; i <= to; i++ {
+		used += g.widths[v[i].id] + 1
+	}
+	return used <= g.w-1 // one cell for the ▸ more-columns mark
+}
+
+// shown are the indices (into visible) of the columns on screen.
+func (g *grid) shown(v []gridCol) []int {
+	if len(v) == 0 {
+		return nil
+	}
+	out := []int{0}
+	used := 2 + min(g.widths[v[0].id], g.w-4) + 1
+	for i := g.colOff; i < len(v); i++ {
+		wd := g.widths[v[i].id] + 1
+		if used+wd > g.w-1 && len(out) > 1 {
+			break
+		}
+		out = append(out, i)
+		used += wd
+	}
+	return out
+}
+
+// Typing reports whether the filter or jump field has the keys.
+func (g *grid) Typing() bool { return g.inputKind != 0 }
+
+// Update handles the table keys; it returns handled=false for keys it does
+// not use, so the owner can.
+func (g *grid) Update(msg tea.KeyMsg) (tea.Cmd, bool) {
+	if g.inputKind != 0 {
+		return g.inputKey(msg), true
+	}
+	k := g.sh.Keys
+	n := len(g.rows)
+	page := max(1, g.bodyRows()-1)
+	switch {
+	case key.Matches(msg, k.Down):
+		g.cur = min(g.cur+1, n-1)
+	case key.Matches(msg, k.Up):
+		g.cur = max(0, g.cur-1)
+	case key.Matches(msg, k.PageDown):
+		g.cur = min(g.cur+page, n-1)
+	case key.Matches(msg, k.PageUp):
+		g.cur = max(0, g.cur-page)
+	case key.Matches(msg, k.Home):
+		g.cur = 0
+	case key.Matches(msg, k.End):
+		g.cur = max(0, n-1)
+	case key.Matches(msg, k.Right):
+		g.col++
+	case key.Matches(msg, k.Left):
+		g.col = max(0, g.col-1)
+		if g.col >= 1 && g.col < g.colOff {
+			g.colOff = g.col
+		}
+	case key.Matches(msg, k.Sort):
+		c, ok := g.curCol()
+		if !ok {
+			break
+		}
+		// numbers largest first, text A to Z first; s again on the same
+		// column keeps it, S reverses
+		if g.sortID != c.id {
+			g.sortID, g.desc = c.id, c.sort != nil && c.right
+		}
+		g.apply()
+	case key.Matches(msg, k.Reverse):
+		if g.sortID == "" {
+			if c, ok := g.curCol(); ok {
+				g.sortID, g.desc = c.id, !(c.sort != nil && c.right)
+			}
+		} else {
+			g.desc = !g.desc
+		}
+		g.apply()
+	case key.Matches(msg, k.Hide):
+		if c, ok := g.curCol(); ok && g.col > 0 {
+			g.hidden[c.id] = true
+			return send(statusMsg{text: g.sh.tf("grid.hidden", c.title)}), true
+		}
+	case key.Matches(msg, k.ShowAll):
+		g.hidden = map[string]bool{}
+	case key.Matches(msg, k.MoveLeft, k.MoveRight):
+		g.moveCol(key.Matches(msg, k.MoveRight))
+	case key.Matches(msg, k.Filter):
+		g.startInput('/', g.query)
+		return textinput.Blink, true
+	case key.Matches(msg, k.Jump):
+		g.startInput(':', "")
+		return textinput.Blink, true
+	case key.Matches(msg, k.NextMatch, k.PrevMatch):
+		return g.findNext(key.Matches(msg, k.NextMatch)), true
+	case key.Matches(msg, k.Freq):
+		c, ok := g.curCol()
+		if !ok || c.field == nil {
+			return send(statusMsg{text: g.sh.t("grid.nofreq"), err: true}), true
+		}
+		return send(freqMsg{field: *c.field, rows: g.customers()}), true
+	case key.Matches(msg, k.Copy):
+		c, ok := g.curCol()
+		if r := g.current(); ok && r >= 0 {
+			return send(copyMsg{text: termtext.Clean(c.text(r)), what: c.title}), true
+		}
+	case key.Matches(msg, k.CopyRow):
+		if r := g.current(); r >= 0 {
+			var cells []string
+			for _, c := range g.visible() {
+				cells = append(cells, termtext.Clean(c.text(r)))
+			}
+			return send(copyMsg{text: strings.Join(cells, "\t"), what: g.sh.t("grid.row")}), true
+		}
+	case key.Matches(msg, k.Enter):
+		if r := g.current(); r >= 0 && g.onEnter != nil {
+			return g.onEnter(r), true
+		}
+	case key.Matches(msg, k.Back) && g.query != "":
+		g.query = ""
+		g.apply()
+	default:
+		return nil, false
+	}
+	g.clamp()
+	return nil, true
+}
+
+// customers are the customers of the rows shown (for F and export).
+func (g *grid) customers() []int32 {
+	if g.custOf == nil {
+		return nil
+	}
+	out := make([]int32, 0, len(g.rows))
+	for _, r := range g.rows {
+		out = append(out, g.custOf(r))
+	}
+	return out
+}
+
+func (g *grid) moveCol(right bool) {
+	v := g.visible()
+	if g.col <= 0 || (!right && g.col <= 1) || (right && g.col >= len(v)-1) {
+		return // the first column stays first
+	}
+	a := v[g.col].id
+	b := v[g.col+1].id
+	if !right {
+		b = v[g.col-1].id
+	}
+	ia := slices.IndexFunc(g.cols, func(c gridCol) bool { return c.id == a })
+	ib := slices.IndexFunc(g.cols, func(c gridCol) bool { return c.id == b })
+	g.cols[ia], g.cols[ib] = g.cols[ib], g.cols[ia]
+	if right {
+		g.col++
+	} else {
+		g.col--
+	}
+}
+
+func (g *grid) startInput(kind rune, value string) {
+	g.inputKind = kind
+	g.input.SetValue(value)
+	g.input.CursorEnd()
+	g.input.Focus()
+	g.lastGood = g.query
+}
+
+func (g *grid) inputKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.Type {
+	case tea.KeyEnter:
+		kind := g.inputKind
+		g.inputKind = 0
+		g.input.Blur()
+		if kind == ':' {
+			return g.jump(strings.TrimSpace(g.input.Value()))
+		}
+		g.cur, g.off = 0, 0
+		g.clamp()
+		return nil
+	case tea.KeyEsc:
+		if g.inputKind == '/' { // back to the filter before typing
+			g.query = g.lastGood
+			g.apply()
+		}
+		g.inputKind = 0
+		g.input.Blur()
+		return nil
+	}
+	var cmd tea.Cmd
+	g.input, cmd = g.input.Update(msg)
+	if g.inputKind == '/' && g.input.Value() != g.query { // live: every key filters
+		g.query = g.input.Value()
+		g.apply()
+		g.cur, g.off = 0, 0
+	}
+	return cmd
+}
+
+// jump moves to a row number or to a customer by id (exact, then prefix).
+func (g *grid) jump(s string) tea.Cmd {
+	if s == "" {
+		return nil
+	}
+	if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= len(g.rows) {
+		g.cur = n - 1
+		g.clamp()
+		return nil
+	}
+	if g.custOf != nil {
+		ids := g.sh.A.Led.Customers.ID
+		for _, exact := range []bool{true, false} {
+			for i, r := range g.rows {
+				id := ids[g.custOf(r)]
+				if (exact && strings.EqualFold(id, s)) || (!exact && strings.HasPrefix(strings.ToLower(id), strings.ToLower(s))) {
+					g.cur = i
+					g.clamp()
+					return nil
+				}
+			}
+		}
+	}
+	return send(statusMsg{text: g.sh.tf("grid.nojump", s), err: true})
+}
+
+// findNext moves to the next (or previous) cell holding a search word.
+func (g *grid) findNext(forward bool) tea.Cmd {
+	if len(g.words) == 0 {
+		return send(statusMsg{text: g.sh.t("grid.nowords"), err: true})
+	}
+	v := g.visible()
+	nc := len(v)
+	total := len(g.rows) * nc
+	start := g.cur*nc + g.col
+	for step := 1; step <= total; step++ {
+		i := start + step
+		if !forward {
+			i = start - step
+		}
+		i = ((i % total) + total) % total
+		r, c := i/nc, i%nc
+		cell := strings.ToLower(v[c].text(g.rows[r]))
+		for _, w := range g.words {
+			if strings.Contains(cell, w) {
+				g.cur, g.col = r, c
+				g.clamp()
+				return nil
+			}
+		}
+	}
+	return send(statusMsg{text: g.sh.t("grid.nomatch"), err: true})
+}
+
+// Status is the line above the table: how many rows, the filter, the
+// column under the cursor; the input field while typing.
+func (g *grid) Status(noun string) string {
+	switch g.inputKind {
+	case '/':
+		line := g.sh.St.Dim.Render(g.sh.tf("grid.rowsof", fmtInt(len(g.rows)), fmtInt(len(g.all)), noun)) + "  "
+		if g.qerr != "" {
+			line = g.sh.St.Error.Render("✗ "+g.qerr) + "  "
+		}
+		return line + "/ " + g.input.View()
+	case ':':
+		return ": " + g.input.View() + "  " + g.sh.St.Dim.Render(g.sh.t("grid.jumphint"))
+	}
+	parts := []string{g.sh.tf("grid.rowsof", fmtInt(len(g.rows)), fmtInt(len(g.all)), noun)}
+	if g.query != "" {
+		parts = append(parts, g.sh.t("filter")+": "+termtext.Clean(g.query))
+	}
+	if g.qerr != "" {
+		parts = append(parts, g.sh.St.Error.Render("✗ "+g.qerr))
+	}
+	v := g.visible()
+	if c, ok := g.curCol(); ok {
+		parts = append(parts, g.sh.tf("grid.column", g.col+1, len(v), c.title))
+	}
+	if hidden := len(g.cols) - len(v); hidden > 0 {
+		parts = append(parts, g.sh.tf("grid.nhidden", hidden))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// View draws the header, the rows in the viewport and the totals row.
+func (g *grid) View() string {
+	v := g.visible()
+	if len(v) == 0 || g.w < 10 {
+		return ""
+	}
+	show := g.shown(v)
+	more := show[len(show)-1] < len(v)-1
+	width := func(i int) int { return min(g.widths[v[i].id], g.w-4) }
+	var b strings.Builder
+	// header
+	b.WriteString("  ")
+	for k, i := range show {
+		c := v[i]
+		title := termtext.Clean(c.title)
+		if c.id == g.sortID {
+			title += map[bool]string{true: "↓", false: "↑"}[g.desc]
+		}
+		cell := padTo(title, width(i), c.right)
+		if i == g.col {
+			cell = g.sh.St.ColCursor.Render(cell)
+		} else {
+			cell = g.sh.St.Title.Render(cell)
+		}
+		b.WriteString(cell)
+		b.WriteString(g.sep(k, show))
+	}
+	if more {
+		b.WriteString("▸")
+	}
+	end := min(len(g.rows), g.off+g.bodyRows())
+	for ri := g.off; ri < end; ri++ {
+		r := g.rows[ri]
+		b.WriteByte('\n')
+		sel := ri == g.cur
+		if sel {
+			b.WriteString("▸ ")
+		} else {
+			b.WriteString("  ")
+		}
+		for k, i := range show {
+			c := v[i]
+			cell := padTo(termtext.Clean(c.text(r)), width(i), c.right)
+			switch {
+			case sel && i == g.col:
+				cell = g.sh.St.Cell.Render(cell)
+			case sel:
+				cell = g.sh.St.Selected.Render(cell)
+			default:
+				cell = colorNegatives(cell, g.sh.St)
+			}
+			b.WriteString(cell)
+			b.WriteString(g.sep(k, show))
+		}
+	}
+	if g.total != nil {
+		b.WriteString("\n  ")
+		for k, i := range show {
+			c := v[i]
+			var cell string
+			if k == 0 {
+				cell = g.sh.t("Total")
+			} else {
+				cell = g.total(c, g.rows)
+			}
+			b.WriteString(g.sh.St.Bold.Render(padTo(cell, width(i), c.right)))
+			b.WriteString(g.sep(k, show))
+		}
+	}
+	return b.String()
+}
+
+// sep is the gap after the k-th shown column: ◂ after the frozen column
+// when columns are scrolled away.
+func (g *grid) sep(k int, show []int) string {
+	if k == 0 && len(show) > 1 && show[1] > 1 {
+		return "◂"
+	}
+	if k < len(show)-1 {
+		return " "
+	}
+	return ""
+}
+
+// customerGrid filters rows by a model.Query over the customers' fields:
+// conditions (clv>1000 grade=E) and words looked for in every visible and
+// every segment column.
+func customerFilter(sh *Shared, g *grid) func(q string, all []int32) ([]int32, error) {
+	return func(s string, all []int32) ([]int32, error) {
+		a := sh.A
+		segKey := "seg:" + strings.TrimPrefix(sh.scheme().Key, "attr:")
+		q, err := model.ParseQuery(a, s, segKey)
+		if err != nil {
+			return nil, err
+		}
+		var search []model.Field
+		seen := map[string]bool{}
+		for _, c := range g.visible() {
+			if c.field != nil && c.field.Kind == model.KindText && !seen[c.field.Key] {
+				search, seen[c.field.Key] = append(search, *c.field), true
+			}
+		}
+		for _, f := range a.Fields() {
+			if f.Kind == model.KindText && !seen[f.Key] && (strings.HasPrefix(f.Key, "seg:") || f.Key == "customer" || f.Key == "name" ||
+				f.Key == "channel" || f.Key == "type" || f.Key == "region" || f.Key == "industry" || strings.HasPrefix(f.Key, "attr:")) {
+				search, seen[f.Key] = append(search, f), true
+			}
+		}
+		tr := func(s string) string { return modelName(sh.Lang, s) }
+		out := make([]int32, 0, len(all))
+		for _, r := range all {
+			c := r
+			if g.custOf != nil {
+				c = g.custOf(r)
+			}
+			if q.Match(a, int(c), search, tr) {
+				out = append(out, r)
+			}
+		}
+		return out, nil
+	}
+}
+
+// fieldCol is the grid column of a customer field; rows map to customers
+// through custOf (nil: rows are customers).
+func fieldCol(sh *Shared, f model.Field, custOf func(int32) int32) gridCol {
+	a := sh.A
+	cust := func(r int32) int { return int(r) }
+	if custOf != nil {
+		cust = func(r int32) int { return int(custOf(r)) }
+	}
+	fc := f
+	c := gridCol{id: f.Key, title: sh.name(f.Label), right: f.Kind != model.KindText, field: &fc,
+		text: func(r int32) string { return sh.value(fc, fc.Get(a, cust(r))) }}
+	if f.Kind != model.KindText {
+		c.sort = func(r int32) float64 { return fc.Get(a, cust(r)).Sort(fc.Kind) }
+	}
+	return c
+}
+
+// customerTotal is the totals cell of a customer column: the exact sum of
+// the rows shown (model.Analysis.Sum), blank where a sum means nothing.
+func customerTotal(sh *Shared, custOf func(int32) int32) func(c gridCol, rows []int32) string {
+	return func(c gridCol, rows []int32) string {
+		if c.field == nil || !c.field.Summable() {
+			return ""
+		}
+		cs := rows
+		if custOf != nil {
+			cs = make([]int32, len(rows))
+			for i, r := range rows {
+				cs[i] = custOf(r)
+			}
+		}
+		v := sh.A.Sum(*c.field, cs)
+		return sh.value(*c.field, v)
+	}
+}
