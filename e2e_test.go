@@ -161,6 +161,9 @@ func TestEndToEndTmux(t *testing.T) {
 	}
 	s.keys("F")
 	scr = s.waitFor("Frequency of", 5*time.Second)
+	if !strings.Contains(scr, "Total") {
+		t.Errorf("frequency table without its total row:\n%s", scr)
+	}
 	s.keys("Escape")
 	s.waitFor("filter: clv>500 grade=A", 5*time.Second)
 
