@@ -69,7 +69,11 @@ func (p *cardPane) lines() []string {
 	c := int(p.cust)
 	cs := &a.Led.Customers
 	var lines []string
-	add := func(s string) { lines = append(lines, wrap("  "+s, p.w)...) }
+	add := func(s string) {
+		for _, l := range wrap(s, p.w-2) {
+			lines = append(lines, "  "+l)
+		}
+	}
 	head := func(s string) { lines = append(lines, "", sh.St.Bold.Render(s)) }
 	lines = append(lines, sh.St.Header.Render(termtext.Clean(cs.ID[c]))+"  "+termtext.Clean(cs.Name[c])+"   "+sh.St.Dim.Render(sh.t("card.back")))
 	var attrs []string
