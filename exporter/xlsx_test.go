@@ -327,3 +327,52 @@ func TestCompareSheet(t *testing.T) {
 		t.Errorf("Data quality of a clean ledger: %q", dq)
 	}
 }
+
+// A filtered export lists exactly the chosen customers, in their order, and
+// the Summary names the filter; the CSV holds the same rows.
+func TestFilteredRows(t *testing.T) {
+	a, rep := demoAnalysis(t)
+	var rows []int32
+	for _, c := range a.IDOrder {
+		if model.Grades[a.Risk.Grade[c]] == "E" {
+			rows = append(rows, c)
+		}
+	}
+	if len(rows) == 0 || len(rows) == a.N {
+		t.Fatalf("grade E has %d of %d customers", len(rows), a.N)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "e.xlsx")
+	opt := WriteOptions{Rows: rows, Filter: "grade=E"}
+	if err := WriteXLSX(path, Export{Source: "demo", Analysis: a, Report: rep}, opt); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := f.GetRows(SheetCustomers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got)-1 != len(rows) || got[1][0] != a.Led.Customers.ID[rows[0]] {
+		t.Errorf("Customers sheet has %d rows (want %d), first %q", len(got)-1, len(rows), got[1][0])
+	}
+	summary, _ := f.GetRows(SheetSummary)
+	found := false
+	for _, r := range summary {
+		found = found || (len(r) > 1 && strings.Contains(r[0], "grade=E") && r[1] == strconv.Itoa(len(rows)))
+	}
+	if !found {
+		t.Error("Summary does not name the filter and its count")
+	}
+	csvPath := filepath.Join(dir, "e.csv")
+	if err := WriteCustomersCSV(csvPath, a, opt); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(csvPath)
+	if n := strings.Count(strings.TrimSpace(string(b)), "\n"); n != len(rows) {
+		t.Errorf("CSV has %d customer lines, want %d", n, len(rows))
+	}
+}
