@@ -545,10 +545,7 @@ func (w *wbWriter) customers() error {
 	for i, c := range cols {
 		headers[i], kinds[i] = c.header, c.kind
 	}
-	rows := w.ex.rows
-	if rows == nil {
-		rows = a.IDOrder
-	}
+	rows := w.ex.rows // WriteOptions.Rows or every customer (rowsOf)
 	return w.listSheet(s, headers, kinds, len(rows), func(k int) []any {
 		c := int(rows[k])
 		row := make([]any, len(cols))

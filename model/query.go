@@ -228,21 +228,28 @@ func (a *Analysis) Frequency(f Field, rows []int32, format func(Value) string) (
 	}
 	continuous := f.Kind == KindMoney || f.Kind == KindAmount || f.Kind == KindPct || f.Kind == KindFloat
 	if continuous {
-		var known, missing []int32
+		type keyed struct {
+			c int32
+			k float64
+		}
+		var sorted []keyed
+		var missing []int32
 		for _, c := range rows {
-			if f.Get(a, int(c)).OK {
-				known = append(known, c)
+			if v := f.Get(a, int(c)); v.OK {
+				sorted = append(sorted, keyed{c, v.Sort(f.Kind)})
 			} else {
 				missing = append(missing, c)
 			}
 		}
-		slices.SortStableFunc(known, func(x, y int32) int {
-			return cmp.Compare(f.Get(a, int(x)).Sort(f.Kind), f.Get(a, int(y)).Sort(f.Kind))
-		})
+		slices.SortStableFunc(sorted, func(x, y keyed) int { return cmp.Compare(x.k, y.k) })
+		known := make([]int32, len(sorted))
+		for i, s := range sorted {
+			known[i] = s.c
+		}
 		// ten bins of about equal count; equal values stay in one bin, so a
 		// range lo ≤ x ≤ hi selects exactly the bin's customers
 		const bins = 10
-		key := func(k int) float64 { return f.Get(a, int(known[k])).Sort(f.Kind) }
+		key := func(k int) float64 { return sorted[k].k }
 		for lo := 0; lo < len(known); {
 			hi := max(lo+1, min(len(known), (len(out)+1)*len(known)/bins))
 			for hi < len(known) && key(hi) == key(hi-1) {

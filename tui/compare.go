@@ -101,21 +101,20 @@ func (p *comparePane) Refresh() {
 	// migration: rows baseline segments, columns current ones (only those
 	// with customers on either side)
 	mg := p.cmp.Migration
-	var from, to []int
+	rowN, colN := make([]int, len(mg.From)), make([]int, len(mg.To))
 	for i := range mg.From {
-		n := 0
 		for j := range mg.To {
-			n += mg.Counts[i][j]
+			rowN[i] += mg.Counts[i][j]
+			colN[j] += mg.Counts[i][j]
 		}
+	}
+	var from, to []int
+	for i, n := range rowN {
 		if n > 0 {
 			from = append(from, i)
 		}
 	}
-	for j := range mg.To {
-		n := 0
-		for i := range mg.From {
-			n += mg.Counts[i][j]
-		}
+	for j, n := range colN {
 		if n > 0 {
 			to = append(to, j)
 		}

@@ -95,12 +95,7 @@ func (p *customersPane) setFilter(q string) {
 }
 
 // Selection is what `e` exports from this pane: the filtered customers.
-func (p *customersPane) Selection() ([]int32, string) {
-	if p.grid.query == "" || p.grid.qerr != "" {
-		return nil, ""
-	}
-	return p.grid.customers(), p.grid.query
-}
+func (p *customersPane) Selection() ([]int32, string) { return p.grid.selection() }
 
 func (p *customersPane) View() string {
 	return p.grid.Status(p.sh.t("customers")) + "\n" + p.grid.View()

@@ -25,6 +25,7 @@ type freqPane struct {
 
 func newFreqPane(sh *Shared, f model.Field, custs []int32) *freqPane {
 	p := &freqPane{sh: sh, field: f, n: len(custs), grid: newGrid(sh)}
+	p.grid.total = func(c gridCol, _ []int32) string { return c.text(-1) } // the model's total row
 	p.rows, p.total = sh.A.Frequency(f, custs, func(v model.Value) string { return sh.value(f, v) })
 	p.grid.onEnter = func(r int32) tea.Cmd {
 		q := p.query(p.rows[r])
@@ -95,7 +96,6 @@ func (p *freqPane) Refresh() {
 		cols = append(cols, gridCol{id: "profit", title: sh.t("Profit"), right: true, text: func(r int32) string { return sh.money(p.row(r).Profit) },
 			sort: func(r int32) float64 { return float64(p.row(r).Profit) }})
 	}
-	p.grid.total = func(c gridCol, _ []int32) string { return c.text(-1) }
 	p.grid.setData(cols, seq(len(p.rows)))
 }
 

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -97,14 +98,21 @@ func (g *grid) measure() {
 	for _, c := range g.cols {
 		w := runewidth.StringWidth(c.title) + 1 // room for the sort arrow
 		if c.sort != nil && c.right {
-			lo, hi := int32(-1), int32(-1)
+			// a number is as wide as the largest or the smallest; a row
+			// without a value (n/a sorts as −∞) shows n/a
+			lo, hi, missing := int32(-1), int32(-1), false
+			var loV, hiV float64
 			for _, r := range g.all {
 				v := c.sort(r)
-				if lo < 0 || v < c.sort(lo) {
-					lo = r
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					missing = true
+					continue
 				}
-				if hi < 0 || v > c.sort(hi) {
-					hi = r
+				if lo < 0 || v < loV {
+					lo, loV = r, v
+				}
+				if hi < 0 || v > hiV {
+					hi, hiV = r, v
 				}
 			}
 			for _, r := range []int32{lo, hi} {
@@ -112,8 +120,8 @@ func (g *grid) measure() {
 					w = max(w, runewidth.StringWidth(c.text(r)))
 				}
 			}
-			for _, r := range g.all[:min(len(g.all), 200)] { // n/a, dashes
-				w = max(w, runewidth.StringWidth(c.text(r)))
+			if missing {
+				w = max(w, runewidth.StringWidth(g.sh.t("n/a")))
 			}
 		} else {
 			limit := c.max
@@ -163,17 +171,31 @@ func (g *grid) apply() {
 			sign = -1
 		}
 		if c.sort != nil {
-			keys := make(map[int32]float64, len(rows))
-			for _, r := range rows {
-				keys[r] = c.sort(r)
+			type keyed struct {
+				r int32
+				k float64
 			}
-			slices.SortStableFunc(rows, func(x, y int32) int { return sign * cmp.Compare(keys[x], keys[y]) })
+			ks := make([]keyed, len(rows))
+			for i, r := range rows {
+				ks[i] = keyed{r, c.sort(r)}
+			}
+			slices.SortStableFunc(ks, func(x, y keyed) int { return sign * cmp.Compare(x.k, y.k) })
+			for i := range ks {
+				rows[i] = ks[i].r
+			}
 		} else {
-			keys := make(map[int32]string, len(rows))
-			for _, r := range rows {
-				keys[r] = strings.ToLower(c.text(r))
+			type keyed struct {
+				r int32
+				k string
 			}
-			slices.SortStableFunc(rows, func(x, y int32) int { return sign * strings.Compare(keys[x], keys[y]) })
+			ks := make([]keyed, len(rows))
+			for i, r := range rows {
+				ks[i] = keyed{r, strings.ToLower(c.text(r))}
+			}
+			slices.SortStableFunc(ks, func(x, y keyed) int { return sign * strings.Compare(x.k, y.k) })
+			for i := range ks {
+				rows[i] = ks[i].r
+			}
 		}
 	}
 	g.rows = rows
@@ -268,11 +290,14 @@ func (g *grid) clamp() {
 	}
 }
 
+// colWidth is a column's width on screen: no column is wider than the grid.
+func (g *grid) colWidth(c gridCol) int { return min(g.widths[c.id], g.w-4) }
+
 // fits reports whether columns from..to (with the frozen first) fit the width.
 func (g *grid) fits(v []gridCol, from, to int) bool {
-	used := 2 + g.widths[v[0].id] + 1
+	used := 2 + g.colWidth(v[0]) + 1
 	for i := from; i <= to; i++ {
-		used += g.widths[v[i].id] + 1
+		used += g.colWidth(v[i]) + 1
 	}
 	return used <= g.w-1 // one cell for the ▸ more-columns mark
 }
@@ -283,9 +308,9 @@ func (g *grid) shown(v []gridCol) []int {
 		return nil
 	}
 	out := []int{0}
-	used := 2 + min(g.widths[v[0].id], g.w-4) + 1
+	used := 2 + g.colWidth(v[0]) + 1
 	for i := g.colOff; i < len(v); i++ {
-		wd := g.widths[v[i].id] + 1
+		wd := g.colWidth(v[i]) + 1
 		if used+wd > g.w-1 && len(out) > 1 {
 			break
 		}
@@ -324,9 +349,6 @@ func (g *grid) Update(msg tea.KeyMsg) (tea.Cmd, bool) {
 		g.col++
 	case key.Matches(msg, k.Left):
 		g.col = max(0, g.col-1)
-		if g.col >= 1 && g.col < g.colOff {
-			g.colOff = g.col
-		}
 	case key.Matches(msg, k.Sort):
 		c, ok := g.curCol()
 		if !ok {
@@ -395,6 +417,15 @@ func (g *grid) Update(msg tea.KeyMsg) (tea.Cmd, bool) {
 	}
 	g.clamp()
 	return nil, true
+}
+
+// selection is what `e` exports from a customer table: the filtered
+// customers and the filter (nil when the table is not filtered).
+func (g *grid) selection() ([]int32, string) {
+	if g.query == "" || g.qerr != "" {
+		return nil, ""
+	}
+	return g.customers(), g.query
 }
 
 // customers are the customers of the rows shown (for F and export).
@@ -560,7 +591,7 @@ func (g *grid) View() string {
 	}
 	show := g.shown(v)
 	more := show[len(show)-1] < len(v)-1
-	width := func(i int) int { return min(g.widths[v[i].id], g.w-4) }
+	width := func(i int) int { return g.colWidth(v[i]) }
 	var b strings.Builder
 	// header
 	b.WriteString("  ")

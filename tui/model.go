@@ -513,22 +513,10 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.refresh()
 		return nil
 	case len(m.overlays) > 0 && key.Matches(msg, k.Back):
-		// esc clears a table's filter first, then closes the overlay
-		if g, ok := overlayGrid(top); ok && g.query != "" {
-			break
-		}
 		m.pop()
 		return nil
 	}
 	return top.Update(msg)
-}
-
-// overlayGrid is the grid of an overlay that has one.
-func overlayGrid(p pane) (*grid, bool) {
-	if f, ok := p.(*freqPane); ok {
-		return f.grid, true
-	}
-	return nil, false
 }
 
 // openCompare shows the comparison with the baseline on the scheme the

@@ -75,12 +75,7 @@ func (p *profitPane) Update(msg tea.KeyMsg) tea.Cmd {
 }
 
 // Selection exports the filtered customers.
-func (p *profitPane) Selection() ([]int32, string) {
-	if p.grid.query == "" || p.grid.qerr != "" {
-		return nil, ""
-	}
-	return p.grid.customers(), p.grid.query
-}
+func (p *profitPane) Selection() ([]int32, string) { return p.grid.selection() }
 
 func (p *profitPane) View() string {
 	sh := p.sh

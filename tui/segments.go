@@ -22,6 +22,9 @@ type segmentsPane struct {
 
 func newSegmentsPane(sh *Shared) *segmentsPane {
 	p := &segmentsPane{sh: sh, grid: newGrid(sh)}
+	// the total row is the model's: the sum of every segment, the empty
+	// ones included (they add nothing)
+	p.grid.total = func(c gridCol, _ []int32) string { return c.text(-1) }
 	p.grid.onEnter = func(r int32) tea.Cmd {
 		seg := p.sh.scheme().Segments[r]
 		return send(filterMsg{query: `segment="` + seg + `"`})
@@ -100,9 +103,6 @@ func (p *segmentsPane) Refresh() {
 			rows = append(rows, int32(i))
 		}
 	}
-	// the total row is the model's: the sum of every segment, the empty
-	// ones included (they add nothing)
-	p.grid.total = func(c gridCol, _ []int32) string { return c.text(-1) }
 	p.grid.setData(cols, rows)
 	p.layout()
 }
