@@ -394,7 +394,7 @@ func (w *wbWriter) summary() error {
 		{"Source", ex.Source, kText, ""}, {"As of", dayVal(a.AsOf), kDate, ""}, {"Scenario", ex.Scenario, kText, ""}, {"Customers", a.N, kInt, ""},
 	}
 	if ex.filter != "" {
-		rows = append(rows, line{"Customers sheet: customers matching the filter " + ex.filter, len(ex.rows), kInt, ""})
+		rows = append(rows, line{"Customers on the Customers sheet", len(ex.rows), kInt, ""}, line{"Filter of that list", ex.filter, kText, ""})
 	}
 	if a.AsOfInfo.CustomersAbsent > 0 {
 		rows = append(rows, line{"Customers without a document by the as-of date (not in the analysis)", a.AsOfInfo.CustomersAbsent, kInt, ""})

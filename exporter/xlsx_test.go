@@ -360,10 +360,12 @@ func TestFilteredRows(t *testing.T) {
 		t.Errorf("Customers sheet has %d rows (want %d), first %q", len(got)-1, len(rows), got[1][0])
 	}
 	summary, _ := f.GetRows(SheetSummary)
-	found := false
+	count, filter := false, false
 	for _, r := range summary {
-		found = found || (len(r) > 1 && strings.Contains(r[0], "grade=E") && r[1] == strconv.Itoa(len(rows)))
+		count = count || (len(r) > 1 && r[0] == "Customers on the Customers sheet" && r[1] == strconv.Itoa(len(rows)))
+		filter = filter || (len(r) > 1 && r[0] == "Filter of that list" && r[1] == "grade=E")
 	}
+	found := count && filter
 	if !found {
 		t.Error("Summary does not name the filter and its count")
 	}
