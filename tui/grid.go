@@ -41,6 +41,7 @@ type grid struct {
 	rows   []int32 // rows shown
 	hidden map[string]bool
 	widths map[string]int
+	totals map[string]string // the totals row of the rows shown, by column
 
 	// set by the owner
 	filter  func(q string, all []int32) ([]int32, error) // nil: / only finds
@@ -64,7 +65,7 @@ func newGrid(sh *Shared) *grid {
 	in := textinput.New()
 	in.Cursor.SetMode(cursor.CursorStatic)
 	in.Prompt = ""
-	return &grid{sh: sh, hidden: map[string]bool{}, input: in, colOff: 1}
+	return &grid{sh: sh, hidden: map[string]bool{}, widths: map[string]int{}, input: in, colOff: 1}
 }
 
 // setData replaces the columns and rows (after a recompute) and keeps the
@@ -86,60 +87,82 @@ func (g *grid) setData(cols []gridCol, all []int32) {
 		}
 	}
 	g.cols, g.all = cols, all
-	g.measure()
+	g.widths = map[string]int{}
 	g.apply()
 }
 
-// measure fixes every column's width from all rows, so widths do not jump
-// when the user sorts, filters or scrolls. Numbers are as wide as their
-// largest and smallest value; text is measured row by row.
-func (g *grid) measure() {
-	g.widths = map[string]int{}
-	for _, c := range g.cols {
-		w := runewidth.StringWidth(c.title) + 1 // room for the sort arrow
-		if c.sort != nil && c.right {
-			// a number is as wide as the largest or the smallest; a row
-			// without a value (n/a sorts as −∞) shows n/a
-			lo, hi, missing := int32(-1), int32(-1), false
-			var loV, hiV float64
-			for _, r := range g.all {
-				v := c.sort(r)
-				if math.IsNaN(v) || math.IsInf(v, 0) {
-					missing = true
-					continue
-				}
-				if lo < 0 || v < loV {
-					lo, loV = r, v
-				}
-				if hi < 0 || v > hiV {
-					hi, hiV = r, v
-				}
+// widthOf is a column's width, fixed from all rows so that it does not jump
+// when the user sorts, filters or scrolls. It is measured in Update the
+// first time the column comes on screen (clamp), not for every column of
+// every recompute.
+func (g *grid) widthOf(c gridCol) int {
+	if w, ok := g.widths[c.id]; ok {
+		return w
+	}
+	w := g.measure(c)
+	g.widths[c.id] = w
+	return w
+}
+
+// textSample is how many rows a text column's width is taken from: text is
+// capped at the column's maximum anyway, and a rare longer value ends in ….
+const textSample = 4096
+
+// measure is a column's width: a number is as wide as its largest or
+// smallest value (a row without one shows n/a; n/a sorts as −∞), text as
+// its widest value in an even sample of the rows, up to the column's cap.
+func (g *grid) measure(c gridCol) int {
+	w := runewidth.StringWidth(c.title) + 1 // room for the sort arrow
+	if c.sort != nil && c.right {
+		lo, hi, missing := int32(-1), int32(-1), false
+		var loV, hiV float64
+		for _, r := range g.all {
+			v := c.sort(r)
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				missing = true
+				continue
 			}
-			for _, r := range []int32{lo, hi} {
-				if r >= 0 {
-					w = max(w, runewidth.StringWidth(c.text(r)))
-				}
+			if lo < 0 || v < loV {
+				lo, loV = r, v
 			}
-			if missing {
-				w = max(w, runewidth.StringWidth(g.sh.t("n/a")))
+			if hi < 0 || v > hiV {
+				hi, hiV = r, v
 			}
-		} else {
-			limit := c.max
-			if limit == 0 {
-				limit = 40
-			}
-			for _, r := range g.all {
-				if w >= limit {
-					break
-				}
-				w = max(w, runewidth.StringWidth(termtext.Clean(c.text(r))))
-			}
-			w = min(w, max(limit, runewidth.StringWidth(c.title)+1))
 		}
-		if g.total != nil && c.right { // the totals row is the widest number
-			w = max(w, runewidth.StringWidth(g.total(c, g.all)))
+		for _, r := range []int32{lo, hi} {
+			if r >= 0 {
+				w = max(w, runewidth.StringWidth(c.text(r)))
+			}
 		}
-		g.widths[c.id] = w
+		if missing {
+			w = max(w, runewidth.StringWidth(g.sh.t("n/a")))
+		}
+	} else {
+		limit := c.max
+		if limit == 0 {
+			limit = 40
+		}
+		step := max(1, len(g.all)/textSample)
+		for k := 0; k < len(g.all) && w < limit; k += step {
+			w = max(w, runewidth.StringWidth(termtext.Clean(c.text(g.all[k]))))
+		}
+		w = min(w, max(limit, runewidth.StringWidth(c.title)+1))
+	}
+	if g.total != nil && c.right { // the totals row over every row is the widest number
+		t := g.total(c, g.all)
+		if g.query == "" {
+			g.totals[c.id] = t
+		}
+		w = max(w, runewidth.StringWidth(t))
+	}
+	return w
+}
+
+// totalOf is a column's cell of the totals row for the rows shown, summed
+// in Update (clamp) once per change of the rows, for the columns on screen.
+func (g *grid) totalOf(c gridCol) {
+	if _, ok := g.totals[c.id]; !ok && g.total != nil {
+		g.totals[c.id] = g.total(c, g.rows)
 	}
 }
 
@@ -164,6 +187,7 @@ func (g *grid) apply() {
 		g.lastGood = ""
 	}
 	g.words = searchWords(g.query)
+	g.totals = map[string]string{} // summed by clamp for the columns on screen
 	rows = slices.Clone(rows)
 	if c, ok := g.colByID(g.sortID); ok {
 		sign := 1
@@ -171,36 +195,31 @@ func (g *grid) apply() {
 			sign = -1
 		}
 		if c.sort != nil {
-			type keyed struct {
-				r int32
-				k float64
-			}
-			ks := make([]keyed, len(rows))
-			for i, r := range rows {
-				ks[i] = keyed{r, c.sort(r)}
-			}
-			slices.SortStableFunc(ks, func(x, y keyed) int { return sign * cmp.Compare(x.k, y.k) })
-			for i := range ks {
-				rows[i] = ks[i].r
-			}
+			sortBy(rows, c.sort, sign)
 		} else {
-			type keyed struct {
-				r int32
-				k string
-			}
-			ks := make([]keyed, len(rows))
-			for i, r := range rows {
-				ks[i] = keyed{r, strings.ToLower(c.text(r))}
-			}
-			slices.SortStableFunc(ks, func(x, y keyed) int { return sign * strings.Compare(x.k, y.k) })
-			for i := range ks {
-				rows[i] = ks[i].r
-			}
+			sortBy(rows, func(r int32) string { return strings.ToLower(c.text(r)) }, sign)
 		}
 	}
 	g.rows = rows
 	g.cur = min(g.cur, max(0, len(rows)-1))
 	g.clamp()
+}
+
+// sortBy sorts rows by a key each row is asked for once; ties keep their
+// order (ids, or the owner's order).
+func sortBy[K cmp.Ordered](rows []int32, key func(int32) K, sign int) {
+	type keyed struct {
+		r, pos int32
+		k      K
+	}
+	ks := make([]keyed, len(rows))
+	for i, r := range rows {
+		ks[i] = keyed{r, int32(i), key(r)}
+	}
+	slices.SortFunc(ks, func(x, y keyed) int { return cmp.Or(sign*cmp.Compare(x.k, y.k), cmp.Compare(x.pos, y.pos)) })
+	for i := range ks {
+		rows[i] = ks[i].r
+	}
 }
 
 // searchWords are the words of a query that are not conditions: n and N
@@ -285,13 +304,34 @@ func (g *grid) clamp() {
 	if g.col >= 1 && g.col < g.colOff {
 		g.colOff = g.col
 	}
+	if len(v) == 0 {
+		return
+	}
+	g.widthOf(v[0])
+	for i := g.colOff; i <= g.col && i < len(v); i++ {
+		g.widthOf(v[i])
+	}
 	for g.col >= 1 && g.colOff < g.col && !g.fits(v, g.colOff, g.col) {
 		g.colOff++
+	}
+	// the columns that fill the screen from colOff on: View draws them
+	g.totalOf(v[0])
+	for i, used := g.colOff, 0; i < len(v) && used <= g.w; i++ {
+		used += g.widthOf(v[i]) + 1
+		g.totalOf(v[i])
 	}
 }
 
 // colWidth is a column's width on screen: no column is wider than the grid.
-func (g *grid) colWidth(c gridCol) int { return min(g.widths[c.id], g.w-4) }
+// It only reads the widths clamp measured (View stays pure); a column not
+// measured yet is not on screen.
+func (g *grid) colWidth(c gridCol) int {
+	w, ok := g.widths[c.id]
+	if !ok {
+		w = runewidth.StringWidth(c.title) + 1
+	}
+	return min(w, g.w-4)
+}
 
 // fits reports whether columns from..to (with the frozen first) fit the width.
 func (g *grid) fits(v []gridCol, from, to int) bool {
@@ -646,7 +686,7 @@ func (g *grid) View() string {
 			if k == 0 {
 				cell = g.sh.t("Total")
 			} else {
-				cell = g.total(c, g.rows)
+				cell = g.totals[c.id]
 			}
 			b.WriteString(g.sh.St.Bold.Render(padTo(cell, width(i), c.right)))
 			b.WriteString(g.sep(k, show))

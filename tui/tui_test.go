@@ -815,8 +815,8 @@ func TestNumbersNeverCut(t *testing.T) {
 					continue
 				}
 				for _, r := range g.all {
-					if w := lipgloss.Width(c.text(r)); w > g.widths[c.id] {
-						t.Fatalf("%s: column %s is %d wide, cell %q needs %d", lang, c.id, g.widths[c.id], c.text(r), w)
+					if w := lipgloss.Width(c.text(r)); w > g.widthOf(c) {
+						t.Fatalf("%s: column %s is %d wide, cell %q needs %d", lang, c.id, g.widthOf(c), c.text(r), w)
 					}
 				}
 			}
