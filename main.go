@@ -56,6 +56,9 @@ Usage:
   ledgerlens report FILE... | --demo     print a scheme's segment P&L and headline figures
   ledgerlens export FILE... | --demo -o OUT.xlsx|OUT.csv [--force]
                                          write the Excel workbook (or the customer table as CSV)
+  ledgerlens export FILE... --into SOURCE -o OUT [--schemes LIST]
+                                         a copy of your own workbook or CSV with segment
+                                         columns beside its customer rows
   ledgerlens help [parameters]           this text, or every parameter with its meaning
 
 Common flags (every command):
@@ -76,6 +79,16 @@ Common flags (every command):
   --set key=value        set one parameter (repeatable; keys as in analytics-spec §9)
   -o, --output FILE      export: the file to write (.xlsx or .csv)
   --force                export: replace FILE if it exists
+  --into SOURCE          export: copy SOURCE (.xlsx or text, usually the ledger itself)
+                         and add the columns beside its customer sheet (or, without
+                         one, its transaction rows), matched by customer id; OUT has
+                         SOURCE's format and keeps its sheets, formulas, styles,
+                         encoding, delimiter and line endings
+  --schemes LIST         export --into: the columns, comma-separated: scheme keys
+                         (pyramid, rfm, credit, clv, lifecycle, …) give the segment,
+                         customer fields (palive, action, revenue, clv_value, …)
+                         the figure; default pyramid,rfm,credit,clv,clv_value,palive,
+                         action (those the ledger has)
   --baseline FILE        export: a scenario (TOML or exported workbook) to compare
                          with: adds a Compare sheet with the migration matrix
 
@@ -155,6 +168,8 @@ type config struct {
 	sets     []string
 	output   string
 	baseline string
+	into     string
+	schemes  string
 	force    bool
 	lang     string
 	opt      importer.Options
@@ -182,6 +197,8 @@ func parseFlags(cmd string, args []string) (*config, error) {
 	fs.StringVar(&c.output, "output", "", "")
 	fs.BoolVar(&c.force, "force", false, "")
 	fs.StringVar(&c.baseline, "baseline", "", "")
+	fs.StringVar(&c.into, "into", "", "")
+	fs.StringVar(&c.schemes, "schemes", "", "")
 	fs.StringVar(&c.lang, "lang", "en", "")
 	rest := args
 	for {
@@ -236,6 +253,12 @@ func parseFlags(cmd string, args []string) (*config, error) {
 	}
 	if cmd == "export" && c.output == "" {
 		return nil, errUsage{"export needs -o OUT.xlsx (or OUT.csv)"}
+	}
+	if (c.into != "" || c.schemes != "") && cmd != "export" {
+		return nil, errUsage{"--into and --schemes belong to export"}
+	}
+	if c.schemes != "" && c.into == "" {
+		return nil, errUsage{"--schemes names the columns of export --into SOURCE"}
 	}
 	formats := map[string][]string{"inspect": {"text", "json"}, "": {"text", "json"}, "report": {"table", "csv", "json"}, "export": {"xlsx"}}[cmd]
 	if !slices.Contains(formats, c.format) {
@@ -361,20 +384,54 @@ func export(c *config, w io.Writer) error {
 		}
 	}
 	opt := exporter.WriteOptions{Force: c.force, Inputs: c.files}
-	if strings.EqualFold(filepath.Ext(c.output), ".csv") {
+	name := "defaults"
+	if c.scenario != "" {
+		name = c.scenario
+	}
+	ex := exporter.Export{Source: sourceName(c), Scenario: name, Analysis: a, Report: rep, Baseline: base, BaselineName: c.baseline}
+	switch {
+	case c.into != "":
+		return exportInto(c, w, ex, opt)
+	case strings.EqualFold(filepath.Ext(c.output), ".csv"):
 		err = exporter.WriteCustomersCSV(c.output, a, opt)
-	} else {
-		name := "defaults"
-		if c.scenario != "" {
-			name = c.scenario
-		}
-		err = exporter.WriteXLSX(c.output, exporter.Export{Source: sourceName(c), Scenario: name, Analysis: a, Report: rep,
-			Baseline: base, BaselineName: c.baseline}, opt)
+	default:
+		err = exporter.WriteXLSX(c.output, ex, opt)
 	}
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "wrote %s (%d customers)\n", termtext.Clean(c.output), a.N)
+	return nil
+}
+
+// exportInto writes a copy of the user's file with the segment columns.
+func exportInto(c *config, w io.Writer, ex exporter.Export, opt exporter.WriteOptions) error {
+	var names []string
+	if c.schemes != "" {
+		names = strings.Split(c.schemes, ",")
+	}
+	fields, err := exporter.IntoColumns(ex.Analysis, names)
+	if err != nil {
+		return errUsage{err.Error()}
+	}
+	topt := c.opt
+	topt.Sheet = "" // the whole workbook is copied; its tables are found again
+	t, err := importer.ReadTarget(c.into, topt)
+	if err != nil {
+		return err
+	}
+	res, err := exporter.WriteInto(c.output, ex, t, fields, opt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "wrote %s: %s with %d columns added to %d rows\n", termtext.Clean(c.output), termtext.Clean(c.into), len(fields), res.Rows)
+	for _, p := range res.Placed {
+		fmt.Fprintf(w, "  %s\n", termtext.Clean(p))
+	}
+	if n := len(res.Missing); n > 0 {
+		r := res.Missing[0]
+		fmt.Fprintf(w, "  %d rows without a segment (listed on the Data quality sheet of a workbook); first: row %d, %s\n", n, r.Row, termtext.Clean(r.Reason))
+	}
 	return nil
 }
 

@@ -19,15 +19,19 @@ import (
 )
 
 func buildWorkbook(ex Export, progress func(string)) (*excelize.File, error) {
-	step := func(s string) {
-		if progress != nil {
-			progress(s)
-		}
-	}
-	a := ex.Analysis
 	f := excelize.NewFile()
-	// Deflate at best speed: the big Customers sheet compresses a little less
-	// and writes about twice as fast.
+	fastZip(f)
+	if _, err := writeSheets(f, true, ex, progress); err != nil {
+		f.Close()
+		return nil, err
+	}
+	f.SetActiveSheet(0)
+	return f, nil
+}
+
+// fastZip makes f deflate at best speed: the big Customers sheet
+// compresses a little less and writes about twice as fast.
+func fastZip(f *excelize.File) {
 	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
 		zw := zip.NewWriter(w)
 		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
@@ -35,12 +39,23 @@ func buildWorkbook(ex Export, progress func(string)) (*excelize.File, error) {
 		})
 		return zw
 	})
+}
+
+// writeSheets adds the workbook's sheets to f: a new file (fresh: its
+// Sheet1 becomes the Summary) or the user's own workbook (export --into),
+// after its sheets, each under a name none of theirs has.
+func writeSheets(f *excelize.File, fresh bool, ex Export, progress func(string)) (*wbWriter, error) {
+	step := func(s string) {
+		if progress != nil {
+			progress(s)
+		}
+	}
+	a := ex.Analysis
 	st, err := newStyles(f, a.Decimals)
 	if err != nil {
-		f.Close()
 		return nil, err
 	}
-	w := &wbWriter{f: f, st: st, a: a, ex: ex, setUp: map[string]bool{}}
+	w := &wbWriter{f: f, st: st, a: a, ex: ex, setUp: map[string]bool{}, names: map[string]string{}}
 	type part struct {
 		sheet    string
 		fn       func() error
@@ -55,17 +70,27 @@ func buildWorkbook(ex Export, progress func(string)) (*excelize.File, error) {
 	if ex.Baseline != nil {
 		parts = slices.Insert(parts, 2, part{SheetCompare, w.compare, 0})
 	}
-	f.SetSheetName("Sheet1", SheetSummary)
-	for _, p := range parts[1:] {
-		if _, err := f.NewSheet(p.sheet); err != nil {
-			f.Close()
+	taken := map[string]bool{}
+	if !fresh {
+		for _, n := range f.GetSheetList() {
+			taken[strings.ToLower(n)] = true
+		}
+	}
+	for k, p := range parts {
+		name := freeSheetName(p.sheet, taken)
+		taken[strings.ToLower(name)] = true
+		w.names[p.sheet] = name
+		if k == 0 && fresh {
+			f.SetSheetName("Sheet1", name)
+			continue
+		}
+		if _, err := f.NewSheet(name); err != nil {
 			return nil, err
 		}
 	}
 	for _, p := range parts {
 		step(strings.ToLower(p.sheet))
 		if err := p.fn(); err != nil {
-			f.Close()
 			return nil, fmt.Errorf("%s sheet: %w", p.sheet, err)
 		}
 	}
@@ -76,25 +101,33 @@ func buildWorkbook(ex Export, progress func(string)) (*excelize.File, error) {
 	if w.badXML > 0 {
 		notes = append(notes, fmt.Sprintf("%d text values held control characters that a workbook cannot store; they show as \uFFFD (the CSV export keeps them)", w.badXML))
 	}
+	sum := w.sheet(SheetSummary)
 	for k, n := range notes {
 		row := w.summaryRows + 3 + k
-		f.SetCellValue(SheetSummary, cellName(0, row), "Note")
-		f.SetCellValue(SheetSummary, cellName(1, row), n)
-		f.SetCellStyle(SheetSummary, cellName(0, row), cellName(0, row), w.st.bold)
+		f.SetCellValue(sum, cellName(0, row), "Note")
+		f.SetCellValue(sum, cellName(1, row), n)
+		f.SetCellStyle(sum, cellName(0, row), cellName(0, row), w.st.bold)
 	}
 	// page setup of the sheets written with the normal API (listSheet sets
 	// up its streamed sheets before flushing them)
 	for _, p := range parts {
-		if w.setUp[p.sheet] {
+		if w.setUp[w.sheet(p.sheet)] {
 			continue
 		}
-		if err := w.printSetup(p.sheet, p.titleRow, p.sheet == SheetSummary); err != nil {
-			f.Close()
+		if err := w.printSetup(w.sheet(p.sheet), p.titleRow, p.sheet == SheetSummary); err != nil {
 			return nil, err
 		}
 	}
-	f.SetActiveSheet(0)
-	return f, nil
+	return w, nil
+}
+
+// freeSheetName is name, or name (2), (3) … when a sheet of that name
+// (Excel compares them without case) is taken.
+func freeSheetName(name string, taken map[string]bool) string {
+	for k := 2; taken[strings.ToLower(name)]; k++ {
+		name = fmt.Sprintf("%s (%d)", strings.TrimSuffix(name, fmt.Sprintf(" (%d)", k-1)), k)
+	}
+	return name
 }
 
 type wbWriter struct {
@@ -106,7 +139,11 @@ type wbWriter struct {
 	badXML      int // text values with characters XML cannot hold
 	summaryRows int // rows the Summary sheet uses
 	setUp       map[string]bool
+	names       map[string]string // our sheet names (Sheet…) → the names they got
 }
+
+// sheet is the name one of our sheets got in this workbook.
+func (w *wbWriter) sheet(name string) string { return w.names[name] }
 
 // printSetup makes a sheet print as people expect: landscape A4, one page
 // wide (the Summary on one page), the header row on every page, and a footer
@@ -367,7 +404,7 @@ func columnChart(title, categories string, series [][2]string) *excelize.Chart {
 }
 
 func (w *wbWriter) summary() error {
-	a, f, s, ex := w.a, w.f, SheetSummary, w.ex
+	a, f, s, ex := w.a, w.f, w.sheet(SheetSummary), w.ex
 	dec := a.Decimals
 	m := func(v model.Money) any { return moneyVal(v, dec) }
 	f.SetCellValue(s, "A1", "ledgerlens — customer segments")
@@ -395,6 +432,18 @@ func (w *wbWriter) summary() error {
 	}
 	if ex.filter != "" {
 		rows = append(rows, line{"Customers on the Customers sheet", len(ex.rows), kInt, ""}, line{"Filter of that list", ex.filter, kText, ""})
+	}
+	if in := ex.into; in != nil {
+		var labels []string
+		for _, f := range in.fields {
+			labels = append(labels, f.Label)
+		}
+		rows = append(rows, line{"Columns added to the source", strings.Join(labels, ", "), kText, ""})
+		for _, p := range in.placedAt {
+			rows = append(rows, line{"Where", p, kText, ""})
+		}
+		rows = append(rows, line{"Source rows given the columns", in.given, kInt, ""},
+			line{"Source rows without a segment (see Data quality)", len(in.missing), kInt, ""})
 	}
 	if a.AsOfInfo.CustomersAbsent > 0 {
 		rows = append(rows, line{"Customers without a document by the as-of date (not in the analysis)", a.AsOfInfo.CustomersAbsent, kInt, ""})
@@ -464,7 +513,7 @@ func (w *wbWriter) summary() error {
 // printed page. Columns that do not exist for this ledger are empty, with a
 // note on the header saying why.
 func (w *wbWriter) segments() error {
-	a, f, s := w.a, w.f, SheetSegments
+	a, f, s := w.a, w.f, w.sheet(SheetSegments)
 	dec := a.Decimals
 	headers := []string{"Scheme"}
 	kinds := []kind{kText}
@@ -538,7 +587,7 @@ func (w *wbWriter) segments() error {
 
 // customers streams one row per customer (the big sheet).
 func (w *wbWriter) customers() error {
-	a, f, s := w.a, w.f, SheetCustomers
+	a, f, s := w.a, w.f, w.sheet(SheetCustomers)
 	cols := customerColumns(a)
 	headers := make([]string, len(cols))
 	kinds := make([]kind, len(cols))
@@ -591,7 +640,7 @@ func (w *wbWriter) gradeColours() []excelize.ConditionalFormatOptions {
 // profitability lists every customer along the whale curve, with the curve
 // as an XY chart beside it (both axes in per cent).
 func (w *wbWriter) profitability() error {
-	a, f, s := w.a, w.f, SheetProfitability
+	a, f, s := w.a, w.f, w.sheet(SheetProfitability)
 	ps := a.Profit
 	if !ps.Basis.Known() {
 		f.SetCellValue(s, "A1", "n/a: "+ps.Note)
@@ -630,7 +679,7 @@ func (w *wbWriter) profitability() error {
 // risk writes the receivables aging with its chart and the DSO measures;
 // the risk lists have sheets of their own.
 func (w *wbWriter) risk() error {
-	a, f, s := w.a, w.f, SheetRisk
+	a, f, s := w.a, w.f, w.sheet(SheetRisk)
 	r := a.Risk
 	dec := a.Decimals
 	m := func(v model.Money) any { return moneyVal(v, dec) }
@@ -666,7 +715,7 @@ func (w *wbWriter) risk() error {
 		return err
 	}
 	f.SetCellValue(s, cellName(0, next+len(dsoRows)+2), fmt.Sprintf("Lists: %s (%d customers), %s (%d invoices), %s (%d customers).",
-		SheetCredit, len(a.CreditRisk), SheetWriteOffs, len(r.WriteOffs), SheetChurn, len(a.ChurnRisk)))
+		w.sheet(SheetCredit), len(a.CreditRisk), w.sheet(SheetWriteOffs), len(r.WriteOffs), w.sheet(SheetChurn), len(a.ChurnRisk)))
 	return w.colWidths(s, wd)
 }
 
@@ -681,7 +730,7 @@ func (w *wbWriter) riskNA(sheet string) bool {
 
 // creditList is every customer with open receivables, by expected loss.
 func (w *wbWriter) creditList() error {
-	a, s := w.a, SheetCredit
+	a, s := w.a, w.sheet(SheetCredit)
 	r := a.Risk
 	if w.riskNA(s) {
 		return nil
@@ -706,7 +755,7 @@ func (w *wbWriter) creditList() error {
 
 // writeOffs is every write-off candidate, oldest first.
 func (w *wbWriter) writeOffs() error {
-	a, s := w.a, SheetWriteOffs
+	a, s := w.a, w.sheet(SheetWriteOffs)
 	r := a.Risk
 	if w.riskNA(s) {
 		return nil
@@ -722,7 +771,7 @@ func (w *wbWriter) writeOffs() error {
 
 // churnList is every customer with value at risk, by it.
 func (w *wbWriter) churnList() error {
-	a, s := w.a, SheetChurn
+	a, s := w.a, w.sheet(SheetChurn)
 	cs := &a.Led.Customers
 	headers := []string{"Customer ID", "Name", "Churn state", "P(alive)", "CLV", "Value at risk"}
 	kinds := []kind{kText, kText, kText, kPct, kMoney, kMoney}
@@ -744,7 +793,7 @@ func (w *wbWriter) churnList() error {
 // lists and choices as text); the sheet can be read back as a scenario
 // (--scenario FILE.xlsx).
 func (w *wbWriter) parameters() error {
-	a, s := w.a, SheetParameters
+	a, s := w.a, w.sheet(SheetParameters)
 	p := a.Params
 	var rows [][]any
 	for _, sp := range model.Specs {
@@ -762,12 +811,15 @@ func (w *wbWriter) parameters() error {
 }
 
 func (w *wbWriter) dataQuality() error {
-	s, rep := SheetDataQuality, w.ex.Report
+	s, rep := w.sheet(SheetDataQuality), w.ex.Report
 	headers := []string{"File", "Sheet", "Row", "Column", "Value", "Reason"}
 	kinds := []kind{kText, kText, kInt, kText, kText, kText}
 	var rej []importer.Rejection
 	if rep != nil {
 		rej = rep.Rejections
+	}
+	if in := w.ex.into; in != nil {
+		rej = append(slices.Clone(rej), in.missing...)
 	}
 	if len(rej) == 0 {
 		msg := "No rows rejected."
@@ -789,7 +841,7 @@ func (w *wbWriter) dataQuality() error {
 // compare writes, for every scheme, the baseline and current segments side
 // by side with the changes, and the migration matrix.
 func (w *wbWriter) compare() error {
-	a, b, f, s := w.a, w.ex.Baseline, w.f, SheetCompare
+	a, b, f, s := w.a, w.ex.Baseline, w.f, w.sheet(SheetCompare)
 	dec := a.Decimals
 	m := func(v model.Money) any { return moneyVal(v, dec) }
 	f.SetCellValue(s, "A1", fmt.Sprintf("Baseline (%s, as of %s) compared with the current parameters (as of %s)", w.ex.BaselineName, b.AsOf, a.AsOf))

@@ -44,6 +44,7 @@ type Export struct {
 
 	rows   []int32 // the customer list (WriteOptions.Rows)
 	filter string
+	into   *into // export --into: where the columns went
 }
 
 // WriteOptions control the safety rules of writing.

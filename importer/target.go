@@ -1,0 +1,200 @@
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// Target is a ledger file read back so that segments can be written beside
+// its rows (export --into): where its tables are, which column holds the
+// customer id, and each data row's id, read exactly as Load reads it.
+type Target struct {
+	Path     string
+	Workbook bool
+	// Tables that get the segment columns: the customer sheets, or, when
+	// the file has none, its transaction tables.
+	Tables []TargetTable
+	// Text files only: how the file is written, and every record as it
+	// stands in the file (decoded to UTF-8).
+	Encoding     string // as Load reports it: UTF-8, UTF-8 (BOM), UTF-16, GB18030
+	BigEndian    bool   // UTF-16 with a big-endian mark
+	Delimiter    byte
+	DecimalComma bool // numbers are written 1234,5 (--decimal-comma)
+	Records      []TextRecord
+}
+
+// TargetTable is one table of a Target.
+type TargetTable struct {
+	Sheet     string // "" for a text file
+	Kind      string // customers or transactions
+	HeaderRow int    // row (sheet) or line (text) of the header
+	IDColumn  int    // 0-based column of the customer id
+	Headers   []string
+	Width     int // columns in use: the header's, or more where rows run past it (notes beside a table)
+	Rows      []TargetRow
+}
+
+// TargetRow is one data row below the header.
+type TargetRow struct {
+	Row int    // sheet row or text line where the record starts
+	ID  string // the customer id as Load reads it ("" when the row has none)
+}
+
+// TextRecord is one record of a text file: its first line, its text without
+// the final line ending, and that line ending ("" at the end of the file).
+// Blank lines are records too, so the records cover the file.
+type TextRecord struct {
+	Line   int
+	Raw    string
+	EOL    string
+	Fields int // fields the record splits into
+}
+
+// ReadTarget reads path as Load would, and returns where its rows are.
+func ReadTarget(path string, opt Options) (*Target, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err))
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file: --into needs a workbook or a text file to copy", path)
+	}
+	plans, closer, err := planFile(path, opt)
+	if closer != nil {
+		defer closer.Close()
+	}
+	if err != nil {
+		return nil, err
+	}
+	t := &Target{Path: path, Workbook: plans[0].sheet != ""}
+	kind := "transactions"
+	for _, p := range plans {
+		if p.kind == "customers" {
+			kind = "customers"
+		}
+	}
+	for _, p := range plans {
+		if p.kind != kind {
+			continue
+		}
+		tb, err := readTargetTable(p)
+		if err != nil {
+			return nil, err
+		}
+		t.Tables = append(t.Tables, tb)
+	}
+	if len(t.Tables) == 0 {
+		return nil, fmt.Errorf("%s: no table with a customer id column to put segments beside", path)
+	}
+	if !t.Workbook {
+		t.DecimalComma = opt.DecimalComma
+		if err := t.readText(path); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// readTargetTable reads the customer id of every row below the header.
+func readTargetTable(p *plan) (TargetTable, error) {
+	tb := TargetTable{Sheet: p.sheet, Kind: p.kind, HeaderRow: p.rep.HeaderRow, IDColumn: p.m.ByField[FCustomerID]}
+	for _, c := range p.m.Columns {
+		tb.Headers = append(tb.Headers, c.Header)
+	}
+	tb.Width = len(tb.Headers)
+	t, err := p.open()
+	if err != nil {
+		return tb, err
+	}
+	defer t.Close()
+	for i := 0; ; i++ {
+		rec, row, err := t.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return tb, fmt.Errorf("%s: %w", p.where(), err)
+		}
+		if p.sheet != "" {
+			w := len(rec)
+			for w > 0 && len(trimSpace(rec[w-1])) == 0 {
+				w--
+			}
+			tb.Width = max(tb.Width, w)
+		}
+		if i <= p.headerAt {
+			continue
+		}
+		tb.Rows = append(tb.Rows, TargetRow{Row: row, ID: string(trimSpace(cell(rec, tb.IDColumn)))})
+	}
+	return tb, nil
+}
+
+// readText reads a text file's records as they stand, split where Load
+// splits them (quoted line breaks stay inside their record).
+func (t *Target) readText(path string) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err))
+	}
+	br, enc, err := decodeText(bytes.NewReader(raw))
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	text, err := io.ReadAll(br)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	head := text[:min(len(text), 64<<10)]
+	delim, _ := sniffDelimiter(head)
+	if delim == 0 {
+		return errors.New(path + ": columns aligned with spaces cannot take new columns; save it as CSV first")
+	}
+	t.Encoding, t.Delimiter = enc, delim
+	t.BigEndian = bytes.HasPrefix(raw, []byte{0xFE, 0xFF})
+	// physical lines with their endings
+	type line struct{ text, eol string }
+	var lines []line
+	for s := string(text); len(s) > 0; {
+		nl := strings.IndexByte(s, '\n')
+		if nl < 0 {
+			lines = append(lines, line{s, ""})
+			break
+		}
+		body, eol := s[:nl], "\n"
+		if strings.HasSuffix(body, "\r") {
+			body, eol = body[:len(body)-1], "\r\n"
+		}
+		lines = append(lines, line{body, eol})
+		s = s[nl+1:]
+	}
+	r := newCSVReader(bufio.NewReaderSize(bytes.NewReader(text), 1<<18), delim)
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("%s: line %d: %w", path, r.recLn, err)
+		}
+		first, next := r.recLn, min(r.line, len(lines)+1)
+		var sb strings.Builder
+		for k := first; k < next; k++ {
+			sb.WriteString(lines[k-1].text)
+			if k < next-1 {
+				sb.WriteString(lines[k-1].eol)
+			}
+		}
+		eol := ""
+		if next-1 >= 1 && next-1 <= len(lines) {
+			eol = lines[next-2].eol
+		}
+		t.Records = append(t.Records, TextRecord{Line: first, Raw: sb.String(), EOL: eol, Fields: len(rec)})
+	}
+	return nil
+}
