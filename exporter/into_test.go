@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"math"
@@ -9,8 +10,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"ledgerlens/importer"
 	"ledgerlens/model"
@@ -166,4 +169,175 @@ func TestIntoWorkbook(t *testing.T) {
 	if st, err := os.Stat(strings.TrimSuffix(out, ".xlsx") + ".pdf"); err != nil || st.Size() == 0 {
 		t.Errorf("LibreOffice wrote no PDF: %v", err)
 	}
+}
+
+// intoLedger is a small ledger as text: header, a quoted line break in a name, rows of ten customers over two years (four
+// stop early), and a row without a customer id.
+func intoLedger(delim, eol string, zh, decimalComma bool) string {
+	head := []string{"Customer ID", "Name", "Date", "Amount"}
+	if zh {
+		head = []string{"客户编号", "客户名称", "日期", "金额"}
+	}
+	var b strings.Builder
+	b.WriteString(strings.Join(head, delim) + eol)
+	for k := 0; k < 50; k++ {
+		c := k % 10
+		span := 700
+		if c >= 6 {
+			span = 150
+		}
+		day := model.Day(19360 + (k*37)%span)
+		name := "Client " + string(rune('A'+c))
+		if zh {
+			name = "客户" + string(rune('甲'+c))
+		}
+		if c == 3 {
+			name = `"Line one` + "\n" + `line two"` // a quoted line break
+		}
+		amt := model.MoneyString(int64(10000+(k*7919)%240000), 2)
+		if decimalComma {
+			amt = strings.Replace(amt, ".", ",", 1)
+		}
+		id := "K" + string(rune('0'+c))
+		if k == 13 {
+			id = ""
+		}
+		b.WriteString(strings.Join([]string{id, name, day.String(), amt}, delim) + eol)
+	}
+	return b.String()
+}
+
+func TestIntoText(t *testing.T) {
+	for _, tc := range []struct {
+		name, delim, eol string
+		enc              string // utf-8-bom, gb18030
+		zh, comma        bool
+	}{
+		{"UTF-8 with BOM, CRLF", ",", "\r\n", "utf-8-bom", false, false},
+		{"GB18030", ",", "\n", "gb18030", true, false},
+		{"semicolon, decimal comma", ";", "\r\n", "utf-8", false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			src, out := filepath.Join(dir, "ledger.csv"), filepath.Join(dir, "ledger-segments.csv")
+			text := intoLedger(tc.delim, tc.eol, tc.zh, tc.comma)
+			raw := encodeAs(t, text, tc.enc)
+			if err := os.WriteFile(src, raw, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			opt := importer.Options{DecimalComma: tc.comma}
+			a, rep := intoAnalysis(t, src, opt)
+			tg, err := importer.ReadTarget(src, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fields, err := IntoColumns(a, []string{"pyramid", "rfm", "clv_value", "palive"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := WriteInto(out, Export{Analysis: a, Report: rep}, tg, fields, WriteOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Rows != 49 || len(res.Missing) != 1 {
+				t.Errorf("%d rows given columns, %d without (%+v): want 49 and the row without an id", res.Rows, len(res.Missing), res.Missing)
+			}
+			got, _ := os.ReadFile(out)
+			// every line of the source, byte for byte, starts its line of the output
+			srcLines, outLines := strings.SplitAfter(string(raw), "\n"), strings.SplitAfter(string(got), "\n")
+			if len(srcLines) != len(outLines) {
+				t.Fatalf("%d lines, source %d", len(outLines), len(srcLines))
+			}
+			for i := range srcLines {
+				body := strings.TrimSuffix(strings.TrimSuffix(srcLines[i], "\n"), "\r")
+				if !strings.HasPrefix(outLines[i], body) || strings.HasSuffix(srcLines[i], "\r\n") != strings.HasSuffix(outLines[i], "\r\n") {
+					t.Fatalf("line %d %q does not continue the source's %q with its line ending", i+1, outLines[i], srcLines[i])
+				}
+			}
+			// an independent reader (encoding/csv) sees the source's fields, then ours
+			srcRecs, outRecs := readCSV(t, decodeAs(t, raw, tc.enc), tc.delim), readCSV(t, decodeAs(t, got, tc.enc), tc.delim)
+			ids := map[string]int{}
+			for c, id := range a.Led.Customers.ID {
+				ids[id] = c
+			}
+			for k, rec := range outRecs {
+				if strings.Join(rec[:len(srcRecs[k])], "|") != strings.Join(srcRecs[k], "|") {
+					t.Fatalf("record %d: %q, source %q", k, rec, srcRecs[k])
+				}
+				extra := rec[len(srcRecs[k]):]
+				switch {
+				case k == 0:
+					for i, f := range fields {
+						if extra[i] != f.Label {
+							t.Errorf("header %d %q, want %q", i, extra[i], f.Label)
+						}
+					}
+				default:
+					c, ok := ids[srcRecs[k][0]]
+					for i, f := range fields {
+						w := ""
+						if ok {
+							w = csvCell(cellOf(f.Get(a, c), f.Kind, a.Decimals), kindOf(f.Kind), a.Decimals)
+							if tc.comma && f.Kind != model.KindText {
+								w = strings.Replace(w, ".", ",", 1)
+							}
+						}
+						if extra[i] != w {
+							t.Errorf("record %d (%s) %s: %q, want %q", k, srcRecs[k][0], f.Label, extra[i], w)
+						}
+					}
+				}
+			}
+			// the copy loads as a ledger with the same figures
+			b, _ := intoAnalysis(t, out, opt)
+			if b.N != a.N || b.Schemes[0].Total.Revenue != a.Schemes[0].Total.Revenue {
+				t.Errorf("the copy reads as %d customers, revenue %d; the source %d, %d", b.N, b.Schemes[0].Total.Revenue, a.N, a.Schemes[0].Total.Revenue)
+			}
+		})
+	}
+}
+
+func encodeAs(t *testing.T, s, enc string) []byte {
+	switch enc {
+	case "utf-8-bom":
+		return append([]byte("\uFEFF"), s...)
+	case "gb18030":
+		b, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	return []byte(s)
+}
+
+func decodeAs(t *testing.T, b []byte, enc string) string {
+	switch enc {
+	case "utf-8-bom":
+		if !strings.HasPrefix(string(b), "\uFEFF") {
+			t.Fatal("the BOM is gone")
+		}
+		return strings.TrimPrefix(string(b), "\uFEFF")
+	case "gb18030":
+		if utf8.Valid(b) {
+			t.Fatal("GB18030 source written back as UTF-8")
+		}
+		d, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(d)
+	}
+	return string(b)
+}
+
+func readCSV(t *testing.T, s, delim string) [][]string {
+	r := csv.NewReader(strings.NewReader(s))
+	r.Comma = rune(delim[0])
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
 }

@@ -306,13 +306,15 @@ func sniffDelimiter(head []byte) (delim byte, name string) {
 		}
 		consistency := float64(modeN) / float64(len(lines))
 		// the header agreeing with the rows counts most, then consistency;
-		// among equals, real delimiters over spaces
+		// spaces lose to a real delimiter that splits at least 3 lines in 4
+		// alike (names with one space each, such as "Client A", split every
+		// line alike; quoted line breaks make a few comma lines differ)
 		score := consistency*100 + float64(min(mode, 50))/100
 		if first == mode {
 			score += 100
 		}
 		if cd.d == 0 {
-			score -= 1
+			score -= 25
 		}
 		if score > bestScore {
 			best, bestScore = cd, score

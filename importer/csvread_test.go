@@ -63,6 +63,9 @@ func TestSniffDelimiter(t *testing.T) {
 		"a|b\n1|2\n":                        "pipe",
 		" 00004 0001 19970101  2   29.33\n": "spaces",
 		"\"x,y\";b\n\"1,2\";3\n":            "semicolon",
+		// names with one space each split every line in two by spaces; a
+		// quoted line break makes one comma line differ: still comma
+		"Customer ID,Name,Date\nK0,Client A,2023-01-03\nK1,\"Line one\nline two\",2023-01-04\nK2,Client C,2023-01-05\nK4,Client E,2023-01-05\n": "comma",
 	}
 	for in, want := range tests {
 		if _, got := sniffDelimiter([]byte(in)); got != want {
