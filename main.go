@@ -414,25 +414,66 @@ func exportInto(c *config, w io.Writer, ex exporter.Export, opt exporter.WriteOp
 	if err != nil {
 		return errUsage{err.Error()}
 	}
-	topt := c.opt
-	topt.Sheet = "" // the whole workbook is copied; its tables are found again
-	t, err := importer.ReadTarget(c.into, topt)
+	res, err := intoFile(c, c.into, c.output, ex, fields, opt)
 	if err != nil {
 		return err
 	}
-	res, err := exporter.WriteInto(c.output, ex, t, fields, opt)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "wrote %s: %s with %d columns added to %d rows\n", termtext.Clean(c.output), termtext.Clean(c.into), len(fields), res.Rows)
+	fmt.Fprintf(w, "wrote %s: %s with %d columns added to %s\n", termtext.Clean(c.output), termtext.Clean(c.into), len(fields), plural(res.Rows, "row"))
 	for _, p := range res.Placed {
 		fmt.Fprintf(w, "  %s\n", termtext.Clean(p))
 	}
 	if n := len(res.Missing); n > 0 {
-		r := res.Missing[0]
-		fmt.Fprintf(w, "  %d rows without a segment (listed on the Data quality sheet of a workbook); first: row %d, %s\n", n, r.Row, termtext.Clean(r.Reason))
+		where := ":"
+		if res.Workbook {
+			where = " (all on the Data quality sheet):"
+		}
+		fmt.Fprintf(w, "  %s without a segment%s\n", plural(n, res.RowWord), where)
+		for _, r := range res.Missing[:min(n, 5)] {
+			fmt.Fprintf(w, "    %s %d: %s\n", res.RowWord, r.Row, termtext.Clean(r.Reason))
+		}
+		if n > 5 {
+			fmt.Fprintf(w, "    … and %d more\n", n-5)
+		}
 	}
 	return nil
+}
+
+// intoFile reads the user's file src as the loader does and writes its
+// copy with the columns to out.
+func intoFile(c *config, src, out string, ex exporter.Export, fields []model.Field, opt exporter.WriteOptions) (*exporter.IntoResult, error) {
+	topt := c.opt
+	topt.Sheet = "" // the whole workbook is copied; its tables are found again
+	t, err := importer.ReadTarget(src, topt)
+	if err != nil {
+		return nil, err
+	}
+	return exporter.WriteInto(out, ex, t, fields, opt)
+}
+
+// writeInto is the view's `i`: the default columns into a copy of the
+// ledger file.
+func writeInto(c *config, out string, ex exporter.Export, opt exporter.WriteOptions) error {
+	fields, err := exporter.IntoColumns(ex.Analysis, nil)
+	if err != nil {
+		return err
+	}
+	_, err = intoFile(c, c.files[0], out, ex, fields, opt)
+	return err
+}
+
+// intoTarget is the default name of the copy of src: src-segments with
+// src's extension.
+func intoTarget(src string) string {
+	ext := filepath.Ext(src)
+	return strings.TrimSuffix(src, ext) + "-segments" + ext
+}
+
+// plural is "1 row", "2 rows".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // view opens the interactive view.
@@ -441,10 +482,13 @@ func view(c *config) error {
 	if err != nil {
 		return err
 	}
-	exportPath := "demo-segments.xlsx"
+	exportPath, intoSource, intoPath := "demo-segments.xlsx", "", ""
 	if !c.demo {
 		f := c.files[0]
 		exportPath = strings.TrimSuffix(f, filepath.Ext(f)) + "-segments.xlsx"
+		if len(c.files) == 1 {
+			intoSource, intoPath = f, intoTarget(f)
+		}
 	}
 	name := ""
 	if c.scenario != "" {
@@ -453,6 +497,7 @@ func view(c *config) error {
 	var rep *importer.Report // the last load's report, for the workbook's Data quality sheet
 	return tui.Run(tui.Config{
 		Source: sourceName(c), Params: p, ScenarioName: name, Lang: c.lang, ExportPath: exportPath,
+		IntoSource: intoSource, IntoPath: intoPath,
 		Load: func(ctx context.Context, progress func(tui.Progress)) (*model.Ledger, tui.LoadReport, error) {
 			opt := c.opt
 			opt.Context = ctx
@@ -473,9 +518,12 @@ func view(c *config) error {
 		Export: func(req tui.ExportRequest) error {
 			opt := exporter.WriteOptions{Force: req.Force, Inputs: c.files, Rows: req.Rows, Filter: req.Filter}
 			var err error
-			if strings.EqualFold(filepath.Ext(req.Path), ".csv") {
+			switch {
+			case req.Into:
+				err = writeInto(c, req.Path, exporter.Export{Source: sourceName(c), Scenario: req.Scenario, Analysis: req.Analysis, Report: rep}, opt)
+			case strings.EqualFold(filepath.Ext(req.Path), ".csv"):
 				err = exporter.WriteCustomersCSV(req.Path, req.Analysis, opt)
-			} else {
+			default:
 				err = exporter.WriteXLSX(req.Path, exporter.Export{Source: sourceName(c), Scenario: req.Scenario, Analysis: req.Analysis,
 					Report: rep, Baseline: req.Baseline, BaselineName: req.BaselineName}, opt)
 			}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"ledgerlens/exporter"
 )
 
 func runCLI(args ...string) (int, string, string) {
@@ -211,5 +213,74 @@ func TestExportCommand(t *testing.T) {
 	code, b, stderr := runCLI("report", "--demo", "--format", "json", "--scenario", out)
 	if code != 0 || a != b {
 		t.Errorf("report with --scenario %s differs from the exported analysis (exit %d, %s)", out, code, stderr)
+	}
+}
+
+// export --into from the command line and from the view's `i` write the
+// same copy, refuse to write over the source, and name what is missing.
+func TestExportInto(t *testing.T) {
+	dir := t.TempDir()
+	src := dir + "/ledger.csv"
+	data, err := os.ReadFile("testdata/en_headers.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(src, data, 0o644)
+	out := dir + "/ledger-segments.csv"
+	code, stdout, stderr := runCLI("export", src, "--into", src, "-o", out, "--schemes", "pyramid,rfm,credit,action")
+	if code != 0 || !strings.Contains(stdout, "4 columns added to 8 rows") || !strings.Contains(stdout, "line 6: no segment written") {
+		t.Fatalf("export --into: exit %d\n%s%s", code, stdout, stderr)
+	}
+	got, _ := os.ReadFile(out)
+	lines := strings.Split(string(got), "\n")
+	if !strings.HasSuffix(lines[0], ",Segment: Value pyramid,Segment: RFM,Segment: Credit grade,Suggested action") {
+		t.Errorf("header %q", lines[0])
+	}
+	if after, _ := os.ReadFile(src); !bytes.Equal(after, data) {
+		t.Error("the source changed")
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"export", src, "--into", src, "-o", src, "--force"}, 1, "refusing to write over"},
+		{[]string{"export", src, "--into", src, "-o", out}, 1, "--force"},
+		{[]string{"export", src, "--into", src, "-o", dir + "/x.xlsx"}, 1, "name the output .csv"},
+		{[]string{"export", src, "--into", src, "-o", dir + "/y.csv", "--schemes", "pyramid,nonsense"}, 2, `"nonsense"`},
+		{[]string{"export", src, "--schemes", "rfm", "-o", dir + "/z.xlsx"}, 2, "--into"},
+		{[]string{"report", src, "--into", src}, 2, "belong to export"},
+		{[]string{"export", src, "--into", out, "-o", dir + "/w.csv"}, 1, "already has a column"},
+	} {
+		code, _, stderr := runCLI(tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%v: exit %d, %q; want %d and %q", tc.args, code, stderr, tc.code, tc.msg)
+		}
+	}
+	// the view's `i` writes the default columns, as export --into does without --schemes
+	c, err := parseFlags("", []string{src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, rep, err := analyze(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewOut := intoTarget(src)
+	if viewOut != dir+"/ledger-segments.csv" {
+		t.Errorf("default copy %s", viewOut)
+	}
+	viewOut = dir + "/view.csv"
+	if err := writeInto(c, viewOut, exporter.Export{Analysis: a, Report: rep}, exporter.WriteOptions{Inputs: c.files}); err != nil {
+		t.Fatal(err)
+	}
+	cliOut := dir + "/cli.csv"
+	if code, _, stderr := runCLI("export", src, "--into", src, "-o", cliOut); code != 0 {
+		t.Fatal(stderr)
+	}
+	v, _ := os.ReadFile(viewOut)
+	cl, _ := os.ReadFile(cliOut)
+	if !bytes.Equal(v, cl) {
+		t.Error("the view's copy differs from export --into's")
 	}
 }

@@ -135,6 +135,8 @@ func matchRows(t *importer.Target, a *model.Analysis, rep *importer.Report, fiel
 			idx[k] = -1
 			why := ""
 			switch reason, rej := rejected[at{tb.Sheet, r.Row}]; {
+			case r.ID == "" && reason == "empty row":
+				continue // nothing to segment, and the load's report has it
 			case r.ID == "" && rej:
 				why = "rejected when the ledger was read (" + reason + ")"
 			case r.ID == "":
@@ -164,9 +166,11 @@ func sameFile(a, b string) bool {
 
 // IntoResult says what export --into wrote, for the command's output.
 type IntoResult struct {
-	Rows    int                  // rows that got the columns filled
-	Missing []importer.Rejection // rows that got none, with the reason
-	Placed  []string             // where the columns went
+	Workbook bool
+	RowWord  string               // "row" (sheet) or "line" (text): what Missing[i].Row counts
+	Rows     int                  // rows that got the columns filled
+	Missing  []importer.Rejection // rows that got none, with the reason
+	Placed   []string             // where the columns went
 }
 
 // WriteInto writes a copy of the user's file t with the analysis' columns
@@ -191,12 +195,18 @@ func WriteInto(path string, ex Export, t *importer.Target, fields []model.Field,
 	if t.Workbook {
 		err = writeAtomic(path, opt, func(out *os.File) error { return writeIntoWorkbook(out, ex, in, opt) })
 	} else {
+		tb := t.Tables[0]
+		in.placedAt = []string{fmt.Sprintf("after field %d of each line, header on line %d", tb.Width, tb.HeaderRow)}
 		err = writeAtomic(path, opt, func(out *os.File) error { return writeIntoText(out, ex.Analysis, in) })
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &IntoResult{Rows: in.given, Missing: in.missing, Placed: in.placedAt}, nil
+	word := "line"
+	if t.Workbook {
+		word = "row"
+	}
+	return &IntoResult{Workbook: t.Workbook, RowWord: word, Rows: in.given, Missing: in.missing, Placed: in.placedAt}, nil
 }
 
 func where(file, sheet string) string {

@@ -12,7 +12,7 @@ type KeyMap struct {
 	Hide, ShowAll, MoveLeft, MoveRight                key.Binding
 	Freq, Jump, Copy, CopyRow, NextMatch, PrevMatch   key.Binding
 	Empty, Switch                                     key.Binding
-	Baseline, Compare, Undo, Redo, Save, Open, Export key.Binding
+	Baseline, Compare, Undo, Redo, Save, Open, Export, Into key.Binding
 	Help, Quit                                        key.Binding
 }
 
@@ -62,6 +62,7 @@ func DefaultKeys() KeyMap {
 		Save:      b("ctrl+s", "key.save", "ctrl+s"),
 		Open:      b("ctrl+o", "key.open", "ctrl+o"),
 		Export:    b("e", "key.export", "e"),
+		Into:      b("i", "key.into", "i"),
 		Help:      b("?", "key.help", "?"),
 		Quit:      b("q", "key.quit", "q"),
 	}
@@ -69,7 +70,7 @@ func DefaultKeys() KeyMap {
 
 // global are the keys that work in every pane.
 func (k KeyMap) global() []key.Binding {
-	return []key.Binding{k.NextPane, k.PrevPane, k.Pane, k.Scheme, k.Compare, k.Baseline, k.Undo, k.Redo, k.Save, k.Open, k.Export, k.Help, k.Quit}
+	return []key.Binding{k.NextPane, k.PrevPane, k.Pane, k.Scheme, k.Compare, k.Baseline, k.Undo, k.Redo, k.Save, k.Open, k.Export, k.Into, k.Help, k.Quit}
 }
 
 // tableKeys are the keys of every table.

@@ -32,6 +32,8 @@ type Config struct {
 	ScenarioName string
 	Lang         string // en | zh: every label, note, help line and prompt
 	ExportPath   string // default target of `e`
+	IntoSource   string // the ledger file `i` copies with segment columns ("": none)
+	IntoPath     string // default target of `i`
 	NoTimings    bool   // leave timings out of the header (reproducible screens in tests)
 
 	Load         func(ctx context.Context, progress func(Progress)) (*model.Ledger, LoadReport, error)
@@ -66,6 +68,7 @@ type ExportRequest struct {
 	BaselineName string
 	Rows         []int32
 	Filter       string
+	Into         bool // a copy of Config.IntoSource with segment columns (export --into)
 }
 
 // ErrExists is what Config.Export returns (wrapped) when the target exists.
@@ -502,6 +505,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Export):
 		m.startExport()
+		return nil
+	case key.Matches(msg, k.Into):
+		m.startInto()
 		return nil
 	case key.Matches(msg, k.Scheme):
 		d := 1

@@ -24,6 +24,7 @@ const (
 	promptSave
 	promptOpen
 	promptExport
+	promptInto
 	promptReplace
 	promptQuit
 )
@@ -49,6 +50,9 @@ func (m *Model) promptView() string {
 		return sh.St.Warn.Render(sh.t("prompt.quit"))
 	}
 	label := map[int]string{promptSave: "prompt.save", promptOpen: "prompt.open", promptExport: "prompt.export"}[m.prompt.kind]
+	if m.prompt.kind == promptInto {
+		return sh.tf("prompt.into", filepath.Base(m.cfg.IntoSource)) + ": " + m.prompt.input.View()
+	}
 	if m.prompt.kind == promptExport && m.prompt.req.Rows != nil {
 		return sh.tf("prompt.exportrows", fmtInt(len(m.prompt.req.Rows))) + ": " + m.prompt.input.View()
 	}
@@ -71,6 +75,17 @@ func (m *Model) startExport() {
 	}
 	m.prompt.start(promptExport, path)
 	m.prompt.req = req
+}
+
+// startInto asks where to write the copy of the user's file with the
+// segment columns beside its rows.
+func (m *Model) startInto() {
+	if m.cfg.IntoSource == "" {
+		m.setStatus(m.sh.t("msg.nointo"), true)
+		return
+	}
+	m.prompt.start(promptInto, m.cfg.IntoPath)
+	m.prompt.req = ExportRequest{Scenario: m.hist.scenario, Analysis: m.sh.A, Into: true}
 }
 
 var errNoWriter = errors.New("not available in this view")
@@ -125,7 +140,7 @@ func (m *Model) promptKey(msg tea.KeyMsg) tea.Cmd {
 			return m.save(path)
 		case promptOpen:
 			return m.open(path)
-		case promptExport:
+		case promptExport, promptInto:
 			req := m.prompt.req
 			req.Path = path
 			return m.export(req)

@@ -45,6 +45,9 @@ func demoConfigEnv(env *testEnv) Config {
 		OpenScenario: importer.ReadScenarioFile,
 		Export: func(req ExportRequest) error {
 			env.exported = append(env.exported, req)
+			if req.Into {
+				return nil // main writes the copy (main_test covers it)
+			}
 			err := exporter.WriteXLSX(req.Path, exporter.Export{Source: "demo", Analysis: req.Analysis, Baseline: req.Baseline},
 				exporter.WriteOptions{Force: req.Force, Rows: req.Rows, Filter: req.Filter})
 			if errors.Is(err, exporter.ErrExists) {
@@ -740,6 +743,27 @@ func TestExportKey(t *testing.T) {
 	req := env.exported[len(env.exported)-1]
 	if len(req.Rows) != len(custGrid(m).rows) || req.Filter != "grade=E" || len(req.Rows) == 0 || len(req.Rows) == m.sh.A.N {
 		t.Errorf("filtered export: %d rows (table %d), filter %q", len(req.Rows), len(custGrid(m).rows), req.Filter)
+	}
+}
+
+// i asks where to write a copy of the ledger file with segment columns,
+// and says so when there is no file (the demo).
+func TestIntoKey(t *testing.T) {
+	env := &testEnv{}
+	m := readyEnv(t, 100, 30, "", env)
+	press(t, m, "i")
+	if m.prompt.kind != promptNone || !strings.Contains(m.status.text, "no ledger file to copy") {
+		t.Fatalf("i without a file: prompt %d, message %q", m.prompt.kind, m.status.text)
+	}
+	m.cfg.IntoSource, m.cfg.IntoPath = "/data/ledger.csv", "/data/ledger-segments.csv"
+	press(t, m, "i")
+	if !strings.Contains(m.View(), "segments beside the rows of a copy of ledger.csv, save as: > /data/ledger-segments.csv") {
+		t.Fatalf("prompt:\n%s", m.View())
+	}
+	press(t, m, "enter")
+	req := env.exported[len(env.exported)-1]
+	if !req.Into || req.Path != "/data/ledger-segments.csv" || req.Analysis != m.sh.A {
+		t.Errorf("request %+v", req)
 	}
 }
 
