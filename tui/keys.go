@@ -5,15 +5,15 @@ import "github.com/charmbracelet/bubbles/key"
 // KeyMap holds every key binding. A binding's help text is a catalogue key:
 // the footer and the help screen show it in the user's language.
 type KeyMap struct {
-	Up, Down, PageUp, PageDown, Home, End             key.Binding
-	Left, Right, Inc, Dec                             key.Binding
-	NextPane, PrevPane, Pane, Scheme                  key.Binding
-	Enter, Back, Filter, Sort, Reverse                key.Binding
-	Hide, ShowAll, MoveLeft, MoveRight                key.Binding
-	Freq, Jump, Copy, CopyRow, NextMatch, PrevMatch   key.Binding
-	Empty, Switch                                     key.Binding
+	Up, Down, PageUp, PageDown, Home, End                   key.Binding
+	Left, Right, Inc, Dec                                   key.Binding
+	NextPane, PrevPane, Pane, Scheme                        key.Binding
+	Enter, Back, Filter, Sort, Reverse                      key.Binding
+	Hide, ShowAll, MoveLeft, MoveRight                      key.Binding
+	Freq, Jump, Copy, CopyRow, NextMatch, PrevMatch         key.Binding
+	Empty, Switch                                           key.Binding
 	Baseline, Compare, Undo, Redo, Save, Open, Export, Into key.Binding
-	Help, Quit                                        key.Binding
+	Help, Quit                                              key.Binding
 }
 
 // DefaultKeys follow the habits of terminal data tools (VisiData, csvlens):
