@@ -1,7 +1,9 @@
 package exporter
 
 import (
+	"archive/zip"
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -232,8 +234,9 @@ func intoTargetKind(path string, t *importer.Target) error {
 	return nil
 }
 
-// writeIntoWorkbook copies the user's workbook with the columns added and
-// our sheets after theirs.
+// writeIntoWorkbook copies the user's workbook with our sheets after
+// theirs (excelize, which keeps the parts it does not touch byte for byte),
+// then puts the new cells into their sheets as it copies the archive.
 func writeIntoWorkbook(out io.Writer, ex Export, in *into, opt WriteOptions) error {
 	f, err := excelize.OpenFile(in.t.Path)
 	if err != nil {
@@ -253,69 +256,45 @@ func writeIntoWorkbook(out io.Writer, ex Export, in *into, opt WriteOptions) err
 	if err != nil {
 		return err
 	}
-	for k, tb := range in.t.Tables {
-		if err := w.intoColumns(tb, in.cust[k], in.fields); err != nil {
-			return fmt.Errorf("%s: %w", where(in.t.Path, tb.Sheet), err)
-		}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		return err
 	}
-	_, err = f.WriteTo(out)
-	return err
-}
-
-// intoColumns writes the fields' header (styled like the sheet's own id
-// header) and one typed, formatted value per matched row after the table's
-// last column.
-func (w *wbWriter) intoColumns(tb importer.TargetTable, cust []int32, fields []model.Field) error {
-	f, a, sheet := w.f, w.a, tb.Sheet
-	first := tb.Width
-	headStyle, err := f.GetCellStyle(sheet, cellName(tb.IDColumn, tb.HeaderRow))
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 	if err != nil {
 		return err
 	}
-	wd := make(widths, len(fields))
-	for i, fd := range fields {
-		cell := cellName(first+i, tb.HeaderRow)
-		if err := f.SetCellValue(sheet, cell, fd.Label); err != nil {
-			return err
-		}
-		if err := f.SetCellStyle(sheet, cell, cell, headStyle); err != nil {
-			return err
-		}
-		wd.see(i, fd.Label)
+	edits := map[string]*sheetEdit{}
+	for k, tb := range in.t.Tables {
+		edits[tb.Part] = w.sheetEdit(tb, in.cust[k], in.fields, in.t.Date1904)
 	}
-	note := fmt.Sprintf("Added by ledgerlens: as of %s, scenario %s. An empty cell: no figure for that customer (n/a), or a row whose customer is not in the analysis (see the %s sheet).",
-		a.AsOf, w.ex.Scenario, w.sheet(SheetDataQuality))
-	if err := w.note(sheet, cellName(first, tb.HeaderRow), note); err != nil {
-		return err
-	}
-	for i, fd := range fields {
-		k := kindOf(fd.Kind)
-		col := first + i
-		for r, c := range cust {
-			if c < 0 {
-				continue
-			}
-			v := sheetCell(cellOf(fd.Get(a, int(c)), fd.Kind, a.Decimals), k, a.Decimals)
-			if v == nil {
-				continue
-			}
-			if r < 500 {
-				wd.see(i, v)
-			}
-			if err := f.SetCellValue(sheet, cellName(col, tb.Rows[r].Row), w.fit(v)); err != nil {
+	zw := zip.NewWriter(out)
+	for _, zf := range zr.File {
+		e, ok := edits[zf.Name]
+		if !ok {
+			if err := zw.Copy(zf); err != nil {
 				return err
 			}
+			continue
 		}
-		if n := len(tb.Rows); n > 0 {
-			// one call for the column: excelize styles a range far faster than cell by cell
-			if err := f.SetCellStyle(sheet, cellName(col, tb.Rows[0].Row), cellName(col, tb.Rows[n-1].Row), w.st.of(k)); err != nil {
-				return err
-			}
+		delete(edits, zf.Name)
+		rc, err := zf.Open()
+		if err != nil {
+			return err
+		}
+		wc, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate, Modified: zf.Modified})
+		if err == nil {
+			err = e.apply(wc, rc)
+		}
+		rc.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", zf.Name, err)
 		}
 	}
-	return wd.apply(func(lo, hi int, width float64) error {
-		return f.SetColWidth(sheet, colName(first+lo-1), colName(first+hi-1), width)
-	})
+	for part := range edits {
+		return fmt.Errorf("%s: the sheet %s was not in the copy", in.t.Path, part)
+	}
+	return zw.Close()
 }
 
 // writeIntoText writes each record of the source as it was, with the new

@@ -314,6 +314,14 @@ func (w widths) see(i int, v any) {
 	w[i] = max(w[i], min(60, float64(n)+2))
 }
 
+// width is column i's fitted width (a plain width when it saw nothing).
+func (w widths) width(i int) float64 {
+	if w[i] == 0 {
+		return 10
+	}
+	return w[i]
+}
+
 func colName(i int) string {
 	n, _ := excelize.ColumnNumberToName(i + 1)
 	return n

@@ -99,6 +99,7 @@ type plan struct {
 	kind        string
 	serials     bool
 	date1904    bool
+	part        string // the sheet's XML inside a workbook
 }
 
 // Load reads the given files into one ledger. When the data itself is
@@ -469,7 +470,7 @@ func planSheets(path string, wb *xlsxBook, opt Options) ([]*plan, io.Closer, err
 	}
 	var plans []*plan
 	for _, sh := range sheets {
-		p := &plan{file: path, sheet: sh.name, serials: true, date1904: wb.date1904}
+		p := &plan{file: path, sheet: sh.name, serials: true, date1904: wb.date1904, part: sh.part}
 		p.open = func() (table, error) {
 			rows, err := wb.rows(sh)
 			if err != nil {

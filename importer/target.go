@@ -16,6 +16,7 @@ import (
 type Target struct {
 	Path     string
 	Workbook bool
+	Date1904 bool // the workbook counts dates from 1904
 	// Tables that get the segment columns: the customer sheets, or, when
 	// the file has none, its transaction tables.
 	Tables []TargetTable
@@ -31,11 +32,14 @@ type Target struct {
 // TargetTable is one table of a Target.
 type TargetTable struct {
 	Sheet     string // "" for a text file
+	Part      string // the sheet's XML inside the workbook
 	Kind      string // customers or transactions
 	HeaderRow int    // row (sheet) or line (text) of the header
 	IDColumn  int    // 0-based column of the customer id
 	Headers   []string
-	Width     int // columns in use: the header's, or more where rows run past it (notes beside a table)
+	// Width is the columns in use: the header's, or, in a sheet, up to the
+	// last cell of any row (notes beside a table, formatted empty cells).
+	Width int
 	Rows      []TargetRow
 }
 
@@ -71,7 +75,7 @@ func ReadTarget(path string, opt Options) (*Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Target{Path: path, Workbook: plans[0].sheet != ""}
+	t := &Target{Path: path, Workbook: plans[0].sheet != "", Date1904: plans[0].date1904}
 	kind := "transactions"
 	for _, p := range plans {
 		if p.kind == "customers" {
@@ -102,7 +106,7 @@ func ReadTarget(path string, opt Options) (*Target, error) {
 
 // readTargetTable reads the customer id of every row below the header.
 func readTargetTable(p *plan) (TargetTable, error) {
-	tb := TargetTable{Sheet: p.sheet, Kind: p.kind, HeaderRow: p.rep.HeaderRow, IDColumn: p.m.ByField[FCustomerID]}
+	tb := TargetTable{Sheet: p.sheet, Part: p.part, Kind: p.kind, HeaderRow: p.rep.HeaderRow, IDColumn: p.m.ByField[FCustomerID]}
 	for _, c := range p.m.Columns {
 		tb.Headers = append(tb.Headers, c.Header)
 	}
@@ -121,11 +125,7 @@ func readTargetTable(p *plan) (TargetTable, error) {
 			return tb, fmt.Errorf("%s: %w", p.where(), err)
 		}
 		if p.sheet != "" {
-			w := len(rec)
-			for w > 0 && len(trimSpace(rec[w-1])) == 0 {
-				w--
-			}
-			tb.Width = max(tb.Width, w)
+			tb.Width = max(tb.Width, len(rec)) // every cell element, empty or not
 		}
 		if i <= p.headerAt {
 			continue

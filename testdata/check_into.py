@@ -151,6 +151,11 @@ def check(src, out, sheet, first):
         sys.exit(1)
     ws = b[sheet]
     header = [c.value for c in ws[1][first - 1:]]
+    own = cell_sig(ws.cell(row=1, column=1))[2:]
+    for c in ws[1][first - 1:]:
+        if cell_sig(c)[2:] != own:
+            print("header %s styled %r, the sheet's own header %r" % (c.coordinate, cell_sig(c)[2:], own), file=sys.stderr)
+            sys.exit(1)
     rows = {}
     for r in ws.iter_rows(min_row=2):
         cid = r[0].value
