@@ -8,12 +8,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
 
 	"ledgerlens/importer"
 	"ledgerlens/model"
@@ -216,6 +218,7 @@ func TestIntoText(t *testing.T) {
 		{"UTF-8 with BOM, CRLF", ",", "\r\n", "utf-8-bom", false, false},
 		{"GB18030", ",", "\n", "gb18030", true, false},
 		{"semicolon, decimal comma", ";", "\r\n", "utf-8", false, true},
+		{"UTF-16LE tab", "\t", "\r\n", "utf-16le", true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -244,7 +247,12 @@ func TestIntoText(t *testing.T) {
 			}
 			got, _ := os.ReadFile(out)
 			// every line of the source, byte for byte, starts its line of the output
-			srcLines, outLines := strings.SplitAfter(string(raw), "\n"), strings.SplitAfter(string(got), "\n")
+			// (UTF-16 is compared as text: its line breaks are two bytes)
+			srcText, outText := string(raw), string(got)
+			if tc.enc == "utf-16le" {
+				srcText, outText = decodeAs(t, raw, tc.enc), decodeAs(t, got, tc.enc)
+			}
+			srcLines, outLines := strings.SplitAfter(srcText, "\n"), strings.SplitAfter(outText, "\n")
 			if len(srcLines) != len(outLines) {
 				t.Fatalf("%d lines, source %d", len(outLines), len(srcLines))
 			}
@@ -307,6 +315,12 @@ func encodeAs(t *testing.T, s, enc string) []byte {
 			t.Fatal(err)
 		}
 		return b
+	case "utf-16le":
+		b, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
 	}
 	return []byte(s)
 }
@@ -327,6 +341,15 @@ func decodeAs(t *testing.T, b []byte, enc string) string {
 			t.Fatal(err)
 		}
 		return string(d)
+	case "utf-16le":
+		if !strings.HasPrefix(string(b), "\xff\xfe") {
+			t.Fatal("the UTF-16LE mark is gone")
+		}
+		d, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder().Bytes(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(d)
 	}
 	return string(b)
 }
@@ -340,4 +363,98 @@ func readCSV(t *testing.T, s, delim string) [][]string {
 		t.Fatal(err)
 	}
 	return recs
+}
+
+// sharedLedger returns a ledger of ../shared/data; a missing one fails
+// under CI and skips elsewhere.
+func sharedLedger(t *testing.T, path string) string {
+	t.Helper()
+	p := "../../shared/data/" + path
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("shared data %s: %v", path, err)
+		}
+		t.Skipf("shared data %s not found: %v", path, err)
+	}
+	return p
+}
+
+// The shared ledgers as users keep them: the Online Retail II workbook (two
+// transaction sheets, no customer sheet) gets the columns on both sheets
+// with every cell of theirs unchanged; the receivables CSV keeps every line;
+// CDNOW, aligned with spaces, is refused with a reason.
+func TestIntoSharedData(t *testing.T) {
+	dir := t.TempDir()
+	t.Run("Online Retail II", func(t *testing.T) {
+		py := need(t, "/usr/bin/python3", "-c", "import openpyxl")
+		src := sharedLedger(t, "online-retail-ii/online_retail_II_subset_2sheets.xlsx")
+		a, rep := intoAnalysis(t, src, importer.Options{})
+		tg, err := importer.ReadTarget(src, importer.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tg.Tables) != 2 || tg.Tables[0].Kind != "transactions" {
+			t.Fatalf("tables %d (%s): want both transaction sheets", len(tg.Tables), tg.Tables[0].Kind)
+		}
+		fields, _ := IntoColumns(a, nil)
+		out := filepath.Join(dir, "retail.xlsx")
+		res, err := WriteInto(out, Export{Analysis: a, Report: rep}, tg, fields, WriteOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// every row with a customer id the loader kept gets the columns; the
+		// rows without an id (rejected on load) are listed
+		if res.Rows != rep.RowsUsed || res.Rows+len(res.Missing) != rep.RowsRead {
+			t.Errorf("%d rows given columns, %d without; the load used %d of %d", res.Rows, len(res.Missing), rep.RowsUsed, rep.RowsRead)
+		}
+		for _, tb := range tg.Tables {
+			b, err := exec.Command(py, "../testdata/check_into.py", "check", src, out, tb.Sheet, strconv.Itoa(tb.Width+1)).Output()
+			if err != nil {
+				var ee *exec.ExitError
+				if errors.As(err, &ee) {
+					t.Fatalf("sheet %s did not survive:\n%s", tb.Sheet, ee.Stderr)
+				}
+				t.Fatal(err)
+			}
+			var got struct{ Header []string }
+			if err := json.Unmarshal(b, &got); err != nil || len(got.Header) != len(fields) || got.Header[0] != fields[0].Label {
+				t.Errorf("sheet %s: header %v (%v)", tb.Sheet, got.Header, err)
+			}
+		}
+	})
+	t.Run("receivables", func(t *testing.T) {
+		src := sharedLedger(t, "receivables/WA_Fn-UseC_-Accounts-Receivable.csv")
+		a, rep := intoAnalysis(t, src, importer.Options{})
+		tg, err := importer.ReadTarget(src, importer.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fields, _ := IntoColumns(a, nil)
+		out := filepath.Join(dir, "ar.csv")
+		res, err := WriteInto(out, Export{Analysis: a, Report: rep}, tg, fields, WriteOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Rows != 2466 || len(res.Missing) != 0 {
+			t.Errorf("%d rows given columns, %d without; want all 2,466", res.Rows, len(res.Missing))
+		}
+		raw, _ := os.ReadFile(src)
+		got, _ := os.ReadFile(out)
+		srcLines, outLines := strings.SplitAfter(string(raw), "\n"), strings.SplitAfter(string(got), "\n")
+		if len(srcLines) != len(outLines) {
+			t.Fatalf("%d lines, source %d", len(outLines), len(srcLines))
+		}
+		for i := range srcLines {
+			if !strings.HasPrefix(outLines[i], strings.TrimRight(srcLines[i], "\r\n")+",") && srcLines[i] != "" {
+				t.Fatalf("line %d %q does not continue %q", i+1, outLines[i], srcLines[i])
+			}
+		}
+	})
+	t.Run("CDNOW", func(t *testing.T) {
+		src := sharedLedger(t, "cdnow/CDNOW_sample.txt")
+		cols, _ := importer.ParseColumns(",customer_id,date,quantity,amount")
+		if _, err := importer.ReadTarget(src, importer.Options{Columns: cols}); err == nil || !strings.Contains(err.Error(), "aligned with spaces") {
+			t.Errorf("space-aligned text: %v, want a refusal", err)
+		}
+	})
 }
