@@ -40,7 +40,7 @@ type TargetTable struct {
 	// Width is the columns in use: the header's, or, in a sheet, up to the
 	// last cell of any row (notes beside a table, formatted empty cells).
 	Width int
-	Rows      []TargetRow
+	Rows  []TargetRow
 }
 
 // TargetRow is one data row below the header.
