@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -302,6 +303,40 @@ func TestIntoText(t *testing.T) {
 				t.Errorf("the copy reads as %d customers, revenue %d; the source %d, %d", b.N, b.Schemes[0].Total.Revenue, a.N, a.Schemes[0].Total.Revenue)
 			}
 		})
+	}
+}
+
+// Text a spreadsheet would read as a formula stays text: an apostrophe in a
+// CSV, an inline string in a workbook.
+func TestIntoFormulaText(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "l.csv")
+	os.WriteFile(src, []byte("customer,name,date,amount\nA,=HYPERLINK(1),2024-01-01,5\nB,@SUM(1),2024-02-01,7\n"), 0o644)
+	a, rep := intoAnalysis(t, src, importer.Options{})
+	tg, err := importer.ReadTarget(src, importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields, err := IntoColumns(a, []string{"name"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "o.csv")
+	if _, err := WriteInto(out, Export{Analysis: a, Report: rep}, tg, fields, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(out)
+	if want := "customer,name,date,amount,Name\nA,=HYPERLINK(1),2024-01-01,5,'=HYPERLINK(1)\nB,@SUM(1),2024-02-01,7,'@SUM(1)\n"; string(got) != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	var b bytes.Buffer
+	e := &sheetEdit{first: 1, n: 1, headerRow: 1, row: map[int]int{2: 0}, headers: []string{"Name"}, styles: []int{0},
+		wd: make(widths, 1), fit: func(v any) any { return v }, cells: func(int) []any { return []any{"=HYPERLINK(1)"} }}
+	if err := e.apply(&b, strings.NewReader(`<worksheet><sheetData><row r="1"><c r="A1"/></row><row r="2"><c r="A2"/></row></sheetData></worksheet>`)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `<c r="B2" s="0" t="inlineStr"><is><t xml:space="preserve">=HYPERLINK(1)</t></is></c></row>`) || strings.Contains(b.String(), "<f>") {
+		t.Errorf("sheet XML %s", b.String())
 	}
 }
 
