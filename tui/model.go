@@ -499,9 +499,11 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.undoRedo(&m.hist.redo, &m.hist.undo, "msg.redid", "msg.noredo")
 	case key.Matches(msg, k.Save):
 		m.prompt.start(promptSave, "scenario.toml")
+		m.fitPrompt()
 		return nil
 	case key.Matches(msg, k.Open):
 		m.prompt.start(promptOpen, "") // a .toml scenario or an exported .xlsx
+		m.fitPrompt()
 		return nil
 	case key.Matches(msg, k.Export):
 		m.startExport()

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/textinput"
+	"github.com/charmbracelet/x/ansi"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"ledgerlens/model"
@@ -49,14 +50,26 @@ func (m *Model) promptView() string {
 	case promptQuit:
 		return sh.St.Warn.Render(sh.t("prompt.quit"))
 	}
-	label := map[int]string{promptSave: "prompt.save", promptOpen: "prompt.open", promptExport: "prompt.export"}[m.prompt.kind]
-	if m.prompt.kind == promptInto {
-		return sh.tf("prompt.into", filepath.Base(m.cfg.IntoSource)) + ": " + m.prompt.input.View()
+	return m.promptLabel() + ": " + m.prompt.input.View()
+}
+
+// promptLabel is the question before the input.
+func (m *Model) promptLabel() string {
+	sh := m.sh
+	switch {
+	case m.prompt.kind == promptInto:
+		return sh.tf("prompt.into", filepath.Base(m.cfg.IntoSource))
+	case m.prompt.kind == promptExport && m.prompt.req.Rows != nil:
+		return sh.tf("prompt.exportrows", fmtInt(len(m.prompt.req.Rows)))
 	}
-	if m.prompt.kind == promptExport && m.prompt.req.Rows != nil {
-		return sh.tf("prompt.exportrows", fmtInt(len(m.prompt.req.Rows))) + ": " + m.prompt.input.View()
-	}
-	return sh.t(label) + ": " + m.prompt.input.View()
+	return sh.t(map[int]string{promptSave: "prompt.save", promptOpen: "prompt.open", promptExport: "prompt.export"}[m.prompt.kind])
+}
+
+// fitPrompt sizes the input to the line after its label, so that a long
+// path scrolls inside it with the cursor's end in view.
+func (m *Model) fitPrompt() {
+	m.prompt.input.Width = max(8, m.width-ansi.StringWidth(m.promptLabel())-5)
+	m.prompt.input.CursorEnd()
 }
 
 // startExport asks where to export; from a filtered table, the filtered
@@ -75,6 +88,7 @@ func (m *Model) startExport() {
 	}
 	m.prompt.start(promptExport, path)
 	m.prompt.req = req
+	m.fitPrompt()
 }
 
 // startInto asks where to write the copy of the user's file with the
@@ -86,6 +100,7 @@ func (m *Model) startInto() {
 	}
 	m.prompt.start(promptInto, m.cfg.IntoPath)
 	m.prompt.req = ExportRequest{Scenario: m.hist.scenario, Analysis: m.sh.A, Into: true}
+	m.fitPrompt()
 }
 
 var errNoWriter = errors.New("not available in this view")
