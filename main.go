@@ -427,9 +427,9 @@ func exportInto(c *config, w io.Writer, ex exporter.Export, opt exporter.WriteOp
 		if res.Workbook {
 			where = " (all on the Data quality sheet):"
 		}
-		fmt.Fprintf(w, "  %s without a segment%s\n", plural(n, res.RowWord), where)
+		fmt.Fprintf(w, "  %s without a segment%s\n", plural(n, res.RowWord()), where)
 		for _, r := range res.Missing[:min(n, 5)] {
-			fmt.Fprintf(w, "    %s %d: %s\n", res.RowWord, r.Row, termtext.Clean(r.Reason))
+			fmt.Fprintf(w, "    %s %d: %s\n", res.RowWord(), r.Row, termtext.Clean(r.Reason))
 		}
 		if n > 5 {
 			fmt.Fprintf(w, "    … and %d more\n", n-5)

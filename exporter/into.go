@@ -43,9 +43,7 @@ func IntoColumns(a *model.Analysis, names []string) ([]model.Field, error) {
 			continue
 		}
 		key := n
-		if k, ok := strings.CutPrefix(n, "seg:"); ok {
-			key = "seg:" + k
-		} else if n == "clv_value" {
+		if n == "clv_value" {
 			key = "clv"
 		} else if _, ok := a.SchemeByKey(n); ok {
 			key = "seg:" + n
@@ -156,9 +154,12 @@ func matchRows(t *importer.Target, a *model.Analysis, rep *importer.Report, fiel
 	return in
 }
 
-// sameFile reports whether two names are the same file.
+// sameFile reports whether two names are the same file (one path, or two
+// names of one existing file).
 func sameFile(a, b string) bool {
-	if a == b {
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	if a == b || (errA == nil && errB == nil && absA == absB) {
 		return true
 	}
 	sa, errA := os.Stat(a)
@@ -169,7 +170,6 @@ func sameFile(a, b string) bool {
 // IntoResult says what export --into wrote, for the command's output.
 type IntoResult struct {
 	Workbook bool
-	RowWord  string               // "row" (sheet) or "line" (text): what Missing[i].Row counts
 	Rows     int                  // rows that got the columns filled
 	Missing  []importer.Rejection // rows that got none, with the reason
 	Placed   []string             // where the columns went
@@ -204,11 +204,15 @@ func WriteInto(path string, ex Export, t *importer.Target, fields []model.Field,
 	if err != nil {
 		return nil, err
 	}
-	word := "line"
-	if t.Workbook {
-		word = "row"
+	return &IntoResult{Workbook: t.Workbook, Rows: in.given, Missing: in.missing, Placed: in.placedAt}, nil
+}
+
+// RowWord is what Missing[i].Row counts: sheet rows or text lines.
+func (r *IntoResult) RowWord() string {
+	if r.Workbook {
+		return "row"
 	}
-	return &IntoResult{Workbook: t.Workbook, RowWord: word, Rows: in.given, Missing: in.missing, Placed: in.placedAt}, nil
+	return "line"
 }
 
 func where(file, sheet string) string {

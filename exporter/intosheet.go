@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"ledgerlens/importer"
 	"ledgerlens/model"
 )
@@ -178,8 +180,11 @@ func (e *sheetEdit) apply(dst io.Writer, src io.Reader) error {
 				row = r
 			}
 			col = -1
+			if !e.wants(row) {
+				break
+			}
 			tag = spansRe.ReplaceAll(tag, nil) // spans are a hint; ours would fall outside them
-			if selfClosing && e.wants(row) {
+			if selfClosing {
 				bw.Write(bytes.TrimSuffix(bytes.TrimSuffix(tag, []byte("/>")), []byte(" ")))
 				bw.WriteString(">")
 				e.writeRow(bw, row, headStyle)
@@ -187,13 +192,14 @@ func (e *sheetEdit) apply(dst io.Writer, src io.Reader) error {
 				continue
 			}
 		case "c":
-			col++
-			if ref := tagAttr(tag, "r"); ref != "" {
-				if c, _, err := cellRef(ref); err == nil {
-					col = c
-				}
+			if row != e.headerRow {
+				break // only the header's id cell is looked at: its style
 			}
-			if row == e.headerRow && col == e.idCol {
+			col++
+			if c, _, err := excelize.CellNameToCoordinates(tagAttr(tag, "r")); err == nil {
+				col = c - 1
+			}
+			if col == e.idCol {
 				headStyle, _ = strconv.Atoi(tagAttr(tag, "s"))
 			}
 		case "/row":
@@ -204,20 +210,6 @@ func (e *sheetEdit) apply(dst io.Writer, src io.Reader) error {
 		bw.Write(tag)
 	}
 	return bw.Flush()
-}
-
-// cellRef splits "AB12" into a 0-based column and the row.
-func cellRef(ref string) (col, row int, err error) {
-	i := 0
-	for i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z' {
-		col = col*26 + int(ref[i]-'A'+1)
-		i++
-	}
-	if i == 0 {
-		return 0, 0, fmt.Errorf("cell reference %q", ref)
-	}
-	row, err = strconv.Atoi(ref[i:])
-	return col - 1, row, err
 }
 
 func (e *sheetEdit) wants(row int) bool {
@@ -232,11 +224,11 @@ func (e *sheetEdit) dimension(tag []byte) []byte {
 	if !ok {
 		hi = lo
 	}
-	c, r, err := cellRef(hi)
+	c, r, err := excelize.CellNameToCoordinates(hi)
 	if err != nil {
 		return tag
 	}
-	widened := lo + ":" + cellName(max(c, e.first+e.n-1), r)
+	widened := lo + ":" + cellName(max(c-1, e.first+e.n-1), r)
 	return bytes.Replace(tag, []byte(`"`+ref+`"`), []byte(`"`+widened+`"`), 1)
 }
 

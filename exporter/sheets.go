@@ -414,7 +414,7 @@ func (w *wbWriter) summary() error {
 		label string
 		v     any
 		k     kind
-		na    string // why the value is n/a
+		na    string // why the value is n/a, or, beside a value, what it means
 	}
 	profitNA := ""
 	if !ps.Basis.Known() {
@@ -443,10 +443,10 @@ func (w *wbWriter) summary() error {
 			rows = append(rows, line{"Where", p, kText, ""})
 		}
 		rows = append(rows, line{"Source rows given the columns", in.given, kInt, ""},
-			line{"Source rows without a segment (see Data quality)", len(in.missing), kInt, ""})
+			line{"Source rows without a segment", len(in.missing), kInt, "they are listed on the Data quality sheet"})
 	}
 	if a.AsOfInfo.CustomersAbsent > 0 {
-		rows = append(rows, line{"Customers without a document by the as-of date (not in the analysis)", a.AsOfInfo.CustomersAbsent, kInt, ""})
+		rows = append(rows, line{"Customers acquired after the as-of date", a.AsOfInfo.CustomersAbsent, kInt, "their first document is dated after the as-of date: they are not in the analysis"})
 	}
 	rows = append(rows,
 		line{"Revenue", m(total.Revenue), kMoney, ""}, line{"Profit (contribution margin)", pv(m(ps.TotalCM)), kMoney, profitNA},
@@ -489,7 +489,11 @@ func (w *wbWriter) summary() error {
 			f.SetCellValue(s, cellName(1, row), w.fit(r.v))
 		}
 		if r.na != "" {
-			if err := w.note(s, cellName(1, row), "n/a: "+r.na); err != nil {
+			note := r.na // on a figure, a note that explains it
+			if r.v == nil {
+				note = "n/a: " + r.na
+			}
+			if err := w.note(s, cellName(1, row), note); err != nil {
 				return err
 			}
 		}

@@ -72,22 +72,12 @@ var ErrExists = errors.New("file exists")
 // checkTarget applies the safety rules: never over an input file, never
 // over an existing file without Force.
 func checkTarget(path string, opt WriteOptions) error {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return err
-	}
-	st, statErr := os.Stat(abs)
 	for _, in := range opt.Inputs {
-		inAbs, _ := filepath.Abs(in)
-		if inAbs == abs {
+		if sameFile(path, in) {
 			return fmt.Errorf("%s is the input file: refusing to write over it", path)
 		}
-		if statErr == nil {
-			if ist, err := os.Stat(in); err == nil && os.SameFile(st, ist) {
-				return fmt.Errorf("%s is the input file: refusing to write over it", path)
-			}
-		}
 	}
+	st, statErr := os.Stat(path)
 	if statErr == nil {
 		if st.IsDir() {
 			return fmt.Errorf("%s is a folder", path)

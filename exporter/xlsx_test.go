@@ -19,15 +19,23 @@ import (
 )
 
 func demoAnalysis(t testing.TB) (*model.Analysis, *importer.Report) {
-	led, rep, err := importer.LoadDemo(importer.Options{})
-	if err != nil {
-		t.Fatal(err)
+	return analysed(t)(importer.LoadDemo(importer.Options{}))
+}
+
+// analysed returns a function that analyses a loaded ledger with the
+// default parameters, failing t on any error.
+func analysed(t testing.TB) func(*model.Ledger, *importer.Report, error) (*model.Analysis, *importer.Report) {
+	return func(led *model.Ledger, rep *importer.Report, err error) (*model.Analysis, *importer.Report) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := model.NewEngine(led).Analyze(model.DefaultParams())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a, rep
 	}
-	a, err := model.NewEngine(led).Analyze(model.DefaultParams())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a, rep
 }
 
 // cents reads a raw numeric cell as an exact number of cents.

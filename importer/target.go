@@ -157,23 +157,26 @@ func (t *Target) readText(path string) error {
 	}
 	t.Encoding, t.Delimiter = enc, delim
 	t.BigEndian = bytes.HasPrefix(raw, []byte{0xFE, 0xFF})
-	// physical lines with their endings
-	type line struct{ text, eol string }
+	// where each physical line starts, its text ends and its ending ends:
+	// a record is the text from its first line's start to its last line's
+	// text end, so no copy is made
+	src := string(text)
+	type line struct{ start, end, next int }
 	var lines []line
-	for s := string(text); len(s) > 0; {
-		nl := strings.IndexByte(s, '\n')
+	for at := 0; at < len(src); {
+		nl := strings.IndexByte(src[at:], '\n')
 		if nl < 0 {
-			lines = append(lines, line{s, ""})
+			lines = append(lines, line{at, len(src), len(src)})
 			break
 		}
-		body, eol := s[:nl], "\n"
-		if strings.HasSuffix(body, "\r") {
-			body, eol = body[:len(body)-1], "\r\n"
+		end := at + nl
+		if end > at && src[end-1] == '\r' {
+			end--
 		}
-		lines = append(lines, line{body, eol})
-		s = s[nl+1:]
+		lines = append(lines, line{at, end, at + nl + 1})
+		at += nl + 1
 	}
-	r := newCSVReader(bufio.NewReaderSize(bytes.NewReader(text), 1<<18), delim)
+	r := newCSVReader(bufio.NewReaderSize(strings.NewReader(src), 1<<18), delim)
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -182,19 +185,8 @@ func (t *Target) readText(path string) error {
 		if err != nil {
 			return fmt.Errorf("%s: line %d: %w", path, r.recLn, err)
 		}
-		first, next := r.recLn, min(r.line, len(lines)+1)
-		var sb strings.Builder
-		for k := first; k < next; k++ {
-			sb.WriteString(lines[k-1].text)
-			if k < next-1 {
-				sb.WriteString(lines[k-1].eol)
-			}
-		}
-		eol := ""
-		if next-1 >= 1 && next-1 <= len(lines) {
-			eol = lines[next-2].eol
-		}
-		t.Records = append(t.Records, TextRecord{Line: first, Raw: sb.String(), EOL: eol, Fields: len(rec)})
+		first, last := lines[r.recLn-1], lines[min(r.line, len(lines)+1)-2]
+		t.Records = append(t.Records, TextRecord{Line: r.recLn, Raw: src[first.start:last.end], EOL: src[last.end:last.next], Fields: len(rec)})
 	}
 	return nil
 }

@@ -272,6 +272,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
+		if m.prompt.kind != promptNone {
+			m.fitPrompt()
+		}
 		return m, nil
 	case progressMsg:
 		m.load.prog = Progress(msg)
