@@ -1,0 +1,319 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"sync"
+
+	"gonum.org/v1/gonum/integrate/quad"
+	"gonum.org/v1/gonum/mathext"
+	"gonum.org/v1/gonum/optimize"
+)
+
+// ParetoNBD holds fitted Pareto/NBD parameters (Schmittlein, Morrison &
+// Colombo 1987): purchases ~ Poisson(λ), λ ~ Gamma(r, α); lifetime ~
+// Exponential(μ), μ ~ Gamma(s, β).
+type ParetoNBD struct {
+	R, Alpha, S, Beta float64
+}
+
+// logParts returns the two log terms of one customer's likelihood (Fader,
+// Hardie & Lee, "A note on implementing the Pareto/NBD model in MATLAB",
+// 2005), without the constant lnΓ(r+x) − lnΓ(r) + r ln α + s ln β:
+// alive = −(r+x) ln(α+T) − s ln(β+T), the customer still alive at T;
+// died = ln( s ∫_{t_x}^T (α+τ)^−(r+x) (β+τ)^−(s+1) dτ ), died in (t_x, T].
+func (m ParetoNBD) logParts(x, tx, T float64) (alive, died float64) {
+	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
+	alive = -(r+x)*math.Log(al+T) - s*math.Log(be+T)
+	died = math.Log(s) + m.logIntegral(x, tx, T)
+	return alive, died
+}
+
+// logIntegral is ln ∫_{t_x}^T (α+τ)^−(r+x) (β+τ)^−(s+1) dτ. The antiderivative
+// tail G(τ) = ∫_τ^∞ … is a Gauss hypergeometric function; the note's two
+// forms (α ≥ β and β > α) keep its argument in [0, 1). Where the function
+// does not evaluate (or the difference G(t_x) − G(T) is lost to rounding)
+// the integral is taken by quadrature instead.
+func (m ParetoNBD) logIntegral(x, tx, T float64) float64 {
+	if T <= tx {
+		return math.Inf(-1)
+	}
+	lo, hi := m.logTail(x, tx), m.logTail(x, T)
+	if d := hi - lo; !math.IsNaN(d) && !math.IsInf(lo, 0) && d < -1e-6 {
+		return lo + math.Log1p(-math.Exp(d))
+	}
+	return m.logQuad(x, tx, T)
+}
+
+// logTail is ln ∫_τ^∞ (α+u)^−(r+x) (β+u)^−(s+1) du =
+// ln[ ₂F₁(c, b; c+1; z) / (c (M+τ)^c) ], c = r+s+x, M = max(α, β); NaN
+// where the hypergeometric function does not evaluate.
+func (m ParetoNBD) logTail(x, tau float64) float64 {
+	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
+	c := r + s + x
+	big, b, z := al, s+1, (al-be)/(al+tau)
+	if be > al {
+		big, b, z = be, r+x, (be-al)/(be+tau)
+	}
+	return logHyp2f1Tail(c, b, z) - math.Log(c) - c*math.Log(big+tau)
+}
+
+// logHyp2f1Tail is ln ₂F₁(c, b; c+1; z) for 0 ≤ z < 1: gonum's Hypergeo
+// where it was checked accurate (z ≤ 0.7, finite value); otherwise Euler's
+// transform (1−z)^(1−b) ₂F₁(1, c+1−b; c+1; z), whose series has positive
+// terms (c+1−b > 0 in both forms of the likelihood) and is summed in logs,
+// so a large b cannot overflow. Close to z = 1 the series converges too
+// slowly: NaN, and the caller integrates numerically.
+func logHyp2f1Tail(c, b, z float64) float64 {
+	if z == 0 {
+		return 0
+	}
+	if z <= 0.7 {
+		if v := mathext.Hypergeo(c, b, c+1, z); v > 0 && !math.IsInf(v, 0) {
+			return math.Log(v)
+		}
+	}
+	if z > 0.95 || c+1-b <= 0 {
+		return math.NaN()
+	}
+	sum, term := 1.0, 1.0
+	for k := 0; k < 2000; k++ {
+		term *= (c + 1 - b + float64(k)) / (c + 1 + float64(k)) * z
+		sum += term
+		if term < 1e-17*sum {
+			return (1-b)*math.Log1p(-z) + math.Log(sum)
+		}
+	}
+	return math.NaN()
+}
+
+// logQuad is logIntegral by Gauss-Legendre quadrature over v = ln(α+τ),
+// which flattens the (α+τ)^−(r+x) factor; the integrand is scaled by its
+// value at the lower end so that large exponents do not underflow.
+func (m ParetoNBD) logQuad(x, tx, T float64) float64 {
+	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
+	v0, v1 := math.Log(al+tx), math.Log(al+T)
+	logf := func(v float64) float64 { // ln of integrand · dτ/dv
+		return v - (r+x)*v - (s+1)*math.Log(be-al+math.Exp(v))
+	}
+	ref := max(logf(v0), logf(v1))
+	sum := quad.Fixed(func(v float64) float64 { return math.Exp(logf(v) - ref) }, v0, v1, 256, quad.Legendre{}, 1)
+	return ref + math.Log(sum)
+}
+
+// LogLik is one customer's log-likelihood.
+func (m ParetoNBD) LogLik(x, tx, T float64) float64 {
+	alive, died := m.logParts(x, tx, T)
+	r := m.R
+	lg1, _ := math.Lgamma(r + x)
+	lg2, _ := math.Lgamma(r)
+	return lg1 - lg2 + r*math.Log(m.Alpha) + m.S*math.Log(m.Beta) + logAddExp(alive, died)
+}
+
+func logAddExp(a, b float64) float64 {
+	if math.IsInf(b, -1) {
+		return a
+	}
+	hi, lo := max(a, b), min(a, b)
+	return hi + math.Log1p(math.Exp(lo-hi))
+}
+
+// PAlive is P(alive | x, t_x, T) = 1 / (1 + e^(died − alive)).
+func (m ParetoNBD) PAlive(x, tx, T float64) float64 {
+	alive, died := m.logParts(x, tx, T)
+	return 1 / (1 + math.Exp(died-alive))
+}
+
+// ExpectedPurchases is E[Y(t) | x, t_x, T], the expected purchases in the
+// next t time units (Fader & Hardie 2005 note, eq. 22).
+func (m ParetoNBD) ExpectedPurchases(t, x, tx, T float64) float64 {
+	if t <= 0 {
+		return 0
+	}
+	return (m.R + x) / (m.Alpha + T) * m.lifeIntegral(m.Beta+T, t) * m.PAlive(x, tx, T)
+}
+
+// ExpectedPurchasesNew is the unconditional E[X(t)] for a new customer.
+func (m ParetoNBD) ExpectedPurchasesNew(t float64) float64 {
+	return m.R / m.Alpha * m.lifeIntegral(m.Beta, t)
+}
+
+// lifeIntegral is E[min(lifetime, t)]-like factor b/(s−1)·(1 − (b/(b+t))^(s−1)),
+// with its limit b·ln(1+t/b) at s = 1.
+func (m ParetoNBD) lifeIntegral(b, t float64) float64 {
+	if math.Abs(m.S-1) < 1e-9 {
+		return b * math.Log1p(t/b)
+	}
+	return b / (m.S - 1) * -math.Expm1((m.S-1)*math.Log(b/(b+t)))
+}
+
+func (m ParetoNBD) valid() bool {
+	for _, v := range []float64{m.R, m.Alpha, m.S, m.Beta} {
+		if math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// boundary describes a fit at the edge of the parameter space in words.
+func (m ParetoNBD) boundary() string {
+	switch {
+	case m.S < fitTiny || m.Beta > fitHuge*max(1, m.S)*1e3:
+		return fmt.Sprintf("no dropout seen in this ledger (s = %.3g, β = %.3g): the model counts every customer as alive, so P(alive) and CLV from it are not meaningful", m.S, m.Beta)
+	case m.R < fitTiny || m.R > fitHuge:
+		return fmt.Sprintf("the purchase-rate estimate ran to its limit (r = %.3g): the data do not pin down how often customers buy", m.R)
+	}
+	return ""
+}
+
+// pnbdLL is the Pareto/NBD log-likelihood over log-parameters on the
+// grouped histories of d (times already scaled), with a central-difference
+// gradient: the hypergeometric terms have no cheap analytic derivative in
+// r and s.
+func pnbdLL(d *bgData) likelihood {
+	value := func(th []float64) float64 {
+		m := ParetoNBD{R: math.Exp(th[0]), Alpha: math.Exp(th[1]), S: math.Exp(th[2]), Beta: math.Exp(th[3])}
+		lgr, _ := math.Lgamma(m.R)
+		c := m.R*math.Log(m.Alpha) + m.S*math.Log(m.Beta) - lgr
+		parts := make([]float64, workersFor(len(d.rep)+len(d.t), 512))
+		parallelRange(len(d.rep)+len(d.t), 512, func(w, lo, hi int) {
+			var sum float64
+			for i := lo; i < hi; i++ {
+				var x, tx, T, wt float64
+				if i < len(d.t) {
+					if wt = d.w0[i]; wt == 0 {
+						continue
+					}
+					T = d.t[i]
+				} else {
+					rp := d.rep[i-len(d.t)]
+					x, tx, T, wt = d.x[rp.xi], d.t[rp.txi], d.t[rp.ti], rp.w
+				}
+				alive, died := m.logParts(x, tx, T)
+				lg, _ := math.Lgamma(m.R + x)
+				sum += wt * (lg + logAddExp(alive, died))
+			}
+			parts[w] = sum
+		})
+		total := c * d.w
+		for _, p := range parts {
+			total += p
+		}
+		return total
+	}
+	return func(th, grad []float64) float64 {
+		v := value(th)
+		if grad != nil {
+			const h = 1e-6
+			t := make([]float64, len(th))
+			for i := range th {
+				copy(t, th)
+				t[i] = th[i] + h
+				up := value(t)
+				t[i] = th[i] - h
+				grad[i] = (up - value(t)) / (2 * h)
+			}
+		}
+		return v
+	}
+}
+
+// pnbdStarts are the log-parameter starting points of the Pareto/NBD fit.
+var pnbdStarts = [][]float64{{0, 0, 0, 0}, {-0.5, 1, -0.5, 1}}
+
+// FitParetoNBD fits the Pareto/NBD model by maximum likelihood, times
+// scaled by 1/max(T) like the BG/NBD fit, retrying with penalizer 0.001 and
+// 0.01 when it fails.
+func FitParetoNBD(s *RepeatSummary, penalizer float64) (ParetoNBD, FitStatus) {
+	st := FitStatus{Model: "Pareto/NBD"}
+	maxT, repeat, sumX := 0.0, 0, 0.0
+	for c, in := range s.In {
+		if in {
+			st.Customers++
+			maxT = math.Max(maxT, s.T[c])
+			if s.X[c] > 0 {
+				repeat++
+				sumX += s.X[c]
+			}
+		}
+	}
+	if st.Customers < 2 || maxT <= 0 {
+		st.Err = fmt.Sprintf("needs at least two customers with some history (has %d)", st.Customers)
+		return ParetoNBD{}, st
+	}
+	if repeat == 0 {
+		st.Err = "no customer bought on more than one day: purchase rates cannot be estimated"
+		return ParetoNBD{}, st
+	}
+	scale := 1 / maxT
+	d := newBGData(s, scale)
+	full := weighted{pnbdLL(d), d.w}
+	search := full
+	if t := d.thin(fitSampleCustomers); t != d {
+		search = weighted{pnbdLL(t), t.w}
+	}
+	ladder := []float64{penalizer}
+	for _, p := range []float64{0.001, 0.01} {
+		if p > penalizer {
+			ladder = append(ladder, p)
+		}
+	}
+	var lastErr error
+	for _, pen := range ladder {
+		results := make([]*optimize.Result, len(pnbdStarts))
+		errs := make([]error, len(pnbdStarts))
+		var wg sync.WaitGroup
+		for i, start := range pnbdStarts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i], errs[i] = minimizeLL(search, pen, start, pnbdTol)
+			}()
+		}
+		wg.Wait()
+		var best *optimize.Result
+		for i, res := range results {
+			if res == nil || math.IsNaN(res.F) || math.IsInf(res.F, 0) {
+				if errs[i] != nil {
+					lastErr = errs[i]
+				}
+				continue
+			}
+			if best == nil || res.F < best.F-1e-12 {
+				best = res
+			}
+		}
+		if best != nil && search.f != nil && d.w != search.w {
+			best, lastErr = polishLL(full, pen, best.X, pnbdTol)
+		}
+		if best == nil || math.IsNaN(best.F) || math.IsInf(best.F, 0) {
+			continue
+		}
+		th := best.X
+		m := ParetoNBD{R: math.Exp(th[0]), Alpha: math.Exp(th[1]) / scale, S: math.Exp(th[2]), Beta: math.Exp(th[3]) / scale}
+		st.Boundary = m.boundary()
+		if st.Boundary == "" && (!converged(best) || !m.valid()) {
+			lastErr = fmt.Errorf("optimiser stopped: %v", best.Status)
+			continue
+		}
+		st.Converged, st.Iterations, st.Penalizer = true, best.Stats.MajorIterations, pen
+		st.LogLik = full.f(th, nil) + math.Log(scale)*sumX
+		if pen > 0 {
+			st.Warnings = append(st.Warnings, fmt.Sprintf("converged only with penalizer %g", pen))
+		}
+		if st.Boundary != "" {
+			st.Warnings = append(st.Warnings, st.Boundary)
+		}
+		return m, st
+	}
+	st.Err = "did not converge"
+	if lastErr != nil {
+		st.Err += ": " + lastErr.Error()
+	}
+	return ParetoNBD{}, st
+}
+
+// pnbdTol is the gradient at which the Pareto/NBD fit stops (its numerical
+// gradient is good to about 1e-9).
+const pnbdTol = 1e-7
