@@ -46,6 +46,8 @@ type stage1 struct {
 	activity map[int][]uint16 // period length → purchase-activity bits per customer
 	models   map[modelKey]*ProbModel
 	deltas   map[deltaKey][]float64
+	valids   map[validKey]*Validation
+	exps     map[expKey][]float64
 	risks    map[riskKey]*Risk
 	attrs    map[float64][]Scheme // attribute schemes by attr_min_share
 }
@@ -54,6 +56,20 @@ type stage1 struct {
 type modelKey struct {
 	unit      string
 	penalizer float64
+	kind      string
+}
+
+// validKey names what the model validation depends on.
+type validKey struct {
+	unit      string
+	penalizer float64
+	calEnd    Day
+}
+
+// expKey names what the expected purchases depend on.
+type expKey struct {
+	modelKey
+	days int
 }
 
 // deltaKey names what the monthly expected purchases depend on.
@@ -82,7 +98,8 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	b := Aggregate(led, asOf)
 	b.RowsAfterAsOf = info.RowsAfter
 	s := &stage1{led: led, asOfInfo: info, base: b, windows: map[int]*Window{}, activity: map[int][]uint16{},
-		models: map[modelKey]*ProbModel{}, deltas: map[deltaKey][]float64{}, risks: map[riskKey]*Risk{}, attrs: map[float64][]Scheme{}}
+		models: map[modelKey]*ProbModel{}, deltas: map[deltaKey][]float64{},
+		valids: map[validKey]*Validation{}, exps: map[expKey][]float64{}, risks: map[riskKey]*Risk{}, attrs: map[float64][]Scheme{}}
 	s.ttm = b.WindowOf(asOf-365, asOf)
 	s.ptm = b.WindowOf(asOf-730, asOf-365)
 	var ipts []float64
@@ -144,9 +161,31 @@ func (s *stage1) model(k modelKey) *ProbModel {
 	if m, ok := s.models[k]; ok {
 		return m
 	}
-	m := FitModel(s.base, s.led, k.unit, k.penalizer)
+	m := FitModel(s.base, s.led, k.unit, k.penalizer, k.kind)
 	s.models[k] = m
 	return m
+}
+
+// validation returns the count models' validation (cached; the caller
+// holds Engine.mu).
+func (s *stage1) validation(k validKey) *Validation {
+	if v, ok := s.valids[k]; ok {
+		return v
+	}
+	v := validate(s.base, s.led, k.unit, k.penalizer, k.calEnd)
+	s.valids[k] = v
+	return v
+}
+
+// expected returns the model's expected purchases in the next days
+// (cached; the caller holds Engine.mu).
+func (s *stage1) expected(m *ProbModel, k expKey) []float64 {
+	if v, ok := s.exps[k]; ok {
+		return v
+	}
+	v := m.expected(k.days)
+	s.exps[k] = v
+	return v
 }
 
 func (s *stage1) monthly(m *ProbModel, k deltaKey) []float64 {
@@ -251,8 +290,10 @@ type Analysis struct {
 	ChurnConflict          []bool    // the churn rule and the model's P(alive) band disagree by two states
 	CLV                    []float64 // major units
 	CLVMoney               []Money   // CLV rounded to minor units: what is shown and summed
-	PAlive, Exp90, Spend   []float64 // from the probabilistic model; nil without it
+	PAlive, Spend          []float64 // from the probabilistic model; nil without it
+	ExpPurchases           []float64 // expected purchases in the next Params.ExpPurchasesDays; nil without the model
 	Model                  *ProbModel
+	Validation             *Validation // the count models checked on the ledger; nil with clv_model simple
 	Risk                   *Risk
 	ValueAtRisk            []float64 // churn value at risk per customer (major units)
 	BestScore              []float64 // 0–100 purchase-likelihood score
@@ -355,6 +396,7 @@ type CLVInfo struct {
 	Multiple   float64 // CLV / m
 	Label      string  // one line for display
 	Known      bool    // false: the model is not defined for this ledger and every CLV figure is n/a
+	Choice     string  // clv_model auto: which model was chosen and why
 }
 
 // ProfitSummary holds the whale curve and its headline figures (spec §3.3).
@@ -942,10 +984,10 @@ func (a *Analysis) profitScheme() Scheme {
 func (a *Analysis) churn(s *stage1, p Params) {
 	b := s.base
 	a.IPT, a.ChurnRatio = make([]float64, a.N), make([]float64, a.N)
-	a.PAlive, a.Exp90, a.Spend = nil, nil, nil
+	a.PAlive, a.Spend = nil, nil
 	if m := a.Model; m != nil && m.OK {
-		a.PAlive, a.Exp90, a.Spend = m.PAlive, m.Exp90, m.Spend
-		if p.PAliveVariant == "mbgnbd" {
+		a.PAlive, a.Spend = m.PAlive, m.Spend
+		if p.PAliveVariant == "mbgnbd" && m.Kind == KindBGNBD {
 			a.PAlive = m.PAliveMBG
 		}
 	}

@@ -41,7 +41,16 @@ func UnitDays(unit string) float64 {
 // one of its documents is a purchase (§0); its amount is the day's net. With
 // costs known, spend is the day's margin.
 func (b *Base) Summary(led *Ledger, unit string) *RepeatSummary {
+	s, _ := b.summaryUntil(led, unit, b.AsOf)
+	return s
+}
+
+// summaryUntil builds the summary of the calibration period up to until
+// (T measured to it; customers whose first purchase is later are not In)
+// and counts each customer's purchase days in the holdout (until, as-of].
+func (b *Base) summaryUntil(led *Ledger, unit string, until Day) (*RepeatSummary, []float64) {
 	n := len(b.Revenue)
+	holdout := make([]float64, n)
 	ud := UnitDays(unit)
 	s := &RepeatSummary{Unit: unit, UnitDays: ud, In: make([]bool, n), X: make([]float64, n), Tx: make([]float64, n),
 		T: make([]float64, n), Mbar: make([]float64, n), Spend: "revenue"}
@@ -71,6 +80,10 @@ func (b *Base) Summary(led *Ledger, unit string) *RepeatSummary {
 			if !buy {
 				continue
 			}
+			if d > until {
+				holdout[c]++
+				continue
+			}
 			if first == NoDay {
 				first = d
 			} else {
@@ -81,12 +94,13 @@ func (b *Base) Summary(led *Ledger, unit string) *RepeatSummary {
 		}
 		if first == NoDay {
 			s.Mbar[c] = math.NaN()
+			holdout[c] = 0 // not in the calibration cohort
 			continue
 		}
 		s.In[c] = true
 		s.X[c] = float64(days - 1)
 		s.Tx[c] = float64(last-first) / ud
-		s.T[c] = float64(b.AsOf-first) / ud
+		s.T[c] = float64(until-first) / ud
 		s.Mbar[c] = math.NaN()
 		if days > 1 {
 			// a mean ≤ 0 after returns is unknown (spec §4.2), but 0 is a mean
@@ -95,7 +109,7 @@ func (b *Base) Summary(led *Ledger, unit string) *RepeatSummary {
 			}
 		}
 	}
-	return s
+	return s, holdout
 }
 
 // BGNBD holds fitted BG/NBD parameters (Fader, Hardie & Lee 2005).
@@ -114,6 +128,67 @@ type FitStatus struct {
 	Warnings   []string
 	Err        string // why the fit failed, "" when it worked
 	Boundary   string // the optimum lies at the edge of the parameter space (in words); the fit is not used
+	// Standard errors of the parameters (natural scale, in the model's
+	// order), by the delta method from Cov; nil when the Hessian of the
+	// log-likelihood at the optimum is not invertible.
+	SE  []float64
+	Cov [][]float64 // covariance of the log-parameters: inverse Hessian of −LL
+	Rho float64     // Gamma-Gamma only: corr(frequency, mean spend) of repeat customers
+}
+
+// logCov is the covariance of the log-parameters at th: the inverse of the
+// Hessian of −Σ LL, from forward differences of ll's gradient (scaled from
+// a sample's mean to total customers); nil when it is not positive definite.
+func logCov(ll weighted, total float64, th []float64) [][]float64 {
+	n := len(th)
+	g0, g1, x := make([]float64, n), make([]float64, n), slices.Clone(th)
+	ll.f(th, g0)
+	h := mat.NewSymDense(n, nil)
+	cols := make([][]float64, n)
+	const step = 1e-5
+	for j := range n {
+		copy(x, th)
+		x[j] += step
+		ll.f(x, g1)
+		cols[j] = make([]float64, n)
+		for i := range n {
+			cols[j][i] = -(g1[i] - g0[i]) / step * total / ll.w
+		}
+	}
+	for i := range n {
+		for j := i; j < n; j++ {
+			h.SetSym(i, j, (cols[j][i]+cols[i][j])/2)
+		}
+	}
+	var chol mat.Cholesky
+	if !chol.Factorize(h) {
+		return nil
+	}
+	var inv mat.SymDense
+	if chol.InverseTo(&inv) != nil {
+		return nil
+	}
+	out := make([][]float64, n)
+	for i := range out {
+		out[i] = make([]float64, n)
+		for j := range out[i] {
+			out[i][j] = inv.At(i, j)
+		}
+	}
+	return out
+}
+
+// seFromCov turns log-parameter variances into standard errors of the
+// parameters: SE(θ) = e^φ·SE(φ) where θ − shift[i] = e^φ (delta method).
+func seFromCov(cov [][]float64, vals, shift []float64) []float64 {
+	if cov == nil {
+		return nil
+	}
+	out := make([]float64, len(vals))
+	for i := range out {
+		out[i] = (vals[i] - shift[i]) * math.Sqrt(cov[i][i])
+	}
+	return out
 }
 
 // FitBGNBD fits the model by maximum likelihood over log-parameters with
@@ -347,6 +422,8 @@ func fitBGNBD(s *RepeatSummary, penalizer float64, mk func(scale float64) fitPro
 			continue
 		}
 		st.Converged, st.Iterations, st.Penalizer = true, best.Stats.MajorIterations, pen
+		st.Cov = logCov(prob.full, prob.full.w, th)
+		st.SE = seFromCov(st.Cov, []float64{m.R, m.Alpha, m.A, m.B}, make([]float64, 4))
 		// in the original time units: scaling times (and α) by c changes
 		// each customer's log-likelihood by −x·log c, which is added back
 		st.LogLik = prob.full.f(th, nil) + math.Log(scale)*sumX
@@ -529,7 +606,8 @@ func fitGammaGamma(s *RepeatSummary, mk func(xs, ms []float64) fitProblem) (Gamm
 		st.Err = fmt.Sprintf("needs repeat customers with positive spend (has %d)", len(xs))
 		return GammaGamma{}, st
 	}
-	if rho := pearson(xs, ms); math.Abs(rho) > 0.3 {
+	st.Rho = pearson(xs, ms)
+	if rho := st.Rho; math.Abs(rho) > 0.3 {
 		st.Warnings = append(st.Warnings, fmt.Sprintf("frequency and spend are correlated (ρ = %.2f): the Gamma-Gamma independence assumption is doubtful", rho))
 	}
 	prob := mk(xs, ms)
@@ -555,6 +633,8 @@ func fitGammaGamma(s *RepeatSummary, mk func(xs, ms []float64) fitProblem) (Gamm
 		}
 		st.Converged, st.Iterations, st.Penalizer = true, res.Stats.MajorIterations, pen
 		st.LogLik = prob.full.f(res.X, nil)
+		st.Cov = logCov(prob.full, prob.full.w, res.X)
+		st.SE = seFromCov(st.Cov, []float64{g.P, g.Q, g.V}, []float64{0, 1, 0})
 		if g.Q > fitHuge || g.P > fitHuge {
 			st.Warnings = append(st.Warnings, fmt.Sprintf("customers' average spends differ no more than chance would make them (p = %.3g, q = %.3g): every customer is valued at about the average spend %.2f", g.P, g.Q, g.V*g.P/(g.Q-1)))
 		}
@@ -605,4 +685,31 @@ func MonthFactor(unit string, daysPerMonth float64) float64 {
 		return 1
 	}
 	return daysPerMonth
+}
+
+// ProbCount is P(X(t) = x) for x = 0 … xmax (FHL 2005 eq. 8).
+func (m BGNBD) ProbCount(t float64, xmax int) []float64 {
+	out := make([]float64, xmax+1)
+	if t <= 0 {
+		out[0] = 1
+		return out
+	}
+	lbeta := func(p, q float64) float64 {
+		a, _ := math.Lgamma(p)
+		b, _ := math.Lgamma(q)
+		c, _ := math.Lgamma(p + q)
+		return a + b - c
+	}
+	lb := lbeta(m.A, m.B)
+	nbd := nbdProbs(m.R, m.Alpha, t, xmax)
+	cdf := 0.0 // P(NBD count < x)
+	for x := range out {
+		fx := float64(x)
+		out[x] = math.Exp(lbeta(m.A, m.B+fx)-lb) * nbd[x]
+		if x > 0 {
+			out[x] += math.Exp(lbeta(m.A+1, m.B+fx-1)-lb) * math.Max(0, 1-cdf)
+		}
+		cdf += nbd[x]
+	}
+	return out
 }

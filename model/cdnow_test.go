@@ -82,7 +82,7 @@ func BenchmarkFit25k(b *testing.B) {
 	base := model.Aggregate(led, asOf)
 	b.ResetTimer()
 	for range b.N {
-		m := model.FitModel(base, led, "week", 0)
+		m := model.FitModel(base, led, "week", 0, model.KindBGNBD)
 		if !m.OK {
 			b.Fatal(m.Why)
 		}

@@ -125,14 +125,14 @@ func (a *Analysis) simpleCLV(s *stage1, p Params, act []uint16, scale float64) {
 }
 
 // best scores purchase likelihood 0–100 (spec §13): the percentile of the
-// expected purchases in the next 90 days when the model is fitted, else of
+// expected purchases in the next exp_purchases_days when the model is fitted, else of
 // frequency ÷ recency.
 func (a *Analysis) best() {
 	ratio := make([]float64, a.N)
 	for c := range ratio {
 		switch {
-		case a.Exp90 != nil:
-			ratio[c] = finite(a.Exp90[c]) // NaN for customers without purchases
+		case a.ExpPurchases != nil:
+			ratio[c] = finite(a.ExpPurchases[c]) // NaN for customers without purchases
 		case a.F[c] > 0 && a.R[c] >= 0:
 			ratio[c] = float64(a.F[c]) / float64(max(a.R[c], 1))
 		}

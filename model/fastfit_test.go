@@ -151,7 +151,7 @@ func BenchmarkFitsMillionRows(b *testing.B) {
 	b.ResetTimer()
 	var m *model.ProbModel
 	for range b.N {
-		if m = model.FitModel(base, led, "day", 0); !m.OK {
+		if m = model.FitModel(base, led, "day", 0, model.KindBGNBD); !m.OK {
 			b.Fatalf("fit: %s", m.Why)
 		}
 	}

@@ -124,7 +124,7 @@ var customerFields = []Field{
 	{"clv", "CLV", KindMoney, func(a *Analysis, c int) Value { return money(a.CLVMoney[c]) }, clvKnown},
 	{"score", "Purchase score", KindFloat, func(a *Analysis, c int) Value { return number(a.BestScore[c]) }, nil},
 	{"palive", "P(alive)", KindPct, func(a *Analysis, c int) Value { return number(a.PAlive[c]) }, hasModel},
-	{"exp90", "Expected purchases 90d", KindFloat, func(a *Analysis, c int) Value { return number(a.Exp90[c]) }, hasModel},
+	{"exp_purchases", "Expected purchases", KindFloat, func(a *Analysis, c int) Value { return number(a.ExpPurchases[c]) }, hasModel},
 	{"spend", "Expected spend", KindAmount, func(a *Analysis, c int) Value { return number(a.Spend[c]) }, hasModel},
 	{"open", "Open AR (gross)", KindMoney, riskMoney(func(r *Risk) []Money { return r.CustAR }), hasRisk},
 	{"unapplied", "Unapplied credits", KindMoney, riskMoney(func(r *Risk) []Money { return r.CustUnapplied }), hasRisk},

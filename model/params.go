@@ -48,7 +48,9 @@ type Params struct {
 	RetentionOverride  float64 // NaN: estimate from the ledger
 	CLVPeriod          string  // year | quarter
 
-	CLVModel           string // bgnbd (BG/NBD + Gamma-Gamma, falls back to simple) | simple
+	CLVModel           string // bgnbd | pnbd (count model + Gamma-Gamma, falls back to simple) | auto (the better of the two) | simple
+	CalibrationEnd     Day    // NoDay: no holdout; else the count models are also fitted up to it and checked on the rest
+	ExpPurchasesDays   int    // horizon of the expected-purchases figure
 	ModelTimeUnit      string // day | week | month
 	CLVHorizonMonths   int
 	CLVMonthlyDiscount float64
@@ -117,7 +119,7 @@ func DefaultParams() Params {
 		CLVTierCutoffs: []float64{0.20, 0.50},
 		AssumedGMPct:   math.NaN(), BreakEvenEpsPct: 0.005,
 		CLVConvention: "GL", DiscountRateAnnual: 0.10, RetentionOverride: math.NaN(), CLVPeriod: "year",
-		CLVModel: "bgnbd", ModelTimeUnit: "day", CLVHorizonMonths: 12, CLVMonthlyDiscount: 0.01, DaysPerMonth: 30,
+		CLVModel: "bgnbd", CalibrationEnd: NoDay, ExpPurchasesDays: 90, ModelTimeUnit: "day", CLVHorizonMonths: 12, CLVMonthlyDiscount: 0.01, DaysPerMonth: 30,
 		PAliveVariant: "bgnbd", ChurnMethod: "ratio", PAliveActive: 0.7, PAliveLapsed: 0.3,
 		ChurnAtRiskRatio: 1.5, ChurnLapsedRatio: 3.0, ChurnMinGapDays: 7,
 		LifecycleNewDays: 90, LifecycleGrowthPct: 0.10, AttrMinShare: 0.01,
@@ -317,7 +319,23 @@ var Specs = []ParamSpec{
 	floatSpec("retention_override", "CLV", "per period", "retention r (empty: estimated from the ledger's cohorts)", 0, 0.9999, 0.01, func(p *Params) *float64 { return &p.RetentionOverride }, true),
 	enumSpec("clv_period", "CLV", "period of the simple CLV model", []string{"year", "quarter"}, func(p *Params) *string { return &p.CLVPeriod }),
 
-	enumSpec("clv_model", "CLV", "bgnbd: BG/NBD + Gamma-Gamma (simple CLV when the fit fails); simple: §4.1 only", []string{"bgnbd", "simple"}, func(p *Params) *string { return &p.CLVModel }),
+	enumSpec("clv_model", "CLV", "bgnbd: BG/NBD + Gamma-Gamma; pnbd: Pareto/NBD + Gamma-Gamma (simple CLV when the fit fails); auto: the better holdout fit (BIC without a holdout); simple: §4.1 only", []string{"bgnbd", "pnbd", "auto", "simple"}, func(p *Params) *string { return &p.CLVModel }),
+	{Key: "calibration_end", Group: "CLV", Unit: "date", Help: "fit the count models up to this date and check their forecasts on the rest of the ledger (empty: no holdout)",
+		Get: func(p *Params) string { return p.CalibrationEnd.String() },
+		Set: func(p *Params, s string) error {
+			s = strings.TrimSpace(s)
+			if s == "" {
+				p.CalibrationEnd = NoDay
+				return nil
+			}
+			d, err := ParseISODay(s)
+			if err != nil {
+				return fmt.Errorf("calibration_end: %v", err)
+			}
+			p.CalibrationEnd = d
+			return nil
+		}},
+	intSpec("exp_purchases_days", "CLV", "days", "horizon of the expected-purchases figure", 1, 3650, func(p *Params) *int { return &p.ExpPurchasesDays }),
 	enumSpec("model_time_unit", "CLV", "time unit of the BG/NBD summary (week = days / 7)", []string{"day", "week", "month"}, func(p *Params) *string { return &p.ModelTimeUnit }),
 	intSpec("clv_horizon_months", "CLV", "months", "BG/NBD CLV horizon", 1, 600, func(p *Params) *int { return &p.CLVHorizonMonths }),
 	floatSpec("clv_monthly_discount", "CLV", "per month", "BG/NBD CLV discount rate (0.01 ≈ 12.7 % a year)", 0, 1, 0.001, func(p *Params) *float64 { return &p.CLVMonthlyDiscount }, false),

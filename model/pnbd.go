@@ -38,7 +38,15 @@ func (m ParetoNBD) logIntegral(x, tx, T float64) float64 {
 	if T <= tx {
 		return math.Inf(-1)
 	}
-	lo, hi := m.logTail(x, tx), m.logTail(x, T)
+	return m.logIntegralFrom(x, m.logTail(x, tx), tx, T)
+}
+
+// logIntegralFrom is logIntegral given lo = logTail(x, t_x).
+func (m ParetoNBD) logIntegralFrom(x, lo, tx, T float64) float64 {
+	if T <= tx {
+		return math.Inf(-1)
+	}
+	hi := m.logTail(x, T)
 	if d := hi - lo; !math.IsNaN(d) && !math.IsInf(lo, 0) && d < -1e-6 {
 		return lo + math.Log1p(-math.Exp(d))
 	}
@@ -59,25 +67,27 @@ func (m ParetoNBD) logTail(x, tau float64) float64 {
 }
 
 // logHyp2f1Tail is ln ₂F₁(c, b; c+1; z) for 0 ≤ z < 1: gonum's Hypergeo
-// where it was checked accurate (z ≤ 0.7, finite value); otherwise Euler's
-// transform (1−z)^(1−b) ₂F₁(1, c+1−b; c+1; z), whose series has positive
-// terms (c+1−b > 0 in both forms of the likelihood) and is summed in logs,
-// so a large b cannot overflow. Close to z = 1 the series converges too
-// slowly: NaN, and the caller integrates numerically.
+// where it was checked accurate (z ≤ 0.7, finite value) and fast (b no
+// larger than c+1−b); otherwise Euler's transform
+// (1−z)^(1−b) ₂F₁(1, c+1−b; c+1; z), whose series has positive terms
+// (c+1−b > 0 in both forms of the likelihood), shrinking fast when b is
+// large, and is summed in logs, so a large b cannot overflow. Close to
+// z = 1 the series converges too slowly: NaN, and the caller integrates
+// numerically.
 func logHyp2f1Tail(c, b, z float64) float64 {
 	if z == 0 {
 		return 0
 	}
-	if z <= 0.7 {
+	if z <= 0.7 && b <= c+1-b {
 		if v := mathext.Hypergeo(c, b, c+1, z); v > 0 && !math.IsInf(v, 0) {
 			return math.Log(v)
 		}
 	}
-	if z > 0.95 || c+1-b <= 0 {
+	if z > 0.99 || c+1-b <= 0 {
 		return math.NaN()
 	}
 	sum, term := 1.0, 1.0
-	for k := 0; k < 2000; k++ {
+	for k := 0; k < 5000; k++ {
 		term *= (c + 1 - b + float64(k)) / (c + 1 + float64(k)) * z
 		sum += term
 		if term < 1e-17*sum {
@@ -87,19 +97,36 @@ func logHyp2f1Tail(c, b, z float64) float64 {
 	return math.NaN()
 }
 
-// logQuad is logIntegral by Gauss-Legendre quadrature over v = ln(α+τ),
-// which flattens the (α+τ)^−(r+x) factor; the integrand is scaled by its
-// value at the lower end so that large exponents do not underflow.
+// logQuad is logIntegral by Gauss-Legendre quadrature over v = ln(k+τ),
+// k = min(α, β), which flattens the sharper of the two factors; the
+// integrand is scaled by its larger end value so that large exponents do
+// not underflow.
 func (m ParetoNBD) logQuad(x, tx, T float64) float64 {
 	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
-	v0, v1 := math.Log(al+tx), math.Log(al+T)
+	k := min(al, be)
+	v0, v1 := math.Log(k+tx), math.Log(k+T)
 	logf := func(v float64) float64 { // ln of integrand · dτ/dv
-		return v - (r+x)*v - (s+1)*math.Log(be-al+math.Exp(v))
+		tau := math.Exp(v) - k
+		return v - (r+x)*math.Log(al+tau) - (s+1)*math.Log(be+tau)
 	}
 	ref := max(logf(v0), logf(v1))
-	sum := quad.Fixed(func(v float64) float64 { return math.Exp(logf(v) - ref) }, v0, v1, 256, quad.Legendre{}, 1)
-	return ref + math.Log(sum)
+	nodes, weights := legendre()
+	mid, half := (v0+v1)/2, (v1-v0)/2
+	var sum float64
+	for i, u := range nodes {
+		sum += weights[i] * math.Exp(logf(mid+half*u)-ref)
+	}
+	return ref + math.Log(sum*half)
 }
+
+// legendre returns the Gauss-Legendre nodes and weights on [−1, 1] used
+// by the quadratures here, computed once.
+var legendre = sync.OnceValues(func() ([]float64, []float64) {
+	const n = 96
+	x, w := make([]float64, n), make([]float64, n)
+	quad.Legendre{}.FixedLocations(x, w, -1, 1)
+	return x, w
+})
 
 // LogLik is one customer's log-likelihood.
 func (m ParetoNBD) LogLik(x, tx, T float64) float64 {
@@ -176,6 +203,7 @@ func pnbdLL(d *bgData) likelihood {
 		m := ParetoNBD{R: math.Exp(th[0]), Alpha: math.Exp(th[1]), S: math.Exp(th[2]), Beta: math.Exp(th[3])}
 		lgr, _ := math.Lgamma(m.R)
 		c := m.R*math.Log(m.Alpha) + m.S*math.Log(m.Beta) - lgr
+		lt0, logS := m.logTail(0, 0), math.Log(m.S) // shared by every one-time buyer
 		parts := make([]float64, workersFor(len(d.rep)+len(d.t), 512))
 		parallelRange(len(d.rep)+len(d.t), 512, func(w, lo, hi int) {
 			var sum float64
@@ -190,7 +218,13 @@ func pnbdLL(d *bgData) likelihood {
 					rp := d.rep[i-len(d.t)]
 					x, tx, T, wt = d.x[rp.xi], d.t[rp.txi], d.t[rp.ti], rp.w
 				}
-				alive, died := m.logParts(x, tx, T)
+				alive := -(m.R+x)*math.Log(m.Alpha+T) - m.S*math.Log(m.Beta+T)
+				var died float64
+				if i < len(d.t) {
+					died = logS + m.logIntegralFrom(0, lt0, 0, T)
+				} else {
+					died = logS + m.logIntegral(x, tx, T)
+				}
 				lg, _ := math.Lgamma(m.R + x)
 				sum += wt * (lg + logAddExp(alive, died))
 			}
@@ -298,6 +332,10 @@ func FitParetoNBD(s *RepeatSummary, penalizer float64) (ParetoNBD, FitStatus) {
 			continue
 		}
 		st.Converged, st.Iterations, st.Penalizer = true, best.Stats.MajorIterations, pen
+		// the Hessian on the search sample, scaled to all customers: its
+		// numerical gradient makes the full-data Hessian costly at scale
+		st.Cov = logCov(search, full.w, th)
+		st.SE = seFromCov(st.Cov, []float64{m.R, m.Alpha, m.S, m.Beta}, make([]float64, 4))
 		st.LogLik = full.f(th, nil) + math.Log(scale)*sumX
 		if pen > 0 {
 			st.Warnings = append(st.Warnings, fmt.Sprintf("converged only with penalizer %g", pen))
@@ -317,3 +355,46 @@ func FitParetoNBD(s *RepeatSummary, penalizer float64) (ParetoNBD, FitStatus) {
 // pnbdTol is the gradient at which the Pareto/NBD fit stops (its numerical
 // gradient is good to about 1e-9).
 const pnbdTol = 1e-7
+
+// nbdProbs returns P(X = x), x = 0 … xmax, of the NBD purchase count in t
+// time units: Γ(r+x)/(Γ(r) x!) (α/(α+t))^r (t/(α+t))^x.
+func nbdProbs(r, al, t float64, xmax int) []float64 {
+	out := make([]float64, xmax+1)
+	lp0, lp1 := r*math.Log(al/(al+t)), math.Log(t/(al+t))
+	lgr, _ := math.Lgamma(r)
+	for x := range out {
+		lg, _ := math.Lgamma(r + float64(x))
+		lf, _ := math.Lgamma(float64(x) + 1)
+		out[x] = math.Exp(lg - lgr - lf + lp0 + float64(x)*lp1)
+	}
+	return out
+}
+
+// ProbCount is P(X(t) = x) for x = 0 … xmax (Fader & Hardie 2005 note):
+// the NBD count of a customer alive throughout, times P(lifetime > t),
+// plus that of one who dies at τ, integrated over τ ∈ (0, t] by
+// Gauss-Legendre quadrature over v = ln(min(α, β)+τ).
+func (m ParetoNBD) ProbCount(t float64, xmax int) []float64 {
+	out := make([]float64, xmax+1)
+	if t <= 0 {
+		out[0] = 1
+		return out
+	}
+	surv := math.Exp(m.S * math.Log(m.Beta/(m.Beta+t)))
+	for x, p := range nbdProbs(m.R, m.Alpha, t, xmax) {
+		out[x] = p * surv
+	}
+	nodes, weights := legendre()
+	k := min(m.Alpha, m.Beta)
+	v0, v1 := math.Log(k), math.Log(k+t)
+	mid, half := (v0+v1)/2, (v1-v0)/2
+	for i, u := range nodes {
+		v := mid + half*u
+		tau := math.Exp(v) - k
+		dens := m.S * math.Exp(m.S*math.Log(m.Beta)-(m.S+1)*math.Log(m.Beta+tau)) * math.Exp(v)
+		for x, p := range nbdProbs(m.R, m.Alpha, max(tau, 1e-300), xmax) {
+			out[x] += weights[i] * half * dens * p
+		}
+	}
+	return out
+}

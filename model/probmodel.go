@@ -5,61 +5,114 @@ import (
 	"math"
 )
 
-// ProbModel is the fitted BG/NBD + Gamma-Gamma model of one ledger, as-of
-// date and time unit (stage 1: refitted only when those change), with the
-// per-customer predictions that do not depend on other parameters.
+// CountModel is a fitted model of repeat-purchase counts: BG/NBD or
+// Pareto/NBD. Times are in the model's unit.
+type CountModel interface {
+	PAlive(x, tx, T float64) float64
+	ExpectedPurchases(t, x, tx, T float64) float64 // E[Y(t) | x, t_x, T]
+	ExpectedPurchasesNew(t float64) float64        // unconditional E[X(t)]
+	ProbCount(t float64, xmax int) []float64       // P(X(t) = x), x = 0 … xmax
+}
+
+// Count models by the key clv_model uses.
+const (
+	KindBGNBD = "bgnbd"
+	KindPNBD  = "pnbd"
+)
+
+// ModelName is the published name of a count model.
+func ModelName(kind string) string {
+	if kind == KindPNBD {
+		return "Pareto/NBD"
+	}
+	return "BG/NBD"
+}
+
+// ProbModel is the fitted count model (BG/NBD or Pareto/NBD) + Gamma-Gamma
+// of one ledger, as-of date and time unit (stage 1: refitted only when
+// those change), with the per-customer predictions that do not depend on
+// other parameters.
 type ProbModel struct {
 	Unit     string
+	Kind     string // KindBGNBD or KindPNBD
 	Summary  *RepeatSummary
 	BG       BGNBD
-	BGStatus FitStatus
+	PNBD     ParetoNBD
+	Count    CountModel // BG or PNBD, as Kind says
+	BGStatus FitStatus  // the count model's fit (either kind)
 	GG       GammaGamma
 	GGStatus FitStatus
 	OK       bool   // both fits converged
 	Why      string // why not, for the fallback label
 
-	PAlive, PAliveMBG []float64 // NaN for customers without purchases
-	Exp90             []float64 // expected purchases in the next 90 days
+	PAlive, PAliveMBG []float64 // NaN for customers without purchases; MBG/NBD only for BG/NBD
 	Spend             []float64 // Gamma-Gamma expected spend per purchase (major units)
 }
 
-// FitModel builds the repeat summary and fits both models.
-func FitModel(b *Base, led *Ledger, unit string, penalizer float64) *ProbModel {
+// FitModel builds the repeat summary and fits the count model of kind
+// and Gamma-Gamma.
+func FitModel(b *Base, led *Ledger, unit string, penalizer float64, kind string) *ProbModel {
 	s := b.Summary(led, unit)
-	m := &ProbModel{Unit: unit, Summary: s}
+	m := &ProbModel{Unit: unit, Kind: kind, Summary: s}
 	done := make(chan struct{})
 	go func() { // the two fits are independent
 		defer close(done)
 		m.GG, m.GGStatus = FitGammaGamma(s)
 	}()
-	m.BG, m.BGStatus = FitBGNBD(s, penalizer)
+	if kind == KindPNBD {
+		m.PNBD, m.BGStatus = FitParetoNBD(s, penalizer)
+		m.Count = m.PNBD
+	} else {
+		m.BG, m.BGStatus = FitBGNBD(s, penalizer)
+		m.Count = m.BG
+	}
 	<-done
+	name := ModelName(kind)
 	switch {
 	case !m.BGStatus.Converged:
-		m.Why = "BG/NBD fit failed: " + m.BGStatus.Err
+		m.Why = name + " fit failed: " + m.BGStatus.Err
 	case m.BGStatus.Boundary != "":
-		m.Why = "BG/NBD fit unusable: " + m.BGStatus.Boundary
+		m.Why = name + " fit unusable: " + m.BGStatus.Boundary
 	case !m.GGStatus.Converged:
 		m.Why = "Gamma-Gamma fit failed: " + m.GGStatus.Err
 	default:
 		m.OK = true
 	}
 	n := len(s.X)
-	m.PAlive, m.PAliveMBG, m.Exp90, m.Spend = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	m.PAlive, m.PAliveMBG, m.Spend = make([]float64, n), make([]float64, n), make([]float64, n)
 	parallelRange(n, 4096, func(_, lo, hi int) {
 		for c := lo; c < hi; c++ {
 			if !m.OK || !s.In[c] {
-				m.PAlive[c], m.PAliveMBG[c], m.Exp90[c], m.Spend[c] = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+				m.PAlive[c], m.PAliveMBG[c], m.Spend[c] = math.NaN(), math.NaN(), math.NaN()
 				continue
 			}
 			x, tx, T := s.X[c], s.Tx[c], s.T[c]
-			m.PAlive[c] = m.BG.PAlive(x, tx, T)
-			m.PAliveMBG[c] = m.BG.PAliveMBG(x, tx, T)
-			m.Exp90[c] = finite(m.BG.ExpectedPurchases(90/s.UnitDays, x, tx, T))
+			m.PAlive[c] = m.Count.PAlive(x, tx, T)
+			m.PAliveMBG[c] = math.NaN()
+			if kind == KindBGNBD {
+				m.PAliveMBG[c] = m.BG.PAliveMBG(x, tx, T)
+			}
 			m.Spend[c] = finite(m.GG.ExpectedSpend(x, s.Mbar[c]))
 		}
 	})
 	return m
+}
+
+// expected returns each customer's expected purchases in the next days
+// (NaN without purchases or without a fit).
+func (m *ProbModel) expected(days int) []float64 {
+	s := m.Summary
+	out := make([]float64, len(s.X))
+	parallelRange(len(out), 4096, func(_, lo, hi int) {
+		for c := lo; c < hi; c++ {
+			if !m.OK || !s.In[c] {
+				out[c] = math.NaN()
+				continue
+			}
+			out[c] = finite(m.Count.ExpectedPurchases(float64(days)/s.UnitDays, s.X[c], s.Tx[c], s.T[c]))
+		}
+	})
+	return out
 }
 
 // finite keeps NaN and Inf out of the sums: a prediction that cannot be
@@ -99,7 +152,7 @@ func (m *ProbModel) monthlyPurchases(months int, factor float64) []float64 {
 		for _, c := range uniq[lo:hi] {
 			prev := 0.0
 			for k := 1; k <= months; k++ {
-				cur := finite(m.BG.ExpectedPurchases(float64(k)*factor, s.X[c], s.Tx[c], s.T[c]))
+				cur := finite(m.Count.ExpectedPurchases(float64(k)*factor, s.X[c], s.Tx[c], s.T[c]))
 				out[c*months+k-1] = cur - prev
 				prev = cur
 			}
@@ -134,14 +187,33 @@ func (m *ProbModel) CLV(months int, monthly, factor float64) []float64 {
 // probCLV values customers with the fitted model (spec §4.2) when it is
 // enabled and fitted; it reports false to fall back to simple CLV.
 func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
-	if p.CLVModel != "bgnbd" {
+	if p.CLVModel == "simple" {
 		return false
 	}
-	mk := modelKey{p.ModelTimeUnit, p.BGNBDPenalizer}
+	e.mu.Lock()
+	v := s.validation(validKey{p.ModelTimeUnit, p.BGNBDPenalizer, p.CalibrationEnd})
+	e.mu.Unlock()
+	a.Validation = v
+	if p.CalibrationEnd != NoDay && p.CalibrationEnd >= a.AsOf {
+		a.warn(fmt.Sprintf("calibration_end %s is not before the as-of date %s: no holdout to check the models on", p.CalibrationEnd, a.AsOf))
+	}
+	kind, choice := p.CLVModel, ""
+	if kind == "auto" {
+		if v.Best < 0 {
+			a.warn("probabilistic CLV unavailable (" + v.BestWhy + "): simple CLV shown instead")
+			return false
+		}
+		kind, choice = v.Fits[v.Best].Kind, "auto: "+v.BestWhy
+	}
+	mk := modelKey{p.ModelTimeUnit, p.BGNBDPenalizer, kind}
 	e.mu.Lock()
 	m := s.model(mk)
+	var exp []float64
+	if m.OK {
+		exp = s.expected(m, expKey{mk, p.ExpPurchasesDays})
+	}
 	e.mu.Unlock()
-	a.Model = m
+	a.Model, a.ExpPurchases = m, exp
 	if !m.OK {
 		a.warn("probabilistic CLV unavailable (" + m.Why + "): simple CLV shown instead")
 		return false
@@ -180,9 +252,10 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 	}
 	copy(a.clvKey, a.CLV)
 	info := &a.CLVInfo
-	info.Model, info.Period, info.Horizon, info.Discount = "BG/NBD + Gamma-Gamma", "month", H, p.CLVMonthlyDiscount
+	name := ModelName(kind) + " + Gamma-Gamma"
+	info.Model, info.Period, info.Horizon, info.Discount, info.Choice = name, "month", H, p.CLVMonthlyDiscount, choice
 	info.Convention, info.Retention, info.RetSource, info.Multiple, info.Known = "", math.NaN(), "", math.NaN(), true
-	info.Label = fmt.Sprintf("BG/NBD + Gamma-Gamma %s CLV, %d months at %.2f %%/month, unit %s (%g per month)",
-		spendLabel, H, 100*p.CLVMonthlyDiscount, p.ModelTimeUnit, factor)
+	info.Label = fmt.Sprintf("%s %s CLV, %d months at %.2f %%/month, unit %s (%g per month)",
+		name, spendLabel, H, 100*p.CLVMonthlyDiscount, p.ModelTimeUnit, factor)
 	return true
 }

@@ -21,7 +21,7 @@ func fingerprint(a *model.Analysis) string {
 	put("asof", a.AsOf)
 	for _, x := range []any{a.Revenue, a.COGS, a.GM, a.CTS, a.CM, a.CostEstimated, a.RevenueTTM, a.MarginTTM, a.Growth,
 		a.R, a.F, a.M, a.RScore, a.FScore, a.MScore, a.IPT, a.ChurnRatio, a.Churn, a.ChurnConflict, a.CLV, a.CLVMoney,
-		a.PAlive, a.Exp90, a.Spend, a.ValueAtRisk, a.BestScore, a.CreditRisk, a.ChurnRisk, a.Best, a.Warnings} {
+		a.PAlive, a.ExpPurchases, a.Spend, a.ValueAtRisk, a.BestScore, a.CreditRisk, a.ChurnRisk, a.Best, a.Warnings} {
 		put("v", x)
 	}
 	for _, sc := range a.Schemes {
@@ -31,7 +31,13 @@ func fingerprint(a *model.Analysis) string {
 	put("profit", fmt.Sprint(ps.Basis, ps.Note, ps.Order, ps.Cum, ps.TotalCM, ps.Peak, ps.PeakPct, ps.Profitable, ps.BreakEven, ps.Loss, ps.Destroyed, ps.Top20Pct, ps.Epsilon))
 	put("clv", a.CLVInfo)
 	if m := a.Model; m != nil {
-		put("model", fmt.Sprint(m.BG, m.BGStatus, m.GG, m.GGStatus, m.OK, m.Why))
+		put("model", fmt.Sprint(m.Kind, m.BG, m.PNBD, m.BGStatus, m.GG, m.GGStatus, m.OK, m.Why))
+	}
+	if v := a.Validation; v != nil {
+		put("validation", fmt.Sprint(v.CalEnd, v.Holdout, v.Customers, v.ByFreq, v.Tracking, v.CalIndex, v.Histogram, v.ActualHoldout, v.Best, v.BestWhy))
+		for _, f := range v.Fits {
+			put("fit", fmt.Sprint(f.Kind, f.Params, f.Status, f.AIC, f.BIC, f.MAE, f.Bias, f.PredictedTotal))
+		}
 	}
 	put("risk", *a.Risk)
 	return fmt.Sprintf("%x", h.Sum(nil))
@@ -140,6 +146,8 @@ func TestEveryParameterDoesSomething(t *testing.T) {
 		"retention_override":         {context: simple, value: "0.5"},
 		"clv_period":                 {context: simple, value: "quarter"},
 		"clv_model":                  {value: "simple"},
+		"calibration_end":            {value: "2024-06-30"},
+		"exp_purchases_days":         {value: "30"},
 		"model_time_unit":            {value: "week"},
 		"clv_horizon_months":         {value: "24"},
 		"clv_monthly_discount":       {value: "0.02"},

@@ -124,7 +124,7 @@ func (p *cardPane) lines() []string {
 	if md := a.Model; md != nil && md.OK {
 		s := md.Summary
 		add(sh.tf("card.bg", s.X[c], s.Tx[c], s.T[c], sh.name(md.Unit), sh.amount(s.Mbar[c])))
-		add(sh.tf("card.bgclv", pct(a.PAlive[c]), fnum(a.Exp90[c], 2), sh.amount(a.Spend[c]), sh.money(a.CLVMoney[c])))
+		add(sh.tf("card.bgclv", pct(a.PAlive[c]), a.Params.ExpPurchasesDays, fnum(a.ExpPurchases[c], 2), sh.amount(a.Spend[c]), sh.money(a.CLVMoney[c])))
 	} else {
 		add(sh.tf("card.simpleclv", a.CLVInfo.Multiple, sh.money(a.CLVMoney[c])))
 	}

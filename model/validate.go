@@ -1,0 +1,417 @@
+package model
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+)
+
+// Validation is the check of the count models on the analyst's ledger
+// (spec §4.3): both models fitted on a calibration period and, when the
+// ledger runs past it, their predictions for the holdout set against what
+// happened. Without a calibration end the whole ledger is the calibration
+// period and only the in-sample checks exist.
+type Validation struct {
+	Unit      string
+	CalEnd    Day     // end of the calibration period (the as-of date without a holdout)
+	AsOf      Day     // end of the holdout
+	Holdout   float64 // holdout length in model units; 0: no holdout
+	Customers int     // calibration cohort: first purchase on or before CalEnd
+
+	Fits []ModelFit // BG/NBD, Pareto/NBD
+
+	// Calibration-vs-holdout by calibration frequency 0 … 6, 7+ (lifetimes'
+	// plot_calibration_purchases_vs_holdout_purchases).
+	ByFreq []ClassRow
+	// Cumulative repeat purchases of the cohort, week by week, actual vs
+	// each model's Σ E[X(t − first purchase)] (FHL 2005 tracking plot).
+	Tracking []TrackPoint
+	CalIndex int // first tracking point after CalEnd (len(Tracking) without a holdout)
+	// Customers by calibration-period frequency 0 … 6, 7+: actual and each
+	// model's Σ P(X(T_i) = x).
+	Histogram []ClassRow
+
+	ActualHoldout float64 // repeat purchases in the holdout
+	Best          int     // index into Fits of the better model
+	BestWhy       string  // in words: which measure chose it
+}
+
+// ModelFit is one count model's fit on the calibration period and its
+// holdout error.
+type ModelFit struct {
+	Kind   string // KindBGNBD or KindPNBD
+	Name   string
+	Params []Param
+	Status FitStatus
+	Count  CountModel // nil when the fit failed
+	AIC    float64
+	BIC    float64
+	// Holdout error: mean |actual − predicted| per customer and the total
+	// bias (Σ predicted − Σ actual) / Σ actual; NaN without a holdout.
+	MAE, Bias      float64
+	PredictedTotal float64 // Σ predicted holdout purchases (NaN without a holdout)
+	holdoutPred    []float64
+}
+
+// Param is a fitted parameter with its standard error (NaN when the
+// Hessian could not be inverted).
+type Param struct {
+	Name      string
+	Value, SE float64
+}
+
+// ClassRow is one frequency class of the calibration period.
+type ClassRow struct {
+	Label     string // "0" … "6", "7+"
+	Customers int
+	Actual    float64   // ByFreq: mean holdout purchases; Histogram: customers
+	Model     []float64 // per fit, same measure; NaN when the fit failed
+}
+
+// TrackPoint is the cumulative repeat purchases at the end of a week.
+type TrackPoint struct {
+	Day    Day
+	Actual float64
+	Model  []float64 // per fit; NaN when the fit failed
+}
+
+// freqClasses is the number of frequency classes shown (0 … 6, 7+).
+const freqClasses = 8
+
+// validate fits both count models on the calibration period (the whole
+// ledger when calEnd is NoDay or not before the as-of date) and computes
+// the checks.
+func validate(b *Base, led *Ledger, unit string, penalizer float64, calEnd Day) *Validation {
+	if calEnd == NoDay || calEnd >= b.AsOf {
+		calEnd = b.AsOf
+	}
+	s, holdout := b.summaryUntil(led, unit, calEnd)
+	v := &Validation{Unit: unit, CalEnd: calEnd, AsOf: b.AsOf, Holdout: float64(b.AsOf-calEnd) / s.UnitDays}
+	for _, in := range s.In {
+		if in {
+			v.Customers++
+		}
+	}
+	kinds := []string{KindBGNBD, KindPNBD}
+	v.Fits = make([]ModelFit, len(kinds))
+	done := make(chan struct{})
+	for i, kind := range kinds {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			v.Fits[i] = fitCount(s, kind, penalizer)
+		}()
+	}
+	for range kinds {
+		<-done
+	}
+	v.holdout(s, holdout)
+	v.histogram(s)
+	v.tracking(b, s)
+	v.choose()
+	return v
+}
+
+// fitCount fits one count model and fills its information criteria.
+func fitCount(s *RepeatSummary, kind string, penalizer float64) ModelFit {
+	f := ModelFit{Kind: kind, Name: ModelName(kind), MAE: math.NaN(), Bias: math.NaN(), PredictedTotal: math.NaN(), AIC: math.NaN(), BIC: math.NaN()}
+	if kind == KindPNBD {
+		m, st := FitParetoNBD(s, penalizer)
+		f.Status = st
+		if st.Converged && st.Boundary == "" {
+			f.Count = m
+		}
+		f.Params = paramsOf([]string{"r", "α", "s", "β"}, []float64{m.R, m.Alpha, m.S, m.Beta}, st)
+	} else {
+		m, st := FitBGNBD(s, penalizer)
+		f.Status = st
+		if st.Converged && st.Boundary == "" {
+			f.Count = m
+		}
+		f.Params = paramsOf([]string{"r", "α", "a", "b"}, []float64{m.R, m.Alpha, m.A, m.B}, st)
+	}
+	if f.Count != nil {
+		k, n := float64(len(f.Params)), float64(f.Status.Customers)
+		f.AIC = 2*k - 2*f.Status.LogLik
+		f.BIC = k*math.Log(n) - 2*f.Status.LogLik
+	}
+	return f
+}
+
+// paramsOf pairs parameter values with the fit's standard errors.
+func paramsOf(names []string, vals []float64, st FitStatus) []Param {
+	out := make([]Param, len(names))
+	for i := range names {
+		out[i] = Param{Name: names[i], Value: vals[i], SE: math.NaN()}
+		if i < len(st.SE) {
+			out[i].SE = st.SE[i]
+		}
+	}
+	return out
+}
+
+// holdout predicts each customer's holdout purchases with every fit and
+// tabulates them by calibration frequency.
+func (v *Validation) holdout(s *RepeatSummary, holdout []float64) {
+	if v.Holdout <= 0 {
+		return
+	}
+	v.ByFreq = make([]ClassRow, freqClasses)
+	sums := make([][]float64, freqClasses)
+	for k := range v.ByFreq {
+		v.ByFreq[k].Label = freqLabel(k)
+		sums[k] = make([]float64, len(v.Fits))
+	}
+	for c, in := range s.In {
+		if in {
+			v.ActualHoldout += holdout[c]
+		}
+	}
+	for i := range v.Fits {
+		f := &v.Fits[i]
+		if f.Count == nil {
+			continue
+		}
+		f.holdoutPred = make([]float64, len(s.In))
+		parallelRange(len(s.In), 2048, func(_, lo, hi int) {
+			for c := lo; c < hi; c++ {
+				if s.In[c] {
+					f.holdoutPred[c] = f.Count.ExpectedPurchases(v.Holdout, s.X[c], s.Tx[c], s.T[c])
+				}
+			}
+		})
+		var abs, pred float64
+		for c, in := range s.In {
+			if in {
+				abs += math.Abs(holdout[c] - f.holdoutPred[c])
+				pred += f.holdoutPred[c]
+			}
+		}
+		f.MAE = abs / float64(v.Customers)
+		f.PredictedTotal = pred
+		f.Bias = math.NaN()
+		if v.ActualHoldout > 0 {
+			f.Bias = (pred - v.ActualHoldout) / v.ActualHoldout
+		}
+	}
+	for c, in := range s.In {
+		if !in {
+			continue
+		}
+		k := min(int(s.X[c]), freqClasses-1)
+		v.ByFreq[k].Customers++
+		v.ByFreq[k].Actual += holdout[c]
+		for i, f := range v.Fits {
+			if f.holdoutPred != nil {
+				sums[k][i] += f.holdoutPred[c]
+			}
+		}
+	}
+	for k := range v.ByFreq {
+		r := &v.ByFreq[k]
+		r.Model = make([]float64, len(v.Fits))
+		n := float64(r.Customers)
+		r.Actual = nanDiv(r.Actual, n)
+		for i, f := range v.Fits {
+			r.Model[i] = math.NaN()
+			if f.Count != nil {
+				r.Model[i] = nanDiv(sums[k][i], n)
+			}
+		}
+	}
+}
+
+func nanDiv(a, b float64) float64 {
+	if b == 0 {
+		return math.NaN()
+	}
+	return a / b
+}
+
+func freqLabel(k int) string {
+	if k == freqClasses-1 {
+		return fmt.Sprintf("%d+", k)
+	}
+	return fmt.Sprint(k)
+}
+
+// histogram counts the cohort by calibration frequency and sums each
+// model's P(X(T_i) = x) over the customers (one evaluation per distinct T).
+func (v *Validation) histogram(s *RepeatSummary) {
+	v.Histogram = make([]ClassRow, freqClasses)
+	byT := map[float64]int{}
+	for c, in := range s.In {
+		if !in {
+			continue
+		}
+		k := min(int(s.X[c]), freqClasses-1)
+		v.Histogram[k].Customers++
+		byT[s.T[c]]++
+	}
+	ts := sortedKeys(byT)
+	for k := range v.Histogram {
+		r := &v.Histogram[k]
+		r.Label, r.Actual, r.Model = freqLabel(k), float64(r.Customers), make([]float64, len(v.Fits))
+	}
+	for i, f := range v.Fits {
+		if f.Count == nil {
+			for k := range v.Histogram {
+				v.Histogram[k].Model[i] = math.NaN()
+			}
+			continue
+		}
+		parts := make([][]float64, workersFor(len(ts), 64))
+		parallelRange(len(ts), 64, func(w, lo, hi int) {
+			sum := make([]float64, freqClasses)
+			for _, T := range ts[lo:hi] {
+				p := f.Count.ProbCount(T, freqClasses-2)
+				n := float64(byT[T])
+				rest := 1.0
+				for x, q := range p {
+					sum[x] += n * q
+					rest -= q
+				}
+				sum[freqClasses-1] += n * math.Max(0, rest)
+			}
+			parts[w] = sum
+		})
+		for _, sum := range parts {
+			for k, q := range sum {
+				v.Histogram[k].Model[i] += q
+			}
+		}
+	}
+}
+
+// maxTrackPoints bounds the tracking curve: a long ledger is tracked in
+// steps of several weeks.
+const maxTrackPoints = 520
+
+// tracking builds the cumulative repeat-purchase curve of the calibration
+// cohort from its first purchase to the as-of date, week by week.
+func (v *Validation) tracking(b *Base, s *RepeatSummary) {
+	start := NoDay
+	firstCount := map[Day]int{}
+	var repeats []Day // every repeat purchase day of the cohort, through the holdout
+	for c, in := range s.In {
+		if !in {
+			continue
+		}
+		first := NoDay
+		for k := b.DocStart[c]; k < b.DocStart[c+1]; {
+			d := b.DocDate[k]
+			buy := false
+			for ; k < b.DocStart[c+1] && b.DocDate[k] == d; k++ {
+				buy = buy || b.DocNet[k] >= 0
+			}
+			if !buy {
+				continue
+			}
+			if first == NoDay {
+				first = d
+				firstCount[d]++
+				continue
+			}
+			repeats = append(repeats, d)
+		}
+		if start == NoDay || first < start {
+			start = first
+		}
+	}
+	if start == NoDay || v.AsOf <= start {
+		return
+	}
+	span := int(v.AsOf - start)
+	step := 7 * max(1, (span/7+maxTrackPoints-1)/maxTrackPoints)
+	var ends []Day
+	for d := start + Day(step); ; d += Day(step) {
+		if d >= v.AsOf {
+			ends = append(ends, v.AsOf)
+			break
+		}
+		ends = append(ends, d)
+	}
+	// actual: repeat purchases on or before each end
+	perDay := make([]float64, span+1)
+	for _, d := range repeats {
+		perDay[d-start]++
+	}
+	v.Tracking = make([]TrackPoint, len(ends))
+	cum, at := 0.0, 0
+	for i, e := range ends {
+		for ; at <= int(e-start); at++ {
+			cum += perDay[at]
+		}
+		v.Tracking[i] = TrackPoint{Day: e, Actual: cum, Model: make([]float64, len(v.Fits))}
+	}
+	v.CalIndex = len(ends)
+	for i, e := range ends {
+		if e > v.CalEnd {
+			v.CalIndex = i
+			break
+		}
+	}
+	firsts := sortedKeys(firstCount)
+	for fi, f := range v.Fits {
+		if f.Count == nil {
+			for i := range v.Tracking {
+				v.Tracking[i].Model[fi] = math.NaN()
+			}
+			continue
+		}
+		// E[X(t)] on every whole day 0 … span, once
+		ex := make([]float64, span+1)
+		parallelRange(len(ex), 256, func(_, lo, hi int) {
+			for t := lo; t < hi; t++ {
+				ex[t] = f.Count.ExpectedPurchasesNew(float64(t) / s.UnitDays)
+			}
+		})
+		for i, e := range ends {
+			var sum float64
+			for _, d := range firsts {
+				if d >= e {
+					break
+				}
+				sum += float64(firstCount[d]) * ex[e-d]
+			}
+			v.Tracking[i].Model[fi] = sum
+		}
+	}
+}
+
+// choose picks the better model: the lower holdout MAE when there is a
+// holdout, else the lower BIC; BG/NBD on a tie.
+func (v *Validation) choose() {
+	v.Best = -1
+	measure := func(f ModelFit) float64 { return f.BIC }
+	what := "BIC on the whole ledger (no holdout: set calibration_end to compare forecasts)"
+	if v.Holdout > 0 {
+		measure = func(f ModelFit) float64 { return f.MAE }
+		what = "holdout MAE per customer"
+	}
+	for i, f := range v.Fits {
+		m := measure(f)
+		if f.Count == nil || math.IsNaN(m) {
+			continue
+		}
+		if v.Best < 0 || m < measure(v.Fits[v.Best]) {
+			v.Best = i
+		}
+	}
+	if v.Best < 0 {
+		v.BestWhy = "neither model could be fitted"
+		return
+	}
+	b := v.Fits[v.Best]
+	v.BestWhy = fmt.Sprintf("%s has the lower %s (%s)", b.Name, what, fnum4(measure(b)))
+	for i, f := range v.Fits {
+		if i != v.Best && f.Count != nil {
+			v.BestWhy = fmt.Sprintf("%s has the lower %s: %s vs %s for %s", b.Name, what, fnum4(measure(b)), fnum4(measure(f)), f.Name)
+		}
+	}
+}
+
+func fnum4(v float64) string { return fmt.Sprintf("%.4g", v) }
+
+func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K { return slices.Sorted(maps.Keys(m)) }

@@ -1,0 +1,154 @@
+package model_test
+
+import (
+	"math"
+	"testing"
+
+	"gonum.org/v1/gonum/mathext"
+
+	"ledgerlens/model"
+)
+
+// The CDNOW sample with a 39-week holdout (calibration to 1997-09-30, the
+// ledger runs to 1998-06-30): both fits equal the published calibration
+// fits, and the holdout figures equal a recomputation from the ledger's
+// rows with FHL 2005 eq. 10 written out here.
+func TestCDNOWHoldout(t *testing.T) {
+	led := cdnow(t)
+	p := model.DefaultParams()
+	for k, v := range map[string]string{"model_time_unit": "week", "calibration_end": "1997-09-30", "clv_model": "auto"} {
+		if err := p.Set(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := model.NewEngine(led).Analyze(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := a.Validation
+	if v == nil || v.Holdout != 39 || v.Customers != 2357 {
+		t.Fatalf("validation %+v", v)
+	}
+	bg, pn := v.Fits[0], v.Fits[1]
+	if bg.Count == nil || pn.Count == nil {
+		t.Fatalf("fits: %+v / %+v", bg.Status, pn.Status)
+	}
+	want := map[string][]float64{"BG/NBD": {0.2426, 4.4135, 0.7929, 2.4258}, "Pareto/NBD": {0.5533, 10.5776, 0.6061, 11.6650}}
+	for _, f := range v.Fits {
+		for i, p := range f.Params {
+			if w := want[f.Name][i]; math.Abs(p.Value/w-1) > 5e-4 {
+				t.Errorf("%s %s = %.5f, want %.4f", f.Name, p.Name, p.Value, w)
+			}
+			if !(p.SE > 0 && p.SE < p.Value) {
+				t.Errorf("%s %s: standard error %g", f.Name, p.Name, p.SE)
+			}
+		}
+	}
+	if math.Abs(bg.Status.LogLik+9582.43) > 0.05 || math.Abs(pn.Status.LogLik+9594.98) > 0.01 {
+		t.Errorf("log-likelihoods %.3f, %.3f", bg.Status.LogLik, pn.Status.LogLik)
+	}
+	if k := 4.0; math.Abs(bg.AIC-(2*k-2*bg.Status.LogLik)) > 1e-9 || math.Abs(bg.BIC-(k*math.Log(2357)-2*bg.Status.LogLik)) > 1e-9 {
+		t.Errorf("AIC %g BIC %g", bg.AIC, bg.BIC)
+	}
+
+	// Independent recomputation: purchase days per customer from the rows.
+	cal, end := model.DayFromCivil(1997, 9, 30), model.DayFromCivil(1998, 6, 30)
+	days := map[int32]map[model.Day]bool{}
+	for i, c := range led.Tx.Cust {
+		if days[c] == nil {
+			days[c] = map[model.Day]bool{}
+		}
+		days[c][led.Tx.Date[i]] = true
+	}
+	m := bg.Count.(model.BGNBD)
+	eq10 := func(t, x, tx, T float64) float64 {
+		r, al, a, b := m.R, m.Alpha, m.A, m.B
+		num := (a + b + x - 1) / (a - 1) * (1 - math.Pow((al+T)/(al+T+t), r+x)*mathext.Hypergeo(r+x, b+x, a+b+x-1, t/(al+T+t)))
+		den := 1.0
+		if x > 0 {
+			den += a / (b + x - 1) * math.Pow((al+T)/(al+tx), r+x)
+		}
+		return num / den
+	}
+	var actual, predicted, abs float64
+	for _, ds := range days {
+		first, last, x, hold := end, model.Day(0), -1.0, 0.0
+		for d := range ds {
+			if d > cal {
+				if d <= end {
+					hold++
+				}
+				continue
+			}
+			x++
+			first, last = min(first, d), max(last, d)
+		}
+		pred := eq10(39, x, float64(last-first)/7, float64(cal-first)/7)
+		actual += hold
+		predicted += pred
+		abs += math.Abs(hold - pred)
+	}
+	t.Logf("holdout: actual %.0f, BG/NBD predicted %.2f (MAE %.4f), Pareto/NBD predicted %.2f (MAE %.4f); %s",
+		v.ActualHoldout, bg.PredictedTotal, bg.MAE, pn.PredictedTotal, pn.MAE, v.BestWhy)
+	if v.ActualHoldout != actual || math.Abs(bg.PredictedTotal-predicted) > 1e-6*predicted || math.Abs(bg.MAE-abs/2357) > 1e-9 {
+		t.Errorf("holdout actual %g predicted %g MAE %g; recomputed %g, %g, %g", v.ActualHoldout, bg.PredictedTotal, bg.MAE, actual, predicted, abs/2357)
+	}
+	if math.Abs(bg.Bias-(predicted-actual)/actual) > 1e-9 {
+		t.Errorf("bias %g", bg.Bias)
+	}
+	// The classes add up: customers to the cohort, mean × customers to the totals.
+	var n int
+	var sumA, sumP float64
+	for _, r := range v.ByFreq {
+		n += r.Customers
+		if r.Customers > 0 {
+			sumA += r.Actual * float64(r.Customers)
+			sumP += r.Model[0] * float64(r.Customers)
+		}
+	}
+	if n != 2357 || math.Abs(sumA-actual) > 1e-6 || math.Abs(sumP-predicted) > 1e-6*predicted {
+		t.Errorf("by frequency: %d customers, %g actual, %g predicted", n, sumA, sumP)
+	}
+	// The histogram's model column sums to the cohort for each model.
+	for i := range v.Fits {
+		var sum float64
+		for _, r := range v.Histogram {
+			sum += r.Model[i]
+		}
+		if math.Abs(sum-2357) > 1e-6*2357 {
+			t.Errorf("%s histogram sums to %g", v.Fits[i].Name, sum)
+		}
+	}
+	// The tracking curve ends at every repeat purchase of the ledger, and the
+	// model's curve at the calibration end is close to the calibration total.
+	last := v.Tracking[len(v.Tracking)-1]
+	var repeats float64
+	for _, ds := range days {
+		repeats += float64(len(ds) - 1)
+	}
+	if last.Day != end || last.Actual != repeats {
+		t.Errorf("tracking ends %v with %g, want %v with %g", last.Day, last.Actual, end, repeats)
+	}
+	if a.CLVInfo.Choice == "" || a.Model.Kind != v.Fits[v.Best].Kind {
+		t.Errorf("auto chose %q, %q", a.Model.Kind, a.CLVInfo.Choice)
+	}
+}
+
+// Σ_x P(X(t) = x) = 1 and Σ_x x P(X(t) = x) = E[X(t)] for both models: the
+// count distribution agrees with the separately derived expectation.
+func TestProbCountConsistent(t *testing.T) {
+	models := []model.CountModel{model.BGNBD{R: 0.2426, Alpha: 4.4135, A: 0.7929, B: 2.4258}, model.ParetoNBD{R: 0.5533, Alpha: 10.5776, S: 0.6061, Beta: 11.6650}}
+	for _, m := range models {
+		for _, tt := range []float64{1, 10, 39, 78} {
+			p := m.ProbCount(tt, 400)
+			var sum, mean float64
+			for x, q := range p {
+				sum += q
+				mean += float64(x) * q
+			}
+			if math.Abs(sum-1) > 1e-7 || math.Abs(mean-m.ExpectedPurchasesNew(tt)) > 1e-6 {
+				t.Errorf("%T t=%g: Σp = %.9f, mean %.7f, E[X(t)] %.7f", m, tt, sum, mean, m.ExpectedPurchasesNew(tt))
+			}
+		}
+	}
+}
