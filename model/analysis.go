@@ -75,8 +75,9 @@ type expKey struct {
 // deltaKey names what the monthly expected purchases depend on.
 type deltaKey struct {
 	modelKey
-	months int
-	factor float64
+	months  int
+	factor  float64
+	perturb int // 0: as fitted; j: log-parameter j−1 moved by gradStep
 }
 
 // NewEngine prepares an engine for a ledger.
@@ -192,7 +193,7 @@ func (s *stage1) monthly(m *ProbModel, k deltaKey) []float64 {
 	if d, ok := s.deltas[k]; ok {
 		return d
 	}
-	d := m.monthlyPurchases(k.months, k.factor)
+	d := m.monthlyPurchases(k.months, k.factor, k.perturb)
 	s.deltas[k] = d
 	return d
 }
@@ -293,7 +294,9 @@ type Analysis struct {
 	PAlive, Spend          []float64 // from the probabilistic model; nil without it
 	ExpPurchases           []float64 // expected purchases in the next Params.ExpPurchasesDays; nil without the model
 	Model                  *ProbModel
-	Validation             *Validation // the count models checked on the ledger; nil with clv_model simple
+	Validation             *Validation    // the count models checked on the ledger; nil with clv_model simple
+	clvGrad                []float64      // per customer, d CLV / d log-parameter (clvParams each); nil without intervals
+	clvCov                 [2][][]float64 // covariances of the count model's and Gamma-Gamma's log-parameters
 	Risk                   *Risk
 	ValueAtRisk            []float64 // churn value at risk per customer (major units)
 	BestScore              []float64 // 0–100 purchase-likelihood score
@@ -397,6 +400,7 @@ type CLVInfo struct {
 	Label      string  // one line for display
 	Known      bool    // false: the model is not defined for this ledger and every CLV figure is n/a
 	Choice     string  // clv_model auto: which model was chosen and why
+	Interval   string  // how the segments' CLV intervals were computed; "" without intervals
 }
 
 // ProfitSummary holds the whale curve and its headline figures (spec §3.3).

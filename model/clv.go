@@ -179,8 +179,10 @@ type SegmentRow struct {
 	CMPct         float64
 	CMShare       float64
 	AvgCM         Money
-	TotalCLV      Money // Σ CLV of the segment's customers (customer equity), each rounded to minor units
-	AvgCLV        Money // TotalCLV / customers
+	TotalCLV      Money   // Σ CLV of the segment's customers (customer equity), each rounded to minor units
+	AvgCLV        Money   // TotalCLV / customers
+	CLVPM         float64 // 90 % interval half-width of TotalCLV (major units); NaN without intervals
+	clvGrad       [clvParams]float64
 	OpenAR        Money // gross open invoices
 	Unapplied     Money // unapplied credits (≤ 0)
 	NetAR         Money // OpenAR + Unapplied
@@ -209,6 +211,10 @@ func (a *Analysis) segmentPLs() {
 		for c := lo; c < hi; c++ {
 			rev, cogs, gm, cts, cm, clv := a.Revenue[c], a.COGS[c], a.GM[c], a.CTS[c], a.CM[c], a.CLVMoney[c]
 			var ar, un, ecl, s3 Money
+			var grad []float64
+			if a.clvGrad != nil {
+				grad = a.clvGrad[c*clvParams : (c+1)*clvParams]
+			}
 			if risk {
 				ar, un, ecl, s3 = a.Risk.CustAR[c], a.Risk.CustUnapplied[c], a.Risk.CustECL[c], a.Risk.Sales3m[c]
 			}
@@ -221,6 +227,11 @@ func (a *Analysis) segmentPLs() {
 				r.CTS += cts
 				r.CM += cm
 				r.TotalCLV += clv
+				if grad != nil {
+					for j, g := range grad {
+						r.clvGrad[j] += g
+					}
+				}
 				r.OpenAR += ar
 				r.Unapplied += un
 				r.ECL += ecl
@@ -259,6 +270,9 @@ func (r *SegmentRow) add(o *SegmentRow) {
 	r.CTS += o.CTS
 	r.CM += o.CM
 	r.TotalCLV += o.TotalCLV
+	for j, g := range o.clvGrad {
+		r.clvGrad[j] += g
+	}
 	r.OpenAR += o.OpenAR
 	r.Unapplied += o.Unapplied
 	r.ECL += o.ECL
@@ -274,6 +288,10 @@ func (a *Analysis) finishRow(r, total *SegmentRow, risk bool) {
 	r.CMPct = math.NaN()
 	if r.Revenue > 0 {
 		r.CMPct = float64(r.CM) / float64(r.Revenue)
+	}
+	r.CLVPM = math.NaN()
+	if a.clvGrad != nil {
+		r.CLVPM = a.clvHalfWidth(&r.clvGrad)
 	}
 	r.DSO = math.NaN()
 	if risk {

@@ -124,9 +124,42 @@ func finite(v float64) float64 {
 	return v
 }
 
+// perturbed returns the count model with log-parameter j moved by h (j < 0:
+// the model itself).
+func (m *ProbModel) perturbed(j int, h float64) CountModel {
+	if j < 0 {
+		return m.Count
+	}
+	f := math.Exp(h)
+	if m.Kind == KindPNBD {
+		p := m.PNBD
+		*[]*float64{&p.R, &p.Alpha, &p.S, &p.Beta}[j] *= f
+		return p
+	}
+	b := m.BG
+	*[]*float64{&b.R, &b.Alpha, &b.A, &b.B}[j] *= f
+	return b
+}
+
+// perturbedGG is Gamma-Gamma with log-parameter j (of p, q − 1, γ) moved by h.
+func (m *ProbModel) perturbedGG(j int, h float64) GammaGamma {
+	g, f := m.GG, math.Exp(h)
+	switch j {
+	case 0:
+		g.P *= f
+	case 1:
+		g.Q = 1 + (g.Q-1)*f
+	default:
+		g.V *= f
+	}
+	return g
+}
+
 // monthlyPurchases returns, per customer, the expected purchases in each of
-// the next months (ΔN_k of the discounted-CLV algorithm), flattened.
-func (m *ProbModel) monthlyPurchases(months int, factor float64) []float64 {
+// the next months (ΔN_k of the discounted-CLV algorithm), flattened, under
+// the count model perturbed in log-parameter perturb−1 (0: as fitted).
+func (m *ProbModel) monthlyPurchases(months int, factor float64, perturb int) []float64 {
+	count := m.perturbed(perturb-1, gradStep)
 	s := m.Summary
 	out := make([]float64, len(s.X)*months)
 	// Customers with the same (x, t_x, T) share their predictions: compute
@@ -152,7 +185,7 @@ func (m *ProbModel) monthlyPurchases(months int, factor float64) []float64 {
 		for _, c := range uniq[lo:hi] {
 			prev := 0.0
 			for k := 1; k <= months; k++ {
-				cur := finite(m.Count.ExpectedPurchases(float64(k)*factor, s.X[c], s.Tx[c], s.T[c]))
+				cur := finite(count.ExpectedPurchases(float64(k)*factor, s.X[c], s.Tx[c], s.T[c]))
 				out[c*months+k-1] = cur - prev
 				prev = cur
 			}
@@ -169,7 +202,7 @@ func (m *ProbModel) monthlyPurchases(months int, factor float64) []float64 {
 // CLV returns each customer's discounted CLV over months at the monthly
 // rate (spec §4.2), factor model units per month; 0 without purchases.
 func (m *ProbModel) CLV(months int, monthly, factor float64) []float64 {
-	delta := m.monthlyPurchases(months, factor)
+	delta := m.monthlyPurchases(months, factor, 0)
 	out := make([]float64, len(m.Spend))
 	for c := range out {
 		if !m.Summary.In[c] {
@@ -224,10 +257,16 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 		}
 	}
 	factor := MonthFactor(p.ModelTimeUnit, p.DaysPerMonth)
-	e.mu.Lock()
-	delta := s.monthly(m, deltaKey{mk, p.CLVHorizonMonths, factor})
-	e.mu.Unlock()
 	H := p.CLVHorizonMonths
+	// the fitted model's monthly purchases and, for the CLV interval, those
+	// of the model moved in each log-parameter
+	deltas := make([][]float64, 5)
+	e.mu.Lock()
+	for j := range deltas {
+		deltas[j] = s.monthly(m, deltaKey{mk, H, factor, j})
+	}
+	e.mu.Unlock()
+	delta := deltas[0]
 	disc := make([]float64, H)
 	for k := range disc {
 		disc[k] = 1 / math.Pow(1+p.CLVMonthlyDiscount, float64(k+1))
@@ -251,6 +290,7 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 		a.CLV[c] = finite(m.Spend[c] * gm * sum)
 	}
 	copy(a.clvKey, a.CLV)
+	a.clvGradient(m, deltas, disc, gm)
 	info := &a.CLVInfo
 	name := ModelName(kind) + " + Gamma-Gamma"
 	info.Model, info.Period, info.Horizon, info.Discount, info.Choice = name, "month", H, p.CLVMonthlyDiscount, choice
@@ -258,4 +298,68 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 	info.Label = fmt.Sprintf("%s %s CLV, %d months at %.2f %%/month, unit %s (%g per month)",
 		name, spendLabel, H, 100*p.CLVMonthlyDiscount, p.ModelTimeUnit, factor)
 	return true
+}
+
+// gradStep is the log-parameter step of the CLV gradients.
+const gradStep = 1e-4
+
+// clvParams is the number of parameters behind a CLV: the count model's
+// four and Gamma-Gamma's three.
+const clvParams = 7
+
+// clvGradient stores each customer's CLV derivatives with respect to the
+// log-parameters of both fits (forward differences), and the two fits'
+// covariances, from which segmentPLs gives each segment's CLV its 90 %
+// interval by the delta method. Without both covariances there is none.
+func (a *Analysis) clvGradient(m *ProbModel, deltas [][]float64, disc []float64, gm float64) {
+	a.clvGrad, a.clvCov = nil, [2][][]float64{}
+	if m.BGStatus.Cov == nil || m.GGStatus.Cov == nil {
+		a.warn("CLV intervals unavailable: the fit's Hessian is not invertible at the optimum")
+		return
+	}
+	a.clvCov = [2][][]float64{m.BGStatus.Cov, m.GGStatus.Cov}
+	H := len(disc)
+	s := m.Summary
+	ggs := [3]GammaGamma{m.perturbedGG(0, gradStep), m.perturbedGG(1, gradStep), m.perturbedGG(2, gradStep)}
+	a.clvGrad = make([]float64, a.N*clvParams)
+	parallelRange(a.N, 4096, func(_, lo, hi int) {
+		for c := lo; c < hi; c++ {
+			if !s.In[c] {
+				continue
+			}
+			var purch [5]float64
+			for j, d := range deltas {
+				for k, v := range d[c*H : (c+1)*H] {
+					purch[j] += v * disc[k]
+				}
+			}
+			g := a.clvGrad[c*clvParams : (c+1)*clvParams]
+			spend := m.Spend[c]
+			for j := range 4 {
+				g[j] = finite(spend * gm * (purch[j+1] - purch[0]) / gradStep)
+			}
+			for j, gg := range ggs {
+				g[4+j] = finite(gm * purch[0] * (finite(gg.ExpectedSpend(s.X[c], s.Mbar[c])) - spend) / gradStep)
+			}
+		}
+	})
+	a.CLVInfo.Interval = "90 % interval from the parameters' standard errors by the delta method (parameter uncertainty only)"
+}
+
+// clvHalfWidth is the 90 % interval half-width of a sum of CLVs whose
+// summed gradient is g (major units); NaN without the gradients.
+func (a *Analysis) clvHalfWidth(g *[clvParams]float64) float64 {
+	if a.clvCov[0] == nil {
+		return math.NaN()
+	}
+	var v float64
+	for blk, off := range []int{0, 4} {
+		cov := a.clvCov[blk]
+		for i := range cov {
+			for j := range cov {
+				v += g[off+i] * cov[i][j] * g[off+j]
+			}
+		}
+	}
+	return 1.6449 * math.Sqrt(math.Max(v, 0))
 }

@@ -2,8 +2,10 @@ package model_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/mathext"
 
 	"ledgerlens/model"
@@ -150,5 +152,83 @@ func TestProbCountConsistent(t *testing.T) {
 				t.Errorf("%T t=%g: Σp = %.9f, mean %.7f, E[X(t)] %.7f", m, tt, sum, mean, m.ExpectedPurchasesNew(tt))
 			}
 		}
+	}
+}
+
+// The delta-method interval of the whole base's CLV agrees with a
+// parametric bootstrap computed here: parameters drawn from the fits'
+// asymptotic normal (log scale), every customer's CLV recomputed.
+func TestCLVIntervalAgreesWithBootstrap(t *testing.T) {
+	led := cdnow(t)
+	p := model.DefaultParams()
+	for k, v := range map[string]string{"model_time_unit": "week", "as_of": "1997-09-30"} {
+		if err := p.Set(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := model.NewEngine(led).Analyze(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := a.Schemes[0].Total
+	if a.CLVInfo.Interval == "" || !(total.CLVPM > 0) {
+		t.Fatalf("no interval: %q %v", a.CLVInfo.Interval, total.CLVPM)
+	}
+	m, s := a.Model, a.Model.Summary
+	rng := rand.New(rand.NewPCG(1, 2))
+	draw := func(mean []float64, cov [][]float64) []float64 {
+		var chol mat.Cholesky
+		n := len(mean)
+		sym := mat.NewSymDense(n, nil)
+		for i := range n {
+			for j := i; j < n; j++ {
+				sym.SetSym(i, j, cov[i][j])
+			}
+		}
+		if !chol.Factorize(sym) {
+			t.Fatal("covariance not positive definite")
+		}
+		var l mat.TriDense
+		chol.LTo(&l)
+		z := make([]float64, n)
+		for i := range z {
+			z[i] = rng.NormFloat64()
+		}
+		out := make([]float64, n)
+		for i := range n {
+			out[i] = math.Log(mean[i])
+			for j := 0; j <= i; j++ {
+				out[i] += l.At(i, j) * z[j]
+			}
+			out[i] = math.Exp(out[i])
+		}
+		return out
+	}
+	const draws = 120
+	var sums []float64
+	for range draws {
+		b := draw([]float64{m.BG.R, m.BG.Alpha, m.BG.A, m.BG.B}, m.BGStatus.Cov)
+		g := draw([]float64{m.GG.P, m.GG.Q - 1, m.GG.V}, m.GGStatus.Cov)
+		bg := model.BGNBD{R: b[0], Alpha: b[1], A: b[2], B: b[3]}
+		gg := model.GammaGamma{P: g[0], Q: 1 + g[1], V: g[2]}
+		var sum float64
+		for c, in := range s.In {
+			if in {
+				sum += model.DiscountedCLV(bg, gg.ExpectedSpend(s.X[c], s.Mbar[c]), s.X[c], s.Tx[c], s.T[c], 12, 0.01, 4.345)
+			}
+		}
+		sums = append(sums, sum)
+	}
+	var mean, sq float64
+	for _, v := range sums {
+		mean += v / draws
+	}
+	for _, v := range sums {
+		sq += (v - mean) * (v - mean) / (draws - 1)
+	}
+	sd, delta := math.Sqrt(sq), total.CLVPM/1.6449
+	t.Logf("total CLV %.2f ± %.2f (delta method sd %.2f); bootstrap mean %.2f sd %.2f", float64(total.TotalCLV)/100, total.CLVPM, delta, mean, sd)
+	if math.Abs(sd/delta-1) > 0.25 {
+		t.Errorf("bootstrap sd %.2f vs delta-method sd %.2f", sd, delta)
 	}
 }
