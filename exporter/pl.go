@@ -31,6 +31,16 @@ func profitNA(a *model.Analysis) string {
 	return a.Profit.Note
 }
 
+func clvPMNA(a *model.Analysis) string {
+	if a.CLVInfo.Interval != "" {
+		return ""
+	}
+	if !a.CLVInfo.Known {
+		return clvNA(a)
+	}
+	return "intervals only for the probabilistic CLV models with invertible fits"
+}
+
 func clvNA(a *model.Analysis) string {
 	if a.CLVInfo.Known {
 		return ""
@@ -60,6 +70,12 @@ var plColumns = []plColumn{
 	{"avg_profit", "Avg profit", kMoney, avg(func(r *model.SegmentRow) model.Money { return r.AvgCM }), profitNA},
 	{"total_clv", "Σ CLV", kMoney, func(r *model.SegmentRow) any { return r.TotalCLV }, clvNA},
 	{"avg_clv", "Avg CLV", kMoney, avg(func(r *model.SegmentRow) model.Money { return r.AvgCLV }), clvNA},
+	{"total_clv_pm", "Σ CLV ± 90 %", kMoney, func(r *model.SegmentRow) any {
+		if !r.HasCLVPM {
+			return nil
+		}
+		return r.CLVPM
+	}, clvPMNA},
 	{"open_ar", "Open AR (gross)", kMoney, func(r *model.SegmentRow) any { return r.OpenAR }, riskNA},
 	{"unapplied_credits", "Unapplied credits", kMoney, func(r *model.SegmentRow) any { return r.Unapplied }, riskNA},
 	{"net_ar", "Net AR", kMoney, func(r *model.SegmentRow) any { return r.NetAR }, riskNA},

@@ -243,15 +243,82 @@ func modelJSON(a *model.Analysis) any {
 	}
 	status := func(st model.FitStatus) map[string]any {
 		return map[string]any{"converged": st.Converged, "iterations": st.Iterations, "log_likelihood": jsonFloat(st.LogLik),
-			"penalizer": st.Penalizer, "customers": st.Customers, "warnings": st.Warnings, "error": st.Err, "boundary": st.Boundary}
+			"penalizer": st.Penalizer, "customers": st.Customers, "warnings": st.Warnings, "error": st.Err, "boundary": st.Boundary,
+			"standard_errors": jsonFloats(st.SE)}
 	}
-	return map[string]any{
+	count := map[string]any{"r": jsonFloat(m.BG.R), "alpha": jsonFloat(m.BG.Alpha), "a": jsonFloat(m.BG.A), "b": jsonFloat(m.BG.B)}
+	if m.Kind == model.KindPNBD {
+		count = map[string]any{"r": jsonFloat(m.PNBD.R), "alpha": jsonFloat(m.PNBD.Alpha), "s": jsonFloat(m.PNBD.S), "beta": jsonFloat(m.PNBD.Beta)}
+	}
+	out := map[string]any{
 		"enabled": true, "used": m.OK, "fallback_reason": m.Why, "time_unit": m.Unit, "spend": m.Summary.Spend,
-		"bgnbd":           map[string]any{"r": jsonFloat(m.BG.R), "alpha": jsonFloat(m.BG.Alpha), "a": jsonFloat(m.BG.A), "b": jsonFloat(m.BG.B)},
-		"bgnbd_fit":       status(m.BGStatus),
-		"gamma_gamma":     map[string]any{"p": jsonFloat(m.GG.P), "q": jsonFloat(m.GG.Q), "gamma": jsonFloat(m.GG.V)},
-		"gamma_gamma_fit": status(m.GGStatus),
+		"count_model": model.ModelName(m.Kind), "choice": a.CLVInfo.Choice, "clv_interval": a.CLVInfo.Interval,
+		"count_params":            count,
+		"count_fit":               status(m.BGStatus),
+		"gamma_gamma":             map[string]any{"p": jsonFloat(m.GG.P), "q": jsonFloat(m.GG.Q), "gamma": jsonFloat(m.GG.V)},
+		"gamma_gamma_fit":         status(m.GGStatus),
+		"gamma_gamma_corr":        jsonFloat(m.GGStatus.Rho),
+		"expected_purchases_days": a.Params.ExpPurchasesDays,
+		"validation":              validationJSON(a.Validation),
 	}
+	if am := a.Alive; am != nil {
+		out["p_alive_matrix"] = map[string]any{"model": am.Model, "age": jsonFloat(am.T), "frequency": am.X, "recency": jsonFloats(am.Recency), "p_alive": jsonMatrix(am.P)}
+	}
+	return out
+}
+
+// validationJSON reports the count models' check on the ledger.
+func validationJSON(v *model.Validation) any {
+	if v == nil {
+		return nil
+	}
+	var fits, byFreq, hist, track []any
+	for _, f := range v.Fits {
+		params := map[string]any{}
+		for _, p := range f.Params {
+			params[p.Name] = map[string]any{"value": jsonFloat(p.Value), "se": jsonFloat(p.SE)}
+		}
+		fits = append(fits, map[string]any{"model": f.Name, "converged": f.Count != nil, "error": f.Status.Err, "boundary": f.Status.Boundary,
+			"params": params, "log_likelihood": jsonFloat(f.Status.LogLik), "aic": jsonFloat(f.AIC), "bic": jsonFloat(f.BIC),
+			"holdout_mae": jsonFloat(f.MAE), "holdout_bias": jsonFloat(f.Bias), "holdout_predicted": jsonFloat(f.PredictedTotal)})
+	}
+	classes := func(rows []model.ClassRow) []any {
+		var out []any
+		for _, r := range rows {
+			out = append(out, map[string]any{"frequency": r.Label, "customers": r.Customers, "actual": jsonFloat(r.Actual), "model": jsonFloats(r.Model)})
+		}
+		return out
+	}
+	byFreq, hist = classes(v.ByFreq), classes(v.Histogram)
+	for _, p := range v.Tracking {
+		track = append(track, map[string]any{"date": p.Day.String(), "actual": jsonFloat(p.Actual), "model": jsonFloats(p.Model)})
+	}
+	holdout := any(nil)
+	if v.Holdout > 0 {
+		holdout = jsonFloat(v.Holdout)
+	}
+	return map[string]any{"calibration_end": v.CalEnd.String(), "holdout_end": v.AsOf.String(), "holdout_length": holdout, "unit": v.Unit,
+		"cohort_customers": v.Customers, "holdout_actual": jsonFloat(v.ActualHoldout), "models": fits, "best": v.BestWhy,
+		"holdout_by_frequency": byFreq, "calibration_histogram": hist, "tracking": track}
+}
+
+func jsonFloats(v []float64) []any {
+	if v == nil {
+		return nil
+	}
+	out := make([]any, len(v))
+	for i, x := range v {
+		out[i] = jsonFloat(x)
+	}
+	return out
+}
+
+func jsonMatrix(m [][]float64) []any {
+	out := make([]any, len(m))
+	for i, r := range m {
+		out[i] = jsonFloats(r)
+	}
+	return out
 }
 
 // riskJSON reports receivables, the provision matrix and the risk lists.

@@ -295,6 +295,7 @@ type Analysis struct {
 	ExpPurchases           []float64 // expected purchases in the next Params.ExpPurchasesDays; nil without the model
 	Model                  *ProbModel
 	Validation             *Validation    // the count models checked on the ledger; nil with clv_model simple
+	Alive                  *AliveMatrix   // P(alive) by frequency × recency; nil without the model
 	clvGrad                []float64      // per customer, d CLV / d log-parameter (clvParams each); nil without intervals
 	clvCov                 [2][][]float64 // covariances of the count model's and Gamma-Gamma's log-parameters
 	Risk                   *Risk

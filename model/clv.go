@@ -179,9 +179,10 @@ type SegmentRow struct {
 	CMPct         float64
 	CMShare       float64
 	AvgCM         Money
-	TotalCLV      Money   // Σ CLV of the segment's customers (customer equity), each rounded to minor units
-	AvgCLV        Money   // TotalCLV / customers
-	CLVPM         float64 // 90 % interval half-width of TotalCLV (major units); NaN without intervals
+	TotalCLV      Money // Σ CLV of the segment's customers (customer equity), each rounded to minor units
+	AvgCLV        Money // TotalCLV / customers
+	CLVPM         Money // 90 % interval half-width of TotalCLV, when HasCLVPM
+	HasCLVPM      bool
 	clvGrad       [clvParams]float64
 	OpenAR        Money // gross open invoices
 	Unapplied     Money // unapplied credits (≤ 0)
@@ -289,9 +290,9 @@ func (a *Analysis) finishRow(r, total *SegmentRow, risk bool) {
 	if r.Revenue > 0 {
 		r.CMPct = float64(r.CM) / float64(r.Revenue)
 	}
-	r.CLVPM = math.NaN()
-	if a.clvGrad != nil {
-		r.CLVPM = a.clvHalfWidth(&r.clvGrad)
+	r.CLVPM, r.HasCLVPM = 0, a.clvGrad != nil
+	if r.HasCLVPM {
+		r.CLVPM = roundMoney(a.clvHalfWidth(&r.clvGrad) * float64(a.Led.Scale()))
 	}
 	r.DSO = math.NaN()
 	if risk {

@@ -291,6 +291,7 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 	}
 	copy(a.clvKey, a.CLV)
 	a.clvGradient(m, deltas, disc, gm)
+	a.Alive = m.aliveMatrix(24)
 	info := &a.CLVInfo
 	name := ModelName(kind) + " + Gamma-Gamma"
 	info.Model, info.Period, info.Horizon, info.Discount, info.Choice = name, "month", H, p.CLVMonthlyDiscount, choice

@@ -415,3 +415,103 @@ func (v *Validation) choose() {
 func fnum4(v float64) string { return fmt.Sprintf("%.4g", v) }
 
 func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K { return slices.Sorted(maps.Keys(m)) }
+
+// AliveMatrix is P(alive) by frequency × recency for a customer of the
+// ledger's longest age (lifetimes plot_probability_alive_matrix).
+type AliveMatrix struct {
+	Model   string
+	T       float64   // age in model units
+	X       []int     // rows: frequency 0 … max
+	Recency []float64 // columns: t_x at the middle of each bin
+	P       [][]float64
+}
+
+// aliveMatrix evaluates the fitted count model on a grid: frequency up to
+// the 95th percentile of the customers' (at most 40), recency in bins.
+func (m *ProbModel) aliveMatrix(bins int) *AliveMatrix {
+	s := m.Summary
+	var xs []float64
+	maxT := 0.0
+	for c, in := range s.In {
+		if in {
+			xs = append(xs, s.X[c])
+			maxT = math.Max(maxT, s.T[c])
+		}
+	}
+	if len(xs) == 0 || maxT <= 0 {
+		return nil
+	}
+	slices.Sort(xs)
+	top := min(40, max(1, int(xs[len(xs)*95/100])))
+	am := &AliveMatrix{Model: ModelName(m.Kind), T: maxT}
+	for b := range bins {
+		am.Recency = append(am.Recency, (float64(b)+0.5)*maxT/float64(bins))
+	}
+	for x := 0; x <= top; x++ {
+		am.X = append(am.X, x)
+		row := make([]float64, bins)
+		for b, tx := range am.Recency {
+			if x == 0 {
+				tx = 0 // a one-time buyer's recency is 0 by definition
+			}
+			row[b] = m.Count.PAlive(float64(x), tx, maxT)
+		}
+		am.P = append(am.P, row)
+	}
+	return am
+}
+
+// AlivePoint is a customer's P(alive) on one day of its history.
+type AlivePoint struct {
+	Day    Day
+	PAlive float64
+	Buy    bool // a purchase day
+}
+
+// AliveHistory is the customer's P(alive) from its first purchase to the
+// as-of date at n evenly spaced days and on every purchase day, as the
+// fitted model would have said then (lifetimes plot_history_alive); nil
+// without a fitted model or purchases.
+func (a *Analysis) AliveHistory(c, n int) []AlivePoint {
+	m := a.Model
+	if m == nil || !m.OK || !m.Summary.In[c] {
+		return nil
+	}
+	b := a.Base
+	var buys []Day
+	for k := b.DocStart[c]; k < b.DocStart[c+1]; {
+		d := b.DocDate[k]
+		buy := false
+		for ; k < b.DocStart[c+1] && b.DocDate[k] == d; k++ {
+			buy = buy || b.DocNet[k] >= 0
+		}
+		if buy {
+			buys = append(buys, d)
+		}
+	}
+	if len(buys) == 0 {
+		return nil
+	}
+	first, ud := buys[0], m.Summary.UnitDays
+	days := map[Day]bool{}
+	for i := 0; i < n; i++ {
+		days[first+Day(int64(b.AsOf-first)*int64(i)/int64(max(1, n-1)))] = true
+	}
+	isBuy := map[Day]bool{}
+	for _, d := range buys {
+		days[d], isBuy[d] = true, true
+	}
+	var out []AlivePoint
+	for _, d := range sortedKeys(days) {
+		x, last := -1, first
+		for _, p := range buys {
+			if p <= d {
+				x++
+				last = p
+			}
+		}
+		out = append(out, AlivePoint{Day: d, Buy: isBuy[d],
+			PAlive: m.Count.PAlive(float64(x), float64(last-first)/ud, float64(d-first)/ud)})
+	}
+	return out
+}

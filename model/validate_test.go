@@ -171,7 +171,7 @@ func TestCLVIntervalAgreesWithBootstrap(t *testing.T) {
 		t.Fatal(err)
 	}
 	total := a.Schemes[0].Total
-	if a.CLVInfo.Interval == "" || !(total.CLVPM > 0) {
+	if a.CLVInfo.Interval == "" || !total.HasCLVPM || total.CLVPM <= 0 {
 		t.Fatalf("no interval: %q %v", a.CLVInfo.Interval, total.CLVPM)
 	}
 	m, s := a.Model, a.Model.Summary
@@ -226,8 +226,8 @@ func TestCLVIntervalAgreesWithBootstrap(t *testing.T) {
 	for _, v := range sums {
 		sq += (v - mean) * (v - mean) / (draws - 1)
 	}
-	sd, delta := math.Sqrt(sq), total.CLVPM/1.6449
-	t.Logf("total CLV %.2f ± %.2f (delta method sd %.2f); bootstrap mean %.2f sd %.2f", float64(total.TotalCLV)/100, total.CLVPM, delta, mean, sd)
+	sd, delta := math.Sqrt(sq), float64(total.CLVPM)/100/1.6449
+	t.Logf("total CLV %.2f ± %.2f (delta method sd %.2f); bootstrap mean %.2f sd %.2f", float64(total.TotalCLV)/100, float64(total.CLVPM)/100, delta, mean, sd)
 	if math.Abs(sd/delta-1) > 0.25 {
 		t.Errorf("bootstrap sd %.2f vs delta-method sd %.2f", sd, delta)
 	}
