@@ -412,7 +412,7 @@ func (v *Validation) choose() {
 	}
 }
 
-func fnum4(v float64) string { return fmt.Sprintf("%.4g", v) }
+func fnum4(v float64) string { return fmt.Sprintf("%.6g", v) }
 
 func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K { return slices.Sorted(maps.Keys(m)) }
 

@@ -36,7 +36,7 @@ func DefaultKeys() KeyMap {
 		Dec:       b("-", "key.dec", "-", "_"),
 		NextPane:  b("tab", "key.nextpane", "tab"),
 		PrevPane:  b("shift+tab", "key.prevpane", "shift+tab"),
-		Pane:      b("1-5", "key.pane", "1", "2", "3", "4", "5"),
+		Pane:      b("1-6", "key.pane", "1", "2", "3", "4", "5", "6"),
 		Scheme:    b("[ ]", "key.scheme", "[", "]"),
 		Enter:     b("enter", "key.enter", "enter"),
 		Back:      b("esc", "key.back", "esc"),

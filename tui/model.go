@@ -80,10 +80,11 @@ const (
 	paneProfit
 	paneRisk
 	paneParams
+	paneModel
 	numPanes
 )
 
-var paneNames = []string{"Segments", "Customers", "Profitability", "Risk", "Parameters"}
+var paneNames = []string{"Segments", "Customers", "Profitability", "Risk", "Parameters", "Model"}
 
 // Model is the root: it owns the shared state, routes keys to the pane on
 // screen (or the overlay on top of it) and runs the Cmds.
@@ -146,7 +147,7 @@ type statusLine struct {
 func New(cfg Config) *Model {
 	sh := &Shared{St: NewStyles(DefaultTheme), Keys: DefaultKeys(), Lang: cfg.Lang, Params: cfg.Params.Clone(), Baseline: cfg.Params.Clone()}
 	m := &Model{cfg: cfg, sh: sh, width: 80, height: 24, hist: history{scenario: cfg.ScenarioName}}
-	m.panes = []pane{newSegmentsPane(sh), newCustomersPane(sh), newProfitPane(sh), newRiskPane(sh), newParamsPane(sh)}
+	m.panes = []pane{newSegmentsPane(sh), newCustomersPane(sh), newProfitPane(sh), newRiskPane(sh), newParamsPane(sh), newModelPane(sh)}
 	m.load.bar = progress.New(progress.WithDefaultGradient(), progress.WithWidth(40))
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot))
 	m.prompt.input = textinput.New()
