@@ -64,7 +64,7 @@ func writeSheets(f *excelize.File, fresh bool, ex Export, progress func(string))
 	parts := []part{
 		{SheetSummary, w.summary, 0}, {SheetSegments, w.segments, 0}, {SheetCustomers, w.customers, 1},
 		{SheetProfitability, w.profitability, 1}, {SheetRisk, w.risk, 0}, {SheetCredit, w.creditList, 1},
-		{SheetWriteOffs, w.writeOffs, 1}, {SheetChurn, w.churnList, 1}, {SheetParameters, w.parameters, 1},
+		{SheetWriteOffs, w.writeOffs, 1}, {SheetChurn, w.churnList, 1}, {SheetModel, w.modelValidation, 0}, {SheetParameters, w.parameters, 1},
 		{SheetDataQuality, w.dataQuality, 1},
 	}
 	if ex.Baseline != nil {

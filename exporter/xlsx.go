@@ -27,6 +27,7 @@ const (
 	SheetCredit        = "Credit risk"
 	SheetWriteOffs     = "Write-offs"
 	SheetChurn         = "Churn risk"
+	SheetModel         = "Model validation"
 	SheetParameters    = "Parameters"
 	SheetDataQuality   = "Data quality"
 )

@@ -65,7 +65,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	want := []string{SheetSummary, SheetSegments, SheetCustomers, SheetProfitability, SheetRisk, SheetCredit, SheetWriteOffs, SheetChurn, SheetParameters, SheetDataQuality}
+	want := []string{SheetSummary, SheetSegments, SheetCustomers, SheetProfitability, SheetRisk, SheetCredit, SheetWriteOffs, SheetChurn, SheetModel, SheetParameters, SheetDataQuality}
 	if got := f.GetSheetList(); !slices.Equal(got, want) {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
@@ -161,10 +161,11 @@ func TestRoundTrip(t *testing.T) {
 			conds += strings.Count(string(b), "<conditionalFormatting")
 		}
 	}
-	// a chart per scheme, the whale curve and the aging; a filter on each of
-	// the seven list sheets; loss and grade colours
-	if charts != len(a.Schemes)+2 || filters < 7 || conds < 3 {
-		t.Errorf("%d charts, %d autofilters, %d conditional formats; want %d, ≥ 7, ≥ 3", charts, filters, conds, len(a.Schemes)+2)
+	// a chart per scheme, the whale curve, the aging, and the model's
+	// histogram and tracking (no holdout: no by-frequency chart); a filter on
+	// each of the seven list sheets; loss and grade colours, P(alive) scale
+	if charts != len(a.Schemes)+4 || filters < 7 || conds < 4 {
+		t.Errorf("%d charts, %d autofilters, %d conditional formats; want %d, ≥ 7, ≥ 4", charts, filters, conds, len(a.Schemes)+4)
 	}
 	// the Parameters sheet reads back as a scenario with the same values
 	sc, err := importer.ReadScenarioXLSX(path)
