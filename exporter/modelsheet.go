@@ -61,9 +61,18 @@ func (w *wbWriter) modelValidation() error {
 		}
 		rows = append(rows, []any{"Gamma-Gamma", "corr(frequency, spend)", num(m.GGStatus.Rho), nil})
 	}
-	if next, err = w.table(s, next+1, []string{"Model", "Parameter", "Value", "Standard error"}, []kind{kText, kText, kFloat, kFloat}, rows, wd, false); err != nil {
+	paramTop := next + 1
+	if next, err = w.table(s, paramTop, []string{"Model", "Parameter", "Value", "Standard error"}, []kind{kText, kText, kFloat, kFloat}, rows, wd, false); err != nil {
 		return err
 	}
+	// parameters and the per-customer error need more digits than #,##0.0
+	precise := "#,##0.0000"
+	fine, err := f.NewStyle(&excelize.Style{CustomNumFmt: &precise})
+	if err != nil {
+		return err
+	}
+	f.SetCellStyle(s, cellName(2, paramTop+1), cellName(3, next-1), fine)
+	f.SetCellStyle(s, cellName(5, 5), cellName(5, 4+len(v.Fits)), fine)
 	if a.CLVInfo.Interval != "" {
 		f.SetCellValue(s, cellName(0, next), "Segment CLV ±: "+a.CLVInfo.Interval)
 		next++
