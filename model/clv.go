@@ -228,10 +228,8 @@ func (a *Analysis) segmentPLs() {
 				r.CTS += cts
 				r.CM += cm
 				r.TotalCLV += clv
-				if grad != nil {
-					for j, g := range grad {
-						r.clvGrad[j] += g
-					}
+				for j, g := range grad {
+					r.clvGrad[j] += g
 				}
 				r.OpenAR += ar
 				r.Unapplied += un
