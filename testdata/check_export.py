@@ -15,7 +15,7 @@ rep = json.load(open(report, encoding="utf-8"))
 wb = openpyxl.load_workbook(xlsx)
 problems = []
 
-want = ["Summary", "Segments", "Customers", "Profitability", "Risk", "Credit risk", "Write-offs", "Churn risk", "Parameters", "Data quality"]
+want = ["Summary", "Segments", "Customers", "Profitability", "Risk", "Credit risk", "Write-offs", "Churn risk", "Model validation", "Parameters", "Data quality"]
 if wb.sheetnames != want:
     problems.append(f"sheets {wb.sheetnames}, want {want}")
 
@@ -55,6 +55,8 @@ if rep["headline"]["profit_basis"] != "unavailable":
     prof = list(wb["Profitability"].iter_rows(min_row=2, max_col=2, values_only=True))
     if len(prof) != rep["customers"] or [r[0] for r in prof] != list(range(1, rep["customers"] + 1)):
         problems.append(f"Profitability lists {len(prof)} rows, {rep['customers']} customers (ranks 1..N)")
+if rep["model"]["enabled"] and len(wb["Model validation"]._charts) < 2:
+    problems.append(f"Model validation charts: {len(wb['Model validation']._charts)}, want the histogram and the tracking chart")
 if rep["risk"]["available"] and not wb["Risk"]._charts:
     problems.append("no aging chart")
 

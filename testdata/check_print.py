@@ -55,7 +55,7 @@ for k, page in enumerate(pages, 1):
 
 if len(per_sheet.get("Summary", [])) != 1:
     problems.append(f"Summary prints on {len(per_sheet.get('Summary', []))} pages, want 1")
-bound = 1 + schemes + 2 + sum(math.ceil(rows[s] / 25) + 1 for s in lists if s in rows)
+bound = 1 + schemes + 2 + sum(math.ceil(rows[s] / 25) + 1 for s in lists + ["Model validation"] if s in rows)
 if len(pages) > bound:
     problems.append(f"{len(pages)} pages, bound {bound}")
 counts = ", ".join(f"{s} {len(p)}" for s, p in per_sheet.items())
