@@ -162,7 +162,17 @@ func (s *stage1) model(k modelKey) *ProbModel {
 	if m, ok := s.models[k]; ok {
 		return m
 	}
-	m := FitModel(s.base, s.led, k.unit, k.penalizer, k.kind)
+	// without a holdout the validation fitted this count model on the
+	// same summary: reuse it
+	var fitted *ModelFit
+	if v, ok := s.valids[validKey{k.unit, k.penalizer, NoDay}]; ok {
+		for i := range v.Fits {
+			if v.Fits[i].Kind == k.kind {
+				fitted = &v.Fits[i]
+			}
+		}
+	}
+	m := fitModel(s.base, s.led, k.unit, k.penalizer, k.kind, fitted)
 	s.models[k] = m
 	return m
 }

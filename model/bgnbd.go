@@ -338,31 +338,71 @@ type likelihood func(th, grad []float64) float64
 
 // fitBGNBD fits with the likelihoods mk builds for times scaled by scale.
 func fitBGNBD(s *RepeatSummary, penalizer float64, mk func(scale float64) fitProblem) (BGNBD, FitStatus) {
-	st := FitStatus{Model: "BG/NBD"}
-	maxT := 0.0
+	m, st := fitCounts(s, penalizer, countSpec[BGNBD]{name: "BG/NBD", problem: mk, starts: bgStarts, tol: bgTol,
+		model: func(th []float64, scale float64) BGNBD {
+			return BGNBD{R: math.Exp(th[0]), Alpha: math.Exp(th[1]) / scale, A: math.Exp(th[2]), B: math.Exp(th[3])}
+		}})
+	if st.Converged && math.Abs(m.A-1) < 1e-6 {
+		st.Warnings = append(st.Warnings, "a ≈ 1: expected purchases are near a singularity")
+	}
+	return m, st
+}
+
+// countSpec describes a count model to fitCounts: its likelihoods for
+// times scaled by scale, the starting points and stopping gradient, and
+// how the model reads from log-parameters.
+type countSpec[M countParams] struct {
+	name    string
+	problem func(scale float64) fitProblem
+	starts  [][]float64
+	tol     float64
+	model   func(th []float64, scale float64) M
+	// sampleHessian takes the Hessian on the search sample (scaled to all
+	// customers): for a likelihood whose gradient is numerical, the
+	// full-data Hessian is costly at scale
+	sampleHessian bool
+}
+
+// countParams is what fitCounts needs of a fitted count model.
+type countParams interface {
+	boundary() string
+	valid() bool
+	params() []float64 // natural-scale parameters, in the fit's order
+}
+
+// fitCounts fits a count model by maximum likelihood over log-parameters
+// with BFGS, after scaling times by 1/max(T) (lifetimes beta_geo_fitter).
+// On failure it retries with penalizer 0.001 and 0.01 (spec §4.2).
+func fitCounts[M countParams](s *RepeatSummary, penalizer float64, spec countSpec[M]) (M, FitStatus) {
+	var zero M
+	st := FitStatus{Model: spec.name}
+	maxT, repeat, sumX := 0.0, 0, 0.0
 	for c, in := range s.In {
 		if in {
 			st.Customers++
 			maxT = math.Max(maxT, s.T[c])
+			if s.X[c] > 0 {
+				repeat++
+				sumX += s.X[c]
+			}
 		}
 	}
 	if st.Customers < 2 || maxT <= 0 {
 		st.Err = fmt.Sprintf("needs at least two customers with some history (has %d)", st.Customers)
-		return BGNBD{}, st
-	}
-	repeat, sumX := 0, 0.0
-	for c, in := range s.In {
-		if in && s.X[c] > 0 {
-			repeat++
-			sumX += s.X[c]
-		}
+		return zero, st
 	}
 	if repeat == 0 {
 		st.Err = "no customer bought on more than one day: purchase rates cannot be estimated"
-		return BGNBD{}, st
+		return zero, st
 	}
 	scale := 1 / maxT
-	prob := mk(scale)
+	prob := spec.problem(scale)
+	// On a large ledger the starts run on a sample of the customers and
+	// the best is polished on all of them.
+	search := prob.full
+	if prob.sample.f != nil {
+		search = prob.sample
+	}
 	var lastErr error
 	ladder := []float64{penalizer}
 	for _, p := range []float64{0.001, 0.01} {
@@ -372,31 +412,25 @@ func fitBGNBD(s *RepeatSummary, penalizer float64, mk func(scale float64) fitPro
 	}
 	for _, pen := range ladder {
 		// Several starting points (lifetimes' first): the likelihood can have
-		// a local optimum away from the boundary a, b → 0; the best point
-		// found is the one reported. On a large ledger the starts run on a
-		// sample of the customers and the best is polished on all of them.
-		search := prob.full
-		if prob.sample.f != nil {
-			search = prob.sample
-		}
-		// The starts run side by side; the best is chosen in start order.
-		results := make([]*optimize.Result, len(bgStarts))
-		errs := make([]error, len(bgStarts))
+		// a local optimum near the boundary; the best point found is the one
+		// reported. The starts run side by side; the best is chosen in start
+		// order.
+		results := make([]*optimize.Result, len(spec.starts))
+		errs := make([]error, len(spec.starts))
 		var wg sync.WaitGroup
-		for i, start := range bgStarts {
+		for i, start := range spec.starts {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				results[i], errs[i] = minimizeLL(search, pen, start, bgTol)
+				results[i], errs[i] = minimizeLL(search, pen, start, spec.tol)
 			}()
 		}
 		wg.Wait()
 		var best *optimize.Result
 		for i, res := range results {
-			err := errs[i]
-			if res == nil || math.IsNaN(res.F) || math.IsInf(res.F, 0) {
-				if err != nil {
-					lastErr = err
+			if !finiteResult(res) {
+				if errs[i] != nil {
+					lastErr = errs[i]
 				}
 				continue
 			}
@@ -405,9 +439,9 @@ func fitBGNBD(s *RepeatSummary, penalizer float64, mk func(scale float64) fitPro
 			}
 		}
 		if best != nil && prob.sample.f != nil {
-			res, err := polishLL(prob.full, pen, best.X, bgTol)
+			res, err := polishLL(prob.full, pen, best.X, spec.tol)
 			best = res
-			if res == nil || math.IsNaN(res.F) || math.IsInf(res.F, 0) {
+			if !finiteResult(res) {
 				best, lastErr = nil, err
 			}
 		}
@@ -415,23 +449,25 @@ func fitBGNBD(s *RepeatSummary, penalizer float64, mk func(scale float64) fitPro
 			continue
 		}
 		th := best.X
-		m := BGNBD{R: math.Exp(th[0]), Alpha: math.Exp(th[1]) / scale, A: math.Exp(th[2]), B: math.Exp(th[3])}
+		m := spec.model(th, scale)
 		st.Boundary = m.boundary()
 		if st.Boundary == "" && (!converged(best) || !m.valid()) {
 			lastErr = fmt.Errorf("optimiser stopped: %v", best.Status)
 			continue
 		}
 		st.Converged, st.Iterations, st.Penalizer = true, best.Stats.MajorIterations, pen
-		st.Cov = logCov(prob.full, prob.full.w, th)
-		st.SE = seFromCov(st.Cov, []float64{m.R, m.Alpha, m.A, m.B}, make([]float64, 4))
-		// in the original time units: scaling times (and α) by c changes
-		// each customer's log-likelihood by −x·log c, which is added back
+		hess := prob.full
+		if spec.sampleHessian {
+			hess = search
+		}
+		st.Cov = logCov(hess, prob.full.w, th)
+		st.SE = seFromCov(st.Cov, m.params(), make([]float64, len(th)))
+		// in the original time units: scaling times (and the scale
+		// parameters) by c changes each customer's log-likelihood by
+		// −x·log c, which is added back
 		st.LogLik = prob.full.f(th, nil) + math.Log(scale)*sumX
 		if pen > 0 {
 			st.Warnings = append(st.Warnings, fmt.Sprintf("converged only with penalizer %g", pen))
-		}
-		if math.Abs(m.A-1) < 1e-6 {
-			st.Warnings = append(st.Warnings, "a ≈ 1: expected purchases are near a singularity")
 		}
 		if st.Boundary != "" {
 			st.Warnings = append(st.Warnings, st.Boundary)
@@ -442,7 +478,11 @@ func fitBGNBD(s *RepeatSummary, penalizer float64, mk func(scale float64) fitPro
 	if lastErr != nil {
 		st.Err += ": " + lastErr.Error()
 	}
-	return BGNBD{}, st
+	return zero, st
+}
+
+func finiteResult(res *optimize.Result) bool {
+	return res != nil && !math.IsNaN(res.F) && !math.IsInf(res.F, 0)
 }
 
 // bgTol is the gradient at which the BG/NBD fit stops.
@@ -496,6 +536,8 @@ func sumSq(th []float64) float64 {
 	}
 	return s
 }
+
+func (m BGNBD) params() []float64 { return []float64{m.R, m.Alpha, m.A, m.B} }
 
 func (m BGNBD) valid() bool {
 	for _, v := range []float64{m.R, m.Alpha, m.A, m.B} {

@@ -7,7 +7,6 @@ import (
 
 	"gonum.org/v1/gonum/integrate/quad"
 	"gonum.org/v1/gonum/mathext"
-	"gonum.org/v1/gonum/optimize"
 )
 
 // ParetoNBD holds fitted Pareto/NBD parameters (Schmittlein, Morrison &
@@ -174,6 +173,8 @@ func (m ParetoNBD) lifeIntegral(b, t float64) float64 {
 	return b / (m.S - 1) * -math.Expm1((m.S-1)*math.Log(b/(b+t)))
 }
 
+func (m ParetoNBD) params() []float64 { return []float64{m.R, m.Alpha, m.S, m.Beta} }
+
 func (m ParetoNBD) valid() bool {
 	for _, v := range []float64{m.R, m.Alpha, m.S, m.Beta} {
 		if math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
@@ -256,100 +257,21 @@ func pnbdLL(d *bgData) likelihood {
 // pnbdStarts are the log-parameter starting points of the Pareto/NBD fit.
 var pnbdStarts = [][]float64{{0, 0, 0, 0}, {-0.5, 1, -0.5, 1}}
 
-// FitParetoNBD fits the Pareto/NBD model by maximum likelihood, times
-// scaled by 1/max(T) like the BG/NBD fit, retrying with penalizer 0.001 and
-// 0.01 when it fails.
+// FitParetoNBD fits the Pareto/NBD model by maximum likelihood as
+// fitCounts does for BG/NBD.
 func FitParetoNBD(s *RepeatSummary, penalizer float64) (ParetoNBD, FitStatus) {
-	st := FitStatus{Model: "Pareto/NBD"}
-	maxT, repeat, sumX := 0.0, 0, 0.0
-	for c, in := range s.In {
-		if in {
-			st.Customers++
-			maxT = math.Max(maxT, s.T[c])
-			if s.X[c] > 0 {
-				repeat++
-				sumX += s.X[c]
+	return fitCounts(s, penalizer, countSpec[ParetoNBD]{name: "Pareto/NBD", starts: pnbdStarts, tol: pnbdTol, sampleHessian: true,
+		problem: func(scale float64) fitProblem {
+			d := newBGData(s, scale)
+			p := fitProblem{full: weighted{pnbdLL(d), d.w}}
+			if t := d.thin(fitSampleCustomers); t != d {
+				p.sample = weighted{pnbdLL(t), t.w}
 			}
-		}
-	}
-	if st.Customers < 2 || maxT <= 0 {
-		st.Err = fmt.Sprintf("needs at least two customers with some history (has %d)", st.Customers)
-		return ParetoNBD{}, st
-	}
-	if repeat == 0 {
-		st.Err = "no customer bought on more than one day: purchase rates cannot be estimated"
-		return ParetoNBD{}, st
-	}
-	scale := 1 / maxT
-	d := newBGData(s, scale)
-	full := weighted{pnbdLL(d), d.w}
-	search := full
-	if t := d.thin(fitSampleCustomers); t != d {
-		search = weighted{pnbdLL(t), t.w}
-	}
-	ladder := []float64{penalizer}
-	for _, p := range []float64{0.001, 0.01} {
-		if p > penalizer {
-			ladder = append(ladder, p)
-		}
-	}
-	var lastErr error
-	for _, pen := range ladder {
-		results := make([]*optimize.Result, len(pnbdStarts))
-		errs := make([]error, len(pnbdStarts))
-		var wg sync.WaitGroup
-		for i, start := range pnbdStarts {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				results[i], errs[i] = minimizeLL(search, pen, start, pnbdTol)
-			}()
-		}
-		wg.Wait()
-		var best *optimize.Result
-		for i, res := range results {
-			if res == nil || math.IsNaN(res.F) || math.IsInf(res.F, 0) {
-				if errs[i] != nil {
-					lastErr = errs[i]
-				}
-				continue
-			}
-			if best == nil || res.F < best.F-1e-12 {
-				best = res
-			}
-		}
-		if best != nil && search.f != nil && d.w != search.w {
-			best, lastErr = polishLL(full, pen, best.X, pnbdTol)
-		}
-		if best == nil || math.IsNaN(best.F) || math.IsInf(best.F, 0) {
-			continue
-		}
-		th := best.X
-		m := ParetoNBD{R: math.Exp(th[0]), Alpha: math.Exp(th[1]) / scale, S: math.Exp(th[2]), Beta: math.Exp(th[3]) / scale}
-		st.Boundary = m.boundary()
-		if st.Boundary == "" && (!converged(best) || !m.valid()) {
-			lastErr = fmt.Errorf("optimiser stopped: %v", best.Status)
-			continue
-		}
-		st.Converged, st.Iterations, st.Penalizer = true, best.Stats.MajorIterations, pen
-		// the Hessian on the search sample, scaled to all customers: its
-		// numerical gradient makes the full-data Hessian costly at scale
-		st.Cov = logCov(search, full.w, th)
-		st.SE = seFromCov(st.Cov, []float64{m.R, m.Alpha, m.S, m.Beta}, make([]float64, 4))
-		st.LogLik = full.f(th, nil) + math.Log(scale)*sumX
-		if pen > 0 {
-			st.Warnings = append(st.Warnings, fmt.Sprintf("converged only with penalizer %g", pen))
-		}
-		if st.Boundary != "" {
-			st.Warnings = append(st.Warnings, st.Boundary)
-		}
-		return m, st
-	}
-	st.Err = "did not converge"
-	if lastErr != nil {
-		st.Err += ": " + lastErr.Error()
-	}
-	return ParetoNBD{}, st
+			return p
+		},
+		model: func(th []float64, scale float64) ParetoNBD {
+			return ParetoNBD{R: math.Exp(th[0]), Alpha: math.Exp(th[1]) / scale, S: math.Exp(th[2]), Beta: math.Exp(th[3]) / scale}
+		}})
 }
 
 // pnbdTol is the gradient at which the Pareto/NBD fit stops (its numerical

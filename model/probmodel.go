@@ -52,6 +52,12 @@ type ProbModel struct {
 // FitModel builds the repeat summary and fits the count model of kind
 // and Gamma-Gamma.
 func FitModel(b *Base, led *Ledger, unit string, penalizer float64, kind string) *ProbModel {
+	return fitModel(b, led, unit, penalizer, kind, nil)
+}
+
+// fitModel is FitModel with the count model already fitted on the same
+// summary when fitted is not nil (the validation without a holdout).
+func fitModel(b *Base, led *Ledger, unit string, penalizer float64, kind string, fitted *ModelFit) *ProbModel {
 	s := b.Summary(led, unit)
 	m := &ProbModel{Unit: unit, Kind: kind, Summary: s}
 	done := make(chan struct{})
@@ -59,12 +65,14 @@ func FitModel(b *Base, led *Ledger, unit string, penalizer float64, kind string)
 		defer close(done)
 		m.GG, m.GGStatus = FitGammaGamma(s)
 	}()
+	if fitted == nil {
+		f := fitCount(s, kind, penalizer)
+		fitted = &f
+	}
+	m.BG, m.PNBD, m.BGStatus = fitted.bg, fitted.pnbd, fitted.Status
+	m.Count = m.BG
 	if kind == KindPNBD {
-		m.PNBD, m.BGStatus = FitParetoNBD(s, penalizer)
 		m.Count = m.PNBD
-	} else {
-		m.BG, m.BGStatus = FitBGNBD(s, penalizer)
-		m.Count = m.BG
 	}
 	<-done
 	name := ModelName(kind)
@@ -224,7 +232,7 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 		return false
 	}
 	e.mu.Lock()
-	v := s.validation(validKey{p.ModelTimeUnit, p.BGNBDPenalizer, p.CalibrationEnd})
+	v := s.validation(validKey{p.ModelTimeUnit, p.BGNBDPenalizer, calibrationEnd(p.CalibrationEnd, a.AsOf)})
 	e.mu.Unlock()
 	a.Validation = v
 	if p.CalibrationEnd != NoDay && p.CalibrationEnd >= a.AsOf {

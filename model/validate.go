@@ -53,6 +53,17 @@ type ModelFit struct {
 	MAE, Bias      float64
 	PredictedTotal float64 // Σ predicted holdout purchases (NaN without a holdout)
 	holdoutPred    []float64
+	bg             BGNBD // the fitted model of its kind, also at a boundary
+	pnbd           ParetoNBD
+}
+
+// calibrationEnd is the calibration end the validation uses: NoDay (the
+// whole ledger) when none is set or it is not before the as-of date.
+func calibrationEnd(d, asOf Day) Day {
+	if d >= asOf {
+		return NoDay
+	}
+	return d
 }
 
 // Param is a fitted parameter with its standard error (NaN when the
@@ -84,7 +95,7 @@ const freqClasses = 8
 // ledger when calEnd is NoDay or not before the as-of date) and computes
 // the checks.
 func validate(b *Base, led *Ledger, unit string, penalizer float64, calEnd Day) *Validation {
-	if calEnd == NoDay || calEnd >= b.AsOf {
+	if calEnd = calibrationEnd(calEnd, b.AsOf); calEnd == NoDay {
 		calEnd = b.AsOf
 	}
 	s, holdout := b.summaryUntil(led, unit, calEnd)
@@ -118,18 +129,18 @@ func fitCount(s *RepeatSummary, kind string, penalizer float64) ModelFit {
 	f := ModelFit{Kind: kind, Name: ModelName(kind), MAE: math.NaN(), Bias: math.NaN(), PredictedTotal: math.NaN(), AIC: math.NaN(), BIC: math.NaN()}
 	if kind == KindPNBD {
 		m, st := FitParetoNBD(s, penalizer)
-		f.Status = st
+		f.Status, f.pnbd = st, m
 		if st.Converged && st.Boundary == "" {
 			f.Count = m
 		}
-		f.Params = paramsOf([]string{"r", "α", "s", "β"}, []float64{m.R, m.Alpha, m.S, m.Beta}, st)
+		f.Params = paramsOf([]string{"r", "α", "s", "β"}, m.params(), st)
 	} else {
 		m, st := FitBGNBD(s, penalizer)
-		f.Status = st
+		f.Status, f.bg = st, m
 		if st.Converged && st.Boundary == "" {
 			f.Count = m
 		}
-		f.Params = paramsOf([]string{"r", "α", "a", "b"}, []float64{m.R, m.Alpha, m.A, m.B}, st)
+		f.Params = paramsOf([]string{"r", "α", "a", "b"}, m.params(), st)
 	}
 	if f.Count != nil {
 		k, n := float64(len(f.Params)), float64(f.Status.Customers)
@@ -298,23 +309,10 @@ func (v *Validation) tracking(b *Base, s *RepeatSummary) {
 		if !in {
 			continue
 		}
-		first := NoDay
-		for k := b.DocStart[c]; k < b.DocStart[c+1]; {
-			d := b.DocDate[k]
-			buy := false
-			for ; k < b.DocStart[c+1] && b.DocDate[k] == d; k++ {
-				buy = buy || b.DocNet[k] >= 0
-			}
-			if !buy {
-				continue
-			}
-			if first == NoDay {
-				first = d
-				firstCount[d]++
-				continue
-			}
-			repeats = append(repeats, d)
-		}
+		days := b.purchaseDays(c)
+		first := days[0] // In: it has one
+		firstCount[first]++
+		repeats = append(repeats, days[1:]...)
 		if start == NoDay || first < start {
 			start = first
 		}
@@ -478,20 +476,7 @@ func (a *Analysis) AliveHistory(c, n int) []AlivePoint {
 		return nil
 	}
 	b := a.Base
-	var buys []Day
-	for k := b.DocStart[c]; k < b.DocStart[c+1]; {
-		d := b.DocDate[k]
-		buy := false
-		for ; k < b.DocStart[c+1] && b.DocDate[k] == d; k++ {
-			buy = buy || b.DocNet[k] >= 0
-		}
-		if buy {
-			buys = append(buys, d)
-		}
-	}
-	if len(buys) == 0 {
-		return nil
-	}
+	buys := b.purchaseDays(c)
 	first, ud := buys[0], m.Summary.UnitDays
 	days := map[Day]bool{}
 	for i := 0; i < n; i++ {
@@ -512,6 +497,24 @@ func (a *Analysis) AliveHistory(c, n int) []AlivePoint {
 		}
 		out = append(out, AlivePoint{Day: d, Buy: isBuy[d],
 			PAlive: m.Count.PAlive(float64(x), float64(last-first)/ud, float64(d-first)/ud)})
+	}
+	return out
+}
+
+// purchaseDays lists the customer's purchase days up to the as-of date,
+// ascending: days with at least one purchase document (§0), as the repeat
+// summary counts them.
+func (b *Base) purchaseDays(c int) []Day {
+	var out []Day
+	for k := b.DocStart[c]; k < b.DocStart[c+1]; {
+		d := b.DocDate[k]
+		buy := false
+		for ; k < b.DocStart[c+1] && b.DocDate[k] == d; k++ {
+			buy = buy || b.DocNet[k] >= 0
+		}
+		if buy {
+			out = append(out, d)
+		}
 	}
 	return out
 }

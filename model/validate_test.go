@@ -232,3 +232,39 @@ func TestCLVIntervalAgreesWithBootstrap(t *testing.T) {
 		t.Errorf("bootstrap sd %.2f vs delta-method sd %.2f", sd, delta)
 	}
 }
+
+// A customer's P(alive) history starts at its first purchase, marks every
+// purchase day, and ends at the as-of date with the P(alive) the analysis
+// shows for it.
+func TestAliveHistory(t *testing.T) {
+	led := cdnow(t)
+	p := model.DefaultParams()
+	if err := p.Set("model_time_unit", "week"); err != nil {
+		t.Fatal(err)
+	}
+	a, err := model.NewEngine(led).Analyze(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for c := 0; c < a.N && checked < 50; c++ {
+		if a.F[c] < 3 {
+			continue
+		}
+		h := a.AliveHistory(c, 40)
+		buys := 0
+		for _, q := range h {
+			if q.Buy {
+				buys++
+			}
+		}
+		last := h[len(h)-1]
+		if h[0].PAlive != 1 || !h[0].Buy || last.Day != a.AsOf || math.Abs(last.PAlive-a.PAlive[c]) > 1e-12 || buys != int(a.Model.Summary.X[c])+1 {
+			t.Fatalf("customer %d: first %+v, last %+v (P(alive) %g), %d purchase days (x = %g)", c, h[0], last, a.PAlive[c], buys, a.Model.Summary.X[c])
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatal("no repeat customer checked")
+	}
+}
