@@ -48,6 +48,7 @@ type stage1 struct {
 	deltas   map[deltaKey][]float64
 	valids   map[validKey]*Validation
 	exps     map[expKey][]float64
+	grads    map[gradKey][]float64
 	risks    map[riskKey]*Risk
 	attrs    map[float64][]Scheme // attribute schemes by attr_min_share
 }
@@ -64,6 +65,12 @@ type validKey struct {
 	unit      string
 	penalizer float64
 	calEnd    Day
+}
+
+// gradKey names what the CLV gradients depend on.
+type gradKey struct {
+	deltaKey
+	discount, gm float64
 }
 
 // expKey names what the expected purchases depend on.
@@ -100,7 +107,7 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	b.RowsAfterAsOf = info.RowsAfter
 	s := &stage1{led: led, asOfInfo: info, base: b, windows: map[int]*Window{}, activity: map[int][]uint16{},
 		models: map[modelKey]*ProbModel{}, deltas: map[deltaKey][]float64{},
-		valids: map[validKey]*Validation{}, exps: map[expKey][]float64{}, risks: map[riskKey]*Risk{}, attrs: map[float64][]Scheme{}}
+		valids: map[validKey]*Validation{}, exps: map[expKey][]float64{}, grads: map[gradKey][]float64{}, risks: map[riskKey]*Risk{}, attrs: map[float64][]Scheme{}}
 	s.ttm = b.WindowOf(asOf-365, asOf)
 	s.ptm = b.WindowOf(asOf-730, asOf-365)
 	var ipts []float64
@@ -186,6 +193,17 @@ func (s *stage1) validation(k validKey) *Validation {
 	v := validate(s.base, s.led, k.unit, k.penalizer, k.calEnd)
 	s.valids[k] = v
 	return v
+}
+
+// gradient returns the customers' CLV gradients (cached; the caller holds
+// Engine.mu).
+func (s *stage1) gradient(m *ProbModel, k gradKey, deltas [][]float64, disc []float64) []float64 {
+	if g, ok := s.grads[k]; ok {
+		return g
+	}
+	g := clvGradient(m, deltas, disc, k.gm)
+	s.grads[k] = g
+	return g
 }
 
 // expected returns the model's expected purchases in the next days

@@ -45,8 +45,9 @@ type ProbModel struct {
 	OK       bool   // both fits converged
 	Why      string // why not, for the fallback label
 
-	PAlive, PAliveMBG []float64 // NaN for customers without purchases; MBG/NBD only for BG/NBD
-	Spend             []float64 // Gamma-Gamma expected spend per purchase (major units)
+	PAlive, PAliveMBG []float64    // NaN for customers without purchases; MBG/NBD only for BG/NBD
+	Spend             []float64    // Gamma-Gamma expected spend per purchase (major units)
+	Alive             *AliveMatrix // P(alive) by frequency × recency; nil without a fit
 }
 
 // FitModel builds the repeat summary and fits the count model of kind
@@ -85,6 +86,9 @@ func fitModel(b *Base, led *Ledger, unit string, penalizer float64, kind string,
 		m.Why = "Gamma-Gamma fit failed: " + m.GGStatus.Err
 	default:
 		m.OK = true
+	}
+	if m.OK {
+		m.Alive = m.aliveMatrix(24)
 	}
 	n := len(s.X)
 	m.PAlive, m.PAliveMBG, m.Spend = make([]float64, n), make([]float64, n), make([]float64, n)
@@ -298,8 +302,16 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 		a.CLV[c] = finite(m.Spend[c] * gm * sum)
 	}
 	copy(a.clvKey, a.CLV)
-	a.clvGradient(m, deltas, disc, gm)
-	a.Alive = m.aliveMatrix(24)
+	a.clvGrad, a.clvCov, a.Alive = nil, [2][][]float64{}, m.Alive
+	if m.BGStatus.Cov == nil || m.GGStatus.Cov == nil {
+		a.warn("CLV intervals unavailable: the fit's Hessian is not invertible at the optimum")
+	} else {
+		e.mu.Lock()
+		a.clvGrad = s.gradient(m, gradKey{deltaKey{mk, H, factor, 0}, p.CLVMonthlyDiscount, gm}, deltas, disc)
+		e.mu.Unlock()
+		a.clvCov = [2][][]float64{m.BGStatus.Cov, m.GGStatus.Cov}
+		a.CLVInfo.Interval = "90 % interval from the parameters' standard errors by the delta method (parameter uncertainty only)"
+	}
 	info := &a.CLVInfo
 	name := ModelName(kind) + " + Gamma-Gamma"
 	info.Model, info.Period, info.Horizon, info.Discount, info.Choice = name, "month", H, p.CLVMonthlyDiscount, choice
@@ -316,22 +328,17 @@ const gradStep = 1e-4
 // four and Gamma-Gamma's three.
 const clvParams = 7
 
-// clvGradient stores each customer's CLV derivatives with respect to the
-// log-parameters of both fits (forward differences), and the two fits'
-// covariances, from which segmentPLs gives each segment's CLV its 90 %
-// interval by the delta method. Without both covariances there is none.
-func (a *Analysis) clvGradient(m *ProbModel, deltas [][]float64, disc []float64, gm float64) {
-	a.clvGrad, a.clvCov = nil, [2][][]float64{}
-	if m.BGStatus.Cov == nil || m.GGStatus.Cov == nil {
-		a.warn("CLV intervals unavailable: the fit's Hessian is not invertible at the optimum")
-		return
-	}
-	a.clvCov = [2][][]float64{m.BGStatus.Cov, m.GGStatus.Cov}
+// clvGradient returns each customer's CLV derivatives with respect to the
+// log-parameters of both fits (forward differences; clvParams per
+// customer), from which segmentPLs gives each segment's CLV its 90 %
+// interval by the delta method.
+func clvGradient(m *ProbModel, deltas [][]float64, disc []float64, gm float64) []float64 {
 	H := len(disc)
 	s := m.Summary
+	n := len(s.In)
 	ggs := [3]GammaGamma{m.perturbedGG(0, gradStep), m.perturbedGG(1, gradStep), m.perturbedGG(2, gradStep)}
-	a.clvGrad = make([]float64, a.N*clvParams)
-	parallelRange(a.N, 4096, func(_, lo, hi int) {
+	out := make([]float64, n*clvParams)
+	parallelRange(n, 4096, func(_, lo, hi int) {
 		for c := lo; c < hi; c++ {
 			if !s.In[c] {
 				continue
@@ -342,7 +349,7 @@ func (a *Analysis) clvGradient(m *ProbModel, deltas [][]float64, disc []float64,
 					purch[j] += v * disc[k]
 				}
 			}
-			g := a.clvGrad[c*clvParams : (c+1)*clvParams]
+			g := out[c*clvParams : (c+1)*clvParams]
 			spend := m.Spend[c]
 			for j := range 4 {
 				g[j] = finite(spend * gm * (purch[j+1] - purch[0]) / gradStep)
@@ -352,7 +359,7 @@ func (a *Analysis) clvGradient(m *ProbModel, deltas [][]float64, disc []float64,
 			}
 		}
 	})
-	a.CLVInfo.Interval = "90 % interval from the parameters' standard errors by the delta method (parameter uncertainty only)"
+	return out
 }
 
 // clvHalfWidth is the 90 % interval half-width of a sum of CLVs whose
