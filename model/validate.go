@@ -133,14 +133,14 @@ func fitCount(s *RepeatSummary, kind string, penalizer float64) ModelFit {
 		if st.Converged && st.Boundary == "" {
 			f.Count = m
 		}
-		f.Params = paramsOf([]string{"r", "α", "s", "β"}, m.params(), st)
+		f.Params = paramsOf(countParamNames(kind), m.params(), st)
 	} else {
 		m, st := FitBGNBD(s, penalizer)
 		f.Status, f.bg = st, m
 		if st.Converged && st.Boundary == "" {
 			f.Count = m
 		}
-		f.Params = paramsOf([]string{"r", "α", "a", "b"}, m.params(), st)
+		f.Params = paramsOf(countParamNames(kind), m.params(), st)
 	}
 	if f.Count != nil {
 		k, n := float64(len(f.Params)), float64(f.Status.Customers)
@@ -148,6 +148,23 @@ func fitCount(s *RepeatSummary, kind string, penalizer float64) ModelFit {
 		f.BIC = k*math.Log(n) - 2*f.Status.LogLik
 	}
 	return f
+}
+
+// countParamNames names a count model's parameters in the fit's order.
+func countParamNames(kind string) []string {
+	if kind == KindPNBD {
+		return []string{"r", "α", "s", "β"}
+	}
+	return []string{"r", "α", "a", "b"}
+}
+
+// CountParams is the fitted count model's parameters with standard errors.
+func (m *ProbModel) CountParams() []Param {
+	vals := m.BG.params()
+	if m.Kind == KindPNBD {
+		vals = m.PNBD.params()
+	}
+	return paramsOf(countParamNames(m.Kind), vals, m.BGStatus)
 }
 
 // paramsOf pairs parameter values with the fit's standard errors.

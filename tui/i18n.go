@@ -21,6 +21,7 @@ var catalog = map[string][2]string{
 	"model.actual":   {"actual holdout repeat purchases: %s", "留出期实际重复购买：%s"},
 	"model.rho":      {"corr(frequency, spend) ρ = %s", "频次与消费相关系数 ρ = %s"},
 	"model.legend":   {"● actual  ○ BG/NBD  × Pareto/NBD  │ calibration end", "● 实际  ○ BG/NBD  × Pareto/NBD  │ 校准期末"},
+	"model.legend0":  {"● actual  ○ BG/NBD  × Pareto/NBD", "● 实际  ○ BG/NBD  × Pareto/NBD"},
 	"model.heat":     {"P(alive): frequency (rows) × recency (columns), %s, age %s; digit = P×10", "存活概率：频次（行）× 最近购买时点（列），%s，客龄 %s；数字 = 概率×10"},
 	"model.heataxis": {"recency 0 → %s (left: last purchase long ago)", "最近购买时点 0 → %s（左：很久以前）"},
 	"model.more":     {"lines %d–%d of %d: ↓/pgdn for more", "第 %d–%d 行，共 %d 行：↓/pgdn 查看更多"},
@@ -208,7 +209,7 @@ var names = map[string]string{
 	// profit bases
 	"cost": "成本数据", "estimated": "估计", "revenue-less-cts": "收入减服务成本", "unavailable": "不可用",
 	// units and groups of parameters
-	"day": "天", "week": "周", "month": "月", "date": "日期", "days": "天", "months": "月", "count": "次数", "money": "金额", "share": "占比",
+	"day": "天", "week": "周", "month": "月", "date": "日期", "days": "天", "weeks": "周", "months": "月", "count": "次数", "money": "金额", "share": "占比",
 	"cumulative share": "累计占比", "share or money": "占比或金额", "share or count": "占比或次数", "share of mean |CM|": "平均|CM|的占比",
 	"per year": "每年", "per period": "每期", "per month": "每月", "periods": "期", "probability": "概率", "× IPT": "× 购买间隔",
 	"share of limit": "额度占比", "shares": "占比", "×": "倍", "share of customers": "客户占比",
@@ -254,6 +255,11 @@ var notes = []struct {
 	{regexp.MustCompile(`^margin unavailable without cost data: ranked by revenue\. (.*)$`), "没有成本数据，无法计算毛利：按收入排名。$1"},
 	{regexp.MustCompile(`^CLV not defined for this ledger: ranked by revenue\. (.*)$`), "此账簿无法定义终身价值：按收入排名。$1"},
 	{regexp.MustCompile(`^CLV not defined for this ledger: (.*)$`), "此账簿无法定义终身价值：$1"},
+	{regexp.MustCompile(`^(auto: )?(BG/NBD|Pareto/NBD) has the lower holdout MAE per customer: (\S+) vs (\S+) for (BG/NBD|Pareto/NBD)$`), "${1}$2 的留出期每客户平均绝对误差更低：$3 对 $5 的 $4"},
+	{regexp.MustCompile(`^(auto: )?(BG/NBD|Pareto/NBD) has the lower BIC on the whole ledger \(no holdout: set calibration_end to compare forecasts\): (\S+) vs (\S+) for (BG/NBD|Pareto/NBD)$`), "${1}$2 在整个账簿上的 BIC 更低（无留出期：设置 calibration_end 以比较预测）：$3 对 $5 的 $4"},
+	{regexp.MustCompile(`^90 % interval from the parameters' standard errors by the delta method \(parameter uncertainty only\)$`), "90 % 区间：由参数标准误按 delta 方法计算（仅含参数不确定性）"},
+	{regexp.MustCompile(`^CLV intervals unavailable: the fit's Hessian is not invertible at the optimum$`), "终身价值区间不可用：拟合最优点的 Hessian 矩阵不可逆"},
+	{regexp.MustCompile(`^calibration_end (\S+) is not before the as-of date (\S+): no holdout to check the models on$`), "calibration_end $1 不早于分析日期 $2：没有留出期可检验模型"},
 	{regexp.MustCompile(`^no cost in the ledger: COGS = revenue × \(1 − (\S+) %\) assumed; every profit figure is estimated$`), "账簿没有成本：假设销售成本 = 收入 × (1 − $1 %)；所有利润数字均为估计"},
 	{regexp.MustCompile(`^no cost in the ledger: profit is revenue less cost to serve; COGS and margin are unknown \(set assumed_gm_pct for a margin\)$`), "账簿没有成本：利润为收入减服务成本；销售成本和毛利未知（设置 assumed_gm_pct 以得到毛利）"},
 	{regexp.MustCompile(`^no cost in the ledger: profit figures are n/a \(set assumed_gm_pct, or cost-to-serve rates for revenue less cost to serve\)$`), "账簿没有成本：利润数字不适用（设置 assumed_gm_pct，或设置服务成本费率以得到收入减服务成本）"},

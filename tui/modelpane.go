@@ -76,7 +76,11 @@ func (p *modelPane) lines() []string {
 	var out []string
 	add := func(s ...string) { out = append(out, s...) }
 	if v.Holdout > 0 {
-		add(wrap(bold(sh.t("Model validation"))+" "+sh.tf("model.holdout", v.CalEnd, v.AsOf, fnum(v.Holdout, 1), sh.name(v.Unit), fmtInt(v.Customers)), p.w)...)
+		prec := 1
+		if v.Holdout == math.Trunc(v.Holdout) {
+			prec = 0
+		}
+		add(wrap(bold(sh.t("Model validation"))+" "+sh.tf("model.holdout", v.CalEnd, v.AsOf, fnum(v.Holdout, prec), sh.name(v.Unit+"s"), fmtInt(v.Customers)), p.w)...)
 	} else {
 		add(wrap(bold(sh.t("Model validation"))+" "+sh.tf("model.nohold", v.AsOf, fmtInt(v.Customers)), p.w)...)
 	}
@@ -135,7 +139,11 @@ func (p *modelPane) lines() []string {
 	}
 	add("")
 	// tracking chart
-	add(bold(sh.t("Cumulative repeat purchases")) + "  " + sh.t("model.legend"))
+	legend := "model.legend0" // no calibration end to mark
+	if v.Holdout > 0 {
+		legend = "model.legend"
+	}
+	add(bold(sh.t("Cumulative repeat purchases")) + "  " + sh.t(legend))
 	add(p.tracking(v, p.w, 12)...)
 	add("")
 	if v.Holdout > 0 {

@@ -146,7 +146,11 @@ func (p *paramsPane) side(w, h int) string {
 	lines = append(lines, wrap(sh.note(a.CLVInfo.Label), w)...)
 	if md := a.Model; md != nil {
 		if md.OK {
-			lines = append(lines, ansiTruncate(fmt.Sprintf("BG/NBD r %.3f α %.3f a %.3f b %.3f", md.BG.R, md.BG.Alpha, md.BG.A, md.BG.B), w),
+			ps := model.ModelName(md.Kind)
+			for _, q := range md.CountParams() {
+				ps += fmt.Sprintf(" %s %.3f", q.Name, q.Value)
+			}
+			lines = append(lines, ansiTruncate(ps, w),
 				ansiTruncate(sh.tf("side.converged", md.BGStatus.Iterations, fnum(md.BGStatus.LogLik, 1)), w))
 		} else {
 			lines = append(lines, wrap(sh.t("side.model")+": "+sh.note(md.Why), w)...)
