@@ -455,6 +455,9 @@ func (w *wbWriter) summary() error {
 		line{"Loss customers", pv(ps.Loss), kInt, profitNA}, line{"Profit destroyed by loss customers", pv(m(ps.Destroyed)), kMoney, profitNA})
 	if a.CLVInfo.Known {
 		rows = append(rows, line{"Total CLV", m(total.TotalCLV), kMoney, ""})
+		if total.HasCLVPM {
+			rows = append(rows, line{"Total CLV ± (90 % interval)", m(total.CLVPM), kMoney, ""})
+		}
 	} else {
 		rows = append(rows, line{"Total CLV", nil, kMoney, "CLV not defined for this ledger: " + a.CLVInfo.Label})
 	}
