@@ -215,7 +215,7 @@ func reportJSON(source string, a *model.Analysis) any {
 		"loss_customers": orNull(known, ps.Loss), "profit_destroyed": orNull(known, money(ps.Destroyed)),
 		"profit_destroyed_pct": orNull(known, jsonFloat(ps.DestroyedPct)), "top20_profit_share": orNull(known, jsonFloat(ps.Top20Pct)),
 		"total_clv": orNull(a.CLVInfo.Known, money(total.TotalCLV)), "total_clv_pm": orNull(total.HasCLVPM, money(total.CLVPM)),
-		"open_ar":   orNull(a.Risk.Available, money(a.Risk.TotalAR)), "unapplied_credits": orNull(a.Risk.Available, money(a.Risk.Unapplied)),
+		"open_ar": orNull(a.Risk.Available, money(a.Risk.TotalAR)), "unapplied_credits": orNull(a.Risk.Available, money(a.Risk.Unapplied)),
 		"net_ar": orNull(a.Risk.Available, money(a.Risk.NetAR)), "ecl": orNull(a.Risk.Available, money(a.Risk.TotalECL)),
 		"customers_not_yet_acquired": a.AsOfInfo.CustomersAbsent, "rows_after_as_of": a.AsOfInfo.RowsAfter,
 	}
