@@ -41,6 +41,26 @@ func clvPMNA(a *model.Analysis) string {
 	return "intervals only for the probabilistic CLV models with invertible fits"
 }
 
+func expNA(a *model.Analysis) string {
+	if a.ExpPurchases != nil {
+		return ""
+	}
+	if a.Model != nil && !a.Model.OK {
+		return "expected purchases need the count model, which was not fitted: " + a.Model.Why
+	}
+	return "expected purchases come from a fitted BG/NBD or Pareto/NBD model (clv_model is " + a.Params.CLVModel + ")"
+}
+
+func expPMNA(a *model.Analysis) string {
+	if why := expNA(a); why != "" {
+		return why
+	}
+	if a.HasExpInterval() {
+		return ""
+	}
+	return "no interval: the count model's Hessian is not invertible at the optimum"
+}
+
 func clvNA(a *model.Analysis) string {
 	if a.CLVInfo.Known {
 		return ""
@@ -76,6 +96,8 @@ var plColumns = []plColumn{
 		}
 		return r.CLVPM
 	}, clvPMNA},
+	{"exp_purchases", "Exp. purchases", kFloat, func(r *model.SegmentRow) any { return r.ExpPurchases }, expNA},
+	{"exp_purchases_pm", "Exp. purchases ± 90 %", kFloat, func(r *model.SegmentRow) any { return r.ExpPM }, expPMNA},
 	{"open_ar", "Open AR (gross)", kMoney, func(r *model.SegmentRow) any { return r.OpenAR }, riskNA},
 	{"unapplied_credits", "Unapplied credits", kMoney, func(r *model.SegmentRow) any { return r.Unapplied }, riskNA},
 	{"net_ar", "Net AR", kMoney, func(r *model.SegmentRow) any { return r.NetAR }, riskNA},
@@ -136,7 +158,7 @@ func textCell(v any, k kind, dec int) string {
 		case kMoney:
 			return model.FormatMoney(model.AmountMinor(x, dec), dec)
 		}
-		return strconv.FormatFloat(x, 'f', 1, 64)
+		return model.FormatNumber(x, 1)
 	}
 	return ""
 }

@@ -47,7 +47,7 @@ type stage1 struct {
 	models   map[modelKey]*ProbModel
 	deltas   map[deltaKey][]float64
 	valids   map[validKey]*Validation
-	exps     map[expKey][]float64
+	exps     map[expKey]*expResult
 	grads    map[gradKey][]float64
 	risks    map[riskKey]*Risk
 	attrs    map[float64][]Scheme // attribute schemes by attr_min_share
@@ -107,7 +107,7 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	b.RowsAfterAsOf = info.RowsAfter
 	s := &stage1{led: led, asOfInfo: info, base: b, windows: map[int]*Window{}, activity: map[int][]uint16{},
 		models: map[modelKey]*ProbModel{}, deltas: map[deltaKey][]float64{},
-		valids: map[validKey]*Validation{}, exps: map[expKey][]float64{}, grads: map[gradKey][]float64{}, risks: map[riskKey]*Risk{}, attrs: map[float64][]Scheme{}}
+		valids: map[validKey]*Validation{}, exps: map[expKey]*expResult{}, grads: map[gradKey][]float64{}, risks: map[riskKey]*Risk{}, attrs: map[float64][]Scheme{}}
 	s.ttm = b.WindowOf(asOf-365, asOf)
 	s.ptm = b.WindowOf(asOf-730, asOf-365)
 	var ipts []float64
@@ -206,15 +206,19 @@ func (s *stage1) gradient(m *ProbModel, k gradKey, deltas [][]float64, disc []fl
 	return g
 }
 
+// expResult is the expected purchases per customer and their gradients.
+type expResult struct{ v, grad []float64 }
+
 // expected returns the model's expected purchases in the next days
 // (cached; the caller holds Engine.mu).
-func (s *stage1) expected(m *ProbModel, k expKey) []float64 {
-	if v, ok := s.exps[k]; ok {
-		return v
+func (s *stage1) expected(m *ProbModel, k expKey) *expResult {
+	if r, ok := s.exps[k]; ok {
+		return r
 	}
-	v := m.expected(k.days)
-	s.exps[k] = v
-	return v
+	v, grad := m.expected(k.days)
+	r := &expResult{v, grad}
+	s.exps[k] = r
+	return r
 }
 
 func (s *stage1) monthly(m *ProbModel, k deltaKey) []float64 {
@@ -226,24 +230,32 @@ func (s *stage1) monthly(m *ProbModel, k deltaKey) []float64 {
 	return d
 }
 
-// parallelRange splits 0..n over the cores, in contiguous ranges of at
-// least minPer items; f gets the worker's number and its range.
+// maxParts bounds how many ranges parallelRange makes. The split depends
+// on n alone, never on the number of cores, so that floating-point sums
+// merged part by part are the same on every machine.
+const maxParts = 16
+
+// parallelRange splits 0..n into workersFor(n, minPer) contiguous ranges of
+// at least minPer items and runs them on the cores; f gets the range's
+// number and bounds.
 func parallelRange(n, minPer int, f func(w, lo, hi int)) {
-	workers := min(runtime.GOMAXPROCS(0), max(1, n/minPer))
+	parts := workersFor(n, minPer)
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		lo, hi := n*w/workers, n*(w+1)/workers
+	for w := 0; w < parts; w++ {
+		lo, hi := n*w/parts, n*(w+1)/parts
 		wg.Add(1)
+		sem <- struct{}{}
 		go func() {
-			defer wg.Done()
+			defer func() { <-sem; wg.Done() }()
 			f(w, lo, hi)
 		}()
 	}
 	wg.Wait()
 }
 
-// workersFor is how many workers parallelRange uses.
-func workersFor(n, minPer int) int { return min(runtime.GOMAXPROCS(0), max(1, n/minPer)) }
+// workersFor is how many ranges parallelRange makes of n items.
+func workersFor(n, minPer int) int { return min(maxParts, max(1, n/minPer)) }
 
 // Base returns the base aggregates at asOf.
 func (e *Engine) Base(asOf Day) *Base { return e.stage1(asOf).base }
@@ -325,6 +337,7 @@ type Analysis struct {
 	Validation             *Validation    // the count models checked on the ledger; nil with clv_model simple
 	Alive                  *AliveMatrix   // P(alive) by frequency × recency; nil without the model
 	clvGrad                []float64      // per customer, d CLV / d log-parameter (clvParams each); nil without intervals
+	expGrad                []float64      // per customer, d ExpPurchases / d log-parameter (countDims each); nil without intervals
 	clvCov                 [2][][]float64 // covariances of the count model's and Gamma-Gamma's log-parameters
 	Risk                   *Risk
 	ValueAtRisk            []float64 // churn value at risk per customer (major units)

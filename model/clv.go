@@ -184,6 +184,9 @@ type SegmentRow struct {
 	CLVPM         Money // 90 % interval half-width of TotalCLV, when HasCLVPM
 	HasCLVPM      bool
 	clvGrad       [clvParams]float64
+	ExpPurchases  float64 // Σ expected purchases in the next Params.ExpPurchasesDays (probabilistic models only)
+	ExpPM         float64 // 90 % interval half-width of ExpPurchases; NaN without intervals
+	expGrad       [countDims]float64
 	OpenAR        Money // gross open invoices
 	Unapplied     Money // unapplied credits (≤ 0)
 	NetAR         Money // OpenAR + Unapplied
@@ -212,9 +215,16 @@ func (a *Analysis) segmentPLs() {
 		for c := lo; c < hi; c++ {
 			rev, cogs, gm, cts, cm, clv := a.Revenue[c], a.COGS[c], a.GM[c], a.CTS[c], a.CM[c], a.CLVMoney[c]
 			var ar, un, ecl, s3 Money
-			var grad []float64
+			var grad, egrad []float64
+			var exp float64
 			if a.clvGrad != nil {
 				grad = a.clvGrad[c*clvParams : (c+1)*clvParams]
+			}
+			if a.ExpPurchases != nil {
+				exp = finite(a.ExpPurchases[c])
+			}
+			if a.expGrad != nil {
+				egrad = a.expGrad[c*countDims : (c+1)*countDims]
 			}
 			if risk {
 				ar, un, ecl, s3 = a.Risk.CustAR[c], a.Risk.CustUnapplied[c], a.Risk.CustECL[c], a.Risk.Sales3m[c]
@@ -230,6 +240,10 @@ func (a *Analysis) segmentPLs() {
 				r.TotalCLV += clv
 				for j, g := range grad {
 					r.clvGrad[j] += g
+				}
+				r.ExpPurchases += exp
+				for j, g := range egrad {
+					r.expGrad[j] += g
 				}
 				r.OpenAR += ar
 				r.Unapplied += un
@@ -272,6 +286,10 @@ func (r *SegmentRow) add(o *SegmentRow) {
 	for j, g := range o.clvGrad {
 		r.clvGrad[j] += g
 	}
+	r.ExpPurchases += o.ExpPurchases
+	for j, g := range o.expGrad {
+		r.expGrad[j] += g
+	}
 	r.OpenAR += o.OpenAR
 	r.Unapplied += o.Unapplied
 	r.ECL += o.ECL
@@ -290,7 +308,11 @@ func (a *Analysis) finishRow(r, total *SegmentRow, risk bool) {
 	}
 	r.CLVPM, r.HasCLVPM = 0, a.clvGrad != nil
 	if r.HasCLVPM {
-		r.CLVPM = roundMoney(a.clvHalfWidth(&r.clvGrad) * float64(a.Led.Scale()))
+		r.CLVPM = roundMoney(a.halfWidth(r.clvGrad[:]) * float64(a.Led.Scale()))
+	}
+	r.ExpPM = math.NaN()
+	if a.expGrad != nil {
+		r.ExpPM = a.halfWidth(r.expGrad[:])
 	}
 	r.DSO = math.NaN()
 	if risk {

@@ -207,6 +207,15 @@ func AmountMinor(v float64, dec int) Money {
 	return Money(math.Round(v * float64(Pow10(dec))))
 }
 
+// FormatNumber formats a ratio or model figure with dec decimals and
+// thousands separators, "n/a" when undefined: 1234.56 is "1,234.6" at 1.
+func FormatNumber(v float64, dec int) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "n/a"
+	}
+	return FormatMoney(AmountMinor(v, dec), dec)
+}
+
 // FormatPct formats a share as a percentage with one decimal, "n/a" when
 // undefined: 0.253 is "25.3 %".
 func FormatPct(v float64) string {

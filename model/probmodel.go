@@ -111,20 +111,65 @@ func fitModel(b *Base, led *Ledger, unit string, penalizer float64, kind string,
 }
 
 // expected returns each customer's expected purchases in the next days
-// (NaN without purchases or without a fit).
-func (m *ProbModel) expected(days int) []float64 {
+// (NaN without purchases or without a fit) and their derivatives with
+// respect to the count model's log-parameters (countDims per customer, by
+// forward differences), from which segmentPLs gives each segment's expected
+// purchases a 90 % interval.
+func (m *ProbModel) expected(days int) (v, grad []float64) {
 	s := m.Summary
-	out := make([]float64, len(s.X))
-	parallelRange(len(out), 4096, func(_, lo, hi int) {
-		for c := lo; c < hi; c++ {
-			if !m.OK || !s.In[c] {
-				out[c] = math.NaN()
-				continue
+	n := len(s.X)
+	v, grad = make([]float64, n), make([]float64, n*countDims)
+	t := float64(days) / s.UnitDays
+	var models [countDims + 1]CountModel
+	for j := range models {
+		models[j] = m.perturbed(j-1, gradStep)
+	}
+	uniq, owner := m.distinctHistories()
+	parallelRange(len(uniq), 2000, func(_, lo, hi int) {
+		for _, c := range uniq[lo:hi] {
+			if !m.OK {
+				break
 			}
-			out[c] = finite(m.Count.ExpectedPurchases(float64(days)/s.UnitDays, s.X[c], s.Tx[c], s.T[c]))
+			v[c] = finite(models[0].ExpectedPurchases(t, s.X[c], s.Tx[c], s.T[c]))
+			for j, cm := range models[1:] {
+				grad[c*countDims+j] = (finite(cm.ExpectedPurchases(t, s.X[c], s.Tx[c], s.T[c])) - v[c]) / gradStep
+			}
 		}
 	})
-	return out
+	for c, u := range owner {
+		switch {
+		case u < 0 || !m.OK:
+			v[c] = math.NaN() // no purchases: nothing to predict
+		case u != c:
+			v[c] = v[u]
+			copy(grad[c*countDims:(c+1)*countDims], grad[u*countDims:(u+1)*countDims])
+		}
+	}
+	return v, grad
+}
+
+// distinctHistories lists the first customer of each distinct (x, t_x, T)
+// among those with purchases, and each customer's first (−1: none):
+// customers with the same history share their predictions.
+func (m *ProbModel) distinctHistories() (uniq, owner []int) {
+	s := m.Summary
+	first := map[[3]float64]int{}
+	owner = make([]int, len(s.X))
+	for c := range s.X {
+		if !s.In[c] {
+			owner[c] = -1
+			continue
+		}
+		k := [3]float64{s.X[c], s.Tx[c], s.T[c]}
+		u, ok := first[k]
+		if !ok {
+			u = c
+			first[k] = c
+			uniq = append(uniq, c)
+		}
+		owner[c] = u
+	}
+	return uniq, owner
 }
 
 // finite keeps NaN and Inf out of the sums: a prediction that cannot be
@@ -174,25 +219,7 @@ func (m *ProbModel) monthlyPurchases(months int, factor float64, perturb int) []
 	count := m.perturbed(perturb-1, gradStep)
 	s := m.Summary
 	out := make([]float64, len(s.X)*months)
-	// Customers with the same (x, t_x, T) share their predictions: compute
-	// each distinct history once.
-	first := map[[3]float64]int{}
-	var uniq []int
-	owner := make([]int, len(s.X))
-	for c := range s.X {
-		if !s.In[c] {
-			owner[c] = -1
-			continue
-		}
-		k := [3]float64{s.X[c], s.Tx[c], s.T[c]}
-		u, ok := first[k]
-		if !ok {
-			u = c
-			first[k] = c
-			uniq = append(uniq, c)
-		}
-		owner[c] = u
-	}
+	uniq, owner := m.distinctHistories()
 	parallelRange(len(uniq), 2000, func(_, lo, hi int) {
 		for _, c := range uniq[lo:hi] {
 			prev := 0.0
@@ -253,12 +280,17 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 	mk := modelKey{p.ModelTimeUnit, p.BGNBDPenalizer, kind}
 	e.mu.Lock()
 	m := s.model(mk)
-	var exp []float64
+	var exp *expResult
 	if m.OK {
 		exp = s.expected(m, expKey{mk, p.ExpPurchasesDays})
+		a.ExpPurchases = exp.v
 	}
 	e.mu.Unlock()
-	a.Model, a.ExpPurchases = m, exp
+	a.Model = m
+	a.clvGrad, a.expGrad, a.clvCov, a.Alive = nil, nil, [2][][]float64{m.BGStatus.Cov, m.GGStatus.Cov}, m.Alive
+	if exp != nil && m.BGStatus.Cov != nil {
+		a.expGrad = exp.grad
+	}
 	if !m.OK {
 		a.warn("probabilistic CLV unavailable (" + m.Why + "): simple CLV shown instead")
 		return false
@@ -302,14 +334,12 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 		a.CLV[c] = finite(m.Spend[c] * gm * sum)
 	}
 	copy(a.clvKey, a.CLV)
-	a.clvGrad, a.clvCov, a.Alive = nil, [2][][]float64{}, m.Alive
 	if m.BGStatus.Cov == nil || m.GGStatus.Cov == nil {
 		a.warn("CLV intervals unavailable: the fit's Hessian is not invertible at the optimum")
 	} else {
 		e.mu.Lock()
 		a.clvGrad = s.gradient(m, gradKey{deltaKey{mk, H, factor, 0}, p.CLVMonthlyDiscount, gm}, deltas, disc)
 		e.mu.Unlock()
-		a.clvCov = [2][][]float64{m.BGStatus.Cov, m.GGStatus.Cov}
 		a.CLVInfo.Interval = "90 % interval from the parameters' standard errors by the delta method (parameter uncertainty only)"
 	}
 	info := &a.CLVInfo
@@ -324,9 +354,12 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 // gradStep is the log-parameter step of the CLV gradients.
 const gradStep = 1e-4
 
+// countDims is the number of count-model parameters (both models have four).
+const countDims = 4
+
 // clvParams is the number of parameters behind a CLV: the count model's
 // four and Gamma-Gamma's three.
-const clvParams = 7
+const clvParams = countDims + 3
 
 // clvGradient returns each customer's CLV derivatives with respect to the
 // log-parameters of both fits (forward differences; clvParams per
@@ -351,26 +384,35 @@ func clvGradient(m *ProbModel, deltas [][]float64, disc []float64, gm float64) [
 			}
 			g := out[c*clvParams : (c+1)*clvParams]
 			spend := m.Spend[c]
-			for j := range 4 {
+			for j := range countDims {
 				g[j] = finite(spend * gm * (purch[j+1] - purch[0]) / gradStep)
 			}
 			for j, gg := range ggs {
-				g[4+j] = finite(gm * purch[0] * (finite(gg.ExpectedSpend(s.X[c], s.Mbar[c])) - spend) / gradStep)
+				g[countDims+j] = finite(gm * purch[0] * (finite(gg.ExpectedSpend(s.X[c], s.Mbar[c])) - spend) / gradStep)
 			}
 		}
 	})
 	return out
 }
 
-// clvHalfWidth is the 90 % interval half-width of a sum of CLVs whose
-// summed gradient is g (major units); NaN without the gradients.
-func (a *Analysis) clvHalfWidth(g *[clvParams]float64) float64 {
-	if a.clvCov[0] == nil {
-		return math.NaN()
-	}
+// HasExpInterval says whether the segments' expected purchases have 90 %
+// intervals (SegmentRow.ExpPM).
+func (a *Analysis) HasExpInterval() bool { return a.expGrad != nil }
+
+// halfWidth is the 90 % interval half-width (delta method) of a sum of
+// figures whose summed gradient with respect to the log-parameters is g:
+// the count model's four, then Gamma-Gamma's three for a CLV. NaN when a
+// covariance it needs is missing.
+func (a *Analysis) halfWidth(g []float64) float64 {
 	var v float64
-	for blk, off := range []int{0, 4} {
+	for blk, off := range []int{0, countDims} {
+		if off >= len(g) {
+			break
+		}
 		cov := a.clvCov[blk]
+		if cov == nil {
+			return math.NaN()
+		}
 		for i := range cov {
 			for j := range cov {
 				v += g[off+i] * cov[i][j] * g[off+j]

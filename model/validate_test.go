@@ -205,31 +205,61 @@ func TestCLVIntervalAgreesWithBootstrap(t *testing.T) {
 		return out
 	}
 	const draws = 120
-	var sums []float64
+	var sums, exps []float64
+	horizon := float64(p.ExpPurchasesDays) / 7 // weeks
 	for range draws {
 		b := draw([]float64{m.BG.R, m.BG.Alpha, m.BG.A, m.BG.B}, m.BGStatus.Cov)
 		g := draw([]float64{m.GG.P, m.GG.Q - 1, m.GG.V}, m.GGStatus.Cov)
 		bg := model.BGNBD{R: b[0], Alpha: b[1], A: b[2], B: b[3]}
 		gg := model.GammaGamma{P: g[0], Q: 1 + g[1], V: g[2]}
-		var sum float64
+		var sum, exp float64
 		for c, in := range s.In {
 			if in {
 				sum += model.DiscountedCLV(bg, gg.ExpectedSpend(s.X[c], s.Mbar[c]), s.X[c], s.Tx[c], s.T[c], 12, 0.01, 4.345)
+				exp += bg.ExpectedPurchases(horizon, s.X[c], s.Tx[c], s.T[c])
 			}
 		}
-		sums = append(sums, sum)
+		sums, exps = append(sums, sum), append(exps, exp)
 	}
-	var mean, sq float64
-	for _, v := range sums {
-		mean += v / draws
+	meanSD := func(v []float64) (mean, sd float64) {
+		for _, x := range v {
+			mean += x / float64(len(v))
+		}
+		for _, x := range v {
+			sd += (x - mean) * (x - mean) / float64(len(v)-1)
+		}
+		return mean, math.Sqrt(sd)
 	}
-	for _, v := range sums {
-		sq += (v - mean) * (v - mean) / (draws - 1)
-	}
-	sd, delta := math.Sqrt(sq), float64(total.CLVPM)/100/1.6449
+	mean, sd := meanSD(sums)
+	delta := float64(total.CLVPM) / 100 / 1.6449
 	t.Logf("total CLV %.2f ± %.2f (delta method sd %.2f); bootstrap mean %.2f sd %.2f", float64(total.TotalCLV)/100, float64(total.CLVPM)/100, delta, mean, sd)
 	if math.Abs(sd/delta-1) > 0.25 {
 		t.Errorf("bootstrap sd %.2f vs delta-method sd %.2f", sd, delta)
+	}
+
+	// expected purchases in the next 90 days: the total is the sum of the
+	// customers' predictions, and its interval agrees with the bootstrap
+	var want float64
+	for c, in := range s.In {
+		if in {
+			want += m.BG.ExpectedPurchases(horizon, s.X[c], s.Tx[c], s.T[c])
+		}
+	}
+	if !a.HasExpInterval() || math.Abs(total.ExpPurchases-want) > 1e-6*want {
+		t.Fatalf("expected purchases %.6f, want %.6f (interval %v)", total.ExpPurchases, want, a.HasExpInterval())
+	}
+	var rows float64
+	for _, r := range a.Schemes[0].Rows {
+		rows += r.ExpPurchases
+	}
+	if math.Abs(rows-total.ExpPurchases) > 1e-6*want {
+		t.Errorf("segments' expected purchases add to %.6f, total %.6f", rows, total.ExpPurchases)
+	}
+	emean, esd := meanSD(exps)
+	edelta := total.ExpPM / 1.6449
+	t.Logf("expected purchases %.2f ± %.2f (delta method sd %.2f); bootstrap mean %.2f sd %.2f", total.ExpPurchases, total.ExpPM, edelta, emean, esd)
+	if math.Abs(esd/edelta-1) > 0.25 {
+		t.Errorf("expected purchases: bootstrap sd %.2f vs delta-method sd %.2f", esd, edelta)
 	}
 }
 

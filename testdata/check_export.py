@@ -191,6 +191,35 @@ for s in rep["schemes"]:
             if g.get(key, Decimal(0)) != dec(row[key]):
                 problems.append(f"{s['title']}/{row['segment']}/{key}: customers sum to {g.get(key)}, report {row[key]}")
 
+# expected purchases (a model figure, not money): the segments add up to the
+# total, the sheet shows the report's value, and the Customers sheet's
+# predictions, grouped by segment, give each segment's figure
+for s in rep["schemes"]:
+    rows_ = sheet_rows.get(s["title"], [])
+    body = [r for r in rows_ if r[1] != "Total"]
+    total = [r for r in rows_ if r[1] == "Total"][0]
+    jtotal = [r for r in s["segments"] if r["segment"] == "Total"][0]
+    h = seg_head.get("Exp. purchases")
+    if h is None or jtotal["exp_purchases"] is None:
+        if h is not None and total[h] is not None:
+            problems.append(f"{s['title']}: expected purchases on the sheet but null in JSON")
+        continue
+    if abs(sum(r[h] or 0 for r in body) - total[h]) > 1e-6 * max(1, abs(total[h])):
+        problems.append(f"{s['title']}: expected purchases rows sum to {sum(r[h] or 0 for r in body)}, total {total[h]}")
+    if abs(float(jtotal["exp_purchases"]) - total[h]) > 1e-6 * max(1, abs(total[h])):
+        problems.append(f"{s['title']}: expected purchases sheet {total[h]}, JSON {jtotal['exp_purchases']}")
+    pm = seg_head.get("Exp. purchases ± 90 %")
+    if pm is None or (jtotal["exp_purchases_pm"] is not None and not total[pm] > 0):
+        problems.append(f"{s['title']}: expected purchases interval missing")
+    segcol = col.get("Segment: " + s["title"])
+    if segcol is not None and "Expected purchases" in col:
+        per = {}
+        for r in rows[1:]:
+            per[r[segcol]] = per.get(r[segcol], 0.0) + (r[col["Expected purchases"]] or 0.0)
+        for row in s["segments"]:
+            if row["segment"] != "Total" and row["customers"] > 0 and abs(per.get(row["segment"], 0.0) - float(row["exp_purchases"])) > 1e-5 * max(1, float(row["exp_purchases"])):
+                problems.append(f"{s['title']}/{row['segment']}: customers' expected purchases sum to {per.get(row['segment'])}, report {row['exp_purchases']}")
+
 # the Summary sheet shows the report's headline figures
 summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(min_row=3, values_only=True) if r[0]}
 head = rep["headline"]

@@ -125,6 +125,10 @@ func (p *cardPane) lines() []string {
 		s := md.Summary
 		add(sh.tf("card.bg", s.X[c], s.Tx[c], s.T[c], sh.name(md.Unit), sh.amount(s.Mbar[c])))
 		add(sh.tf("card.bgclv", pct(a.PAlive[c]), a.Params.ExpPurchasesDays, fnum(a.ExpPurchases[c], 2), sh.amount(a.Spend[c]), sh.money(a.CLVMoney[c])))
+		if hist := a.AliveHistory(c, 2*p.w); len(hist) > 1 {
+			add(sh.t("card.alivehist"))
+			lines = append(lines, aliveChart(hist, p.w-2, 9)...)
+		}
 	} else {
 		add(sh.tf("card.simpleclv", a.CLVInfo.Multiple, sh.money(a.CLVMoney[c])))
 	}
@@ -173,4 +177,24 @@ func dsoText(sh *Shared, v float64) string {
 		return sh.t("n/m")
 	}
 	return fnum(v, 1)
+}
+
+// aliveChart draws a customer's P(alive) history: 0–100 % against the days
+// since the first purchase, purchase days marked on the axis.
+func aliveChart(hist []model.AlivePoint, w, h int) []string {
+	first := hist[0].Day
+	pl := plot{yfmt: func(v float64) string { return pct(v) }, ticks: []float64{0, 0.5, 1},
+		xstart: first.String(), xlabel: hist[len(hist)-1].Day.String()}
+	for _, pt := range hist {
+		x := float64(pt.Day - first)
+		pl.xs, pl.ys = append(pl.xs, x), append(pl.ys, pt.PAlive)
+		if pt.Buy {
+			pl.marks = append(pl.marks, x)
+		}
+	}
+	var out []string
+	for _, l := range pl.render(w, h) {
+		out = append(out, "  "+l)
+	}
+	return out
 }

@@ -27,6 +27,8 @@ type plot struct {
 	ticks  []float64 // y values labelled on the axis
 	yfmt   func(float64) string
 	xlabel string
+	xstart string    // the label at the left end of the x axis; "0" when empty
+	marks  []float64 // x values marked ┴ on the axis
 }
 
 // render draws the curve in w×h cells: labels on the left at every tick,
@@ -107,9 +109,17 @@ func (p plot) render(w, h int) []string {
 		}
 		out = append(out, b.String())
 	}
-	out = append(out, strings.Repeat(" ", labelW)+"└"+strings.Repeat("─", pw))
-	xl := runewidth.StringWidth(p.xlabel)
-	out = append(out, strings.Repeat(" ", labelW+1)+"0"+strings.Repeat(" ", max(1, pw-xl-1))+p.xlabel)
+	axis := []rune(strings.Repeat("─", pw))
+	for _, x := range p.marks {
+		axis[px(x)/2] = '┴'
+	}
+	out = append(out, strings.Repeat(" ", labelW)+"└"+string(axis))
+	start := p.xstart
+	if start == "" {
+		start = "0"
+	}
+	xl, sl := runewidth.StringWidth(p.xlabel), runewidth.StringWidth(start)
+	out = append(out, strings.Repeat(" ", labelW+1)+start+strings.Repeat(" ", max(1, pw-xl-sl))+p.xlabel)
 	return out
 }
 

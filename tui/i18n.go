@@ -47,6 +47,7 @@ var catalog = map[string][2]string{
 	// column titles
 	"col.custshare": {"Cust. %", "客户占比"}, "col.revshare": {"Rev. %", "收入占比"}, "col.rank": {"Rank", "排名"},
 	"col.cumprofit": {"Cumulative profit", "累计利润"}, "col.cumshare": {"Cum. share", "累计占比"},
+	"col.pm": {"± 90 %", "± 90 %"}, "col.exppurch": {"Exp. purch.", "预期购买"},
 	"col.due": {"Due", "到期日"}, "col.dpd": {"Days past due", "逾期天数"}, "col.itemopen": {"Open", "未收金额"},
 	// header
 	"hdr.defaults": {"defaults", "默认"}, "hdr.recomputed": {"recomputed", "已重算"}, "hdr.recomputedin": {"recomputed in %s", "重算耗时 %s"},
@@ -98,6 +99,7 @@ var catalog = map[string][2]string{
 	"card.cm":         {"− cost to serve %s (%d documents, %d lines, %d returns) = profit %s", "− 服务成本 %s（%d 张单据，%d 行，%d 次退货）= 利润 %s"},
 	"card.bg":         {"x = %.0f repeat purchases, t_x = %.1f, T = %.1f %ss; mean repeat spend %s", "x = %.0f 次重复购买，t_x = %.1f，T = %.1f（单位：%s）；平均重复消费 %s"},
 	"card.bgclv":      {"P(alive) %s · expected purchases next %d days %s · expected spend %s → CLV %s", "存活概率 %s · 未来 %d 天预期购买 %s 次 · 预期消费 %s → 终身价值 %s"},
+	"card.alivehist":  {"P(alive) as the model would have said it each day since the first purchase; ┴ marks a purchase day", "模型在首次购买后每天给出的存活概率；┴ 为购买日"},
 	"card.simpleclv":  {"margin per period × multiple %.3f → CLV %s", "每期毛利 × 倍数 %.3f → 终身价值 %s"},
 	"card.churn":      {"%s: recency %d days ÷ inter-purchase time %s days = %s (at risk > %g, lapsed > %g)", "%s：最近购买 %d 天 ÷ 购买间隔 %s 天 = %s（有风险 > %g，流失 > %g）"},
 	"card.conflict":   {"the model disagrees: P(alive) %s is in the %s band — the rule weighs this customer's own buying rhythm, the model the whole ledger's", "模型结论不同：存活概率 %s 属于 %s 区间 — 规则看该客户自己的购买节奏，模型看整个账簿"},

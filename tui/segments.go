@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -88,6 +89,26 @@ func (p *segmentsPane) Refresh() {
 			}
 			return sh.money(s.AvgCLV)
 		}, sort: mnum(func(s model.SegmentRow) model.Money { return s.AvgCLV })},
+		{id: "clv", title: sh.t("Σ CLV"), right: true, text: money(func(s model.SegmentRow) model.Money { return s.TotalCLV }, !a.CLVInfo.Known),
+			sort: mnum(func(s model.SegmentRow) model.Money { return s.TotalCLV })},
+		{id: "clvpm", title: sh.t("col.pm"), right: true, text: func(r int32) string {
+			if s := p.row(r); s.HasCLVPM {
+				return "± " + sh.money(s.CLVPM)
+			}
+			return sh.t("n/a")
+		}, sort: mnum(func(s model.SegmentRow) model.Money { return s.CLVPM })},
+		{id: "exppurch", title: sh.t("col.exppurch"), right: true, text: func(r int32) string {
+			if a.ExpPurchases == nil {
+				return sh.t("n/a")
+			}
+			return model.FormatNumber(p.row(r).ExpPurchases, 1)
+		}, sort: num(func(s model.SegmentRow) float64 { return s.ExpPurchases })},
+		{id: "exppm", title: sh.t("col.pm"), right: true, text: func(r int32) string {
+			if x := p.row(r).ExpPM; !math.IsNaN(x) {
+				return "± " + model.FormatNumber(x, 1)
+			}
+			return sh.t("n/a")
+		}, sort: num(func(s model.SegmentRow) float64 { return s.ExpPM })},
 		{id: "netar", title: sh.t("Net AR"), right: true, text: money(func(s model.SegmentRow) model.Money { return s.NetAR }, noRisk),
 			sort: mnum(func(s model.SegmentRow) model.Money { return s.NetAR })},
 		{id: "ecl", title: sh.t("ECL"), right: true, text: money(func(s model.SegmentRow) model.Money { return s.ECL }, noRisk),

@@ -380,9 +380,13 @@ func TestFilter(t *testing.T) {
 	if c, _ := g.curCol(); !strings.Contains(strings.ToLower(c.text(g.current())), "key") || (g.cur == before && g.col == 0) {
 		t.Errorf("n went to %q", c.title)
 	}
-	press(t, m, "enter") // the card
-	if v := m.View(); !strings.Contains(v, "RFM") || !strings.Contains(v, "Recent documents") {
-		t.Errorf("customer card lacks figures:\n%s", v)
+	press(t, m, "enter") // the card: figures, the P(alive) history, the last documents
+	if v := m.View(); !strings.Contains(v, "RFM") || !strings.Contains(v, "┴") || !strings.Contains(v, "P(alive) as the model") {
+		t.Errorf("customer card lacks figures or the P(alive) history:\n%s", v)
+	}
+	press(t, m, "G")
+	if v := m.View(); !strings.Contains(v, "Recent documents") {
+		t.Errorf("customer card lacks its documents:\n%s", v)
 	}
 	press(t, m, "esc")
 	if _, ok := m.top().(*cardPane); ok {
