@@ -221,9 +221,37 @@ type fitProblem struct{ full, sample weighted }
 // minimizeLL minimises the mean negative log-likelihood of ll plus the
 // penalizer term with BFGS from start.
 func minimizeLL(ll weighted, pen float64, start []float64, tol float64) (*optimize.Result, error) {
+	return minimizeUntil(ll, pen, start, tol, nil)
+}
+
+// minimizeUntil is minimizeLL that also stops, with status ranOff, as soon
+// as runaway says the parameters have run to the edge of the parameter
+// space (nil: never): chasing a supremum at infinity costs many
+// evaluations of an ever flatter likelihood and finds nothing.
+func minimizeUntil(ll weighted, pen float64, start []float64, tol float64, runaway func(th []float64) bool) (*optimize.Result, error) {
 	f, grad := ll.objective(pen)
 	p := optimize.Problem{Func: f, Grad: grad}
-	return optimize.Minimize(p, slices.Clone(start), &optimize.Settings{GradientThreshold: tol, MajorIterations: 500}, &optimize.BFGS{})
+	set := &optimize.Settings{GradientThreshold: tol, MajorIterations: 500}
+	if runaway != nil {
+		// gonum's default converger, plus the runaway check
+		set.Converger = &runawayConverger{FunctionConverge: optimize.FunctionConverge{Absolute: 1e-10, Iterations: 100}, runaway: runaway}
+	}
+	return optimize.Minimize(p, slices.Clone(start), set, &optimize.BFGS{})
+}
+
+// ranOff is the status of a fit stopped at the edge of the parameter space.
+var ranOff = optimize.NewStatus("RanOff", true, nil)
+
+type runawayConverger struct {
+	optimize.FunctionConverge
+	runaway func(th []float64) bool
+}
+
+func (c *runawayConverger) Converged(loc *optimize.Location) optimize.Status {
+	if c.runaway(loc.X) {
+		return ranOff
+	}
+	return c.FunctionConverge.Converged(loc)
 }
 
 // objective is the mean negative log-likelihood plus the penalizer term
@@ -361,6 +389,9 @@ type countSpec[M countParams] struct {
 	// customers): for a likelihood whose gradient is numerical, the
 	// full-data Hessian is costly at scale
 	sampleHessian bool
+	// stopAtBoundary ends a search as soon as the model is at the edge of
+	// the parameter space and then does not polish on all customers
+	stopAtBoundary bool
 }
 
 // countParams is what fitCounts needs of a fitted count model.
@@ -422,7 +453,11 @@ func fitCounts[M countParams](s *RepeatSummary, penalizer float64, spec countSpe
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				results[i], errs[i] = minimizeLL(search, pen, start, spec.tol)
+				var runaway func(th []float64) bool
+				if spec.stopAtBoundary {
+					runaway = func(th []float64) bool { return spec.model(th, scale).boundary() != "" }
+				}
+				results[i], errs[i] = minimizeUntil(search, pen, start, spec.tol, runaway)
 			}()
 		}
 		wg.Wait()
@@ -438,7 +473,8 @@ func fitCounts[M countParams](s *RepeatSummary, penalizer float64, spec countSpe
 				best = res
 			}
 		}
-		if best != nil && prob.sample.f != nil {
+		atEdge := best != nil && spec.stopAtBoundary && spec.model(best.X, scale).boundary() != ""
+		if best != nil && prob.sample.f != nil && !atEdge {
 			res, err := polishLL(prob.full, pen, best.X, spec.tol)
 			best = res
 			if !finiteResult(res) {
