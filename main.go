@@ -70,6 +70,10 @@ Common flags (every command):
   --date-order ORDER     ymd, dmy or mdy for dates such as 03/04/2024
   --decimal-comma        amounts are written 1.234,56
   --lang en|zh           labels and segment names in the interactive view
+  --mask                 show customers by stable pseudonyms (C001 "Customer 001", in
+                         the order of the real ids) in the view, report, inspect and
+                         exports, with identifying extra columns, rejected rows'
+                         values and file names hidden: for demos to another audience
   --format FORMAT        inspect: text|json; report: table|csv|json (json has every scheme)
   --scheme S             report: pyramid (default), rfm, spend, frequency, profitability,
                          clv, lifecycle, churn, size, credit, region, industry, channel,
@@ -171,6 +175,7 @@ type config struct {
 	into     string
 	schemes  string
 	force    bool
+	mask     bool
 	lang     string
 	opt      importer.Options
 }
@@ -196,6 +201,7 @@ func parseFlags(cmd string, args []string) (*config, error) {
 	fs.StringVar(&c.output, "o", "", "")
 	fs.StringVar(&c.output, "output", "", "")
 	fs.BoolVar(&c.force, "force", false, "")
+	fs.BoolVar(&c.mask, "mask", false, "")
 	fs.StringVar(&c.baseline, "baseline", "", "")
 	fs.StringVar(&c.into, "into", "", "")
 	fs.StringVar(&c.schemes, "schemes", "", "")
@@ -257,6 +263,9 @@ func parseFlags(cmd string, args []string) (*config, error) {
 	if (c.into != "" || c.schemes != "") && cmd != "export" {
 		return nil, errUsage{"--into and --schemes belong to export"}
 	}
+	if c.mask && c.into != "" {
+		return nil, errUsage{"--into copies your own file with its real customer ids: not with --mask"}
+	}
 	if c.schemes != "" && c.into == "" {
 		return nil, errUsage{"--schemes names the columns of export --into SOURCE"}
 	}
@@ -274,10 +283,26 @@ func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
 
 // load reads the ledger the command line names.
 func load(c *config) (*model.Ledger, *importer.Report, error) {
+	var led *model.Ledger
+	var rep *importer.Report
+	var err error
 	if c.demo {
-		return importer.LoadDemo(c.opt)
+		led, rep, err = importer.LoadDemo(c.opt)
+	} else {
+		led, rep, err = importer.Load(c.files, c.opt)
 	}
-	return importer.Load(c.files, c.opt)
+	return masked(c, led, rep, err)
+}
+
+// masked applies --mask to a load's result.
+func masked(c *config, led *model.Ledger, rep *importer.Report, err error) (*model.Ledger, *importer.Report, error) {
+	if !c.mask {
+		return led, rep, err
+	}
+	if led != nil {
+		led = led.Masked()
+	}
+	return led, rep.Masked(), err
 }
 
 func inspect(c *config, w io.Writer) error {
@@ -324,8 +349,11 @@ func params(c *config) (model.Params, error) {
 }
 
 func sourceName(c *config) string {
-	if c.demo {
+	switch {
+	case c.demo:
 		return importer.DemoName
+	case c.mask:
+		return plural(len(c.files), "masked source")
 	}
 	return strings.Join(c.files, ", ")
 }
@@ -486,7 +514,7 @@ func view(c *config) error {
 	if !c.demo {
 		f := c.files[0]
 		exportPath = strings.TrimSuffix(f, filepath.Ext(f)) + "-segments.xlsx"
-		if len(c.files) == 1 {
+		if len(c.files) == 1 && !c.mask {
 			intoSource, intoPath = f, intoTarget(f)
 		}
 	}
@@ -511,6 +539,7 @@ func view(c *config) error {
 			} else {
 				led, rep, err = importer.Load(c.files, opt)
 			}
+			led, rep, err = masked(c, led, rep, err)
 			return led, loadReport(rep), err
 		},
 		SaveScenario: func(path string, sc model.Scenario) error { return saveScenario(path, sc, c.files) },

@@ -1,6 +1,11 @@
 package importer
 
-import "ledgerlens/model"
+import (
+	"fmt"
+	"slices"
+
+	"ledgerlens/model"
+)
 
 // Rejection is one input row that was not used, and why.
 type Rejection struct {
@@ -95,4 +100,44 @@ func (r *Report) reject(rej Rejection) {
 		}
 	}
 	r.Reasons = append(r.Reasons, ReasonCount{Reason: rej.Reason, Count: 1, Examples: []Rejection{rej}})
+}
+
+// Masked returns the report for a masked ledger (model.Ledger.Masked): the
+// rejected rows' values, which may be a customer's id or name, are left
+// out, and the files are named "source 1", "source 2", … (a file name often
+// names the client).
+func (r *Report) Masked() *Report {
+	if r == nil {
+		return nil
+	}
+	out := *r
+	files := map[string]string{}
+	out.Sources = slices.Clone(r.Sources)
+	for i := range out.Sources {
+		f := out.Sources[i].File
+		if _, ok := files[f]; !ok {
+			files[f] = fmt.Sprintf("source %d", len(files)+1)
+		}
+		out.Sources[i].File = files[f]
+	}
+	mask := func(rs []Rejection) []Rejection {
+		rs = slices.Clone(rs)
+		for i := range rs {
+			if m, ok := files[rs[i].File]; ok {
+				rs[i].File = m
+			} else {
+				rs[i].File = "source"
+			}
+			if rs[i].Value != "" {
+				rs[i].Value = "(masked)"
+			}
+		}
+		return rs
+	}
+	out.Rejections = mask(r.Rejections)
+	out.Reasons = slices.Clone(r.Reasons)
+	for i := range out.Reasons {
+		out.Reasons[i].Examples = mask(r.Reasons[i].Examples)
+	}
+	return &out
 }
