@@ -348,11 +348,14 @@ func params(c *config) (model.Params, error) {
 	return p, nil
 }
 
-func sourceName(c *config) string {
+func sourceName(c *config) string { return sourceShown(c, c.mask) }
+
+// sourceShown names the ledger, hiding the file names when masked.
+func sourceShown(c *config, masked bool) string {
 	switch {
 	case c.demo:
 		return importer.DemoName
-	case c.mask:
+	case masked:
 		return plural(len(c.files), "masked source")
 	}
 	return strings.Join(c.files, ", ")
@@ -514,7 +517,7 @@ func view(c *config) error {
 	if !c.demo {
 		f := c.files[0]
 		exportPath = strings.TrimSuffix(f, filepath.Ext(f)) + "-segments.xlsx"
-		if len(c.files) == 1 && !c.mask {
+		if len(c.files) == 1 {
 			intoSource, intoPath = f, intoTarget(f)
 		}
 	}
@@ -524,8 +527,8 @@ func view(c *config) error {
 	}
 	var rep *importer.Report // the last load's report, for the workbook's Data quality sheet
 	return tui.Run(tui.Config{
-		Source: sourceName(c), Params: p, ScenarioName: name, Lang: c.lang, ExportPath: exportPath,
-		IntoSource: intoSource, IntoPath: intoPath,
+		Source: sourceShown(c, false), MaskedSource: sourceShown(c, true), Masked: c.mask,
+		Params: p, ScenarioName: name, Lang: c.lang, ExportPath: exportPath, IntoSource: intoSource, IntoPath: intoPath,
 		Load: func(ctx context.Context, progress func(tui.Progress)) (*model.Ledger, tui.LoadReport, error) {
 			opt := c.opt
 			opt.Context = ctx
@@ -539,21 +542,30 @@ func view(c *config) error {
 			} else {
 				led, rep, err = importer.Load(c.files, opt)
 			}
-			led, rep, err = masked(c, led, rep, err)
-			return led, loadReport(rep), err
+			// the view keeps the real ledger and masks it itself (M
+			// switches); the report it shows is masked from the start
+			shown := rep
+			if c.mask {
+				shown = rep.Masked()
+			}
+			return led, loadReport(shown), err
 		},
 		SaveScenario: func(path string, sc model.Scenario) error { return saveScenario(path, sc, c.files) },
 		OpenScenario: importer.ReadScenarioFile,
 		Export: func(req tui.ExportRequest) error {
 			opt := exporter.WriteOptions{Force: req.Force, Inputs: c.files, Rows: req.Rows, Filter: req.Filter}
+			src, rep := sourceShown(c, req.Masked), rep
+			if req.Masked {
+				rep = rep.Masked()
+			}
 			var err error
 			switch {
 			case req.Into:
-				err = writeInto(c, req.Path, exporter.Export{Source: sourceName(c), Scenario: req.Scenario, Analysis: req.Analysis, Report: rep}, opt)
+				err = writeInto(c, req.Path, exporter.Export{Source: src, Scenario: req.Scenario, Analysis: req.Analysis, Report: rep}, opt)
 			case strings.EqualFold(filepath.Ext(req.Path), ".csv"):
 				err = exporter.WriteCustomersCSV(req.Path, req.Analysis, opt)
 			default:
-				err = exporter.WriteXLSX(req.Path, exporter.Export{Source: sourceName(c), Scenario: req.Scenario, Analysis: req.Analysis,
+				err = exporter.WriteXLSX(req.Path, exporter.Export{Source: src, Scenario: req.Scenario, Analysis: req.Analysis,
 					Report: rep, Baseline: req.Baseline, BaselineName: req.BaselineName}, opt)
 			}
 			if errors.Is(err, exporter.ErrExists) {

@@ -45,7 +45,7 @@ func (m *Model) headerView() string {
 		parts = append(parts, counts...)
 		return strings.Join(append(parts, sh.St.HeaderDim.Render(status)), " · ")
 	}
-	src := termtext.Clean(m.cfg.Source)
+	src := termtext.Clean(m.source())
 	line := join(src, scen)
 	if over := lipgloss.Width(line) - m.width; over > 0 {
 		short := src
@@ -143,7 +143,7 @@ func (m *Model) keysLine(binds []key.Binding) string {
 func (m *Model) loadingView() string {
 	sh := m.sh
 	var b strings.Builder
-	b.WriteString(sh.St.Header.Render("ledgerlens") + " · " + termtext.Clean(m.cfg.Source) + "\n\n")
+	b.WriteString(sh.St.Header.Render("ledgerlens") + " · " + termtext.Clean(m.source()) + "\n\n")
 	p := m.load.prog
 	where := termtext.Clean(p.File)
 	if p.Sheet != "" {

@@ -35,6 +35,8 @@ type Config struct {
 	IntoSource   string // the ledger file `i` copies with segment columns ("": none)
 	IntoPath     string // default target of `i`
 	NoTimings    bool   // leave timings out of the header (reproducible screens in tests)
+	Masked       bool   // start with customers masked (--mask); M switches
+	MaskedSource string // Source as shown while masking
 
 	Load         func(ctx context.Context, progress func(Progress)) (*model.Ledger, LoadReport, error)
 	SaveScenario func(path string, sc model.Scenario) error
@@ -69,6 +71,7 @@ type ExportRequest struct {
 	Rows         []int32
 	Filter       string
 	Into         bool // a copy of Config.IntoSource with segment columns (export --into)
+	Masked       bool // the analysis is of the masked ledger: the writer hides the file names and rejected values too
 }
 
 // ErrExists is what Config.Export returns (wrapped) when the target exists.
@@ -119,6 +122,9 @@ type loading struct {
 // running is the recompute state.
 type running struct {
 	engine    *model.Engine
+	ledger    *model.Ledger    // as loaded, real ids: never shown while masked
+	engines   [2]*model.Engine // of the real and the masked ledger, made when first needed
+	masked    bool
 	seq       int // latest requested recompute
 	shown     int // sequence number of the analysis on screen
 	lastDur   time.Duration
@@ -170,6 +176,10 @@ type (
 		err      error
 		dur      time.Duration
 		baseline bool
+	}
+	rebasedMsg struct { // the baseline analysed again on another engine
+		engine *model.Engine
+		a      *model.Analysis
 	}
 	exportedMsg struct {
 		path string
@@ -285,11 +295,18 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.load.failed, m.load.err, m.load.report = true, msg.err, msg.rep
 			return m, nil
 		}
-		m.load.report, m.run.engine = msg.rep, model.NewEngine(msg.led)
+		m.load.report, m.run.ledger, m.run.masked = msg.rep, msg.led, m.cfg.Masked
+		m.run.engine = m.engineFor(m.run.masked)
 		m.load.analysing, m.run.fitting = true, true
 		return m, m.recompute(true)
 	case analysisMsg:
 		return m, m.analysed(msg)
+	case rebasedMsg:
+		if msg.engine == m.run.engine && msg.a != nil {
+			m.sh.BaseA = msg.a
+			m.refresh()
+		}
+		return m, nil
 	case exportedMsg:
 		m.run.exporting = false
 		switch {
@@ -497,6 +514,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.refresh()
 		m.setStatus(m.sh.t("msg.baseline"), false)
 		return nil
+	case key.Matches(msg, k.Mask):
+		return m.toggleMask()
 	case key.Matches(msg, k.Undo):
 		return m.undoRedo(&m.hist.undo, &m.hist.redo, "msg.undid", "msg.noundo")
 	case key.Matches(msg, k.Redo):
@@ -651,4 +670,48 @@ func (m *Model) view() string {
 		}
 	}
 	return strings.Join([]string{m.headerView(), m.tabsView(), body, m.footerView()}, "\n")
+}
+
+// engineFor is the engine of the real or the masked ledger (made once).
+func (m *Model) engineFor(masked bool) *model.Engine {
+	i := 0
+	if masked {
+		i = 1
+	}
+	if m.run.engines[i] == nil {
+		led := m.run.ledger
+		if masked {
+			led = led.Masked()
+		}
+		m.run.engines[i] = model.NewEngine(led)
+	}
+	return m.run.engines[i]
+}
+
+// toggleMask switches between real customers and pseudonyms: the analysis
+// and the baseline's are computed again on the other ledger.
+func (m *Model) toggleMask() tea.Cmd {
+	if !m.load.ready {
+		return nil
+	}
+	m.run.masked = !m.run.masked
+	e := m.engineFor(m.run.masked)
+	m.run.engine = e
+	m.overlays = nil // a card or a list may show the other names
+	m.layout()
+	m.setStatus(m.sh.t(map[bool]string{true: "msg.masked", false: "msg.unmasked"}[m.run.masked]), false)
+	base := m.sh.Baseline.Clone()
+	rebase := func() tea.Msg {
+		a, _ := e.Analyze(base)
+		return rebasedMsg{engine: e, a: a}
+	}
+	return tea.Batch(m.recompute(false), rebase)
+}
+
+// source is the ledger's name as shown: the masked name while masking.
+func (m *Model) source() string {
+	if m.run.masked {
+		return m.cfg.MaskedSource
+	}
+	return m.cfg.Source
 }

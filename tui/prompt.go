@@ -75,7 +75,7 @@ func (m *Model) fitPrompt() {
 // startExport asks where to export; from a filtered table, the filtered
 // customers are exported.
 func (m *Model) startExport() {
-	req := ExportRequest{Scenario: m.hist.scenario, Analysis: m.sh.A}
+	req := ExportRequest{Scenario: m.hist.scenario, Analysis: m.sh.A, Masked: m.run.masked}
 	if m.sh.BaseA != nil && m.sh.BaseA != m.sh.A && paramsDiffer(m.sh.Baseline, m.sh.Params) {
 		req.Baseline, req.BaselineName = m.sh.BaseA, m.sh.t("export.baseline")
 	}
@@ -96,6 +96,10 @@ func (m *Model) startExport() {
 func (m *Model) startInto() {
 	if m.cfg.IntoSource == "" {
 		m.setStatus(m.sh.t("msg.nointo"), true)
+		return
+	}
+	if m.run.masked {
+		m.setStatus(m.sh.t("msg.intomasked"), true)
 		return
 	}
 	m.prompt.start(promptInto, m.cfg.IntoPath)
