@@ -76,7 +76,7 @@ Common flags (every command):
                          values and file names hidden: for demos to another audience
   --format FORMAT        inspect: text|json; report: table|csv|json (json has every scheme)
   --scheme S             report: pyramid (default), rfm, spend, frequency, profitability,
-                         clv, lifecycle, churn, size, credit, region, industry, channel,
+                         clv, lifecycle, churn, size, pattern, credit, region, industry, channel,
                          customer_type, or any extra column
   --scenario FILE        parameters from a TOML scenario or an exported workbook
                          (its Parameters sheet)

@@ -31,16 +31,18 @@ type Engine struct {
 // Its fields are written once, in Engine.stage1; the maps are caches filled
 // under Engine.mu.
 type stage1 struct {
-	led       *Ledger // the ledger at the as-of date (Ledger.Until)
-	asOfInfo  AsOfInfo
-	base      *Base
-	ttm, ptm  *Window // trailing 12 months and the 12 before
-	medianIPT float64 // median inter-purchase days of repeat customers
-	idOrder   []int32 // customers by id
-	idRank    []int32 // each customer's position in idOrder
-	gmImpute  map[string]float64
-	gmOverall float64
-	size      []int16 // enterprise size class per customer (§12)
+	led              *Ledger // the ledger at the as-of date (Ledger.Until)
+	asOfInfo         AsOfInfo
+	base             *Base
+	ttm, ptm         *Window   // trailing 12 months and the 12 before
+	medianIPT        float64   // median inter-purchase days of repeat customers
+	gapCV            []float64 // coefficient of variation of the days between purchase days (NaN: under 3)
+	purchaseDayCount []int
+	idOrder          []int32 // customers by id
+	idRank           []int32 // each customer's position in idOrder
+	gmImpute         map[string]float64
+	gmOverall        float64
+	size             []int16 // enterprise size class per customer (§12)
 
 	windows  map[int]*Window  // trailing windows by length in days
 	activity map[int][]uint16 // period length → purchase-activity bits per customer
@@ -117,6 +119,7 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 		}
 	}
 	s.medianIPT = median(ipts)
+	s.gapCV, s.purchaseDayCount = b.gapCVs()
 	s.idOrder = make([]int32, len(b.Revenue))
 	for i := range s.idOrder {
 		s.idOrder[i] = int32(i)
@@ -327,6 +330,7 @@ type Analysis struct {
 	M                      []float64 // monetary value in major units
 	RScore, FScore, MScore []int8    // 0 when not scored (Net-negative)
 	IPT, ChurnRatio        []float64 // effective inter-purchase days, recency / IPT
+	GapCV                  []float64 // coefficient of variation of the days between purchase days; NaN under three (buying pattern)
 	Churn                  []ChurnState
 	ChurnConflict          []bool    // the churn rule and the model's P(alive) band disagree by two states
 	CLV                    []float64 // major units
@@ -510,7 +514,7 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 		a.CLVMoney[c] = roundMoney(v * scale)
 	}
 	a.best()
-	schemes := make([]Scheme, 9)
+	schemes := make([]Scheme, 10)
 	parallel(func() {
 		schemes[0] = a.pyramid(p)
 		schemes[2] = a.tiers("spend", "Spend tiers", a.M, p.SpendTierMode, p.SpendTierCutoffs, a.ids.m)
@@ -522,6 +526,7 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 		schemes[6] = a.lifecycle(s, p)
 		schemes[7] = a.churnScheme(p)
 		schemes[8] = a.sizeScheme(s)
+		schemes[9] = a.patternScheme(s, p)
 	})
 	a.Schemes = schemes
 	a.risk(s, e, p)

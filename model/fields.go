@@ -122,6 +122,7 @@ var customerFields = []Field{
 	}, profitKnown},
 	{"returns", "Returns", KindMoney, func(a *Analysis, c int) Value { return money(a.Base.ReturnValue[c]) }, nil},
 	{"clv", "CLV", KindMoney, func(a *Analysis, c int) Value { return money(a.CLVMoney[c]) }, clvKnown},
+	{"gap_cv", "Purchase-gap CV", KindFloat, func(a *Analysis, c int) Value { return number(a.GapCV[c]) }, nil},
 	{"score", "Purchase score", KindFloat, func(a *Analysis, c int) Value { return number(a.BestScore[c]) }, nil},
 	{"palive", "P(alive)", KindPct, func(a *Analysis, c int) Value { return number(a.PAlive[c]) }, hasModel},
 	{"exp_purchases", "Expected purchases", KindFloat, func(a *Analysis, c int) Value { return number(a.ExpPurchases[c]) }, hasModel},

@@ -68,6 +68,10 @@ type Params struct {
 	LifecycleGrowthPct float64
 	AttrMinShare       float64
 
+	PatternMinPurchases int     // purchase days needed to tell a buying pattern
+	PatternPeriodicCV   float64 // inter-purchase CV at or below which buying is periodic
+	PatternBurstCV      float64 // inter-purchase CV at or above which buying is concentrated
+
 	AgingBasis        string    // due | invoice
 	AgingEdges        []float64 // days: Current ≤ e0 < 1–30 ≤ e1 …
 	DSOMethod         string    // countback | simple
@@ -123,6 +127,7 @@ func DefaultParams() Params {
 		PAliveVariant: "bgnbd", ChurnMethod: "ratio", PAliveActive: 0.7, PAliveLapsed: 0.3,
 		ChurnAtRiskRatio: 1.5, ChurnLapsedRatio: 3.0, ChurnMinGapDays: 7,
 		LifecycleNewDays: 90, LifecycleGrowthPct: 0.10, AttrMinShare: 0.01,
+		PatternMinPurchases: 4, PatternPeriodicCV: 0.5, PatternBurstCV: 1.5,
 		AgingBasis: "due", AgingEdges: []float64{0, 30, 60, 90}, DSOMethod: "countback", DSOMonthDays: "calendar",
 		LossRates: []float64{0.003, 0.016, 0.036, 0.066, 0.106}, LossRateSource: "illustrative", ForwardMultiplier: 1,
 		LossLookbackMonth: 36, WriteoffDPD: 365, UtilWarn: 0.8, UtilOver: 1.0,
@@ -350,6 +355,9 @@ var Specs = []ParamSpec{
 	intSpec("churn_min_gap_days", "Churn", "days", "floor on a customer's inter-purchase time", 1, 3650, func(p *Params) *int { return &p.ChurnMinGapDays }),
 	intSpec("lifecycle_new_days", "Churn", "days", "tenure up to which a customer is New", 0, 3650, func(p *Params) *int { return &p.LifecycleNewDays }),
 	floatSpec("lifecycle_growth_pct", "Churn", "share", "TTM vs prior 12 months change that counts as Growing / Declining", 0, 10, 0.01, func(p *Params) *float64 { return &p.LifecycleGrowthPct }, false),
+	intSpec("pattern_min_purchases", "Churn", "purchase days", "purchase days needed to tell a buying pattern (fewer: too few purchases)", 3, 1000, func(p *Params) *int { return &p.PatternMinPurchases }),
+	floatSpec("pattern_periodic_cv", "Churn", "CV", "coefficient of variation of the gaps between purchases at or below which buying is periodic", 0, 10, 0.05, func(p *Params) *float64 { return &p.PatternPeriodicCV }, false),
+	floatSpec("pattern_burst_cv", "Churn", "CV", "coefficient of variation of the gaps at or above which buying is concentrated (bursts, then long pauses)", 0, 10, 0.05, func(p *Params) *float64 { return &p.PatternBurstCV }, false),
 	enumSpec("aging_basis", "Risk", "age receivables by due date (IFRS 9 past due) or by invoice date", []string{"due", "invoice"}, func(p *Params) *string { return &p.AgingBasis }),
 	listSpec("aging_edges", "Risk", "days", "bucket edges: Current ≤ first < … ≤ last < last bucket", 0, 0, 3650, func(p *Params) *[]float64 { return &p.AgingEdges }),
 	enumSpec("dso_method", "Risk", "headline DSO: count-back or simple 3-month", []string{"countback", "simple"}, func(p *Params) *string { return &p.DSOMethod }),
@@ -455,6 +463,9 @@ func (p *Params) Validate() error {
 	}
 	if p.PAliveLapsed >= p.PAliveActive {
 		bad("p_alive_lapsed", "must be below p_alive_active (%g)", p.PAliveActive)
+	}
+	if p.PatternBurstCV <= p.PatternPeriodicCV {
+		bad("pattern_burst_cv", "must be above pattern_periodic_cv (%g)", p.PatternPeriodicCV)
 	}
 	if p.ChurnLapsedRatio <= p.ChurnAtRiskRatio {
 		bad("churn_lapsed_ratio", "must be above churn_at_risk_ratio (%g)", p.ChurnAtRiskRatio)

@@ -1,0 +1,66 @@
+package model
+
+import (
+	"fmt"
+	"math"
+)
+
+// Buying pattern (消费模式): how regular the gaps between a customer's
+// purchase days are. The coefficient of variation of the gaps, CV = σ/μ, is
+// 0 for a customer who buys like clockwork, about 1 for purchases at random
+// (a Poisson process), and large for bursts followed by long pauses; the
+// burstiness B = (σ − μ)/(σ + μ) = (CV − 1)/(CV + 1) is the same scale in
+// −1 … 1 (Goh & Barabási 2008).
+
+// patternNames are the buying-pattern segments, in display order.
+var patternNames = []string{"Periodic", "Random", "Concentrated", "Too few purchases"}
+
+// gapCVs returns each customer's coefficient of variation of the days
+// between its purchase days, and how many purchase days it has; NaN with
+// fewer than three purchase days (two gaps at least).
+func (b *Base) gapCVs() (cv []float64, days []int) {
+	n := len(b.Revenue)
+	cv, days = make([]float64, n), make([]int, n)
+	for c := range cv {
+		ds := b.purchaseDays(c)
+		days[c] = len(ds)
+		cv[c] = math.NaN()
+		if len(ds) < 3 {
+			continue
+		}
+		var sum, sq float64
+		k := float64(len(ds) - 1)
+		for i := 1; i < len(ds); i++ {
+			sum += float64(ds[i] - ds[i-1])
+		}
+		mean := sum / k
+		for i := 1; i < len(ds); i++ {
+			d := float64(ds[i]-ds[i-1]) - mean
+			sq += d * d
+		}
+		cv[c] = math.Sqrt(sq/k) / mean // population σ: the customer's own gaps are all there is
+	}
+	return cv, days
+}
+
+// patternScheme assigns each customer its buying pattern.
+func (a *Analysis) patternScheme(s *stage1, p Params) Scheme {
+	sc := Scheme{Key: "pattern", Title: "Buying pattern", Segments: patternNames, Assign: make([]int16, a.N)}
+	a.GapCV = s.gapCV
+	for c := range sc.Assign {
+		cv := s.gapCV[c]
+		switch {
+		case s.purchaseDayCount[c] < p.PatternMinPurchases || math.IsNaN(cv):
+			sc.Assign[c] = 3
+		case cv <= p.PatternPeriodicCV:
+			sc.Assign[c] = 0
+		case cv >= p.PatternBurstCV:
+			sc.Assign[c] = 2
+		default:
+			sc.Assign[c] = 1
+		}
+	}
+	sc.Note = fmt.Sprintf("coefficient of variation of the days between purchases: periodic ≤ %g, concentrated ≥ %g; at least %d purchase days",
+		p.PatternPeriodicCV, p.PatternBurstCV, p.PatternMinPurchases)
+	return sc
+}
