@@ -70,8 +70,8 @@ Common flags (every command):
   --date-order ORDER     ymd, dmy or mdy for dates such as 03/04/2024
   --decimal-comma        amounts are written 1.234,56
   --lang en|zh           labels and segment names in the interactive view
-  --mask                 show customers by stable pseudonyms (C001 "Customer 001", in
-                         the order of the real ids) in the view, report, inspect and
+  --mask                 show customers by stable pseudonyms (C001 "Customer 001",
+                         numbered in a hashed order) in the view, report, inspect and
                          exports, with identifying extra columns, rejected rows'
                          values and file names hidden: for demos to another audience
   --format FORMAT        inspect: text|json; report: table|csv|json (json has every scheme)
@@ -554,19 +554,19 @@ func view(c *config) error {
 		OpenScenario: importer.ReadScenarioFile,
 		Export: func(req tui.ExportRequest) error {
 			opt := exporter.WriteOptions{Force: req.Force, Inputs: c.files, Rows: req.Rows, Filter: req.Filter}
-			src, rep := sourceShown(c, req.Masked), rep
+			src, shown := sourceShown(c, req.Masked), rep
 			if req.Masked {
-				rep = rep.Masked()
+				shown = rep.Masked()
 			}
 			var err error
 			switch {
 			case req.Into:
-				err = writeInto(c, req.Path, exporter.Export{Source: src, Scenario: req.Scenario, Analysis: req.Analysis, Report: rep}, opt)
+				err = writeInto(c, req.Path, exporter.Export{Source: src, Scenario: req.Scenario, Analysis: req.Analysis, Report: shown}, opt)
 			case strings.EqualFold(filepath.Ext(req.Path), ".csv"):
 				err = exporter.WriteCustomersCSV(req.Path, req.Analysis, opt)
 			default:
 				err = exporter.WriteXLSX(req.Path, exporter.Export{Source: src, Scenario: req.Scenario, Analysis: req.Analysis,
-					Report: rep, Baseline: req.Baseline, BaselineName: req.BaselineName}, opt)
+					Report: shown, Baseline: req.Baseline, BaselineName: req.BaselineName}, opt)
 			}
 			if errors.Is(err, exporter.ErrExists) {
 				return fmt.Errorf("%s: %w", req.Path, tui.ErrExists)

@@ -514,6 +514,7 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 		a.CLVMoney[c] = roundMoney(v * scale)
 	}
 	a.best()
+	a.GapCV = s.gapCV
 	schemes := make([]Scheme, 10)
 	parallel(func() {
 		schemes[0] = a.pyramid(p)

@@ -29,16 +29,23 @@ func fitLedgers(t *testing.T) map[string]*model.Ledger {
 		}
 		out[name] = led
 	}
+	out["generated"] = generatedLedger(t, 250_000, 7)
+	return out
+}
+
+// generatedLedger is the seeded generator's ledger of rows rows, loaded as
+// a file would be.
+func generatedLedger(tb testing.TB, rows int, seed uint64) *model.Ledger {
+	tb.Helper()
 	var buf bytes.Buffer
-	if err := ledgergen.WriteCSV(&buf, 250_000, 7); err != nil {
-		t.Fatal(err)
+	if err := ledgergen.WriteCSV(&buf, rows, seed); err != nil {
+		tb.Fatal(err)
 	}
 	led, _, err := importer.LoadReader("generated.csv", buf.Bytes(), importer.Options{})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	out["generated"] = led
-	return out
+	return led
 }
 
 func relDiff(a, b float64) float64 {
@@ -139,14 +146,7 @@ func TestGroupedFitsSameOptima(t *testing.T) {
 // 1,000,000-row ledger: about 99,000 customers, nearly all with a history of
 // their own in days. Target: 120 ms for 100,000 distinct histories.
 func BenchmarkFitsMillionRows(b *testing.B) {
-	var buf bytes.Buffer
-	if err := ledgergen.WriteCSV(&buf, 1_000_000, 1); err != nil {
-		b.Fatal(err)
-	}
-	led, _, err := importer.LoadReader("generated.csv", buf.Bytes(), importer.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	led := generatedLedger(b, 1_000_000, 1)
 	base := model.Aggregate(led, model.DefaultAsOf(led))
 	b.ResetTimer()
 	var m *model.ProbModel

@@ -1,7 +1,9 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strconv"
 )
@@ -10,25 +12,28 @@ import (
 // every customer's id and name replaced by a pseudonym, and attributes
 // whose values single customers out (more distinct values than half the
 // customers, such as a contact or an e-mail column) replaced the same way.
-// The pseudonyms are stable: they follow the order of the real ids, so the
-// same ledger gives the same names in every run, whatever the row order.
-// The transactions are shared with l, which is not changed.
+// The pseudonyms are stable: they are numbered in the order of a hash of
+// the real ids, so the same ledger gives the same names in every run,
+// whatever the row order. Not in the order of the ids themselves: with ids
+// numbered in sequence, a customer's rank would be its real number. The
+// transactions are shared with l, which is not changed.
 func (l *Ledger) Masked() *Ledger {
 	out := *l
 	cs := l.Customers
 	n := cs.Len()
 	order := make([]int, n)
+	key := make([]uint64, n)
 	for i := range order {
 		order[i] = i
+		h := fnv.New64a()
+		h.Write([]byte("ledgerlens mask\x00" + cs.ID[i]))
+		key[i] = h.Sum64()
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		switch {
-		case cs.ID[a] < cs.ID[b]:
-			return -1
-		case cs.ID[a] > cs.ID[b]:
-			return 1
+	slices.SortFunc(order, func(a, b int) int {
+		if c := cmp.Compare(key[a], key[b]); c != 0 {
+			return c
 		}
-		return 0
+		return cmp.Compare(cs.ID[a], cs.ID[b])
 	})
 	width := len(strconv.Itoa(n))
 	id, name := make([]string, n), make([]string, n)

@@ -8,9 +8,10 @@ import (
 	"ledgerlens/model"
 )
 
-// Masking replaces every id and name by a pseudonym numbered in the order
-// of the real ids (so it does not depend on row order), keeps them unique,
-// hides identifying attributes only, and leaves the real ledger untouched.
+// Masking replaces every id and name by a pseudonym, unique, that does not
+// give the real id away (the demo's ids are numbered in sequence: a rank
+// in id order would be the real number), hides identifying attributes
+// only, and leaves the real ledger untouched.
 func TestMasked(t *testing.T) {
 	led := demo(t)
 	realIDs := slices.Clone(led.Customers.ID)
@@ -29,12 +30,18 @@ func TestMasked(t *testing.T) {
 			t.Errorf("customer %d: id %q, name %q", c, ms.ID[c], ms.Name[c])
 		}
 	}
-	// order of the real ids: pseudonyms sort as the real ids do
+	same, agree := 0, 0
 	for a := range cs.ID {
-		b := (a + 7) % len(cs.ID)
-		if (cs.ID[a] < cs.ID[b]) != (ms.ID[a] < ms.ID[b]) {
-			t.Fatalf("%q<%q but %q, %q", cs.ID[a], cs.ID[b], ms.ID[a], ms.ID[b])
+		if strings.TrimLeft(cs.ID[a][1:], "0") == strings.TrimLeft(ms.ID[a][1:], "0") {
+			same++
 		}
+		b := (a + 7) % len(cs.ID)
+		if (cs.ID[a] < cs.ID[b]) == (ms.ID[a] < ms.ID[b]) {
+			agree++
+		}
+	}
+	if same > 5 || agree > len(cs.ID)*6/10 {
+		t.Errorf("pseudonyms follow the real ids: %d keep the real number, %d of %d pairs keep their order", same, agree, len(cs.ID))
 	}
 	// attributes shared by many customers (region, industry) are kept
 	if !slices.Equal(cs.Region, ms.Region) || !slices.Equal(cs.Industry, ms.Industry) {
@@ -45,8 +52,8 @@ func TestMasked(t *testing.T) {
 			t.Logf("attribute %s masked", a.Name)
 		}
 	}
-	// the masked ledger gives the same figures: the pseudonyms keep the
-	// ids' order, which breaks every tie in a ranking
+	// the masked ledger gives the same figures (on the demo no tie in a
+	// ranking falls on a segment boundary, where the id would break it)
 	a1, err1 := model.NewEngine(led).Analyze(model.DefaultParams())
 	a2, err2 := model.NewEngine(m).Analyze(model.DefaultParams())
 	if err1 != nil || err2 != nil {

@@ -1,14 +1,11 @@
 package model_test
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"ledgerlens/importer"
-	"ledgerlens/internal/ledgergen"
 	"ledgerlens/model"
 )
 
@@ -20,14 +17,7 @@ import (
 // expected-purchase gradients (first-ms, the per-customer aggregation done
 // before the timer). Target: first − base ≤ 1 s.
 func BenchmarkModelChecks100k(b *testing.B) {
-	var buf bytes.Buffer
-	if err := ledgergen.WriteCSV(&buf, 1_000_000, 1); err != nil {
-		b.Fatal(err)
-	}
-	led, _, err := importer.LoadReader("generated.csv", buf.Bytes(), importer.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	led := generatedLedger(b, 1_000_000, 1)
 	asOf := model.DefaultAsOf(led)
 	p := model.DefaultParams()
 	if err := p.Set("calibration_end", (asOf - 365).String()); err != nil {
@@ -63,14 +53,7 @@ func BenchmarkModelChecks100k(b *testing.B) {
 // Pareto/NBD fit runs to the edge of its parameter space (s → ∞), says so
 // in words, and stops there rather than chasing the supremum.
 func TestParetoNBDHomogeneousDropout(t *testing.T) {
-	var buf bytes.Buffer
-	if err := ledgergen.WriteCSV(&buf, 200_000, 1); err != nil {
-		t.Fatal(err)
-	}
-	led, _, err := importer.LoadReader("generated.csv", buf.Bytes(), importer.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	led := generatedLedger(t, 200_000, 1)
 	s := model.Aggregate(led, model.DefaultAsOf(led)).Summary(led, "day")
 	m, st := model.FitParetoNBD(s, 0)
 	t.Logf("%+v %s", m, st.Boundary)

@@ -21,8 +21,9 @@ var patternNames = []string{"Periodic", "Random", "Concentrated", "Too few purch
 func (b *Base) gapCVs() (cv []float64, days []int) {
 	n := len(b.Revenue)
 	cv, days = make([]float64, n), make([]int, n)
+	var ds []Day
 	for c := range cv {
-		ds := b.purchaseDays(c)
+		ds = b.appendPurchaseDays(ds[:0], c)
 		days[c] = len(ds)
 		cv[c] = math.NaN()
 		if len(ds) < 3 {
@@ -46,7 +47,6 @@ func (b *Base) gapCVs() (cv []float64, days []int) {
 // patternScheme assigns each customer its buying pattern.
 func (a *Analysis) patternScheme(s *stage1, p Params) Scheme {
 	sc := Scheme{Key: "pattern", Title: "Buying pattern", Segments: patternNames, Assign: make([]int16, a.N)}
-	a.GapCV = s.gapCV
 	for c := range sc.Assign {
 		cv := s.gapCV[c]
 		switch {

@@ -114,7 +114,7 @@ func fitModel(b *Base, led *Ledger, unit string, penalizer float64, kind string,
 // (NaN without purchases or without a fit) and their derivatives with
 // respect to the count model's log-parameters (countDims per customer, by
 // forward differences), from which segmentPLs gives each segment's expected
-// purchases a 90 % interval.
+// purchases a 90 % interval. Only for a fitted model (m.OK).
 func (m *ProbModel) expected(days int) (v, grad []float64) {
 	s := m.Summary
 	n := len(s.X)
@@ -127,9 +127,6 @@ func (m *ProbModel) expected(days int) (v, grad []float64) {
 	uniq, owner := m.distinctHistories()
 	parallelRange(len(uniq), 2000, func(_, lo, hi int) {
 		for _, c := range uniq[lo:hi] {
-			if !m.OK {
-				break
-			}
 			v[c] = finite(models[0].ExpectedPurchases(t, s.X[c], s.Tx[c], s.T[c]))
 			for j, cm := range models[1:] {
 				grad[c*countDims+j] = (finite(cm.ExpectedPurchases(t, s.X[c], s.Tx[c], s.T[c])) - v[c]) / gradStep
@@ -138,7 +135,7 @@ func (m *ProbModel) expected(days int) (v, grad []float64) {
 	})
 	for c, u := range owner {
 		switch {
-		case u < 0 || !m.OK:
+		case u < 0:
 			v[c] = math.NaN() // no purchases: nothing to predict
 		case u != c:
 			v[c] = v[u]

@@ -521,8 +521,11 @@ func (a *Analysis) AliveHistory(c, n int) []AlivePoint {
 // purchaseDays lists the customer's purchase days up to the as-of date,
 // ascending: days with at least one purchase document (§0), as the repeat
 // summary counts them.
-func (b *Base) purchaseDays(c int) []Day {
-	var out []Day
+func (b *Base) purchaseDays(c int) []Day { return b.appendPurchaseDays(nil, c) }
+
+// appendPurchaseDays appends the customer's purchase days to out (a buffer
+// reused over many customers).
+func (b *Base) appendPurchaseDays(out []Day, c int) []Day {
 	for k := b.DocStart[c]; k < b.DocStart[c+1]; {
 		d := b.DocDate[k]
 		buy := false
