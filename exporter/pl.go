@@ -103,6 +103,21 @@ var plColumns = []plColumn{
 	{"net_ar", "Net AR", kMoney, func(r *model.SegmentRow) any { return r.NetAR }, riskNA},
 	{"ecl", "ECL", kMoney, func(r *model.SegmentRow) any { return r.ECL }, riskNA},
 	{"dso", "DSO", kFloat, func(r *model.SegmentRow) any { return r.DSO }, riskNA},
+	{"categories_avg", "Avg categories", kFloat, func(r *model.SegmentRow) any { return r.Categories }, categoryNA},
+	{"top_category", "Top category", kText, func(r *model.SegmentRow) any {
+		if r.TopCategory == "" {
+			return nil
+		}
+		return r.TopCategory
+	}, categoryNA},
+	{"top_category_share", "Top category share", kPct, func(r *model.SegmentRow) any { return r.TopCategoryShare }, categoryNA},
+}
+
+func categoryNA(a *model.Analysis) string {
+	if a.CategoryMix != nil {
+		return ""
+	}
+	return "no product or category column in the ledger"
 }
 
 // avg is an average per customer: n/a for an empty segment.

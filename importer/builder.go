@@ -25,6 +25,7 @@ type builder struct {
 	hasRows   []bool
 	attrIx    map[string]int // attribute name -> index in led.Customers.Attrs
 	rowAttrs  []rowAttr      // the same columns per row, same indices
+	rowCols   [2]rowAttr     // channel and category of each row (codes only up to the last row that had one)
 	conflicts map[string]int // customer-level column -> customers with conflicting values
 
 	hasCol [numFields]bool // some source mapped the field
@@ -148,6 +149,20 @@ func (r *rowAttr) code(v []byte) int32 {
 	r.dict[s] = c
 	r.vals = append(r.vals, s)
 	return c
+}
+
+// rowFields are the fields kept per transaction row as well (b.rowCols).
+var rowFields = [2]Field{FChannel, FCategory}
+
+// put sets row i's value, rows before it without one getting the blank.
+func (r *rowAttr) put(i int32, v []byte) {
+	if r.dict == nil {
+		r.dict, r.vals = map[string]int32{"": 0}, []string{""}
+	}
+	for int32(len(r.codes)) < i {
+		r.codes = append(r.codes, 0)
+	}
+	r.codes = append(r.codes, r.code(v))
 }
 
 // source is one header-mapped table being read.
@@ -294,7 +309,7 @@ func (s *source) needsRecord() bool {
 	if len(s.attrs) > 0 {
 		return true
 	}
-	for _, f := range []Field{FCustomerName, FRegion, FIndustry, FChannel, FCustomerType, FCreditLimit, FAnnualRevenue, FTotalAssets, FEmployees, FWriteOff} {
+	for _, f := range []Field{FCustomerName, FRegion, FIndustry, FChannel, FCustomerType, FCreditLimit, FAnnualRevenue, FTotalAssets, FEmployees, FWriteOff, FCategory} {
 		if s.m.Has(f) {
 			return true
 		}
@@ -425,6 +440,11 @@ func (b *builder) applyTx(s *source, p *parsedTx) {
 	for _, at := range s.attrs {
 		ra := &b.rowAttrs[at[1]]
 		ra.codes[len(ra.codes)-1] = ra.code(trimSpace(cell(p.rec, at[0])))
+	}
+	for k, f := range rowFields {
+		if s.m.Has(f) {
+			b.rowCols[k].put(i, s.get(p.rec, f))
+		}
 	}
 	if amount < 0 {
 		b.rep.ReturnRows++
@@ -754,6 +774,7 @@ func (b *builder) finish() (*model.Ledger, error) {
 		b.farDates(led)
 	}
 	b.dropVaryingAttributes()
+	b.rowColumns()
 	if len(b.conflicts) > 0 {
 		b.rep.AttributeConflicts = b.conflicts
 	}
@@ -866,6 +887,17 @@ func (b *builder) compact() {
 		}
 		return w
 	}
+	for k := range b.rowCols {
+		b.rowCols[k].pad(tx.Len())
+	}
+	for _, ra := range []*rowAttr{&b.rowCols[0], &b.rowCols[1]} {
+		b.rowAttrs = append(b.rowAttrs, *ra)
+	}
+	defer func() { // the row columns ride along with the attributes
+		n := len(b.rowAttrs) - 2
+		b.rowCols[0], b.rowCols[1] = b.rowAttrs[n], b.rowAttrs[n+1]
+		b.rowAttrs = b.rowAttrs[:n]
+	}()
 	for k := range b.rowAttrs {
 		codes := b.rowAttrs[k].codes
 		w := 0
@@ -917,6 +949,54 @@ func (b *builder) compact() {
 	}
 	for i, c := range tx.Cust {
 		tx.Cust[i] = remap[c]
+	}
+}
+
+// pad gives every row up to n a code (blank when it had none).
+func (r *rowAttr) pad(n int) {
+	if r.dict == nil {
+		return
+	}
+	for len(r.codes) < n {
+		r.codes = append(r.codes, 0)
+	}
+}
+
+// rowColumns hands the rows' channels and categories to the ledger. A
+// customer buying through several channels is not a conflict: the model
+// splits its sales by channel.
+func (b *builder) rowColumns() {
+	tx := &b.led.Tx
+	for k, f := range rowFields {
+		r := &b.rowCols[k]
+		if r.dict == nil {
+			continue
+		}
+		r.pad(tx.Len())
+		col := model.RowAttribute{Name: f.String(), Dict: r.vals, Codes: r.codes}
+		if f == FChannel {
+			tx.Channel = col
+			first := make([]int32, b.led.Customers.Len())
+			multi := make([]bool, len(first))
+			n := 0
+			for i, code := range r.codes {
+				c := tx.Cust[i]
+				switch {
+				case code == 0:
+				case first[c] == 0:
+					first[c] = code
+				case first[c] != code && !multi[c]:
+					multi[c] = true
+					n++
+				}
+			}
+			delete(b.conflicts, f.String())
+			if n > 0 {
+				b.rep.Warnings = append(b.rep.Warnings, fmt.Sprintf("%d customers buy through more than one channel: each gets its largest channel when that holds channel_main_share of its sales, else Multi-channel; the channel mix is in the customer's figures", n))
+			}
+		} else {
+			tx.Category = col
+		}
 	}
 }
 

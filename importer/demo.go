@@ -33,12 +33,13 @@ var demoIndustries = []struct {
 }
 
 var (
-	demoRegions  = []string{"East", "North", "South", "West", "Central", "Northeast"}
-	demoChannels = []string{"Direct", "Distributor", "Online", "Retail partner"}
-	enFirst      = []string{"Acme", "Northwind", "Blue River", "Summit", "Harbor", "Golden Gate", "Redwood", "Silverline", "Pioneer", "Evergreen", "Atlas", "Crescent", "Orchid", "Granite", "Maple"}
-	enLast       = []string{"Trading", "Industries", "Foods", "Logistics", "Systems", "Supplies", "Partners", "Retail", "Works", "Group"}
-	zhFirst      = []string{"华", "东", "恒", "鑫", "瑞", "泰", "嘉", "盛", "宏", "远", "新", "金"}
-	zhLast       = []string{"贸易有限公司", "科技有限公司", "实业有限公司", "商贸公司", "制造有限公司", "物流有限公司"}
+	demoRegions    = []string{"East", "North", "South", "West", "Central", "Northeast"}
+	demoChannels   = []string{"Direct", "Distributor", "Online", "Retail partner"}
+	demoCategories = []string{"Packaging", "Raw materials", "Spare parts", "Tools", "Consumables", "Equipment", "Chemicals", "Services"}
+	enFirst        = []string{"Acme", "Northwind", "Blue River", "Summit", "Harbor", "Golden Gate", "Redwood", "Silverline", "Pioneer", "Evergreen", "Atlas", "Crescent", "Orchid", "Granite", "Maple"}
+	enLast         = []string{"Trading", "Industries", "Foods", "Logistics", "Systems", "Supplies", "Partners", "Retail", "Works", "Group"}
+	zhFirst        = []string{"华", "东", "恒", "鑫", "瑞", "泰", "嘉", "盛", "宏", "远", "新", "金"}
+	zhLast         = []string{"贸易有限公司", "科技有限公司", "实业有限公司", "商贸公司", "制造有限公司", "物流有限公司"}
 )
 
 // DemoCSV generates the sample ledger: about 2,000 business customers over
@@ -48,11 +49,14 @@ var (
 // every time.
 func DemoCSV() []byte {
 	rng := rand.New(rand.NewPCG(20231101, 42))
+	// channels and categories come from a stream of their own, so that adding
+	// them left every other figure of the demo as it was
+	mix := rand.New(rand.NewPCG(20231101, 43))
 	start := model.DayFromCivil(2023, 1, 1)
 	end := model.DayFromCivil(2025, 12, 31)
 	span := float64(end - start)
 	var b strings.Builder
-	b.WriteString("Customer ID,Customer Name,Region,Industry,Channel,Customer Type,Employees,Annual Revenue,Total Assets,Credit Limit,Invoice No,Invoice Date,Amount,Cost,Due Date,Paid Date,Paid Amount\n")
+	b.WriteString("Customer ID,Customer Name,Region,Industry,Channel,Customer Type,Employees,Annual Revenue,Total Assets,Credit Limit,Invoice No,Invoice Date,Amount,Cost,Due Date,Paid Date,Paid Amount,Category\n")
 	totalWeight := 0
 	for _, ind := range demoIndustries {
 		totalWeight += ind.weight
@@ -77,7 +81,15 @@ func DemoCSV() []byte {
 			w -= x.weight
 		}
 		region := demoRegions[rng.IntN(len(demoRegions))]
-		channel := demoChannels[rng.IntN(len(demoChannels))]
+		mainChannel := demoChannels[rng.IntN(len(demoChannels))]
+		// one customer in eight also buys through a second channel
+		second, secondShare := "", 0.0
+		if mix.IntN(8) == 0 {
+			second = demoChannels[mix.IntN(len(demoChannels))]
+			secondShare = 0.15 + 0.5*mix.Float64()
+		}
+		// the categories a customer buys: one to all, most buy few
+		cats := mix.Perm(len(demoCategories))[:min(len(demoCategories), 1+int(mix.ExpFloat64()*1.6))]
 		emp := int(math.Max(1, math.Round(ind.emp*math.Exp(rng.NormFloat64()*1.1))))
 		revenue := math.Round(float64(emp)*(30+rng.Float64()*90)*math.Exp(rng.NormFloat64()*0.5)*100) / 100 // 万元
 		assets := math.Round(revenue*(0.5+rng.Float64()*1.5)*100) / 100
@@ -120,6 +132,11 @@ func DemoCSV() []byte {
 		day := first
 		for alive := true; alive && day <= end; {
 			inv++
+			channel := mainChannel
+			if second != "" && mix.Float64() < secondShare {
+				channel = second
+			}
+			category := demoCategories[cats[int(float64(len(cats))*math.Pow(mix.Float64(), 2))]] // the first ones most
 			amount := math.Max(5, math.Round(ticket*math.Exp(rng.NormFloat64()*0.4)*100)/100)
 			cost := math.Round(amount*(1-gm)*100) / 100
 			due := day + model.Day(terms)
@@ -144,17 +161,17 @@ func DemoCSV() []byte {
 					paidAmtS = fmt.Sprintf("%.2f", math.Round(amount*50)/100) // partly paid
 				}
 			}
-			fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,INV%d,%s,%.2f,%.2f,%s,%s,%s\n",
+			fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,INV%d,%s,%.2f,%.2f,%s,%s,%s,%s\n",
 				id, csvQuote(name), region, ind.name, channel, custType, empS, revS, assetsS, limit,
-				inv, day, amount, cost, dueS, paidS, paidAmtS)
+				inv, day, amount, cost, dueS, paidS, paidAmtS, category)
 			if rng.Float64() < returnRate {
 				back := math.Round(amount*(0.2+rng.Float64()*0.8)*100) / 100
 				rd := day + model.Day(3+rng.IntN(20))
 				if rd <= end {
 					inv++
-					fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,CN%d,%s,%.2f,%.2f,,,\n",
+					fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,CN%d,%s,%.2f,%.2f,,,,%s\n",
 						id, csvQuote(name), region, ind.name, channel, custType, empS, revS, assetsS, limit,
-						inv, rd, -back, -math.Round(back*(1-gm)*100)/100)
+						inv, rd, -back, -math.Round(back*(1-gm)*100)/100, category)
 				}
 			}
 			alive = rng.Float64() >= dropout

@@ -32,6 +32,7 @@ const (
 	FAnnualRevenue
 	FTotalAssets
 	FWriteOff
+	FCategory
 	numFields
 )
 
@@ -39,7 +40,7 @@ var fieldNames = [numFields]string{
 	"", "customer_id", "customer_name", "date", "amount", "quantity", "unit_price", "cost",
 	"document_id", "due_date", "paid_date", "paid_amount", "outstanding", "credit_limit",
 	"region", "industry", "channel", "customer_type", "employees", "annual_revenue",
-	"total_assets", "write_off",
+	"total_assets", "write_off", "category",
 }
 
 func (f Field) String() string { return fieldNames[f] }
@@ -87,6 +88,8 @@ var synonyms = map[Field][]string{
 	FAnnualRevenue: {"annualrevenue", "turnover", "营业收入", "年营业收入"},
 	FTotalAssets:   {"totalassets", "assets", "资产总额", "总资产"},
 	FWriteOff:      {"writeoff", "writtenoff", "baddebt", "核销", "坏账", "已核销"},
+	FCategory: {"category", "productcategory", "itemcategory", "productline", "productgroup", "product", "productname",
+		"categoryname", "品类", "产品类别", "商品类别", "类别", "产品分类", "商品分类", "产品", "商品", "产品名称", "商品名称", "品类名称"},
 }
 
 var synonymIndex = func() map[string]Field {

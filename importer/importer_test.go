@@ -279,3 +279,46 @@ func TestComputedLinesRounded(t *testing.T) {
 		t.Errorf("warnings %q", rep.Warnings)
 	}
 }
+
+// A product or category column and a channel that changes within a customer
+// are kept per row (the model splits each customer's sales by them), with
+// their values dictionary-coded row for row; in a customers sheet a category
+// column describes the customer and stays an attribute.
+func TestRowChannelAndCategory(t *testing.T) {
+	csv := "客户编号,日期,金额,渠道,商品类别\n" +
+		"a,2025-01-01,10,Online,Tools\n" +
+		"a,2025-01-02,20,Store,Paint\n" +
+		"b,2025-01-03,30,Store,\n" +
+		"b,2025-01-04,40,,Tools\n"
+	led, rep, err := LoadReader("mix.csv", []byte(csv), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAccounting(t, rep)
+	tx := &led.Tx
+	var chans, cats []string
+	for i := range tx.Cust {
+		chans = append(chans, tx.Channel.Value(i))
+		cats = append(cats, tx.Category.Value(i))
+	}
+	if want := []string{"Online", "Store", "Store", ""}; !slices.Equal(chans, want) {
+		t.Errorf("row channels %q, want %q", chans, want)
+	}
+	if want := []string{"Tools", "Paint", "", "Tools"}; !slices.Equal(cats, want) {
+		t.Errorf("row categories %q, want %q", cats, want)
+	}
+	if tx.Category.Name != "category" || len(led.Customers.Attrs) != 0 {
+		t.Errorf("category kept as %q; customer attributes %v", tx.Category.Name, led.Customers.Attrs)
+	}
+	if rep.AttributeConflicts["channel"] != 0 || !slices.ContainsFunc(rep.Warnings, func(w string) bool { return strings.HasPrefix(w, "1 customers buy through more than one channel") }) {
+		t.Errorf("conflicts %v, warnings %q", rep.AttributeConflicts, rep.Warnings)
+	}
+	// a ledger without the columns has none
+	led, _, err = LoadReader("plain.csv", []byte("customer,date,amount\na,2025-01-01,10\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if led.Tx.Channel.Present() || led.Tx.Category.Present() {
+		t.Error("row channel or category present without the columns")
+	}
+}

@@ -594,6 +594,10 @@ func (p *plan) detect(opt Options) error {
 			return fmt.Errorf("%s: %w", p.where(), err)
 		}
 	}
+	if k := p.m.ByField[FCategory]; k >= 0 && !p.m.Has(FDate) {
+		// a customers sheet's category describes the customer: an attribute
+		p.m.Columns[k].Field, p.m.ByField[FCategory] = FNone, -1
+	}
 	for _, c := range p.m.Columns {
 		mc := MappedColumn{Header: c.Header, Use: "attribute"}
 		switch {

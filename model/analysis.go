@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -52,7 +53,9 @@ type stage1 struct {
 	exps     map[expKey]*expResult
 	grads    map[gradKey][]float64
 	risks    map[riskKey]*Risk
-	attrs    map[float64][]Scheme // attribute schemes by attr_min_share
+	attrs    map[attrKey]attrSchemes // attribute schemes by what they depend on
+	chanMix  *Mix                    // channel mix of each customer (nil without channels on the rows)
+	catMix   *Mix                    // product / category mix (nil without such a column)
 }
 
 // modelKey names what a probabilistic fit depends on.
@@ -109,7 +112,7 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	b.RowsAfterAsOf = info.RowsAfter
 	s := &stage1{led: led, asOfInfo: info, base: b, windows: map[int]*Window{}, activity: map[int][]uint16{},
 		models: map[modelKey]*ProbModel{}, deltas: map[deltaKey][]float64{},
-		valids: map[validKey]*Validation{}, exps: map[expKey]*expResult{}, grads: map[gradKey][]float64{}, risks: map[riskKey]*Risk{}, attrs: map[float64][]Scheme{}}
+		valids: map[validKey]*Validation{}, exps: map[expKey]*expResult{}, grads: map[gradKey][]float64{}, risks: map[riskKey]*Risk{}, attrs: map[attrKey]attrSchemes{}}
 	s.ttm = b.WindowOf(asOf-365, asOf)
 	s.ptm = b.WindowOf(asOf-730, asOf-365)
 	var ipts []float64
@@ -130,6 +133,7 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	for k, c := range s.idOrder {
 		s.idRank[c] = int32(k)
 	}
+	s.chanMix, s.catMix = mixOf(&led.Tx.Channel, led, b), mixOf(&led.Tx.Category, led, b)
 	s.imputation(led)
 	s.size = sizeClasses(led)
 	e.stage = s
@@ -154,7 +158,7 @@ func (s *stage1) imputation(led *Ledger) {
 	for c := range b.Revenue {
 		if b.CostKnown[c] && b.Revenue[c] > 0 {
 			gm := 1 - float64(b.Cost[c])/float64(b.Revenue[c])
-			k := led.Customers.Industry[c] + "\x00" + led.Customers.Channel[c]
+			k := s.imputeKey(led, c)
 			groups[k] = append(groups[k], gm)
 			all = append(all, gm)
 		}
@@ -164,6 +168,18 @@ func (s *stage1) imputation(led *Ledger) {
 		s.gmImpute[k] = median(v)
 	}
 	s.gmOverall = median(all)
+}
+
+// imputeKey is the industry × channel group of customer c for the margin
+// imputation; with channels on the rows, the customer's largest channel.
+func (s *stage1) imputeKey(led *Ledger, c int) string {
+	ch := led.Customers.Channel[c]
+	if s.chanMix != nil {
+		if v, _, ok := s.chanMix.Top(c); ok {
+			ch = v
+		}
+	}
+	return led.Customers.Industry[c] + "\x00" + ch
 }
 
 // model returns the fitted probabilistic model for a time unit (cached;
@@ -346,6 +362,9 @@ type Analysis struct {
 	Risk                   *Risk
 	ValueAtRisk            []float64 // churn value at risk per customer (major units)
 	BestScore              []float64 // 0–100 purchase-likelihood score
+	ChannelMix             *Mix      // each customer's sales by channel; nil without channels on the rows
+	MainChannel            []string  // each customer's channel (main one or Multi-channel); nil without ChannelMix
+	CategoryMix            *Mix      // each customer's sales by product category; nil without the column
 
 	Schemes    []Scheme // each with its segment P&L
 	Profit     ProfitSummary
@@ -532,20 +551,28 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 	a.Schemes = schemes
 	a.risk(s, e, p)
 	a.Schemes = append(a.Schemes, a.gradeScheme())
-	// Attribute schemes depend only on the ledger and attr_min_share: shared.
+	if s.catMix != nil {
+		a.CategoryMix = s.catMix
+		a.Schemes = append(a.Schemes, a.breadthScheme(p))
+	}
+	// Attribute schemes depend only on the ledger and attrKey: shared.
 	e.mu.Lock()
-	attrs, ok := s.attrs[p.AttrMinShare]
+	attrs, ok := s.attrs[attrKeyOf(p)]
 	if !ok {
-		attrs = a.attributeSchemes(p)
-		s.attrs[p.AttrMinShare] = attrs
+		attrs = a.attributeSchemes(s, p)
+		s.attrs[attrKeyOf(p)] = attrs
 	}
 	e.mu.Unlock()
-	for _, sc := range attrs {
+	a.ChannelMix, a.MainChannel = s.chanMix, attrs.channel
+	for _, w := range attrs.warnings {
+		a.warn(w)
+	}
+	for _, sc := range attrs.schemes {
 		sc.Rows, sc.Total = nil, SegmentRow{} // P&L is this analysis' own
 		a.Schemes = append(a.Schemes, sc)
 	}
 	a.churnRisk()
-	parallel(a.segmentPLs, func() {
+	parallel(func() { a.segmentPLs(); a.categoryMixes() }, func() {
 		if a.Risk.Available {
 			a.CreditRisk = a.Risk.CreditList // shared with the cached risk analysis
 		}
@@ -612,7 +639,7 @@ func (a *Analysis) profit(s *stage1, p Params, scale float64) {
 		case led.HasCost && b.CostKnown[c]:
 			a.COGS[c] = b.Cost[c]
 		case led.HasCost:
-			gm, ok := imputed[led.Customers.Industry[c]+"\x00"+led.Customers.Channel[c]]
+			gm, ok := imputed[s.imputeKey(led, c)]
 			if !ok {
 				gm = overall
 			}
@@ -1196,67 +1223,149 @@ func sizeClasses(led *Ledger) []int16 {
 	return out
 }
 
+// attrSchemes is the cached result of attributeSchemes.
+type attrSchemes struct {
+	schemes  []Scheme
+	warnings []string
+	channel  []string // each customer's channel from its rows' mix (nil without row channels)
+}
+
 // attributeSchemes groups by region, industry, channel, customer type and
 // every extra column; values held by fewer than attr_min_share of the
-// customers fold into Other.
-func (a *Analysis) attributeSchemes(p Params) []Scheme {
+// customers fold into Other. With channels on the rows, a customer's channel
+// is its main one or Multi-channel. Numeric extra columns with many values
+// are shown in bands instead; attr_groups and attr_bands add schemes of
+// their own.
+func (a *Analysis) attributeSchemes(s *stage1, p Params) attrSchemes {
 	cs := &a.Led.Customers
-	cols := []struct {
+	var out attrSchemes
+	channel := cs.Channel
+	var fixed []string
+	if s.chanMix != nil {
+		out.channel = mainChannels(s.chanMix, cs, p.ChannelMainShare)
+		channel, fixed = out.channel, []string{multiChannel}
+	}
+	type column struct {
 		key, title string
 		v          []string
-	}{{"region", "Region", cs.Region}, {"industry", "Industry", cs.Industry}, {"channel", "Channel", cs.Channel}, {"customer_type", "Customer type", cs.Type}}
-	for _, at := range cs.Attrs {
-		cols = append(cols, struct {
-			key, title string
-			v          []string
-		}{at.Name, at.Name, at.Values})
+		fixed      []string
 	}
-	var out []Scheme
+	cols := []column{{"region", "Region", cs.Region, nil}, {"industry", "Industry", cs.Industry, nil},
+		{"channel", "Channel", channel, fixed}, {"customer_type", "Customer type", cs.Type, nil}}
+	numeric := a.numericColumns()
+	numericIx := func(key string) int {
+		return slices.IndexFunc(numeric, func(c numericColumn) bool { return strings.EqualFold(c.key, key) })
+	}
+	banded := map[string]bool{}
+	for _, b := range p.AttrBands {
+		banded[strings.ToLower(b.Attr)] = true
+	}
+	for _, at := range cs.Attrs {
+		if k := numericIx(at.Name); k >= 0 && !banded[strings.ToLower(at.Name)] {
+			distinct := map[float64]bool{}
+			for c, ok := range numeric[k].has {
+				if ok {
+					distinct[numeric[k].v[c]] = true
+				}
+			}
+			if len(distinct) >= autoBandMinDistinct {
+				if cuts := autoCuts(numeric[k]); len(cuts) > 0 {
+					out.schemes = append(out.schemes, a.bandScheme(numeric[k], cuts,
+						fmt.Sprintf("%d distinct numbers: bands at the quintiles (rounded); attr_bands sets them", len(distinct))))
+					continue
+				}
+			}
+		}
+		if banded[strings.ToLower(at.Name)] {
+			continue // shown in the bands asked for
+		}
+		cols = append(cols, column{at.Name, at.Name, at.Values, nil})
+	}
+	var raw []Scheme
 	for _, col := range cols {
-		if col.v == nil || len(col.v) != a.N {
+		if sc, ok := a.valueScheme(col.key, col.title, col.v, col.fixed, p.AttrMinShare); ok {
+			raw = append(raw, sc)
+		}
+	}
+	out.schemes = append(raw, out.schemes...)
+	for _, b := range p.AttrBands {
+		k := numericIx(b.Attr)
+		if k < 0 {
+			out.warnings = append(out.warnings, fmt.Sprintf("attr_bands: no numeric attribute %q in this ledger", b.Attr))
 			continue
 		}
-		count := map[string]int{}
-		for _, v := range col.v {
-			count[v]++
+		out.schemes = append(out.schemes, a.bandScheme(numeric[k], b.Cuts, "bands from attr_bands; lower bound included"))
+	}
+	var groupOrder []string
+	groups := map[string][]AttrGroup{}
+	for _, g := range p.AttrGroups {
+		k := strings.ToLower(g.Attr)
+		if groups[k] == nil {
+			groupOrder = append(groupOrder, k)
 		}
-		if len(count) == 1 && count[""] == a.N {
-			continue // column absent
+		groups[k] = append(groups[k], g)
+	}
+	for _, k := range groupOrder {
+		i := slices.IndexFunc(cols, func(c column) bool { return strings.EqualFold(c.key, k) })
+		if i < 0 {
+			out.warnings = append(out.warnings, fmt.Sprintf("attr_groups: no attribute %q in this ledger", groups[k][0].Attr))
+			continue
 		}
-		minN := int(math.Ceil(p.AttrMinShare * float64(a.N)))
-		var names []string
-		for v, k := range count {
-			if v != "" && k >= minN {
-				names = append(names, v)
-			}
-		}
-		// largest first, then by name
-		sort.Slice(names, func(i, j int) bool {
-			if count[names[i]] != count[names[j]] {
-				return count[names[i]] > count[names[j]]
-			}
-			return names[i] < names[j]
-		})
-		idx := map[string]int16{}
-		for i, v := range names {
-			idx[v] = int16(i)
-		}
-		sc := Scheme{Key: "attr:" + col.key, Title: col.title, Segments: append(names, "Other (small values)", "(blank)"), Assign: make([]int16, a.N)}
-		other, blank := int16(len(names)), int16(len(names)+1)
-		for c, v := range col.v {
-			switch i, ok := idx[v]; {
-			case ok:
-				sc.Assign[c] = i
-			case v == "":
-				sc.Assign[c] = blank
-			default:
-				sc.Assign[c] = other
-			}
-		}
-		sc.Note = fmt.Sprintf("values under %g %% of customers fold into Other", 100*p.AttrMinShare)
-		out = append(out, sc)
+		out.schemes = append(out.schemes, a.groupScheme(cols[i].key, cols[i].title, cols[i].v, groups[k]))
 	}
 	return out
+}
+
+// valueScheme makes one segment per value of a customer column held by at
+// least minShare of the customers, then the fixed segments, Other and blank.
+// ok is false when the column is absent (every value blank).
+func (a *Analysis) valueScheme(key, title string, v []string, fixed []string, minShare float64) (Scheme, bool) {
+	if v == nil || len(v) != a.N {
+		return Scheme{}, false
+	}
+	count := map[string]int{}
+	for _, x := range v {
+		count[x]++
+	}
+	if len(count) == 1 && count[""] == a.N {
+		return Scheme{}, false
+	}
+	minN := int(math.Ceil(minShare * float64(a.N)))
+	var names []string
+	for x, k := range count {
+		if x != "" && k >= minN && !slices.Contains(fixed, x) {
+			names = append(names, x)
+		}
+	}
+	// largest first, then by name
+	sort.Slice(names, func(i, j int) bool {
+		if count[names[i]] != count[names[j]] {
+			return count[names[i]] > count[names[j]]
+		}
+		return names[i] < names[j]
+	})
+	names = append(names, fixed...)
+	idx := map[string]int16{}
+	for i, x := range names {
+		idx[x] = int16(i)
+	}
+	sc := Scheme{Key: "attr:" + key, Title: title, Segments: append(names, "Other (small values)", "(blank)"), Assign: make([]int16, a.N)}
+	other, blank := int16(len(names)), int16(len(names)+1)
+	for c, x := range v {
+		switch i, ok := idx[x]; {
+		case ok:
+			sc.Assign[c] = i
+		case x == "":
+			sc.Assign[c] = blank
+		default:
+			sc.Assign[c] = other
+		}
+	}
+	sc.Note = fmt.Sprintf("values under %g %% of customers fold into Other", 100*minShare)
+	if fixed != nil {
+		sc.Note += fmt.Sprintf("; a customer's channel is the one with ≥ %s of its sales, else Multi-channel (channel_main_share)", FormatPct(a.Params.ChannelMainShare))
+	}
+	return sc, true
 }
 
 // SchemeByKey finds a scheme ("rfm", "pyramid", "attr:region" or just "region").

@@ -53,8 +53,9 @@ func (l *Ledger) Until(asOf Day) (out *Ledger, info AsOfInfo) {
 	t.Open = pick(tx.Open, rows)
 	t.Cancelled = pick(tx.Cancelled, rows)
 	for _, a := range tx.Attrs {
-		t.Attrs = append(t.Attrs, RowAttribute{Name: a.Name, Dict: a.Dict, Codes: pick(a.Codes, rows)})
+		t.Attrs = append(t.Attrs, a.pick(rows))
 	}
+	t.Channel, t.Category = tx.Channel.pick(rows), tx.Category.pick(rows)
 	custs := make([]int32, 0, kept)
 	for c, k := range remap {
 		if k >= 0 {

@@ -193,6 +193,15 @@ type SegmentRow struct {
 	ECL           Money
 	DSO           float64 // simple 3-month DSO of the segment's gross open invoices; NaN without sales
 	sales3m       Money
+
+	// With a product or category column (Analysis.CategoryMix): the average
+	// number of categories of the customers with one recorded, the largest
+	// category and its share of the segment's gross sales; NaN and "" else.
+	Categories       float64
+	TopCategory      string
+	TopCategoryShare float64
+	catCustomers     int
+	catSum           int
 }
 
 // SegmentPL returns a scheme's segment P&L and its total row.
@@ -299,6 +308,7 @@ func (r *SegmentRow) add(o *SegmentRow) {
 // finishRow derives a row's net AR, shares, ratios and averages.
 func (a *Analysis) finishRow(r, total *SegmentRow, risk bool) {
 	r.NetAR = r.OpenAR + r.Unapplied
+	r.Categories, r.TopCategoryShare = math.NaN(), math.NaN() // set by categoryMixes
 	r.CustomerShare = ratio(float64(r.Customers), float64(total.Customers))
 	r.RevenueShare = ratio(float64(r.Revenue), float64(total.Revenue))
 	r.CMShare = ratio(float64(r.CM), float64(total.CM))

@@ -68,6 +68,24 @@ func hasModel(a *Analysis) bool    { return a.PAlive != nil }
 func clvKnown(a *Analysis) bool    { return a.CLVInfo.Known }
 func hasRisk(a *Analysis) bool     { return a.Risk != nil && a.Risk.Available }
 
+func hasChannelMix(a *Analysis) bool { return a.ChannelMix != nil }
+func hasCategories(a *Analysis) bool { return a.CategoryMix != nil }
+
+// mixText is a customer's mix, "Online 62 % · Store 38 %" (n/a without a value).
+func mixText(m *Mix, c int) Value {
+	if m.Distinct(c) == 0 {
+		return Value{}
+	}
+	return text(m.Describe(c, 3))
+}
+
+func topShare(m *Mix, c int) Value {
+	if _, share, ok := m.Top(c); ok {
+		return number(share)
+	}
+	return Value{}
+}
+
 func custText(get func(cs *Customers) []string) func(a *Analysis, c int) Value {
 	return func(a *Analysis, c int) Value { return text(get(&a.Led.Customers)[c]) }
 }
@@ -87,7 +105,27 @@ var customerFields = []Field{
 	{"name", "Name", KindText, custText(func(cs *Customers) []string { return cs.Name }), nil},
 	{"region", "Region", KindText, custText(func(cs *Customers) []string { return cs.Region }), nil},
 	{"industry", "Industry", KindText, custText(func(cs *Customers) []string { return cs.Industry }), nil},
-	{"channel", "Channel", KindText, custText(func(cs *Customers) []string { return cs.Channel }), nil},
+	{"channel", "Channel", KindText, func(a *Analysis, c int) Value {
+		if a.MainChannel != nil {
+			return text(a.MainChannel[c])
+		}
+		return text(a.Led.Customers.Channel[c])
+	}, nil},
+	{"channel_mix", "Channel mix", KindText, func(a *Analysis, c int) Value { return mixText(a.ChannelMix, c) }, hasChannelMix},
+	{"channel_share", "Main channel share", KindPct, func(a *Analysis, c int) Value { return topShare(a.ChannelMix, c) }, hasChannelMix},
+	{"categories", "Categories", KindInt, func(a *Analysis, c int) Value {
+		if n := a.CategoryMix.Distinct(c); n > 0 {
+			return number(n)
+		}
+		return Value{}
+	}, hasCategories},
+	{"top_category", "Top category", KindText, func(a *Analysis, c int) Value {
+		if v, _, ok := a.CategoryMix.Top(c); ok {
+			return text(v)
+		}
+		return Value{}
+	}, hasCategories},
+	{"top_category_share", "Top category share", KindPct, func(a *Analysis, c int) Value { return topShare(a.CategoryMix, c) }, hasCategories},
 	{"type", "Customer type", KindText, custText(func(cs *Customers) []string { return cs.Type }), nil},
 	{"first_date", "First date", KindDate, func(a *Analysis, c int) Value { return day(a.Base.FirstDate[c]) }, nil},
 	{"last_purchase", "Last purchase", KindDate, func(a *Analysis, c int) Value { return day(a.Base.LastPurchase[c]) }, nil},

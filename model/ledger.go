@@ -35,6 +35,8 @@ type Transactions struct {
 	Open      []Money // outstanding balance reported by the ledger, or nil
 	Cancelled []bool  // a cancellation / credit-note document (C-prefixed invoice, negative amount)
 	Attrs     []RowAttribute
+	Channel   RowAttribute // sales channel of each row (absent: no channel column among the transactions)
+	Category  RowAttribute // product or category of each row (absent: no such column)
 }
 
 // RowAttribute is an extra column whose value changes within a customer
@@ -47,6 +49,17 @@ type RowAttribute struct {
 
 // Value returns the attribute's value on row i.
 func (a *RowAttribute) Value(i int) string { return a.Dict[a.Codes[i]] }
+
+// Present reports whether the ledger has the column.
+func (a *RowAttribute) Present() bool { return a.Codes != nil }
+
+// pick keeps the given rows.
+func (a *RowAttribute) pick(rows []int32) RowAttribute {
+	if !a.Present() {
+		return RowAttribute{}
+	}
+	return RowAttribute{Name: a.Name, Dict: a.Dict, Codes: pick(a.Codes, rows)}
+}
 
 // Len returns the number of transactions.
 func (t *Transactions) Len() int { return len(t.Cust) }

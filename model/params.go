@@ -67,6 +67,10 @@ type Params struct {
 	LifecycleNewDays   int
 	LifecycleGrowthPct float64
 	AttrMinShare       float64
+	AttrGroups         []AttrGroup // value → group maps, each its own scheme
+	AttrBands          []AttrBand  // numeric bands, each its own scheme
+	ChannelMainShare   float64     // share of sales a channel needs to be a customer's channel (else Multi-channel)
+	BreadthBroadMin    int         // categories from which a customer buys a broad range
 
 	PatternMinPurchases int     // purchase days needed to tell a buying pattern
 	PatternPeriodicCV   float64 // inter-purchase CV at or below which buying is periodic
@@ -127,6 +131,7 @@ func DefaultParams() Params {
 		PAliveVariant: "bgnbd", ChurnMethod: "ratio", PAliveActive: 0.7, PAliveLapsed: 0.3,
 		ChurnAtRiskRatio: 1.5, ChurnLapsedRatio: 3.0, ChurnMinGapDays: 7,
 		LifecycleNewDays: 90, LifecycleGrowthPct: 0.10, AttrMinShare: 0.01,
+		ChannelMainShare: 0.8, BreadthBroadMin: 5,
 		PatternMinPurchases: 4, PatternPeriodicCV: 0.5, PatternBurstCV: 1.5,
 		AgingBasis: "due", AgingEdges: []float64{0, 30, 60, 90}, DSOMethod: "countback", DSOMonthDays: "calendar",
 		LossRates: []float64{0.003, 0.016, 0.036, 0.066, 0.106}, LossRateSource: "illustrative", ForwardMultiplier: 1,
@@ -146,6 +151,14 @@ func (p Params) Clone() Params {
 		q.RFMSegmentMap[i] = SegmentRule{r.Name, slices.Clone(r.Codes)}
 	}
 	q.AgingEdges, q.LossRates, q.ScoreWeights = slices.Clone(p.AgingEdges), slices.Clone(p.LossRates), slices.Clone(p.ScoreWeights)
+	q.AttrGroups = make([]AttrGroup, len(p.AttrGroups))
+	for i, g := range p.AttrGroups {
+		q.AttrGroups[i] = AttrGroup{g.Attr, g.Group, slices.Clone(g.Values)}
+	}
+	q.AttrBands = make([]AttrBand, len(p.AttrBands))
+	for i, b := range p.AttrBands {
+		q.AttrBands[i] = AttrBand{b.Attr, slices.Clone(b.Cuts)}
+	}
 	return q
 }
 
@@ -393,6 +406,28 @@ var Specs = []ParamSpec{
 		}},
 	floatSpec("lgd", "Risk", "share", "loss given default of unsecured trade debt", 0, 1, 0.05, func(p *Params) *float64 { return &p.LGD }, false),
 	floatSpec("attr_min_share", "General", "share of customers", "attribute values below this share fold into Other", 0, 0.5, 0.005, func(p *Params) *float64 { return &p.AttrMinShare }, false),
+	{Key: "attr_groups", Group: "General", Help: `attribute values grouped, each attribute its own scheme: "region: Coastal = East, South; region: Inland = West"`,
+		Get: func(p *Params) string { return FormatAttrGroups(p.AttrGroups) },
+		Set: func(p *Params, s string) error {
+			g, err := ParseAttrGroups(s)
+			if err != nil {
+				return fmt.Errorf("attr_groups: %v", err)
+			}
+			p.AttrGroups = g
+			return nil
+		}},
+	{Key: "attr_bands", Group: "General", Help: `numeric attributes in bands, lower bound included: "employees: 50, 250; age: 30, 45, 60"`,
+		Get: func(p *Params) string { return FormatAttrBands(p.AttrBands) },
+		Set: func(p *Params, s string) error {
+			b, err := ParseAttrBands(s)
+			if err != nil {
+				return fmt.Errorf("attr_bands: %v", err)
+			}
+			p.AttrBands = b
+			return nil
+		}},
+	floatSpec("channel_main_share", "General", "share of sales", "a customer buying through several channels belongs to its largest when it holds this share, else to Multi-channel", 0.5, 1, 0.05, func(p *Params) *float64 { return &p.ChannelMainShare }, false),
+	intSpec("breadth_broad_min", "General", "categories", "number of product categories from which a customer buys a broad range (2 up to it: few)", 3, 100000, func(p *Params) *int { return &p.BreadthBroadMin }),
 }
 
 // Spec returns the parameter with key k.

@@ -179,6 +179,10 @@ func TestEveryParameterDoesSomething(t *testing.T) {
 		"credit_score_weights":       {value: "0.2, 0.2, 0.2, 0.2, 0.2"},
 		"lgd":                        {value: "0.5"},
 		"attr_min_share":             {value: "0.2"},
+		"attr_groups":                {value: "region: Coastal = East, South"},
+		"attr_bands":                 {value: "employees: 10, 100"},
+		"channel_main_share":         {value: "0.6"},
+		"breadth_broad_min":          {value: "3"},
 	}
 	for _, s := range model.Specs {
 		if _, ok := cases[s.Key]; !ok {

@@ -89,6 +89,17 @@ func (p *cardPane) lines() []string {
 	if len(attrs) > 0 {
 		lines = append(lines, strings.Join(attrs, " · "))
 	}
+	var mix []string // what it buys where: channel and category mix
+	for _, f := range []string{"channel_mix", "categories", "top_category"} {
+		if fd, ok := a.Field(f); ok {
+			if v := fd.Get(a, c); v.OK {
+				mix = append(mix, sh.name(fd.Label)+": "+termtext.Clean(sh.value(fd, v)))
+			}
+		}
+	}
+	if len(mix) > 0 {
+		lines = append(lines, wrap(strings.Join(mix, " · "), p.w)...)
+	}
 	head(sh.t("Segments"))
 	var segs []string
 	for i := range a.Schemes {

@@ -196,6 +196,10 @@ var names = map[string]string{
 	"New": "新客", "Growing": "成长", "Mature": "成熟", "Declining": "衰退", "Lapsed": "流失",
 	"Periodic": "周期型", "Random": "随机型", "Concentrated": "集中型", "Too few purchases": "购买次数不足",
 	"Buying pattern": "消费模式", "Purchase-gap CV": "购买间隔变异系数",
+	"Multi-channel": "多渠道", "Category breadth": "品类广度", "Single category": "单一品类", "Few categories": "少数品类",
+	"Broad range": "品类广泛", "No category recorded": "无品类记录", "Other (ungrouped)": "其他（未分组）",
+	"Channel mix": "渠道构成", "Main channel share": "主渠道占比", "Categories": "品类数", "Top category": "主要品类",
+	"Top category share": "主要品类占比", "Employees": "从业人员", "Annual revenue": "营业收入", "Total assets": "资产总额", "Credit limit": "信用额度",
 	"Active": "活跃", "At risk": "有风险", "No purchases": "无购买",
 	"Large": "大型", "Small": "小型", "Micro": "微型", "Unknown": "未知", "Other (small values)": "其他（少数值）", "(blank)": "（空）",
 	"Value pyramid": "价值金字塔", "RFM": "RFM", "Spend tiers": "消费金额", "Frequency tiers": "消费频率",
@@ -235,6 +239,12 @@ func modelName(lang, n string) string {
 		if k, ok := strings.CutPrefix(n, "Segment: "); ok {
 			return "分群：" + modelName(lang, k)
 		}
+		if k, ok := strings.CutSuffix(n, " (grouped)"); ok {
+			return modelName(lang, k) + "（分组）"
+		}
+		if k, ok := strings.CutSuffix(n, " (banded)"); ok {
+			return modelName(lang, k) + "（分段）"
+		}
 	}
 	return n
 }
@@ -258,6 +268,13 @@ var notes = []struct {
 	{regexp.MustCompile(`^A ≥ 80, B 65–79, C 50–64, D 35–49, E < 35$`), "A ≥ 80，B 65–79，C 50–64，D 35–49，E < 35"},
 	{regexp.MustCompile(`^SME standard 2011 \((.*)\); revenue and assets in 万元$`), "中小企业划型标准 2011（$1）；营业收入与资产以万元计"},
 	{regexp.MustCompile(`^values under (\S+) % of customers fold into Other$`), "客户占比低于 $1 % 的取值归入其他"},
+	{regexp.MustCompile(`^values under (\S+) % of customers fold into Other; a customer's channel is the one with ≥ (\S+ %) of its sales, else Multi-channel \(channel_main_share\)$`),
+		"客户占比低于 $1 % 的取值归入其他；客户的渠道为占其销售额 ≥ $2 的渠道，否则为多渠道（channel_main_share）"},
+	{regexp.MustCompile(`^distinct values of "(.*)" bought up to the as-of date: few = 2 … (\d+), broad = (\d+) or more \(breadth_broad_min\)$`),
+		"截至分析日购买的“$1”不同取值数：少数 = 2 … $2，广泛 = $3 个及以上（breadth_broad_min）"},
+	{regexp.MustCompile(`^groups from attr_groups; values in no group are Other$`), "分组来自 attr_groups；未分组的取值归入其他"},
+	{regexp.MustCompile(`^bands from attr_bands; lower bound included$`), "分段来自 attr_bands；含下限"},
+	{regexp.MustCompile(`^(\d+) distinct numbers: bands at the quintiles \(rounded\); attr_bands sets them$`), "$1 个不同数值：按五分位数分段（取整）；可用 attr_bands 设定"},
 	{regexp.MustCompile(`^(.*)by revenue \(trailing 12 months for revenue and margin\); Curry cut-offs, ZRL tier names$`), "${1}按收入排名（收入和毛利取近12个月）；Curry 分界，ZRL 层级名称"},
 	{regexp.MustCompile(`^(.*)by margin \(trailing 12 months for revenue and margin\); Curry cut-offs, ZRL tier names$`), "${1}按毛利排名（收入和毛利取近12个月）；Curry 分界，ZRL 层级名称"},
 	{regexp.MustCompile(`^(.*)by CLV \(trailing 12 months for revenue and margin\); Curry cut-offs, ZRL tier names$`), "${1}按终身价值排名（收入和毛利取近12个月）；Curry 分界，ZRL 层级名称"},
@@ -359,6 +376,10 @@ var paramZh = map[string]string{
 	"pattern_min_purchases":      "判断消费模式所需的购买日数（更少：购买次数不足）",
 	"pattern_periodic_cv":        "购买间隔的变异系数不高于此值为周期型",
 	"pattern_burst_cv":           "购买间隔的变异系数不低于此值为集中型（集中购买后长时间停顿）",
+	"attr_groups":                "属性取值分组，每个属性成为一个方案：\"地区: 沿海 = 华东, 华南; 地区: 内陆 = 西南\"",
+	"attr_bands":                 "数值属性分段（含下限）：\"从业人员: 50, 250; 年龄: 30, 45, 60\"",
+	"channel_main_share":         "多渠道客户的最大渠道占其销售额达到此比例时归入该渠道，否则为多渠道",
+	"breadth_broad_min":          "客户购买品类数达到此值为品类广泛（2 至其下为少数品类）",
 	"aging_basis":                "应收账龄按到期日（IFRS 9 逾期）或发票日期计算",
 	"aging_edges":                "账龄区间边界：未到期 ≤ 第一个 < … ≤ 最后一个 < 最后区间",
 	"dso_method":                 "主要周转天数：倒推法或简单三个月法",
