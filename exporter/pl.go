@@ -88,6 +88,8 @@ var plColumns = []plColumn{
 	{"margin_pct", "Margin", kPct, func(r *model.SegmentRow) any { return r.CMPct }, profitNA},
 	{"profit_share", "Profit share", kPct, func(r *model.SegmentRow) any { return r.CMShare }, profitNA},
 	{"avg_profit", "Avg profit", kMoney, avg(func(r *model.SegmentRow) model.Money { return r.AvgCM }), profitNA},
+	{"carrying_cost", "Carrying cost", kMoney, func(r *model.SegmentRow) any { return r.CarryCost }, riskAdjNA},
+	{"risk_adjusted_profit", "Risk-adj. profit", kMoney, func(r *model.SegmentRow) any { return r.RiskAdjCM }, riskAdjNA},
 	{"total_clv", "Σ CLV", kMoney, func(r *model.SegmentRow) any { return r.TotalCLV }, clvNA},
 	{"avg_clv", "Avg CLV", kMoney, avg(func(r *model.SegmentRow) model.Money { return r.AvgCLV }), clvNA},
 	{"total_clv_pm", "Σ CLV ± 90 %", kMoney, func(r *model.SegmentRow) any {
@@ -111,6 +113,13 @@ var plColumns = []plColumn{
 		return r.TopCategory
 	}, categoryNA},
 	{"top_category_share", "Top category share", kPct, func(r *model.SegmentRow) any { return r.TopCategoryShare }, categoryNA},
+}
+
+func riskAdjNA(a *model.Analysis) string {
+	if a.RiskAdjCM != nil {
+		return ""
+	}
+	return a.RiskAdjNote
 }
 
 func categoryNA(a *model.Analysis) string {

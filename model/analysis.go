@@ -362,9 +362,12 @@ type Analysis struct {
 	Risk                   *Risk
 	ValueAtRisk            []float64 // churn value at risk per customer (major units)
 	BestScore              []float64 // 0–100 purchase-likelihood score
-	ChannelMix             *Mix      // each customer's sales by channel; nil without channels on the rows
-	MainChannel            []string  // each customer's channel (main one or Multi-channel); nil without ChannelMix
-	CategoryMix            *Mix      // each customer's sales by product category; nil without the column
+	DaysToPay              []float64 // expected days to pay: own average, else the portfolio's (nil with RiskAdjCM)
+	CarryCost, RiskAdjCM   []Money   // receivable carrying cost and CM − ECL − it; nil when n/a (RiskAdjNote says why)
+	RiskAdjNote            string
+	ChannelMix             *Mix     // each customer's sales by channel; nil without channels on the rows
+	MainChannel            []string // each customer's channel (main one or Multi-channel); nil without ChannelMix
+	CategoryMix            *Mix     // each customer's sales by product category; nil without the column
 
 	Schemes    []Scheme // each with its segment P&L
 	Profit     ProfitSummary
@@ -550,6 +553,7 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 	})
 	a.Schemes = schemes
 	a.risk(s, e, p)
+	a.riskAdjusted(p)
 	a.Schemes = append(a.Schemes, a.gradeScheme())
 	if s.catMix != nil {
 		a.CategoryMix = s.catMix

@@ -187,6 +187,8 @@ type SegmentRow struct {
 	ExpPurchases  float64 // Σ expected purchases in the next Params.ExpPurchasesDays (probabilistic models only)
 	ExpPM         float64 // 90 % interval half-width of ExpPurchases; NaN without intervals
 	expGrad       [countDims]float64
+	CarryCost     Money // receivable carrying cost (risk-adjusted profit)
+	RiskAdjCM     Money // CM − ECL − carrying cost
 	OpenAR        Money // gross open invoices
 	Unapplied     Money // unapplied credits (≤ 0)
 	NetAR         Money // OpenAR + Unapplied
@@ -223,7 +225,10 @@ func (a *Analysis) segmentPLs() {
 		}
 		for c := lo; c < hi; c++ {
 			rev, cogs, gm, cts, cm, clv := a.Revenue[c], a.COGS[c], a.GM[c], a.CTS[c], a.CM[c], a.CLVMoney[c]
-			var ar, un, ecl, s3 Money
+			var ar, un, ecl, s3, carry, radj Money
+			if a.RiskAdjCM != nil {
+				carry, radj = a.CarryCost[c], a.RiskAdjCM[c]
+			}
 			var grad, egrad []float64
 			var exp float64
 			if a.clvGrad != nil {
@@ -254,6 +259,8 @@ func (a *Analysis) segmentPLs() {
 				for j, g := range egrad {
 					r.expGrad[j] += g
 				}
+				r.CarryCost += carry
+				r.RiskAdjCM += radj
 				r.OpenAR += ar
 				r.Unapplied += un
 				r.ECL += ecl
@@ -299,6 +306,8 @@ func (r *SegmentRow) add(o *SegmentRow) {
 	for j, g := range o.expGrad {
 		r.expGrad[j] += g
 	}
+	r.CarryCost += o.CarryCost
+	r.RiskAdjCM += o.RiskAdjCM
 	r.OpenAR += o.OpenAR
 	r.Unapplied += o.Unapplied
 	r.ECL += o.ECL

@@ -68,6 +68,7 @@ func hasModel(a *Analysis) bool    { return a.PAlive != nil }
 func clvKnown(a *Analysis) bool    { return a.CLVInfo.Known }
 func hasRisk(a *Analysis) bool     { return a.Risk != nil && a.Risk.Available }
 
+func hasRiskAdj(a *Analysis) bool    { return a.RiskAdjCM != nil }
 func hasChannelMix(a *Analysis) bool { return a.ChannelMix != nil }
 func hasCategories(a *Analysis) bool { return a.CategoryMix != nil }
 
@@ -158,6 +159,9 @@ var customerFields = []Field{
 		}
 		return number(float64(a.CM[c]) / float64(a.Revenue[c]))
 	}, profitKnown},
+	{"days_to_pay", "Days to pay", KindFloat, func(a *Analysis, c int) Value { return number(a.DaysToPay[c]) }, hasRiskAdj},
+	{"carrying_cost", "Carrying cost", KindMoney, func(a *Analysis, c int) Value { return money(a.CarryCost[c]) }, hasRiskAdj},
+	{"risk_adjusted_profit", "Risk-adjusted profit", KindMoney, func(a *Analysis, c int) Value { return money(a.RiskAdjCM[c]) }, hasRiskAdj},
 	{"returns", "Returns", KindMoney, func(a *Analysis, c int) Value { return money(a.Base.ReturnValue[c]) }, nil},
 	{"clv", "CLV", KindMoney, func(a *Analysis, c int) Value { return money(a.CLVMoney[c]) }, clvKnown},
 	{"gap_cv", "Purchase-gap CV", KindFloat, func(a *Analysis, c int) Value { return number(a.GapCV[c]) }, nil},

@@ -89,6 +89,7 @@ type Params struct {
 	UtilOver          float64
 	ScoreWeights      []float64 // payment, >30 dpd share, utilisation, trend, tenure
 	LGD               float64
+	CostOfCapital     float64 // annual cost of capital k: receivable carrying cost
 }
 
 // SegmentRule names the RF codes (10·R + F, as "54") that form one RFM segment.
@@ -136,7 +137,7 @@ func DefaultParams() Params {
 		AgingBasis: "due", AgingEdges: []float64{0, 30, 60, 90}, DSOMethod: "countback", DSOMonthDays: "calendar",
 		LossRates: []float64{0.003, 0.016, 0.036, 0.066, 0.106}, LossRateSource: "illustrative", ForwardMultiplier: 1,
 		LossLookbackMonth: 36, WriteoffDPD: 365, UtilWarn: 0.8, UtilOver: 1.0,
-		ScoreWeights: []float64{0.45, 0.20, 0.15, 0.10, 0.10}, LGD: 1.0,
+		ScoreWeights: []float64{0.45, 0.20, 0.15, 0.10, 0.10}, LGD: 1.0, CostOfCapital: 0.10,
 	}
 }
 
@@ -404,6 +405,7 @@ var Specs = []ParamSpec{
 			p.ScoreWeights = v
 			return nil
 		}},
+	floatSpec("cost_of_capital_k", "Risk", "per year", "annual cost of capital: receivables cost revenue × days to pay / 365 × k to carry (risk-adjusted profit)", 0, 1, 0.01, func(p *Params) *float64 { return &p.CostOfCapital }, false),
 	floatSpec("lgd", "Risk", "share", "loss given default of unsecured trade debt", 0, 1, 0.05, func(p *Params) *float64 { return &p.LGD }, false),
 	floatSpec("attr_min_share", "General", "share of customers", "attribute values below this share fold into Other", 0, 0.5, 0.005, func(p *Params) *float64 { return &p.AttrMinShare }, false),
 	{Key: "attr_groups", Group: "General", Help: `attribute values grouped, each attribute its own scheme: "region: Coastal = East, South; region: Inland = West"`,
@@ -443,8 +445,7 @@ func Spec(k string) (ParamSpec, bool) {
 // Retired names parameters that earlier versions wrote into scenario files
 // and that no longer exist, with the reason. Scenario readers skip them.
 var Retired = map[string]string{
-	"lang":              "the display language is not an analysis parameter: use --lang",
-	"cost_of_capital_k": "not used by any figure yet (receivable carrying cost comes with the decision-support work)",
+	"lang": "the display language is not an analysis parameter: use --lang",
 }
 
 // ErrRetired marks a parameter named in Retired.

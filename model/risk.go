@@ -122,7 +122,8 @@ type Risk struct {
 	DBT, DBTRaw   []float64 // payment-weighted days beyond terms (clipped, unclipped); NaN without payments
 	OpenDBT       []float64 // amount-weighted days past due of the open invoices (§5.3 snapshot); NaN without AR
 	TotalOpenDBT  float64
-	ADTP          []float64
+	ADTP          []float64 // payment-weighted average days to pay (§5.3); NaN without payments
+	PortfolioADTP float64   // the same over every customer's payments; NaN without any
 	PayIndex      []float64
 	PaidCount     []int
 	Score         []float64
@@ -541,6 +542,15 @@ func (a *Analysis) payments(p Params) {
 			}
 		}
 	}
+	var sw, swdtp float64
+	for c := 0; c < n; c++ {
+		sw += w[c]
+		swdtp += wdtp[c]
+	}
+	r.PortfolioADTP = math.NaN()
+	if sw > 0 {
+		r.PortfolioADTP = swdtp / sw
+	}
 	for c := 0; c < n; c++ {
 		if w[c] == 0 {
 			r.DBT[c], r.DBTRaw[c], r.ADTP[c] = math.NaN(), math.NaN(), math.NaN()
@@ -688,3 +698,42 @@ func (a *Analysis) creditScore(p Params) {
 
 // GradeAction returns the suggested action for a grade index.
 func GradeAction(g int8) string { return gradeActions[Grades[g]] }
+
+// riskAdjusted computes each customer's risk-adjusted profit (§3.1, §7.1,
+// §7.3): CM − ECL − carrying cost, the carrying cost being revenue ×
+// expected days to pay / 365 × cost_of_capital_k over the same period as
+// the revenue. A customer's expected days to pay is its own payment-weighted
+// average over the last 12 months, or the portfolio's when it paid nothing
+// in them. n/a without a profit basis or payment data.
+func (a *Analysis) riskAdjusted(p Params) {
+	r := a.Risk
+	switch {
+	case !a.Profit.Basis.Known():
+		a.RiskAdjNote = "risk-adjusted profit needs profit: " + a.Profit.Note
+		return
+	case r == nil || !r.Available:
+		a.RiskAdjNote = "risk-adjusted profit needs the receivables analysis"
+		if r != nil && r.Why != "" {
+			a.RiskAdjNote += ": " + r.Why
+		}
+		return
+	case math.IsNaN(r.PortfolioADTP):
+		a.RiskAdjNote = "risk-adjusted profit needs days to pay: no invoice was paid in the 12 months before the as-of date"
+		return
+	}
+	a.DaysToPay, a.CarryCost, a.RiskAdjCM = make([]float64, a.N), make([]Money, a.N), make([]Money, a.N)
+	for c := range a.DaysToPay {
+		dtp := r.ADTP[c]
+		if math.IsNaN(dtp) {
+			dtp = r.PortfolioADTP
+		}
+		dtp = math.Max(0, dtp)
+		a.DaysToPay[c] = dtp
+		if rev := a.Revenue[c]; rev > 0 {
+			a.CarryCost[c] = roundMoney(float64(rev) * dtp / 365 * p.CostOfCapital)
+		}
+		a.RiskAdjCM[c] = a.CM[c] - r.CustECL[c] - a.CarryCost[c]
+	}
+	a.RiskAdjNote = fmt.Sprintf("profit − ECL − revenue × days to pay / 365 × %s (cost_of_capital_k); days to pay: the customer's own over the last 12 months, else the portfolio's %.1f",
+		FormatPct(p.CostOfCapital), r.PortfolioADTP)
+}

@@ -183,6 +183,7 @@ func TestEveryParameterDoesSomething(t *testing.T) {
 		"attr_bands":                 {value: "employees: 10, 100"},
 		"channel_main_share":         {value: "0.6"},
 		"breadth_broad_min":          {value: "3"},
+		"cost_of_capital_k":          {value: "0.25"},
 	}
 	for _, s := range model.Specs {
 		if _, ok := cases[s.Key]; !ok {

@@ -47,7 +47,7 @@ var catalog = map[string][2]string{
 	// column titles
 	"col.custshare": {"Cust. %", "客户占比"}, "col.revshare": {"Rev. %", "收入占比"}, "col.rank": {"Rank", "排名"},
 	"col.cumprofit": {"Cumulative profit", "累计利润"}, "col.cumshare": {"Cum. share", "累计占比"},
-	"col.pm": {"± 90 %", "± 90 %"}, "col.exppurch": {"Exp. purch.", "预期购买"},
+	"col.pm": {"± 90 %", "± 90 %"}, "col.riskadj": {"Risk-adj. profit", "风险调整利润"}, "col.exppurch": {"Exp. purch.", "预期购买"},
 	"col.due": {"Due", "到期日"}, "col.dpd": {"Days past due", "逾期天数"}, "col.itemopen": {"Open", "未收金额"},
 	// header
 	"hdr.defaults": {"defaults", "默认"}, "hdr.recomputed": {"recomputed", "已重算"}, "hdr.recomputedin": {"recomputed in %s", "重算耗时 %s"},
@@ -199,7 +199,7 @@ var names = map[string]string{
 	"Multi-channel": "多渠道", "Category breadth": "品类广度", "Single category": "单一品类", "Few categories": "少数品类",
 	"Broad range": "品类广泛", "No category recorded": "无品类记录", "Other (ungrouped)": "其他（未分组）",
 	"Channel mix": "渠道构成", "Main channel share": "主渠道占比", "Categories": "品类数", "Top category": "主要品类",
-	"Top category share": "主要品类占比", "Employees": "从业人员", "Annual revenue": "营业收入", "Total assets": "资产总额", "Credit limit": "信用额度",
+	"Top category share": "主要品类占比", "Days to pay": "回款天数", "Carrying cost": "应收占用成本", "Risk-adjusted profit": "风险调整利润", "Employees": "从业人员", "Annual revenue": "营业收入", "Total assets": "资产总额", "Credit limit": "信用额度",
 	"Active": "活跃", "At risk": "有风险", "No purchases": "无购买",
 	"Large": "大型", "Small": "小型", "Micro": "微型", "Unknown": "未知", "Other (small values)": "其他（少数值）", "(blank)": "（空）",
 	"Value pyramid": "价值金字塔", "RFM": "RFM", "Spend tiers": "消费金额", "Frequency tiers": "消费频率",
@@ -380,6 +380,7 @@ var paramZh = map[string]string{
 	"attr_bands":                 "数值属性分段（含下限）：\"从业人员: 50, 250; 年龄: 30, 45, 60\"",
 	"channel_main_share":         "多渠道客户的最大渠道占其销售额达到此比例时归入该渠道，否则为多渠道",
 	"breadth_broad_min":          "客户购买品类数达到此值为品类广泛（2 至其下为少数品类）",
+	"cost_of_capital_k":          "年资金成本：应收账款的占用成本 = 收入 × 回款天数 / 365 × k（风险调整利润）",
 	"aging_basis":                "应收账龄按到期日（IFRS 9 逾期）或发票日期计算",
 	"aging_edges":                "账龄区间边界：未到期 ≤ 第一个 < … ≤ 最后一个 < 最后区间",
 	"dso_method":                 "主要周转天数：倒推法或简单三个月法",

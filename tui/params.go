@@ -80,6 +80,9 @@ func (p *paramsPane) lines(w int) ([]string, int) {
 			line += sh.St.Dim.Render("  " + sh.name(s.Unit))
 		}
 		if cur != base && w > 60 {
+			if base == "" {
+				base = sh.t("param.unset")
+			}
 			line += sh.St.Dim.Render("  (" + sh.t("param.baseline") + " " + base + ")")
 		}
 		if i == p.sel {

@@ -109,6 +109,8 @@ func (p *segmentsPane) Refresh() {
 			}
 			return sh.t("n/a")
 		}, sort: num(func(s model.SegmentRow) float64 { return s.ExpPM })},
+		{id: "riskadj", title: sh.t("col.riskadj"), right: true, text: money(func(s model.SegmentRow) model.Money { return s.RiskAdjCM }, a.RiskAdjCM == nil),
+			sort: mnum(func(s model.SegmentRow) model.Money { return s.RiskAdjCM })},
 		{id: "netar", title: sh.t("Net AR"), right: true, text: money(func(s model.SegmentRow) model.Money { return s.NetAR }, noRisk),
 			sort: mnum(func(s model.SegmentRow) model.Money { return s.NetAR })},
 		{id: "ecl", title: sh.t("ECL"), right: true, text: money(func(s model.SegmentRow) model.Money { return s.ECL }, noRisk),

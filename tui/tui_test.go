@@ -810,8 +810,8 @@ func TestNoCostNoPaymentShowsNA(t *testing.T) {
 			total = l
 		}
 	}
-	// profit, margin, net AR, ECL, open AR, unapplied: six n/a on the total row
-	if strings.Count(total, "n/a") != 6 || strings.Contains(total, " 0.00") {
+	// profit, margin, risk-adjusted profit, net AR, ECL, open AR, unapplied: seven n/a on the total row
+	if strings.Count(total, "n/a") != 7 || strings.Contains(total, " 0.00") {
 		t.Errorf("Segments total row: %q", total)
 	}
 	press(t, m, "2")
