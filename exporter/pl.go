@@ -90,6 +90,13 @@ var plColumns = []plColumn{
 	{"avg_profit", "Avg profit", kMoney, avg(func(r *model.SegmentRow) model.Money { return r.AvgCM }), profitNA},
 	{"carrying_cost", "Carrying cost", kMoney, func(r *model.SegmentRow) any { return r.CarryCost }, riskAdjNA},
 	{"risk_adjusted_profit", "Risk-adj. profit", kMoney, func(r *model.SegmentRow) any { return r.RiskAdjCM }, riskAdjNA},
+	{"min_price_factor", "Min. price factor", kFloat, func(r *model.SegmentRow) any { return r.MinPrice }, pricingNA},
+	{"strategy", "Strategy (ZRL)", kText, func(r *model.SegmentRow) any {
+		if r.Strategy == "" {
+			return nil
+		}
+		return r.Strategy
+	}, nil},
 	{"total_clv", "Σ CLV", kMoney, func(r *model.SegmentRow) any { return r.TotalCLV }, clvNA},
 	{"avg_clv", "Avg CLV", kMoney, avg(func(r *model.SegmentRow) model.Money { return r.AvgCLV }), clvNA},
 	{"total_clv_pm", "Σ CLV ± 90 %", kMoney, func(r *model.SegmentRow) any {
@@ -120,6 +127,13 @@ func riskAdjNA(a *model.Analysis) string {
 		return ""
 	}
 	return a.RiskAdjNote
+}
+
+func pricingNA(a *model.Analysis) string {
+	if a.MinPrice != nil {
+		return ""
+	}
+	return a.PricingNote
 }
 
 func categoryNA(a *model.Analysis) string {

@@ -229,10 +229,29 @@ func reportJSON(source string, a *model.Analysis) any {
 			"multiple": jsonFloat(a.CLVInfo.Multiple), "label": a.CLVInfo.Label},
 		"model":     modelJSON(a),
 		"risk":      riskJSON(a),
+		"pricing":   pricingJSON(a),
 		"schemes":   schemes,
 		"best_list": best,
 		"warnings":  a.Warnings,
 	}
+}
+
+// pricingJSON reports the early-payment terms and risk-adjusted figures of
+// the whole base (spec §7.3): null where they are n/a, with the reason.
+func pricingJSON(a *model.Analysis) any {
+	terms, _ := model.ParseEarlyTerms(a.Params.EarlyPaymentTerms)
+	out := map[string]any{"early_payment_terms": terms.String(), "implied_annual_rate": jsonFloat(terms.ImpliedRate()),
+		"customers_for_whom_discount_pays": nil, "risk_adjusted_note": a.RiskAdjNote, "minimum_price_note": a.PricingNote}
+	if a.EarlyPays != nil {
+		n := 0
+		for _, ok := range a.EarlyPays {
+			if ok {
+				n++
+			}
+		}
+		out["customers_for_whom_discount_pays"] = n
+	}
+	return out
 }
 
 // modelJSON reports the probabilistic model: parameters and fit status.

@@ -365,6 +365,10 @@ type Analysis struct {
 	DaysToPay              []float64 // expected days to pay: own average, else the portfolio's (nil with RiskAdjCM)
 	CarryCost, RiskAdjCM   []Money   // receivable carrying cost and CM − ECL − it; nil when n/a (RiskAdjNote says why)
 	RiskAdjNote            string
+	PD, MinPrice           []float64 // probability of default and risk-based minimum price factor (§7.3); nil when n/a (PricingNote)
+	EarlyPays              []bool    // offering EarlyTerms pays for the seller with this customer
+	EarlyTerms             EarlyTerms
+	PricingNote            string
 	ChannelMix             *Mix     // each customer's sales by channel; nil without channels on the rows
 	MainChannel            []string // each customer's channel (main one or Multi-channel); nil without ChannelMix
 	CategoryMix            *Mix     // each customer's sales by product category; nil without the column
@@ -554,6 +558,7 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 	a.Schemes = schemes
 	a.risk(s, e, p)
 	a.riskAdjusted(p)
+	a.pricing(p)
 	a.Schemes = append(a.Schemes, a.gradeScheme())
 	if s.catMix != nil {
 		a.CategoryMix = s.catMix

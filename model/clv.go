@@ -187,8 +187,13 @@ type SegmentRow struct {
 	ExpPurchases  float64 // Σ expected purchases in the next Params.ExpPurchasesDays (probabilistic models only)
 	ExpPM         float64 // 90 % interval half-width of ExpPurchases; NaN without intervals
 	expGrad       [countDims]float64
-	CarryCost     Money // receivable carrying cost (risk-adjusted profit)
-	RiskAdjCM     Money // CM − ECL − carrying cost
+	CarryCost     Money   // receivable carrying cost (risk-adjusted profit)
+	RiskAdjCM     Money   // CM − ECL − carrying cost
+	MinPrice      float64 // risk-based minimum price factor of the segment (§7.3); NaN when n/a
+	Strategy      string  // ZRL tier strategy (pyramid tiers)
+	priceRev      float64 // Σ revenue of customers with revenue > 0, and Σ revenue × PD, × days to pay
+	pricePD       float64
+	priceDTP      float64
 	OpenAR        Money // gross open invoices
 	Unapplied     Money // unapplied credits (≤ 0)
 	NetAR         Money // OpenAR + Unapplied
@@ -229,6 +234,11 @@ func (a *Analysis) segmentPLs() {
 			if a.RiskAdjCM != nil {
 				carry, radj = a.CarryCost[c], a.RiskAdjCM[c]
 			}
+			var prev, ppd, pdtp float64
+			if a.MinPrice != nil && rev > 0 {
+				prev = float64(rev)
+				ppd, pdtp = prev*a.PD[c], prev*a.DaysToPay[c]
+			}
 			var grad, egrad []float64
 			var exp float64
 			if a.clvGrad != nil {
@@ -261,6 +271,9 @@ func (a *Analysis) segmentPLs() {
 				}
 				r.CarryCost += carry
 				r.RiskAdjCM += radj
+				r.priceRev += prev
+				r.pricePD += ppd
+				r.priceDTP += pdtp
 				r.OpenAR += ar
 				r.Unapplied += un
 				r.ECL += ecl
@@ -284,6 +297,9 @@ func (a *Analysis) segmentPLs() {
 		}
 		for k := range rows {
 			a.finishRow(&rows[k], &total, risk)
+			if sc.Key == "pyramid" {
+				rows[k].Strategy = PyramidStrategy(rows[k].Segment)
+			}
 		}
 		a.finishRow(&total, &total, risk)
 		sc.Rows, sc.Total = rows, total
@@ -308,6 +324,9 @@ func (r *SegmentRow) add(o *SegmentRow) {
 	}
 	r.CarryCost += o.CarryCost
 	r.RiskAdjCM += o.RiskAdjCM
+	r.priceRev += o.priceRev
+	r.pricePD += o.pricePD
+	r.priceDTP += o.priceDTP
 	r.OpenAR += o.OpenAR
 	r.Unapplied += o.Unapplied
 	r.ECL += o.ECL
@@ -318,6 +337,11 @@ func (r *SegmentRow) add(o *SegmentRow) {
 func (a *Analysis) finishRow(r, total *SegmentRow, risk bool) {
 	r.NetAR = r.OpenAR + r.Unapplied
 	r.Categories, r.TopCategoryShare = math.NaN(), math.NaN() // set by categoryMixes
+	r.MinPrice = math.NaN()
+	if a.MinPrice != nil && r.priceRev > 0 && r.Revenue > 0 {
+		p := a.Params
+		r.MinPrice = MinPriceFactor(float64(r.COGS+r.CTS), float64(r.Revenue), r.pricePD/r.priceRev, p.LGD, p.CostOfCapital, r.priceDTP/r.priceRev, p.TargetMargin)
+	}
 	r.CustomerShare = ratio(float64(r.Customers), float64(total.Customers))
 	r.RevenueShare = ratio(float64(r.Revenue), float64(total.Revenue))
 	r.CMShare = ratio(float64(r.CM), float64(total.CM))

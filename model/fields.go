@@ -69,6 +69,7 @@ func clvKnown(a *Analysis) bool    { return a.CLVInfo.Known }
 func hasRisk(a *Analysis) bool     { return a.Risk != nil && a.Risk.Available }
 
 func hasRiskAdj(a *Analysis) bool    { return a.RiskAdjCM != nil }
+func hasPricing(a *Analysis) bool    { return a.MinPrice != nil }
 func hasChannelMix(a *Analysis) bool { return a.ChannelMix != nil }
 func hasCategories(a *Analysis) bool { return a.CategoryMix != nil }
 
@@ -162,6 +163,14 @@ var customerFields = []Field{
 	{"days_to_pay", "Days to pay", KindFloat, func(a *Analysis, c int) Value { return number(a.DaysToPay[c]) }, hasRiskAdj},
 	{"carrying_cost", "Carrying cost", KindMoney, func(a *Analysis, c int) Value { return money(a.CarryCost[c]) }, hasRiskAdj},
 	{"risk_adjusted_profit", "Risk-adjusted profit", KindMoney, func(a *Analysis, c int) Value { return money(a.RiskAdjCM[c]) }, hasRiskAdj},
+	{"pd", "PD", KindPct, func(a *Analysis, c int) Value { return number(a.PD[c]) }, hasPricing},
+	{"min_price", "Minimum price factor", KindFloat, func(a *Analysis, c int) Value { return number(a.MinPrice[c]) }, hasPricing},
+	{"early_discount_pays", "Early discount pays", KindText, func(a *Analysis, c int) Value {
+		if a.EarlyPays[c] {
+			return text("yes")
+		}
+		return text("no")
+	}, hasPricing},
 	{"returns", "Returns", KindMoney, func(a *Analysis, c int) Value { return money(a.Base.ReturnValue[c]) }, nil},
 	{"clv", "CLV", KindMoney, func(a *Analysis, c int) Value { return money(a.CLVMoney[c]) }, clvKnown},
 	{"gap_cv", "Purchase-gap CV", KindFloat, func(a *Analysis, c int) Value { return number(a.GapCV[c]) }, nil},

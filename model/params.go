@@ -90,6 +90,8 @@ type Params struct {
 	ScoreWeights      []float64 // payment, >30 dpd share, utilisation, trend, tenure
 	LGD               float64
 	CostOfCapital     float64 // annual cost of capital k: receivable carrying cost
+	TargetMargin      float64 // margin a minimum price must leave (§7.3)
+	EarlyPaymentTerms string  // "d/D net N" terms whose implied rate and payoff are shown
 }
 
 // SegmentRule names the RF codes (10·R + F, as "54") that form one RFM segment.
@@ -138,6 +140,7 @@ func DefaultParams() Params {
 		LossRates: []float64{0.003, 0.016, 0.036, 0.066, 0.106}, LossRateSource: "illustrative", ForwardMultiplier: 1,
 		LossLookbackMonth: 36, WriteoffDPD: 365, UtilWarn: 0.8, UtilOver: 1.0,
 		ScoreWeights: []float64{0.45, 0.20, 0.15, 0.10, 0.10}, LGD: 1.0, CostOfCapital: 0.10,
+		TargetMargin: 0, EarlyPaymentTerms: "2/10 net 30",
 	}
 }
 
@@ -406,6 +409,17 @@ var Specs = []ParamSpec{
 			return nil
 		}},
 	floatSpec("cost_of_capital_k", "Risk", "per year", "annual cost of capital: receivables cost revenue × days to pay / 365 × k to carry (risk-adjusted profit)", 0, 1, 0.01, func(p *Params) *float64 { return &p.CostOfCapital }, false),
+	floatSpec("target_margin", "Risk", "share of price", "margin the risk-based minimum price must leave (0: break-even after risk and carrying cost)", 0, 0.9, 0.01, func(p *Params) *float64 { return &p.TargetMargin }, false),
+	{Key: "early_payment_terms", Group: "Risk", Unit: "terms", Help: "early-payment discount offered, d/D net N: its implied annual rate and for whom it pays",
+		Get: func(p *Params) string { return p.EarlyPaymentTerms },
+		Set: func(p *Params, s string) error {
+			t, err := ParseEarlyTerms(s)
+			if err != nil {
+				return fmt.Errorf("early_payment_terms: %v", err)
+			}
+			p.EarlyPaymentTerms = t.String()
+			return nil
+		}},
 	floatSpec("lgd", "Risk", "share", "loss given default of unsecured trade debt", 0, 1, 0.05, func(p *Params) *float64 { return &p.LGD }, false),
 	floatSpec("attr_min_share", "General", "share of customers", "attribute values below this share fold into Other", 0, 0.5, 0.005, func(p *Params) *float64 { return &p.AttrMinShare }, false),
 	{Key: "attr_groups", Group: "General", Help: `attribute values grouped, each attribute its own scheme: "region: Coastal = East, South; region: Inland = West"`,

@@ -21,7 +21,8 @@ func fingerprint(a *model.Analysis) string {
 	put("asof", a.AsOf)
 	for _, x := range []any{a.Revenue, a.COGS, a.GM, a.CTS, a.CM, a.CostEstimated, a.RevenueTTM, a.MarginTTM, a.Growth,
 		a.R, a.F, a.M, a.RScore, a.FScore, a.MScore, a.IPT, a.ChurnRatio, a.Churn, a.ChurnConflict, a.CLV, a.CLVMoney,
-		a.PAlive, a.ExpPurchases, a.Spend, a.ValueAtRisk, a.BestScore, a.CreditRisk, a.ChurnRisk, a.Best, a.Warnings} {
+		a.PAlive, a.ExpPurchases, a.Spend, a.ValueAtRisk, a.BestScore, a.CreditRisk, a.ChurnRisk, a.Best, a.Warnings,
+		a.DaysToPay, a.CarryCost, a.RiskAdjCM, a.RiskAdjNote, a.PD, a.MinPrice, a.EarlyPays, a.EarlyTerms, a.PricingNote, a.MainChannel} {
 		put("v", x)
 	}
 	for _, sc := range a.Schemes {
@@ -184,6 +185,8 @@ func TestEveryParameterDoesSomething(t *testing.T) {
 		"channel_main_share":         {value: "0.6"},
 		"breadth_broad_min":          {value: "3"},
 		"cost_of_capital_k":          {value: "0.25"},
+		"target_margin":              {value: "0.1"},
+		"early_payment_terms":        {value: "1/10 net 60"},
 	}
 	for _, s := range model.Specs {
 		if _, ok := cases[s.Key]; !ok {
