@@ -120,7 +120,11 @@ func (w *wbWriter) modelValidation() error {
 		return err
 	}
 	// tracking
-	f.SetCellValue(s, cellName(0, next), "Cumulative repeat purchases of the cohort, week by week (the calibration period ends at "+v.CalEnd.String()+")")
+	trackTitle := "Cumulative repeat purchases of the cohort, week by week (the calibration period ends at " + v.CalEnd.String() + ")"
+	if v.Tracking == nil {
+		trackTitle = "Cumulative repeat purchases: n/a, the tracking curve needs the date of every purchase (a customer-level ledger has totals only)"
+	}
+	f.SetCellValue(s, cellName(0, next), trackTitle)
 	f.SetCellStyle(s, cellName(0, next), cellName(0, next), w.st.bold)
 	head := []string{"Week ending", "Actual"}
 	kinds := []kind{kText, kFloat}

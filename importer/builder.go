@@ -26,6 +26,11 @@ type builder struct {
 	attrIx    map[string]int // attribute name -> index in led.Customers.Attrs
 	rowAttrs  []rowAttr      // the same columns per row, same indices
 	rowCols   [2]rowAttr     // channel and category of each row (codes only up to the last row that had one)
+
+	totalsForm  bool         // no transactions: customer-level rows carry the totals (Ledger.Totals)
+	totals      model.Totals // per customer, grown by tot
+	totSrc      []int16      // per customer: the source its totals came from
+	custDropped bool         // a customers-sheet row was rejected after its customer was added
 	conflicts map[string]int // customer-level column -> customers with conflicting values
 
 	hasCol [numFields]bool // some source mapped the field
@@ -187,7 +192,7 @@ func (b *builder) newSource(file, sheet string, m Mapping, rep *SourceReport, se
 			b.hasCol[c.Field] = true
 		}
 	}
-	for _, f := range []Field{FDate, FDueDate, FPaidDate} {
+	for _, f := range []Field{FDate, FDueDate, FPaidDate, FFirstDate, FLastDate} {
 		if m.Has(f) {
 			dc := &dateColumn{file: file, sheet: sheet, header: m.Columns[m.ByField[f]].Header, field: f, order: b.opt.DateOrder}
 			s.dateCols[f] = dc
@@ -465,7 +470,11 @@ func (b *builder) applyTx(s *source, p *parsedTx) {
 func checkMagnitude(led *model.Ledger) error {
 	tx := &led.Tx
 	var sum uint64
-	for _, col := range [][]int64{tx.Amount, tx.Cost, tx.PaidAmt, tx.Open} {
+	cols := [][]int64{tx.Amount, tx.Cost, tx.PaidAmt, tx.Open}
+	if t := led.Totals; t != nil {
+		cols = append(cols, t.Sales, t.Cost, t.Balance)
+	}
+	for _, col := range cols {
 		for i, v := range col {
 			u := uint64(v)
 			if v < 0 {
@@ -690,7 +699,8 @@ func (b *builder) custSheetRow(s *source, rec [][]byte, row int) {
 		return
 	}
 	c := b.customer(id)
-	if !b.custRow(s, rec, row, c, true) {
+	if !b.custRow(s, rec, row, c, true) || (b.totalsForm && !b.totalsRow(s, rec, row, c)) {
+		b.custDropped = true // the customer was added for this row
 		return
 	}
 	b.fromSheet[c] = true
@@ -731,6 +741,9 @@ func (b *builder) finish() (*model.Ledger, error) {
 			col[i] = roundDiv(col[i], div)
 		}
 	}
+	if b.totalsForm {
+		b.roundTotals(led, div)
+	}
 	if err := checkMagnitude(led); err != nil {
 		return nil, err
 	}
@@ -751,6 +764,11 @@ func (b *builder) finish() (*model.Ledger, error) {
 	}
 	for i, a := range tx.Amount {
 		b.rep.Sources[b.rowSrc[i]].Amount += a
+	}
+	b.rep.Form = FormTransactions
+	if b.totalsForm {
+		b.reportTotals(led)
+		b.rep.Form = FormCustomerLevel
 	}
 	led.HasDue = b.hasCol[FDueDate]
 	led.HasPaid = b.hasCol[FPaidDate]
@@ -836,7 +854,11 @@ func (b *builder) resolveDates() error {
 			}
 			if !ok {
 				dropped[p.row] = true
-				b.drop = append(b.drop, p.row)
+				if p.row < 0 {
+					b.dropCustomer(-1 - p.row)
+				} else {
+					b.drop = append(b.drop, p.row)
+				}
 				b.rep.RowsUsed--
 				for k := range b.rep.Sources {
 					if sr := &b.rep.Sources[k]; sr.File == dc.file && sr.Sheet == dc.sheet {
@@ -850,6 +872,8 @@ func (b *builder) resolveDates() error {
 			}
 			tx := &b.led.Tx
 			switch dc.field {
+			case FFirstDate, FLastDate:
+				b.setCustomerDate(dc.field, -1-p.row, d)
 			case FDate:
 				tx.Date[p.row] = d
 			case FDueDate:
@@ -864,7 +888,7 @@ func (b *builder) resolveDates() error {
 
 // compact removes the rows rejected at finish and customers left without rows.
 func (b *builder) compact() {
-	if len(b.drop) == 0 {
+	if len(b.drop) == 0 && !b.custDropped {
 		return
 	}
 	slices.Sort(b.drop)
@@ -939,7 +963,18 @@ func (b *builder) compact() {
 		for k := range cs.Attrs {
 			cs.Attrs[k].Values[w] = cs.Attrs[k].Values[c]
 		}
+		if b.totalsForm {
+			t := b.tot(int32(c))
+			t.Sales[w], t.Cost[w], t.HasCost[w], t.Orders[w], t.HasOrders[w] = t.Sales[c], t.Cost[c], t.HasCost[c], t.Orders[c], t.HasOrders[c]
+			t.First[w], t.Last[w], t.Balance[w], t.HasBalance[w] = t.First[c], t.Last[c], t.Balance[c], t.HasBalance[c]
+			b.totSrc[w] = b.totSrc[c]
+		}
 		w++
+	}
+	if t := &b.totals; b.totalsForm {
+		t.Sales, t.Cost, t.HasCost, t.Orders, t.HasOrders = t.Sales[:w], t.Cost[:w], t.HasCost[:w], t.Orders[:w], t.HasOrders[:w]
+		t.First, t.Last, t.Balance, t.HasBalance = t.First[:w], t.Last[:w], t.Balance[:w], t.HasBalance[:w]
+		b.totSrc = b.totSrc[:w]
 	}
 	cs.ID, cs.Name, cs.Region, cs.Industry, cs.Channel, cs.Type = cs.ID[:w], cs.Name[:w], cs.Region[:w], cs.Industry[:w], cs.Channel[:w], cs.Type[:w]
 	cs.CreditLimit, cs.HasLimit, cs.Employees, cs.HasEmployees = cs.CreditLimit[:w], cs.HasLimit[:w], cs.Employees[:w], cs.HasEmployees[:w]

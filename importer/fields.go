@@ -33,6 +33,9 @@ const (
 	FTotalAssets
 	FWriteOff
 	FCategory
+	FOrders
+	FFirstDate
+	FLastDate
 	numFields
 )
 
@@ -40,7 +43,7 @@ var fieldNames = [numFields]string{
 	"", "customer_id", "customer_name", "date", "amount", "quantity", "unit_price", "cost",
 	"document_id", "due_date", "paid_date", "paid_amount", "outstanding", "credit_limit",
 	"region", "industry", "channel", "customer_type", "employees", "annual_revenue",
-	"total_assets", "write_off", "category",
+	"total_assets", "write_off", "category", "orders", "first_order_date", "last_order_date",
 }
 
 func (f Field) String() string { return fieldNames[f] }
@@ -67,7 +70,8 @@ var synonyms = map[Field][]string{
 		"日期", "交易日期", "开票日期", "订单日期", "销售日期", "单据日期", "发票日期"},
 	FAmount: {"amount", "invoiceamount", "revenue", "sales", "total", "netamount", "salesamount",
 		"lineamount", "totalamount", "netsales", "value", "dollarvalue",
-		"金额", "销售额", "收入", "销售金额", "发票金额", "含税金额", "总金额", "价税合计"},
+		"金额", "销售额", "收入", "销售金额", "发票金额", "含税金额", "总金额", "价税合计",
+		"totalsales", "totalrevenue", "lifetimesales", "lifetimerevenue", "累计销售额", "销售总额", "累计金额", "消费总额", "累计消费金额"},
 	FQuantity:  {"quantity", "qty", "units", "numberofunits", "数量", "销售数量"},
 	FUnitPrice: {"unitprice", "price", "priceeach", "单价", "销售单价"},
 	FCost:      {"cost", "cogs", "costofgoodssold", "costamount", "totalcost", "成本", "销售成本", "成本金额"},
@@ -88,6 +92,12 @@ var synonyms = map[Field][]string{
 	FAnnualRevenue: {"annualrevenue", "turnover", "营业收入", "年营业收入"},
 	FTotalAssets:   {"totalassets", "assets", "资产总额", "总资产"},
 	FWriteOff:      {"writeoff", "writtenoff", "baddebt", "核销", "坏账", "已核销"},
+	FOrders: {"orders", "numberoforders", "ordercount", "orderscount", "noorders", "purchases", "numberofpurchases",
+		"purchasecount", "订单数", "订单数量", "购买次数", "交易次数", "下单次数", "消费次数"},
+	FFirstDate: {"firstorderdate", "firstorder", "firstpurchasedate", "firstpurchase", "firstdate", "firstsaledate",
+		"首次购买日期", "首单日期", "首次下单日期", "首次交易日期", "首次消费日期"},
+	FLastDate: {"lastorderdate", "lastorder", "lastpurchasedate", "lastpurchase", "lastdate", "lastsaledate", "mostrecentorder",
+		"最近购买日期", "最后购买日期", "末次购买日期", "最近下单日期", "最近交易日期", "最近消费日期", "最后交易日期"},
 	FCategory: {"category", "productcategory", "itemcategory", "productline", "productgroup", "product", "productname",
 		"categoryname", "品类", "产品类别", "商品类别", "类别", "产品分类", "商品分类", "产品", "商品", "产品名称", "商品名称", "品类名称"},
 }

@@ -205,7 +205,19 @@ func run(plans []*plan, opt Options) (*model.Ledger, *Report, error) {
 		hasTx = hasTx || p.kind == "transactions"
 	}
 	if !hasTx {
-		return nil, nil, fmt.Errorf("%s: no transactions found: a sheet needs a customer id, a date and an amount (or quantity and unit price)", plans[0].file)
+		// a customer-level ledger: one row per customer with its totals
+		for _, p := range plans {
+			b.totalsForm = b.totalsForm || p.kind == "customers" && p.m.Has(FAmount)
+		}
+		if !b.totalsForm {
+			return nil, nil, fmt.Errorf("%s: no transactions found: a sheet needs a customer id, a date and an amount (or quantity and unit price), or, one row per customer, a customer id and total sales (with orders and first and last order dates for the CLV model)", plans[0].file)
+		}
+	} else {
+		for _, p := range plans {
+			if cols := totalsUnused(&p.m); p.kind == "customers" && len(cols) > 0 {
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: columns %s hold customer totals; the transactions give these figures, so they are not used", p.where(), strings.Join(cols, ", ")))
+			}
+		}
 	}
 	// Customers sheets first, so that their values are authoritative.
 	for _, kind := range []string{"customers", "transactions"} {

@@ -60,6 +60,7 @@ type Report struct {
 	Rejections   []Rejection    `json:"-"`
 	Truncated    bool           `json:"rejections_truncated,omitempty"`
 
+	Form               string         `json:"form"` // FormTransactions or FormCustomerLevel
 	Customers          int            `json:"customers"`
 	FirstDate          string         `json:"first_date"`
 	LastDate           string         `json:"last_date"`

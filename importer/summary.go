@@ -14,6 +14,7 @@ import (
 
 // Summary is what `inspect` prints: the report plus headline totals at the as-of date.
 type Summary struct {
+	Form             string          `json:"form"`
 	Sources          []SourceSummary `json:"sources"`
 	RowsRead         int             `json:"rows_read"`
 	RowsUsed         int             `json:"rows_used"`
@@ -38,12 +39,14 @@ type Summary struct {
 	OpenInvoices     json.Number     `json:"open_invoices,omitempty"`
 	UnappliedCredits json.Number     `json:"unapplied_credits,omitempty"`
 	NetAR            json.Number     `json:"net_receivables,omitempty"`
+	Orders           int             `json:"orders,omitempty"`   // customer-level: Σ orders
+	Balances         json.Number     `json:"balances,omitempty"` // customer-level: Σ receivable balances
 	Attributes       []string        `json:"customer_attributes,omitempty"`
 	Warnings         []string        `json:"warnings,omitempty"`
 
 	decimals                              int
 	fileAmount, amount, cost, returnValue model.Money
-	openInvoices, unapplied               model.Money
+	openInvoices, unapplied, balances     model.Money
 }
 
 // SourceSummary is one source with its amount formatted.
@@ -69,7 +72,7 @@ func Summarize(full *model.Ledger, rep *Report, asOf model.Day) *Summary {
 		Rejected: rep.Reasons, Customers: led.Customers.Len(), Transactions: led.Tx.Len(),
 		FirstDate: rep.FirstDate, LastDate: rep.LastDate, AsOf: asOf.String(),
 		RowsAfterAsOf: info.RowsAfter, CustomersLater: info.CustomersAbsent,
-		Warnings: rep.Warnings, decimals: d, fileAmount: rep.UsedAmount,
+		Warnings: rep.Warnings, decimals: d, fileAmount: rep.UsedAmount, Form: rep.Form,
 	}
 	if s.Rejected == nil {
 		s.Rejected = []ReasonCount{}
@@ -99,11 +102,31 @@ func Summarize(full *model.Ledger, rep *Report, asOf model.Day) *Summary {
 		}
 	}
 	s.CancellationDocs = len(cancelled)
+	if t := led.Totals; t != nil {
+		var bal model.Money
+		for c := range t.Sales {
+			s.amount += t.Sales[c]
+			if t.HasCost[c] {
+				s.cost += t.Cost[c]
+			}
+			if t.HasOrders[c] {
+				s.Orders += int(t.Orders[c])
+			}
+			if t.HasBalance[c] {
+				bal += t.Balance[c]
+				s.PaymentData = "receivable balance per customer (no invoices)"
+			}
+		}
+		if s.PaymentData != "" {
+			s.Balances, s.balances = num(bal), bal
+		}
+	}
 	s.FileAmount, s.TotalAmount, s.ReturnValue = num(s.fileAmount), num(s.amount), num(s.returnValue)
 	if led.HasCost {
 		s.TotalCost = num(s.cost)
 	}
 	switch {
+	case s.PaymentData != "":
 	case led.HasPaid && led.HasPaidAmount:
 		s.PaymentData = "paid date and paid amount"
 	case led.HasPaid:
@@ -153,7 +176,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(tw, "    %s\n", strings.Join(how, ", "))
 		fmt.Fprintf(tw, "    rows: %s read, %s used, %s rejected", n(src.RowsRead), n(src.RowsUsed), n(src.Rejected))
-		if src.Kind == "transactions" {
+		if src.Kind == "transactions" || s.Form == FormCustomerLevel && src.Kind == "customers" {
 			fmt.Fprintf(tw, "; amount %s", m(src.SourceReport.Amount))
 		}
 		fmt.Fprintln(tw)
@@ -198,17 +221,27 @@ func (s *Summary) WriteText(w io.Writer) error {
 	if s.CustomersLater > 0 {
 		later = fmt.Sprintf(" (%s more without a document by then: not yet acquired)", n(s.CustomersLater))
 	}
+	fmt.Fprintf(tw, "Form\t%s\n", s.Form)
 	fmt.Fprintf(tw, "Customers\t%s%s\n", n(s.Customers), later)
-	fmt.Fprintf(tw, "Transactions\t%s (%s documents)\n", n(s.Transactions), n(s.Documents))
+	if s.Form == FormCustomerLevel {
+		fmt.Fprintf(tw, "Orders\t%s (as the sheet counts them)\n", n(s.Orders))
+	} else {
+		fmt.Fprintf(tw, "Transactions\t%s (%s documents)\n", n(s.Transactions), n(s.Documents))
+	}
 	fmt.Fprintf(tw, "Total amount\t%s\n", m(s.amount))
 	if s.TotalCost != "" {
 		fmt.Fprintf(tw, "Total cost\t%s\n", m(s.cost))
 	} else {
 		fmt.Fprintf(tw, "Total cost\tnone in the ledger (no-cost mode)\n")
 	}
-	fmt.Fprintf(tw, "Returns / credit notes\t%s rows, %s\n", n(s.ReturnRows), m(s.returnValue))
-	fmt.Fprintf(tw, "Cancellations (C…)\t%s rows in %s documents\n", n(s.CancellationRows), n(s.CancellationDocs))
+	if s.Form != FormCustomerLevel {
+		fmt.Fprintf(tw, "Returns / credit notes\t%s rows, %s\n", n(s.ReturnRows), m(s.returnValue))
+		fmt.Fprintf(tw, "Cancellations (C…)\t%s rows in %s documents\n", n(s.CancellationRows), n(s.CancellationDocs))
+	}
 	fmt.Fprintf(tw, "Payment data\t%s\n", s.PaymentData)
+	if s.Balances != "" {
+		fmt.Fprintf(tw, "Receivable balances\t%s\n", m(s.balances))
+	}
 	if s.OpenInvoices != "" {
 		fmt.Fprintf(tw, "Open invoices (gross)\t%s\n", m(s.openInvoices))
 		fmt.Fprintf(tw, "Unapplied credits\t%s\n", m(s.unapplied))

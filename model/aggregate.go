@@ -44,6 +44,7 @@ type Base struct {
 	RowsAfterAsOf int   // rows ignored because they are dated after AsOf
 	TotalRevenue  Money // Σ Revenue
 	HasOpenAR     bool  // the ledger carries payment data
+	CustomerLevel bool  // built from a customer-level ledger's totals: no documents
 }
 
 // DefaultAsOf is the as-of date when none is given: the ledger's last date,
@@ -58,6 +59,9 @@ func DefaultAsOf(l *Ledger) Day {
 
 // MaxDate returns the latest transaction date of the ledger (NoDay if empty).
 func MaxDate(l *Ledger) Day {
+	if l.Totals != nil {
+		return l.Totals.lastOrder()
+	}
 	m := NoDay
 	for _, d := range l.Tx.Date {
 		if d > m {
@@ -69,6 +73,9 @@ func MaxDate(l *Ledger) Day {
 
 // Aggregate computes the base aggregates at asOf.
 func Aggregate(l *Ledger, asOf Day) *Base {
+	if l.Totals != nil {
+		return aggregateTotals(l, asOf)
+	}
 	nc := l.Customers.Len()
 	tx := &l.Tx
 	b := &Base{

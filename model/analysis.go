@@ -33,6 +33,7 @@ type Engine struct {
 // under Engine.mu.
 type stage1 struct {
 	led              *Ledger // the ledger at the as-of date (Ledger.Until)
+	asked            Day     // the as-of date asked for (a customer-level ledger's may have moved)
 	asOfInfo         AsOfInfo
 	base             *Base
 	ttm, ptm         *Window   // trailing 12 months and the 12 before
@@ -104,13 +105,18 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.stage != nil && e.stage.base.AsOf == asOf {
+	if e.stage != nil && e.stage.asked == asOf {
 		return e.stage
 	}
+	asked := asOf
 	led, info := e.Led.Until(asOf)
+	if t := led.Totals; t != nil && asOf < t.lastOrder() {
+		// totals cannot be cut at an earlier date: they are analysed as given
+		info.Moved, info.Asked, asOf = true, asOf, t.lastOrder()
+	}
 	b := Aggregate(led, asOf)
 	b.RowsAfterAsOf = info.RowsAfter
-	s := &stage1{led: led, asOfInfo: info, base: b, windows: map[int]*Window{}, activity: map[int][]uint16{},
+	s := &stage1{led: led, asked: asked, asOfInfo: info, base: b, windows: map[int]*Window{}, activity: map[int][]uint16{},
 		models: map[modelKey]*ProbModel{}, deltas: map[deltaKey][]float64{},
 		valids: map[validKey]*Validation{}, exps: map[expKey]*expResult{}, grads: map[gradKey][]float64{}, risks: map[riskKey]*Risk{}, attrs: map[attrKey]attrSchemes{}}
 	s.ttm = b.WindowOf(asOf-365, asOf)
@@ -514,6 +520,14 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 	n := len(b.Revenue)
 	a := &Analysis{Params: p.Clone(), AsOf: b.AsOf, AsOfInfo: s.asOfInfo, N: n, Decimals: led.Decimals, Base: b, Led: led,
 		IDOrder: s.idOrder, idRank: s.idRank, orders: &e.orders}
+	if s.asOfInfo.Moved {
+		a.warn(fmt.Sprintf("a customer-level ledger's totals cannot be cut at an earlier date: as of %s asked, analysed as of its last order date %s", s.asOfInfo.Asked, b.AsOf))
+	}
+	if led.CustomerLevel() {
+		for _, w := range customerLevelNA {
+			a.warn(w)
+		}
+	}
 	if s.asOfInfo.CustomersAbsent > 0 {
 		a.warn(fmt.Sprintf("%d customers have no document on or before the as-of date %s and are not in the analysis", s.asOfInfo.CustomersAbsent, b.AsOf))
 	}
@@ -556,6 +570,9 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 		schemes[9] = a.patternScheme(s, p)
 	})
 	a.Schemes = schemes
+	if led.CustomerLevel() { // they need dated purchases (customerLevelNA says so)
+		a.Schemes = slices.DeleteFunc(a.Schemes, func(sc Scheme) bool { return sc.Key == "lifecycle" || sc.Key == "pattern" })
+	}
 	a.risk(s, e, p)
 	a.riskAdjusted(p)
 	a.pricing(p)
@@ -966,21 +983,27 @@ func (a *Analysis) pyramid(p Params) Scheme {
 		what = "revenue"
 		sc.Note = "CLV not defined for this ledger: ranked by revenue. "
 	}
+	total := a.Base.CustomerLevel // no trailing 12 months: the totals
 	for c := range key {
-		switch what {
-		case "margin":
+		switch {
+		case what == "margin" && total:
+			key[c] = float64(a.CM[c])
+		case what == "margin":
 			key[c] = float64(a.MarginTTM[c])
-		case "clv":
+		case what == "clv":
 			key[c] = a.clvKey[c]
+		case total:
+			key[c] = float64(a.Revenue[c])
 		default:
 			key[c] = float64(a.RevenueTTM[c])
 		}
 	}
 	id := ""
-	switch what {
-	case "revenue":
+	switch {
+	case total:
+	case what == "revenue":
 		id = "revenueTTM"
-	case "margin":
+	case what == "margin":
 		id = "marginTTM/" + a.ids.cm
 	}
 	sc.Assign = a.tiersBy(key, p.PyramidCutoffs, id)
@@ -994,7 +1017,11 @@ func (a *Analysis) pyramid(p Params) Scheme {
 	if a.N < 20 {
 		a.warn("pyramid: fewer than 20 customers")
 	}
-	sc.Note += fmt.Sprintf("by %s (trailing 12 months for revenue and margin); Curry cut-offs, ZRL tier names", what)
+	if total {
+		sc.Note += fmt.Sprintf("by total %s of the customer-level ledger; Curry cut-offs, ZRL tier names", what)
+	} else {
+		sc.Note += fmt.Sprintf("by %s (trailing 12 months for revenue and margin); Curry cut-offs, ZRL tier names", what)
+	}
 	return sc
 }
 

@@ -6,6 +6,9 @@ package model
 // Payment dates after asOf are kept: OpenAt treats them as unpaid at asOf.
 // When nothing is left out, the ledger itself is returned.
 func (l *Ledger) Until(asOf Day) (out *Ledger, info AsOfInfo) {
+	if l.Totals != nil {
+		return l, info // totals cannot be cut at a date (stage1 keeps the as-of date at or after them)
+	}
 	tx := &l.Tx
 	nc := l.Customers.Len()
 	seen := make([]bool, nc)
@@ -80,6 +83,8 @@ func (l *Ledger) Until(asOf Day) (out *Ledger, info AsOfInfo) {
 type AsOfInfo struct {
 	RowsAfter       int // rows dated after the as-of date
 	CustomersAbsent int // customers without a row on or before it (not yet acquired, or no transactions)
+	Moved           bool // a customer-level ledger's as-of date was before its last order date and moved to it
+	Asked           Day  // the date asked for, when Moved
 }
 
 // pick returns v[idx[0]], v[idx[1]], …; nil stays nil (an absent column).

@@ -59,6 +59,10 @@ func (b *Base) summaryUntil(led *Ledger, unit string, until Day) (*RepeatSummary
 		s.Spend = "margin"
 	}
 	scale := float64(led.Scale())
+	if t := led.Totals; t != nil {
+		s.fromTotals(t, until, scale)
+		return s, holdout
+	}
 	for c := 0; c < n; c++ {
 		first, last := NoDay, NoDay
 		days := 0
@@ -110,6 +114,38 @@ func (b *Base) summaryUntil(led *Ledger, unit string, until Day) (*RepeatSummary
 		}
 	}
 	return s, holdout
+}
+
+// fromTotals fills the summary from a customer-level ledger (lifetimes'
+// summary_data_from_transaction_data, done by the sheet's author): x = orders
+// − 1 (orders counted as purchase days), t_x = last − first, T = until −
+// first; the mean spend is the customer's total (or margin) over all its
+// orders, the first included, since the sheet has no per-order amounts.
+// Customers without orders, first and last dates are not in the fit.
+func (s *RepeatSummary) fromTotals(t *Totals, until Day, scale float64) {
+	for c := range s.In {
+		s.Mbar[c] = math.NaN()
+		first, last := t.First[c], t.Last[c]
+		if !t.HasOrders[c] || t.Orders[c] < 1 || first == NoDay || last == NoDay || last < first || last > until {
+			continue
+		}
+		s.In[c] = true
+		s.X[c] = float64(t.Orders[c] - 1)
+		s.Tx[c] = float64(last-first) / s.UnitDays
+		s.T[c] = float64(until-first) / s.UnitDays
+		if t.Orders[c] > 1 {
+			spend := t.Sales[c]
+			if s.Spend == "margin" {
+				if !t.HasCost[c] {
+					continue
+				}
+				spend -= t.Cost[c]
+			}
+			if spend >= 0 {
+				s.Mbar[c] = float64(spend) / scale / float64(t.Orders[c])
+			}
+		}
+	}
 }
 
 // BGNBD holds fitted BG/NBD parameters (Fader, Hardie & Lee 2005).

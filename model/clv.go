@@ -58,6 +58,12 @@ func (a *Analysis) simpleCLV(s *stage1, p Params, act []uint16, scale float64) {
 	info.Discount = p.periodRate()
 	r := p.RetentionOverride
 	info.RetSource = "override"
+	if math.IsNaN(r) && b.CustomerLevel {
+		a.CLV, a.clvKey = make([]float64, a.N), make([]float64, a.N)
+		info.RetSource = "none"
+		info.Label = "simple CLV needs a retention rate: a customer-level ledger has no periods to estimate it from (set retention_override)"
+		return
+	}
 	if math.IsNaN(r) {
 		var sum float64
 		used := 0

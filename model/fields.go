@@ -69,6 +69,11 @@ func clvKnown(a *Analysis) bool    { return a.CLVInfo.Known }
 func hasRisk(a *Analysis) bool     { return a.Risk != nil && a.Risk.Available }
 
 func hasRiskAdj(a *Analysis) bool    { return a.RiskAdjCM != nil }
+// hasRows: the figure needs dated transactions (not a customer-level ledger).
+func hasRows(a *Analysis) bool { return !a.Base.CustomerLevel }
+func hasBalances(a *Analysis) bool {
+	return a.Led.Totals != nil && slices.Contains(a.Led.Totals.HasBalance, true)
+}
 func hasPricing(a *Analysis) bool    { return a.MinPrice != nil }
 func hasChannelMix(a *Analysis) bool { return a.ChannelMix != nil }
 func hasCategories(a *Analysis) bool { return a.CategoryMix != nil }
@@ -150,7 +155,7 @@ var customerFields = []Field{
 	{"f", "F score", KindInt, scoreValue(func(a *Analysis) []int8 { return a.FScore }), nil},
 	{"m", "M score", KindInt, scoreValue(func(a *Analysis) []int8 { return a.MScore }), nil},
 	{"revenue", "Revenue", KindMoney, func(a *Analysis, c int) Value { return money(a.Revenue[c]) }, nil},
-	{"revenue_ttm", "Revenue TTM", KindMoney, func(a *Analysis, c int) Value { return money(a.RevenueTTM[c]) }, nil},
+	{"revenue_ttm", "Revenue TTM", KindMoney, func(a *Analysis, c int) Value { return money(a.RevenueTTM[c]) }, hasRows},
 	{"cogs", "COGS", KindMoney, func(a *Analysis, c int) Value { return money(a.COGS[c]) }, cogsKnown},
 	{"cts", "Cost to serve", KindMoney, func(a *Analysis, c int) Value { return money(a.CTS[c]) }, profitKnown},
 	{"profit", "Profit (CM)", KindMoney, func(a *Analysis, c int) Value { return money(a.CM[c]) }, profitKnown},
@@ -171,7 +176,20 @@ var customerFields = []Field{
 		}
 		return text("no")
 	}, hasPricing},
-	{"returns", "Returns", KindMoney, func(a *Analysis, c int) Value { return money(a.Base.ReturnValue[c]) }, nil},
+	{"balance", "Balance", KindMoney, func(a *Analysis, c int) Value {
+		if t := a.Led.Totals; t.HasBalance[c] {
+			return money(t.Balance[c])
+		}
+		return Value{}
+	}, hasBalances},
+	{"balance_util", "Balance / limit", KindPct, func(a *Analysis, c int) Value {
+		t, cs := a.Led.Totals, &a.Led.Customers
+		if !t.HasBalance[c] || !cs.HasLimit[c] || cs.CreditLimit[c] <= 0 {
+			return Value{}
+		}
+		return number(float64(t.Balance[c]) / float64(cs.CreditLimit[c]))
+	}, hasBalances},
+	{"returns", "Returns", KindMoney, func(a *Analysis, c int) Value { return money(a.Base.ReturnValue[c]) }, hasRows},
 	{"clv", "CLV", KindMoney, func(a *Analysis, c int) Value { return money(a.CLVMoney[c]) }, clvKnown},
 	{"gap_cv", "Purchase-gap CV", KindFloat, func(a *Analysis, c int) Value { return number(a.GapCV[c]) }, nil},
 	{"score", "Purchase score", KindFloat, func(a *Analysis, c int) Value { return number(a.BestScore[c]) }, nil},

@@ -99,6 +99,7 @@ type Ledger struct {
 	Tx        Transactions
 	Customers Customers
 	Docs      DocTable
+	Totals    *Totals // a customer-level ledger (no transactions); nil for transactions
 
 	// RegularEnd, when set (not 0), is the last date before rows dated far
 	// beyond the rest: the default as-of date (see DefaultAsOf).

@@ -259,8 +259,13 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 	if p.CLVModel == "simple" {
 		return false
 	}
+	calEnd := calibrationEnd(p.CalibrationEnd, a.AsOf)
+	if a.Base.CustomerLevel && calEnd != NoDay {
+		a.warn("customer-level ledger: holdout validation needs the purchase dates of the holdout period; calibration_end is not used")
+		calEnd = NoDay
+	}
 	e.mu.Lock()
-	v := s.validation(validKey{p.ModelTimeUnit, p.BGNBDPenalizer, calibrationEnd(p.CalibrationEnd, a.AsOf)})
+	v := s.validation(validKey{p.ModelTimeUnit, p.BGNBDPenalizer, calEnd})
 	e.mu.Unlock()
 	a.Validation = v
 	if p.CalibrationEnd != NoDay && p.CalibrationEnd >= a.AsOf {

@@ -193,6 +193,10 @@ func (a *Analysis) computeRisk(p Params) *Risk {
 	r.CustAR, r.CustECL, r.Overdue30, r.MaxDPD = make([]Money, n), make([]Money, n), make([]Money, n), make([]int, n)
 	r.EL, r.DSO = make([]Money, n), make([]float64, n)
 	r.BucketTotal, r.BucketECL = make([]Money, nb), make([]Money, nb)
+	if led.CustomerLevel() {
+		r.Why = "a customer-level ledger has balances but no invoices: aging, ECL, DSO and the credit score need invoices (the balance and its share of the credit limit are among the customer's figures)"
+		return r
+	}
 	if !led.HasOpenItems() {
 		r.Why = "the ledger has no payment data (paid date, paid amount or outstanding balance): receivables, aging and credit risk cannot be computed"
 		return r
@@ -315,7 +319,8 @@ func (a *Analysis) computeRisk(p Params) *Risk {
 
 // churnRisk values what each customer's churn would cost: CLV × (1 −
 // P(alive)) with the model, else trailing-12-month revenue of at-risk and
-// lapsed customers.
+// lapsed customers (for a customer-level ledger, its average revenue per
+// year since its first order).
 func (a *Analysis) churnRisk() {
 	a.ValueAtRisk = make([]float64, a.N)
 	scale := float64(a.Led.Scale())
@@ -324,7 +329,11 @@ func (a *Analysis) churnRisk() {
 		case a.PAlive != nil && !math.IsNaN(a.PAlive[c]):
 			a.ValueAtRisk[c] = math.Max(0, a.CLV[c]) * (1 - a.PAlive[c])
 		case a.Churn[c] == ChurnAtRisk || a.Churn[c] == ChurnLapsed:
-			a.ValueAtRisk[c] = math.Max(0, float64(a.RevenueTTM[c])/scale)
+			year := float64(a.RevenueTTM[c])
+			if a.Base.CustomerLevel {
+				year = float64(a.Revenue[c]) * 365 / math.Max(365, float64(a.AsOf-a.Base.FirstDate[c]))
+			}
+			a.ValueAtRisk[c] = math.Max(0, year/scale)
 		}
 	}
 }

@@ -119,7 +119,9 @@ func validate(b *Base, led *Ledger, unit string, penalizer float64, calEnd Day) 
 	}
 	v.holdout(s, holdout)
 	v.histogram(s)
-	v.tracking(b, s)
+	if !b.CustomerLevel { // the tracking curve needs every purchase date
+		v.tracking(b, s)
+	}
 	v.choose()
 	return v
 }
@@ -486,10 +488,11 @@ type AlivePoint struct {
 // AliveHistory is the customer's P(alive) from its first purchase to the
 // as-of date at n evenly spaced days and on every purchase day, as the
 // fitted model would have said then (lifetimes plot_history_alive); nil
-// without a fitted model or purchases.
+// without a fitted model or purchases, or without purchase dates (a
+// customer-level ledger).
 func (a *Analysis) AliveHistory(c, n int) []AlivePoint {
 	m := a.Model
-	if m == nil || !m.OK || !m.Summary.In[c] {
+	if m == nil || !m.OK || !m.Summary.In[c] || a.Base.CustomerLevel {
 		return nil
 	}
 	b := a.Base

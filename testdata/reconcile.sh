@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Reconciliation over the demo and every ledger in ../shared/data, at the
+# Reconciliation over the demo, a customer-level ledger and every ledger in
+# ../shared/data, at the
 # default as-of date and an earlier one: export and JSON report of the same
 # analysis, checked by testdata/check_export.py (openpyxl, not excelize).
 # usage: testdata/reconcile.sh BINARY
@@ -20,6 +21,7 @@ check() { # name, then the binary's arguments
 }
 check demo --demo
 check demo-2024 --demo --as-of 2024-12-31
+check customer-level testdata/customer_level_zh.csv --set retention_override=0.6
 if [ -d "$data" ]; then
   check receivables "$data/receivables/WA_Fn-UseC_-Accounts-Receivable.csv"
   check receivables-2013 "$data/receivables/WA_Fn-UseC_-Accounts-Receivable.csv" --as-of 2013-06-30

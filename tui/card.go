@@ -140,7 +140,7 @@ func (p *cardPane) lines() []string {
 			add(sh.t("card.alivehist"))
 			lines = append(lines, aliveChart(hist, p.w-2, 9)...)
 		}
-	} else {
+	} else if a.CLVInfo.Known { // else the label above says why there is none
 		add(sh.tf("card.simpleclv", a.CLVInfo.Multiple, sh.money(a.CLVMoney[c])))
 	}
 	head(sh.t("Churn"))
@@ -173,6 +173,22 @@ func (p *cardPane) lines() []string {
 		if r.CustUnapplied[c] != 0 {
 			add(sh.tf("card.unapplied", sh.money(r.CustAR[c]), sh.money(r.CustUnapplied[c]), sh.money(r.CustAR[c]+r.CustUnapplied[c])))
 		}
+	}
+	if t := a.Led.Totals; t != nil { // a customer-level ledger: its row, no documents
+		head(sh.t("card.totals"))
+		orders := sh.t("n/a")
+		if t.HasOrders[c] {
+			orders = fmtInt(int(t.Orders[c]))
+		}
+		add(sh.tf("card.totalsline", sh.money(t.Sales[c]), orders, t.First[c], t.Last[c]))
+		if t.HasBalance[c] {
+			util := sh.t("n/a")
+			if cs.HasLimit[c] && cs.CreditLimit[c] > 0 {
+				util = pct(float64(t.Balance[c]) / float64(cs.CreditLimit[c]))
+			}
+			add(sh.tf("card.balance", sh.money(t.Balance[c]), util))
+		}
+		return lines
 	}
 	head(sh.t("card.recent"))
 	for k := b.DocStart[c+1] - 1; k >= b.DocStart[c] && k >= b.DocStart[c+1]-8; k-- {

@@ -21,6 +21,7 @@ var catalog = map[string][2]string{
 	"model.actual":   {"actual holdout repeat purchases: %s", "留出期实际重复购买：%s"},
 	"model.rho":      {"corr(frequency, spend) ρ = %s", "频次与消费相关系数 ρ = %s"},
 	"model.legend":   {"● actual  ○ BG/NBD  × Pareto/NBD  │ calibration end", "● 实际  ○ BG/NBD  × Pareto/NBD  │ 校准期末"},
+	"model.notrack":  {"n/a: the tracking curve needs the date of every purchase (a customer-level ledger has totals only)", "不适用：跟踪曲线需要每次购买的日期（客户汇总账簿只有合计）"},
 	"model.legend0":  {"● actual  ○ BG/NBD  × Pareto/NBD", "● 实际  ○ BG/NBD  × Pareto/NBD"},
 	"model.heat":     {"P(alive): frequency (rows) × recency (columns), %s, age %s; digit = P×10", "存活概率：频次（行）× 最近购买时点（列），%s，客龄 %s；数字 = 概率×10"},
 	"model.heataxis": {"recency 0 → %s (left: last purchase long ago)", "最近购买时点 0 → %s（左：很久以前）"},
@@ -109,6 +110,9 @@ var catalog = map[string][2]string{
 	"card.aging":      {"aging: %s; ECL %s; expected loss %s", "账龄：%s；预期信用损失 %s；预期损失 %s"},
 	"card.unapplied":  {"open invoices %s, unapplied credits %s, net %s", "未收发票 %s，未核销贷项 %s，净额 %s"},
 	"card.recent":     {"Recent documents", "最近单据"},
+	"card.totals":     {"Customer-level totals", "客户汇总"},
+	"card.totalsline": {"total sales %s in %s orders, first order %s, last %s", "累计销售额 %s，订单 %s 笔，首次下单 %s，最近 %s"},
+	"card.balance":    {"receivable balance %s, %s of the credit limit", "应收余额 %s，占信用额度 %s"},
 	"card.lines":      {"%d lines", "%d 行"},
 	// parameters
 	"param.unset":     {"(unset)", "（未设置）"},

@@ -143,8 +143,12 @@ func (p *modelPane) lines() []string {
 	if v.Holdout > 0 {
 		legend = "model.legend"
 	}
-	add(bold(sh.t("Cumulative repeat purchases")) + "  " + sh.t(legend))
-	add(p.tracking(v, p.w, 12)...)
+	if v.Tracking != nil {
+		add(bold(sh.t("Cumulative repeat purchases")) + "  " + sh.t(legend))
+		add(p.tracking(v, p.w, 12)...)
+	} else {
+		add(bold(sh.t("Cumulative repeat purchases")) + "  " + sh.t("model.notrack"))
+	}
 	add("")
 	if v.Holdout > 0 {
 		add(bold(sh.t("Holdout purchases per customer by calibration frequency")))

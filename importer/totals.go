@@ -1,0 +1,196 @@
+package importer
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"ledgerlens/model"
+)
+
+// totalFields are the columns of a customer-level sheet that hold the
+// customer's totals: the ledger itself when there are no transactions.
+var totalFields = []Field{FAmount, FCost, FOrders, FFirstDate, FLastDate, FOutstanding}
+
+// FormCustomerLevel and FormTransactions name the form of ledger read.
+const (
+	FormTransactions  = "transactions"
+	FormCustomerLevel = "customer-level (one row per customer: totals, orders, first and last order)"
+)
+
+// tot returns the customer-level totals, grown to hold customer c.
+func (b *builder) tot(c int32) *model.Totals {
+	t := &b.totals
+	for int32(len(t.Sales)) <= c {
+		t.Sales, t.Cost, t.HasCost = append(t.Sales, 0), append(t.Cost, 0), append(t.HasCost, false)
+		t.Orders, t.HasOrders = append(t.Orders, 0), append(t.HasOrders, false)
+		t.First, t.Last = append(t.First, model.NoDay), append(t.Last, model.NoDay)
+		t.Balance, t.HasBalance = append(t.Balance, 0), append(t.HasBalance, false)
+	}
+	return t
+}
+
+// totalsRow reads the totals of a customer-level row into customer c. It
+// returns false (and rejects the row) when a value cannot be read or the
+// values contradict each other.
+func (b *builder) totalsRow(s *source, rec [][]byte, row int, c int32) bool {
+	t := b.tot(c)
+	v := s.get(rec, FAmount)
+	if len(v) == 0 {
+		b.rejectRow(s, row, FAmount, nil, "no total sales")
+		return false
+	}
+	money := func(f Field, v []byte) (int64, bool) {
+		m, d, err := ParseAmount(v, b.opt.DecimalComma)
+		if err != nil {
+			b.rejectRow(s, row, f, v, "bad "+strings.ReplaceAll(f.String(), "_", " "))
+			return 0, false
+		}
+		b.noteDecimals(d)
+		return m, true
+	}
+	sales, ok := money(FAmount, v)
+	if !ok {
+		return false
+	}
+	var cost, balance int64
+	hasCost, hasBalance := false, false
+	if v := s.get(rec, FCost); len(v) > 0 {
+		if cost, ok = money(FCost, v); !ok {
+			return false
+		}
+		hasCost = true
+	}
+	if v := s.get(rec, FOutstanding); len(v) > 0 {
+		if balance, ok = money(FOutstanding, v); !ok {
+			return false
+		}
+		hasBalance = true
+	}
+	orders, hasOrders := int32(0), false
+	if v := s.get(rec, FOrders); len(v) > 0 {
+		m, _, err := ParseAmount(v, b.opt.DecimalComma)
+		if err != nil || m%1_000_000 != 0 || m < 0 || m/1_000_000 > 1<<30 {
+			b.rejectRow(s, row, FOrders, v, "bad number of orders (a whole number ≥ 0)")
+			return false
+		}
+		orders, hasOrders = int32(m/1_000_000), true
+	}
+	var days [2]dateVal
+	for k, f := range []Field{FFirstDate, FLastDate} {
+		v := s.get(rec, f)
+		if len(v) == 0 {
+			days[k] = dateVal{day: model.NoDay}
+			continue
+		}
+		d, err := parseDate(v, b.opt.DateOrder, s.serials, s.date1904)
+		if err != nil {
+			b.rejectRow(s, row, f, v, "bad "+strings.ReplaceAll(f.String(), "_", " "))
+			return false
+		}
+		days[k] = d
+	}
+	first, last := days[0], days[1]
+	if !first.pending && !last.pending && first.day != model.NoDay && last.day != model.NoDay {
+		if last.day < first.day {
+			b.rejectRow(s, row, FLastDate, s.get(rec, FLastDate), "last order before the first order")
+			return false
+		}
+		if hasOrders && orders == 1 && last.day != first.day {
+			b.rejectRow(s, row, FOrders, s.get(rec, FOrders), "one order but different first and last order dates")
+			return false
+		}
+	}
+	if hasOrders && orders == 0 && (first.day != model.NoDay || last.day != model.NoDay || first.pending || last.pending) {
+		b.rejectRow(s, row, FOrders, s.get(rec, FOrders), "no orders but an order date")
+		return false
+	}
+	for int32(len(b.totSrc)) <= c {
+		b.totSrc = append(b.totSrc, 0)
+	}
+	b.totSrc[c] = s.idx
+	t.Sales[c], t.Cost[c], t.HasCost[c] = sales, cost, hasCost
+	t.Orders[c], t.HasOrders[c] = orders, hasOrders
+	t.Balance[c], t.HasBalance[c] = balance, hasBalance
+	t.First[c] = b.customerDate(s, FFirstDate, first, c, row)
+	t.Last[c] = b.customerDate(s, FLastDate, last, c, row)
+	return true
+}
+
+// customerDate returns a customer-level date, or records it as pending (its
+// day/month order decided with the column) and returns NoDay. Pending
+// customer dates carry the customer as −1 − c.
+func (b *builder) customerDate(s *source, f Field, v dateVal, c int32, srcRow int) model.Day {
+	if !v.pending {
+		return v.day
+	}
+	return b.dateOrPending(s, f, v, -1-c, srcRow)
+}
+
+// setCustomerDate stores a pending customer-level date once its order is
+// known.
+func (b *builder) setCustomerDate(f Field, c int32, d model.Day) {
+	if f == FFirstDate {
+		b.totals.First[c] = d
+	} else {
+		b.totals.Last[c] = d
+	}
+}
+
+// dropCustomer rejects a customer-level row after reading (a date impossible
+// in the order its column turned out to have): the customer leaves the
+// ledger in compact.
+func (b *builder) dropCustomer(c int32) {
+	b.fromSheet[c] = false
+	b.custDropped = true
+}
+
+// totalsUnused lists, for a customers sheet beside transactions, the total
+// columns it has: the transactions give those figures.
+func totalsUnused(m *Mapping) []string {
+	var out []string
+	for _, f := range totalFields {
+		if m.Has(f) {
+			out = append(out, fmt.Sprintf("%q", m.Columns[m.ByField[f]].Header))
+		}
+	}
+	return out
+}
+
+// roundTotals hands the totals to the ledger, in its minor units.
+func (b *builder) roundTotals(led *model.Ledger, div int64) {
+	t := b.tot(int32(led.Customers.Len()) - 1)
+	for _, col := range [][]int64{t.Sales, t.Cost, t.Balance} {
+		for i := range col {
+			col[i] = roundDiv(col[i], div)
+		}
+	}
+	led.Totals = t
+}
+
+// reportTotals completes the ledger and the report of a customer-level
+// ledger: cost and balances, each source's total sales, the dates' range.
+func (b *builder) reportTotals(led *model.Ledger) {
+	t := led.Totals
+	led.HasCost = slices.Contains(t.HasCost, true)
+	led.HasPaid, led.HasPaidAmount, led.HasOutstanding, led.HasDue = false, false, false, false // balances are in the totals
+	first, last := model.NoDay, model.NoDay
+	for c, v := range t.Sales {
+		b.rep.Sources[b.totSrc[c]].Amount += v
+		b.rep.UsedAmount += v
+		if t.HasCost[c] {
+			b.rep.UsedCost += t.Cost[c]
+		}
+		for _, d := range []model.Day{t.First[c], t.Last[c]} {
+			if d != model.NoDay {
+				if first == model.NoDay || d < first {
+					first = d
+				}
+				last = max(last, d)
+			}
+		}
+	}
+	if first != model.NoDay {
+		b.rep.FirstDate, b.rep.LastDate = first.String(), last.String()
+	}
+}

@@ -1,0 +1,77 @@
+package model
+
+import "slices"
+
+// Totals is what a customer-level ledger holds instead of transactions: one
+// row per customer with its total sales, number of orders, first and last
+// order dates, cost and receivable balance (what many small firms keep).
+// With Totals the ledger has no rows (Ledger.Tx is empty); every figure that
+// can be computed from the totals is, and what needs transactions is n/a
+// with the reason (Analysis.Warnings, CustomerLevelNA).
+type Totals struct {
+	Sales      []Money // total net sales (required)
+	Cost       []Money // total cost, where HasCost
+	HasCost    []bool
+	Orders     []int32 // number of orders, where HasOrders (counted as purchase days)
+	HasOrders  []bool
+	First      []Day // first order; NoDay when not given
+	Last       []Day // last order; NoDay when not given
+	Balance    []Money
+	HasBalance []bool
+}
+
+// CustomerLevel reports whether the ledger is a customer-level summary.
+func (l *Ledger) CustomerLevel() bool { return l.Totals != nil }
+
+// customerLevelNA says what a customer-level ledger cannot give, and why.
+var customerLevelNA = []string{
+	"customer-level ledger: lifecycle stages need revenue by period (the trailing 12 months against the 12 before) and are not computed",
+	"customer-level ledger: buying patterns need the dates of every purchase and are not computed",
+	"customer-level ledger: aging, ECL, DSO and the credit score need invoices; balances and credit utilisation are among the customer's figures",
+	"customer-level ledger: the pyramid, spend tiers and margins use total sales, not the trailing 12 months",
+	"customer-level ledger: the Gamma-Gamma spend is each customer's total over its number of orders, the first order included (there are no per-order amounts)",
+}
+
+// aggregateTotals is Aggregate for a customer-level ledger: the base's
+// per-customer figures come straight from the totals; there are no rows or
+// documents.
+func aggregateTotals(l *Ledger, asOf Day) *Base {
+	t := l.Totals
+	nc := l.Customers.Len()
+	b := &Base{
+		AsOf: asOf, Decimals: l.Decimals, CustomerLevel: true,
+		FirstDate: slices.Clone(t.First), FirstBuy: slices.Clone(t.First), LastPurchase: slices.Clone(t.Last),
+		Docs: make([]int32, nc), PurchaseDocs: make([]int32, nc), PurchaseDays: make([]int32, nc),
+		Lines: make([]int32, nc), ReturnDocs: make([]int32, nc),
+		Revenue: slices.Clone(t.Sales), Cost: make([]Money, nc), CostKnown: make([]bool, nc),
+		ReturnValue: make([]Money, nc), OpenInvoices: make([]Money, nc), OpenCredits: make([]Money, nc),
+		RowStart: make([]int32, nc+1), DocStart: make([]int32, nc+1),
+	}
+	for c := 0; c < nc; c++ {
+		if b.FirstDate[c] == NoDay {
+			b.FirstDate[c] = t.Last[c]
+		}
+		if t.HasOrders[c] {
+			b.Docs[c], b.PurchaseDocs[c], b.PurchaseDays[c], b.Lines[c] = t.Orders[c], t.Orders[c], t.Orders[c], t.Orders[c]
+		}
+		if t.HasCost[c] {
+			b.Cost[c], b.CostKnown[c] = t.Cost[c], true
+		}
+		b.TotalRevenue += b.Revenue[c]
+	}
+	return b
+}
+
+// lastOrder returns the latest last-order date of a customer-level ledger.
+func (t *Totals) lastOrder() Day {
+	m := NoDay
+	for c, d := range t.Last {
+		if d != NoDay && d > m {
+			m = d
+		}
+		if f := t.First[c]; f != NoDay && f > m {
+			m = f
+		}
+	}
+	return m
+}

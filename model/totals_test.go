@@ -1,0 +1,255 @@
+package model_test
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"ledgerlens/importer"
+	"ledgerlens/model"
+)
+
+// customerSheet is a customer-level ledger made up here: n customers with
+// known totals, orders, first and last orders, balances and limits.
+type sheetCustomer struct {
+	id, name, region    string
+	sales, cost, bal    int // in cents
+	orders              int
+	first, last         model.Day
+	limit               int
+	hasCost, hasBalance bool
+}
+
+func sheetCustomers() []sheetCustomer {
+	start := model.DayFromCivil(2023, 1, 1)
+	var out []sheetCustomer
+	for i := 0; i < 40; i++ {
+		orders := 1 + (i*7)%13
+		first := start + model.Day((i*37)%500)
+		last := first
+		if orders > 1 {
+			last = first + model.Day(30+(i*53)%400)
+		}
+		c := sheetCustomer{id: fmt.Sprintf("K%03d", i), name: fmt.Sprintf("Firm %d", i), region: []string{"East", "West", "North"}[i%3],
+			sales: 10000 + (i*i*7919)%900000, orders: orders, first: first, last: last, limit: 500000, hasCost: i%5 != 0, hasBalance: i%4 != 0}
+		c.cost = c.sales * 7 / 10
+		c.bal = (i * 1237) % 60000
+		out = append(out, c)
+	}
+	return out
+}
+
+func money2(cents int) string { return fmt.Sprintf("%d.%02d", cents/100, cents%100) }
+
+// rows writes the customers under a header (English or Chinese).
+func (c sheetCustomer) row() []string {
+	cost, bal := "", ""
+	if c.hasCost {
+		cost = money2(c.cost)
+	}
+	if c.hasBalance {
+		bal = money2(c.bal)
+	}
+	return []string{c.id, c.name, c.region, money2(c.sales), cost, fmt.Sprint(c.orders), c.first.String(), c.last.String(), bal, money2(c.limit)}
+}
+
+var (
+	enTotalsHeader = []string{"Customer ID", "Customer Name", "Region", "Total Sales", "Total Cost", "Orders", "First Order Date", "Last Order Date", "Balance", "Credit Limit"}
+	zhTotalsHeader = []string{"客户编号", "客户名称", "地区", "累计销售额", "成本", "订单数", "首次购买日期", "最近购买日期", "应收余额", "信用额度"}
+)
+
+// A customer-level sheet alone (CSV with English headers, xlsx with Chinese
+// ones) is read as such; every scheme that can be computed from the totals
+// assigns every customer, by the totals; what needs transactions says n/a
+// with the reason.
+func TestCustomerLevelLedger(t *testing.T) {
+	custs := sheetCustomers()
+	var csv strings.Builder
+	csv.WriteString(strings.Join(enTotalsHeader, ",") + "\n")
+	rows := [][]string{zhTotalsHeader}
+	for _, c := range custs {
+		csv.WriteString(strings.Join(c.row(), ",") + "\n")
+		rows = append(rows, c.row())
+	}
+	var xl bytes.Buffer
+	writeBook(t, &xl, sheet{"客户", rows})
+	path := filepath.Join(t.TempDir(), "客户.xlsx")
+	if err := os.WriteFile(path, xl.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fromCSV := func() (*model.Ledger, *importer.Report, error) {
+		return importer.LoadReader("customers.csv", []byte(csv.String()), importer.Options{})
+	}
+	fromXLSX := func() (*model.Ledger, *importer.Report, error) { return importer.Load([]string{path}, importer.Options{}) }
+	for name, load := range map[string]func() (*model.Ledger, *importer.Report, error){"csv": fromCSV, "xlsx": fromXLSX} {
+		t.Run(name, func(t *testing.T) {
+			led, rep, err := load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Form != importer.FormCustomerLevel || !led.CustomerLevel() || rep.RowsUsed != len(custs) {
+				t.Fatalf("form %q, %d rows used of %d", rep.Form, rep.RowsUsed, len(custs))
+			}
+			a, err := model.NewEngine(led).Analyze(model.DefaultParams())
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkCustomerLevel(t, a, custs)
+		})
+	}
+}
+
+func checkCustomerLevel(t *testing.T, a *model.Analysis, custs []sheetCustomer) {
+	t.Helper()
+	var asOf model.Day
+	for _, c := range custs {
+		asOf = max(asOf, c.last)
+	}
+	if a.AsOf != asOf {
+		t.Errorf("as of %s, want the last order date %s", a.AsOf, asOf)
+	}
+	ix := map[string]int{}
+	for c, id := range a.Led.Customers.ID {
+		ix[id] = c
+	}
+	for _, sc := range custs {
+		c := ix[sc.id]
+		if a.Revenue[c] != int64(sc.sales) || a.F[c] != int32(sc.orders) || a.R[c] != int32(asOf-sc.last) {
+			t.Errorf("%s: revenue %d, F %d, R %d; want %d, %d, %d", sc.id, a.Revenue[c], a.F[c], a.R[c], sc.sales, sc.orders, asOf-sc.last)
+		}
+		f, _ := a.Field("balance")
+		if v := f.Get(a, c); v.OK != sc.hasBalance || (v.OK && v.Money != int64(sc.bal)) {
+			t.Errorf("%s: balance %+v, want %d (%v)", sc.id, v, sc.bal, sc.hasBalance)
+		}
+	}
+	// every scheme that is there assigns every customer, and adds up
+	for _, sc := range a.Schemes {
+		n := 0
+		for _, r := range sc.Rows {
+			n += r.Customers
+		}
+		if len(sc.Assign) != a.N || n != a.N || sc.Total.Revenue != a.Base.TotalRevenue {
+			t.Errorf("%s: %d assigned, %d in rows, revenue %d; want %d customers, revenue %d", sc.Key, len(sc.Assign), n, sc.Total.Revenue, a.N, a.Base.TotalRevenue)
+		}
+	}
+	// the pyramid ranks by total sales: Platinum holds the largest customer
+	py, _ := a.SchemeByKey("pyramid")
+	best := slices.MaxFunc(custs, func(x, y sheetCustomer) int { return x.sales - y.sales })
+	if py.Segments[py.Assign[ix[best.id]]] != "Platinum" || !strings.Contains(py.Note, "total revenue") {
+		t.Errorf("pyramid: largest customer in %s; note %q", py.Segments[py.Assign[ix[best.id]]], py.Note)
+	}
+	// what needs transactions is not there, and says why
+	for _, key := range []string{"lifecycle", "pattern"} {
+		if _, ok := a.SchemeByKey(key); ok {
+			t.Errorf("scheme %s computed from totals", key)
+		}
+	}
+	for _, why := range []string{"lifecycle stages need revenue by period", "buying patterns need the dates of every purchase"} {
+		if !slices.ContainsFunc(a.Warnings, func(w string) bool { return strings.Contains(w, why) }) {
+			t.Errorf("no warning %q in %q", why, a.Warnings)
+		}
+	}
+	if a.Risk.Available || !strings.Contains(a.Risk.Why, "customer-level") {
+		t.Errorf("risk from totals: %v, %q", a.Risk.Available, a.Risk.Why)
+	}
+	if _, ok := a.Field("revenue_ttm"); ok {
+		t.Error("trailing-12-month revenue from totals")
+	}
+	// the count model is fitted from orders and dates
+	if a.Model == nil || a.Model.Summary == nil {
+		t.Fatal("no count-model summary")
+	}
+	s := a.Model.Summary
+	for _, sc := range custs {
+		c := ix[sc.id]
+		if !s.In[c] || s.X[c] != float64(sc.orders-1) || s.Tx[c] != float64(sc.last-sc.first) || s.T[c] != float64(asOf-sc.first) {
+			t.Errorf("%s: x %v t_x %v T %v", sc.id, s.X[c], s.Tx[c], s.T[c])
+		}
+	}
+}
+
+// The BG/NBD fit from a summary table of the CDNOW sample (one row per
+// customer: orders = distinct purchase days to 1997-09-30, first and last
+// purchase) equals the fit from its transactions, and the published values.
+func TestCustomerLevelCDNOW(t *testing.T) {
+	led := cdnow(t)
+	cal := model.DayFromCivil(1997, 9, 30)
+	base := model.Aggregate(led, cal)
+	var b strings.Builder
+	b.WriteString("customer_id,total_sales,orders,first_order_date,last_order_date\n")
+	for c := range base.Revenue {
+		if base.FirstBuy[c] == model.NoDay {
+			continue
+		}
+		fmt.Fprintf(&b, "%s,%s,%d,%s,%s\n", led.Customers.ID[c], model.MoneyString(base.Revenue[c], led.Decimals),
+			base.PurchaseDays[c], base.FirstBuy[c], base.LastPurchase[c])
+	}
+	tled, rep, err := importer.LoadReader("cdnow-summary.csv", []byte(b.String()), importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Form != importer.FormCustomerLevel || rep.RowsRejected != 0 {
+		t.Fatalf("form %q, %d rejected", rep.Form, rep.RowsRejected)
+	}
+	want, wst := model.FitBGNBD(base.Summary(led, "week"), 0)
+	got, gst := model.FitBGNBD(model.Aggregate(tled, cal).Summary(tled, "week"), 0)
+	if !gst.Converged || gst.Customers != wst.Customers || math.Abs(gst.LogLik-wst.LogLik) > 1e-9*math.Abs(wst.LogLik) {
+		t.Fatalf("summary fit %+v, transactions fit %+v", gst, wst)
+	}
+	for _, p := range []struct {
+		name      string
+		got, want float64
+		published float64
+	}{{"r", got.R, want.R, 0.2426}, {"alpha", got.Alpha, want.Alpha, 4.4135}, {"a", got.A, want.A, 0.7929}, {"b", got.B, want.B, 2.4258}} {
+		if math.Abs(p.got-p.want) > 1e-9*p.want || math.Abs(p.got-p.published) > 0.0005 {
+			t.Errorf("%s = %.6f from the summary, %.6f from the transactions, %.4f published", p.name, p.got, p.want, p.published)
+		}
+	}
+}
+
+// Rows of a customer-level sheet that contradict themselves are rejected
+// with the reason; a customers sheet beside transactions has its total
+// columns reported as not used.
+func TestCustomerLevelRejections(t *testing.T) {
+	csv := "customer,total sales,orders,first order date,last order date\n" +
+		"ok,100,2,2025-01-01,2025-02-01\n" +
+		"nosales,,2,2025-01-01,2025-02-01\n" +
+		"backwards,100,2,2025-03-01,2025-02-01\n" +
+		"oneorder,100,1,2025-01-01,2025-02-01\n" +
+		"half,100,1.5,2025-01-01,2025-02-01\n" +
+		"none,100,0,2025-01-01,\n"
+	_, rep, err := importer.LoadReader("totals.csv", []byte(csv), importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reasons []string
+	for _, r := range rep.Rejections {
+		reasons = append(reasons, fmt.Sprintf("%d %s", r.Row, r.Reason))
+	}
+	want := []string{"3 no total sales", "4 last order before the first order", "5 one order but different first and last order dates",
+		"6 bad number of orders (a whole number ≥ 0)", "7 no orders but an order date"}
+	if !slices.Equal(reasons, want) || rep.RowsUsed != 1 {
+		t.Errorf("rejections %q (used %d), want %q", reasons, rep.RowsUsed, want)
+	}
+	var xl bytes.Buffer
+	writeBook(t, &xl,
+		sheet{"Sales", [][]string{{"customer_id", "date", "amount"}, {"a", "2025-01-01", "10"}}},
+		sheet{"Customers", [][]string{{"customer_id", "region", "total sales", "orders"}, {"a", "East", "999", "7"}}})
+	path := filepath.Join(t.TempDir(), "both.xlsx")
+	if err := os.WriteFile(path, xl.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	led, rep, err := importer.Load([]string{path}, importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if led.CustomerLevel() || rep.Form != importer.FormTransactions ||
+		!slices.ContainsFunc(rep.Warnings, func(w string) bool { return strings.Contains(w, `"total sales", "orders" hold customer totals`) }) {
+		t.Errorf("beside transactions: form %q, warnings %q", rep.Form, rep.Warnings)
+	}
+}
