@@ -27,11 +27,11 @@ type builder struct {
 	rowAttrs  []rowAttr      // the same columns per row, same indices
 	rowCols   [2]rowAttr     // channel and category of each row (codes only up to the last row that had one)
 
-	totalsForm  bool         // no transactions: customer-level rows carry the totals (Ledger.Totals)
-	totals      model.Totals // per customer, grown by tot
-	totSrc      []int16      // per customer: the source its totals came from
-	custDropped bool         // a customers-sheet row was rejected after its customer was added
-	conflicts map[string]int // customer-level column -> customers with conflicting values
+	totalsForm  bool           // no transactions: customer-level rows carry the totals (Ledger.Totals)
+	totals      model.Totals   // per customer, grown by tot
+	totSrc      []int16        // per customer: the source its totals came from
+	custDropped bool           // a customers-sheet row was rejected after its customer was added
+	conflicts   map[string]int // customer-level column -> customers with conflicting values
 
 	hasCol [numFields]bool // some source mapped the field
 	dates  []*dateColumn

@@ -81,8 +81,8 @@ func (l *Ledger) Until(asOf Day) (out *Ledger, info AsOfInfo) {
 
 // AsOfInfo says what the as-of date left out of the analysis.
 type AsOfInfo struct {
-	RowsAfter       int // rows dated after the as-of date
-	CustomersAbsent int // customers without a row on or before it (not yet acquired, or no transactions)
+	RowsAfter       int  // rows dated after the as-of date
+	CustomersAbsent int  // customers without a row on or before it (not yet acquired, or no transactions)
 	Moved           bool // a customer-level ledger's as-of date was before its last order date and moved to it
 	Asked           Day  // the date asked for, when Moved
 }

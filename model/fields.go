@@ -68,7 +68,8 @@ func hasModel(a *Analysis) bool    { return a.PAlive != nil }
 func clvKnown(a *Analysis) bool    { return a.CLVInfo.Known }
 func hasRisk(a *Analysis) bool     { return a.Risk != nil && a.Risk.Available }
 
-func hasRiskAdj(a *Analysis) bool    { return a.RiskAdjCM != nil }
+func hasRiskAdj(a *Analysis) bool { return a.RiskAdjCM != nil }
+
 // hasRows: the figure needs dated transactions (not a customer-level ledger).
 func hasRows(a *Analysis) bool { return !a.Base.CustomerLevel }
 func hasBalances(a *Analysis) bool {

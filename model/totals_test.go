@@ -85,7 +85,9 @@ func TestCustomerLevelLedger(t *testing.T) {
 	fromCSV := func() (*model.Ledger, *importer.Report, error) {
 		return importer.LoadReader("customers.csv", []byte(csv.String()), importer.Options{})
 	}
-	fromXLSX := func() (*model.Ledger, *importer.Report, error) { return importer.Load([]string{path}, importer.Options{}) }
+	fromXLSX := func() (*model.Ledger, *importer.Report, error) {
+		return importer.Load([]string{path}, importer.Options{})
+	}
 	for name, load := range map[string]func() (*model.Ledger, *importer.Report, error){"csv": fromCSV, "xlsx": fromXLSX} {
 		t.Run(name, func(t *testing.T) {
 			led, rep, err := load()
