@@ -214,7 +214,10 @@ func run(plans []*plan, opt Options) (*model.Ledger, *Report, error) {
 		}
 	} else {
 		for _, p := range plans {
-			if cols := totalsUnused(&p.m); p.kind == "customers" && len(cols) > 0 {
+			if p.kind != "customers" {
+				continue
+			}
+			if cols := totalsUnused(&p.m); len(cols) > 0 {
 				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: columns %s hold customer totals; the transactions give these figures, so they are not used", p.where(), strings.Join(cols, ", ")))
 			}
 		}
