@@ -7,6 +7,9 @@ import (
 	"ledgerlens/model"
 )
 
+// printedPL is the number of leading plColumns a printed Segments sheet shows.
+const printedPL = 13
+
 // plColumn is one column of a segment P&L, the same in the text table, CSV,
 // JSON and the Segments sheet.
 type plColumn struct {
@@ -75,21 +78,27 @@ func riskNA(a *model.Analysis) string {
 	return a.Risk.Why
 }
 
+// plColumns: the first printedPL are the key figures a printed Segments
+// sheet shows (legible on one page width); the sheet, CSV and JSON have all.
 var plColumns = []plColumn{
 	{"segment", "Segment", kText, func(r *model.SegmentRow) any { return r.Segment }, nil},
 	{"customers", "Customers", kInt, func(r *model.SegmentRow) any { return r.Customers }, nil},
 	{"customer_share", "Customer share", kPct, func(r *model.SegmentRow) any { return r.CustomerShare }, nil},
 	{"revenue", "Revenue", kMoney, func(r *model.SegmentRow) any { return r.Revenue }, nil},
 	{"revenue_share", "Revenue share", kPct, func(r *model.SegmentRow) any { return r.RevenueShare }, nil},
-	{"cogs", "COGS", kMoney, func(r *model.SegmentRow) any { return r.COGS }, cogsNA},
-	{"gross_margin", "Gross margin", kMoney, func(r *model.SegmentRow) any { return r.GM }, cogsNA},
-	{"cost_to_serve", "Cost to serve", kMoney, func(r *model.SegmentRow) any { return r.CTS }, profitNA},
 	{"profit", "Profit (CM)", kMoney, func(r *model.SegmentRow) any { return r.CM }, profitNA},
 	{"margin_pct", "Margin", kPct, func(r *model.SegmentRow) any { return r.CMPct }, profitNA},
 	{"profit_share", "Profit share", kPct, func(r *model.SegmentRow) any { return r.CMShare }, profitNA},
+	{"risk_adjusted_profit", "Risk-adj. profit", kMoney, func(r *model.SegmentRow) any { return r.RiskAdjCM }, riskAdjNA},
+	{"total_clv", "Σ CLV", kMoney, func(r *model.SegmentRow) any { return r.TotalCLV }, clvNA},
+	{"avg_clv", "Avg CLV", kMoney, avg(func(r *model.SegmentRow) model.Money { return r.AvgCLV }), clvNA},
+	{"open_ar", "Open AR (gross)", kMoney, func(r *model.SegmentRow) any { return r.OpenAR }, riskNA},
+	{"ecl", "ECL", kMoney, func(r *model.SegmentRow) any { return r.ECL }, riskNA},
+	{"cogs", "COGS", kMoney, func(r *model.SegmentRow) any { return r.COGS }, cogsNA},
+	{"gross_margin", "Gross margin", kMoney, func(r *model.SegmentRow) any { return r.GM }, cogsNA},
+	{"cost_to_serve", "Cost to serve", kMoney, func(r *model.SegmentRow) any { return r.CTS }, profitNA},
 	{"avg_profit", "Avg profit", kMoney, avg(func(r *model.SegmentRow) model.Money { return r.AvgCM }), profitNA},
 	{"carrying_cost", "Carrying cost", kMoney, func(r *model.SegmentRow) any { return r.CarryCost }, riskAdjNA},
-	{"risk_adjusted_profit", "Risk-adj. profit", kMoney, func(r *model.SegmentRow) any { return r.RiskAdjCM }, riskAdjNA},
 	{"min_price_factor", "Min. price factor", kFloat, func(r *model.SegmentRow) any { return r.MinPrice }, pricingNA},
 	{"strategy", "Strategy (ZRL)", kText, func(r *model.SegmentRow) any {
 		if r.Strategy == "" {
@@ -97,8 +106,6 @@ var plColumns = []plColumn{
 		}
 		return r.Strategy
 	}, nil},
-	{"total_clv", "Σ CLV", kMoney, func(r *model.SegmentRow) any { return r.TotalCLV }, clvNA},
-	{"avg_clv", "Avg CLV", kMoney, avg(func(r *model.SegmentRow) model.Money { return r.AvgCLV }), clvNA},
 	{"total_clv_pm", "Σ CLV ± 90 %", kMoney, func(r *model.SegmentRow) any {
 		if !r.HasCLVPM {
 			return nil
@@ -107,10 +114,8 @@ var plColumns = []plColumn{
 	}, clvPMNA},
 	{"exp_purchases", "Exp. purchases", kFloat, func(r *model.SegmentRow) any { return r.ExpPurchases }, expNA},
 	{"exp_purchases_pm", "Exp. purchases ± 90 %", kFloat, func(r *model.SegmentRow) any { return r.ExpPM }, expPMNA},
-	{"open_ar", "Open AR (gross)", kMoney, func(r *model.SegmentRow) any { return r.OpenAR }, riskNA},
 	{"unapplied_credits", "Unapplied credits", kMoney, func(r *model.SegmentRow) any { return r.Unapplied }, riskNA},
 	{"net_ar", "Net AR", kMoney, func(r *model.SegmentRow) any { return r.NetAR }, riskNA},
-	{"ecl", "ECL", kMoney, func(r *model.SegmentRow) any { return r.ECL }, riskNA},
 	{"dso", "DSO", kFloat, func(r *model.SegmentRow) any { return r.DSO }, riskNA},
 	{"categories_avg", "Avg categories", kFloat, func(r *model.SegmentRow) any { return r.Categories }, categoryNA},
 	{"top_category", "Top category", kText, func(r *model.SegmentRow) any {

@@ -589,6 +589,11 @@ func (w *wbWriter) segments() error {
 		}
 		row = next + 18 // the chart is 300 px: about 15 rows, and a gap
 	}
+	// the print shows the key figures, legible on one page width; the sheet has every column
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", Scope: s,
+		RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", quote(s), colName(printedPL), row)}); err != nil {
+		return err
+	}
 	return w.colWidths(s, wd)
 }
 
