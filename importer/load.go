@@ -243,6 +243,15 @@ func run(plans []*plan, opt Options) (*model.Ledger, *Report, error) {
 	if err != nil {
 		return nil, rep, err
 	}
+	if b.totalsForm {
+		// one row per customer: repeated ids mean rows of transactions whose date column was not recognised
+		for _, r := range rep.Reasons {
+			if r.Reason == "duplicate customer id" {
+				return nil, rep, fmt.Errorf("%s: read as one row per customer (no date column recognised), but customer ids repeat (%d times, e.g. row %d): if these are transactions, name the date column with --map date=Header",
+					plans[0].file, r.Count, r.Examples[0].Row)
+			}
+		}
+	}
 	if rep.RowsRead == 0 {
 		return nil, rep, fmt.Errorf("%s: no data rows below the header", plans[0].file)
 	}

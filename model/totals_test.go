@@ -238,6 +238,11 @@ func TestCustomerLevelRejections(t *testing.T) {
 	if !slices.Equal(reasons, want) || rep.RowsUsed != 1 {
 		t.Errorf("rejections %q (used %d), want %q", reasons, rep.RowsUsed, want)
 	}
+	// transactions whose date column is not recognised are not taken for totals
+	_, _, err = importer.LoadReader("tx.csv", []byte("Customer,Amount,When\nA,10,2024-01-01\nA,20,2024-02-01\n"), importer.Options{})
+	if err == nil || !strings.Contains(err.Error(), "customer ids repeat (1 times, e.g. row 3): if these are transactions, name the date column with --map date=Header") {
+		t.Errorf("repeated ids in a customer-level sheet: %v", err)
+	}
 	var xl bytes.Buffer
 	writeBook(t, &xl,
 		sheet{"Sales", [][]string{{"customer_id", "date", "amount"}, {"a", "2025-01-01", "10"}}},
