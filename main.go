@@ -95,10 +95,15 @@ Common flags (every command):
                          action (those the ledger has)
   --baseline FILE        export: a scenario (TOML or exported workbook) to compare
                          with: adds a Compare sheet with the migration matrix
+  --crosstab ROWS,COLS   two schemes crossed (e.g. region,pyramid): report prints
+                         customers and revenue per cell (json/csv: every figure);
+                         export adds a Cross-tab sheet
 
 Fields: customer_id, customer_name, date, amount, quantity, unit_price, cost,
 document_id, due_date, paid_date, paid_amount, outstanding, credit_limit, region,
-industry, channel, customer_type, employees, annual_revenue, total_assets, write_off.
+industry, channel, customer_type, employees, annual_revenue, total_assets, write_off,
+category; one row per customer: customer_id with amount (total sales), orders,
+first_order_date, last_order_date, cost, outstanding (balance).
 
 Exit status: 0 success, 1 bad input, 2 bad usage.
 `
@@ -178,6 +183,7 @@ type config struct {
 	mask     bool
 	lang     string
 	opt      importer.Options
+	crosstab string // "rows,cols": two schemes crossed (report prints it, export adds a sheet)
 }
 
 // parseFlags reads flags given before or after the file names.
@@ -205,6 +211,7 @@ func parseFlags(cmd string, args []string) (*config, error) {
 	fs.StringVar(&c.baseline, "baseline", "", "")
 	fs.StringVar(&c.into, "into", "", "")
 	fs.StringVar(&c.schemes, "schemes", "", "")
+	fs.StringVar(&c.crosstab, "crosstab", "", "")
 	fs.StringVar(&c.lang, "lang", "en", "")
 	rest := args
 	for {
@@ -259,6 +266,12 @@ func parseFlags(cmd string, args []string) (*config, error) {
 	}
 	if cmd == "export" && c.output == "" {
 		return nil, errUsage{"export needs -o OUT.xlsx (or OUT.csv)"}
+	}
+	if c.crosstab != "" && cmd != "report" && cmd != "export" {
+		return nil, errUsage{"--crosstab belongs to report and export"}
+	}
+	if c.crosstab != "" && len(strings.Split(c.crosstab, ",")) != 2 {
+		return nil, errUsage{fmt.Sprintf("--crosstab %q: want two schemes, ROWS,COLUMNS (e.g. region,pyramid)", c.crosstab)}
 	}
 	if (c.into != "" || c.schemes != "") && cmd != "export" {
 		return nil, errUsage{"--into and --schemes belong to export"}
@@ -390,10 +403,27 @@ func report(c *config, w io.Writer) error {
 	if c.format == "table" {
 		w = termtext.Writer(w) // JSON and CSV keep the data as it is
 	}
+	if c.crosstab != "" {
+		ct, err := crossTab(c, a)
+		if err != nil {
+			return err
+		}
+		return exporter.WriteCrossTab(w, a, ct, c.format)
+	}
 	if err := exporter.WriteReport(w, sourceName(c), a, c.scheme, c.format); err != nil {
 		return errUsage{err.Error()}
 	}
 	return nil
+}
+
+// crossTab crosses the two schemes --crosstab names.
+func crossTab(c *config, a *model.Analysis) (*model.CrossTab, error) {
+	k := strings.Split(c.crosstab, ",")
+	ct, err := a.CrossTab(strings.TrimSpace(k[0]), strings.TrimSpace(k[1]))
+	if err != nil {
+		return nil, errUsage{fmt.Sprintf("--crosstab: %v (schemes: %s)", err, strings.Join(a.SchemeKeys(), ", "))}
+	}
+	return ct, nil
 }
 
 func export(c *config, w io.Writer) error {
@@ -420,6 +450,11 @@ func export(c *config, w io.Writer) error {
 		name = c.scenario
 	}
 	ex := exporter.Export{Source: sourceName(c), Scenario: name, Analysis: a, Report: rep, Baseline: base, BaselineName: c.baseline}
+	if c.crosstab != "" {
+		if ex.CrossTab, err = crossTab(c, a); err != nil {
+			return err
+		}
+	}
 	switch {
 	case c.into != "":
 		return exportInto(c, w, ex, opt)

@@ -86,9 +86,7 @@ func WriteReport(w io.Writer, source string, a *model.Analysis, scheme, format s
 	dec := a.Decimals
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(reportJSON(source, a))
+		return writeJSON(w, reportJSON(source, a))
 	case "csv":
 		cw := csv.NewWriter(w)
 		head := []string{"scheme"}
@@ -148,10 +146,49 @@ func WriteReport(w io.Writer, source string, a *model.Analysis, scheme, format s
 	} else {
 		fmt.Fprintf(w, "Receivables: n/a — %s\n", r.Why)
 	}
+	fmt.Fprintf(w, "Concentration: %s\n", concentrationText(a))
 	for _, wn := range a.Warnings {
 		fmt.Fprintf(w, "Warning: %s\n", wn)
 	}
 	return nil
+}
+
+// writeJSON writes v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// concentrationText is the headline concentration figures in one line.
+func concentrationText(a *model.Analysis) string {
+	c := a.Concentration
+	var parts []string
+	for _, t := range c.Top {
+		if t.N == 1 || t.N == 10 || t.N == 20 {
+			s := fmt.Sprintf("top %d: %s of revenue", t.N, model.FormatPct(t.RevenueShare))
+			if !math.IsNaN(t.ARShare) {
+				s += fmt.Sprintf(" and %s of open AR", model.FormatPct(t.ARShare))
+			}
+			parts = append(parts, s)
+		}
+	}
+	hhi := fmt.Sprintf("Herfindahl index of revenue %.4f (as concentrated as %.1f equal customers)", c.HHIRevenue, c.EquivRevenue)
+	if math.IsNaN(c.HHIRevenue) {
+		hhi = "Herfindahl index n/a (no positive revenue)"
+	}
+	return strings.Join(append(parts, hhi), "; ")
+}
+
+// concentrationJSON reports the top-N shares and Herfindahl indices.
+func concentrationJSON(a *model.Analysis) any {
+	c := a.Concentration
+	var top []any
+	for _, t := range c.Top {
+		top = append(top, map[string]any{"n": t.N, "revenue_share": jsonFloat(t.RevenueShare), "open_ar_share": jsonFloat(t.ARShare)})
+	}
+	return map[string]any{"top": top, "hhi_revenue": jsonFloat(c.HHIRevenue), "equivalent_customers_revenue": jsonFloat(c.EquivRevenue),
+		"hhi_open_ar": jsonFloat(c.HHIAR), "equivalent_customers_open_ar": jsonFloat(c.EquivAR)}
 }
 
 // jsonFloat keeps NaN out of JSON (null instead) and rounds to 6 decimals.
@@ -227,12 +264,13 @@ func reportJSON(source string, a *model.Analysis) any {
 			"retention": jsonFloat(a.CLVInfo.Retention), "retention_source": a.CLVInfo.RetSource,
 			"discount_per_period": jsonFloat(a.CLVInfo.Discount), "horizon_periods": a.CLVInfo.Horizon,
 			"multiple": jsonFloat(a.CLVInfo.Multiple), "label": a.CLVInfo.Label},
-		"model":     modelJSON(a),
-		"risk":      riskJSON(a),
-		"pricing":   pricingJSON(a),
-		"schemes":   schemes,
-		"best_list": best,
-		"warnings":  a.Warnings,
+		"model":         modelJSON(a),
+		"risk":          riskJSON(a),
+		"pricing":       pricingJSON(a),
+		"concentration": concentrationJSON(a),
+		"schemes":       schemes,
+		"best_list":     best,
+		"warnings":      a.Warnings,
 	}
 }
 

@@ -70,6 +70,9 @@ func writeSheets(f *excelize.File, fresh bool, ex Export, progress func(string))
 	if ex.Baseline != nil {
 		parts = slices.Insert(parts, 2, part{SheetCompare, w.compare, 0})
 	}
+	if ex.CrossTab != nil {
+		parts = slices.Insert(parts, 2, part{SheetCrossTab, w.crossTab, 0})
+	}
 	taken := map[string]bool{}
 	if !fresh {
 		for _, n := range f.GetSheetList() {

@@ -30,6 +30,7 @@ const (
 	SheetModel         = "Model validation"
 	SheetParameters    = "Parameters"
 	SheetDataQuality   = "Data quality"
+	SheetCrossTab      = "Cross-tab"
 )
 
 // Export is what the workbook is made of.
@@ -42,6 +43,8 @@ type Export struct {
 	// analysis' and the migration matrix.
 	Baseline     *model.Analysis
 	BaselineName string
+	// CrossTab, when set, adds a Cross-tab sheet: one matrix per figure.
+	CrossTab *model.CrossTab
 
 	rows   []int32 // the customer list (WriteOptions.Rows)
 	filter string

@@ -375,9 +375,10 @@ type Analysis struct {
 	EarlyPays              []bool    // offering EarlyTerms pays for the seller with this customer
 	EarlyTerms             EarlyTerms
 	PricingNote            string
-	ChannelMix             *Mix     // each customer's sales by channel; nil without channels on the rows
-	MainChannel            []string // each customer's channel (main one or Multi-channel); nil without ChannelMix
-	CategoryMix            *Mix     // each customer's sales by product category; nil without the column
+	Concentration          Concentration // top-N shares and Herfindahl index of revenue and open AR
+	ChannelMix             *Mix          // each customer's sales by channel; nil without channels on the rows
+	MainChannel            []string      // each customer's channel (main one or Multi-channel); nil without ChannelMix
+	CategoryMix            *Mix          // each customer's sales by product category; nil without the column
 
 	Schemes    []Scheme // each with its segment P&L
 	Profit     ProfitSummary
@@ -576,6 +577,7 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 	a.risk(s, e, p)
 	a.riskAdjusted(p)
 	a.pricing(p)
+	a.concentration()
 	a.Schemes = append(a.Schemes, a.gradeScheme())
 	if s.catMix != nil {
 		a.CategoryMix = s.catMix

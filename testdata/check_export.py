@@ -16,6 +16,41 @@ wb = openpyxl.load_workbook(xlsx)
 problems = []
 
 want = ["Summary", "Segments", "Customers", "Profitability", "Risk", "Credit risk", "Write-offs", "Churn risk", "Model validation", "Parameters", "Data quality"]
+if "Cross-tab" in wb.sheetnames:
+    # two schemes crossed: in each figure's matrix every row's total is the sum
+    # of its cells, the Total row the sum of the rows; customers and revenue
+    # add up to the whole ledger
+    want = want[:2] + ["Cross-tab"] + want[2:]
+    grid = list(wb["Cross-tab"].iter_rows(values_only=True))
+    blocks = {}
+    i = 0
+    while i < len(grid):
+        row = grid[i]
+        if row and isinstance(row[0], str) and i + 1 < len(grid) and isinstance(grid[i + 1][0], str) and " \\ " in grid[i + 1][0]:
+            body = []
+            j = i + 2
+            while j < len(grid) and grid[j][0] is not None:
+                body.append(grid[j])
+                j += 1
+            blocks[row[0]] = body
+            i = j
+        else:
+            i += 1
+    if set(blocks) < {"Customers", "Revenue"}:
+        problems.append(f"Cross-tab blocks {sorted(blocks)}")
+    for name, body in blocks.items():
+        width = len([c for c in grid[0]]) if grid else 0
+        cells = [[Decimal(str(v or 0)) for v in r[1:]] for r in body]
+        for r, raw in zip(cells, body):
+            if sum(r[:-1]) != r[-1]:
+                problems.append(f"Cross-tab {name}, row {raw[0]}: cells add to {sum(r[:-1])}, total {r[-1]}")
+        cols = [sum(r[k] for r in cells[:-1]) for k in range(len(cells[-1]))]
+        if cols != cells[-1]:
+            problems.append(f"Cross-tab {name}: the Total row is not the sum of the rows")
+    if "Customers" in blocks and int(blocks["Customers"][-1][-1]) != rep["customers"]:
+        problems.append(f"Cross-tab customers {blocks['Customers'][-1][-1]}, want {rep['customers']}")
+    if "Revenue" in blocks and Decimal(str(blocks["Revenue"][-1][-1])) != Decimal(str(rep["headline"]["revenue"])):
+        problems.append(f"Cross-tab revenue {blocks['Revenue'][-1][-1]}, want {rep['headline']['revenue']}")
 if wb.sheetnames != want:
     problems.append(f"sheets {wb.sheetnames}, want {want}")
 

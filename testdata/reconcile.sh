@@ -21,6 +21,11 @@ check() { # name, then the binary's arguments
 }
 check demo --demo
 check demo-2024 --demo --as-of 2024-12-31
+# two schemes crossed: the Cross-tab sheet against the report of the same analysis
+"$bin" export --demo --crosstab region,pyramid -o "$tmp/crosstab.xlsx" >/dev/null
+"$bin" report --demo --format json >"$tmp/crosstab.json"
+/usr/bin/python3 testdata/check_export.py "$tmp/crosstab.xlsx" "$tmp/crosstab.json"
+n=$((n + 1))
 check customer-level testdata/customer_level_zh.csv --set retention_override=0.6
 if [ -d "$data" ]; then
   check receivables "$data/receivables/WA_Fn-UseC_-Accounts-Receivable.csv"

@@ -1,0 +1,90 @@
+package model_test
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"ledgerlens/model"
+)
+
+// Concentration on the demo ledger, recomputed here from the customers'
+// revenue and open AR; two schemes crossed add up to each scheme's P&L.
+func TestConcentrationAndCrossTab(t *testing.T) {
+	a := analyze(t, model.NewEngine(demo(t)), nil)
+	check := func(what string, v []float64, tops []float64, hhi float64) {
+		var pos []float64
+		var total float64
+		for _, x := range v {
+			if x > 0 {
+				pos = append(pos, x)
+				total += x
+			}
+		}
+		slices.Sort(pos)
+		slices.Reverse(pos)
+		var h float64
+		for _, x := range pos {
+			h += (x / total) * (x / total)
+		}
+		if math.Abs(h-hhi) > 1e-12 {
+			t.Errorf("%s: HHI %v, want %v", what, hhi, h)
+		}
+		for k, n := range []int{1, 5, 10, 20, 50, 100} {
+			var cum float64
+			for _, x := range pos[:n] {
+				cum += x
+			}
+			if math.Abs(tops[k]-cum/total) > 1e-12 {
+				t.Errorf("%s: top %d share %v, want %v", what, n, tops[k], cum/total)
+			}
+		}
+	}
+	c := a.Concentration
+	rev, ar := make([]float64, a.N), make([]float64, a.N)
+	var revTops, arTops []float64
+	for i := range rev {
+		rev[i], ar[i] = float64(a.Revenue[i]), float64(a.Risk.CustAR[i])
+	}
+	for _, top := range c.Top {
+		revTops, arTops = append(revTops, top.RevenueShare), append(arTops, top.ARShare)
+	}
+	if len(c.Top) != 6 {
+		t.Fatalf("%d top-N shares", len(c.Top))
+	}
+	check("revenue", rev, revTops, c.HHIRevenue)
+	check("open AR", ar, arTops, c.HHIAR)
+	if math.Abs(c.EquivRevenue*c.HHIRevenue-1) > 1e-12 {
+		t.Errorf("equivalent customers %v for H %v", c.EquivRevenue, c.HHIRevenue)
+	}
+
+	ct, err := a.CrossTab("region", "pyramid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, side := range []struct {
+		sc     *model.Scheme
+		totals []model.CrossCell
+	}{{ct.Rows, ct.RowTotals}, {ct.Cols, ct.ColTotals}} {
+		for k, r := range side.sc.Rows {
+			got := side.totals[k]
+			if got.Customers != r.Customers || got.Revenue != r.Revenue || got.Profit != r.CM || got.CLV != r.TotalCLV || got.OpenAR != r.OpenAR {
+				t.Errorf("%s/%s: cross-tab totals %+v, scheme P&L %d %d %d %d %d", side.sc.Key, r.Segment, got, r.Customers, r.Revenue, r.CM, r.TotalCLV, r.OpenAR)
+			}
+		}
+	}
+	var n int
+	for _, row := range ct.Cells {
+		for _, cell := range row {
+			n += cell.Customers
+		}
+	}
+	if n != a.N || ct.Total.Customers != a.N || ct.Total.Revenue != a.Base.TotalRevenue {
+		t.Errorf("cells hold %d customers, total %+v", n, ct.Total)
+	}
+	for _, bad := range [][2]string{{"region", "region"}, {"nosuch", "pyramid"}} {
+		if _, err := a.CrossTab(bad[0], bad[1]); err == nil {
+			t.Errorf("%v crossed", bad)
+		}
+	}
+}
