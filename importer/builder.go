@@ -911,27 +911,22 @@ func (b *builder) compact() {
 		}
 		return w
 	}
-	for k := range b.rowCols {
-		b.rowCols[k].pad(tx.Len())
-	}
-	for _, ra := range []*rowAttr{&b.rowCols[0], &b.rowCols[1]} {
-		b.rowAttrs = append(b.rowAttrs, *ra)
-	}
-	defer func() { // the row columns ride along with the attributes
-		n := len(b.rowAttrs) - 2
-		b.rowCols[0], b.rowCols[1] = b.rowAttrs[n], b.rowAttrs[n+1]
-		b.rowAttrs = b.rowAttrs[:n]
-	}()
-	for k := range b.rowAttrs {
-		codes := b.rowAttrs[k].codes
+	keepRows := func(ra *rowAttr) {
 		w := 0
-		for i, c := range codes {
+		for i, c := range ra.codes {
 			if keep[i] {
-				codes[w] = c
+				ra.codes[w] = c
 				w++
 			}
 		}
-		b.rowAttrs[k].codes = codes[:w]
+		ra.codes = ra.codes[:w]
+	}
+	for k := range b.rowAttrs {
+		keepRows(&b.rowAttrs[k])
+	}
+	for k := range b.rowCols { // codes only up to the last row that had one: padded first
+		b.rowCols[k].pad(tx.Len())
+		keepRows(&b.rowCols[k])
 	}
 	n := filter(tx.Len(), func(d, s int) {
 		b.rowSrc[d] = b.rowSrc[s]

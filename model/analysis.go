@@ -55,8 +55,11 @@ type stage1 struct {
 	grads    map[gradKey][]float64
 	risks    map[riskKey]*Risk
 	attrs    map[attrKey]attrSchemes // attribute schemes by what they depend on
-	chanMix  *Mix                    // channel mix of each customer (nil without channels on the rows)
-	catMix   *Mix                    // product / category mix (nil without such a column)
+
+	revenueTop []float64 // top-N customers' shares of revenue (Concentration)
+	revenueHHI float64
+	chanMix    *Mix // channel mix of each customer (nil without channels on the rows)
+	catMix     *Mix // product / category mix (nil without such a column)
 }
 
 // modelKey names what a probabilistic fit depends on.
@@ -140,6 +143,7 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 		s.idRank[c] = int32(k)
 	}
 	s.chanMix, s.catMix = mixOf(&led.Tx.Channel, led, b), mixOf(&led.Tx.Category, led, b)
+	s.revenueTop, s.revenueHHI = moneyTopShares(b.Revenue)
 	s.imputation(led)
 	s.size = sizeClasses(led)
 	e.stage = s
@@ -577,7 +581,7 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 	a.risk(s, e, p)
 	a.riskAdjusted(p)
 	a.pricing(p)
-	a.concentration()
+	a.concentration(s)
 	a.Schemes = append(a.Schemes, a.gradeScheme())
 	if s.catMix != nil {
 		a.CategoryMix = s.catMix
@@ -1387,18 +1391,7 @@ func (a *Analysis) valueScheme(key, title string, v []string, fixed []string, mi
 	for i, x := range names {
 		idx[x] = int16(i)
 	}
-	sc := Scheme{Key: "attr:" + key, Title: title, Segments: append(names, "Other (small values)", "(blank)"), Assign: make([]int16, a.N)}
-	other, blank := int16(len(names)), int16(len(names)+1)
-	for c, x := range v {
-		switch i, ok := idx[x]; {
-		case ok:
-			sc.Assign[c] = i
-		case x == "":
-			sc.Assign[c] = blank
-		default:
-			sc.Assign[c] = other
-		}
-	}
+	sc := Scheme{Key: "attr:" + key, Title: title, Segments: append(names, "Other (small values)", "(blank)"), Assign: assignValues(v, idx, len(names))}
 	sc.Note = fmt.Sprintf("values under %g %% of customers fold into Other", 100*minShare)
 	if fixed != nil {
 		sc.Note += fmt.Sprintf("; a customer's channel is the one with ≥ %s of its sales, else Multi-channel (channel_main_share)", FormatPct(a.Params.ChannelMainShare))

@@ -27,23 +27,17 @@ type TopShare struct {
 // concentrationTops are the N of the top-N shares.
 var concentrationTops = []int{1, 5, 10, 20, 50, 100}
 
-func (a *Analysis) concentration() {
+// concentration assembles the figures; the shares and indices themselves
+// are computed once: revenue's in stage 1, open AR's with the cached
+// receivables analysis.
+func (a *Analysis) concentration(s *stage1) {
 	c := &a.Concentration
-	rev := make([]float64, a.N)
-	for i, v := range a.Revenue {
-		rev[i] = float64(v)
-	}
-	var ar []float64
+	revTop, arTop, ha := s.revenueTop, nanTops(), math.NaN()
 	if a.Risk != nil && a.Risk.Available {
-		ar = make([]float64, a.N)
-		for i, v := range a.Risk.CustAR {
-			ar[i] = float64(v)
-		}
+		arTop, ha = a.Risk.arTop, a.Risk.arHHI
 	}
-	revTop, hr := topShares(rev)
-	arTop, ha := topShares(ar)
-	c.HHIRevenue, c.HHIAR = hr, ha
-	c.EquivRevenue, c.EquivAR = 1/hr, 1/ha
+	c.HHIRevenue, c.HHIAR = s.revenueHHI, ha
+	c.EquivRevenue, c.EquivAR = 1/c.HHIRevenue, 1/ha
 	c.Top = nil
 	for k, n := range concentrationTops {
 		if n > a.N {
@@ -53,14 +47,28 @@ func (a *Analysis) concentration() {
 	}
 }
 
-// topShares returns the shares of the concentrationTops largest positive
-// values and the Herfindahl index of the positive values (NaN each without
-// any; nil v: all NaN).
-func topShares(v []float64) ([]float64, float64) {
+func nanTops() []float64 {
 	out := make([]float64, len(concentrationTops))
 	for k := range out {
 		out[k] = math.NaN()
 	}
+	return out
+}
+
+// moneyTopShares is topShares of money.
+func moneyTopShares(v []Money) ([]float64, float64) {
+	f := make([]float64, len(v))
+	for i, x := range v {
+		f[i] = float64(x)
+	}
+	return topShares(f)
+}
+
+// topShares returns the shares of the concentrationTops largest positive
+// values and the Herfindahl index of the positive values (NaN each without
+// any; nil v: all NaN).
+func topShares(v []float64) ([]float64, float64) {
+	out := nanTops()
 	var pos []float64
 	var total float64
 	for _, x := range v {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // AttrGroup puts values of an attribute into a named group (regions into
@@ -42,11 +43,13 @@ func quoteToken(s string) string {
 	return s
 }
 
-// splitTop splits s at sep outside double quotes; full-width forms of the
-// separators count as well.
-func splitTop(s string, sep rune) []string {
-	wide := map[rune]rune{':': '：', ',': '，', ';': '；', '=': '＝'}[sep]
-	var out []string
+// splitTop splits s at sep outside double quotes (the full-width form of
+// a separator counts as well); unclosed reports a quote left open.
+func splitTop(s string, sep rune) (parts []string, unclosed bool) {
+	wide, ok := map[rune]rune{':': '：', ',': '，', ';': '；', '=': '＝'}[sep]
+	if !ok {
+		wide = sep
+	}
 	start, quoted, esc := 0, false, false
 	for i, r := range s {
 		switch {
@@ -57,30 +60,21 @@ func splitTop(s string, sep rune) []string {
 		case r == '"':
 			quoted = !quoted
 		case !quoted && (r == sep || r == wide):
-			out = append(out, s[start:i])
-			start = i + len(string(r))
+			parts = append(parts, s[start:i])
+			start = i + utf8.RuneLen(r)
 		}
 	}
-	return append(out, s[start:])
+	return append(parts, s[start:]), quoted
 }
 
-// checkQuotes reports a double quote that is not closed.
-func checkQuotes(s string) error {
-	quoted, esc := false, false
-	for _, r := range s {
-		switch {
-		case esc:
-			esc = false
-		case quoted && r == '\\':
-			esc = true
-		case r == '"':
-			quoted = !quoted
-		}
+// cutTop cuts s at the first sep outside quotes (either width).
+func cutTop(s string, sep rune) (before, after string, found bool) {
+	parts, _ := splitTop(s, sep)
+	if len(parts) == 1 {
+		return s, "", false
 	}
-	if quoted {
-		return fmt.Errorf("a quote is not closed in %q", s)
-	}
-	return nil
+	_, size := utf8.DecodeRuneInString(s[len(parts[0]):])
+	return parts[0], s[len(parts[0])+size:], true
 }
 
 // token reads one name or value: trimmed, quotes removed.
@@ -99,41 +93,23 @@ func token(s string) (string, error) {
 	return s, nil
 }
 
-// cutRest cuts s at the first sep outside quotes (either width).
-func cutRest(s string, sep rune) (string, string, bool) {
-	parts := splitTop(s, sep)
-	if len(parts) == 1 {
-		return s, "", false
-	}
-	// the separator may be one or three bytes long
-	rest := s[len(parts[0]):]
-	_, size := firstRune(rest)
-	return parts[0], rest[size:], true
-}
-
-func firstRune(s string) (rune, int) {
-	for _, r := range s {
-		return r, len(string(r))
-	}
-	return 0, 0
-}
-
 // ParseAttrGroups reads the text form of attr_groups.
 func ParseAttrGroups(s string) ([]AttrGroup, error) {
-	if err := checkQuotes(s); err != nil {
-		return nil, err
+	rules, open := splitTop(s, ';')
+	if open {
+		return nil, fmt.Errorf("a quote is not closed in %q", s)
 	}
 	var out []AttrGroup
 	owner := map[[2]string]string{} // attr, value → group
-	for _, rule := range splitTop(s, ';') {
+	for _, rule := range rules {
 		if strings.TrimSpace(rule) == "" {
 			continue
 		}
-		attrText, rest, ok := cutRest(rule, ':')
+		attrText, rest, ok := cutTop(rule, ':')
 		if !ok {
 			return nil, fmt.Errorf("%q: want attribute: Group = value, value", strings.TrimSpace(rule))
 		}
-		groupText, valuesText, ok := cutRest(rest, '=')
+		groupText, valuesText, ok := cutTop(rest, '=')
 		if !ok {
 			return nil, fmt.Errorf("%q: want attribute: Group = value, value", strings.TrimSpace(rule))
 		}
@@ -149,7 +125,8 @@ func ParseAttrGroups(s string) ([]AttrGroup, error) {
 			return nil, fmt.Errorf("%q: the attribute and the group need names", strings.TrimSpace(rule))
 		}
 		g := AttrGroup{Attr: attr, Group: group}
-		for _, vt := range splitTop(valuesText, ',') {
+		values, _ := splitTop(valuesText, ',')
+		for _, vt := range values {
 			v, err := token(vt)
 			if err != nil {
 				return nil, err
@@ -189,16 +166,17 @@ func FormatAttrGroups(gs []AttrGroup) string {
 
 // ParseAttrBands reads the text form of attr_bands.
 func ParseAttrBands(s string) ([]AttrBand, error) {
-	if err := checkQuotes(s); err != nil {
-		return nil, err
+	rules, open := splitTop(s, ';')
+	if open {
+		return nil, fmt.Errorf("a quote is not closed in %q", s)
 	}
 	var out []AttrBand
 	seen := map[string]bool{}
-	for _, rule := range splitTop(s, ';') {
+	for _, rule := range rules {
 		if strings.TrimSpace(rule) == "" {
 			continue
 		}
-		attrText, cutsText, ok := cutRest(rule, ':')
+		attrText, cutsText, ok := cutTop(rule, ':')
 		if !ok {
 			return nil, fmt.Errorf("%q: want attribute: cut, cut", strings.TrimSpace(rule))
 		}
@@ -214,7 +192,8 @@ func ParseAttrBands(s string) ([]AttrBand, error) {
 		}
 		seen[strings.ToLower(attr)] = true
 		b := AttrBand{Attr: attr}
-		for _, ct := range splitTop(cutsText, ',') {
+		cuts, _ := splitTop(cutsText, ',')
+		for _, ct := range cuts {
 			ct = strings.TrimSpace(ct)
 			if ct == "" {
 				continue
@@ -403,18 +382,25 @@ func (a *Analysis) groupScheme(key, title string, v []string, groups []AttrGroup
 			of[val] = int16(k)
 		}
 	}
-	other, blank := int16(len(names)), int16(len(names)+1)
-	sc := Scheme{Key: "group:" + key, Title: title + " (grouped)", Segments: append(names, "Other (ungrouped)", "(blank)"), Assign: make([]int16, a.N),
+	return Scheme{Key: "group:" + key, Title: title + " (grouped)", Segments: append(names, "Other (ungrouped)", "(blank)"), Assign: assignValues(v, of, len(names)),
 		Note: "groups from attr_groups; values in no group are Other"}
-	for c, s := range v {
-		switch k, ok := of[s]; {
+}
+
+// assignValues gives each customer the segment seg names for its value
+// (one of n named segments); the segments after them are "other values" (n)
+// and blank (n + 1).
+func assignValues(v []string, seg map[string]int16, n int) []int16 {
+	other := int16(n)
+	out := make([]int16, len(v))
+	for c, x := range v {
+		switch k, ok := seg[x]; {
 		case ok:
-			sc.Assign[c] = k
-		case s == "":
-			sc.Assign[c] = blank
+			out[c] = k
+		case x == "":
+			out[c] = other + 1
 		default:
-			sc.Assign[c] = other
+			out[c] = other
 		}
 	}
-	return sc
+	return out
 }

@@ -1,10 +1,8 @@
 package model_test
 
 import (
-	"bytes"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -123,14 +121,9 @@ nochan,2025-01-05,100,
 		t.Errorf("split at channel_main_share 0.6: %s, want Online (60 %% of its sales)", got)
 	}
 	// a customers sheet's channel stands for a customer whose rows carry none
-	var xl bytes.Buffer
-	writeBook(t, &xl,
+	path := writeBook(t, "book.xlsx",
 		sheet{"Sales", [][]string{{"customer_id", "date", "amount", "channel"}, {"a", "2025-01-01", "10", "Online"}, {"b", "2025-01-01", "10", ""}}},
 		sheet{"Customers", [][]string{{"customer_id", "channel", "category"}, {"b", "Phone", "Wholesale"}}})
-	path := filepath.Join(t.TempDir(), "book.xlsx")
-	if err := os.WriteFile(path, xl.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	led, _, err := importer.Load([]string{path}, importer.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -266,8 +259,9 @@ type sheet struct {
 	rows [][]string
 }
 
-// writeBook writes a workbook with the given sheets, all cells text.
-func writeBook(t *testing.T, w *bytes.Buffer, sheets ...sheet) {
+// writeBook writes a workbook with the given sheets, all cells text, as
+// name in the test's temporary directory, and returns its path.
+func writeBook(t *testing.T, name string, sheets ...sheet) string {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
@@ -288,7 +282,9 @@ func writeBook(t *testing.T, w *bytes.Buffer, sheets ...sheet) {
 			}
 		}
 	}
-	if err := f.Write(w); err != nil {
+	path := filepath.Join(t.TempDir(), name)
+	if err := f.SaveAs(path); err != nil {
 		t.Fatal(err)
 	}
+	return path
 }

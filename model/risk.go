@@ -145,6 +145,9 @@ type Risk struct {
 	WriteOffs  []OpenItem // candidates
 	Trend      []float64  // credit-score trend component
 	CreditList []int32    // customers with open receivables by expected loss (desc), then id
+
+	arTop []float64 // top-N customers' shares of open AR, and its Herfindahl index (Concentration)
+	arHHI float64
 }
 
 // riskKey holds the parameters the receivables analysis depends on (lists as
@@ -314,6 +317,7 @@ func (a *Analysis) computeRisk(p Params) *Risk {
 	}
 	slices.SortStableFunc(r.WriteOffs, func(x, y OpenItem) int { return cmp.Compare(y.DPD, x.DPD) })
 	r.CreditList = a.rankDesc(func(c int) (float64, bool) { return float64(r.EL[c]), r.CustAR[c] > 0 })
+	r.arTop, r.arHHI = moneyTopShares(r.CustAR)
 	return r
 }
 

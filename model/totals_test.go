@@ -1,11 +1,8 @@
 package model_test
 
 import (
-	"bytes"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -76,12 +73,7 @@ func TestCustomerLevelLedger(t *testing.T) {
 		csv.WriteString(strings.Join(c.row(), ",") + "\n")
 		rows = append(rows, c.row())
 	}
-	var xl bytes.Buffer
-	writeBook(t, &xl, sheet{"客户", rows})
-	path := filepath.Join(t.TempDir(), "客户.xlsx")
-	if err := os.WriteFile(path, xl.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := writeBook(t, "客户.xlsx", sheet{"客户", rows})
 	fromCSV := func() (*model.Ledger, *importer.Report, error) {
 		return importer.LoadReader("customers.csv", []byte(csv.String()), importer.Options{})
 	}
@@ -243,14 +235,9 @@ func TestCustomerLevelRejections(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "customer ids repeat (1 times, e.g. row 3): if these are transactions, name the date column with --map date=Header") {
 		t.Errorf("repeated ids in a customer-level sheet: %v", err)
 	}
-	var xl bytes.Buffer
-	writeBook(t, &xl,
+	path := writeBook(t, "both.xlsx",
 		sheet{"Sales", [][]string{{"customer_id", "date", "amount"}, {"a", "2025-01-01", "10"}}},
 		sheet{"Customers", [][]string{{"customer_id", "region", "total sales", "orders"}, {"a", "East", "999", "7"}}})
-	path := filepath.Join(t.TempDir(), "both.xlsx")
-	if err := os.WriteFile(path, xl.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	led, rep, err := importer.Load([]string{path}, importer.Options{})
 	if err != nil {
 		t.Fatal(err)
