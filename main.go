@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	"unicode"
 
 	"ledgerlens/exporter"
 	"ledgerlens/importer"
@@ -60,6 +61,17 @@ Usage:
                                          a copy of your own workbook or CSV with segment
                                          columns beside its customer rows
   ledgerlens help [parameters]           this text, or every parameter with its meaning
+
+A ledger in PostgreSQL (or an engine that speaks its protocol) is a source like a file:
+  ledgerlens [inspect|report|export] postgres://USER@HOST:5432/DB --table SCHEMA.TABLE
+  ledgerlens [inspect|report|export] postgres://USER@HOST:5432/DB --query 'SELECT …'
+  --table NAME           the ledger's table or view (quoted by the driver)
+  --query SQL            or one SELECT whose rows are the ledger
+  --timeout DURATION     statement timeout (default 15m); every query runs in one
+                         read-only transaction
+  --show-sql             inspect: print the statements run
+  The password comes from the URL, PGPASSWORD or ~/.pgpass and is never printed.
+  Columns are recognised by the same names as a file's headers (--map works).
 
 Common flags (every command):
   --demo                 use the built-in sample ledger instead of FILE
@@ -184,7 +196,11 @@ type config struct {
 	lang     string
 	opt      importer.Options
 	crosstab string // "rows,cols": two schemes crossed (report prints it, export adds a sheet)
+	showSQL  bool   // inspect: print the statements run on a database source
 }
+
+// database tells whether the source is a database URL rather than files.
+func (c *config) database() bool { return len(c.files) == 1 && importer.IsDatabaseURL(c.files[0]) }
 
 // parseFlags reads flags given before or after the file names.
 func parseFlags(cmd string, args []string) (*config, error) {
@@ -213,6 +229,10 @@ func parseFlags(cmd string, args []string) (*config, error) {
 	fs.StringVar(&c.schemes, "schemes", "", "")
 	fs.StringVar(&c.crosstab, "crosstab", "", "")
 	fs.StringVar(&c.lang, "lang", "en", "")
+	fs.StringVar(&c.opt.Table, "table", "", "")
+	fs.StringVar(&c.opt.Query, "query", "", "")
+	fs.DurationVar(&c.opt.Timeout, "timeout", importer.DefaultStatementTimeout, "")
+	fs.BoolVar(&c.showSQL, "show-sql", false, "")
 	rest := args
 	for {
 		if err := fs.Parse(rest); err != nil {
@@ -263,6 +283,21 @@ func parseFlags(cmd string, args []string) (*config, error) {
 		return nil, errUsage{"give either --demo or FILE, not both"}
 	case !c.demo && len(c.files) == 0:
 		return nil, errUsage{"no ledger file given (or use --demo)"}
+	}
+	if (c.opt.Table != "" || c.opt.Query != "") && !c.database() {
+		return nil, errUsage{"--table and --query name a relation of a database source (postgres://…)"}
+	}
+	if c.database() && c.opt.Table != "" && c.opt.Query != "" {
+		return nil, errUsage{"give either --table or --query, not both"}
+	}
+	if c.database() && c.into != "" {
+		return nil, errUsage{"--into copies a ledger file; a database source has none to copy"}
+	}
+	if c.opt.Timeout <= 0 {
+		return nil, errUsage{"--timeout: want a positive duration such as 30s or 10m"}
+	}
+	if c.showSQL && cmd != "inspect" {
+		return nil, errUsage{"--show-sql belongs to inspect"}
 	}
 	if cmd == "export" && c.output == "" {
 		return nil, errUsage{"export needs -o OUT.xlsx (or OUT.csv)"}
@@ -324,6 +359,7 @@ func inspect(c *config, w io.Writer) error {
 		return err
 	}
 	sum := importer.Summarize(led, rep, c.asOf)
+	sum.ShowSQL = c.showSQL
 	if c.format == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -370,6 +406,12 @@ func sourceShown(c *config, masked bool) string {
 		return importer.DemoName
 	case masked:
 		return plural(len(c.files), "masked source")
+	case c.database():
+		rel := "query"
+		if c.opt.Table != "" {
+			rel = "table " + c.opt.Table
+		}
+		return importer.RedactURL(c.files[0]) + " " + rel
 	}
 	return strings.Join(c.files, ", ")
 }
@@ -527,6 +569,24 @@ func writeInto(c *config, out string, ex exporter.Export, opt exporter.WriteOpti
 	return err
 }
 
+// fileNamePart is a table name made safe as part of a file name ("query"
+// for a query).
+func fileNamePart(table string) string {
+	if i := strings.LastIndexByte(table, '.'); i >= 0 {
+		table = table[i+1:]
+	}
+	safe := strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, table)
+	if safe == "" {
+		return "query"
+	}
+	return safe
+}
+
 // intoTarget is the default name of the copy of src: src-segments with
 // src's extension.
 func intoTarget(src string) string {
@@ -549,7 +609,10 @@ func view(c *config) error {
 		return err
 	}
 	exportPath, intoSource, intoPath := "demo-segments.xlsx", "", ""
-	if !c.demo {
+	switch {
+	case c.database():
+		exportPath = fileNamePart(c.opt.Table) + "-segments.xlsx"
+	case !c.demo:
 		f := c.files[0]
 		exportPath = strings.TrimSuffix(f, filepath.Ext(f)) + "-segments.xlsx"
 		if len(c.files) == 1 {

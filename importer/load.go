@@ -25,6 +25,9 @@ type Options struct {
 	Columns      []string         // header-less input: field name per column ("" skips)
 	Map          map[Field]string // field -> header overrides (--map)
 	Sheet        string           // read only this sheet (--sheet)
+	Table        string           // database source: the ledger's table or view (--table)
+	Query        string           // database source: a SELECT whose rows are the ledger (--query)
+	Timeout      time.Duration    // database source: statement timeout (--timeout); 0: DefaultStatementTimeout
 	DateOrder    DateOrder
 	DecimalComma bool
 	Progress     func(Progress) // called now and then while reading; may be nil
@@ -114,7 +117,14 @@ func Load(paths []string, opt Options) (*model.Ledger, *Report, error) {
 	}()
 	twice := sameContent(paths)
 	for _, p := range paths {
-		ps, closer, err := planFile(p, opt)
+		plan := planFile
+		if IsDatabaseURL(p) {
+			if len(paths) > 1 {
+				return nil, nil, fmt.Errorf("%s: a database source is read alone, not with other ledgers", RedactURL(p))
+			}
+			plan = planDatabase
+		}
+		ps, closer, err := plan(p, opt)
 		if closer != nil {
 			closers = append(closers, closer)
 		}
@@ -126,6 +136,11 @@ func Load(paths []string, opt Options) (*model.Ledger, *Report, error) {
 	led, rep, err := run(plans, opt)
 	if rep != nil {
 		rep.Warnings = append(twice, rep.Warnings...)
+		for _, c := range closers {
+			if d, ok := c.(*dbSource); ok {
+				rep.SQL, rep.BytesReceived = d.sql, d.received.Load()
+			}
+		}
 	}
 	return led, rep, err
 }
@@ -585,6 +600,8 @@ func (p *plan) detect(opt Options) error {
 		}
 	} else if st, ok := t.(*sheetTable); ok {
 		p.estimate = st.rows.total
+	} else if dt, ok := t.(*dbTable); ok {
+		p.estimate = int(dt.total)
 	}
 	if opt.Columns != nil {
 		p.headerAt = -1
@@ -852,6 +869,8 @@ func position(t table) int64 {
 		return t.cr.n
 	case *sheetTable:
 		return int64(t.rows.rows)
+	case *dbTable:
+		return int64(max(0, t.n-1))
 	}
 	return 0
 }
@@ -867,6 +886,8 @@ func (b *builder) report(p *plan, done int64, t table) {
 		pr.Total, pr.Unit = t.size, "bytes"
 	case *sheetTable:
 		pr.Total, pr.Unit = int64(t.rows.total), "rows"
+	case *dbTable:
+		pr.Total, pr.Unit = t.total, "rows"
 	}
 	b.opt.Progress(pr)
 }

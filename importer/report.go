@@ -37,6 +37,7 @@ type SourceReport struct {
 	Sheet     string            `json:"sheet,omitempty"`
 	Kind      string            `json:"kind"` // transactions, customers, skipped
 	Note      string            `json:"note,omitempty"`
+	Relation  string            `json:"relation,omitempty"` // a database source: "table NAME" or "query"
 	Encoding  string            `json:"encoding,omitempty"`
 	Delimiter string            `json:"delimiter,omitempty"`
 	HeaderRow int               `json:"header_row,omitempty"` // 0: no header (--columns)
@@ -77,6 +78,9 @@ type Report struct {
 	RoundingDiff       int64          `json:"-"`              // Σ (rounded − exact), millionths of a major unit
 	AttributeConflicts map[string]int `json:"attribute_conflicts,omitempty"`
 	Warnings           []string       `json:"warnings,omitempty"`
+
+	SQL           []string `json:"sql,omitempty"`            // a database source: every statement run
+	BytesReceived int64    `json:"bytes_received,omitempty"` // a database source: bytes from the server
 }
 
 // MaxRejections caps how many rejected rows are kept one by one; all are counted.
@@ -112,6 +116,7 @@ func (r *Report) Masked() *Report {
 		return nil
 	}
 	out := *r
+	out.SQL = nil // it names the table
 	files := map[string]string{}
 	out.Sources = slices.Clone(r.Sources)
 	for i := range out.Sources {

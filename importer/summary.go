@@ -43,6 +43,9 @@ type Summary struct {
 	Balances         json.Number     `json:"balances,omitempty"` // customer-level: Σ receivable balances
 	Attributes       []string        `json:"customer_attributes,omitempty"`
 	Warnings         []string        `json:"warnings,omitempty"`
+	SQL              []string        `json:"sql,omitempty"`            // a database source: the statements run
+	BytesReceived    int64           `json:"bytes_received,omitempty"` // a database source: bytes from the server
+	ShowSQL          bool            `json:"-"`                        // WriteText prints the statements
 
 	decimals                              int
 	fileAmount, amount, cost, returnValue model.Money
@@ -73,6 +76,7 @@ func Summarize(full *model.Ledger, rep *Report, asOf model.Day) *Summary {
 		FirstDate: rep.FirstDate, LastDate: rep.LastDate, AsOf: asOf.String(),
 		RowsAfterAsOf: info.RowsAfter, CustomersLater: info.CustomersAbsent,
 		Warnings: rep.Warnings, decimals: d, fileAmount: rep.UsedAmount, Form: rep.Form,
+		SQL: rep.SQL, BytesReceived: rep.BytesReceived,
 	}
 	if s.Rejected == nil {
 		s.Rejected = []ReasonCount{}
@@ -169,9 +173,15 @@ func (s *Summary) WriteText(w io.Writer) error {
 		if src.Encoding != "" {
 			how = append(how, "encoding "+src.Encoding, "delimiter "+src.Delimiter)
 		}
-		if src.HeaderRow > 0 {
+		switch {
+		case src.Relation != "":
+			how = append(how, "columns named by the "+strings.Fields(src.Relation)[0])
+			if s.BytesReceived > 0 {
+				how = append(how, fmt.Sprintf("%s bytes received", n(int(s.BytesReceived))))
+			}
+		case src.HeaderRow > 0:
 			how = append(how, fmt.Sprintf("header in row %d", src.HeaderRow))
-		} else {
+		default:
 			how = append(how, "no header (--columns)")
 		}
 		fmt.Fprintf(tw, "    %s\n", strings.Join(how, ", "))
@@ -192,6 +202,12 @@ func (s *Summary) WriteText(w io.Writer) error {
 		fmt.Fprintf(tw, "    columns: %s\n", strings.Join(cols, ", "))
 		for _, col := range slices.Sorted(maps.Keys(src.DateOrder)) {
 			fmt.Fprintf(tw, "    date order of %q: %s\n", col, src.DateOrder[col])
+		}
+	}
+	if s.ShowSQL && len(s.SQL) > 0 {
+		fmt.Fprintln(tw, "\nSQL run (one read-only transaction)")
+		for _, q := range s.SQL {
+			fmt.Fprintf(tw, "  %s;\n", strings.Join(strings.Fields(q), " "))
 		}
 	}
 	fmt.Fprintln(tw)
