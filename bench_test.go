@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"ledgerlens/internal/ledgergen"
 )
@@ -75,23 +80,27 @@ func generated(b *testing.B, rows int) string {
 }
 
 // benchChild runs the program with args b.N times in a child process and
-// reports the median wall time per run and the largest peak RSS.
-func benchChild(b *testing.B, args ...string) {
+// reports the median wall time per run and the largest peak RSS; it returns
+// the last run's standard output.
+func benchChild(b *testing.B, args ...string) []byte {
 	exe, err := os.Executable()
 	if err != nil {
 		b.Fatal(err)
 	}
 	var walls []time.Duration
 	var peak int64
+	var out []byte
 	b.ResetTimer()
 	for range b.N {
 		cmd := exec.Command(exe, args...)
 		cmd.Env = append(os.Environ(), childEnv+"=1")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
 		t0 := time.Now()
-		out, err := cmd.CombinedOutput()
+		out, err = cmd.Output()
 		walls = append(walls, time.Since(t0))
 		if err != nil {
-			b.Fatalf("%v: %v\n%.2000s", args, err, out)
+			b.Fatalf("%v: %v\n%.2000s", args, err, stderr.Bytes())
 		}
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 			peak = max(peak, ru.Maxrss) // KiB on Linux
@@ -101,6 +110,7 @@ func benchChild(b *testing.B, args ...string) {
 	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
 	b.ReportMetric(walls[len(walls)/2].Seconds(), "median-s")
 	b.ReportMetric(float64(peak)/1024, "peak-MB")
+	return out
 }
 
 func bigOnly(b *testing.B) {
@@ -149,4 +159,82 @@ func BenchmarkReport5M(b *testing.B) {
 func BenchmarkReport10M(b *testing.B) {
 	bigOnly(b)
 	benchChild(b, "report", "--format", "json", generated(b, 10_000_000))
+}
+
+// The database benchmarks read the generated ledger from a table of the
+// PostgreSQL server in LEDGERLENS_TEST_PG (scripts/pgtemp), typed as a
+// database holds it, loaded once per size into schema ledgerlens_bench and
+// kept for later runs. They report the time to the analysis's input (the
+// whole of inspect) and the megabytes received from the server
+// ("MB-received"), beside the CSV's size ("MB-read") for the same rows.
+
+func benchTable(b *testing.B, rows int) (string, string) {
+	u := os.Getenv(testPGEnv)
+	if u == "" {
+		b.Skipf("set %s (scripts/pgtemp start DIR prints it)", testPGEnv)
+	}
+	file := generated(b, rows)
+	table := "ledgerlens_bench.ledger_" + strconv.Itoa(rows)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, u)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var n int64
+	if conn.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n) == nil && n == int64(rows) {
+		return u, table
+	}
+	for _, q := range []string{
+		"CREATE SCHEMA IF NOT EXISTS ledgerlens_bench",
+		"DROP TABLE IF EXISTS " + table,
+		"CREATE TABLE " + table + ` (invoice_no text, customer_id text, customer_name text, invoice_date date,
+			due_date date, paid_date date, amount numeric(14,2), cost numeric(14,2), region text, industry text)`,
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := conn.PgConn().CopyFrom(ctx, f, "COPY "+table+" FROM STDIN WITH (FORMAT csv, HEADER true)"); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "ANALYZE "+table); err != nil {
+		b.Fatal(err)
+	}
+	return u, table
+}
+
+// benchSource times inspect of the generated ledger of rows rows read from
+// the database and, as the anchor, from its CSV file.
+func benchSource(b *testing.B, rows int) {
+	u, table := benchTable(b, rows)
+	b.Run("postgres", func(b *testing.B) {
+		out := benchChild(b, "inspect", "--format", "json", u, "--table", table)
+		var s struct {
+			Bytes int64 `json:"bytes_received"`
+		}
+		if err := json.Unmarshal(out, &s); err != nil || s.Bytes == 0 {
+			b.Fatalf("inspect --format json: %v (bytes_received %d)", err, s.Bytes)
+		}
+		b.ReportMetric(float64(s.Bytes)/1e6, "MB-received")
+	})
+	b.Run("csv", func(b *testing.B) {
+		file := generated(b, rows)
+		benchChild(b, "inspect", "--format", "json", file)
+		if st, err := os.Stat(file); err == nil {
+			b.ReportMetric(float64(st.Size())/1e6, "MB-read")
+		}
+	})
+}
+
+func BenchmarkSourcePostgres1M(b *testing.B) { benchSource(b, 1_000_000) }
+
+func BenchmarkSourcePostgres10M(b *testing.B) {
+	bigOnly(b)
+	benchSource(b, 10_000_000)
 }

@@ -330,7 +330,7 @@ func TestPostgresSafety(t *testing.T) {
 		{"statement timeout", []string{u, "--query", "SELECT *, pg_sleep(0.4) FROM " + tbl, "--timeout", "500ms"}, 1, "statement timeout (500ms"},
 		{"refused password", []string{wrong.String(), "--table", tbl}, 1, "password authentication failed"},
 		{"unreachable server", []string{unreachable.String(), "--table", tbl}, 1, "not reachable"},
-		{"bad URL", []string{strings.Replace(u, ":54329", ":port", 1) + "x", "--table", tbl}, 1, "not a valid database URL"},
+		{"bad URL", []string{"postgres://" + parsed.User.String() + "@127.0.0.1:port/postgres", "--table", tbl}, 1, "not a valid database URL"},
 		{"bad URL parameter", []string{u + "&sslmode=sometimes", "--table", tbl}, 1, "not a valid database URL"},
 		{"no relation", []string{u}, 1, "--table"},
 		{"--table with a file", []string{"testdata/en_headers.csv", "--table", "x"}, 2, "database source"},

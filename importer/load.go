@@ -139,6 +139,7 @@ func Load(paths []string, opt Options) (*model.Ledger, *Report, error) {
 		for _, c := range closers {
 			if d, ok := c.(*dbSource); ok {
 				rep.SQL, rep.BytesReceived = d.sql, d.received.Load()
+				rep.Warnings = append(rep.Warnings, d.warnings...)
 			}
 		}
 	}

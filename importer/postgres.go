@@ -62,6 +62,7 @@ type dbSource struct {
 	timeout  time.Duration
 	received *atomic.Int64
 	sql      []string // every statement run, for --show-sql
+	warnings []string
 }
 
 // Close ends the transaction and the connection.
@@ -134,14 +135,26 @@ func planDatabase(src string, opt Options) ([]*plan, io.Closer, error) {
 	if err != nil {
 		return fail(fmt.Errorf("%s: %s", shown, dbProblem(err)))
 	}
+	limit := fmt.Sprintf("SET LOCAL statement_timeout = %d", d.timeout.Milliseconds())
+	if _, err := d.tx.Exec(ctx, limit); err != nil {
+		return fail(fmt.Errorf("%s: %s", shown, dbProblem(err)))
+	}
+	d.sql = append(d.sql, limit)
 	// Rows in the table's stored order, the same on every run: no parallel
-	// scan and no synchronised scan starting mid-table.
-	settings := fmt.Sprintf("SET LOCAL statement_timeout = %d; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL synchronize_seqscans = off",
-		d.timeout.Milliseconds())
-	for _, s := range strings.Split(settings, "; ") {
-		if _, err := d.tx.Exec(ctx, s); err != nil {
+	// scan and no synchronised scan starting mid-table. Engines that speak the
+	// protocol without these settings refuse them: each is tried under a
+	// savepoint, and the report says when the order is the engine's.
+	for _, s := range []string{"SET LOCAL max_parallel_workers_per_gather = 0", "SET LOCAL synchronize_seqscans = off"} {
+		sp, err := d.tx.Begin(ctx)
+		if err != nil {
 			return fail(fmt.Errorf("%s: %s", shown, dbProblem(err)))
 		}
+		if _, err := sp.Exec(ctx, s); err != nil {
+			sp.Rollback(ctx)
+			d.warnings = append(d.warnings, fmt.Sprintf("the server refused %q (%s): rows come in the order it sends them, which may change between runs, and the numbers of rejected rows with it", s, dbProblem(err)))
+			continue
+		}
+		sp.Commit(ctx)
 		d.sql = append(d.sql, s)
 	}
 	if opt.Table != "" {
