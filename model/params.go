@@ -92,6 +92,13 @@ type Params struct {
 	CostOfCapital     float64 // annual cost of capital k: receivable carrying cost
 	TargetMargin      float64 // margin a minimum price must leave (§7.3)
 	EarlyPaymentTerms string  // "d/D net N" terms whose implied rate and payoff are shown
+
+	MarketingScheme string          // the scheme whose segments get marketing spend (§7.2)
+	MarketingSpend  []SegmentAmount // spend per segment, major units
+	MarketingBudget float64         // budget to allocate, major units; 0: no allocation
+	MarketingBounds []SegmentBounds // min and max allocation per segment
+	MarketingRule   string          // romi (greedy by return) | clv (proportional to N × average CLV)
+	MarketingUplift float64         // share of a segment's CLV the spend is assumed to add (CLV-based ROMI); 0: n/a
 }
 
 // SegmentRule names the RF codes (10·R + F, as "54") that form one RFM segment.
@@ -141,6 +148,7 @@ func DefaultParams() Params {
 		LossLookbackMonth: 36, WriteoffDPD: 365, UtilWarn: 0.8, UtilOver: 1.0,
 		ScoreWeights: []float64{0.45, 0.20, 0.15, 0.10, 0.10}, LGD: 1.0, CostOfCapital: 0.10,
 		TargetMargin: 0, EarlyPaymentTerms: "2/10 net 30",
+		MarketingScheme: "pyramid", MarketingRule: "romi",
 	}
 }
 
@@ -155,6 +163,7 @@ func (p Params) Clone() Params {
 		q.RFMSegmentMap[i] = SegmentRule{r.Name, slices.Clone(r.Codes)}
 	}
 	q.AgingEdges, q.LossRates, q.ScoreWeights = slices.Clone(p.AgingEdges), slices.Clone(p.LossRates), slices.Clone(p.ScoreWeights)
+	q.MarketingSpend, q.MarketingBounds = slices.Clone(p.MarketingSpend), slices.Clone(p.MarketingBounds)
 	q.AttrGroups = make([]AttrGroup, len(p.AttrGroups))
 	for i, g := range p.AttrGroups {
 		q.AttrGroups[i] = AttrGroup{g.Attr, g.Group, slices.Clone(g.Values)}
@@ -421,6 +430,39 @@ var Specs = []ParamSpec{
 			return nil
 		}},
 	floatSpec("lgd", "Risk", "share", "loss given default of unsecured trade debt", 0, 1, 0.05, func(p *Params) *float64 { return &p.LGD }, false),
+	{Key: "marketing_scheme", Group: "Marketing", Help: "the scheme whose segments get the marketing spend and budget (pyramid, rfm, region, …)",
+		Get: func(p *Params) string { return p.MarketingScheme },
+		Set: func(p *Params, s string) error {
+			s = strings.TrimSpace(s)
+			if s == "" {
+				return errors.New("marketing_scheme: name a scheme (pyramid, rfm, region, …)")
+			}
+			p.MarketingScheme = s
+			return nil
+		}},
+	{Key: "marketing_spend", Group: "Marketing", Unit: "money", Help: `spend per segment of marketing_scheme: "Platinum = 20000; Gold = 15000" (or --spend FILE)`,
+		Get: func(p *Params) string { return FormatSegmentAmounts(p.MarketingSpend) },
+		Set: func(p *Params, s string) error {
+			v, err := ParseSegmentAmounts(s)
+			if err != nil {
+				return fmt.Errorf("marketing_spend: %v", err)
+			}
+			p.MarketingSpend = v
+			return nil
+		}},
+	floatSpec("marketing_budget", "Marketing", "money", "budget the allocation helper splits between the segments (0: none)", 0, 1e15, 1000, func(p *Params) *float64 { return &p.MarketingBudget }, false),
+	{Key: "marketing_bounds", Group: "Marketing", Unit: "money", Help: `allocation bounds per segment, min..max: "Platinum = 5000..30000; Lead = ..10000"`,
+		Get: func(p *Params) string { return FormatSegmentBounds(p.MarketingBounds) },
+		Set: func(p *Params, s string) error {
+			v, err := ParseSegmentBounds(s)
+			if err != nil {
+				return fmt.Errorf("marketing_bounds: %v", err)
+			}
+			p.MarketingBounds = v
+			return nil
+		}},
+	enumSpec("marketing_rule", "Marketing", "allocation: greedy by ROMI, or in proportion to N × average CLV", []string{"romi", "clv"}, func(p *Params) *string { return &p.MarketingRule }),
+	floatSpec("marketing_clv_uplift", "Marketing", "share of CLV", "CLV the spend is assumed to add, as a share of the segment's CLV (CLV-based ROMI; 0: n/a)", 0, 1, 0.01, func(p *Params) *float64 { return &p.MarketingUplift }, false),
 	floatSpec("attr_min_share", "General", "share of customers", "attribute values below this share fold into Other", 0, 0.5, 0.005, func(p *Params) *float64 { return &p.AttrMinShare }, false),
 	{Key: "attr_groups", Group: "General", Help: `attribute values grouped, each attribute its own scheme: "region: Coastal = East, South; region: Inland = West"`,
 		Get: func(p *Params) string { return FormatAttrGroups(p.AttrGroups) },

@@ -41,6 +41,9 @@ func fingerprint(a *model.Analysis) string {
 		}
 	}
 	put("risk", *a.Risk)
+	if a.Budget != nil {
+		put("budget", fmt.Sprint(*a.Budget))
+	}
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
 
@@ -187,6 +190,12 @@ func TestEveryParameterDoesSomething(t *testing.T) {
 		"cost_of_capital_k":          {value: "0.25"},
 		"target_margin":              {value: "0.1"},
 		"early_payment_terms":        {value: "1/10 net 60"},
+		"marketing_scheme":           {context: map[string]string{"marketing_spend": "Gold = 1000"}, value: "rfm"},
+		"marketing_spend":            {value: "Gold = 20000"},
+		"marketing_budget":           {value: "100000"},
+		"marketing_bounds":           {context: map[string]string{"marketing_budget": "100000"}, value: "Gold = 10000..20000"},
+		"marketing_rule":             {context: map[string]string{"marketing_budget": "100000"}, value: "clv"},
+		"marketing_clv_uplift":       {context: map[string]string{"marketing_spend": "Gold = 20000"}, value: "0.05"},
 	}
 	for _, s := range model.Specs {
 		if _, ok := cases[s.Key]; !ok {
