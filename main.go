@@ -107,6 +107,11 @@ Common flags (every command):
                          action (those the ledger has)
   --baseline FILE        export: a scenario (TOML or exported workbook) to compare
                          with: adds a Compare sheet with the migration matrix
+  --spend FILE           marketing spend per segment of marketing_scheme (default the
+                         pyramid) from a sheet or CSV with columns segment, spend and,
+                         optionally, min and max (allocation bounds); ROMI and the
+                         budget allocation (--set marketing_budget=…) are in report,
+                         export and the view's Profitability pane
   --crosstab ROWS,COLS   two schemes crossed (e.g. region,pyramid): report prints
                          customers and revenue per cell (json/csv: every figure);
                          export adds a Cross-tab sheet
@@ -197,6 +202,7 @@ type config struct {
 	opt      importer.Options
 	crosstab string // "rows,cols": two schemes crossed (report prints it, export adds a sheet)
 	showSQL  bool   // inspect: print the statements run on a database source
+	spend    string // a sheet or CSV of marketing spend per segment (--spend)
 }
 
 // database tells whether the source is a database URL rather than files.
@@ -233,6 +239,7 @@ func parseFlags(cmd string, args []string) (*config, error) {
 	fs.StringVar(&c.opt.Query, "query", "", "")
 	fs.DurationVar(&c.opt.Timeout, "timeout", importer.DefaultStatementTimeout, "")
 	fs.BoolVar(&c.showSQL, "show-sql", false, "")
+	fs.StringVar(&c.spend, "spend", "", "")
 	rest := args
 	for {
 		if err := fs.Parse(rest); err != nil {
@@ -378,6 +385,16 @@ func params(c *config) (model.Params, error) {
 			return p, err
 		}
 		p = sc.Params
+	}
+	if c.spend != "" {
+		spend, bounds, err := importer.ReadSpendFile(c.spend)
+		if err != nil {
+			return p, err
+		}
+		p.MarketingSpend = spend
+		if bounds != nil {
+			p.MarketingBounds = bounds
+		}
 	}
 	for _, kv := range c.sets {
 		k, v, ok := strings.Cut(kv, "=")

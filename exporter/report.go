@@ -147,6 +147,7 @@ func WriteReport(w io.Writer, source string, a *model.Analysis, scheme, format s
 		fmt.Fprintf(w, "Receivables: n/a — %s\n", r.Why)
 	}
 	fmt.Fprintf(w, "Concentration: %s\n", concentrationText(a))
+	writeBudgetText(w, a)
 	for _, wn := range a.Warnings {
 		fmt.Fprintf(w, "Warning: %s\n", wn)
 	}
@@ -268,6 +269,7 @@ func reportJSON(source string, a *model.Analysis) any {
 		"risk":          riskJSON(a),
 		"pricing":       pricingJSON(a),
 		"concentration": concentrationJSON(a),
+		"marketing":     budgetJSON(a),
 		"schemes":       schemes,
 		"best_list":     best,
 		"warnings":      a.Warnings,

@@ -73,6 +73,9 @@ func writeSheets(f *excelize.File, fresh bool, ex Export, progress func(string))
 	if ex.CrossTab != nil {
 		parts = slices.Insert(parts, 2, part{SheetCrossTab, w.crossTab, 0})
 	}
+	if b := a.Budget; b != nil && (b.Total.HasSpend || b.Budget > 0) {
+		parts = slices.Insert(parts, 2, part{SheetBudget, w.budget, 0})
+	}
 	taken := map[string]bool{}
 	if !fresh {
 		for _, n := range f.GetSheetList() {

@@ -31,6 +31,7 @@ const (
 	SheetParameters    = "Parameters"
 	SheetDataQuality   = "Data quality"
 	SheetCrossTab      = "Cross-tab"
+	SheetBudget        = "Budget"
 )
 
 // Export is what the workbook is made of.

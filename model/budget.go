@@ -29,7 +29,7 @@ type SegmentBounds struct {
 func ParseSegmentAmounts(s string) ([]SegmentAmount, error) {
 	var out []SegmentAmount
 	err := segmentRules(s, "Segment = amount", func(seg, val string) error {
-		v, err := parseBudgetAmount(val)
+		v, err := ParseBudgetAmount(val)
 		if err != nil {
 			return fmt.Errorf("%s: %v", seg, err)
 		}
@@ -59,12 +59,12 @@ func ParseSegmentBounds(s string) ([]SegmentBounds, error) {
 		b := SegmentBounds{Segment: seg, Max: math.NaN()}
 		var err error
 		if strings.TrimSpace(lo) != "" {
-			if b.Min, err = parseBudgetAmount(lo); err != nil {
+			if b.Min, err = ParseBudgetAmount(lo); err != nil {
 				return fmt.Errorf("%s: %v", seg, err)
 			}
 		}
 		if strings.TrimSpace(hi) != "" {
-			if b.Max, err = parseBudgetAmount(hi); err != nil {
+			if b.Max, err = ParseBudgetAmount(hi); err != nil {
 				return fmt.Errorf("%s: %v", seg, err)
 			}
 			if b.Max < b.Min {
@@ -123,8 +123,9 @@ func segmentRules(s, want string, add func(seg, val string) error) error {
 	return nil
 }
 
-// parseBudgetAmount reads a non-negative amount, thousands separators allowed.
-func parseBudgetAmount(s string) (float64, error) {
+// ParseBudgetAmount reads a non-negative amount (major units), thousands
+// separators allowed.
+func ParseBudgetAmount(s string) (float64, error) {
 	t := strings.NewReplacer(",", "", "_", "", " ", "").Replace(strings.TrimSpace(s))
 	v, err := strconv.ParseFloat(t, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
@@ -188,6 +189,7 @@ func (a *Analysis) marketingBudget(p Params) *Budget {
 	for _, bd := range p.MarketingBounds {
 		bounds[bd.Segment] = bd
 	}
+	var spentCM, spentCLV Money
 	for _, name := range slices.Concat(keysOf(spend), boundKeys(bounds)) {
 		if !slices.Contains(sc.Segments, name) {
 			a.warn(fmt.Sprintf("marketing: %q is not a segment of %s (%s)", name, sc.Title, strings.Join(sc.Segments, ", ")))
@@ -206,6 +208,9 @@ func (a *Analysis) marketingBudget(p Params) *Budget {
 			}
 		}
 		b.romi(&row)
+		if row.HasSpend {
+			spentCM, spentCLV = spentCM+row.CM, spentCLV+row.TotalCLV
+		}
 		b.Rows = append(b.Rows, row)
 		b.Total.Customers += row.Customers
 		b.Total.CM += row.CM
@@ -214,7 +219,11 @@ func (a *Analysis) marketingBudget(p Params) *Budget {
 		b.Total.HasSpend = b.Total.HasSpend || row.HasSpend
 		b.Total.Min += row.Min
 	}
-	b.romi(&b.Total)
+	// the total's ROMI is of the segments with spend: the CM of segments
+	// without spend is no return on it
+	tot := BudgetRow{CM: spentCM, TotalCLV: spentCLV, Spend: b.Total.Spend, HasSpend: b.Total.HasSpend, GrossROMI: math.NaN(), CLVROMI: math.NaN()}
+	b.romi(&tot)
+	b.Total.GrossROMI, b.Total.CLVROMI = tot.GrossROMI, tot.CLVROMI
 	switch {
 	case len(p.MarketingSpend) == 0:
 		b.Notes = append(b.Notes, "no spend entered (marketing_spend, or --spend FILE): ROMI is n/a")
@@ -222,7 +231,7 @@ func (a *Analysis) marketingBudget(p Params) *Budget {
 		b.Notes = append(b.Notes, "no cost in the ledger: contribution margin, and so gross ROMI, is n/a")
 	}
 	if b.HasCM && len(p.MarketingSpend) > 0 {
-		b.Notes = append(b.Notes, "gross ROMI = (CM − spend) / spend: not incremental, the CM would partly come without the spend")
+		b.Notes = append(b.Notes, "gross ROMI = (CM − spend) / spend: not incremental, the CM would partly come without the spend; the total's is over the segments with spend")
 	}
 	switch {
 	case !b.HasCLV:

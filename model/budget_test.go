@@ -38,6 +38,15 @@ func TestMarketingBudgetDemo(t *testing.T) {
 	if cm != b.Total.CM || alloc != b.Total.Allocation || spend != b.Total.Spend || alloc != 6_000_000 || spend != 5_000_000 {
 		t.Errorf("totals: CM %d/%d, allocation %d/%d (want 6,000,000), spend %d/%d", cm, b.Total.CM, alloc, b.Total.Allocation, spend, b.Total.Spend)
 	}
+	// the total's ROMI is over the segments with spend (all four here)
+	if want := (float64(cm) - float64(spend)) / float64(spend); math.Abs(b.Total.GrossROMI-want) > 1e-12 {
+		t.Errorf("total gross ROMI %v, want %v", b.Total.GrossROMI, want)
+	}
+	one := analyze(t, e, map[string]string{"marketing_spend": "Gold = 15000"}).Budget
+	gold := one.Rows[1]
+	if gold.Segment != "Gold" || one.Total.GrossROMI != gold.GrossROMI || one.Total.CM == gold.CM {
+		t.Errorf("with spend on Gold only the total's ROMI is Gold's: %v vs %v", one.Total.GrossROMI, gold.GrossROMI)
+	}
 	// the best ROMI is filled first, to its maximum where it has one
 	for _, r := range b.Rows {
 		if r.Rank == 1 && r.HasMax && r.Allocation != r.Max {

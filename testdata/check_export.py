@@ -51,6 +51,31 @@ if "Cross-tab" in wb.sheetnames:
         problems.append(f"Cross-tab customers {blocks['Customers'][-1][-1]}, want {rep['customers']}")
     if "Revenue" in blocks and Decimal(str(blocks["Revenue"][-1][-1])) != Decimal(str(rep["headline"]["revenue"])):
         problems.append(f"Cross-tab revenue {blocks['Revenue'][-1][-1]}, want {rep['headline']['revenue']}")
+mk = rep.get("marketing")
+if mk and (mk["total"].get("spend") is not None or mk["budget"] is not None):
+    # the marketing budget: the sheet's rows are the report's segments, its
+    # total row their sum, the allocation the whole budget
+    want = want[:2] + ["Budget"] + want[2:]
+    grid = [r for r in wb["Budget"].iter_rows(values_only=True)]
+    head = list(grid[2])
+    body = [r for r in grid[3:3 + len(mk["segments"]) + 1]]
+    keys = {"Segment": "segment", "Customers": "customers", "Spend": "spend", "CM": "contribution_margin",
+            "CLV": "total_clv", "Min": "min", "Max": "max", "Allocation": "allocation"}
+    for r, js in zip(body, mk["segments"] + [mk["total"]]):
+        for h, k in keys.items():
+            if h not in head:
+                continue
+            v, j = r[head.index(h)], js.get(k)
+            if (v is None) != (j is None) or (j is not None and str(v) != str(j) and Decimal(str(v)) != Decimal(str(j))):
+                problems.append(f"Budget {js['segment']} {h}: sheet {v}, report {j}")
+    for h in ("Customers", "Spend", "CM", "CLV", "Allocation"):
+        if h in head:
+            k = head.index(h)
+            vals = [Decimal(str(r[k])) for r in body[:-1] if r[k] is not None]
+            if vals and sum(vals) != Decimal(str(body[-1][k])):
+                problems.append(f"Budget {h}: rows add to {sum(vals)}, total {body[-1][k]}")
+    if mk["budget"] is not None and "Allocation" in head and Decimal(str(body[-1][head.index("Allocation")])) > Decimal(str(mk["budget"])):
+        problems.append("Budget: more allocated than the budget")
 if wb.sheetnames != want:
     problems.append(f"sheets {wb.sheetnames}, want {want}")
 

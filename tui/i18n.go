@@ -48,7 +48,8 @@ var catalog = map[string][2]string{
 	// column titles
 	"col.custshare": {"Cust. %", "客户占比"}, "col.revshare": {"Rev. %", "收入占比"}, "col.rank": {"Rank", "排名"},
 	"col.cumprofit": {"Cumulative profit", "累计利润"}, "col.cumshare": {"Cum. share", "累计占比"},
-	"col.pm": {"± 90 %", "± 90 %"}, "col.riskadj": {"Risk-adj. profit", "风险调整利润"}, "col.exppurch": {"Exp. purch.", "预期购买"},
+	"col.pm": {"± 90 %", "± 90 %"}, "col.riskadj": {"Risk-adj. profit", "风险调整利润"},
+	"col.spend": {"Spend", "营销投入"}, "col.romi": {"Gross ROMI", "毛 ROMI"}, "col.clvromi": {"CLV ROMI", "CLV ROMI"}, "col.alloc": {"Allocation", "预算分配"}, "col.exppurch": {"Exp. purch.", "预期购买"},
 	"col.due": {"Due", "到期日"}, "col.dpd": {"Days past due", "逾期天数"}, "col.itemopen": {"Open", "未收金额"},
 	// header
 	"hdr.defaults": {"defaults", "默认"}, "hdr.recomputed": {"recomputed", "已重算"}, "hdr.recomputedin": {"recomputed in %s", "重算耗时 %s"},
@@ -230,7 +231,7 @@ var names = map[string]string{
 	"cumulative share": "累计占比", "share or money": "占比或金额", "share or count": "占比或次数", "share of mean |CM|": "平均|CM|的占比",
 	"per year": "每年", "per period": "每期", "per month": "每月", "periods": "期", "probability": "概率", "× IPT": "× 购买间隔",
 	"share of limit": "额度占比", "terms": "条款", "share of price": "价格占比", "share of sales": "销售额占比", "categories": "品类数", "shares": "占比", "×": "倍", "share of customers": "客户占比",
-	"General": "常规", "Pyramid": "金字塔", "Tiers": "分层", "Risk": "风险", "Churn": "流失",
+	"General": "常规", "Pyramid": "金字塔", "Tiers": "分层", "Risk": "风险", "Churn": "流失", "Marketing": "营销", "share of CLV": "CLV 占比",
 	"count-back": "倒推法", "simple 3-month": "简单三个月法",
 }
 
@@ -388,6 +389,12 @@ var paramZh = map[string]string{
 	"cost_of_capital_k":          "年资金成本：应收账款的占用成本 = 收入 × 回款天数 / 365 × k（风险调整利润）",
 	"target_margin":              "风险定价的最低价格须保留的利润率（0：扣除风险与占用成本后盈亏平衡）",
 	"early_payment_terms":        "提供的现金折扣条款 d/D net N：其隐含年利率，以及对哪些客户划算",
+	"marketing_scheme":           "营销投入与预算按哪个分群方案的细分（pyramid、rfm、region …）",
+	"marketing_spend":            "各细分的营销投入：\"Platinum = 20000; Gold = 15000\"（或 --spend 文件）",
+	"marketing_budget":           "预算分配助手在各细分之间分配的预算（0：不分配）",
+	"marketing_bounds":           "各细分的分配上下限 min..max：\"Platinum = 5000..30000; Lead = ..10000\"",
+	"marketing_rule":             "分配方式：按 ROMI 贪心分配，或按 客户数 × 平均 CLV 比例分配",
+	"marketing_clv_uplift":       "假设投入使细分 CLV 增加的比例（基于 CLV 的 ROMI；0：不适用）",
 	"aging_basis":                "应收账龄按到期日（IFRS 9 逾期）或发票日期计算",
 	"aging_edges":                "账龄区间边界：未到期 ≤ 第一个 < … ≤ 最后一个 < 最后区间",
 	"dso_method":                 "主要周转天数：倒推法或简单三个月法",

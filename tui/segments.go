@@ -2,6 +2,7 @@ package tui
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -120,6 +121,10 @@ func (p *segmentsPane) Refresh() {
 		{id: "unapplied", title: sh.t("Unapplied"), right: true, text: money(func(s model.SegmentRow) model.Money { return s.Unapplied }, noRisk),
 			sort: mnum(func(s model.SegmentRow) model.Money { return s.Unapplied })},
 	}
+	if b := a.Budget; b != nil && b.Scheme == sh.scheme().Key && (b.Total.HasSpend || b.Budget > 0) {
+		// the marketing budget of this scheme, right after the customers
+		cols = slices.Insert(cols, 2, p.budgetCols(b)...)
+	}
 	var rows []int32
 	for i, r := range sh.scheme().Rows {
 		if r.Customers > 0 || p.showEmpty {
@@ -128,6 +133,43 @@ func (p *segmentsPane) Refresh() {
 	}
 	p.grid.setData(cols, rows)
 	p.layout()
+}
+
+// budgetCols are the marketing budget's spend, ROMI and allocation of each
+// segment (budget rows follow the scheme's rows).
+func (p *segmentsPane) budgetCols(b *model.Budget) []gridCol {
+	sh := p.sh
+	row := func(r int32) model.BudgetRow {
+		if r < 0 || int(r) >= len(b.Rows) {
+			return b.Total
+		}
+		return b.Rows[r]
+	}
+	ratio := func(get func(model.BudgetRow) float64) func(int32) string {
+		return func(r int32) string {
+			if v := get(row(r)); !math.IsNaN(v) {
+				return pct(v)
+			}
+			return sh.t("n/a")
+		}
+	}
+	cols := []gridCol{
+		{id: "spend", title: sh.t("col.spend"), right: true, text: func(r int32) string {
+			if x := row(r); x.HasSpend {
+				return sh.money(x.Spend)
+			}
+			return sh.t("n/a")
+		}, sort: func(r int32) float64 { return float64(row(r).Spend) }},
+		{id: "romi", title: sh.t("col.romi"), right: true, text: ratio(func(x model.BudgetRow) float64 { return x.GrossROMI }),
+			sort: func(r int32) float64 { return row(r).GrossROMI }},
+		{id: "clvromi", title: sh.t("col.clvromi"), right: true, text: ratio(func(x model.BudgetRow) float64 { return x.CLVROMI }),
+			sort: func(r int32) float64 { return row(r).CLVROMI }},
+	}
+	if b.Allocated {
+		cols = append(cols, gridCol{id: "alloc", title: sh.t("col.alloc"), right: true, text: func(r int32) string { return sh.money(row(r).Allocation) },
+			sort: func(r int32) float64 { return float64(row(r).Allocation) }})
+	}
+	return cols
 }
 
 // hiddenEmpty counts the empty segments not shown.
