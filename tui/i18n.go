@@ -78,8 +78,10 @@ var catalog = map[string][2]string{
 	"risk.dsosimple":    {"simple 3-month %s", "简单三个月法 %s"},
 	"risk.dsocountback": {"count-back %s", "倒推法 %s"},
 	// compare
-	"cmp.head": {"Scheme: ◂ %s ▸   baseline vs current (b sets the current parameters as the baseline)", "方案：◂ %s ▸   基准 对比 当前（b 将当前参数设为基准）"},
-	"cmp.base": {"base", "基准"}, "cmp.now": {"now", "当前"},
+	"cross.head": {"%s (rows) × %s (columns): %s", "%s（行）× %s（列）：%s"},
+	"cross.keys": {"[ ] rows · < > columns · m figure · x or esc closes", "[ ] 行 · < > 列 · m 指标 · x 或 esc 关闭"},
+	"cmp.head":   {"Scheme: ◂ %s ▸   baseline vs current (b sets the current parameters as the baseline)", "方案：◂ %s ▸   基准 对比 当前（b 将当前参数设为基准）"},
+	"cmp.base":   {"base", "基准"}, "cmp.now": {"now", "当前"},
 	"cmp.nodiff":    {"no parameter differs from the baseline", "没有参数与基准不同"},
 	"cmp.noscheme":  {"the baseline has no scheme %s", "基准中没有方案 %s"},
 	"cmp.mignote":   {"(customers; rows baseline, columns current; < > switch table)", "（客户数；行为基准，列为当前；< > 切换表格）"},
@@ -143,7 +145,8 @@ var catalog = map[string][2]string{
 	"key.baseline": {"set baseline", "设为基准"}, "key.compare": {"compare with baseline", "与基准对比"}, "key.undo": {"undo", "撤销"},
 	"key.redo": {"redo", "重做"}, "key.save": {"save scenario", "保存情景"}, "key.open": {"open scenario", "打开情景"},
 	"key.export": {"export to Excel", "导出到 Excel"}, "key.into": {"segments into a copy of your file", "分群写入原文件的副本"},
-	"key.mask": {"mask customer names and ids", "隐藏客户名称和编号"}, "key.help": {"all keys", "全部按键"}, "key.quit": {"quit", "退出"},
+	"key.mask":  {"mask customer names and ids", "隐藏客户名称和编号"},
+	"key.cross": {"cross this scheme with another", "将本方案与另一方案交叉"}, "key.measure": {"next figure", "下一个指标"}, "key.help": {"all keys", "全部按键"}, "key.quit": {"quit", "退出"},
 	// prompts and messages
 	"prompt.save":       {"save scenario to", "情景保存到"},
 	"prompt.open":       {"open scenario (tab completes)", "打开情景（tab 补全）"},

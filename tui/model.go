@@ -479,6 +479,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	m.status = statusLine{}
 	_, inHelp := top.(*helpPane)
 	_, inCompare := top.(*comparePane)
+	_, inCross := top.(*crossPane)
 	switch {
 	case key.Matches(msg, k.Quit):
 		if m.hist.unsaved {
@@ -508,6 +509,14 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		m.openCompare()
+		return nil
+	case key.Matches(msg, k.Cross):
+		if inCross {
+			m.pop()
+			return nil
+		}
+		m.overlays = nil
+		m.push(newCrossPane(m.sh))
 		return nil
 	case key.Matches(msg, k.Baseline):
 		m.sh.Baseline, m.sh.BaseA = m.sh.Params.Clone(), m.sh.A

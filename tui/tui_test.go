@@ -197,7 +197,45 @@ func screens(t *testing.T, m *Model, f func(name, view string)) {
 	f("Frequency", m.View())
 	press(t, m, "esc", "?")
 	f("Help", m.View())
+	press(t, m, "esc", "x", "m")
+	f("CrossTab", m.View())
 	press(t, m, "esc")
+}
+
+// x crosses the scheme on screen with another: < > choose it, m the
+// figure; every row of the table adds up to its total and the totals to the
+// whole ledger, whichever scheme and figure is shown.
+func TestCrossTabPane(t *testing.T) {
+	m := ready(t, 120, 40)
+	press(t, m, "x")
+	p, ok := m.top().(*crossPane)
+	if !ok {
+		t.Fatalf("x opened %T", m.top())
+	}
+	seen := map[string]bool{}
+	for k := 0; k < 4; k++ {
+		ct := p.ct
+		seen[ct.Cols.Key] = true
+		if ct.Rows.Key != m.sh.scheme().Key || ct.Total.Customers != m.sh.A.N || ct.Total.Revenue != m.sh.scheme().Total.Revenue {
+			t.Errorf("%s × %s: total %d customers, %d revenue", ct.Rows.Key, ct.Cols.Key, ct.Total.Customers, ct.Total.Revenue)
+		}
+		v := m.View()
+		if !strings.Contains(v, "2,000") || !strings.Contains(v, m.sh.name(ct.Cols.Title)) {
+			t.Errorf("%s × %s: the view lacks the total or the column scheme:\n%s", ct.Rows.Key, ct.Cols.Key, v)
+		}
+		press(t, m, ">")
+	}
+	if len(seen) != 4 {
+		t.Errorf("> visited %d column schemes, want 4", len(seen))
+	}
+	press(t, m, "m")
+	if p.measure != 1 || !strings.Contains(m.View(), "Revenue") {
+		t.Error("m does not move to revenue")
+	}
+	press(t, m, "x")
+	if _, ok := m.top().(*crossPane); ok {
+		t.Error("x does not close the cross-tab")
+	}
 }
 
 // Golden screens of every pane and overlay at four sizes, in English and
