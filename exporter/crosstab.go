@@ -3,6 +3,7 @@ package exporter
 import (
 	"encoding/csv"
 	"fmt"
+	"github.com/xuri/excelize/v2"
 	"io"
 
 	"ledgerlens/model"
@@ -194,6 +195,14 @@ func (w *wbWriter) crossTab() error {
 		next, err := w.table(s, row+1, headers, kinds, rows, wd, true)
 		if err != nil {
 			return err
+		}
+		// the cells (not the totals) shaded from the smallest to the largest
+		if len(ct.Cells) > 0 && len(ct.Cols.Segments) > 0 {
+			rng := cellName(1, row+2) + ":" + cellName(len(ct.Cols.Segments), row+1+len(ct.Cells))
+			if err := f.SetConditionalFormat(s, rng, []excelize.ConditionalFormatOptions{{Type: "2_color_scale", Criteria: "=",
+				MinType: "min", MinColor: "#FFFFFF", MaxType: "max", MaxColor: "#5B9BD5"}}); err != nil {
+				return err
+			}
 		}
 		row = next + 2
 	}

@@ -36,6 +36,9 @@ if "Cross-tab" in wb.sheetnames:
             i = j
         else:
             i += 1
+    scales = [r for cf in wb["Cross-tab"].conditional_formatting for r in cf.rules if r.type == "colorScale"]
+    if len(scales) < 2:
+        problems.append(f"Cross-tab: {len(scales)} colour scales, want one per figure")
     if set(blocks) < {"Customers", "Revenue"}:
         problems.append(f"Cross-tab blocks {sorted(blocks)}")
     for name, body in blocks.items():
