@@ -105,13 +105,18 @@ Common flags (every command):
                          customer fields (palive, action, revenue, clv_value, …)
                          the figure; default pyramid,rfm,credit,clv,clv_value,palive,
                          action (those the ledger has)
-  --baseline FILE        export: a scenario (TOML or exported workbook) to compare
-                         with: adds a Compare sheet with the migration matrix
+  --baseline FILE        report, export: a scenario (TOML or exported workbook) to
+                         compare with: JSON "compare", a Compare sheet with the
+                         migration matrix
   --spend FILE           marketing spend per segment of marketing_scheme (default the
                          pyramid) from a sheet or CSV with columns segment, spend and,
                          optionally, min and max (allocation bounds); ROMI and the
                          budget allocation (--set marketing_budget=…) are in report,
                          export and the view's Profitability pane
+  --compare-as-of DATE   report, export: then vs now — the same analysis at this earlier
+                         date beside the current one: segment growth, the migration
+                         matrix, customers gained, lost and kept (JSON "compare",
+                         the Compare sheet)
   --crosstab ROWS,COLS   two schemes crossed (e.g. region,pyramid): report prints
                          customers and revenue per cell (json/csv: every figure);
                          export adds a Cross-tab sheet
@@ -203,6 +208,8 @@ type config struct {
 	crosstab string // "rows,cols": two schemes crossed (report prints it, export adds a sheet)
 	showSQL  bool   // inspect: print the statements run on a database source
 	spend    string // a sheet or CSV of marketing spend per segment (--spend)
+
+	compareAsOf model.Day // report/export: compare with the analysis at this earlier date
 }
 
 // database tells whether the source is a database URL rather than files.
@@ -210,10 +217,10 @@ func (c *config) database() bool { return len(c.files) == 1 && importer.IsDataba
 
 // parseFlags reads flags given before or after the file names.
 func parseFlags(cmd string, args []string) (*config, error) {
-	c := &config{cmd: cmd, asOf: model.NoDay}
+	c := &config{cmd: cmd, asOf: model.NoDay, compareAsOf: model.NoDay}
 	fs := flag.NewFlagSet("ledgerlens", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var asOf, columns, sheet, order string
+	var asOf, columns, sheet, order, compareAsOf string
 	var maps, sets multiFlag
 	fs.BoolVar(&c.demo, "demo", false, "")
 	fs.StringVar(&asOf, "as-of", "", "")
@@ -240,6 +247,7 @@ func parseFlags(cmd string, args []string) (*config, error) {
 	fs.DurationVar(&c.opt.Timeout, "timeout", importer.DefaultStatementTimeout, "")
 	fs.BoolVar(&c.showSQL, "show-sql", false, "")
 	fs.StringVar(&c.spend, "spend", "", "")
+	fs.StringVar(&compareAsOf, "compare-as-of", "", "")
 	rest := args
 	for {
 		if err := fs.Parse(rest); err != nil {
@@ -259,6 +267,17 @@ func parseFlags(cmd string, args []string) (*config, error) {
 	if asOf != "" {
 		if c.asOf, err = model.ParseISODay(asOf); err != nil {
 			return nil, errUsage{"--as-of: " + err.Error()}
+		}
+	}
+	if compareAsOf != "" {
+		if c.compareAsOf, err = model.ParseISODay(compareAsOf); err != nil {
+			return nil, errUsage{"--compare-as-of: " + err.Error()}
+		}
+		if c.baseline != "" {
+			return nil, errUsage{"give either --baseline or --compare-as-of, not both"}
+		}
+		if cmd != "report" && cmd != "export" {
+			return nil, errUsage{"--compare-as-of belongs to report and export"}
 		}
 	}
 	if columns != "" {
@@ -455,7 +474,7 @@ func analyzeWithEngine(c *config) (*model.Analysis, *importer.Report, *model.Eng
 }
 
 func report(c *config, w io.Writer) error {
-	a, _, err := analyze(c)
+	a, _, e, err := analyzeWithEngine(c)
 	if err != nil {
 		return err
 	}
@@ -469,7 +488,11 @@ func report(c *config, w io.Writer) error {
 		}
 		return exporter.WriteCrossTab(w, a, ct, c.format)
 	}
-	if err := exporter.WriteReport(w, sourceName(c), a, c.scheme, c.format); err != nil {
+	base, err := baseline(c, e)
+	if err != nil {
+		return err
+	}
+	if err := exporter.WriteReport(w, sourceName(c), a, c.scheme, c.format, base); err != nil {
 		return errUsage{err.Error()}
 	}
 	return nil
@@ -490,25 +513,19 @@ func export(c *config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var base *model.Analysis
-	if c.baseline != "" {
-		sc, err := importer.ReadScenarioFile(c.baseline)
-		if err != nil {
-			return err
-		}
-		if c.asOf != model.NoDay && sc.Params.AsOf == model.NoDay {
-			sc.Params.AsOf = c.asOf
-		}
-		if base, err = e.Analyze(sc.Params); err != nil {
-			return err
-		}
+	base, err := baseline(c, e)
+	if err != nil {
+		return err
 	}
 	opt := exporter.WriteOptions{Force: c.force, Inputs: c.files}
 	name := "defaults"
 	if c.scenario != "" {
 		name = c.scenario
 	}
-	ex := exporter.Export{Source: sourceName(c), Scenario: name, Analysis: a, Report: rep, Baseline: base, BaselineName: c.baseline}
+	ex := exporter.Export{Source: sourceName(c), Scenario: name, Analysis: a, Report: rep}
+	if base != nil {
+		ex.Baseline, ex.BaselineName, ex.Period = base.Analysis, base.Name, base.Kind == "period"
+	}
 	if c.crosstab != "" {
 		if ex.CrossTab, err = crossTab(c, a); err != nil {
 			return err
@@ -527,6 +544,45 @@ func export(c *config, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "wrote %s (%d customers)\n", termtext.Clean(c.output), a.N)
 	return nil
+}
+
+// baseline is the analysis --baseline (another scenario) or --compare-as-of
+// (the same parameters at an earlier date) names; nil without either.
+func baseline(c *config, e *model.Engine) (*exporter.Baseline, error) {
+	switch {
+	case c.baseline != "":
+		sc, err := importer.ReadScenarioFile(c.baseline)
+		if err != nil {
+			return nil, err
+		}
+		if c.asOf != model.NoDay && sc.Params.AsOf == model.NoDay {
+			sc.Params.AsOf = c.asOf
+		}
+		a, err := e.Analyze(sc.Params)
+		if err != nil {
+			return nil, err
+		}
+		return &exporter.Baseline{Kind: "scenario", Name: c.baseline, Analysis: a}, nil
+	case c.compareAsOf != model.NoDay:
+		p, err := params(c)
+		if err != nil {
+			return nil, err
+		}
+		now, err := e.Analyze(p)
+		if err != nil {
+			return nil, err
+		}
+		if c.compareAsOf >= now.AsOf {
+			return nil, errUsage{fmt.Sprintf("--compare-as-of %s: want a date before the analysis date %s", c.compareAsOf, now.AsOf)}
+		}
+		p.AsOf = c.compareAsOf
+		a, err := e.Analyze(p)
+		if err != nil {
+			return nil, err
+		}
+		return &exporter.Baseline{Kind: "period", Name: "as of " + c.compareAsOf.String(), Analysis: a}, nil
+	}
+	return nil, nil
 }
 
 // exportInto writes a copy of the user's file with the segment columns.

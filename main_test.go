@@ -284,3 +284,57 @@ func TestExportInto(t *testing.T) {
 		t.Error("the view's copy differs from export --into's")
 	}
 }
+
+// Then vs now from the command line: report's JSON carries the comparison
+// with the customers gained, lost and kept; a date not before the analysis
+// date, or with --baseline, is a usage error.
+func TestCompareAsOf(t *testing.T) {
+	code, out, stderr := runCLI("report", "--demo", "--format", "json", "--compare-as-of", "2024-12-31")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Customers int `json:"customers"`
+		Compare   struct {
+			Kind     string `json:"kind"`
+			BaseAsOf string `json:"base_as_of"`
+			Gained   int    `json:"customers_gained"`
+			Lost     int    `json:"customers_lost"`
+			Kept     int    `json:"customers_kept"`
+			Schemes  []struct {
+				Key       string `json:"key"`
+				Migration struct {
+					Counts    [][]int `json:"counts"`
+					Unmatched int     `json:"unmatched"`
+				} `json:"migration"`
+			} `json:"schemes"`
+		} `json:"compare"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	c := rep.Compare
+	if c.Kind != "period" || c.BaseAsOf != "2024-12-31" || c.Gained+c.Lost+c.Kept != rep.Customers || len(c.Schemes) < 10 {
+		t.Errorf("compare = %+v", c)
+	}
+	for _, sc := range c.Schemes {
+		n := 0
+		for _, r := range sc.Migration.Counts {
+			for _, x := range r {
+				n += x
+			}
+		}
+		if n != c.Lost+c.Kept || sc.Migration.Unmatched != c.Gained {
+			t.Errorf("%s: migration counts %d customers, unmatched %d", sc.Key, n, sc.Migration.Unmatched)
+		}
+	}
+	for _, args := range [][]string{
+		{"report", "--demo", "--compare-as-of", "2026-01-01"},
+		{"report", "--demo", "--compare-as-of", "2024-12-31", "--baseline", "x.toml"},
+		{"inspect", "--demo", "--compare-as-of", "2024-12-31"},
+	} {
+		if code, _, stderr := runCLI(args...); code != 2 {
+			t.Errorf("%v: exit %d (%s), want 2", args, code, stderr)
+		}
+	}
+}

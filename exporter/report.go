@@ -78,7 +78,10 @@ func plColumnsOf(keys []string) []plColumn {
 
 // WriteReport prints the segment P&L of one scheme and the headline figures
 // (format table or csv), or every scheme and the parameters (json).
-func WriteReport(w io.Writer, source string, a *model.Analysis, scheme, format string) error {
+//
+// With a baseline, the JSON has a "compare" object and the table the
+// scheme's comparison after the headline figures.
+func WriteReport(w io.Writer, source string, a *model.Analysis, scheme, format string, base *Baseline) error {
 	sc, ok := a.SchemeByKey(scheme)
 	if !ok {
 		return fmt.Errorf("no scheme %q (schemes: %s)", scheme, strings.Join(a.SchemeKeys(), ", "))
@@ -86,7 +89,11 @@ func WriteReport(w io.Writer, source string, a *model.Analysis, scheme, format s
 	dec := a.Decimals
 	switch format {
 	case "json":
-		return writeJSON(w, reportJSON(source, a))
+		out := reportJSON(source, a)
+		if base != nil {
+			out["compare"] = compareJSON(a, base)
+		}
+		return writeJSON(w, out)
 	case "csv":
 		cw := csv.NewWriter(w)
 		head := []string{"scheme"}
@@ -148,6 +155,9 @@ func WriteReport(w io.Writer, source string, a *model.Analysis, scheme, format s
 	}
 	fmt.Fprintf(w, "Concentration: %s\n", concentrationText(a))
 	writeBudgetText(w, a)
+	if base != nil {
+		writeCompareText(w, a, base, sc.Key)
+	}
 	for _, wn := range a.Warnings {
 		fmt.Fprintf(w, "Warning: %s\n", wn)
 	}
@@ -211,7 +221,7 @@ func jsonCell(v any, k kind, dec int) any {
 	return nil
 }
 
-func reportJSON(source string, a *model.Analysis) any {
+func reportJSON(source string, a *model.Analysis) map[string]any {
 	dec := a.Decimals
 	money := func(v model.Money) json.Number { return json.Number(model.MoneyString(v, dec)) }
 	params := map[string]string{}

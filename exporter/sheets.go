@@ -863,6 +863,12 @@ func (w *wbWriter) compare() error {
 	dec := a.Decimals
 	m := func(v model.Money) any { return moneyVal(v, dec) }
 	f.SetCellValue(s, "A1", fmt.Sprintf("Baseline (%s, as of %s) compared with the current parameters (as of %s)", w.ex.BaselineName, b.AsOf, a.AsOf))
+	if w.ex.Period {
+		f.SetCellValue(s, "A1", fmt.Sprintf("Then (as of %s) compared with now (as of %s), same parameters", b.AsOf, a.AsOf))
+		if pc, err := model.ComparePeriods(b, a); err == nil {
+			f.SetCellValue(s, "A2", fmt.Sprintf("Customers: %d gained (first document after %s), %d lost (no purchase since), %d kept", pc.Gained, pc.Then, pc.Lost, pc.Kept))
+		}
+	}
 	f.SetCellStyle(s, "A1", "A1", w.st.bold)
 	headers := []string{"Segment", "Customers base", "Customers now", "Δ", "Revenue base", "Revenue now", "Δ", "Profit base", "Profit now", "Δ", "Σ CLV base", "Σ CLV now", "Δ"}
 	kinds := []kind{kText, kInt, kInt, kInt, kMoney, kMoney, kMoney, kMoney, kMoney, kMoney, kMoney, kMoney, kMoney}

@@ -44,6 +44,7 @@ type Export struct {
 	// analysis' and the migration matrix.
 	Baseline     *model.Analysis
 	BaselineName string
+	Period       bool // the baseline is the same parameters at an earlier as-of date (then vs now)
 	// CrossTab, when set, adds a Cross-tab sheet: one matrix per figure.
 	CrossTab *model.CrossTab
 

@@ -88,3 +88,58 @@ func TestConcentrationAndCrossTab(t *testing.T) {
 		}
 	}
 }
+
+// Then vs now on the demo: gained + kept + lost are the customers now,
+// kept + lost those then; every scheme's migration matrix counts exactly
+// the customers present at both dates, its segment growth adds up to the
+// change of the totals.
+func TestComparePeriods(t *testing.T) {
+	e := model.NewEngine(demo(t))
+	then := analyze(t, e, map[string]string{"as_of": "2024-12-31"})
+	now := analyze(t, e, nil)
+	pc, err := model.ComparePeriods(then, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pc.Gained+pc.Kept+pc.Lost != now.N || pc.Kept+pc.Lost != then.N || pc.Gained == 0 || pc.Lost == 0 || pc.Kept == 0 {
+		t.Errorf("gained %d, kept %d, lost %d; customers then %d, now %d", pc.Gained, pc.Kept, pc.Lost, then.N, now.N)
+	}
+	// by hand: a customer counts as kept when it bought after 2024-12-31
+	kept := 0
+	then0 := then.AsOf
+	for c := range now.N {
+		if now.Base.FirstDate[c] <= then0 && now.Base.LastPurchase[c] > then0 {
+			kept++
+		}
+	}
+	if kept != pc.Kept {
+		t.Errorf("kept %d, recounted %d", pc.Kept, kept)
+	}
+	for _, key := range now.SchemeKeys() {
+		cmp, err := model.Compare(then, now, key)
+		if err != nil {
+			continue
+		}
+		n := 0
+		for _, row := range cmp.Migration.Counts {
+			for _, x := range row {
+				n += x
+			}
+		}
+		if n != then.N || cmp.Migration.Unmatched != pc.Gained {
+			t.Errorf("%s: migration counts %d customers (want %d), unmatched %d (want %d)", key, n, then.N, cmp.Migration.Unmatched, pc.Gained)
+		}
+		var dn int
+		var dr model.Money
+		for _, d := range cmp.Segments {
+			dn += d.Customers
+			dr += d.Revenue
+		}
+		if dn != cmp.Total.Customers || dr != cmp.Total.Revenue {
+			t.Errorf("%s: segment changes add to %d customers / %d revenue, totals %d / %d", key, dn, dr, cmp.Total.Customers, cmp.Total.Revenue)
+		}
+	}
+	if _, err := model.ComparePeriods(now, then); err == nil {
+		t.Error("a later 'then' accepted")
+	}
+}

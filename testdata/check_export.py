@@ -16,6 +16,44 @@ wb = openpyxl.load_workbook(xlsx)
 problems = []
 
 want = ["Summary", "Segments", "Customers", "Profitability", "Risk", "Credit risk", "Write-offs", "Churn risk", "Model validation", "Parameters", "Data quality"]
+if "Compare" in wb.sheetnames:
+    # then vs now or another scenario: each scheme's block of the Compare
+    # sheet has the report's segments, then and now; its migration matrix
+    # counts the customers present in both
+    want = want[:2] + ["Compare"] + want[2:]
+    cmp = rep.get("compare")
+    if not cmp:
+        problems.append("Compare sheet without a compare object in the report")
+    else:
+        grid = list(wb["Compare"].iter_rows(values_only=True))
+        titles = {r[0]: i for i, r in enumerate(grid) if r and r[0] and i + 1 < len(grid) and grid[i + 1][0] == "Segment"}
+        checked = 0
+        for sc in cmp["schemes"]:
+            if sc["title"] not in titles:
+                continue
+            i = titles[sc["title"]] + 2
+            segs = [d for d in sc["segments"] if d["base"]["customers"] or d["now"]["customers"]]
+            for d, r in zip(segs, grid[i:i + len(segs)]):
+                if r[0] != d["segment"] or r[1] != d["base"]["customers"] or r[2] != d["now"]["customers"] or \
+                        Decimal(str(r[5])) != Decimal(str(d["now"]["revenue"])):
+                    problems.append(f"Compare {sc['key']} {d['segment']}: sheet {r[:6]}, report {d}")
+            j = i + len(segs)
+            while j < len(grid) and not (grid[j][0] or "").startswith("Migration"):
+                j += 1
+            body = []
+            k = j + 2
+            while k < len(grid) and grid[k][0] is not None:
+                body.append(grid[k])
+                k += 1
+            counted = sum(v for r in body for v in r[1:] if isinstance(v, int))
+            want_n = sum(sum(r) for r in sc["migration"]["counts"])
+            if counted != want_n:
+                problems.append(f"Compare {sc['key']}: migration matrix counts {counted}, report {want_n}")
+            checked += 1
+        if checked == 0:
+            problems.append("Compare: no scheme block found")
+        if cmp["kind"] == "period" and cmp["customers_gained"] + cmp["customers_kept"] + cmp["customers_lost"] != rep["customers"]:
+            problems.append("Compare: gained + kept + lost is not the customers now")
 if "Cross-tab" in wb.sheetnames:
     # two schemes crossed: in each figure's matrix every row's total is the sum
     # of its cells, the Total row the sum of the rows; customers and revenue

@@ -30,6 +30,8 @@ n=$((n + 1))
 printf 'Segment,Spend,Min,Max\nPlatinum,20000,,25000\nGold,15000,,\nIron,10000,,\nLead,5000,2000,8000\n' >"$tmp/spend.csv"
 check budget --demo --spend "$tmp/spend.csv" --set marketing_budget=60000 --set marketing_clv_uplift=0.05
 check budget-clv --demo --set marketing_budget=60000 --set marketing_rule=clv
+# then vs now: the Compare sheet against the report's compare object
+check period --demo --compare-as-of 2024-12-31
 check customer-level testdata/customer_level_zh.csv --set retention_override=0.6
 if [ -d "$data" ]; then
   check receivables "$data/receivables/WA_Fn-UseC_-Accounts-Receivable.csv"

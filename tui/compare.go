@@ -186,7 +186,10 @@ func (p *comparePane) View() string {
 	lines = append(lines, strings.Split(p.table.View(), "\n")...)
 	mg := p.cmp.Migration
 	moved := sh.tf("cmp.moved", fmtInt(mg.Moved))
-	if mg.Unmatched > 0 {
+	if pc, err := model.ComparePeriods(sh.BaseA, sh.A); err == nil {
+		// then vs now: the baseline is an earlier as-of date
+		moved += "; " + sh.tf("cmp.period", fmtInt(pc.Gained), fmtInt(pc.Lost), fmtInt(pc.Kept))
+	} else if mg.Unmatched > 0 {
 		moved += "; " + sh.tf("cmp.unmatched", fmtInt(mg.Unmatched))
 	}
 	title := sh.t("Migration")

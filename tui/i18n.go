@@ -78,6 +78,7 @@ var catalog = map[string][2]string{
 	"risk.dsosimple":    {"simple 3-month %s", "简单三个月法 %s"},
 	"risk.dsocountback": {"count-back %s", "倒推法 %s"},
 	// compare
+	"cmp.period": {"%s gained, %s lost (no purchase since), %s kept", "新增 %s，流失 %s（此后未购买），保留 %s"},
 	"cross.head": {"%s (rows) × %s (columns): %s", "%s（行）× %s（列）：%s"},
 	"cross.keys": {"[ ] rows · < > columns · m figure · x or esc closes", "[ ] 行 · < > 列 · m 指标 · x 或 esc 关闭"},
 	"cmp.head":   {"Scheme: ◂ %s ▸   baseline vs current (b sets the current parameters as the baseline)", "方案：◂ %s ▸   基准 对比 当前（b 将当前参数设为基准）"},
