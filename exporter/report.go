@@ -280,6 +280,7 @@ func reportJSON(source string, a *model.Analysis) map[string]any {
 		"pricing":       pricingJSON(a),
 		"concentration": concentrationJSON(a),
 		"marketing":     budgetJSON(a),
+		"cohorts":       cohortsJSON(a),
 		"schemes":       schemes,
 		"best_list":     best,
 		"warnings":      a.Warnings,

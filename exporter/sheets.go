@@ -67,6 +67,9 @@ func writeSheets(f *excelize.File, fresh bool, ex Export, progress func(string))
 		{SheetWriteOffs, w.writeOffs, 1}, {SheetChurn, w.churnList, 1}, {SheetModel, w.modelValidation, 0}, {SheetParameters, w.parameters, 1},
 		{SheetDataQuality, w.dataQuality, 1},
 	}
+	if c := a.Cohorts(); c != nil && len(c.Labels) > 0 {
+		parts = slices.Insert(parts, 8, part{SheetCohorts, w.cohorts, 0})
+	}
 	if ex.Baseline != nil {
 		parts = slices.Insert(parts, 2, part{SheetCompare, w.compare, 0})
 	}

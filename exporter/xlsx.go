@@ -32,6 +32,7 @@ const (
 	SheetDataQuality   = "Data quality"
 	SheetCrossTab      = "Cross-tab"
 	SheetBudget        = "Budget"
+	SheetCohorts       = "Cohorts"
 )
 
 // Export is what the workbook is made of.

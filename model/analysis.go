@@ -383,6 +383,7 @@ type Analysis struct {
 	ChannelMix             *Mix          // each customer's sales by channel; nil without channels on the rows
 	MainChannel            []string      // each customer's channel (main one or Multi-channel); nil without ChannelMix
 	CategoryMix            *Mix          // each customer's sales by product category; nil without the column
+	cohorts                *cohortsMemo  // Cohorts(), computed when first asked
 	Budget                 *Budget       // marketing spend, ROMI and allocation per segment of Params.MarketingScheme; nil without the scheme
 
 	Schemes    []Scheme // each with its segment P&L
@@ -612,6 +613,7 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 		a.ChurnRisk = a.churnRiskList()
 	})
 	a.Budget = a.marketingBudget(p)
+	a.cohorts = &cohortsMemo{}
 	a.fields = a.buildFields()
 	a.fieldIx = make(map[string]int, len(a.fields))
 	for i, f := range a.fields {

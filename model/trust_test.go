@@ -44,6 +44,9 @@ func fingerprint(a *model.Analysis) string {
 	if a.Budget != nil {
 		put("budget", fmt.Sprint(*a.Budget))
 	}
+	if c := a.Cohorts(); c != nil {
+		put("cohorts", fmt.Sprint(*c))
+	}
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
 
@@ -190,6 +193,7 @@ func TestEveryParameterDoesSomething(t *testing.T) {
 		"cost_of_capital_k":          {value: "0.25"},
 		"target_margin":              {value: "0.1"},
 		"early_payment_terms":        {value: "1/10 net 60"},
+		"cohort_period":              {value: "month"},
 		"marketing_scheme":           {context: map[string]string{"marketing_spend": "Gold = 1000"}, value: "rfm"},
 		"marketing_spend":            {value: "Gold = 20000"},
 		"marketing_budget":           {value: "100000"},

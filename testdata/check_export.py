@@ -16,6 +16,31 @@ wb = openpyxl.load_workbook(xlsx)
 problems = []
 
 want = ["Summary", "Segments", "Customers", "Profitability", "Risk", "Credit risk", "Write-offs", "Churn risk", "Model validation", "Parameters", "Data quality"]
+co = rep.get("cohorts")
+if co and co["labels"]:
+    # the cohort triangles: sizes add up to the customers with a purchase,
+    # each block's cells are the report's, each shaded by a colour scale
+    want = want[:8] + ["Cohorts"] + want[8:]
+    grid = list(wb["Cohorts"].iter_rows(values_only=True))
+    n = len(co["labels"])
+    starts = [i for i, r in enumerate(grid) if r and r[0] == "Cohort"]
+    if len(starts) != 4:
+        problems.append(f"Cohorts: {len(starts)} triangles, want 4")
+    else:
+        sizes = [grid[starts[0] + 1 + i][1] for i in range(n)]
+        if sizes != co["size"] or sum(sizes) + co["customers_without_purchase"] != rep["customers"]:
+            problems.append(f"Cohorts: sizes {sizes} (+{co['customers_without_purchase']} without purchase), report {co['size']}, {rep['customers']} customers")
+        for b, key in zip(starts, ["retention", "active", "revenue", "cumulative_revenue_per_customer"]):
+            for i in range(n):
+                cells = grid[b + 1 + i][2:2 + n - i]
+                want_cells = co[key][i]
+                for k, (v, j) in enumerate(zip(cells, want_cells)):
+                    if (v is None) != (j is None) or (j is not None and abs(Decimal(str(v)) - Decimal(str(j))) > Decimal("0.000001")):
+                        problems.append(f"Cohorts {key} {co['labels'][i]} period {k}: sheet {v}, report {j}")
+                        break
+        scales = [r for cf in wb["Cohorts"].conditional_formatting for r in cf.rules if r.type == "colorScale"]
+        if len(scales) != 4:
+            problems.append(f"Cohorts: {len(scales)} colour scales, want 4")
 if "Compare" in wb.sheetnames:
     # then vs now or another scenario: each scheme's block of the Compare
     # sheet has the report's segments, then and now; its migration matrix

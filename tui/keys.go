@@ -13,7 +13,7 @@ type KeyMap struct {
 	Freq, Jump, Copy, CopyRow, NextMatch, PrevMatch         key.Binding
 	Empty, Switch                                           key.Binding
 	Baseline, Compare, Undo, Redo, Save, Open, Export, Into key.Binding
-	Mask, Cross, Measure                                    key.Binding
+	Mask, Cross, Measure, Cohorts                           key.Binding
 	Help, Quit                                              key.Binding
 }
 
@@ -67,6 +67,7 @@ func DefaultKeys() KeyMap {
 		Mask:      b("M", "key.mask", "M"),
 		Cross:     b("x", "key.cross", "x"),
 		Measure:   b("m", "key.measure", "m"),
+		Cohorts:   b("o", "key.cohorts", "o"),
 		Help:      b("?", "key.help", "?"),
 		Quit:      b("q", "key.quit", "q"),
 	}
@@ -74,7 +75,7 @@ func DefaultKeys() KeyMap {
 
 // global are the keys that work in every pane.
 func (k KeyMap) global() []key.Binding {
-	return []key.Binding{k.NextPane, k.PrevPane, k.Pane, k.Scheme, k.Compare, k.Baseline, k.Undo, k.Redo, k.Save, k.Open, k.Export, k.Into, k.Mask, k.Cross, k.Help, k.Quit}
+	return []key.Binding{k.NextPane, k.PrevPane, k.Pane, k.Scheme, k.Compare, k.Baseline, k.Undo, k.Redo, k.Save, k.Open, k.Export, k.Into, k.Mask, k.Cross, k.Cohorts, k.Help, k.Quit}
 }
 
 // tableKeys are the keys of every table.

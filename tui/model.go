@@ -480,6 +480,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	_, inHelp := top.(*helpPane)
 	_, inCompare := top.(*comparePane)
 	_, inCross := top.(*crossPane)
+	_, inCohorts := top.(*cohortPane)
 	switch {
 	case key.Matches(msg, k.Quit):
 		if m.hist.unsaved {
@@ -517,6 +518,14 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		m.overlays = nil
 		m.push(newCrossPane(m.sh))
+		return nil
+	case key.Matches(msg, k.Cohorts):
+		if inCohorts {
+			m.pop()
+			return nil
+		}
+		m.overlays = nil
+		m.push(newCohortPane(m.sh))
 		return nil
 	case key.Matches(msg, k.Baseline):
 		m.sh.Baseline, m.sh.BaseA = m.sh.Params.Clone(), m.sh.A

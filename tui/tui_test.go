@@ -199,7 +199,38 @@ func screens(t *testing.T, m *Model, f func(name, view string)) {
 	f("Help", m.View())
 	press(t, m, "esc", "x", "m")
 	f("CrossTab", m.View())
+	press(t, m, "esc", "o")
+	f("Cohorts", m.View())
 	press(t, m, "esc")
+}
+
+// o shows the cohort triangle: a row per cohort with its size, a cell per
+// period since acquisition with the model's figure, m the next figure.
+func TestCohortPane(t *testing.T) {
+	m := ready(t, 200, 60)
+	press(t, m, "o")
+	p, ok := m.top().(*cohortPane)
+	if !ok {
+		t.Fatalf("o opened %T", m.top())
+	}
+	c := m.sh.A.Cohorts()
+	v := m.View()
+	for i, l := range c.Labels {
+		if !strings.Contains(v, l) || !strings.Contains(v, fmtInt(c.Size[i])) {
+			t.Errorf("cohort %s (%d customers) not shown", l, c.Size[i])
+		}
+	}
+	if got := p.grid.cols[2].text(0); !strings.HasSuffix(got, " 100.0 %") {
+		t.Errorf("first cohort's acquisition period shows %q", got)
+	}
+	press(t, m, "m")
+	if got, want := p.grid.cols[3].text(0), fmtInt(c.Active[0][1]); !strings.HasSuffix(got, " "+want) {
+		t.Errorf("active customers of the first cohort in period 1: %q, want %s", got, want)
+	}
+	press(t, m, "o")
+	if _, ok := m.top().(*cohortPane); ok {
+		t.Error("o does not close the cohorts")
+	}
 }
 
 // x crosses the scheme on screen with another: < > choose it, m the
