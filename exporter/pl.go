@@ -125,6 +125,8 @@ var plColumns = []plColumn{
 		return r.TopCategory
 	}, categoryNA},
 	{"top_category_share", "Top category share", kPct, func(r *model.SegmentRow) any { return r.TopCategoryShare }, categoryNA},
+	{"repeat_customers", "Repeat customers", kInt, func(r *model.SegmentRow) any { return r.Repeaters }, nil},
+	{"repeat_rate", "Repeat-purchase rate", kPct, func(r *model.SegmentRow) any { return r.RepeatRate }, nil},
 }
 
 func riskAdjNA(a *model.Analysis) string {

@@ -65,7 +65,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	want := []string{SheetSummary, SheetSegments, SheetCustomers, SheetProfitability, SheetRisk, SheetCredit, SheetWriteOffs, SheetChurn, SheetModel, SheetParameters, SheetDataQuality}
+	want := []string{SheetSummary, SheetSegments, SheetCustomers, SheetProfitability, SheetRisk, SheetCredit, SheetWriteOffs, SheetChurn, SheetCohorts, SheetModel, SheetParameters, SheetDataQuality}
 	if got := f.GetSheetList(); !slices.Equal(got, want) {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}

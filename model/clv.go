@@ -215,6 +215,14 @@ type SegmentRow struct {
 	TopCategoryShare float64
 	catCustomers     int
 	catSum           int
+
+	// Repeaters are the customers with purchases on two or more days;
+	// RepeatRate is their share of the customers whose purchase count is
+	// known (all with transactions; a customer-level ledger's with orders),
+	// NaN when none is.
+	Repeaters   int
+	RepeatRate  float64
+	countsKnown int
 }
 
 // SegmentPL returns a scheme's segment P&L and its total row.
@@ -259,9 +267,17 @@ func (a *Analysis) segmentPLs() {
 			if risk {
 				ar, un, ecl, s3 = a.Risk.CustAR[c], a.Risk.CustUnapplied[c], a.Risk.CustECL[c], a.Risk.Sales3m[c]
 			}
+			known := !a.Base.CustomerLevel || a.Led.Totals.HasOrders[c]
+			repeater := known && a.Base.PurchaseDays[c] >= 2
 			for i := range schemes {
 				r := &rows[i][schemes[i].Assign[c]]
 				r.Customers++
+				if known {
+					r.countsKnown++
+				}
+				if repeater {
+					r.Repeaters++
+				}
 				r.Revenue += rev
 				r.COGS += cogs
 				r.GM += gm
@@ -315,6 +331,8 @@ func (a *Analysis) segmentPLs() {
 // add adds the sums of another row (counts and money, not ratios).
 func (r *SegmentRow) add(o *SegmentRow) {
 	r.Customers += o.Customers
+	r.Repeaters += o.Repeaters
+	r.countsKnown += o.countsKnown
 	r.Revenue += o.Revenue
 	r.COGS += o.COGS
 	r.GM += o.GM
@@ -347,6 +365,10 @@ func (a *Analysis) finishRow(r, total *SegmentRow, risk bool) {
 	if a.MinPrice != nil && r.priceRev > 0 && r.Revenue > 0 {
 		p := a.Params
 		r.MinPrice = MinPriceFactor(float64(r.COGS+r.CTS), float64(r.Revenue), r.pricePD/r.priceRev, p.LGD, p.CostOfCapital, r.priceDTP/r.priceRev, p.TargetMargin)
+	}
+	r.RepeatRate = math.NaN()
+	if r.countsKnown > 0 {
+		r.RepeatRate = float64(r.Repeaters) / float64(r.countsKnown)
 	}
 	r.CustomerShare = ratio(float64(r.Customers), float64(total.Customers))
 	r.RevenueShare = ratio(float64(r.Revenue), float64(total.Revenue))

@@ -100,3 +100,49 @@ func TestCohortsRecounted(t *testing.T) {
 		t.Error("as of 2025-11-15 the last quarter is not partial")
 	}
 }
+
+// The repeat-purchase rate per segment recounted from the rows: customers
+// with purchase documents on two or more distinct days.
+func TestRepeatRate(t *testing.T) {
+	led := demo(t)
+	a := analyze(t, model.NewEngine(led), nil)
+	type key struct{ cust, doc int32 }
+	net := map[key]model.Money{}
+	date := map[key]model.Day{}
+	for r := range led.Tx.Len() {
+		k := key{led.Tx.Cust[r], led.Tx.Doc[r]}
+		net[k] += led.Tx.Amount[r]
+		date[k] = led.Tx.Date[r]
+	}
+	days := map[int32]map[model.Day]bool{}
+	for k, v := range net {
+		if v >= 0 {
+			if days[k.cust] == nil {
+				days[k.cust] = map[model.Day]bool{}
+			}
+			days[k.cust][date[k]] = true
+		}
+	}
+	for _, key := range []string{"pyramid", "rfm", "region"} {
+		sc, _ := a.SchemeByKey(key)
+		want := make([]int, len(sc.Segments))
+		for c, s := range sc.Assign {
+			if len(days[int32(c)]) >= 2 {
+				want[s]++
+			}
+		}
+		total := 0
+		for i, r := range sc.Rows {
+			total += r.Repeaters
+			if r.Repeaters != want[i] {
+				t.Errorf("%s %s: %d repeat customers, recounted %d", key, r.Segment, r.Repeaters, want[i])
+			}
+			if r.Customers > 0 && r.RepeatRate != float64(r.Repeaters)/float64(r.Customers) {
+				t.Errorf("%s %s: repeat rate %v", key, r.Segment, r.RepeatRate)
+			}
+		}
+		if total != sc.Total.Repeaters {
+			t.Errorf("%s: rows add to %d repeat customers, total row %d", key, total, sc.Total.Repeaters)
+		}
+	}
+}

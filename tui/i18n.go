@@ -49,7 +49,7 @@ var catalog = map[string][2]string{
 	"col.custshare": {"Cust. %", "客户占比"}, "col.revshare": {"Rev. %", "收入占比"}, "col.rank": {"Rank", "排名"},
 	"col.cumprofit": {"Cumulative profit", "累计利润"}, "col.cumshare": {"Cum. share", "累计占比"},
 	"col.pm": {"± 90 %", "± 90 %"}, "col.riskadj": {"Risk-adj. profit", "风险调整利润"},
-	"col.spend": {"Spend", "营销投入"}, "col.romi": {"Gross ROMI", "毛 ROMI"}, "col.clvromi": {"CLV ROMI", "CLV ROMI"}, "col.alloc": {"Allocation", "预算分配"}, "col.exppurch": {"Exp. purch.", "预期购买"},
+	"col.spend": {"Spend", "营销投入"}, "col.repeat": {"Repeat %", "复购率"}, "col.romi": {"Gross ROMI", "毛 ROMI"}, "col.clvromi": {"CLV ROMI", "CLV ROMI"}, "col.alloc": {"Allocation", "预算分配"}, "col.exppurch": {"Exp. purch.", "预期购买"},
 	"col.due": {"Due", "到期日"}, "col.dpd": {"Days past due", "逾期天数"}, "col.itemopen": {"Open", "未收金额"},
 	// header
 	"hdr.defaults": {"defaults", "默认"}, "hdr.recomputed": {"recomputed", "已重算"}, "hdr.recomputedin": {"recomputed in %s", "重算耗时 %s"},

@@ -118,6 +118,12 @@ func (p *segmentsPane) Refresh() {
 			sort: mnum(func(s model.SegmentRow) model.Money { return s.ECL })},
 		{id: "openar", title: sh.t("Open AR"), right: true, text: money(func(s model.SegmentRow) model.Money { return s.OpenAR }, noRisk),
 			sort: mnum(func(s model.SegmentRow) model.Money { return s.OpenAR })},
+		{id: "repeat", title: sh.t("col.repeat"), right: true, text: func(r int32) string {
+			if x := p.row(r).RepeatRate; !math.IsNaN(x) {
+				return pct(x)
+			}
+			return sh.t("n/a")
+		}, sort: num(func(s model.SegmentRow) float64 { return s.RepeatRate })},
 		{id: "unapplied", title: sh.t("Unapplied"), right: true, text: money(func(s model.SegmentRow) model.Money { return s.Unapplied }, noRisk),
 			sort: mnum(func(s model.SegmentRow) model.Money { return s.Unapplied })},
 	}
