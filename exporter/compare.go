@@ -52,7 +52,12 @@ func compareJSON(a *model.Analysis, b *Baseline) any {
 		schemes = append(schemes, map[string]any{"key": sc.Key, "title": cmp.Title, "segments": segs, "total": delta(cmp.Total),
 			"migration": map[string]any{"from": mg.From, "to": mg.To, "counts": mg.Counts, "moved": mg.Moved, "unmatched": mg.Unmatched}})
 	}
-	out := map[string]any{"kind": b.Kind, "baseline": b.Name, "base_as_of": b.Analysis.AsOf.String(), "as_of": a.AsOf.String(), "schemes": schemes}
+	warns := []any{}
+	for _, w := range model.EarlyWarnings(b.Analysis, a) {
+		warns = append(warns, map[string]any{"scheme": w.Scheme, "segment": w.Segment, "figure": w.Figure, "then": jsonFloat(w.Then), "now": jsonFloat(w.Now)})
+	}
+	out := map[string]any{"kind": b.Kind, "baseline": b.Name, "base_as_of": b.Analysis.AsOf.String(), "as_of": a.AsOf.String(), "schemes": schemes,
+		"early_warnings": warns, "early_warning_rise": jsonFloat(a.Params.WarnRisePts)}
 	if b.Kind == "period" {
 		if pc, err := model.ComparePeriods(b.Analysis, a); err == nil {
 			out["customers_gained"], out["customers_lost"], out["customers_kept"] = pc.Gained, pc.Lost, pc.Kept
@@ -95,6 +100,17 @@ func writeCompareText(w io.Writer, a *model.Analysis, b *Baseline, scheme string
 		fmt.Fprintf(w, "; %d in only one of the two", cmp.Migration.Unmatched)
 	}
 	fmt.Fprintln(w, " (report --format json and export have the matrix)")
+	for _, x := range model.EarlyWarnings(b.Analysis, a) {
+		if x.Scheme == scheme {
+			fmt.Fprintf(w, "Early warning: %s %s rose from %s to %s\n", x.Segment, warnName(x.Figure), model.FormatPct(x.Then), model.FormatPct(x.Now))
+		}
+	}
+}
+
+// warnName is an early warning's figure in words.
+func warnName(figure string) string {
+	return map[string]string{"returns_share": "returns share of gross sales", "overdue_share": "overdue share of open invoices",
+		"loss_rate": "expected loss rate"}[figure]
 }
 
 func signedText(s string) string {

@@ -879,6 +879,7 @@ func (w *wbWriter) compare() error {
 	clv := a.CLVInfo.Known && b.CLVInfo.Known
 	wd := make(widths, len(headers))
 	row := 3
+	warns := model.EarlyWarnings(b, a)
 	for i := range a.Schemes {
 		cmp, err := model.Compare(b, a, a.Schemes[i].Key)
 		if err != nil {
@@ -938,6 +939,13 @@ func (w *wbWriter) compare() error {
 		next, err = w.table(s, next+2, mh, mk, mrows, make(widths, len(mh)), false)
 		if err != nil {
 			return err
+		}
+		for _, x := range warns {
+			if x.Scheme == a.Schemes[i].Key {
+				next++
+				f.SetCellValue(s, cellName(0, next), fmt.Sprintf("Early warning: %s %s rose from %s to %s", x.Segment, warnName(x.Figure), model.FormatPct(x.Then), model.FormatPct(x.Now)))
+				f.SetCellStyle(s, cellName(0, next), cellName(0, next), w.st.bold)
+			}
 		}
 		row = next + 2
 	}

@@ -223,6 +223,9 @@ type SegmentRow struct {
 	Repeaters   int
 	RepeatRate  float64
 	countsKnown int
+
+	Returns Money // Σ value of return documents (positive)
+	PastDue Money // open invoices past their due date (gross open AR less the current bucket)
 }
 
 // SegmentPL returns a scheme's segment P&L and its total row.
@@ -268,6 +271,10 @@ func (a *Analysis) segmentPLs() {
 				ar, un, ecl, s3 = a.Risk.CustAR[c], a.Risk.CustUnapplied[c], a.Risk.CustECL[c], a.Risk.Sales3m[c]
 			}
 			known := !a.Base.CustomerLevel || a.Led.Totals.HasOrders[c]
+			ret, due := a.Base.ReturnValue[c], Money(0)
+			if risk && len(a.Risk.CustBuckets[c]) > 0 {
+				due = ar - a.Risk.CustBuckets[c][0]
+			}
 			repeater := known && a.Base.PurchaseDays[c] >= 2
 			for i := range schemes {
 				r := &rows[i][schemes[i].Assign[c]]
@@ -278,6 +285,8 @@ func (a *Analysis) segmentPLs() {
 				if repeater {
 					r.Repeaters++
 				}
+				r.Returns += ret
+				r.PastDue += due
 				r.Revenue += rev
 				r.COGS += cogs
 				r.GM += gm
@@ -332,6 +341,8 @@ func (a *Analysis) segmentPLs() {
 func (r *SegmentRow) add(o *SegmentRow) {
 	r.Customers += o.Customers
 	r.Repeaters += o.Repeaters
+	r.Returns += o.Returns
+	r.PastDue += o.PastDue
 	r.countsKnown += o.countsKnown
 	r.Revenue += o.Revenue
 	r.COGS += o.COGS

@@ -143,3 +143,61 @@ func TestComparePeriods(t *testing.T) {
 		t.Error("a later 'then' accepted")
 	}
 }
+
+// Early warnings on the demo a year apart: every flag is a rise of at least
+// early_warning_rise in a segment with five customers on both sides,
+// recomputed from the two P&L rows; a higher threshold flags a subset.
+func TestEarlyWarnings(t *testing.T) {
+	e := model.NewEngine(demo(t))
+	then := analyze(t, e, map[string]string{"as_of": "2024-12-31"})
+	now := analyze(t, e, nil)
+	ws := model.EarlyWarnings(then, now)
+	if len(ws) == 0 {
+		t.Fatal("no early warning on the demo a year apart")
+	}
+	row := func(a *model.Analysis, key, seg string) model.SegmentRow {
+		sc, _ := a.SchemeByKey(key)
+		for _, r := range sc.Rows {
+			if r.Segment == seg {
+				return r
+			}
+		}
+		t.Fatalf("%s has no segment %s", key, seg)
+		return model.SegmentRow{}
+	}
+	figure := func(r model.SegmentRow, f string) float64 {
+		switch f {
+		case "returns_share":
+			return float64(r.Returns) / float64(r.Revenue+r.Returns)
+		case "overdue_share":
+			return float64(r.PastDue) / float64(r.OpenAR)
+		}
+		return float64(r.ECL) / float64(r.OpenAR)
+	}
+	for _, w := range ws {
+		a, b := row(then, w.Scheme, w.Segment), row(now, w.Scheme, w.Segment)
+		if a.Customers < 5 || b.Customers < 5 || figure(a, w.Figure) != w.Then || figure(b, w.Figure) != w.Now || w.Now-w.Then < 0.02 {
+			t.Errorf("%+v: rows give %v → %v", w, figure(a, w.Figure), figure(b, w.Figure))
+		}
+	}
+	strict := analyze(t, e, map[string]string{"early_warning_rise": "0.2"})
+	if s := model.EarlyWarnings(then, strict); len(s) >= len(ws) {
+		t.Errorf("a 20-point threshold flags %d, the 2-point one %d", len(s), len(ws))
+	}
+	// the pyramid's rows: past due never above open AR, returns summed
+	sc, _ := now.SchemeByKey("pyramid")
+	var ret model.Money
+	for _, r := range sc.Rows {
+		ret += r.Returns
+		if r.PastDue > r.OpenAR || r.PastDue < 0 {
+			t.Errorf("%s: past due %d, open AR %d", r.Segment, r.PastDue, r.OpenAR)
+		}
+	}
+	var want model.Money
+	for c := range now.N {
+		want += now.Base.ReturnValue[c]
+	}
+	if ret != want || sc.Total.Returns != want {
+		t.Errorf("returns: rows %d, total %d, customers %d", ret, sc.Total.Returns, want)
+	}
+}

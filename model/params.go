@@ -93,7 +93,8 @@ type Params struct {
 	TargetMargin      float64 // margin a minimum price must leave (§7.3)
 	EarlyPaymentTerms string  // "d/D net N" terms whose implied rate and payoff are shown
 
-	CohortPeriod string // month | quarter: the acquisition cohorts' period
+	CohortPeriod string  // month | quarter: the acquisition cohorts' period
+	WarnRisePts  float64 // rise of a segment's returns share, overdue share or loss rate that is flagged
 
 	MarketingScheme string          // the scheme whose segments get marketing spend (§7.2)
 	MarketingSpend  []SegmentAmount // spend per segment, major units
@@ -150,7 +151,7 @@ func DefaultParams() Params {
 		LossLookbackMonth: 36, WriteoffDPD: 365, UtilWarn: 0.8, UtilOver: 1.0,
 		ScoreWeights: []float64{0.45, 0.20, 0.15, 0.10, 0.10}, LGD: 1.0, CostOfCapital: 0.10,
 		TargetMargin: 0, EarlyPaymentTerms: "2/10 net 30",
-		MarketingScheme: "pyramid", MarketingRule: "romi", CohortPeriod: "quarter",
+		MarketingScheme: "pyramid", MarketingRule: "romi", CohortPeriod: "quarter", WarnRisePts: 0.02,
 	}
 }
 
@@ -465,6 +466,7 @@ var Specs = []ParamSpec{
 		}},
 	enumSpec("marketing_rule", "Marketing", "allocation: greedy by ROMI, or in proportion to N × average CLV", []string{"romi", "clv"}, func(p *Params) *string { return &p.MarketingRule }),
 	floatSpec("marketing_clv_uplift", "Marketing", "share of CLV", "CLV the spend is assumed to add, as a share of the segment's CLV (CLV-based ROMI; 0: n/a)", 0, 1, 0.01, func(p *Params) *float64 { return &p.MarketingUplift }, false),
+	floatSpec("early_warning_rise", "Risk", "share", "rise of a segment's returns share, overdue share or expected loss rate against the baseline or earlier period that is flagged", 0.001, 1, 0.005, func(p *Params) *float64 { return &p.WarnRisePts }, false),
 	enumSpec("cohort_period", "General", "acquisition cohorts by the month or the quarter of the first purchase", []string{"month", "quarter"}, func(p *Params) *string { return &p.CohortPeriod }),
 	floatSpec("attr_min_share", "General", "share of customers", "attribute values below this share fold into Other", 0, 0.5, 0.005, func(p *Params) *float64 { return &p.AttrMinShare }, false),
 	{Key: "attr_groups", Group: "General", Help: `attribute values grouped, each attribute its own scheme: "region: Coastal = East, South; region: Inland = West"`,

@@ -118,6 +118,7 @@ func TestEveryParameterDoesSomething(t *testing.T) {
 		ledger  func(l *model.Ledger)
 		context map[string]string
 		value   string
+		compare bool // the parameter shapes comparisons (early warnings), not one analysis
 	}
 	simple := map[string]string{"clv_model": "simple"}
 	cases := map[string]variant{
@@ -194,6 +195,7 @@ func TestEveryParameterDoesSomething(t *testing.T) {
 		"target_margin":              {value: "0.1"},
 		"early_payment_terms":        {value: "1/10 net 60"},
 		"cohort_period":              {value: "month"},
+		"early_warning_rise":         {value: "0.5", compare: true},
 		"marketing_scheme":           {context: map[string]string{"marketing_spend": "Gold = 1000"}, value: "rfm"},
 		"marketing_spend":            {value: "Gold = 20000"},
 		"marketing_budget":           {value: "100000"},
@@ -221,6 +223,14 @@ func TestEveryParameterDoesSomething(t *testing.T) {
 			if !ok {
 				e = model.NewEngine(ledgerVariant(t, v.ledger))
 				warm[name] = e
+			}
+			if v.compare {
+				then, now := analyze(t, e, map[string]string{"as_of": "2024-12-31"}), analyze(t, e, nil)
+				later := analyze(t, e, map[string]string{s.Key: v.value})
+				if fmt.Sprint(model.EarlyWarnings(then, now)) == fmt.Sprint(model.EarlyWarnings(then, later)) {
+					t.Errorf("%s = %s changes no early warning", s.Key, v.value)
+				}
+				return
 			}
 			before := analyze(t, e, v.context)
 			set := map[string]string{s.Key: v.value}

@@ -198,8 +198,17 @@ func (p *comparePane) View() string {
 	}
 	lines = append(lines, ansiTruncate(sh.St.Bold.Render(title)+" · "+moved+sh.St.Dim.Render(" "+sh.t("cmp.mignote")), p.w))
 	lines = append(lines, strings.Split(p.mig.View(), "\n")...)
+	for _, x := range model.EarlyWarnings(sh.BaseA, sh.A) {
+		if x.Scheme == sc.Key {
+			lines = append(lines, ansiTruncate("⚠ "+sh.St.Bold.Render(sh.t("cmp.warn"))+": "+sh.name(x.Segment)+" "+
+				sh.t(warnNames[x.Figure])+" "+pct(x.Then)+" → "+pct(x.Now), p.w))
+		}
+	}
 	return strings.Join(lines, "\n")
 }
+
+// warnNames are the catalogue keys of the early warnings' figures.
+var warnNames = map[string]string{"returns_share": "warn.returns_share", "overdue_share": "warn.overdue_share", "loss_rate": "warn.loss_rate"}
 
 func (p *comparePane) ShortHelp() []key.Binding {
 	k := p.sh.Keys

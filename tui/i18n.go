@@ -78,6 +78,7 @@ var catalog = map[string][2]string{
 	"risk.dsosimple":    {"simple 3-month %s", "简单三个月法 %s"},
 	"risk.dsocountback": {"count-back %s", "倒推法 %s"},
 	// compare
+	"cmp.warn": {"Early warning", "预警"}, "warn.returns_share": {"returns share", "退货占比"}, "warn.overdue_share": {"overdue share", "逾期占比"}, "warn.loss_rate": {"loss rate", "损失率"},
 	"cmp.period":        {"%s gained, %s lost (no purchase since), %s kept", "新增 %s，流失 %s（此后未购买），保留 %s"},
 	"key.cohorts":       {"acquisition cohorts", "获客同期群"},
 	"cohort.head":       {"Acquisition cohorts: %s, by %s of first purchase; columns: periods since", "获客同期群：%s，按首次购买的%s；列：获客后的期数"},
@@ -402,6 +403,7 @@ var paramZh = map[string]string{
 	"cost_of_capital_k":          "年资金成本：应收账款的占用成本 = 收入 × 回款天数 / 365 × k（风险调整利润）",
 	"target_margin":              "风险定价的最低价格须保留的利润率（0：扣除风险与占用成本后盈亏平衡）",
 	"early_payment_terms":        "提供的现金折扣条款 d/D net N：其隐含年利率，以及对哪些客户划算",
+	"early_warning_rise":         "细分的退货占比、逾期占比或预期损失率较基准或前期上升达到此值即预警",
 	"cohort_period":              "获客同期群按首次购买的月份或季度划分",
 	"marketing_scheme":           "营销投入与预算按哪个分群方案的细分（pyramid、rfm、region …）",
 	"marketing_spend":            "各细分的营销投入：\"Platinum = 20000; Gold = 15000\"（或 --spend 文件）",
