@@ -57,14 +57,15 @@ func (w *wbWriter) cohorts() error {
 		headers = append(headers, strconv.Itoa(k))
 	}
 	blocks := []struct {
-		name string
-		k    kind
-		cell func(i, k int) any
+		name    string
+		k       kind
+		perCust bool // a ratio to the cohort's size: n/a for an empty cohort
+		cell    func(i, k int) any
 	}{
-		{"Retention: share of the cohort that bought in the period", kPct, func(i, k int) any { return c.Retention(i, k) }},
-		{"Active customers", kInt, func(i, k int) any { return c.Active[i][k] }},
-		{"Revenue (net)", kMoney, func(i, k int) any { return moneyVal(c.Revenue[i][k], dec) }},
-		{"Cumulative revenue per customer", kMoney, func(i, k int) any { return moneyVal(c.CumRevenuePerCustomer(i, k), dec) }},
+		{"Retention: share of the cohort that bought in the period", kPct, true, func(i, k int) any { return c.Retention(i, k) }},
+		{"Active customers", kInt, false, func(i, k int) any { return c.Active[i][k] }},
+		{"Revenue (net)", kMoney, false, func(i, k int) any { return moneyVal(c.Revenue[i][k], dec) }},
+		{"Cumulative revenue per customer", kMoney, true, func(i, k int) any { return moneyVal(c.CumRevenuePerCustomer(i, k), dec) }},
 	}
 	wd := make(widths, len(headers))
 	row := 4
@@ -79,7 +80,7 @@ func (w *wbWriter) cohorts() error {
 		for i := range n {
 			r := []any{c.Labels[i], c.Size[i]}
 			for k := range n - i {
-				if c.Size[i] == 0 {
+				if c.Size[i] == 0 && b.perCust {
 					r = append(r, nil)
 					continue
 				}

@@ -125,6 +125,12 @@ var plColumns = []plColumn{
 		return r.TopCategory
 	}, categoryNA},
 	{"top_category_share", "Top category share", kPct, func(r *model.SegmentRow) any { return r.TopCategoryShare }, categoryNA},
+	{"action", "Recommended action", kText, func(r *model.SegmentRow) any {
+		if r.Action == "" {
+			return nil
+		}
+		return r.Action
+	}, nil},
 	{"repeat_customers", "Repeat customers", kInt, func(r *model.SegmentRow) any { return r.Repeaters }, nil},
 	{"repeat_rate", "Repeat-purchase rate", kPct, func(r *model.SegmentRow) any { return r.RepeatRate }, nil},
 }

@@ -224,6 +224,8 @@ type SegmentRow struct {
 	RepeatRate  float64
 	countsKnown int
 
+	Action string // the recommended action (segment_actions, else the playbook); "" when none
+
 	Returns Money // Σ value of return documents (positive)
 	PastDue Money // open invoices past their due date (gross open AR less the current bucket)
 }
@@ -331,6 +333,7 @@ func (a *Analysis) segmentPLs() {
 			if sc.Key == "pyramid" {
 				rows[k].Strategy = PyramidStrategy(rows[k].Segment)
 			}
+			rows[k].Action = actionOf(&a.Params, sc.Key, rows[k].Segment)
 		}
 		a.finishRow(&total, &total, risk)
 		sc.Rows, sc.Total = rows, total

@@ -261,6 +261,20 @@ func (a *Analysis) buildFields() []Field {
 		out = append(out, Field{Key: "seg:" + strings.TrimPrefix(sc.Key, "attr:"), Label: "Segment: " + sc.Title, Kind: KindText,
 			Get: func(_ *Analysis, c int) Value { return text(sc.Segments[sc.Assign[c]]) }})
 	}
+	// each customer's recommended action in every scheme that has actions
+	for i := range a.Schemes {
+		sc := &a.Schemes[i]
+		if !a.HasActions(sc) {
+			continue
+		}
+		out = append(out, Field{Key: "act:" + strings.TrimPrefix(sc.Key, "attr:"), Label: "Action: " + sc.Title, Kind: KindText,
+			Get: func(_ *Analysis, c int) Value {
+				if act := sc.Rows[sc.Assign[c]].Action; act != "" {
+					return text(act)
+				}
+				return Value{}
+			}})
+	}
 	return out
 }
 

@@ -93,8 +93,9 @@ type Params struct {
 	TargetMargin      float64 // margin a minimum price must leave (§7.3)
 	EarlyPaymentTerms string  // "d/D net N" terms whose implied rate and payoff are shown
 
-	CohortPeriod string  // month | quarter: the acquisition cohorts' period
-	WarnRisePts  float64 // rise of a segment's returns share, overdue share or loss rate that is flagged
+	SegmentActions []SegmentAction // the analyst's action per scheme and segment, over the playbook's
+	CohortPeriod   string          // month | quarter: the acquisition cohorts' period
+	WarnRisePts    float64         // rise of a segment's returns share, overdue share or loss rate that is flagged
 
 	MarketingScheme string          // the scheme whose segments get marketing spend (§7.2)
 	MarketingSpend  []SegmentAmount // spend per segment, major units
@@ -167,6 +168,7 @@ func (p Params) Clone() Params {
 	}
 	q.AgingEdges, q.LossRates, q.ScoreWeights = slices.Clone(p.AgingEdges), slices.Clone(p.LossRates), slices.Clone(p.ScoreWeights)
 	q.MarketingSpend, q.MarketingBounds = slices.Clone(p.MarketingSpend), slices.Clone(p.MarketingBounds)
+	q.SegmentActions = slices.Clone(p.SegmentActions)
 	q.AttrGroups = make([]AttrGroup, len(p.AttrGroups))
 	for i, g := range p.AttrGroups {
 		q.AttrGroups[i] = AttrGroup{g.Attr, g.Group, slices.Clone(g.Values)}
@@ -467,6 +469,16 @@ var Specs = []ParamSpec{
 	enumSpec("marketing_rule", "Marketing", "allocation: greedy by ROMI, or in proportion to N × average CLV", []string{"romi", "clv"}, func(p *Params) *string { return &p.MarketingRule }),
 	floatSpec("marketing_clv_uplift", "Marketing", "share of CLV", "CLV the spend is assumed to add, as a share of the segment's CLV (CLV-based ROMI; 0: n/a)", 0, 1, 0.01, func(p *Params) *float64 { return &p.MarketingUplift }, false),
 	floatSpec("early_warning_rise", "Risk", "share", "rise of a segment's returns share, overdue share or expected loss rate against the baseline or earlier period that is flagged", 0.001, 1, 0.005, func(p *Params) *float64 { return &p.WarnRisePts }, false),
+	{Key: "segment_actions", Group: "General", Help: `recommended action per segment, over the playbook's: "rfm: At Risk = call within a week; pyramid: Lead = serve online only"`,
+		Get: func(p *Params) string { return FormatSegmentActions(p.SegmentActions) },
+		Set: func(p *Params, s string) error {
+			v, err := ParseSegmentActions(s)
+			if err != nil {
+				return fmt.Errorf("segment_actions: %v", err)
+			}
+			p.SegmentActions = v
+			return nil
+		}},
 	enumSpec("cohort_period", "General", "acquisition cohorts by the month or the quarter of the first purchase", []string{"month", "quarter"}, func(p *Params) *string { return &p.CohortPeriod }),
 	floatSpec("attr_min_share", "General", "share of customers", "attribute values below this share fold into Other", 0, 0.5, 0.005, func(p *Params) *float64 { return &p.AttrMinShare }, false),
 	{Key: "attr_groups", Group: "General", Help: `attribute values grouped, each attribute its own scheme: "region: Coastal = East, South; region: Inland = West"`,

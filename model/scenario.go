@@ -59,7 +59,7 @@ func WriteScenario(w io.Writer, sc Scenario) error {
 		v := s.Get(&p)
 		var lit string
 		switch {
-		case s.Key == "as_of" || s.Key == "attr_groups" || s.Key == "attr_bands" || s.Key == "early_payment_terms" || s.Key == "marketing_scheme" || s.Key == "marketing_spend" || s.Key == "marketing_bounds" || s.Enum != nil && s.Key != "pyramid_lead_nonpositive":
+		case s.Key == "as_of" || s.Key == "attr_groups" || s.Key == "attr_bands" || s.Key == "early_payment_terms" || s.Key == "marketing_scheme" || s.Key == "segment_actions" || s.Key == "marketing_spend" || s.Key == "marketing_bounds" || s.Enum != nil && s.Key != "pyramid_lead_nonpositive":
 			lit = tomlQuote(v)
 		case s.Key == "pyramid_lead_nonpositive":
 			lit = v

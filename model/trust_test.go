@@ -195,6 +195,7 @@ func TestEveryParameterDoesSomething(t *testing.T) {
 		"target_margin":              {value: "0.1"},
 		"early_payment_terms":        {value: "1/10 net 60"},
 		"cohort_period":              {value: "month"},
+		"segment_actions":            {value: "pyramid: Lead = serve online only"},
 		"early_warning_rise":         {value: "0.5", compare: true},
 		"marketing_scheme":           {context: map[string]string{"marketing_spend": "Gold = 1000"}, value: "rfm"},
 		"marketing_spend":            {value: "Gold = 20000"},

@@ -49,7 +49,7 @@ var catalog = map[string][2]string{
 	"col.custshare": {"Cust. %", "客户占比"}, "col.revshare": {"Rev. %", "收入占比"}, "col.rank": {"Rank", "排名"},
 	"col.cumprofit": {"Cumulative profit", "累计利润"}, "col.cumshare": {"Cum. share", "累计占比"},
 	"col.pm": {"± 90 %", "± 90 %"}, "col.riskadj": {"Risk-adj. profit", "风险调整利润"},
-	"col.spend": {"Spend", "营销投入"}, "col.repeat": {"Repeat %", "复购率"}, "col.romi": {"Gross ROMI", "毛 ROMI"}, "col.clvromi": {"CLV ROMI", "CLV ROMI"}, "col.alloc": {"Allocation", "预算分配"}, "col.exppurch": {"Exp. purch.", "预期购买"},
+	"col.spend": {"Spend", "营销投入"}, "col.repeat": {"Repeat %", "复购率"}, "col.action": {"Action", "建议行动"}, "col.romi": {"Gross ROMI", "毛 ROMI"}, "col.clvromi": {"CLV ROMI", "CLV ROMI"}, "col.alloc": {"Allocation", "预算分配"}, "col.exppurch": {"Exp. purch.", "预期购买"},
 	"col.due": {"Due", "到期日"}, "col.dpd": {"Days past due", "逾期天数"}, "col.itemopen": {"Open", "未收金额"},
 	// header
 	"hdr.defaults": {"defaults", "默认"}, "hdr.recomputed": {"recomputed", "已重算"}, "hdr.recomputedin": {"recomputed in %s", "重算耗时 %s"},
@@ -404,6 +404,7 @@ var paramZh = map[string]string{
 	"target_margin":              "风险定价的最低价格须保留的利润率（0：扣除风险与占用成本后盈亏平衡）",
 	"early_payment_terms":        "提供的现金折扣条款 d/D net N：其隐含年利率，以及对哪些客户划算",
 	"early_warning_rise":         "细分的退货占比、逾期占比或预期损失率较基准或前期上升达到此值即预警",
+	"segment_actions":            "各细分的建议行动（覆盖默认行动手册）：\"rfm: At Risk = 一周内致电; pyramid: Lead = 仅线上服务\"",
 	"cohort_period":              "获客同期群按首次购买的月份或季度划分",
 	"marketing_scheme":           "营销投入与预算按哪个分群方案的细分（pyramid、rfm、region …）",
 	"marketing_spend":            "各细分的营销投入：\"Platinum = 20000; Gold = 15000\"（或 --spend 文件）",

@@ -118,14 +118,15 @@ func (p *segmentsPane) Refresh() {
 			sort: mnum(func(s model.SegmentRow) model.Money { return s.ECL })},
 		{id: "openar", title: sh.t("Open AR"), right: true, text: money(func(s model.SegmentRow) model.Money { return s.OpenAR }, noRisk),
 			sort: mnum(func(s model.SegmentRow) model.Money { return s.OpenAR })},
+		{id: "unapplied", title: sh.t("Unapplied"), right: true, text: money(func(s model.SegmentRow) model.Money { return s.Unapplied }, noRisk),
+			sort: mnum(func(s model.SegmentRow) model.Money { return s.Unapplied })},
+		{id: "action", title: sh.t("col.action"), max: 40, text: func(r int32) string { return p.row(r).Action }},
 		{id: "repeat", title: sh.t("col.repeat"), right: true, text: func(r int32) string {
 			if x := p.row(r).RepeatRate; !math.IsNaN(x) {
 				return pct(x)
 			}
 			return sh.t("n/a")
 		}, sort: num(func(s model.SegmentRow) float64 { return s.RepeatRate })},
-		{id: "unapplied", title: sh.t("Unapplied"), right: true, text: money(func(s model.SegmentRow) model.Money { return s.Unapplied }, noRisk),
-			sort: mnum(func(s model.SegmentRow) model.Money { return s.Unapplied })},
 	}
 	if b := a.Budget; b != nil && b.Scheme == sh.scheme().Key && (b.Total.HasSpend || b.Budget > 0) {
 		// the marketing budget of this scheme, right after the customers
