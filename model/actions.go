@@ -45,6 +45,31 @@ var defaultActions = map[string]map[string]string{
 		"Lapsed":       "win-back offer; ask why they stopped",
 		"No purchases": "qualify: only credit notes so far",
 	},
+	"spend": {
+		"High":   "protect: account management and volume terms",
+		"Medium": "grow: bundles and volume incentives",
+		"Low":    "serve at low cost: self-service, standard terms",
+	},
+	"frequency": {
+		"High":   "keep the rhythm: replenishment reminders, subscriptions",
+		"Medium": "nudge the next order: timely reminders",
+		"Low":    "give a reason to return: occasion-based offers",
+	},
+	"profitability": {
+		"Profit":     "protect the margin; grow volume on the same terms",
+		"Break-even": "review prices and cost to serve",
+		"Loss":       "reprice, cut cost to serve, or exit",
+	},
+	"clv": {
+		"High":   "invest: retention budget and personal service",
+		"Medium": "develop: cross-sell toward high value",
+		"Low":    "low-cost channels only",
+	},
+	"pattern": {
+		"Periodic":     "time offers to the buying cycle",
+		"Random":       "stay visible: regular low-cost contact",
+		"Concentrated": "prepare for the season: stock and offers before the peak",
+	},
 	"credit": {
 		"A": gradeActions["A"], "B": gradeActions["B"], "C": gradeActions["C"], "D": gradeActions["D"], "E": gradeActions["E"],
 		"n/a": "no open receivables: no credit action",

@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 
 	"ledgerlens/model"
@@ -13,13 +14,14 @@ import (
 func TestSegmentActions(t *testing.T) {
 	e := model.NewEngine(demo(t))
 	a := analyze(t, e, nil)
-	for _, key := range []string{"pyramid", "rfm", "lifecycle", "churn", "credit"} {
+	for _, key := range []string{"pyramid", "rfm", "lifecycle", "churn", "credit", "spend", "frequency", "profitability", "clv", "pattern"} {
 		sc, ok := a.SchemeByKey(key)
 		if !ok {
 			t.Fatalf("no scheme %s", key)
 		}
 		for _, r := range sc.Rows {
-			if r.Action == "" && (key != "rfm" || r.Segment != "Others") {
+			// segments that describe missing data have none
+			if r.Action == "" && !slices.Contains([]string{"Others", "n/a", "Too few purchases"}, r.Segment) {
 				t.Errorf("%s %s has no action", key, r.Segment)
 			}
 		}
