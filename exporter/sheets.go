@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -479,6 +480,22 @@ func (w *wbWriter) summary() error {
 		for _, l := range []string{"Open invoices (gross receivables)", "Unapplied credits", "Net receivables", "Expected credit loss"} {
 			rows = append(rows, line{l, nil, kMoney, r.Why})
 		}
+	}
+	// concentration: the top 10 customers' shares and the Herfindahl index
+	cc := a.Concentration
+	for _, t := range cc.Top {
+		if t.N != 10 {
+			continue
+		}
+		rows = append(rows, line{"Top 10 customers' share of revenue", num(t.RevenueShare), kPct, ""})
+		if a.Risk.Available {
+			rows = append(rows, line{"Top 10 customers' share of open invoices", num(t.ARShare), kPct, ""})
+		}
+	}
+	if !math.IsNaN(cc.HHIRevenue) {
+		// an index of 0 to 1 needs four decimals: shown as text, the JSON has the number
+		rows = append(rows, line{"Herfindahl index of revenue", model.FormatNumber(cc.HHIRevenue, 4), kText,
+			fmt.Sprintf("as concentrated as %s customers of equal revenue", model.FormatNumber(cc.EquivRevenue, 1))})
 	}
 	if rep := ex.Report; rep != nil {
 		rows = append(rows, line{"Rows read", rep.RowsRead, kInt, ""}, line{"Rows used", rep.RowsUsed, kInt, ""}, line{"Rows rejected", rep.RowsRejected, kInt, ""})

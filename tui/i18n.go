@@ -79,6 +79,7 @@ var catalog = map[string][2]string{
 	"risk.dsocountback": {"count-back %s", "倒推法 %s"},
 	// compare
 	"cmp.warn": {"Early warning", "预警"}, "warn.returns_share": {"returns share", "退货占比"}, "warn.overdue_share": {"overdue share", "逾期占比"}, "warn.loss_rate": {"loss rate", "损失率"},
+	"profit.conc":       {"Concentration: top 10 customers %s of revenue · Herfindahl index %s (as %s equal customers)", "集中度：前 10 名客户占收入 %s · 赫芬达尔指数 %s（相当于 %s 个同等客户）"},
 	"cmp.period":        {"%s gained, %s lost (no purchase since), %s kept", "新增 %s，流失 %s（此后未购买），保留 %s"},
 	"key.cohorts":       {"acquisition cohorts", "获客同期群"},
 	"cohort.head":       {"Acquisition cohorts: %s, by %s of first purchase; columns: periods since", "获客同期群：%s，按首次购买的%s；列：获客后的期数"},

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"math"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -88,6 +89,13 @@ func (p *profitPane) View() string {
 	lines := wrap(head, p.w)
 	if ps.Note != "" {
 		lines = append(lines, wrap(sh.St.Dim.Render(sh.note(ps.Note)), p.w)...)
+	}
+	// how concentrated revenue is: the top 10 customers and the Herfindahl index
+	for _, t := range sh.A.Concentration.Top {
+		if c := sh.A.Concentration; t.N == 10 && !math.IsNaN(c.HHIRevenue) {
+			lines = append(lines, ansiTruncate(sh.St.Dim.Render(sh.tf("profit.conc", pct(t.RevenueShare), model.FormatNumber(c.HHIRevenue, 4),
+				model.FormatNumber(c.EquivRevenue, 1))), p.w))
+		}
 	}
 	tableH := p.tableH()
 	plotH := p.h - len(lines) - tableH - 1
