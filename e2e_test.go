@@ -167,6 +167,42 @@ func TestEndToEndTmux(t *testing.T) {
 	s.keys("Escape")
 	s.waitFor("filter: clv>500 grade=A", 5*time.Second)
 
+	// a marketing budget, then a bigger one: the Segments pane's allocation
+	// column follows (no spend entered: the budget goes to the first tier)
+	s.keys("5")
+	for i := paramIndex(t, "clv_monthly_discount"); i < paramIndex(t, "marketing_budget"); i++ {
+		s.keys("j")
+	}
+	s.waitFor("▸   marketing_budget", 5*time.Second)
+	s.keys("Enter", "C-u")
+	s.keys("-l", "50000")
+	s.keys("Enter")
+	s.waitFor("● marketing_budget", 5*time.Second)
+	s.keys("1")
+	scr = s.waitFor("Allocation", 10*time.Second)
+	if !strings.Contains(lineWith(scr, "Total"), "50,000.00") {
+		t.Errorf("the budget is not allocated:\n%s", scr)
+	}
+	s.keys("5", "Enter", "C-u")
+	s.keys("-l", "80000")
+	s.keys("Enter")
+	s.waitFor("80000  money  (baseline 0)", 5*time.Second)
+	s.keys("1")
+	s.waitUntil("the allocation of the new budget", 10*time.Second, func(scr string) bool {
+		return strings.Contains(lineWith(scr, "Total"), "80,000.00")
+	})
+
+	// two schemes crossed: the pyramid against region, then the next scheme
+	s.keys("x")
+	scr = s.waitFor("Value pyramid (rows) × Region (columns): Customers", 5*time.Second)
+	if !strings.Contains(lineWith(scr, "  Total  "), "2,000") {
+		t.Errorf("cross-tab without the customers' total:\n%s", scr)
+	}
+	s.keys(">")
+	s.waitFor("Value pyramid (rows) × Industry (columns)", 5*time.Second)
+	s.keys("x")
+	s.waitFor("Scheme:", 5*time.Second)
+
 	// quit with unsaved changes: the view asks first; n stays, y quits
 	s.keys("q")
 	s.waitFor("quit anyway?", 5*time.Second)
