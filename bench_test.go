@@ -166,7 +166,8 @@ func BenchmarkReport10M(b *testing.B) {
 // database holds it, loaded once per size into schema ledgerlens_bench and
 // kept for later runs. They report the time to the analysis's input (the
 // whole of inspect) and the megabytes received from the server
-// ("MB-received"), beside the CSV's size ("MB-read") for the same rows.
+// ("MB-received"), beside the CSV's size ("MB-read") for the same rows;
+// postgres-summary lets the engine add up each customer's rows (--summary).
 
 func benchTable(b *testing.B, rows int) (string, string) {
 	u := os.Getenv(testPGEnv)
@@ -220,6 +221,16 @@ func benchSource(b *testing.B, rows int) {
 		}
 		if err := json.Unmarshal(out, &s); err != nil || s.Bytes == 0 {
 			b.Fatalf("inspect --format json: %v (bytes_received %d)", err, s.Bytes)
+		}
+		b.ReportMetric(float64(s.Bytes)/1e6, "MB-received")
+	})
+	b.Run("postgres-summary", func(b *testing.B) {
+		out := benchChild(b, "inspect", "--format", "json", u, "--table", table, "--summary")
+		var s struct {
+			Bytes int64 `json:"bytes_received"`
+		}
+		if err := json.Unmarshal(out, &s); err != nil || s.Bytes == 0 {
+			b.Fatalf("inspect --summary --format json: %v (bytes_received %d)", err, s.Bytes)
 		}
 		b.ReportMetric(float64(s.Bytes)/1e6, "MB-received")
 	})

@@ -70,6 +70,9 @@ A ledger in PostgreSQL (or an engine that speaks its protocol) is a source like 
   --timeout DURATION     statement timeout (default 15m); every query runs in one
                          read-only transaction
   --show-sql             inspect: print the statements run
+  --summary              let the engine add up each customer's rows (GROUP BY) and
+                         transfer one row per customer: the customer-level analysis
+                         (no aging, lifecycle or holdout; they say why)
   The password comes from the URL, PGPASSWORD or ~/.pgpass and is never printed.
   Columns are recognised by the same names as a file's headers (--map works).
 
@@ -246,6 +249,7 @@ func parseFlags(cmd string, args []string) (*config, error) {
 	fs.StringVar(&c.opt.Query, "query", "", "")
 	fs.DurationVar(&c.opt.Timeout, "timeout", importer.DefaultStatementTimeout, "")
 	fs.BoolVar(&c.showSQL, "show-sql", false, "")
+	fs.BoolVar(&c.opt.Summary, "summary", false, "")
 	fs.StringVar(&c.spend, "spend", "", "")
 	fs.StringVar(&compareAsOf, "compare-as-of", "", "")
 	rest := args
@@ -315,6 +319,9 @@ func parseFlags(cmd string, args []string) (*config, error) {
 	}
 	if c.database() && c.opt.Table != "" && c.opt.Query != "" {
 		return nil, errUsage{"give either --table or --query, not both"}
+	}
+	if c.opt.Summary && !c.database() {
+		return nil, errUsage{"--summary pushes the per-customer totals into a database source (postgres://…)"}
 	}
 	if c.database() && c.into != "" {
 		return nil, errUsage{"--into copies a ledger file; a database source has none to copy"}

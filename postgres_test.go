@@ -5,10 +5,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
+	"maps"
+	"math/big"
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -354,4 +358,176 @@ func TestPostgresSafety(t *testing.T) {
 	if err := conn.QueryRow(context.Background(), "SELECT count(*) FROM "+tbl).Scan(&n); err != nil || n != 3 {
 		t.Errorf("the table after the attempts: %d rows, %v", n, err)
 	}
+}
+
+// --summary: the engine's GROUP BY against the summary's definition
+// (importer/pgsummary.go) computed here from the CSV of the same rows and
+// written as a customer-level file: both give the same report. Only one row
+// per customer crosses the wire.
+func TestPostgresSummary(t *testing.T) {
+	u, conn, schema := testPostgres(t)
+	tables := sharedLedgers(t, conn, schema)
+	dir := t.TempDir()
+	for _, table := range tables {
+		t.Run(table, func(t *testing.T) {
+			file := dir + "/" + table + ".csv"
+			dumpCSV(t, conn, table, file)
+			code, js, stderr := runCLI("inspect", "--format", "json", u, "--table", table)
+			if code != 0 {
+				t.Fatalf("inspect: %s", stderr)
+			}
+			var ins struct {
+				Sources []struct {
+					Columns []struct{ Header, Field string }
+				}
+				Bytes int64 `json:"bytes_received"`
+			}
+			if err := json.Unmarshal([]byte(js), &ins); err != nil {
+				t.Fatal(err)
+			}
+			field := map[string]int{}
+			head, rows := readCSVFile(t, file)
+			for _, c := range ins.Sources[0].Columns {
+				if c.Field != "" {
+					field[c.Field] = slices.Index(head, c.Header)
+				}
+			}
+			want := summaryOracle(t, field, rows)
+			oracle := dir + "/" + table + "-summary.csv"
+			if err := os.WriteFile(oracle, want, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, dbJSON, stderr := runCLI("report", "--format", "json", u, "--table", table, "--summary")
+			if code != 0 {
+				t.Fatalf("report --summary: %s", stderr)
+			}
+			_, fileJSON, stderr := runCLI("report", "--format", "json", oracle)
+			dbName := importer.RedactURL(u) + " table " + table
+			if strings.ReplaceAll(dbJSON, jsonString(dbName), jsonString(oracle)) != fileJSON {
+				t.Errorf("report of the engine's summary differs from the summary computed here (%s)", stderr)
+			}
+			_, sjs, _ := runCLI("inspect", "--format", "json", u, "--table", table, "--summary")
+			var sum struct {
+				Form  string `json:"form"`
+				Cust  int    `json:"customers"`
+				Bytes int64  `json:"bytes_received"`
+			}
+			json.Unmarshal([]byte(sjs), &sum)
+			if sum.Form != importer.FormCustomerLevel || sum.Bytes >= ins.Bytes {
+				t.Errorf("summary: form %q, %d bytes received (rows: %d)", sum.Form, sum.Bytes, ins.Bytes)
+			}
+		})
+	}
+}
+
+// summaryOracle computes the summary's definition from text rows: per
+// customer Σ amount (or quantity × unit price), purchase days (rows with
+// amount ≥ 0), their first and last, Σ cost, the smallest name, the largest
+// credit limit, the most frequent value of each descriptive field (ties:
+// the smallest), as a customer-level CSV.
+func summaryOracle(t *testing.T, field map[string]int, rows [][]string) []byte {
+	t.Helper()
+	has := func(f string) bool { _, ok := field[f]; return ok }
+	get := func(r []string, f string) string {
+		if i, ok := field[f]; ok && i >= 0 && i < len(r) {
+			return r[i]
+		}
+		return ""
+	}
+	rat := func(s string) *big.Rat {
+		v, ok := new(big.Rat).SetString(s)
+		if !ok {
+			t.Fatalf("not a number: %q", s)
+		}
+		return v
+	}
+	type acc struct {
+		amount, cost *big.Rat
+		days         map[string]bool
+		name, limit  string
+		modes        map[string]map[string]int
+	}
+	modes := []string{"region", "industry", "channel", "customer_type", "employees", "annual_revenue", "total_assets"}
+	byCust := map[string]*acc{}
+	var ids []string
+	for _, r := range rows {
+		id, date := get(r, "customer_id"), get(r, "date")
+		var amt *big.Rat
+		switch {
+		case has("amount") && get(r, "amount") != "":
+			amt = rat(get(r, "amount"))
+		case !has("amount") && get(r, "quantity") != "" && get(r, "unit_price") != "":
+			amt = new(big.Rat).Mul(rat(get(r, "quantity")), rat(get(r, "unit_price")))
+		}
+		if id == "" || date == "" || amt == nil {
+			continue
+		}
+		a := byCust[id]
+		if a == nil {
+			a = &acc{amount: new(big.Rat), cost: new(big.Rat), days: map[string]bool{}, modes: map[string]map[string]int{}}
+			byCust[id] = a
+			ids = append(ids, id)
+		}
+		a.amount.Add(a.amount, amt)
+		if amt.Sign() >= 0 {
+			a.days[date[:10]] = true
+		}
+		if c := get(r, "cost"); c != "" {
+			a.cost.Add(a.cost, rat(c))
+		}
+		if n := get(r, "customer_name"); n != "" && (a.name == "" || n < a.name) {
+			a.name = n
+		}
+		if l := get(r, "credit_limit"); l != "" && (a.limit == "" || rat(l).Cmp(rat(a.limit)) > 0) {
+			a.limit = l
+		}
+		for _, f := range modes {
+			if v := get(r, f); has(f) && v != "" {
+				if a.modes[f] == nil {
+					a.modes[f] = map[string]int{}
+				}
+				a.modes[f][v]++
+			}
+		}
+	}
+	slices.Sort(ids)
+	cols := []string{"customer_id", "amount", "orders", "first_order_date", "last_order_date"}
+	for _, f := range append([]string{"cost", "customer_name", "credit_limit"}, modes...) {
+		if has(f) {
+			cols = append(cols, f)
+		}
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write(cols)
+	for _, id := range ids {
+		a := byCust[id]
+		days := slices.Sorted(maps.Keys(a.days))
+		first, last := "", ""
+		if len(days) > 0 {
+			first, last = days[0], days[len(days)-1]
+		}
+		rec := []string{id, a.amount.FloatString(2), strconv.Itoa(len(days)), first, last}
+		for _, f := range cols[5:] {
+			switch f {
+			case "cost":
+				rec = append(rec, a.cost.FloatString(2))
+			case "customer_name":
+				rec = append(rec, a.name)
+			case "credit_limit":
+				rec = append(rec, a.limit)
+			default:
+				best, n := "", 0
+				for v, k := range a.modes[f] {
+					if k > n || k == n && v < best {
+						best, n = v, k
+					}
+				}
+				rec = append(rec, best)
+			}
+		}
+		w.Write(rec)
+	}
+	w.Flush()
+	return b.Bytes()
 }

@@ -28,6 +28,7 @@ type Options struct {
 	Table        string           // database source: the ledger's table or view (--table)
 	Query        string           // database source: a SELECT whose rows are the ledger (--query)
 	Timeout      time.Duration    // database source: statement timeout (--timeout); 0: DefaultStatementTimeout
+	Summary      bool             // database source: per-customer totals computed in the engine (--summary)
 	DateOrder    DateOrder
 	DecimalComma bool
 	Progress     func(Progress) // called now and then while reading; may be nil
@@ -640,16 +641,7 @@ func (p *plan) detect(opt Options) error {
 		// a customers sheet's category describes the customer: an attribute
 		p.m.Columns[k].Field, p.m.ByField[FCategory] = FNone, -1
 	}
-	for _, c := range p.m.Columns {
-		mc := MappedColumn{Header: c.Header, Use: "attribute"}
-		switch {
-		case c.Field != FNone:
-			mc.Field, mc.Use = c.Field.String(), "field"
-		case c.Header == "":
-			mc.Use = "skipped"
-		}
-		p.rep.Columns = append(p.rep.Columns, mc)
-	}
+	p.reportColumns()
 	m := &p.m
 	switch {
 	case !m.Has(FCustomerID):
@@ -668,6 +660,20 @@ func (p *plan) detect(opt Options) error {
 		return fmt.Errorf("--columns must name customer_id, date and amount (or quantity and unit_price)")
 	}
 	return nil
+}
+
+// reportColumns lists the mapping in the source's report.
+func (p *plan) reportColumns() {
+	for _, c := range p.m.Columns {
+		mc := MappedColumn{Header: c.Header, Use: "attribute"}
+		switch {
+		case c.Field != FNone:
+			mc.Field, mc.Use = c.Field.String(), "field"
+		case c.Header == "":
+			mc.Use = "skipped"
+		}
+		p.rep.Columns = append(p.rep.Columns, mc)
+	}
 }
 
 func overrideHits(row []string, m map[Field]string) int {

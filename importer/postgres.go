@@ -191,6 +191,13 @@ func planDatabase(src string, opt Options) ([]*plan, io.Closer, error) {
 	if err := p.detect(opt); err != nil {
 		return fail(err)
 	}
+	if opt.Summary {
+		sp, err := d.summaryPlan(p, cols, name, opt)
+		if err != nil {
+			return fail(err)
+		}
+		p = sp
+	}
 	return []*plan{p}, d, nil
 }
 
@@ -199,6 +206,7 @@ func planDatabase(src string, opt Options) ([]*plan, io.Closer, error) {
 type dbColumns struct {
 	names [][]byte
 	exprs []string
+	oids  []uint32 // the columns' types
 }
 
 // columns reads the relation's columns (no rows) and casts each to the text
@@ -234,6 +242,7 @@ func (d *dbSource) columns() (dbColumns, error) {
 		}
 		c.names = append(c.names, []byte(f.Name))
 		c.exprs = append(c.exprs, expr)
+		c.oids = append(c.oids, f.DataTypeOID)
 	}
 	if len(c.names) == 0 {
 		return dbColumns{}, errors.New("the relation has no columns")

@@ -1,0 +1,159 @@
+package importer
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// The per-customer summary pushed into the engine (--summary): one GROUP BY
+// over the ledger's rows gives each customer's total sales, purchase days,
+// first and last purchase, cost and descriptive fields, and only those rows
+// — one per customer — are transferred. They are read as a customer-level
+// ledger (model.Totals), the same form a file with one row per customer
+// takes, so every figure the customer-level form has is computed as it is
+// for such a file, and those it has not say so.
+//
+// The summary's definition, which SummaryCSV (the local producer) follows
+// too:
+//   - rows count when they have a customer id, a date and an amount;
+//   - amount: Σ amount (returns and credit notes included);
+//   - orders: distinct days with a row of amount ≥ 0 (purchase days);
+//   - first_order_date, last_order_date: the first and last of those days;
+//   - cost: Σ cost, when the ledger has a cost column;
+//   - customer_name: the smallest; credit_limit: the largest;
+//   - region, industry, channel, customer_type, employees, annual_revenue,
+//     total_assets: the most frequent value (ties: the smallest).
+
+// summaryModes are the descriptive fields summarised by their most frequent value.
+var summaryModes = []Field{FRegion, FIndustry, FChannel, FCustomerType, FEmployees, FAnnualRevenue, FTotalAssets}
+
+// numeric and date types the summary can add up and compare in the engine.
+var (
+	exactNumberOIDs = map[uint32]bool{20: true, 21: true, 23: true, 1700: true, 790: true} // int8, int2, int4, numeric, money
+	dateOIDs        = map[uint32]bool{1082: true, 1114: true, 1184: true}                  // date, timestamp, timestamptz
+)
+
+// summaryPlan turns the planned relation into its per-customer summary.
+func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options) (*plan, error) {
+	m := &p.m
+	if p.kind != "transactions" {
+		return nil, fmt.Errorf("%s: --summary adds up transactions; this relation is read as %s", name, p.kind)
+	}
+	col := func(f Field) (string, uint32) {
+		i := m.ByField[f]
+		return pgx.Identifier{string(cols.names[i])}.Sanitize(), cols.oids[i]
+	}
+	number := func(f Field) (string, error) {
+		id, oid := col(f)
+		if !exactNumberOIDs[oid] {
+			return "", fmt.Errorf("%s: --summary adds %s in the engine and needs it as an exact number (numeric or integer), not type %d; without --summary the rows are read and parsed", name, f, oid)
+		}
+		if oid == 790 {
+			id += "::numeric"
+		}
+		return id, nil
+	}
+	cust, _ := col(FCustomerID)
+	dateCol, dateOID := col(FDate)
+	if !dateOIDs[dateOID] {
+		return nil, fmt.Errorf("%s: --summary needs the date column as a date or timestamp, not type %d; without --summary the rows are read and parsed", name, dateOID)
+	}
+	day := dateCol + "::date"
+	var amt string
+	if m.Has(FAmount) {
+		a, err := number(FAmount)
+		if err != nil {
+			return nil, err
+		}
+		amt = a
+	} else {
+		q, err := number(FQuantity)
+		if err != nil {
+			return nil, err
+		}
+		u, err := number(FUnitPrice)
+		if err != nil {
+			return nil, err
+		}
+		amt = "(" + q + " * " + u + ")"
+	}
+	sel := []string{
+		cust + "::text AS customer_id",
+		"sum(" + amt + ")::text AS amount",
+		"(count(DISTINCT " + day + ") FILTER (WHERE " + amt + " >= 0))::text AS orders",
+		"to_char(min(" + day + ") FILTER (WHERE " + amt + " >= 0), 'YYYY-MM-DD') AS first_order_date",
+		"to_char(max(" + day + ") FILTER (WHERE " + amt + " >= 0), 'YYYY-MM-DD') AS last_order_date",
+	}
+	names := []string{"customer_id", "amount", "orders", "first_order_date", "last_order_date"}
+	if m.Has(FCost) {
+		c, err := number(FCost)
+		if err != nil {
+			return nil, err
+		}
+		sel, names = append(sel, "sum("+c+")::text AS cost"), append(names, "cost")
+	}
+	if m.Has(FCustomerName) {
+		id, _ := col(FCustomerName)
+		sel, names = append(sel, "min("+id+"::text) AS customer_name"), append(names, "customer_name")
+	}
+	if m.Has(FCreditLimit) {
+		c, err := number(FCreditLimit)
+		if err != nil {
+			return nil, err
+		}
+		sel, names = append(sel, "max("+c+")::text AS credit_limit"), append(names, "credit_limit")
+	}
+	for _, f := range summaryModes {
+		if m.Has(f) {
+			id, _ := col(f)
+			sel, names = append(sel, "(mode() WITHIN GROUP (ORDER BY "+id+"::text))"+" AS "+f.String()), append(names, f.String())
+		}
+	}
+	where := cust + " IS NOT NULL AND " + dateCol + " IS NOT NULL AND " + amt + " IS NOT NULL"
+	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + d.relation + " WHERE " + where + " GROUP BY " + cust + " ORDER BY " + cust
+	// rows left out of the summary, said in the report
+	var all, left int64
+	count := "SELECT count(*), count(*) FILTER (WHERE NOT (" + where + ")) FROM " + d.relation
+	if err := d.tx.QueryRow(d.ctx, count).Scan(&all, &left); err != nil {
+		return nil, fmt.Errorf("%s: %s", name, d.problem(err))
+	}
+	d.sql = append(d.sql, count)
+	if left > 0 {
+		d.warnings = append(d.warnings, fmt.Sprintf("%d of %d rows have no customer id, date or amount: they are not in the summary", left, all))
+	}
+	var unused []string
+	for _, c := range m.Columns {
+		if c.Field == FNone || c.Field == FDocumentID || c.Field == FDueDate || c.Field == FPaidDate || c.Field == FPaidAmount || c.Field == FOutstanding || c.Field == FCategory || c.Field == FWriteOff {
+			if c.Header != "" {
+				unused = append(unused, fmt.Sprintf("%q", c.Header))
+			}
+		}
+	}
+	if len(unused) > 0 {
+		d.warnings = append(d.warnings, "--summary transfers per-customer totals only: columns "+strings.Join(unused, ", ")+" are not summarised (without --summary every row is read)")
+	}
+	headers := make([][]byte, len(names))
+	for i, n := range names {
+		headers[i] = []byte(n)
+	}
+	sp := &plan{file: name}
+	sp.rep.Relation = p.rep.Relation + " (summary)"
+	sp.open = func() (table, error) {
+		rows, err := d.tx.Query(d.ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s", name, d.problem(err))
+		}
+		return &dbTable{rows: rows, names: headers, d: d, name: name}, nil
+	}
+	d.sql = append(d.sql, q)
+	// the columns are the summary's own names: mapped without a header scan
+	var err error
+	if sp.m, err = buildMapping(names, nil); err != nil {
+		return nil, err
+	}
+	sp.kind, sp.rep.Kind, sp.rep.File = "customers", "customers", name
+	sp.reportColumns()
+	return sp, nil
+}
