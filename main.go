@@ -273,6 +273,7 @@ func parseFlags(cmd string, args []string) (*config, error) {
 			return nil, errUsage{"--as-of: " + err.Error()}
 		}
 	}
+	c.opt.AsOf = c.asOf
 	if compareAsOf != "" {
 		if c.compareAsOf, err = model.ParseISODay(compareAsOf); err != nil {
 			return nil, errUsage{"--compare-as-of: " + err.Error()}

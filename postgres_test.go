@@ -392,7 +392,7 @@ func TestPostgresSummary(t *testing.T) {
 					field[c.Field] = slices.Index(head, c.Header)
 				}
 			}
-			want := summaryOracle(t, field, rows)
+			want := summaryOracle(t, field, rows, "")
 			oracle := dir + "/" + table + "-summary.csv"
 			if err := os.WriteFile(oracle, want, 0o644); err != nil {
 				t.Fatal(err)
@@ -416,6 +416,20 @@ func TestPostgresSummary(t *testing.T) {
 			if sum.Form != importer.FormCustomerLevel || sum.Bytes >= ins.Bytes {
 				t.Errorf("summary: form %q, %d bytes received (rows: %d)", sum.Form, sum.Bytes, ins.Bytes)
 			}
+			if !strings.HasSuffix(table, ".demo") {
+				return
+			}
+			// --as-of goes into the engine: later rows are not added up
+			early := dir + "/" + table + "-summary-2024.csv"
+			os.WriteFile(early, summaryOracle(t, field, rows, "2024-12-31"), 0o644)
+			_, dbJSON, stderr = runCLI("report", "--format", "json", u, "--table", table, "--summary", "--as-of", "2024-12-31")
+			_, fileJSON, _ = runCLI("report", "--format", "json", early, "--as-of", "2024-12-31")
+			if dbJSON == "" || strings.ReplaceAll(dbJSON, jsonString(dbName), jsonString(early)) != fileJSON {
+				t.Errorf("--summary --as-of 2024-12-31 differs from the summary of the rows to that date (%s)", stderr)
+			}
+			if _, ins, _ := runCLI("inspect", u, "--table", table, "--summary", "--as-of", "2024-12-31"); !strings.Contains(ins, "dated after the as-of date 2024-12-31: the engine left them out") {
+				t.Error("the rows left in the engine are not reported")
+			}
 		})
 	}
 }
@@ -424,8 +438,9 @@ func TestPostgresSummary(t *testing.T) {
 // customer Σ amount (or quantity × unit price), purchase days (rows with
 // amount ≥ 0), their first and last, Σ cost, the smallest name, the largest
 // credit limit, the most frequent value of each descriptive field (ties:
-// the smallest), as a customer-level CSV.
-func summaryOracle(t *testing.T, field map[string]int, rows [][]string) []byte {
+// the smallest), as a customer-level CSV; with asOf, of the rows dated on
+// or before it.
+func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf string) []byte {
 	t.Helper()
 	has := func(f string) bool { _, ok := field[f]; return ok }
 	get := func(r []string, f string) string {
@@ -459,7 +474,7 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string) []byte {
 		case !has("amount") && get(r, "quantity") != "" && get(r, "unit_price") != "":
 			amt = new(big.Rat).Mul(rat(get(r, "quantity")), rat(get(r, "unit_price")))
 		}
-		if id == "" || date == "" || amt == nil {
+		if id == "" || date == "" || amt == nil || asOf != "" && date[:10] > asOf {
 			continue
 		}
 		a := byCust[id]

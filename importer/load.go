@@ -29,6 +29,7 @@ type Options struct {
 	Query        string           // database source: a SELECT whose rows are the ledger (--query)
 	Timeout      time.Duration    // database source: statement timeout (--timeout); 0: DefaultStatementTimeout
 	Summary      bool             // database source: per-customer totals computed in the engine (--summary)
+	AsOf         model.Day        // with Summary: only rows dated on or before it are added up (NoDay or 0: all)
 	DateOrder    DateOrder
 	DecimalComma bool
 	Progress     func(Progress) // called now and then while reading; may be nil

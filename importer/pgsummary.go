@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"ledgerlens/model"
 )
 
 // The per-customer summary pushed into the engine (--summary): one GROUP BY
@@ -112,16 +114,31 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 		}
 	}
 	where := cust + " IS NOT NULL AND " + dateCol + " IS NOT NULL AND " + amt + " IS NOT NULL"
+	later := ""
+	if opt.AsOf != model.NoDay && opt.AsOf != 0 {
+		// the ledger as it was on the as-of date: later rows stay in the engine
+		// (the date is the program's own ISO text, not the user's)
+		later = day + " > DATE '" + opt.AsOf.String() + "'"
+		where += " AND NOT (" + later + ")"
+	}
 	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + d.relation + " WHERE " + where + " GROUP BY " + cust + " ORDER BY " + cust
 	// rows left out of the summary, said in the report
-	var all, left int64
-	count := "SELECT count(*), count(*) FILTER (WHERE NOT (" + where + ")) FROM " + d.relation
-	if err := d.tx.QueryRow(d.ctx, count).Scan(&all, &left); err != nil {
+	var all, left, after int64
+	afterSQL := "0"
+	if later != "" {
+		afterSQL = "count(*) FILTER (WHERE " + later + ")"
+	}
+	complete := cust + " IS NOT NULL AND " + dateCol + " IS NOT NULL AND " + amt + " IS NOT NULL"
+	count := "SELECT count(*), count(*) FILTER (WHERE NOT (" + complete + ")), " + afterSQL + " FROM " + d.relation
+	if err := d.tx.QueryRow(d.ctx, count).Scan(&all, &left, &after); err != nil {
 		return nil, fmt.Errorf("%s: %s", name, d.problem(err))
 	}
 	d.sql = append(d.sql, count)
 	if left > 0 {
 		d.warnings = append(d.warnings, fmt.Sprintf("%d of %d rows have no customer id, date or amount: they are not in the summary", left, all))
+	}
+	if after > 0 {
+		d.warnings = append(d.warnings, fmt.Sprintf("%d rows are dated after the as-of date %s: the engine left them out of the summary", after, opt.AsOf))
 	}
 	var unused []string
 	for _, c := range m.Columns {
