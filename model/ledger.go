@@ -236,5 +236,5 @@ func FormatPct(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "n/a"
 	}
-	return strconv.FormatFloat(100*v, 'f', 1, 64) + " %"
+	return FormatNumber(100*v, 1) + " %" // separators: a ROMI of 14,608.8 %
 }
