@@ -214,26 +214,8 @@ func benchTable(b *testing.B, rows int) (string, string) {
 // the database and, as the anchor, from its CSV file.
 func benchSource(b *testing.B, rows int) {
 	u, table := benchTable(b, rows)
-	b.Run("postgres", func(b *testing.B) {
-		out := benchChild(b, "inspect", "--format", "json", u, "--table", table)
-		var s struct {
-			Bytes int64 `json:"bytes_received"`
-		}
-		if err := json.Unmarshal(out, &s); err != nil || s.Bytes == 0 {
-			b.Fatalf("inspect --format json: %v (bytes_received %d)", err, s.Bytes)
-		}
-		b.ReportMetric(float64(s.Bytes)/1e6, "MB-received")
-	})
-	b.Run("postgres-summary", func(b *testing.B) {
-		out := benchChild(b, "inspect", "--format", "json", u, "--table", table, "--summary")
-		var s struct {
-			Bytes int64 `json:"bytes_received"`
-		}
-		if err := json.Unmarshal(out, &s); err != nil || s.Bytes == 0 {
-			b.Fatalf("inspect --summary --format json: %v (bytes_received %d)", err, s.Bytes)
-		}
-		b.ReportMetric(float64(s.Bytes)/1e6, "MB-received")
-	})
+	b.Run("postgres", func(b *testing.B) { benchReceived(b, u, "--table", table) })
+	b.Run("postgres-summary", func(b *testing.B) { benchReceived(b, u, "--table", table, "--summary") })
 	b.Run("csv", func(b *testing.B) {
 		file := generated(b, rows)
 		benchChild(b, "inspect", "--format", "json", file)
@@ -241,6 +223,19 @@ func benchSource(b *testing.B, rows int) {
 			b.ReportMetric(float64(st.Size())/1e6, "MB-read")
 		}
 	})
+}
+
+// benchReceived times inspect of a database source and reports the bytes
+// it received.
+func benchReceived(b *testing.B, source ...string) {
+	out := benchChild(b, append([]string{"inspect", "--format", "json"}, source...)...)
+	var s struct {
+		Bytes int64 `json:"bytes_received"`
+	}
+	if err := json.Unmarshal(out, &s); err != nil || s.Bytes == 0 {
+		b.Fatalf("inspect %v: %v (bytes_received %d)", source[1:], err, s.Bytes)
+	}
+	b.ReportMetric(float64(s.Bytes)/1e6, "MB-received")
 }
 
 func BenchmarkSourcePostgres1M(b *testing.B) { benchSource(b, 1_000_000) }

@@ -496,7 +496,7 @@ func report(c *config, w io.Writer) error {
 		}
 		return exporter.WriteCrossTab(w, a, ct, c.format)
 	}
-	base, err := baseline(c, e)
+	base, err := baseline(c, e, a)
 	if err != nil {
 		return err
 	}
@@ -521,7 +521,7 @@ func export(c *config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	base, err := baseline(c, e)
+	base, err := baseline(c, e, a)
 	if err != nil {
 		return err
 	}
@@ -555,8 +555,8 @@ func export(c *config, w io.Writer) error {
 }
 
 // baseline is the analysis --baseline (another scenario) or --compare-as-of
-// (the same parameters at an earlier date) names; nil without either.
-func baseline(c *config, e *model.Engine) (*exporter.Baseline, error) {
+// (now's parameters at an earlier date) names; nil without either.
+func baseline(c *config, e *model.Engine, now *model.Analysis) (*exporter.Baseline, error) {
 	switch {
 	case c.baseline != "":
 		sc, err := importer.ReadScenarioFile(c.baseline)
@@ -572,17 +572,10 @@ func baseline(c *config, e *model.Engine) (*exporter.Baseline, error) {
 		}
 		return &exporter.Baseline{Kind: "scenario", Name: c.baseline, Analysis: a}, nil
 	case c.compareAsOf != model.NoDay:
-		p, err := params(c)
-		if err != nil {
-			return nil, err
-		}
-		now, err := e.Analyze(p)
-		if err != nil {
-			return nil, err
-		}
 		if c.compareAsOf >= now.AsOf {
 			return nil, errUsage{fmt.Sprintf("--compare-as-of %s: want a date before the analysis date %s", c.compareAsOf, now.AsOf)}
 		}
+		p := now.Params.Clone()
 		p.AsOf = c.compareAsOf
 		a, err := e.Analyze(p)
 		if err != nil {

@@ -115,20 +115,19 @@ func writeBudgetText(w io.Writer, a *model.Analysis) {
 	fmt.Fprintf(w, "\nMarketing budget by %s\n", b.SchemeTitle)
 	cols := budgetColumns(b)
 	var headers []string
-	right := make([]bool, len(cols))
-	for i, c := range cols {
-		headers = append(headers, c.header)
-		right[i] = c.kind != kText
+	var kinds []kind
+	for _, c := range cols {
+		headers, kinds = append(headers, c.header), append(kinds, c.kind)
 	}
-	var cells [][]string
+	var values [][]any
 	for _, r := range append(slices.Clone(b.Rows), b.Total) {
-		var line []string
+		var row []any
 		for _, c := range cols {
-			line = append(line, textCell(c.get(r), c.kind, a.Decimals))
+			row = append(row, c.get(r))
 		}
-		cells = append(cells, line)
+		values = append(values, row)
 	}
-	Table(w, headers, cells, right)
+	valueTable(w, headers, kinds, values, a.Decimals)
 	if b.Budget > 0 {
 		fmt.Fprintf(w, "Budget %s\n", model.FormatMoney(b.Budget, a.Decimals))
 	}

@@ -18,6 +18,22 @@ import (
 	"ledgerlens/termtext"
 )
 
+// valueTable renders cell values (money, counts, ratios, text; nil n/a) as a
+// Table, numbers formatted by their column's kind and right-aligned.
+func valueTable(w io.Writer, headers []string, kinds []kind, values [][]any, dec int) {
+	right := make([]bool, len(kinds))
+	for i, k := range kinds {
+		right[i] = k != kText
+	}
+	cells := make([][]string, len(values))
+	for r, row := range values {
+		for i, v := range row {
+			cells[r] = append(cells[r], textCell(v, kinds[i], dec))
+		}
+	}
+	Table(w, headers, cells, right)
+}
+
 // Table renders rows as aligned text columns; right[i] right-aligns column i.
 // Widths are display widths, so Chinese text lines up.
 func Table(w io.Writer, headers []string, rows [][]string, right []bool) {
@@ -116,20 +132,19 @@ func WriteReport(w io.Writer, source string, a *model.Analysis, scheme, format s
 	fmt.Fprintf(w, "%s (%s)\n", sc.Title, sc.Note)
 	cols := plColumnsOf(tableKeys)
 	var headers []string
-	right := make([]bool, len(cols))
-	for i, c := range cols {
-		headers = append(headers, c.header)
-		right[i] = c.kind != kText
+	var kinds []kind
+	for _, c := range cols {
+		headers, kinds = append(headers, c.header), append(kinds, c.kind)
 	}
-	var cells [][]string
+	var values [][]any
 	for _, r := range append(slices.Clone(sc.Rows), sc.Total) {
-		var row []string
+		var row []any
 		for _, c := range cols {
-			row = append(row, textCell(plValue(a, c, &r), c.kind, dec))
+			row = append(row, plValue(a, c, &r))
 		}
-		cells = append(cells, row)
+		values = append(values, row)
 	}
-	Table(w, headers, cells, right)
+	valueTable(w, headers, kinds, values, dec)
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Profit basis: %s", ps.Basis)
 	if ps.Note != "" {

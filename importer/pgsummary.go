@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -33,8 +34,8 @@ var summaryModes = []Field{FRegion, FIndustry, FChannel, FCustomerType, FEmploye
 
 // numeric and date types the summary can add up and compare in the engine.
 var (
-	exactNumberOIDs = map[uint32]bool{20: true, 21: true, 23: true, 1700: true, 790: true} // int8, int2, int4, numeric, money
-	dateOIDs        = map[uint32]bool{1082: true, 1114: true, 1184: true}                  // date, timestamp, timestamptz
+	exactNumberOIDs = map[uint32]bool{oidInt8: true, oidInt2: true, oidInt4: true, oidNumeric: true, oidMoney: true}
+	dateOIDs        = map[uint32]bool{oidDate: true, oidTimestamp: true, oidTimestampTZ: true}
 )
 
 // summaryPlan turns the planned relation into its per-customer summary.
@@ -52,7 +53,7 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 		if !exactNumberOIDs[oid] {
 			return "", fmt.Errorf("%s: --summary adds %s in the engine and needs it as an exact number (numeric or integer), not type %d; without --summary the rows are read and parsed", name, f, oid)
 		}
-		if oid == 790 {
+		if oid == oidMoney {
 			id += "::numeric"
 		}
 		return id, nil
@@ -113,8 +114,8 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 			sel, names = append(sel, "(mode() WITHIN GROUP (ORDER BY "+id+"::text))"+" AS "+f.String()), append(names, f.String())
 		}
 	}
-	where := cust + " IS NOT NULL AND " + dateCol + " IS NOT NULL AND " + amt + " IS NOT NULL"
-	later := ""
+	complete := cust + " IS NOT NULL AND " + dateCol + " IS NOT NULL AND " + amt + " IS NOT NULL"
+	where, later := complete, ""
 	if opt.AsOf != model.NoDay && opt.AsOf != 0 {
 		// the ledger as it was on the as-of date: later rows stay in the engine
 		// (the date is the program's own ISO text, not the user's)
@@ -128,7 +129,6 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 	if later != "" {
 		afterSQL = "count(*) FILTER (WHERE " + later + ")"
 	}
-	complete := cust + " IS NOT NULL AND " + dateCol + " IS NOT NULL AND " + amt + " IS NOT NULL"
 	count := "SELECT count(*), count(*) FILTER (WHERE NOT (" + complete + ")), " + afterSQL + " FROM " + d.relation
 	if err := d.tx.QueryRow(d.ctx, count).Scan(&all, &left, &after); err != nil {
 		return nil, fmt.Errorf("%s: %s", name, d.problem(err))
@@ -141,11 +141,10 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 		d.warnings = append(d.warnings, fmt.Sprintf("%d rows are dated after the as-of date %s: the engine left them out of the summary", after, opt.AsOf))
 	}
 	var unused []string
+	summarised := append([]Field{FCustomerID, FDate, FAmount, FQuantity, FUnitPrice, FCost, FCustomerName, FCreditLimit}, summaryModes...)
 	for _, c := range m.Columns {
-		if c.Field == FNone || c.Field == FDocumentID || c.Field == FDueDate || c.Field == FPaidDate || c.Field == FPaidAmount || c.Field == FOutstanding || c.Field == FCategory || c.Field == FWriteOff {
-			if c.Header != "" {
-				unused = append(unused, fmt.Sprintf("%q", c.Header))
-			}
+		if c.Header != "" && !slices.Contains(summarised, c.Field) {
+			unused = append(unused, fmt.Sprintf("%q", c.Header))
 		}
 	}
 	if len(unused) > 0 {

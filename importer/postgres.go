@@ -23,6 +23,18 @@ import (
 // scan and the read see the same snapshot) with a statement timeout; the
 // only identifiers put into SQL are quoted by the driver.
 
+// PostgreSQL type OIDs the reading treats apart (pg_type.oid).
+const (
+	oidInt8        = 20
+	oidInt2        = 21
+	oidInt4        = 23
+	oidMoney       = 790
+	oidDate        = 1082
+	oidTimestamp   = 1114
+	oidTimestampTZ = 1184
+	oidNumeric     = 1700
+)
+
 // DefaultStatementTimeout bounds each query when --timeout is not given.
 const DefaultStatementTimeout = 15 * time.Minute
 
@@ -233,11 +245,11 @@ func (d *dbSource) columns() (dbColumns, error) {
 		id := pgx.Identifier{f.Name}.Sanitize()
 		expr := id + "::text"
 		switch f.DataTypeOID {
-		case 1082: // date
+		case oidDate:
 			expr = "to_char(" + id + ", 'YYYY-MM-DD')"
-		case 1114, 1184: // timestamp, timestamptz (in the session's time zone)
+		case oidTimestamp, oidTimestampTZ: // timestamptz in the session's time zone
 			expr = "to_char(" + id + ", 'YYYY-MM-DD HH24:MI:SS')"
-		case 790: // money: without currency sign and separators
+		case oidMoney: // without currency sign and separators
 			expr = id + "::numeric::text"
 		}
 		c.names = append(c.names, []byte(f.Name))

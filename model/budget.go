@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -190,7 +191,7 @@ func (a *Analysis) marketingBudget(p Params) *Budget {
 		bounds[bd.Segment] = bd
 	}
 	var spentCM, spentCLV Money
-	for _, name := range slices.Concat(keysOf(spend), boundKeys(bounds)) {
+	for _, name := range slices.Concat(slices.Sorted(maps.Keys(spend)), slices.Sorted(maps.Keys(bounds))) {
 		if !slices.Contains(sc.Segments, name) {
 			a.warn(fmt.Sprintf("marketing: %q is not a segment of %s (%s)", name, sc.Title, strings.Join(sc.Segments, ", ")))
 		}
@@ -245,24 +246,6 @@ func (a *Analysis) marketingBudget(p Params) *Budget {
 		b.allocate()
 	}
 	return b
-}
-
-func keysOf(m map[string]Money) []string {
-	var k []string
-	for s := range m {
-		k = append(k, s)
-	}
-	slices.Sort(k)
-	return k
-}
-
-func boundKeys(m map[string]SegmentBounds) []string {
-	var k []string
-	for s := range m {
-		k = append(k, s)
-	}
-	slices.Sort(k)
-	return k
 }
 
 // romi fills a row's ROMI figures where their inputs exist.

@@ -15,13 +15,15 @@ import (
 // baseline segment to each current one). < > move between the two tables;
 // both scroll.
 type comparePane struct {
-	sh    *Shared
-	cmp   model.Comparison
-	err   string
-	table *grid
-	mig   *grid
-	focus int // 0 table, 1 migration
-	w, h  int
+	sh     *Shared
+	cmp    model.Comparison
+	period *model.PeriodChange  // the baseline is an earlier as-of date: customers gained, lost, kept
+	warns  []model.EarlyWarning // of the scheme on screen
+	err    string
+	table  *grid
+	mig    *grid
+	focus  int // 0 table, 1 migration
+	w, h   int
 }
 
 func newComparePane(sh *Shared) *comparePane {
@@ -39,7 +41,15 @@ func (p *comparePane) Refresh() {
 	sh := p.sh
 	sc := sh.scheme()
 	cmp, err := model.Compare(sh.BaseA, sh.A, sc.Key)
-	p.cmp, p.err = cmp, ""
+	p.cmp, p.err, p.period, p.warns = cmp, "", nil, nil
+	if pc, err := model.ComparePeriods(sh.BaseA, sh.A); err == nil {
+		p.period = &pc
+	}
+	for _, x := range model.EarlyWarnings(sh.BaseA, sh.A) {
+		if x.Scheme == sc.Key {
+			p.warns = append(p.warns, x)
+		}
+	}
 	if err != nil {
 		p.err = sh.tf("cmp.noscheme", sh.name(sc.Title))
 		return
@@ -186,8 +196,7 @@ func (p *comparePane) View() string {
 	lines = append(lines, strings.Split(p.table.View(), "\n")...)
 	mg := p.cmp.Migration
 	moved := sh.tf("cmp.moved", fmtInt(mg.Moved))
-	if pc, err := model.ComparePeriods(sh.BaseA, sh.A); err == nil {
-		// then vs now: the baseline is an earlier as-of date
+	if pc := p.period; pc != nil {
 		moved += "; " + sh.tf("cmp.period", fmtInt(pc.Gained), fmtInt(pc.Lost), fmtInt(pc.Kept))
 	} else if mg.Unmatched > 0 {
 		moved += "; " + sh.tf("cmp.unmatched", fmtInt(mg.Unmatched))
@@ -198,11 +207,9 @@ func (p *comparePane) View() string {
 	}
 	lines = append(lines, ansiTruncate(sh.St.Bold.Render(title)+" · "+moved+sh.St.Dim.Render(" "+sh.t("cmp.mignote")), p.w))
 	lines = append(lines, strings.Split(p.mig.View(), "\n")...)
-	for _, x := range model.EarlyWarnings(sh.BaseA, sh.A) {
-		if x.Scheme == sc.Key {
-			lines = append(lines, ansiTruncate("⚠ "+sh.St.Bold.Render(sh.t("cmp.warn"))+": "+sh.name(x.Segment)+" "+
-				sh.t(warnNames[x.Figure])+" "+pct(x.Then)+" → "+pct(x.Now), p.w))
-		}
+	for _, x := range p.warns {
+		lines = append(lines, ansiTruncate("⚠ "+sh.St.Bold.Render(sh.t("cmp.warn"))+": "+sh.name(x.Segment)+" "+
+			sh.t(warnNames[x.Figure])+" "+pct(x.Then)+" → "+pct(x.Now), p.w))
 	}
 	return strings.Join(lines, "\n")
 }

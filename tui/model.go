@@ -434,6 +434,17 @@ func (m *Model) push(p pane) {
 	p.Refresh()
 }
 
+// toggle closes the overlay on top when it is the one a key opens (open),
+// else shows a new one in place of any overlay.
+func (m *Model) toggle(open bool, newPane func() pane) {
+	if open {
+		m.pop()
+		return
+	}
+	m.overlays = nil
+	m.push(newPane())
+}
+
 func (m *Model) pop() {
 	if n := len(m.overlays); n > 0 {
 		m.overlays = m.overlays[:n-1]
@@ -512,20 +523,10 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.openCompare()
 		return nil
 	case key.Matches(msg, k.Cross):
-		if inCross {
-			m.pop()
-			return nil
-		}
-		m.overlays = nil
-		m.push(newCrossPane(m.sh))
+		m.toggle(inCross, func() pane { return newCrossPane(m.sh) })
 		return nil
 	case key.Matches(msg, k.Cohorts):
-		if inCohorts {
-			m.pop()
-			return nil
-		}
-		m.overlays = nil
-		m.push(newCohortPane(m.sh))
+		m.toggle(inCohorts, func() pane { return newCohortPane(m.sh) })
 		return nil
 	case key.Matches(msg, k.Baseline):
 		m.sh.Baseline, m.sh.BaseA = m.sh.Params.Clone(), m.sh.A
