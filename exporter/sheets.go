@@ -492,9 +492,10 @@ func (w *wbWriter) summary() error {
 			rows = append(rows, line{"Top 10 customers' share of open invoices", num(t.ARShare), kPct, ""})
 		}
 	}
+	hhiRow := -1
 	if !math.IsNaN(cc.HHIRevenue) {
-		// an index of 0 to 1 needs four decimals: shown as text, the JSON has the number
-		rows = append(rows, line{"Herfindahl index of revenue", model.FormatNumber(cc.HHIRevenue, 4), kText,
+		hhiRow = len(rows) + 3 // an index of 0 to 1: four decimals (below)
+		rows = append(rows, line{"Herfindahl index of revenue", cc.HHIRevenue, kFloat,
 			fmt.Sprintf("as concentrated as %s customers of equal revenue", model.FormatNumber(cc.EquivRevenue, 1))})
 	}
 	if rep := ex.Report; rep != nil {
@@ -531,6 +532,14 @@ func (w *wbWriter) summary() error {
 			st = plain
 		}
 		f.SetCellStyle(s, cellName(1, row), cellName(1, row), st)
+	}
+	if hhiRow > 0 {
+		index := "0.0000"
+		st, err := f.NewStyle(&excelize.Style{Font: font(false, 11), CustomNumFmt: &index})
+		if err != nil {
+			return err
+		}
+		f.SetCellStyle(s, cellName(1, hhiRow), cellName(1, hhiRow), st)
 	}
 	f.SetCellStyle(s, "A3", cellName(0, len(rows)+2), w.st.bold)
 	f.SetColWidth(s, "A", "A", 44)
