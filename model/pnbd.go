@@ -45,11 +45,20 @@ func (m ParetoNBD) logIntegralFrom(x, lo, tx, T float64) float64 {
 	if T <= tx {
 		return math.Inf(-1)
 	}
+	if v := m.logIntegralHyp(x, lo, T); !math.IsNaN(v) {
+		return v
+	}
+	return m.logQuad(x, tx, T)
+}
+
+// logIntegralHyp is logIntegralFrom by the hypergeometric tails alone:
+// NaN where they do not evaluate or their difference is lost to rounding.
+func (m ParetoNBD) logIntegralHyp(x, lo, T float64) float64 {
 	hi := m.logTail(x, T)
 	if d := hi - lo; !math.IsNaN(d) && !math.IsInf(lo, 0) && d < -1e-6 {
 		return lo + math.Log1p(-math.Exp(d))
 	}
-	return m.logQuad(x, tx, T)
+	return math.NaN()
 }
 
 // logTail is ln ∫_τ^∞ (α+u)^−(r+x) (β+u)^−(s+1) du =
@@ -100,7 +109,13 @@ func logHyp2f1Tail(c, b, z float64) float64 {
 // k = min(α, β), which flattens the sharper of the two factors; the
 // integrand is scaled by its larger end value so that large exponents do
 // not underflow.
-func (m ParetoNBD) logQuad(x, tx, T float64) float64 {
+func (m ParetoNBD) logQuad(x, tx, T float64) float64 { return m.quadrature(x, tx, T, nil) }
+
+// quadrature is logQuad; when mom is not nil it also returns, over the
+// integrand normalised on (t_x, T], the means of ln(α+τ), 1/(α+τ), ln(β+τ)
+// and 1/(β+τ), from the same nodes: the log-integral's derivatives in r,
+// α, s and β are −mom[0], −(r+x)·mom[1], −mom[2] and −(s+1)·mom[3].
+func (m ParetoNBD) quadrature(x, tx, T float64, mom *[4]float64) float64 {
 	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
 	k := min(al, be)
 	v0, v1 := math.Log(k+tx), math.Log(k+T)
@@ -113,47 +128,77 @@ func (m ParetoNBD) logQuad(x, tx, T float64) float64 {
 	nodes, weights := rule.x, rule.w
 	mid, half := (v0+v1)/2, (v1-v0)/2
 	var sum float64
+	var acc [4]float64
 	for i, u := range nodes {
-		sum += weights[i] * math.Exp(logf(mid+half*u)-ref)
+		v := mid + half*u
+		if mom == nil {
+			sum += weights[i] * math.Exp(logf(v)-ref)
+			continue
+		}
+		tau := math.Exp(v) - k
+		la, lb := math.Log(al+tau), math.Log(be+tau)
+		e := weights[i] * math.Exp(v-(r+x)*la-(s+1)*lb-ref)
+		sum += e
+		acc[0] += e * la
+		acc[1] += e / (al + tau)
+		acc[2] += e * lb
+		acc[3] += e / (be + tau)
+	}
+	if mom != nil {
+		for j := range acc {
+			mom[j] = acc[j] / sum
+		}
 	}
 	return ref + math.Log(sum*half)
 }
 
 // quadRule picks logQuad's rule for the interval (t_x, T]. Over it
 // |d ln f / dv| ≤ 1 + (r+x)·(k+T)/(α+T) + (s+1)·(k+T)/(β+T) (each factor's
-// derivative e^v/(a−k+e^v) grows with v); where that times the interval's
-// length L is small the integrand is nearly exponential and a few nodes are
-// exact to double precision (the error of n nodes falls like
-// (L/2)^(2n)/(2n)!). Most recent buyers measured in days, and every
-// customer of a fit with a large dropout shape s, are such intervals.
+// derivative e^v/(a−k+e^v) grows with v); the integrand is nearly
+// exponential, and n nodes integrate e^(λv) over an interval with λ times
+// its length at most L with an error like (L/2)^(2n)/(2n)!: the rule is the
+// smallest whose error that makes negligible. Most recent buyers measured
+// in days, and every customer of a fit with a large dropout shape s, need
+// only a few nodes.
 func (m ParetoNBD) quadRule(x, tx, T float64) gaussRule {
 	k := min(m.Alpha, m.Beta)
 	dv := math.Log(k+T) - math.Log(k+tx)
 	L := dv * (1 + (m.R+x)*(k+T)/(m.Alpha+T) + (m.S+1)*(k+T)/(m.Beta+T))
-	switch {
-	case L <= 1:
-		return legendreShort()
-	case L <= 8:
-		return legendreMid()
+	rules := quadRules()
+	for _, q := range rules[:len(rules)-1] {
+		if L <= q.reach {
+			return q
+		}
 	}
-	return legendre()
+	return rules[len(rules)-1]
 }
 
-// gaussRule is a Gauss-Legendre rule on [−1, 1].
-type gaussRule struct{ x, w []float64 }
+// gaussRule is a Gauss-Legendre rule on [−1, 1]; reach is the largest L
+// (see quadRule) it integrates to about 1e-17.
+type gaussRule struct {
+	x, w  []float64
+	reach float64
+}
 
 func newGaussRule(n int) gaussRule {
 	x, w := make([]float64, n), make([]float64, n)
 	quad.Legendre{}.FixedLocations(x, w, -1, 1)
-	return gaussRule{x, w}
+	// (L/2)^(2n) / (2n)! = 1e-17
+	lg, _ := math.Lgamma(float64(2*n + 1))
+	return gaussRule{x, w, 2 * math.Exp((lg+math.Log(1e-17))/float64(2*n))}
 }
 
-// The Gauss-Legendre rules of the quadratures here, computed once: 96
-// nodes for any interval, 24 and 8 for short ones (see logQuad).
+// The Gauss-Legendre rules of the quadratures here, computed once: from 8
+// nodes for short intervals to 96 for any.
 var (
-	legendre      = sync.OnceValue(func() gaussRule { return newGaussRule(96) })
-	legendreMid   = sync.OnceValue(func() gaussRule { return newGaussRule(24) })
-	legendreShort = sync.OnceValue(func() gaussRule { return newGaussRule(8) })
+	quadRules = sync.OnceValue(func() []gaussRule {
+		var rs []gaussRule
+		for _, n := range []int{8, 12, 16, 24, 32, 48, 64, 96} {
+			rs = append(rs, newGaussRule(n))
+		}
+		return rs
+	})
+	legendre = sync.OnceValue(func() gaussRule { r := quadRules(); return r[len(r)-1] })
 )
 
 // LogLik is one customer's log-likelihood.
@@ -232,62 +277,95 @@ func (m ParetoNBD) boundary() string {
 const pnbdHomogeneous = 1000
 
 // pnbdLL is the Pareto/NBD log-likelihood over log-parameters on the
-// grouped histories of d (times already scaled), with a central-difference
-// gradient: the hypergeometric terms have no cheap analytic derivative in
-// r and s.
+// grouped histories of d (times already scaled), with its analytic
+// gradient. The hypergeometric terms have no cheap derivative in r and s,
+// but the integral they stand for does: its derivatives are means under the
+// integrand (see quadrature), taken from the quadrature's nodes.
 func pnbdLL(d *bgData) likelihood {
-	value := func(th []float64) float64 {
+	return func(th, grad []float64) float64 {
 		m := ParetoNBD{R: math.Exp(th[0]), Alpha: math.Exp(th[1]), S: math.Exp(th[2]), Beta: math.Exp(th[3])}
-		lgr, _ := math.Lgamma(m.R)
-		c := m.R*math.Log(m.Alpha) + m.S*math.Log(m.Beta) - lgr
-		lt0, logS := m.logTail(0, 0), math.Log(m.S) // shared by every one-time buyer
-		parts := make([]float64, workersFor(len(d.rep)+len(d.t), 512))
-		parallelRange(len(d.rep)+len(d.t), 512, func(w, lo, hi int) {
-			var sum float64
+		// terms in x alone
+		lgx, psix := make([]float64, len(d.x)), make([]float64, len(d.x))
+		for i, x := range d.x {
+			lgx[i], _ = math.Lgamma(m.R + x)
+			if grad != nil {
+				psix[i] = mathext.Digamma(m.R + x)
+			}
+		}
+		lt0 := m.logTail(0, 0) // shared by every one-time buyer
+		n := len(d.t) + len(d.rep)
+		parts := make([]sums4, workersFor(n, 512))
+		parallelRange(n, 512, func(w, lo, hi int) {
+			var sum sums4 // ll, ∂r, ∂α, ∂s, ∂β
+			var g *[4]float64
+			if grad != nil {
+				g = new([4]float64)
+			}
 			for i := lo; i < hi; i++ {
-				var x, tx, T, wt float64
+				var ll, wt float64
+				var xi int32
 				if i < len(d.t) {
 					if wt = d.w0[i]; wt == 0 {
 						continue
 					}
-					T = d.t[i]
+					ll = m.historyLL(0, 0, d.t[i], lt0, g)
 				} else {
 					rp := d.rep[i-len(d.t)]
-					x, tx, T, wt = d.x[rp.xi], d.t[rp.txi], d.t[rp.ti], rp.w
+					x, tx := d.x[rp.xi], d.t[rp.txi]
+					xi, wt = rp.xi, rp.w
+					ll = m.historyLL(x, tx, d.t[rp.ti], m.logTail(x, tx), g)
 				}
-				alive := -(m.R+x)*math.Log(m.Alpha+T) - m.S*math.Log(m.Beta+T)
-				var died float64
-				if i < len(d.t) {
-					died = logS + m.logIntegralFrom(0, lt0, 0, T)
-				} else {
-					died = logS + m.logIntegral(x, tx, T)
+				sum[0] += wt * (lgx[xi] + ll)
+				if g != nil {
+					sum[1] += wt * (psix[xi] + g[0])
+					for j := 1; j < 4; j++ {
+						sum[j+1] += wt * g[j]
+					}
 				}
-				lg, _ := math.Lgamma(m.R + x)
-				sum += wt * (lg + logAddExp(alive, died))
 			}
 			parts[w] = sum
 		})
-		total := c * d.w
+		var total sums4
 		for _, p := range parts {
-			total += p
+			addSums(&total, p)
 		}
-		return total
-	}
-	return func(th, grad []float64) float64 {
-		v := value(th)
+		lgr, _ := math.Lgamma(m.R)
+		lnA, lnB := math.Log(m.Alpha), math.Log(m.Beta)
+		total[0] += d.w * (m.R*lnA + m.S*lnB - lgr)
 		if grad != nil {
-			const h = 1e-6
-			t := make([]float64, len(th))
-			for i := range th {
-				copy(t, th)
-				t[i] = th[i] + h
-				up := value(t)
-				t[i] = th[i] - h
-				grad[i] = (up - value(t)) / (2 * h)
+			c := [4]float64{lnA - mathext.Digamma(m.R), m.R / m.Alpha, lnB, m.S / m.Beta}
+			for j, p := range m.params() {
+				grad[j] = (total[j+1] + d.w*c[j]) * p
 			}
 		}
-		return v
+		return total[0]
 	}
+}
+
+// historyLL is one history's log-likelihood without lnΓ(r+x) and the terms
+// in the parameters alone (see logParts), given lo = logTail(x, t_x); when
+// g is not nil it receives the derivatives in r, α, s and β.
+func (m ParetoNBD) historyLL(x, tx, T, lo float64, g *[4]float64) float64 {
+	alive := -(m.R+x)*math.Log(m.Alpha+T) - m.S*math.Log(m.Beta+T)
+	if g == nil {
+		return logAddExp(alive, math.Log(m.S)+m.logIntegralFrom(x, lo, tx, T))
+	}
+	*g = [4]float64{-math.Log(m.Alpha + T), -(m.R + x) / (m.Alpha + T), -math.Log(m.Beta + T), -m.S / (m.Beta + T)}
+	if T <= tx {
+		return alive
+	}
+	var mom [4]float64
+	lnI := m.quadrature(x, tx, T, &mom)
+	if v := m.logIntegralHyp(x, lo, T); !math.IsNaN(v) {
+		lnI = v
+	}
+	died := math.Log(m.S) + lnI
+	pd := 1 / (1 + math.Exp(alive-died)) // the share of "died in (t_x, T]"
+	dd := [4]float64{-mom[0], -(m.R + x) * mom[1], 1/m.S - mom[2], -(m.S + 1) * mom[3]}
+	for j := range g {
+		g[j] += pd * (dd[j] - g[j])
+	}
+	return logAddExp(alive, died)
 }
 
 // pnbdStarts are the log-parameter starting points of the Pareto/NBD fit.
@@ -310,8 +388,7 @@ func FitParetoNBD(s *RepeatSummary, penalizer float64) (ParetoNBD, FitStatus) {
 		}})
 }
 
-// pnbdTol is the gradient at which the Pareto/NBD fit stops (its numerical
-// gradient is good to about 1e-9).
+// pnbdTol is the gradient at which the Pareto/NBD fit stops.
 const pnbdTol = 1e-7
 
 // nbdProbs returns P(X = x), x = 0 … xmax, of the NBD purchase count in t
