@@ -49,7 +49,8 @@ type stage1 struct {
 	windows  map[int]*Window  // trailing windows by length in days
 	activity map[int][]uint16 // period length → purchase-activity bits per customer
 	models   map[modelKey]*ProbModel
-	deltas   map[deltaKey][]float64
+	deltas   map[deltaKey][]float64 // monthly expected purchases
+	dgrads   map[deltaKey][]float64 // their derivatives (monthlyGradient)
 	valids   map[validKey]*Validation
 	exps     map[expKey]*expResult
 	grads    map[gradKey][]float64
@@ -91,9 +92,8 @@ type expKey struct {
 // deltaKey names what the monthly expected purchases depend on.
 type deltaKey struct {
 	modelKey
-	months  int
-	factor  float64
-	perturb int // 0: as fitted; j: log-parameter j−1 moved by gradStep
+	months int
+	factor float64
 }
 
 // NewEngine prepares an engine for a ledger.
@@ -120,7 +120,7 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	b := Aggregate(led, asOf)
 	b.RowsAfterAsOf = info.RowsAfter
 	s := &stage1{led: led, asked: asked, asOfInfo: info, base: b, windows: map[int]*Window{}, activity: map[int][]uint16{},
-		models: map[modelKey]*ProbModel{}, deltas: map[deltaKey][]float64{},
+		models: map[modelKey]*ProbModel{}, deltas: map[deltaKey][]float64{}, dgrads: map[deltaKey][]float64{},
 		valids: map[validKey]*Validation{}, exps: map[expKey]*expResult{}, grads: map[gradKey][]float64{}, risks: map[riskKey]*Risk{}, attrs: map[attrKey]attrSchemes{}}
 	s.ttm = b.WindowOf(asOf-365, asOf)
 	s.ptm = b.WindowOf(asOf-730, asOf-365)
@@ -226,11 +226,12 @@ func (s *stage1) validation(k validKey) *Validation {
 
 // gradient returns the customers' CLV gradients (cached; the caller holds
 // Engine.mu).
-func (s *stage1) gradient(m *ProbModel, k gradKey, deltas [][]float64, disc []float64) []float64 {
+func (s *stage1) gradient(m *ProbModel, k gradKey, disc []float64) []float64 {
 	if g, ok := s.grads[k]; ok {
 		return g
 	}
-	g := clvGradient(m, deltas, disc, k.gm)
+	delta, dm := s.monthly(m, k.deltaKey, true)
+	g := clvGradient(m, delta, dm, disc, k.gm)
 	s.grads[k] = g
 	return g
 }
@@ -250,13 +251,21 @@ func (s *stage1) expected(m *ProbModel, k expKey) *expResult {
 	return r
 }
 
-func (s *stage1) monthly(m *ProbModel, k deltaKey) []float64 {
-	if d, ok := s.deltas[k]; ok {
-		return d
+// monthly returns the model's monthly expected purchases and, withGrad,
+// their derivatives (cached; the caller holds Engine.mu). Both come from
+// one pass when both are wanted.
+func (s *stage1) monthly(m *ProbModel, k deltaKey, withGrad bool) (delta, dm []float64) {
+	delta, have := s.deltas[k]
+	dm, haveGrad := s.dgrads[k]
+	if have && (haveGrad || !withGrad) {
+		return delta, dm
 	}
-	d := m.monthlyPurchases(k.months, k.factor, k.perturb)
-	s.deltas[k] = d
-	return d
+	delta, dm = m.monthlyPurchases(k.months, k.factor, withGrad)
+	s.deltas[k] = delta
+	if withGrad {
+		s.dgrads[k] = dm
+	}
+	return delta, dm
 }
 
 // maxParts bounds how many ranges parallelRange makes. The split depends

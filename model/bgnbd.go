@@ -647,20 +647,96 @@ func hyp2f1(a, b, c, z float64) float64 {
 // ExpectedPurchases is E[Y(t) | x, t_x, T] (FHL 2005 eq. 10): expected
 // repeat purchases in the next t time units.
 func (m BGNBD) ExpectedPurchases(t, x, tx, T float64) float64 {
-	if t <= 0 {
-		return 0
-	}
+	var out [1]float64
+	h := hypPool.Get().(*hypSeries)
+	m.expectedCurve(h, []float64{t}, x, tx, T, out[:], nil)
+	hypPool.Put(h)
+	return out[0]
+}
+
+// hypPool keeps series buffers for one-off evaluations.
+var hypPool = sync.Pool{New: func() any { return new(hypSeries) }}
+
+// expectedCurve puts in out[i] E[Y(ts[i]) | x, t_x, T] (FHL 2005 eq. 10)
+//
+//	E = A·(1 − P·F)/D, A = (a+b+x−1)/(a−1), P = ((α+T)/(α+T+t))^(r+x),
+//	F = ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t)), D = 1 + [x>0]·a/(b+x−1)·((α+T)/(α+t_x))^(r+x),
+//
+// for one customer and several horizons: A and D are computed once and F
+// by one series (h, reused between calls), whose terms give its
+// derivatives as well. When grads is not nil, grads[i] receives the
+// derivatives in the log-parameters (log r, log α, log a, log b), by
+// forward differences where the series does not apply.
+func (m BGNBD) expectedCurve(h *hypSeries, ts []float64, x, tx, T float64, out []float64, grads [][countDims]float64) {
 	a, b, r, al := m.A, m.B, m.R, m.Alpha
 	if math.Abs(a-1) < 1e-9 {
 		a += 1e-9 // a = 1 is singular
 	}
-	z := t / (al + T + t)
-	num := (a + b + x - 1) / (a - 1) * (1 - math.Pow((al+T)/(al+T+t), r+x)*hyp2f1(r+x, b+x, a+b+x-1, z))
-	den := 1.0
+	rx, bx, cx := r+x, b+x, a+b+x-1
+	A := cx / (a - 1)
+	lT := math.Log(al + T)
+	var Q, lQ float64 // D − 1 and ln((α+T)/(α+t_x))
 	if x > 0 {
-		den += a / (b + x - 1) * math.Pow((al+T)/(al+tx), r+x)
+		lQ = lT - math.Log(al+tx)
+		Q = a / (b + x - 1) * math.Exp(rx*lQ)
 	}
-	return num / den
+	D := 1 + Q
+	h.reset(rx, bx, cx, grads != nil)
+	for i, t := range ts {
+		if t <= 0 {
+			out[i] = 0
+			if grads != nil {
+				grads[i] = [countDims]float64{}
+			}
+			continue
+		}
+		u := al + T + t
+		z, lu := t/u, math.Log(u)
+		P := math.Exp(rx * (lT - lu))
+		var dF [4]float64
+		var pd *[4]float64
+		if grads != nil {
+			pd = &dF
+		}
+		F, ok := h.eval(z, pd)
+		if !ok {
+			F = hyp2f1(rx, bx, cx, z)
+		}
+		E := A * (1 - P*F) / D
+		out[i] = E
+		if grads == nil {
+			continue
+		}
+		if !ok {
+			grads[i] = m.expectedGradByDifference(t, x, tx, T, E)
+			continue
+		}
+		// ∂E = E·(∂ln A − ∂D/D) − (A/D)·(F·∂P + P·∂F)
+		w := A / D * P
+		grads[i] = [countDims]float64{
+			r * (-E*Q*lQ/D - w*(F*(lT-lu)+dF[0])),
+			al * (-E*Q*rx*(1/(al+T)-1/(al+tx))/D - w*(F*rx*(1/(al+T)-1/u)-dF[3]/u)),
+			a * (E*(1/cx-1/(a-1)-Q/a/D) - w*dF[2]),
+			b * (E*(1/cx+Q/(b+x-1)/D) - w*(dF[1]+dF[2])),
+		}
+	}
+}
+
+// expectedGradByDifference is expectedCurve's gradient at one horizon by
+// forward differences of step gradStep in each log-parameter, given the
+// value E there.
+func (m BGNBD) expectedGradByDifference(t, x, tx, T, E float64) [countDims]float64 {
+	var g [countDims]float64
+	for j := range g {
+		g[j] = (m.moved(j, gradStep).ExpectedPurchases(t, x, tx, T) - E) / gradStep
+	}
+	return g
+}
+
+// moved is the model with log-parameter j (of r, α, a, b) moved by h.
+func (m BGNBD) moved(j int, h float64) BGNBD {
+	*[]*float64{&m.R, &m.Alpha, &m.A, &m.B}[j] *= math.Exp(h)
+	return m
 }
 
 // ExpectedPurchasesNew is the unconditional E[X(t)] for a new customer.

@@ -22,10 +22,7 @@ type ParetoNBD struct {
 // alive = −(r+x) ln(α+T) − s ln(β+T), the customer still alive at T;
 // died = ln( s ∫_{t_x}^T (α+τ)^−(r+x) (β+τ)^−(s+1) dτ ), died in (t_x, T].
 func (m ParetoNBD) logParts(x, tx, T float64) (alive, died float64) {
-	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
-	alive = -(r+x)*math.Log(al+T) - s*math.Log(be+T)
-	died = math.Log(s) + m.logIntegral(x, tx, T)
-	return alive, died
+	return m.partsFrom(x, tx, T, m.logTail(x, tx), nil, nil)
 }
 
 // logIntegral is ln ∫_{t_x}^T (α+τ)^−(r+x) (β+τ)^−(s+1) dτ. The antiderivative
@@ -118,12 +115,20 @@ func (m ParetoNBD) logQuad(x, tx, T float64) float64 { return m.quadrature(x, tx
 func (m ParetoNBD) quadrature(x, tx, T float64, mom *[4]float64) float64 {
 	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
 	k := min(al, be)
-	v0, v1 := math.Log(k+tx), math.Log(k+T)
-	logf := func(v float64) float64 { // ln of integrand · dτ/dv
-		tau := math.Exp(v) - k
-		return v - (r+x)*math.Log(al+tau) - (s+1)*math.Log(be+tau)
+	// logs of α+τ and β+τ at v: the smaller of α, β is k, so one of them
+	// is v itself
+	logs := func(v float64) (la, lb, e float64) {
+		e = math.Exp(v)
+		if al == k {
+			return v, math.Log(be - k + e), e
+		}
+		return math.Log(al - k + e), v, e
 	}
-	ref := max(logf(v0), logf(v1))
+	logf := func(la, lb, v float64) float64 { return v - (r+x)*la - (s+1)*lb } // ln of integrand · dτ/dv
+	v0, v1 := math.Log(k+tx), math.Log(k+T)
+	la0, lb0, _ := logs(v0)
+	la1, lb1, _ := logs(v1)
+	ref := max(logf(la0, lb0, v0), logf(la1, lb1, v1))
 	rule := m.quadRule(x, tx, T)
 	nodes, weights := rule.x, rule.w
 	mid, half := (v0+v1)/2, (v1-v0)/2
@@ -131,18 +136,15 @@ func (m ParetoNBD) quadrature(x, tx, T float64, mom *[4]float64) float64 {
 	var acc [4]float64
 	for i, u := range nodes {
 		v := mid + half*u
-		if mom == nil {
-			sum += weights[i] * math.Exp(logf(v)-ref)
-			continue
-		}
-		tau := math.Exp(v) - k
-		la, lb := math.Log(al+tau), math.Log(be+tau)
-		e := weights[i] * math.Exp(v-(r+x)*la-(s+1)*lb-ref)
+		la, lb, ev := logs(v)
+		e := weights[i] * math.Exp(logf(la, lb, v)-ref)
 		sum += e
-		acc[0] += e * la
-		acc[1] += e / (al + tau)
-		acc[2] += e * lb
-		acc[3] += e / (be + tau)
+		if mom != nil {
+			acc[0] += e * la
+			acc[1] += e / (al - k + ev)
+			acc[2] += e * lb
+			acc[3] += e / (be - k + ev)
+		}
 	}
 	if mom != nil {
 		for j := range acc {
@@ -227,10 +229,68 @@ func (m ParetoNBD) PAlive(x, tx, T float64) float64 {
 // ExpectedPurchases is E[Y(t) | x, t_x, T], the expected purchases in the
 // next t time units (Fader & Hardie 2005 note, eq. 22).
 func (m ParetoNBD) ExpectedPurchases(t, x, tx, T float64) float64 {
-	if t <= 0 {
-		return 0
+	var out [1]float64
+	m.expectedCurve([]float64{t}, x, tx, T, out[:], nil)
+	return out[0]
+}
+
+// expectedCurve puts in out[i] E[Y(ts[i]) | x, t_x, T] =
+// (r+x)/(α+T) · L(β+T, t) · P(alive) for one customer and several horizons:
+// P(alive) does not depend on t and is computed once. When grads is not nil,
+// grads[i] receives the derivatives in the log-parameters (log r, log α,
+// log s, log β): P(alive)'s from the likelihood's parts (see partsFrom),
+// L's in closed form.
+func (m ParetoNBD) expectedCurve(ts []float64, x, tx, T float64, out []float64, grads [][countDims]float64) {
+	var da, dd [4]float64
+	var alive, died float64
+	if grads == nil {
+		alive, died = m.partsFrom(x, tx, T, m.logTail(x, tx), nil, nil)
+	} else {
+		alive, died = m.partsFrom(x, tx, T, m.logTail(x, tx), &da, &dd)
 	}
-	return (m.R + x) / (m.Alpha + T) * m.lifeIntegral(m.Beta+T, t) * m.PAlive(x, tx, T)
+	pa := 1 / (1 + math.Exp(died-alive))
+	b := m.Beta + T
+	for i, t := range ts {
+		if t <= 0 {
+			out[i] = 0
+			if grads != nil {
+				grads[i] = [countDims]float64{}
+			}
+			continue
+		}
+		L := m.lifeIntegral(b, t)
+		E := (m.R + x) / (m.Alpha + T) * L * pa
+		out[i] = E
+		if grads == nil {
+			continue
+		}
+		// ∂ ln P(alive) = −(1 − P(alive))·∂(died − alive)
+		var dpa [4]float64
+		for j := range dpa {
+			dpa[j] = -(1 - pa) * (dd[j] - da[j])
+		}
+		dLs, dLb := m.lifeIntegralGrad(b, t, L)
+		grads[i] = [countDims]float64{
+			m.R * E * (1/(m.R+x) + dpa[0]),
+			m.Alpha * E * (-1/(m.Alpha+T) + dpa[1]),
+			m.S * E * (dLs/L + dpa[2]),
+			m.Beta * E * (dLb/L + dpa[3]),
+		}
+	}
+}
+
+// lifeIntegralGrad is lifeIntegral's derivatives in s and in b, given its
+// value L: with q = b/(b+t) and g = s − 1, L = b/g·(1 − q^g),
+// ∂L/∂s = −L/g − (b/g)·q^g·ln q and ∂L/∂b = L/b − q^g·t/(b+t); at s = 1
+// their limits −b·ln²q/2 and L/b − t/(b+t).
+func (m ParetoNBD) lifeIntegralGrad(b, t, L float64) (ds, db float64) {
+	lq := math.Log(b / (b + t))
+	g := m.S - 1
+	if math.Abs(g) < 1e-9 {
+		return -b * lq * lq / 2, L/b - t/(b+t)
+	}
+	qg := math.Exp(g * lq)
+	return -L/g - b/g*qg*lq, L/b - qg*t/(b+t)
 }
 
 // ExpectedPurchasesNew is the unconditional E[X(t)] for a new customer.
@@ -245,6 +305,12 @@ func (m ParetoNBD) lifeIntegral(b, t float64) float64 {
 		return b * math.Log1p(t/b)
 	}
 	return b / (m.S - 1) * -math.Expm1((m.S-1)*math.Log(b/(b+t)))
+}
+
+// moved is the model with log-parameter j (of r, α, s, β) moved by h.
+func (m ParetoNBD) moved(j int, h float64) ParetoNBD {
+	*[]*float64{&m.R, &m.Alpha, &m.S, &m.Beta}[j] *= math.Exp(h)
+	return m
 }
 
 func (m ParetoNBD) params() []float64 { return []float64{m.R, m.Alpha, m.S, m.Beta} }
@@ -346,26 +412,39 @@ func pnbdLL(d *bgData) likelihood {
 // in the parameters alone (see logParts), given lo = logTail(x, t_x); when
 // g is not nil it receives the derivatives in r, α, s and β.
 func (m ParetoNBD) historyLL(x, tx, T, lo float64, g *[4]float64) float64 {
-	alive := -(m.R+x)*math.Log(m.Alpha+T) - m.S*math.Log(m.Beta+T)
 	if g == nil {
-		return logAddExp(alive, math.Log(m.S)+m.logIntegralFrom(x, lo, tx, T))
+		alive, died := m.partsFrom(x, tx, T, lo, nil, nil)
+		return logAddExp(alive, died)
 	}
-	*g = [4]float64{-math.Log(m.Alpha + T), -(m.R + x) / (m.Alpha + T), -math.Log(m.Beta + T), -m.S / (m.Beta + T)}
+	var dd [4]float64
+	alive, died := m.partsFrom(x, tx, T, lo, g, &dd)
+	pd := 1 / (1 + math.Exp(alive-died)) // the share of "died in (t_x, T]"
+	for j := range g {
+		g[j] += pd * (dd[j] - g[j])
+	}
+	return logAddExp(alive, died)
+}
+
+// partsFrom is logParts given lo = logTail(x, t_x); when da and dd are not
+// nil they receive the two parts' derivatives in r, α, s and β (died's
+// from the quadrature's means, see quadrature; zero when t_x = T).
+func (m ParetoNBD) partsFrom(x, tx, T, lo float64, da, dd *[4]float64) (alive, died float64) {
+	alive = -(m.R+x)*math.Log(m.Alpha+T) - m.S*math.Log(m.Beta+T)
+	if da == nil {
+		return alive, math.Log(m.S) + m.logIntegralFrom(x, lo, tx, T)
+	}
+	*da = [4]float64{-math.Log(m.Alpha + T), -(m.R + x) / (m.Alpha + T), -math.Log(m.Beta + T), -m.S / (m.Beta + T)}
+	*dd = [4]float64{}
 	if T <= tx {
-		return alive
+		return alive, math.Inf(-1)
 	}
 	var mom [4]float64
 	lnI := m.quadrature(x, tx, T, &mom)
 	if v := m.logIntegralHyp(x, lo, T); !math.IsNaN(v) {
 		lnI = v
 	}
-	died := math.Log(m.S) + lnI
-	pd := 1 / (1 + math.Exp(alive-died)) // the share of "died in (t_x, T]"
-	dd := [4]float64{-mom[0], -(m.R + x) * mom[1], 1/m.S - mom[2], -(m.S + 1) * mom[3]}
-	for j := range g {
-		g[j] += pd * (dd[j] - g[j])
-	}
-	return logAddExp(alive, died)
+	*dd = [4]float64{-mom[0], -(m.R + x) * mom[1], 1/m.S - mom[2], -(m.S + 1) * mom[3]}
+	return alive, math.Log(m.S) + lnI
 }
 
 // pnbdStarts are the log-parameter starting points of the Pareto/NBD fit.

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math"
+	"sync"
 )
 
 // CountModel is a fitted model of repeat-purchase counts: BG/NBD or
@@ -48,6 +49,9 @@ type ProbModel struct {
 	PAlive, PAliveMBG []float64    // NaN for customers without purchases; MBG/NBD only for BG/NBD
 	Spend             []float64    // Gamma-Gamma expected spend per purchase (major units)
 	Alive             *AliveMatrix // P(alive) by frequency × recency; nil without a fit
+
+	distinct    sync.Once // uniq and owner, computed once (histories)
+	uniq, owner []int
 }
 
 // FitModel builds the repeat summary and fits the count model of kind
@@ -112,42 +116,73 @@ func fitModel(b *Base, led *Ledger, unit string, penalizer float64, kind string,
 
 // expected returns each customer's expected purchases in the next days
 // (NaN without purchases or without a fit) and their derivatives with
-// respect to the count model's log-parameters (countDims per customer, by
-// forward differences), from which segmentPLs gives each segment's expected
-// purchases a 90 % interval. Only for a fitted model (m.OK).
+// respect to the count model's log-parameters (countDims per customer),
+// from which segmentPLs gives each segment's expected purchases a 90 %
+// interval. Only for a fitted model (m.OK).
 func (m *ProbModel) expected(days int) (v, grad []float64) {
-	s := m.Summary
-	n := len(s.X)
+	n := len(m.Summary.X)
 	v, grad = make([]float64, n), make([]float64, n*countDims)
-	t := float64(days) / s.UnitDays
-	var models [countDims + 1]CountModel
-	for j := range models {
-		models[j] = m.perturbed(j-1, gradStep)
-	}
-	uniq, owner := m.distinctHistories()
-	parallelRange(len(uniq), 2000, func(_, lo, hi int) {
-		for _, c := range uniq[lo:hi] {
-			v[c] = finite(models[0].ExpectedPurchases(t, s.X[c], s.Tx[c], s.T[c]))
-			for j, cm := range models[1:] {
-				grad[c*countDims+j] = (finite(cm.ExpectedPurchases(t, s.X[c], s.Tx[c], s.T[c])) - v[c]) / gradStep
-			}
+	ts := []float64{float64(days) / m.Summary.UnitDays}
+	m.eachHistory(func(h *hypSeries, c int) {
+		var out [1]float64
+		var g [1][countDims]float64
+		m.curve(h, ts, c, out[:], g[:])
+		v[c] = finite(out[0])
+		for j, d := range g[0] {
+			grad[c*countDims+j] = finite(d)
 		}
-	})
-	for c, u := range owner {
-		switch {
-		case u < 0:
+	}, func(c, u int) {
+		if u < 0 {
 			v[c] = math.NaN() // no purchases: nothing to predict
-		case u != c:
-			v[c] = v[u]
-			copy(grad[c*countDims:(c+1)*countDims], grad[u*countDims:(u+1)*countDims])
+			return
 		}
-	}
+		v[c] = v[u]
+		copy(grad[c*countDims:(c+1)*countDims], grad[u*countDims:(u+1)*countDims])
+	})
 	return v, grad
 }
 
-// distinctHistories lists the first customer of each distinct (x, t_x, T)
-// among those with purchases, and each customer's first (−1: none):
-// customers with the same history share their predictions.
+// curve puts in out the count model's expected purchases of customer c at
+// the horizons ts (ascending) and, when grads is not nil, their
+// derivatives in the count model's log-parameters (see each model's
+// expectedCurve).
+func (m *ProbModel) curve(h *hypSeries, ts []float64, c int, out []float64, grads [][countDims]float64) {
+	s := m.Summary
+	x, tx, T := s.X[c], s.Tx[c], s.T[c]
+	if m.Kind == KindPNBD {
+		m.PNBD.expectedCurve(ts, x, tx, T, out, grads)
+		return
+	}
+	m.BG.expectedCurve(h, ts, x, tx, T, out, grads)
+}
+
+// eachHistory calls f, on every core, for the first customer of each
+// distinct history (with a series buffer of its worker's own), then share
+// for every customer in the order of the summary with that first customer
+// (−1: no purchases).
+func (m *ProbModel) eachHistory(f func(h *hypSeries, c int), share func(c, first int)) {
+	uniq, owner := m.histories()
+	parallelRange(len(uniq), 2000, func(_, lo, hi int) {
+		var h hypSeries
+		for _, c := range uniq[lo:hi] {
+			f(&h, c)
+		}
+	})
+	for c, u := range owner {
+		if u != c {
+			share(c, u)
+		}
+	}
+}
+
+// histories lists the first customer of each distinct (x, t_x, T) among
+// those with purchases, and each customer's first (−1: none): customers
+// with the same history share their predictions. Computed once.
+func (m *ProbModel) histories() (uniq, owner []int) {
+	m.distinct.Do(func() { m.uniq, m.owner = m.distinctHistories() })
+	return m.uniq, m.owner
+}
+
 func (m *ProbModel) distinctHistories() (uniq, owner []int) {
 	s := m.Summary
 	first := map[[3]float64]int{}
@@ -178,23 +213,6 @@ func finite(v float64) float64 {
 	return v
 }
 
-// perturbed returns the count model with log-parameter j moved by h (j < 0:
-// the model itself).
-func (m *ProbModel) perturbed(j int, h float64) CountModel {
-	if j < 0 {
-		return m.Count
-	}
-	f := math.Exp(h)
-	if m.Kind == KindPNBD {
-		p := m.PNBD
-		*[]*float64{&p.R, &p.Alpha, &p.S, &p.Beta}[j] *= f
-		return p
-	}
-	b := m.BG
-	*[]*float64{&b.R, &b.Alpha, &b.A, &b.B}[j] *= f
-	return b
-}
-
 // perturbedGG is Gamma-Gamma with log-parameter j (of p, q − 1, γ) moved by h.
 func (m *ProbModel) perturbedGG(j int, h float64) GammaGamma {
 	g, f := m.GG, math.Exp(h)
@@ -210,35 +228,66 @@ func (m *ProbModel) perturbedGG(j int, h float64) GammaGamma {
 }
 
 // monthlyPurchases returns, per customer, the expected purchases in each of
-// the next months (ΔN_k of the discounted-CLV algorithm), flattened, under
-// the count model perturbed in log-parameter perturb−1 (0: as fitted).
-func (m *ProbModel) monthlyPurchases(months int, factor float64, perturb int) []float64 {
-	count := m.perturbed(perturb-1, gradStep)
-	s := m.Summary
-	out := make([]float64, len(s.X)*months)
-	uniq, owner := m.distinctHistories()
-	parallelRange(len(uniq), 2000, func(_, lo, hi int) {
-		for _, c := range uniq[lo:hi] {
-			prev := 0.0
-			for k := 1; k <= months; k++ {
-				cur := finite(count.ExpectedPurchases(float64(k)*factor, s.X[c], s.Tx[c], s.T[c]))
-				out[c*months+k-1] = cur - prev
-				prev = cur
+// the next months (ΔN_k of the discounted-CLV algorithm), flattened, and
+// withGrad their derivatives in the count model's log-parameters
+// (countDims per customer and month); the purchases are the same with or
+// without.
+func (m *ProbModel) monthlyPurchases(months int, factor float64, withGrad bool) (delta, dm []float64) {
+	const w = countDims
+	n := len(m.Summary.X)
+	delta = make([]float64, n*months)
+	if withGrad {
+		dm = make([]float64, n*months*w)
+	}
+	ts := monthEnds(months, factor)
+	m.eachHistory(func(h *hypSeries, c int) {
+		row := delta[c*months : (c+1)*months]
+		var grads [][countDims]float64
+		if withGrad {
+			grads = h.gradBuf(months)
+		}
+		m.curve(h, ts, c, row, grads)
+		prev := 0.0
+		for k, cur := range row {
+			row[k] = finite(cur) - prev
+			prev = finite(cur)
+		}
+		if !withGrad {
+			return
+		}
+		g := dm[c*months*w : (c+1)*months*w]
+		var gprev [countDims]float64
+		for k, gk := range grads {
+			for j := range gk {
+				g[k*w+j] = finite(gk[j]) - gprev[j]
+				gprev[j] = finite(gk[j])
 			}
 		}
-	})
-	for c, u := range owner {
-		if u >= 0 && u != c {
-			copy(out[c*months:(c+1)*months], out[u*months:(u+1)*months])
+	}, func(c, u int) {
+		if u < 0 {
+			return
 		}
+		copy(delta[c*months:(c+1)*months], delta[u*months:(u+1)*months])
+		if withGrad {
+			copy(dm[c*months*w:(c+1)*months*w], dm[u*months*w:(u+1)*months*w])
+		}
+	})
+	return delta, dm
+}
+
+// monthEnds is the horizons of months whole months, factor model units each.
+func monthEnds(months int, factor float64) []float64 {
+	ts := make([]float64, months)
+	for k := range ts {
+		ts[k] = float64(k+1) * factor
 	}
-	return out
+	return ts
 }
 
 // CLV returns each customer's discounted CLV over months at the monthly
 // rate (spec §4.2), factor model units per month; 0 without purchases.
 func (m *ProbModel) CLV(months int, monthly, factor float64) []float64 {
-	delta := m.monthlyPurchases(months, factor, 0)
+	delta, _ := m.monthlyPurchases(months, factor, false)
 	out := make([]float64, len(m.Spend))
 	for c := range out {
 		if !m.Summary.In[c] {
@@ -304,15 +353,11 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 	}
 	factor := MonthFactor(p.ModelTimeUnit, p.DaysPerMonth)
 	H := p.CLVHorizonMonths
-	// the fitted model's monthly purchases and, for the CLV interval, those
-	// of the model moved in each log-parameter
-	deltas := make([][]float64, 5)
+	dk := deltaKey{mk, H, factor}
+	withGrad := m.BGStatus.Cov != nil && m.GGStatus.Cov != nil // for the CLV intervals
 	e.mu.Lock()
-	for j := range deltas {
-		deltas[j] = s.monthly(m, deltaKey{mk, H, factor, j})
-	}
+	delta, _ := s.monthly(m, dk, withGrad)
 	e.mu.Unlock()
-	delta := deltas[0]
 	disc := make([]float64, H)
 	for k := range disc {
 		disc[k] = 1 / math.Pow(1+p.CLVMonthlyDiscount, float64(k+1))
@@ -336,11 +381,11 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 		a.CLV[c] = finite(m.Spend[c] * gm * sum)
 	}
 	copy(a.clvKey, a.CLV)
-	if m.BGStatus.Cov == nil || m.GGStatus.Cov == nil {
+	if !withGrad {
 		a.warn("CLV intervals unavailable: the fit's Hessian is not invertible at the optimum")
 	} else {
 		e.mu.Lock()
-		a.clvGrad = s.gradient(m, gradKey{deltaKey{mk, H, factor, 0}, p.CLVMonthlyDiscount, gm}, deltas, disc)
+		a.clvGrad = s.gradient(m, gradKey{dk, p.CLVMonthlyDiscount, gm}, disc)
 		e.mu.Unlock()
 		a.CLVInfo.Interval = "90 % interval from the parameters' standard errors by the delta method (parameter uncertainty only)"
 	}
@@ -364,10 +409,11 @@ const countDims = 4
 const clvParams = countDims + 3
 
 // clvGradient returns each customer's CLV derivatives with respect to the
-// log-parameters of both fits (forward differences; clvParams per
-// customer), from which segmentPLs gives each segment's CLV its 90 %
+// log-parameters of both fits (clvParams per customer: the count model's
+// from the monthly purchases' derivatives dm, Gamma-Gamma's by forward
+// differences), from which segmentPLs gives each segment's CLV its 90 %
 // interval by the delta method.
-func clvGradient(m *ProbModel, deltas [][]float64, disc []float64, gm float64) []float64 {
+func clvGradient(m *ProbModel, delta, dm []float64, disc []float64, gm float64) []float64 {
 	H := len(disc)
 	s := m.Summary
 	n := len(s.In)
@@ -378,19 +424,21 @@ func clvGradient(m *ProbModel, deltas [][]float64, disc []float64, gm float64) [
 			if !s.In[c] {
 				continue
 			}
-			var purch [5]float64
-			for j, d := range deltas {
-				for k, v := range d[c*H : (c+1)*H] {
-					purch[j] += v * disc[k]
+			var purch float64
+			var dp [countDims]float64
+			for k, d := range disc {
+				purch += delta[c*H+k] * d
+				for j := range dp {
+					dp[j] += dm[(c*H+k)*countDims+j] * d
 				}
 			}
 			g := out[c*clvParams : (c+1)*clvParams]
 			spend := m.Spend[c]
 			for j := range countDims {
-				g[j] = finite(spend * gm * (purch[j+1] - purch[0]) / gradStep)
+				g[j] = finite(spend * gm * dp[j])
 			}
 			for j, gg := range ggs {
-				g[countDims+j] = finite(gm * purch[0] * (finite(gg.ExpectedSpend(s.X[c], s.Mbar[c])) - spend) / gradStep)
+				g[countDims+j] = finite(gm * purch * (finite(gg.ExpectedSpend(s.X[c], s.Mbar[c])) - spend) / gradStep)
 			}
 		}
 	})
