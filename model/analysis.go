@@ -348,13 +348,18 @@ func median(v []float64) float64 {
 // Per-customer slices are indexed like Led.Customers, where Led is the ledger
 // as it was at the as-of date (customers acquired later are not in it).
 type Analysis struct {
-	Params   Params
-	AsOf     Day
-	AsOfInfo AsOfInfo // what the as-of date left out
-	N        int
-	Decimals int
-	Base     *Base
-	Led      *Ledger
+	Params Params
+	// ModelsPending: the probabilistic models were not fitted yet when this
+	// analysis ran (AnalyzeWithoutFits); its CLV is the simple one and the
+	// model figures are missing until Analyze returns.
+	ModelsPending bool
+	withoutFits   bool
+	AsOf          Day
+	AsOfInfo      AsOfInfo // what the as-of date left out
+	N             int
+	Decimals      int
+	Base          *Base
+	Led           *Ledger
 
 	Revenue, COGS, GM, CTS, CM []Money // COGS, GM and CM are meaningful only as Profit.Basis says
 	CostEstimated              []bool  // COGS assumed or imputed (figures are "estimated")
@@ -526,7 +531,15 @@ func (ps *ProfitSummary) CumShare(k int) float64 {
 
 // Analyze runs stage 2. It never fails on data; invalid parameters are an
 // error naming the parameter.
-func (e *Engine) Analyze(p Params) (*Analysis, error) {
+func (e *Engine) Analyze(p Params) (*Analysis, error) { return e.analyze(p, false) }
+
+// AnalyzeWithoutFits is Analyze that does not wait for probabilistic models
+// not fitted yet: it leaves them out (ModelsPending) and takes the simple
+// CLV, for a first screen while Analyze fits them. With the fits cached it
+// is Analyze.
+func (e *Engine) AnalyzeWithoutFits(p Params) (*Analysis, error) { return e.analyze(p, true) }
+
+func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -534,7 +547,7 @@ func (e *Engine) Analyze(p Params) (*Analysis, error) {
 	b := s.base
 	led := s.led
 	n := len(b.Revenue)
-	a := &Analysis{Params: p.Clone(), AsOf: b.AsOf, AsOfInfo: s.asOfInfo, N: n, Decimals: led.Decimals, Base: b, Led: led,
+	a := &Analysis{Params: p.Clone(), withoutFits: withoutFits, AsOf: b.AsOf, AsOfInfo: s.asOfInfo, N: n, Decimals: led.Decimals, Base: b, Led: led,
 		IDOrder: s.idOrder, idRank: s.idRank, orders: &e.orders}
 	if s.asOfInfo.Moved {
 		a.warn(fmt.Sprintf("a customer-level ledger's totals cannot be cut at an earlier date: as of %s asked, analysed as of its last order date %s", s.asOfInfo.Asked, b.AsOf))

@@ -302,6 +302,30 @@ func (m *ProbModel) CLV(months int, monthly, factor float64) []float64 {
 	return out
 }
 
+// fitted says whether everything probCLV computes for p is cached (the
+// caller holds Engine.mu).
+func (s *stage1) fitted(vk validKey, p Params) bool {
+	v, ok := s.valids[vk]
+	if !ok {
+		return false
+	}
+	kind := p.CLVModel
+	if kind == "auto" {
+		if v.Best < 0 {
+			return true
+		}
+		kind = v.Fits[v.Best].Kind
+	}
+	mk := modelKey{p.ModelTimeUnit, p.BGNBDPenalizer, kind}
+	m, ok := s.models[mk]
+	if !ok || !m.OK {
+		return ok
+	}
+	_, exp := s.exps[expKey{mk, p.ExpPurchasesDays}]
+	_, monthly := s.deltas[deltaKey{mk, p.CLVHorizonMonths, MonthFactor(p.ModelTimeUnit, p.DaysPerMonth)}]
+	return exp && monthly
+}
+
 // probCLV values customers with the fitted model (spec §4.2) when it is
 // enabled and fitted; it reports false to fall back to simple CLV.
 func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
@@ -313,8 +337,15 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 		a.warn("customer-level ledger: holdout validation needs the purchase dates of the holdout period; calibration_end is not used")
 		calEnd = NoDay
 	}
+	vk := validKey{p.ModelTimeUnit, p.BGNBDPenalizer, calEnd}
 	e.mu.Lock()
-	v := s.validation(validKey{p.ModelTimeUnit, p.BGNBDPenalizer, calEnd})
+	if a.withoutFits && !s.fitted(vk, p) {
+		e.mu.Unlock()
+		a.ModelsPending = true
+		a.warn("the probabilistic models are being fitted: simple CLV until they land")
+		return false
+	}
+	v := s.validation(vk)
 	e.mu.Unlock()
 	a.Validation = v
 	if p.CalibrationEnd != NoDay && p.CalibrationEnd >= a.AsOf {

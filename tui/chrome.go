@@ -65,9 +65,16 @@ func (m *Model) headerView() string {
 		}
 		if lipgloss.Width(line) > m.width { // compact: the date alone, the time alone
 			counts[0] = a.AsOf.String()
-			if !m.cfg.NoTimings && !m.run.fitting && !m.computing() {
+			switch {
+			case m.run.fitting:
+				status = m.spin.View() + " " + sh.t("hdr.fittingshort")
+			case !m.cfg.NoTimings && !m.computing():
 				status = "⟳ " + m.run.lastDur.Round(100*time.Microsecond).String()
 			}
+			line = join("", termtext.Clean(name))
+		}
+		if lipgloss.Width(line) > m.width { // then without the row count
+			counts = counts[:2]
 			line = join("", termtext.Clean(name))
 		}
 	}

@@ -15,6 +15,7 @@ var catalog = map[string][2]string{
 	"Segments": {"Segments", "客户分群"}, "Customers": {"Customers", "客户"}, "col.customers": {"Customers", "客户数"}, "Profitability": {"Profitability", "盈利分析"},
 	"Risk": {"Risk", "风险"}, "Parameters": {"Parameters", "参数"}, "Compare": {"Compare", "情景对比"},
 	"Model": {"Model", "模型"}, "Model validation": {"Model validation", "模型检验"},
+	"model.pending":  {"The count models are being fitted; this pane fills in when they land. Until then CLV is the simple one.", "正在拟合计数模型；拟合完成后本面板将显示结果。在此之前终身价值为简单算法的结果。"},
 	"model.none":     {"The count models are not fitted (clv_model is simple): set clv_model to bgnbd, pnbd or auto.", "未拟合计数模型（clv_model 为 simple）：请将 clv_model 设为 bgnbd、pnbd 或 auto。"},
 	"model.holdout":  {"calibration to %s, holdout to %s (%s %s); %s customers in the calibration cohort", "校准期至 %s，留出期至 %s（%s %s）；校准队列 %s 位客户"},
 	"model.nohold":   {"no holdout: fitted on the whole ledger to %s (%s customers); set calibration_end to check forecasts", "无留出期：按整个账簿拟合至 %s（%s 位客户）；设置 calibration_end 以检验预测"},
@@ -53,7 +54,7 @@ var catalog = map[string][2]string{
 	"col.due": {"Due", "到期日"}, "col.dpd": {"Days past due", "逾期天数"}, "col.itemopen": {"Open", "未收金额"},
 	// header
 	"hdr.defaults": {"defaults", "默认"}, "hdr.recomputed": {"recomputed", "已重算"}, "hdr.recomputedin": {"recomputed in %s", "重算耗时 %s"},
-	"hdr.fitting": {"fitting BG/NBD and Gamma-Gamma…", "正在拟合 BG/NBD 与 Gamma-Gamma…"}, "hdr.recomputing": {"recomputing…", "正在重算…"},
+	"hdr.fitting": {"fitting BG/NBD and Gamma-Gamma…", "正在拟合 BG/NBD 与 Gamma-Gamma…"}, "hdr.fittingshort": {"fitting…", "拟合中…"}, "hdr.recomputing": {"recomputing…", "正在重算…"},
 	// tables
 	"grid.rowsof":     {"%s of %s %s", "%s / %s %s"},
 	"grid.column":     {"column %d/%d %s", "第 %d/%d 列 %s"},
@@ -179,9 +180,10 @@ var catalog = map[string][2]string{
 	"msg.saved": {"scenario saved to %s", "情景已保存到 %s"}, "msg.savefailed": {"cannot save: %s", "无法保存：%s"},
 	"msg.opened": {"opened scenario %s", "已打开情景 %s"}, "msg.scenario": {"scenario %s", "情景 %s"},
 	"msg.copied": {"copied %s", "已复制 %s"}, "msg.nocopy": {"no clipboard in this view", "此视图没有剪贴板"},
-	"msg.noexport":    {"export is not available in this view", "此视图无法导出"},
-	"msg.toosmall":    {"terminal too small", "终端窗口太小"},
-	"export.baseline": {"the baseline set with b", "用 b 设定的基准"},
+	"msg.noexport":      {"export is not available in this view", "此视图无法导出"},
+	"msg.exportfitting": {"the models are still being fitted: export when they land", "模型仍在拟合中：拟合完成后再导出"},
+	"msg.toosmall":      {"terminal too small", "终端窗口太小"},
+	"export.baseline":   {"the baseline set with b", "用 b 设定的基准"},
 	// loading and failure
 	"load.sheet": {"sheet", "工作表"}, "load.bytes": {"bytes", "字节"},
 	"load.rate":   {"%s rows · %s rows/s", "%s 行 · 每秒 %s 行"},

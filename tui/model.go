@@ -223,14 +223,26 @@ func (m *Model) wait() tea.Cmd {
 	return func() tea.Msg { return <-ch }
 }
 
-// recompute runs stage 2 (and, the first time, stage 1 and the fits) in a
-// Cmd; the result carries its sequence number.
+// recompute runs stage 2 (and, the first time, stage 1) in a Cmd; the
+// result carries its sequence number. Probabilistic models not fitted yet
+// are left out of it (the figures show without waiting for them) and
+// analysed then asks for them.
 func (m *Model) recompute(baseline bool) tea.Cmd {
 	m.run.seq++
-	seq, p, e := m.run.seq, m.sh.Params.Clone(), m.run.engine
+	return m.analyse(m.run.seq, baseline, true)
+}
+
+// analyse runs one analysis of the current parameters for sequence seq:
+// without the fits not yet done, or with every fit.
+func (m *Model) analyse(seq int, baseline, withoutFits bool) tea.Cmd {
+	p, e := m.sh.Params.Clone(), m.run.engine
 	return func() tea.Msg {
 		t := time.Now()
-		a, err := e.Analyze(p)
+		run := e.Analyze
+		if withoutFits {
+			run = e.AnalyzeWithoutFits
+		}
+		a, err := run(p)
 		return analysisMsg{seq: seq, a: a, err: err, dur: time.Since(t), baseline: baseline}
 	}
 }
@@ -297,7 +309,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.load.report, m.run.ledger, m.run.masked = msg.rep, msg.led, m.cfg.Masked
 		m.run.engine = m.engineFor(m.run.masked)
-		m.load.analysing, m.run.fitting = true, true
+		m.load.analysing = true
 		return m, m.recompute(true)
 	case analysisMsg:
 		return m, m.analysed(msg)
@@ -410,6 +422,13 @@ func (m *Model) analysed(msg analysisMsg) tea.Cmd {
 	}
 	m.load.ready = true
 	m.refresh()
+	if msg.a.ModelsPending { // shown without the models: now fit them
+		m.run.fitting = true
+		return tea.Batch(m.analyse(msg.seq, msg.baseline, false), m.spin.Tick)
+	}
+	if m.sh.BaseA.ModelsPending { // its own full analysis was overtaken by a change
+		return m.rebase()
+	}
 	return nil
 }
 
@@ -719,12 +738,16 @@ func (m *Model) toggleMask() tea.Cmd {
 	m.overlays = nil // a card or a list may show the other names
 	m.layout()
 	m.setStatus(m.sh.t(map[bool]string{true: "msg.masked", false: "msg.unmasked"}[m.run.masked]), false)
-	base := m.sh.Baseline.Clone()
-	rebase := func() tea.Msg {
+	return tea.Batch(m.recompute(false), m.rebase())
+}
+
+// rebase analyses the baseline again, with every fit, on the current engine.
+func (m *Model) rebase() tea.Cmd {
+	base, e := m.sh.Baseline.Clone(), m.run.engine
+	return func() tea.Msg {
 		a, _ := e.Analyze(base)
 		return rebasedMsg{engine: e, a: a}
 	}
-	return tea.Batch(m.recompute(false), rebase)
 }
 
 // source is the ledger's name as shown: the masked name while masking.

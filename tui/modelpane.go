@@ -70,6 +70,9 @@ func (p *modelPane) lines() []string {
 	sh, a := p.sh, p.sh.A
 	v := a.Validation
 	bold := sh.St.Bold.Render
+	if v == nil && a.ModelsPending {
+		return wrap(sh.St.Dim.Render(sh.t("model.pending")), p.w)
+	}
 	if v == nil {
 		return wrap(sh.St.Warn.Render(sh.t("model.none")), p.w)
 	}

@@ -72,9 +72,22 @@ func (m *Model) fitPrompt() {
 	m.prompt.input.CursorEnd()
 }
 
+// stillFitting says (on the status line) that the models are being fitted:
+// a workbook now would carry the simple CLV in place of the models'.
+func (m *Model) stillFitting() bool {
+	if m.run.fitting && m.sh.A != nil && m.sh.A.ModelsPending {
+		m.setStatus(m.sh.t("msg.exportfitting"), true)
+		return true
+	}
+	return false
+}
+
 // startExport asks where to export; from a filtered table, the filtered
 // customers are exported.
 func (m *Model) startExport() {
+	if m.stillFitting() {
+		return
+	}
 	req := ExportRequest{Scenario: m.hist.scenario, Analysis: m.sh.A, Masked: m.run.masked}
 	if m.sh.BaseA != nil && m.sh.BaseA != m.sh.A && paramsDiffer(m.sh.Baseline, m.sh.Params) {
 		req.Baseline, req.BaselineName = m.sh.BaseA, m.sh.t("export.baseline")
@@ -94,6 +107,9 @@ func (m *Model) startExport() {
 // startInto asks where to write the copy of the user's file with the
 // segment columns beside its rows.
 func (m *Model) startInto() {
+	if m.stillFitting() {
+		return
+	}
 	if m.cfg.IntoSource == "" {
 		m.setStatus(m.sh.t("msg.nointo"), true)
 		return
@@ -176,6 +192,10 @@ func (m *Model) export(req ExportRequest) tea.Cmd {
 	write := m.cfg.Export
 	if write == nil {
 		m.setStatus(m.sh.t("msg.noexport"), true)
+		return nil
+	}
+	if req.Analysis != nil && req.Analysis.ModelsPending {
+		m.setStatus(m.sh.t("msg.exportfitting"), true)
 		return nil
 	}
 	m.setStatus(m.sh.tf("msg.exporting", req.Path), false)

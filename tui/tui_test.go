@@ -920,3 +920,98 @@ func TestNumbersNeverCut(t *testing.T) {
 		}
 	}
 }
+
+// analysisIn runs cmd (and the batches it returns) until an analysis
+// result comes out, which it returns without handing it to the model.
+func analysisIn(t *testing.T, cmd tea.Cmd) analysisMsg {
+	t.Helper()
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case analysisMsg:
+			return msg
+		}
+	}
+	t.Fatal("no analysis result")
+	return analysisMsg{}
+}
+
+// The first screen does not wait for the probabilistic models: the
+// segment tables come with the simple CLV and the header says the models
+// are being fitted; the Model pane says so, export waits; then the fitted
+// analysis replaces it. A change made meanwhile drops the fitting result of
+// the older parameters, and a baseline shown before its fits is analysed
+// again once the models are cached.
+func TestProgressiveFirstScreen(t *testing.T) {
+	m := New(demoConfig())
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.Init()
+	var loaded tea.Msg
+	for loaded == nil {
+		if msg, ok := m.wait()().(loadedMsg); ok {
+			loaded = msg
+		}
+	}
+	_, cmd := m.Update(loaded)
+	quick := analysisIn(t, cmd)
+	if !quick.a.ModelsPending {
+		t.Fatal("the first analysis waited for the fits")
+	}
+	_, fitCmd := m.Update(quick)
+	if !m.load.ready || !m.run.fitting || !strings.Contains(m.View(), "fitting") {
+		t.Fatalf("first screen: ready %v fitting %v\n%s", m.load.ready, m.run.fitting, m.View())
+	}
+	press(t, m, "6")
+	if !strings.Contains(m.View(), "being fitted") {
+		t.Errorf("Model pane while fitting:\n%s", m.View())
+	}
+	m.Update(keyMsg("e"))
+	if !strings.Contains(m.status.text, "still being fitted") {
+		t.Errorf("export while fitting: status %q", m.status.text)
+	}
+	press(t, m, "1")
+	// a change before the fits land: their result is for older parameters
+	p := m.sh.Params.Clone()
+	if err := p.Set("pyramid_cutoffs", "0.05, 0.1, 0.3"); err != nil {
+		t.Fatal(err)
+	}
+	changeCmd := m.change(p, "pyramid_cutoffs")
+	old := analysisIn(t, fitCmd)
+	m.Update(old)
+	if m.sh.A != quick.a {
+		t.Error("the fitted result of the older parameters replaced the screen")
+	}
+	newQuick := analysisIn(t, changeCmd)
+	_, fitCmd = m.Update(newQuick)
+	if newQuick.a.ModelsPending { // the older fits may have landed in the cache first
+		_, rebase := m.Update(analysisIn(t, fitCmd))
+		if m.sh.A.ModelsPending || m.run.fitting || strings.Contains(m.View(), "fitting") {
+			t.Errorf("after the fits: pending %v fitting %v", m.sh.A.ModelsPending, m.run.fitting)
+		}
+		fitCmd = rebase
+	}
+	if m.sh.A.Model == nil || !m.sh.A.Model.OK {
+		t.Fatal("the fitted analysis has no model")
+	}
+	if !m.sh.BaseA.ModelsPending {
+		t.Fatal("the baseline should still be the one shown before its fits")
+	}
+	if fitCmd == nil {
+		t.Fatal("no re-analysis of the baseline")
+	}
+	msg, ok := fitCmd().(rebasedMsg)
+	if !ok {
+		t.Fatalf("baseline: %T", msg)
+	}
+	m.Update(msg)
+	if m.sh.BaseA.ModelsPending || m.sh.BaseA.Model == nil {
+		t.Error("the baseline was not analysed again with its fits")
+	}
+}
