@@ -684,10 +684,7 @@ func (m BGNBD) expectedCurve(h *hypSeries, ts []float64, x, tx, T float64, out [
 	h.reset(rx, bx, cx, grads != nil)
 	for i, t := range ts {
 		if t <= 0 {
-			out[i] = 0
-			if grads != nil {
-				grads[i] = [countDims]float64{}
-			}
+			noPurchases(out, grads, i)
 			continue
 		}
 		u := al + T + t
@@ -719,6 +716,15 @@ func (m BGNBD) expectedCurve(h *hypSeries, ts []float64, x, tx, T float64, out [
 			a * (E*(1/cx-1/(a-1)-Q/a/D) - w*dF[2]),
 			b * (E*(1/cx+Q/(b+x-1)/D) - w*(dF[1]+dF[2])),
 		}
+	}
+}
+
+// noPurchases sets horizon i of a curve (and its gradient) to 0: nothing
+// is expected in no time.
+func noPurchases(out []float64, grads [][countDims]float64, i int) {
+	out[i] = 0
+	if grads != nil {
+		grads[i] = [countDims]float64{}
 	}
 }
 

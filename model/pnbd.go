@@ -252,10 +252,7 @@ func (m ParetoNBD) expectedCurve(ts []float64, x, tx, T float64, out []float64, 
 	b := m.Beta + T
 	for i, t := range ts {
 		if t <= 0 {
-			out[i] = 0
-			if grads != nil {
-				grads[i] = [countDims]float64{}
-			}
+			noPurchases(out, grads, i)
 			continue
 		}
 		L := m.lifeIntegral(b, t)

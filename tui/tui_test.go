@@ -73,10 +73,9 @@ func init() {
 	lipgloss.SetColorProfile(termenv.Ascii)
 }
 
-// drive runs a Cmd and everything it leads to, synchronously, feeding the
-// messages back to the model (ticks and blinks are dropped).
-func drive(t testing.TB, m *Model, cmd tea.Cmd) {
-	t.Helper()
+// runCmds runs cmd and every Cmd it leads to, in order, expanding batches:
+// f gets each message and returns the Cmd it leads to, and whether to stop.
+func runCmds(cmd tea.Cmd, f func(msg tea.Msg) (tea.Cmd, bool)) {
 	queue := []tea.Cmd{cmd}
 	for len(queue) > 0 {
 		c := queue[0]
@@ -85,19 +84,33 @@ func drive(t testing.TB, m *Model, cmd tea.Cmd) {
 			continue
 		}
 		msg := c()
-		switch msg := msg.(type) {
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-			continue
-		case nil, spinner.TickMsg, tea.QuitMsg:
+		if batch, ok := msg.(tea.BatchMsg); ok {
+			queue = append(queue, batch...)
 			continue
 		}
-		if fmt.Sprintf("%T", msg) == "textinput.blinkMsg" || fmt.Sprintf("%T", msg) == "cursor.initialBlinkMsg" {
-			continue
+		next, stop := f(msg)
+		if stop {
+			return
 		}
-		_, next := m.Update(msg)
 		queue = append(queue, next)
 	}
+}
+
+// drive runs a Cmd and everything it leads to, synchronously, feeding the
+// messages back to the model (ticks and blinks are dropped).
+func drive(t testing.TB, m *Model, cmd tea.Cmd) {
+	t.Helper()
+	runCmds(cmd, func(msg tea.Msg) (tea.Cmd, bool) {
+		switch msg.(type) {
+		case nil, spinner.TickMsg, tea.QuitMsg:
+			return nil, false
+		}
+		if fmt.Sprintf("%T", msg) == "textinput.blinkMsg" || fmt.Sprintf("%T", msg) == "cursor.initialBlinkMsg" {
+			return nil, false
+		}
+		_, next := m.Update(msg)
+		return next, false
+	})
 }
 
 // readyLang returns a model that has loaded the demo ledger and analysed it.
@@ -925,22 +938,17 @@ func TestNumbersNeverCut(t *testing.T) {
 // result comes out, which it returns without handing it to the model.
 func analysisIn(t *testing.T, cmd tea.Cmd) analysisMsg {
 	t.Helper()
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
+	var got *analysisMsg
+	runCmds(cmd, func(msg tea.Msg) (tea.Cmd, bool) {
+		if a, ok := msg.(analysisMsg); ok {
+			got = &a
 		}
-		switch msg := c().(type) {
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		case analysisMsg:
-			return msg
-		}
+		return nil, got != nil
+	})
+	if got == nil {
+		t.Fatal("no analysis result")
 	}
-	t.Fatal("no analysis result")
-	return analysisMsg{}
+	return *got
 }
 
 // The first screen does not wait for the probabilistic models: the
