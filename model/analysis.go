@@ -30,7 +30,7 @@ type Engine struct {
 
 // stage1 is everything that depends only on the ledger and the as-of date.
 // Its fields are written once, in Engine.stage1; the maps are caches filled
-// under Engine.mu.
+// under Engine.mu (the fits' entries are computed outside it: see lazy).
 type stage1 struct {
 	led              *Ledger // the ledger at the as-of date (Ledger.Until)
 	asked            Day     // the as-of date asked for (a customer-level ledger's may have moved)
@@ -46,16 +46,15 @@ type stage1 struct {
 	gmOverall        float64
 	size             []int16 // enterprise size class per customer (§12)
 
-	windows  map[int]*Window  // trailing windows by length in days
-	activity map[int][]uint16 // period length → purchase-activity bits per customer
-	models   map[modelKey]*ProbModel
-	deltas   map[deltaKey][]float64 // monthly expected purchases
-	dgrads   map[deltaKey][]float64 // their derivatives (monthlyGradient)
-	valids   map[validKey]*Validation
-	exps     map[expKey]*expResult
-	grads    map[gradKey][]float64
-	risks    map[riskKey]*Risk
-	attrs    map[attrKey]attrSchemes // attribute schemes by what they depend on
+	windows   map[int]*Window  // trailing windows by length in days
+	activity  map[int][]uint16 // period length → purchase-activity bits per customer
+	models    map[modelKey]*lazy[*ProbModel]
+	monthlies map[monthlyKey]*lazy[monthlyResult]
+	valids    map[validKey]*lazy[*Validation]
+	exps      map[expKey]*lazy[*expResult]
+	grads     map[gradKey]*lazy[[]float64]
+	risks     map[riskKey]*Risk
+	attrs     map[attrKey]attrSchemes // attribute schemes by what they depend on
 
 	revenueTop []float64 // top-N customers' shares of revenue (Concentration)
 	revenueHHI float64
@@ -96,6 +95,12 @@ type deltaKey struct {
 	factor float64
 }
 
+// monthlyKey names a monthly-purchases pass, with or without derivatives.
+type monthlyKey struct {
+	deltaKey
+	withGrad bool
+}
+
 // NewEngine prepares an engine for a ledger.
 func NewEngine(led *Ledger) *Engine { return &Engine{Led: led} }
 
@@ -120,8 +125,8 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	b := Aggregate(led, asOf)
 	b.RowsAfterAsOf = info.RowsAfter
 	s := &stage1{led: led, asked: asked, asOfInfo: info, base: b, windows: map[int]*Window{}, activity: map[int][]uint16{},
-		models: map[modelKey]*ProbModel{}, deltas: map[deltaKey][]float64{}, dgrads: map[deltaKey][]float64{},
-		valids: map[validKey]*Validation{}, exps: map[expKey]*expResult{}, grads: map[gradKey][]float64{}, risks: map[riskKey]*Risk{}, attrs: map[attrKey]attrSchemes{}}
+		models: map[modelKey]*lazy[*ProbModel]{}, monthlies: map[monthlyKey]*lazy[monthlyResult]{},
+		valids: map[validKey]*lazy[*Validation]{}, exps: map[expKey]*lazy[*expResult]{}, grads: map[gradKey]*lazy[[]float64]{}, risks: map[riskKey]*Risk{}, attrs: map[attrKey]attrSchemes{}}
 	s.ttm = b.WindowOf(asOf-365, asOf)
 	s.ptm = b.WindowOf(asOf-730, asOf-365)
 	var ipts []float64
@@ -192,80 +197,69 @@ func (s *stage1) imputeKey(led *Ledger, c int) string {
 	return led.Customers.Industry[c] + "\x00" + ch
 }
 
-// model returns the fitted probabilistic model for a time unit (cached;
-// the caller holds Engine.mu).
-func (s *stage1) model(k modelKey) *ProbModel {
-	if m, ok := s.models[k]; ok {
-		return m
-	}
-	// without a holdout the validation fitted this count model on the
-	// same summary: reuse it
-	var fitted *ModelFit
-	if v, ok := s.valids[validKey{k.unit, k.penalizer, NoDay}]; ok {
-		for i := range v.Fits {
-			if v.Fits[i].Kind == k.kind {
-				fitted = &v.Fits[i]
+// The fits and the per-customer predictions are cached (see lazy): each is
+// computed once, outside Engine.mu, by the first analysis that needs it.
+
+// model returns the fitted probabilistic model for a time unit.
+func (s *stage1) model(mu *sync.Mutex, k modelKey) *ProbModel {
+	return cached(mu, s.models, k, func() *ProbModel {
+		// without a holdout the validation fitted this count model on the
+		// same summary: reuse it
+		var fitted *ModelFit
+		if v, ok := peek(mu, s.valids, validKey{k.unit, k.penalizer, NoDay}); ok {
+			for i := range v.Fits {
+				if v.Fits[i].Kind == k.kind {
+					fitted = &v.Fits[i]
+				}
 			}
 		}
-	}
-	m := fitModel(s.base, s.led, k.unit, k.penalizer, k.kind, fitted)
-	s.models[k] = m
-	return m
+		return fitModel(s.base, s.led, k.unit, k.penalizer, k.kind, fitted)
+	})
 }
 
-// validation returns the count models' validation (cached; the caller
-// holds Engine.mu).
-func (s *stage1) validation(k validKey) *Validation {
-	if v, ok := s.valids[k]; ok {
-		return v
-	}
-	v := validate(s.base, s.led, k.unit, k.penalizer, k.calEnd)
-	s.valids[k] = v
-	return v
+// validation returns the count models' validation.
+func (s *stage1) validation(mu *sync.Mutex, k validKey) *Validation {
+	return cached(mu, s.valids, k, func() *Validation {
+		return validate(s.base, s.led, k.unit, k.penalizer, k.calEnd)
+	})
 }
 
-// gradient returns the customers' CLV gradients (cached; the caller holds
-// Engine.mu).
-func (s *stage1) gradient(m *ProbModel, k gradKey, disc []float64) []float64 {
-	if g, ok := s.grads[k]; ok {
-		return g
-	}
-	delta, dm := s.monthly(m, k.deltaKey, true)
-	g := clvGradient(m, delta, dm, disc, k.gm)
-	s.grads[k] = g
-	return g
+// gradient returns the customers' CLV gradients.
+func (s *stage1) gradient(mu *sync.Mutex, m *ProbModel, k gradKey, disc []float64) []float64 {
+	return cached(mu, s.grads, k, func() []float64 {
+		mp := s.monthly(mu, m, k.deltaKey, true)
+		return clvGradient(m, mp.delta, mp.dm, disc, k.gm)
+	})
 }
 
 // expResult is the expected purchases per customer and their gradients.
 type expResult struct{ v, grad []float64 }
 
-// expected returns the model's expected purchases in the next days
-// (cached; the caller holds Engine.mu).
-func (s *stage1) expected(m *ProbModel, k expKey) *expResult {
-	if r, ok := s.exps[k]; ok {
-		return r
-	}
-	v, grad := m.expected(k.days)
-	r := &expResult{v, grad}
-	s.exps[k] = r
-	return r
+// expected returns the model's expected purchases in the next days.
+func (s *stage1) expected(mu *sync.Mutex, m *ProbModel, k expKey) *expResult {
+	return cached(mu, s.exps, k, func() *expResult {
+		v, grad := m.expected(k.days)
+		return &expResult{v, grad}
+	})
 }
 
+// monthlyResult is the monthly expected purchases per customer and, when
+// asked for, their derivatives (monthlyPurchases).
+type monthlyResult struct{ delta, dm []float64 }
+
 // monthly returns the model's monthly expected purchases and, withGrad,
-// their derivatives (cached; the caller holds Engine.mu). Both come from
-// one pass when both are wanted.
-func (s *stage1) monthly(m *ProbModel, k deltaKey, withGrad bool) (delta, dm []float64) {
-	delta, have := s.deltas[k]
-	dm, haveGrad := s.dgrads[k]
-	if have && (haveGrad || !withGrad) {
-		return delta, dm
+// their derivatives; both come from one pass when both are wanted, and a
+// pass with derivatives serves the requests without.
+func (s *stage1) monthly(mu *sync.Mutex, m *ProbModel, k deltaKey, withGrad bool) monthlyResult {
+	if !withGrad {
+		if r, ok := peek(mu, s.monthlies, monthlyKey{k, true}); ok {
+			return r
+		}
 	}
-	delta, dm = m.monthlyPurchases(k.months, k.factor, withGrad)
-	s.deltas[k] = delta
-	if withGrad {
-		s.dgrads[k] = dm
-	}
-	return delta, dm
+	return cached(mu, s.monthlies, monthlyKey{k, withGrad}, func() monthlyResult {
+		delta, dm := m.monthlyPurchases(k.months, k.factor, withGrad)
+		return monthlyResult{delta, dm}
+	})
 }
 
 // maxParts bounds how many ranges parallelRange makes. The split depends

@@ -302,10 +302,10 @@ func (m *ProbModel) CLV(months int, monthly, factor float64) []float64 {
 	return out
 }
 
-// fitted says whether everything probCLV computes for p is cached (the
-// caller holds Engine.mu).
-func (s *stage1) fitted(vk validKey, p Params) bool {
-	v, ok := s.valids[vk]
+// fitted says whether the fits and predictions probCLV needs for p are
+// cached (what is left is quick).
+func (s *stage1) fitted(mu *sync.Mutex, vk validKey, p Params) bool {
+	v, ok := peek(mu, s.valids, vk)
 	if !ok {
 		return false
 	}
@@ -317,12 +317,13 @@ func (s *stage1) fitted(vk validKey, p Params) bool {
 		kind = v.Fits[v.Best].Kind
 	}
 	mk := modelKey{p.ModelTimeUnit, p.BGNBDPenalizer, kind}
-	m, ok := s.models[mk]
+	m, ok := peek(mu, s.models, mk)
 	if !ok || !m.OK {
 		return ok
 	}
-	_, exp := s.exps[expKey{mk, p.ExpPurchasesDays}]
-	_, monthly := s.deltas[deltaKey{mk, p.CLVHorizonMonths, MonthFactor(p.ModelTimeUnit, p.DaysPerMonth)}]
+	_, exp := peek(mu, s.exps, expKey{mk, p.ExpPurchasesDays})
+	dk := deltaKey{mk, p.CLVHorizonMonths, MonthFactor(p.ModelTimeUnit, p.DaysPerMonth)}
+	_, monthly := peek(mu, s.monthlies, monthlyKey{dk, m.BGStatus.Cov != nil && m.GGStatus.Cov != nil})
 	return exp && monthly
 }
 
@@ -338,15 +339,12 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 		calEnd = NoDay
 	}
 	vk := validKey{p.ModelTimeUnit, p.BGNBDPenalizer, calEnd}
-	e.mu.Lock()
-	if a.withoutFits && !s.fitted(vk, p) {
-		e.mu.Unlock()
+	if a.withoutFits && !s.fitted(&e.mu, vk, p) {
 		a.ModelsPending = true
 		a.warn("the probabilistic models are being fitted: simple CLV until they land")
 		return false
 	}
-	v := s.validation(vk)
-	e.mu.Unlock()
+	v := s.validation(&e.mu, vk)
 	a.Validation = v
 	if p.CalibrationEnd != NoDay && p.CalibrationEnd >= a.AsOf {
 		a.warn(fmt.Sprintf("calibration_end %s is not before the as-of date %s: no holdout to check the models on", p.CalibrationEnd, a.AsOf))
@@ -360,14 +358,12 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 		kind, choice = v.Fits[v.Best].Kind, "auto: "+v.BestWhy
 	}
 	mk := modelKey{p.ModelTimeUnit, p.BGNBDPenalizer, kind}
-	e.mu.Lock()
-	m := s.model(mk)
+	m := s.model(&e.mu, mk)
 	var exp *expResult
 	if m.OK {
-		exp = s.expected(m, expKey{mk, p.ExpPurchasesDays})
+		exp = s.expected(&e.mu, m, expKey{mk, p.ExpPurchasesDays})
 		a.ExpPurchases = exp.v
 	}
-	e.mu.Unlock()
 	a.Model = m
 	a.clvGrad, a.expGrad, a.clvCov, a.Alive = nil, nil, [2][][]float64{m.BGStatus.Cov, m.GGStatus.Cov}, m.Alive
 	if exp != nil && m.BGStatus.Cov != nil {
@@ -386,9 +382,7 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 	H := p.CLVHorizonMonths
 	dk := deltaKey{mk, H, factor}
 	withGrad := m.BGStatus.Cov != nil && m.GGStatus.Cov != nil // for the CLV intervals
-	e.mu.Lock()
-	delta, _ := s.monthly(m, dk, withGrad)
-	e.mu.Unlock()
+	delta := s.monthly(&e.mu, m, dk, withGrad).delta
 	disc := make([]float64, H)
 	for k := range disc {
 		disc[k] = 1 / math.Pow(1+p.CLVMonthlyDiscount, float64(k+1))
@@ -415,9 +409,7 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 	if !withGrad {
 		a.warn("CLV intervals unavailable: the fit's Hessian is not invertible at the optimum")
 	} else {
-		e.mu.Lock()
-		a.clvGrad = s.gradient(m, gradKey{dk, p.CLVMonthlyDiscount, gm}, disc)
-		e.mu.Unlock()
+		a.clvGrad = s.gradient(&e.mu, m, gradKey{dk, p.CLVMonthlyDiscount, gm}, disc)
 		a.CLVInfo.Interval = "90 % interval from the parameters' standard errors by the delta method (parameter uncertainty only)"
 	}
 	info := &a.CLVInfo

@@ -91,10 +91,16 @@ type TrackPoint struct {
 // freqClasses is the number of frequency classes shown (0 … 6, 7+).
 const freqClasses = 8
 
+// validateHook, when set (tests), runs as a validation starts.
+var validateHook func()
+
 // validate fits both count models on the calibration period (the whole
 // ledger when calEnd is NoDay or not before the as-of date) and computes
 // the checks.
 func validate(b *Base, led *Ledger, unit string, penalizer float64, calEnd Day) *Validation {
+	if validateHook != nil {
+		validateHook()
+	}
 	if calEnd = calibrationEnd(calEnd, b.AsOf); calEnd == NoDay {
 		calEnd = b.AsOf
 	}
