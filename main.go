@@ -698,30 +698,40 @@ func view(c *config) error {
 		name = filepath.Base(c.scenario)
 	}
 	var rep *importer.Report // the last load's report, for the workbook's Data quality sheet
+	load := func(ctx context.Context, asOf model.Day, progress func(tui.Progress)) (*model.Ledger, tui.LoadReport, error) {
+		opt := c.opt
+		opt.Context, opt.AsOf = ctx, asOf
+		opt.Progress = func(p importer.Progress) {
+			progress(tui.Progress{File: p.File, Sheet: p.Sheet, Unit: p.Unit, Done: p.Done, Total: p.Total, Rows: p.Rows})
+		}
+		var led *model.Ledger
+		var err error
+		if c.demo {
+			led, rep, err = importer.LoadDemo(opt)
+		} else {
+			led, rep, err = importer.Load(c.files, opt)
+		}
+		// the view keeps the real ledger and masks it itself (M
+		// switches); the report it shows is masked from the start
+		shown := rep
+		if c.mask {
+			shown = rep.Masked()
+		}
+		return led, loadReport(shown), err
+	}
+	// a database summary is added up to the as-of date in the engine: a new
+	// as-of date in the view queries it again
+	var reloadAsOf func(context.Context, model.Day, func(tui.Progress)) (*model.Ledger, tui.LoadReport, error)
+	if c.opt.Summary {
+		reloadAsOf = load
+	}
 	return tui.Run(tui.Config{
 		Source: sourceShown(c, false), MaskedSource: sourceShown(c, true), Masked: c.mask,
 		Params: p, ScenarioName: name, Lang: c.lang, ExportPath: exportPath, IntoSource: intoSource, IntoPath: intoPath,
 		Load: func(ctx context.Context, progress func(tui.Progress)) (*model.Ledger, tui.LoadReport, error) {
-			opt := c.opt
-			opt.Context = ctx
-			opt.Progress = func(p importer.Progress) {
-				progress(tui.Progress{File: p.File, Sheet: p.Sheet, Unit: p.Unit, Done: p.Done, Total: p.Total, Rows: p.Rows})
-			}
-			var led *model.Ledger
-			var err error
-			if c.demo {
-				led, rep, err = importer.LoadDemo(opt)
-			} else {
-				led, rep, err = importer.Load(c.files, opt)
-			}
-			// the view keeps the real ledger and masks it itself (M
-			// switches); the report it shows is masked from the start
-			shown := rep
-			if c.mask {
-				shown = rep.Masked()
-			}
-			return led, loadReport(shown), err
+			return load(ctx, c.opt.AsOf, progress)
 		},
+		ReloadAsOf:   reloadAsOf,
 		SaveScenario: func(path string, sc model.Scenario) error { return saveScenario(path, sc, c.files) },
 		OpenScenario: importer.ReadScenarioFile,
 		Export: func(req tui.ExportRequest) error {

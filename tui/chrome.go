@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
@@ -29,6 +30,8 @@ func (m *Model) headerView() string {
 		status = sh.tf("hdr.recomputedin", m.run.lastDur.Round(100*time.Microsecond).String())
 	}
 	switch {
+	case m.run.reload.active:
+		status = m.spin.View() + " " + m.reloadStatus()
 	case m.run.fitting:
 		status = m.spin.View() + " " + sh.t("hdr.fitting")
 	case m.computing():
@@ -66,6 +69,8 @@ func (m *Model) headerView() string {
 		if lipgloss.Width(line) > m.width { // compact: the date alone, the time alone
 			counts[0] = a.AsOf.String()
 			switch {
+			case m.run.reload.active:
+				status = m.spin.View() + " " + m.reloadStatus()
 			case m.run.fitting:
 				status = m.spin.View() + " " + sh.t("hdr.fittingshort")
 			case !m.cfg.NoTimings && !m.computing():
@@ -200,4 +205,15 @@ func (m *Model) failedView() string {
 	lines = append(lines, wrap(sh.t("fail.hint"), m.width-2)...)
 	lines = append(lines, "", sh.St.Footer.Render("q "+sh.t("key.quit")))
 	return strings.Join(lines, "\n")
+}
+
+// reloadStatus is the header's word on a load for a new as-of date: rows so
+// far, and the share done when the source knows its size.
+func (m *Model) reloadStatus() string {
+	p := m.run.reload.prog
+	s := m.sh.tf("hdr.reloading", fmtInt(p.Rows))
+	if p.Total > 0 {
+		s += fmt.Sprintf(" %d %%", min(100, p.Done*100/p.Total))
+	}
+	return s
 }

@@ -38,7 +38,12 @@ type Config struct {
 	Masked       bool   // start with customers masked (--mask); M switches
 	MaskedSource string // Source as shown while masking
 
-	Load         func(ctx context.Context, progress func(Progress)) (*model.Ledger, LoadReport, error)
+	Load func(ctx context.Context, progress func(Progress)) (*model.Ledger, LoadReport, error)
+	// ReloadAsOf, when set, loads the ledger again for an as-of date (NoDay:
+	// the latest): a database source that adds up each customer's rows in
+	// the engine (--summary) cuts them there. Without it the engine cuts the
+	// loaded ledger.
+	ReloadAsOf   func(ctx context.Context, asOf model.Day, progress func(Progress)) (*model.Ledger, LoadReport, error)
 	SaveScenario func(path string, sc model.Scenario) error
 	OpenScenario func(path string) (model.Scenario, error)
 	Export       func(req ExportRequest) error // ErrExists when the file exists and Force is not set
@@ -130,6 +135,17 @@ type running struct {
 	lastDur   time.Duration
 	fitting   bool
 	exporting bool
+	reload    reloading
+}
+
+// reloading is a load of the ledger for another as-of date (ReloadAsOf).
+type reloading struct {
+	seq    int // latest started
+	active bool
+	cancel context.CancelFunc
+	events chan tea.Msg
+	prog   Progress
+	prev   model.Params // the parameters before the change, kept if it fails
 }
 
 // history is undo and redo, each step with what it changed.
@@ -195,7 +211,18 @@ type (
 		sc   model.Scenario
 		err  error
 	}
-	completedMsg struct{ value string }
+	completedMsg      struct{ value string }
+	reloadProgressMsg struct {
+		seq int
+		p   Progress
+	}
+	reloadedMsg struct {
+		seq       int
+		led       *model.Ledger
+		rep       LoadReport
+		err       error
+		cancelled bool
+	}
 )
 
 // Init starts loading.
@@ -313,6 +340,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.recompute(true)
 	case analysisMsg:
 		return m, m.analysed(msg)
+	case reloadProgressMsg:
+		if msg.seq != m.run.reload.seq {
+			return m, nil
+		}
+		m.run.reload.prog = msg.p
+		return m, m.waitReload()
+	case reloadedMsg:
+		return m, m.reloaded(msg)
 	case rebasedMsg:
 		if msg.engine == m.run.engine && msg.a != nil {
 			m.sh.BaseA = msg.a
@@ -379,7 +414,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case copyMsg:
 		return m, m.copy(msg)
 	case spinner.TickMsg:
-		if !m.load.ready || m.run.fitting || m.run.exporting || m.computing() {
+		if !m.load.ready || m.run.fitting || m.run.exporting || m.run.reload.active || m.computing() {
 			var cmd tea.Cmd
 			m.spin, cmd = m.spin.Update(msg)
 			return m, cmd
@@ -502,6 +537,10 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if m.run.reload.active && key.Matches(msg, k.Back) {
+		m.run.reload.cancel() // the old ledger stays; reloaded says so
+		return nil
+	}
 	top := m.top()
 	if top.Typing() {
 		return top.Update(msg)
@@ -619,11 +658,84 @@ var groupScheme = map[string]string{"RFM": "rfm", "Pyramid": "pyramid", "Tiers":
 
 // change applies new parameters: undo history, unsaved marker, recompute.
 func (m *Model) change(p model.Params, what string) tea.Cmd {
-	m.hist.undo = append(m.hist.undo, step{p: m.sh.Params.Clone(), what: what})
+	prev := m.sh.Params.Clone()
+	m.hist.undo = append(m.hist.undo, step{p: prev, what: what})
 	m.hist.redo = nil
 	m.sh.Params = p
 	m.hist.unsaved = true
+	return m.apply(prev)
+}
+
+// apply recomputes for the current parameters; when the as-of date moved
+// and the source cuts it itself (ReloadAsOf), the ledger is loaded again
+// first, in the background, with progress, and esc cancels it.
+func (m *Model) apply(prev model.Params) tea.Cmd {
+	if m.cfg.ReloadAsOf == nil || prev.AsOf == m.sh.Params.AsOf {
+		return tea.Batch(m.recompute(false), m.spin.Tick)
+	}
+	if m.run.reload.cancel != nil {
+		m.run.reload.cancel() // an older as-of's load: no longer wanted
+	}
+	if !m.run.reload.active { // the parameters before the first of a run of changes
+		m.run.reload.prev = prev
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &m.run.reload
+	r.seq++
+	r.active, r.cancel, r.prog, r.events = true, cancel, Progress{}, make(chan tea.Msg, 8)
+	seq, events, asOf, reload := r.seq, r.events, m.sh.Params.AsOf, m.cfg.ReloadAsOf
+	go func() {
+		led, rep, err := reload(ctx, asOf, func(p Progress) {
+			select { // latest progress wins; never block the loader
+			case events <- reloadProgressMsg{seq, p}:
+			default:
+			}
+		})
+		events <- reloadedMsg{seq: seq, led: led, rep: rep, err: err, cancelled: ctx.Err() != nil}
+	}()
+	return tea.Batch(m.waitReload(), m.spin.Tick)
+}
+
+func (m *Model) waitReload() tea.Cmd {
+	ch := m.run.reload.events
+	return func() tea.Msg { return <-ch }
+}
+
+// reloaded takes the ledger loaded for the new as-of date, or keeps the
+// old one (and the parameters before the change) when it failed or was
+// cancelled.
+func (m *Model) reloaded(msg reloadedMsg) tea.Cmd {
+	r := &m.run.reload
+	if msg.seq != r.seq {
+		return nil // an older as-of's load
+	}
+	r.active, r.cancel = false, nil
+	if msg.err != nil || msg.cancelled {
+		asked := m.sh.Params.AsOf
+		m.sh.Params = r.prev
+		if n := len(m.hist.undo); n > 0 && !paramsDiffer(m.hist.undo[n-1].p, r.prev) {
+			m.hist.undo = m.hist.undo[:n-1]
+		}
+		if msg.cancelled {
+			m.setStatus(m.sh.tf("msg.reloadcancelled", asOfText(m.sh, asked), asOfText(m.sh, r.prev.AsOf)), false)
+		} else {
+			m.setStatus(m.sh.tf("msg.reloadfailed", asOfText(m.sh, asked), msg.err.Error()), true)
+		}
+		m.refresh()
+		return nil
+	}
+	m.run.ledger, m.run.engines = msg.led, [2]*model.Engine{}
+	m.run.engine = m.engineFor(m.run.masked)
+	m.load.report = msg.rep
 	return tea.Batch(m.recompute(false), m.spin.Tick)
+}
+
+// asOfText is an as-of date as the parameters show it.
+func asOfText(sh *Shared, d model.Day) string {
+	if d == model.NoDay {
+		return sh.t("asof.latest")
+	}
+	return d.String()
 }
 
 // undoRedo moves one step between the stacks and says which.
@@ -635,10 +747,11 @@ func (m *Model) undoRedo(from, to *[]step, done, none string) tea.Cmd {
 	s := (*from)[len(*from)-1]
 	*from = (*from)[:len(*from)-1]
 	*to = append(*to, step{p: m.sh.Params.Clone(), what: s.what})
+	prev := m.sh.Params.Clone()
 	m.sh.Params = s.p
 	m.hist.unsaved = true
 	m.setStatus(m.sh.tf(done, s.what), false)
-	return tea.Batch(m.recompute(false), m.spin.Tick)
+	return m.apply(prev)
 }
 
 // copy puts text on the clipboard in a Cmd.

@@ -1023,3 +1023,73 @@ func TestProgressiveFirstScreen(t *testing.T) {
 		t.Error("the baseline was not analysed again with its fits")
 	}
 }
+
+// With a source that cuts the as-of date itself (ReloadAsOf: a database
+// summary), changing as_of loads the ledger again for that date in the
+// background and analyses the new ledger; esc cancels a load and keeps the
+// ledger and the as-of date that were there; a failed load says why and
+// keeps them too.
+func TestAsOfReloads(t *testing.T) {
+	var asked []model.Day
+	var block, fail bool
+	cfg := demoConfig()
+	cfg.ReloadAsOf = func(ctx context.Context, asOf model.Day, progress func(Progress)) (*model.Ledger, LoadReport, error) {
+		asked = append(asked, asOf)
+		progress(Progress{Rows: 1234})
+		switch {
+		case block:
+			<-ctx.Done()
+			return nil, LoadReport{}, ctx.Err()
+		case fail:
+			return nil, LoadReport{}, errors.New("connection refused")
+		}
+		led, rep, err := importer.LoadDemo(importer.Options{Context: ctx})
+		return led, LoadReport{RowsRead: rep.RowsRead, RowsUsed: rep.RowsUsed}, err
+	}
+	m := New(cfg)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	drive(t, m, m.Init())
+	first := m.run.ledger
+	setAsOf := func(d string) tea.Cmd {
+		p := m.sh.Params.Clone()
+		if err := p.Set("as_of", d); err != nil {
+			t.Fatal(err)
+		}
+		return m.change(p, "as_of")
+	}
+	drive(t, m, setAsOf("2025-06-30"))
+	june := model.DayFromCivil(2025, 6, 30)
+	if len(asked) != 1 || asked[0] != june || m.run.ledger == first || m.sh.A.AsOf != june || m.run.reload.active {
+		t.Fatalf("as_of 2025-06-30: asked %v, new ledger %v, analysis as of %s", asked, m.run.ledger != first, m.sh.A.AsOf)
+	}
+	loaded := m.run.ledger
+
+	// cancelled with esc
+	block = true
+	cmd := setAsOf("2025-03-31")
+	if !m.run.reload.active || !strings.Contains(m.View(), "re-querying") {
+		t.Fatalf("no re-query on screen:\n%s", m.View())
+	}
+	m.Update(keyMsg("esc"))
+	drive(t, m, cmd)
+	if m.run.reload.active || m.run.ledger != loaded || m.sh.Params.AsOf != june || !strings.Contains(m.status.text, "cancelled") {
+		t.Errorf("after esc: active %v, ledger kept %v, as_of %s, status %q", m.run.reload.active, m.run.ledger == loaded, m.sh.Params.AsOf, m.status.text)
+	}
+	if n := len(m.hist.undo); n == 0 || m.hist.undo[n-1].p.AsOf == june {
+		t.Error("the cancelled change is still in the undo history")
+	}
+
+	// failed
+	block, fail = false, true
+	drive(t, m, setAsOf("2025-01-31"))
+	if m.run.ledger != loaded || m.sh.Params.AsOf != june || !m.status.err || !strings.Contains(m.status.text, "connection refused") {
+		t.Errorf("after a failed load: ledger kept %v, as_of %s, status %q", m.run.ledger == loaded, m.sh.Params.AsOf, m.status.text)
+	}
+
+	// undo goes back to the latest date through a load as well
+	fail = false
+	drive(t, m, m.undoRedo(&m.hist.undo, &m.hist.redo, "msg.undid", "msg.noundo"))
+	if last := asked[len(asked)-1]; last != model.NoDay || m.sh.Params.AsOf != model.NoDay {
+		t.Errorf("undo: asked %s, as_of %s", last, m.sh.Params.AsOf)
+	}
+}
