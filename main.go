@@ -722,8 +722,21 @@ func view(c *config) error {
 	// a database summary is added up to the as-of date in the engine: a new
 	// as-of date in the view queries it again
 	var reloadAsOf func(context.Context, model.Day, func(tui.Progress)) (*model.Ledger, tui.LoadReport, error)
+	var documents func(context.Context, string, model.Day, int) ([]tui.Document, error)
 	if c.opt.Summary {
 		reloadAsOf = load
+		// the rows stayed in the engine: the card asks for a customer's
+		// latest documents when it opens
+		documents = func(ctx context.Context, id string, asOf model.Day, decimals int) ([]tui.Document, error) {
+			opt := c.opt
+			opt.AsOf = asOf
+			docs, err := importer.RecentDocuments(ctx, c.files[0], opt, id, cardDocuments, decimals)
+			out := make([]tui.Document, len(docs))
+			for i, d := range docs {
+				out[i] = tui.Document(d)
+			}
+			return out, err
+		}
 	}
 	return tui.Run(tui.Config{
 		Source: sourceShown(c, false), MaskedSource: sourceShown(c, true), Masked: c.mask,
@@ -732,6 +745,7 @@ func view(c *config) error {
 			return load(ctx, c.opt.AsOf, progress)
 		},
 		ReloadAsOf:   reloadAsOf,
+		Documents:    documents,
 		SaveScenario: func(path string, sc model.Scenario) error { return saveScenario(path, sc, c.files) },
 		OpenScenario: importer.ReadScenarioFile,
 		Export: func(req tui.ExportRequest) error {
@@ -759,6 +773,9 @@ func view(c *config) error {
 		Complete: completePath,
 	})
 }
+
+// cardDocuments is how many documents a customer's card lists.
+const cardDocuments = 8
 
 // loadReport is what the view shows of the importer's report.
 func loadReport(rep *importer.Report) tui.LoadReport {

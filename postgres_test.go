@@ -21,6 +21,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ledgerlens/importer"
+	"ledgerlens/model"
 )
 
 // The database tests run against the throw-away PostgreSQL server that
@@ -127,7 +128,7 @@ func readCSVFile(t *testing.T, path string) ([]string, [][]string) {
 
 // sharedLedgers loads the demo and every ledger of ../shared/data into
 // typed tables of schema; it returns table → extra arguments of the command.
-func sharedLedgers(t *testing.T, conn *pgx.Conn, schema string) []string {
+func sharedLedgers(t *testing.T, conn *pgx.Conn, schema string, onlyDemo bool) []string {
 	t.Helper()
 	dir := t.TempDir()
 	demo := dir + "/demo.csv"
@@ -139,6 +140,9 @@ func sharedLedgers(t *testing.T, conn *pgx.Conn, schema string) []string {
 		"Invoice Date": "%s::date", "Due Date": "%s::date", "Paid Date": "%s::date", "Amount": money, "Cost": money, "Paid Amount": money,
 	})
 	tables := []string{schema + ".demo"}
+	if onlyDemo {
+		return tables
+	}
 	data := "../shared/data"
 	if _, err := os.Stat(data); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -213,7 +217,7 @@ func sharedLedgers(t *testing.T, conn *pgx.Conn, schema string) []string {
 // whose rows are numbered in the result rather than the file).
 func TestPostgresSource(t *testing.T) {
 	u, conn, schema := testPostgres(t)
-	tables := sharedLedgers(t, conn, schema)
+	tables := sharedLedgers(t, conn, schema, false)
 	dir := t.TempDir()
 	for _, table := range tables {
 		t.Run(table, func(t *testing.T) {
@@ -366,7 +370,7 @@ func TestPostgresSafety(t *testing.T) {
 // per customer crosses the wire.
 func TestPostgresSummary(t *testing.T) {
 	u, conn, schema := testPostgres(t)
-	tables := sharedLedgers(t, conn, schema)
+	tables := sharedLedgers(t, conn, schema, false)
 	dir := t.TempDir()
 	for _, table := range tables {
 		t.Run(table, func(t *testing.T) {
@@ -545,4 +549,62 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 	}
 	w.Flush()
 	return b.Bytes()
+}
+
+// The card's documents of a --summary source come from one query by
+// customer id: the same dates, amounts and line counts as the latest
+// documents of the rows loaded from the CSV (newest first, eight at most),
+// also cut at an as-of date; an id that tries to inject SQL finds nothing
+// and the table survives.
+func TestPostgresDocuments(t *testing.T) {
+	u, conn, schema := testPostgres(t)
+	table := sharedLedgers(t, conn, schema, true)[0]
+	led, _, err := importer.LoadDemo(importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, asOf := range []model.Day{model.NoDay, model.DayFromCivil(2024, 12, 31)} {
+		cut, at := led, model.MaxDate(led)
+		if asOf != model.NoDay {
+			cut, _ = led.Until(asOf)
+			at = asOf
+		}
+		b := model.Aggregate(cut, at)
+		checked := 0
+		for c := 0; c < cut.Customers.Len(); c += 61 {
+			id := cut.Customers.ID[c]
+			docs, err := importer.RecentDocuments(ctx, u, importer.Options{Table: table, AsOf: asOf}, id, 8, cut.Decimals)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want, got []string
+			for k := b.DocStart[c+1] - 1; k >= b.DocStart[c] && k >= b.DocStart[c+1]-8; k-- {
+				want = append(want, fmt.Sprint(b.DocDate[k], b.DocNet[k], b.DocLines[k]))
+			}
+			for i, d := range docs {
+				got = append(got, fmt.Sprint(d.Date, d.Net, d.Lines))
+				if i > 0 && d.Date > docs[i-1].Date {
+					t.Errorf("%s: documents not newest first", id)
+				}
+			}
+			slices.Sort(want)
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("as of %s, %s: documents %v, from the rows %v", asOf, id, got, want)
+			}
+			checked++
+		}
+		if checked < 20 {
+			t.Fatalf("only %d customers checked", checked)
+		}
+	}
+	evil := "C00001' OR '1'='1"
+	if docs, err := importer.RecentDocuments(ctx, u, importer.Options{Table: table}, evil, 8, 2); err != nil || len(docs) != 0 {
+		t.Errorf("id %q: %d documents, %v", evil, len(docs), err)
+	}
+	var n int
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil || n == 0 {
+		t.Errorf("table after the injection attempt: %d rows, %v", n, err)
+	}
 }

@@ -70,6 +70,7 @@ type dbSource struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 	relation string // SQL for the source relation: a quoted name or (query) AS src
+	cols     dbColumns
 	label    string // what messages call it
 	timeout  time.Duration
 	received *atomic.Int64
@@ -181,6 +182,7 @@ func planDatabase(src string, opt Options) ([]*plan, io.Closer, error) {
 	if err != nil {
 		return fail(fmt.Errorf("%s: %s", name, err))
 	}
+	d.cols = cols
 	total := d.estimateRows(opt.Table)
 	p := &plan{file: name}
 	p.rep.Relation = d.label

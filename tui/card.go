@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"ledgerlens/model"
 	"ledgerlens/termtext"
@@ -18,7 +19,20 @@ type cardPane struct {
 	cust int32
 	off  int
 	w, h int
+	docs struct { // from the database, for a customer-level ledger (Config.Documents)
+		state int
+		list  []Document
+		err   error
+	}
 }
+
+// The states of a card's documents fetched from the database.
+const (
+	docsNone = iota
+	docsLoading
+	docsDone
+	docsMasked
+)
 
 func (p *cardPane) Refresh()         {}
 func (p *cardPane) Typing() bool     { return false }
@@ -75,6 +89,15 @@ func (p *cardPane) lines() []string {
 		}
 	}
 	head := func(s string) { lines = append(lines, "", sh.St.Bold.Render(s)) }
+	doc := func(date model.Day, net model.Money, n int, no string) { // one line, not wrapped: the amounts stay aligned
+		count := sh.tf("card.lines", n)
+		if n == 1 {
+			count = sh.t("card.line")
+		}
+		amount := sh.money(net)
+		s := date.String() + "  " + padTo(amount, max(14, ansi.StringWidth(amount)), true) + "  " + padTo(count, max(9, ansi.StringWidth(count)), false) + "  " + termtext.Clean(no)
+		lines = append(lines, "  "+ansiTruncate(strings.TrimRight(s, " "), max(1, p.w-2)))
+	}
 	lines = append(lines, sh.St.Header.Render(termtext.Clean(cs.ID[c]))+"  "+termtext.Clean(cs.Name[c])+"   "+sh.St.Dim.Render(sh.t("card.back")))
 	var attrs []string
 	for _, f := range []string{"region", "industry", "channel", "type"} {
@@ -188,11 +211,29 @@ func (p *cardPane) lines() []string {
 			}
 			add(sh.tf("card.balance", sh.money(t.Balance[c]), util))
 		}
+		if p.docs.state != docsNone {
+			head(sh.t("card.recent"))
+		}
+		switch p.docs.state {
+		case docsLoading:
+			add(sh.St.Dim.Render(sh.t("card.docsloading")))
+		case docsMasked:
+			add(sh.St.Dim.Render(sh.t("card.docsmasked")))
+		case docsDone:
+			if p.docs.err != nil {
+				add(sh.St.Warn.Render(sh.tf("card.docsfailed", termtext.Clean(p.docs.err.Error()))))
+			} else if len(p.docs.list) == 0 {
+				add(sh.t("card.docsnone"))
+			}
+			for _, d := range p.docs.list {
+				doc(d.Date, d.Net, d.Lines, d.Doc)
+			}
+		}
 		return lines
 	}
 	head(sh.t("card.recent"))
 	for k := b.DocStart[c+1] - 1; k >= b.DocStart[c] && k >= b.DocStart[c+1]-8; k-- {
-		add(b.DocDate[k].String() + "  " + padTo(sh.money(b.DocNet[k]), 14, true) + "  " + sh.tf("card.lines", b.DocLines[k]))
+		doc(b.DocDate[k], b.DocNet[k], int(b.DocLines[k]), "")
 	}
 	return lines
 }

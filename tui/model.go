@@ -43,12 +43,25 @@ type Config struct {
 	// the latest): a database source that adds up each customer's rows in
 	// the engine (--summary) cuts them there. Without it the engine cuts the
 	// loaded ledger.
-	ReloadAsOf   func(ctx context.Context, asOf model.Day, progress func(Progress)) (*model.Ledger, LoadReport, error)
+	ReloadAsOf func(ctx context.Context, asOf model.Day, progress func(Progress)) (*model.Ledger, LoadReport, error)
+	// Documents, when set, fetches a customer's latest documents for the
+	// card of a customer-level ledger whose rows stayed in the database
+	// (--summary): one query by customer id, when the card opens.
+	// Amounts come in decimals places (the ledger's).
+	Documents    func(ctx context.Context, customerID string, asOf model.Day, decimals int) ([]Document, error)
 	SaveScenario func(path string, sc model.Scenario) error
 	OpenScenario func(path string) (model.Scenario, error)
 	Export       func(req ExportRequest) error // ErrExists when the file exists and Force is not set
 	Copy         func(text string) error       // to the terminal's clipboard (OSC 52)
 	Complete     func(prefix string) string    // file name completion
+}
+
+// Document is one of a customer's documents as Config.Documents gives it.
+type Document struct {
+	Date  model.Day
+	Doc   string
+	Net   model.Money
+	Lines int
 }
 
 // Progress is how far the loader is.
@@ -211,7 +224,12 @@ type (
 		sc   model.Scenario
 		err  error
 	}
-	completedMsg      struct{ value string }
+	completedMsg struct{ value string }
+	docsMsg      struct { // a card's documents, fetched (Config.Documents)
+		card *cardPane
+		docs []Document
+		err  error
+	}
 	reloadProgressMsg struct {
 		seq int
 		p   Progress
@@ -388,7 +406,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.prompt.input.CursorEnd()
 		return m, nil
 	case openCardMsg:
-		m.push(&cardPane{sh: m.sh, cust: msg.cust})
+		card := &cardPane{sh: m.sh, cust: msg.cust}
+		m.push(card)
+		return m, m.fetchDocuments(card)
+	case docsMsg:
+		for _, o := range m.overlays {
+			if card, ok := o.(*cardPane); ok && card == msg.card {
+				card.docs.state, card.docs.list, card.docs.err = docsDone, msg.docs, msg.err
+			}
+		}
 		return m, nil
 	case freqMsg:
 		m.push(newFreqPane(m.sh, msg.field, msg.rows))
@@ -729,6 +755,31 @@ func (m *Model) reloaded(msg reloadedMsg) tea.Cmd {
 	m.load.report = msg.rep
 	return tea.Batch(m.recompute(false), m.spin.Tick)
 }
+
+// fetchDocuments asks the source for the customer's latest documents when
+// the card's ledger is customer-level and the rows are in a database. Not
+// while masking: document numbers would tell who the customer is.
+func (m *Model) fetchDocuments(card *cardPane) tea.Cmd {
+	a := m.sh.A
+	if m.cfg.Documents == nil || a.Led.Totals == nil {
+		return nil
+	}
+	if m.run.masked {
+		card.docs.state = docsMasked
+		return nil
+	}
+	card.docs.state = docsLoading
+	fetch, id, asOf, dec := m.cfg.Documents, a.Led.Customers.ID[card.cust], a.Params.AsOf, a.Decimals
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), docsTimeout)
+		defer cancel()
+		docs, err := fetch(ctx, id, asOf, dec)
+		return docsMsg{card: card, docs: docs, err: err}
+	}
+}
+
+// docsTimeout bounds the card's query for documents.
+const docsTimeout = 30 * time.Second
 
 // asOfText is an as-of date as the parameters show it.
 func asOfText(sh *Shared, d model.Day) string {

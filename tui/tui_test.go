@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -1091,5 +1092,66 @@ func TestAsOfReloads(t *testing.T) {
 	drive(t, m, m.undoRedo(&m.hist.undo, &m.hist.redo, "msg.undid", "msg.noundo"))
 	if last := asked[len(asked)-1]; last != model.NoDay || m.sh.Params.AsOf != model.NoDay {
 		t.Errorf("undo: asked %s, as_of %s", last, m.sh.Params.AsOf)
+	}
+}
+
+// On a customer-level ledger whose rows are in a database (Config.Documents)
+// the card fetches the customer's latest documents when it opens and lists
+// them (text from the source made safe); the fetch is skipped while
+// customers are masked, and a failure is said in the card.
+func TestCardFetchesDocuments(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("customer_id,amount,orders,first_order_date,last_order_date\n")
+	for i := range 40 {
+		fmt.Fprintf(&b, "K%03d,%d.50,%d,2024-0%d-01,2025-0%d-15\n", i, 1000+i*37, 1+i%5, 1+i%9, 1+i%9)
+	}
+	led, _, err := importer.LoadReader("summary.csv", []byte(b.String()), importer.Options{})
+	if err != nil || led.Totals == nil {
+		t.Fatalf("customer-level ledger: %v", err)
+	}
+	var asked []string
+	fail := false
+	cfg := demoConfig()
+	cfg.Load = func(ctx context.Context, progress func(Progress)) (*model.Ledger, LoadReport, error) {
+		return led, LoadReport{RowsRead: 40, RowsUsed: 40}, nil
+	}
+	cfg.Documents = func(ctx context.Context, id string, asOf model.Day, decimals int) ([]Document, error) {
+		asked = append(asked, id)
+		if fail {
+			return nil, errors.New("statement timeout")
+		}
+		return []Document{{Date: model.DayFromCivil(2025, 3, 2), Doc: "INV-9\x1b[31m", Net: 123456, Lines: 3}, {Date: model.DayFromCivil(2025, 1, 5), Doc: "INV-7", Net: -5000, Lines: 1}}, nil
+	}
+	m := New(cfg)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 40})
+	drive(t, m, m.Init())
+	c := slices.Index(m.sh.A.Led.Customers.ID, "K007")
+	if c < 0 {
+		t.Fatal("no K007")
+	}
+	_, cmd := m.Update(openCardMsg{cust: int32(c)})
+	if v := m.View(); !strings.Contains(v, "fetching them from the database") {
+		t.Errorf("card while fetching:\n%s", v)
+	}
+	drive(t, m, cmd)
+	v := m.View()
+	if len(asked) != 1 || asked[0] != "K007" || !strings.Contains(v, "Recent documents") || !strings.Contains(v, "2025-03-02") ||
+		!strings.Contains(v, "1,234.56") || !strings.Contains(v, "-50.00") || strings.Contains(v, "\x1b[31m") {
+		t.Errorf("asked %v; card:\n%s", asked, v)
+	}
+	m.Update(keyMsg("esc"))
+	fail = true
+	_, cmd = m.Update(openCardMsg{cust: int32(c)})
+	drive(t, m, cmd)
+	if v := m.View(); !strings.Contains(v, "could not fetch them: statement timeout") {
+		t.Errorf("card after a failed fetch:\n%s", v)
+	}
+	m.Update(keyMsg("esc"))
+	m.Update(keyMsg("M")) // mask
+	n := len(asked)
+	_, cmd = m.Update(openCardMsg{cust: int32(c)})
+	drive(t, m, cmd)
+	if v := m.View(); len(asked) != n || !strings.Contains(v, "not fetched while customers are masked") {
+		t.Errorf("masked: %d fetches; card:\n%s", len(asked)-n, v)
 	}
 }
