@@ -737,8 +737,14 @@ func (m *Model) reloaded(msg reloadedMsg) tea.Cmd {
 	}
 	r.active, r.cancel = false, nil
 	if msg.err != nil || msg.cancelled {
+		// the as-of date goes back; other changes made meanwhile stay and
+		// are analysed on the ledger there is
 		asked := m.sh.Params.AsOf
-		m.sh.Params = r.prev
+		m.sh.Params.AsOf = r.prev.AsOf
+		// steps taken while it loaded must not bring the date back
+		for i := len(m.hist.undo) - 1; i >= 0 && m.hist.undo[i].p.AsOf == asked; i-- {
+			m.hist.undo[i].p.AsOf = r.prev.AsOf
+		}
 		if n := len(m.hist.undo); n > 0 && !paramsDiffer(m.hist.undo[n-1].p, r.prev) {
 			m.hist.undo = m.hist.undo[:n-1]
 		}
@@ -747,8 +753,7 @@ func (m *Model) reloaded(msg reloadedMsg) tea.Cmd {
 		} else {
 			m.setStatus(m.sh.tf("msg.reloadfailed", asOfText(m.sh, asked), msg.err.Error()), true)
 		}
-		m.refresh()
-		return nil
+		return tea.Batch(m.recompute(false), m.spin.Tick)
 	}
 	m.run.ledger, m.run.engines = msg.led, [2]*model.Engine{}
 	m.run.engine = m.engineFor(m.run.masked)

@@ -1080,18 +1080,34 @@ func TestAsOfReloads(t *testing.T) {
 		t.Error("the cancelled change is still in the undo history")
 	}
 
-	// failed
+	// failed, with another change made while it ran: that one stays
 	block, fail = false, true
-	drive(t, m, setAsOf("2025-01-31"))
+	cmd = setAsOf("2025-01-31")
+	p := m.sh.Params.Clone()
+	if err := p.Set("pyramid_cutoffs", "0.05, 0.1, 0.3"); err != nil {
+		t.Fatal(err)
+	}
+	other := m.change(p, "pyramid_cutoffs")
+	drive(t, m, cmd)
+	drive(t, m, other)
 	if m.run.ledger != loaded || m.sh.Params.AsOf != june || !m.status.err || !strings.Contains(m.status.text, "connection refused") {
 		t.Errorf("after a failed load: ledger kept %v, as_of %s, status %q", m.run.ledger == loaded, m.sh.Params.AsOf, m.status.text)
 	}
+	if got := m.sh.Params.PyramidCutoffs; len(got) != 3 || got[0] != 0.05 || m.sh.A.AsOf != june || m.sh.A.Params.PyramidCutoffs[0] != 0.05 {
+		t.Errorf("the change made during the load: cutoffs %v, analysis as of %s with %v", got, m.sh.A.AsOf, m.sh.A.Params.PyramidCutoffs)
+	}
 
-	// undo goes back to the latest date through a load as well
+	// undo: first the cutoffs (no load: the history does not bring the
+	// failed date back), then to the latest date through a load
 	fail = false
+	n := len(asked)
+	drive(t, m, m.undoRedo(&m.hist.undo, &m.hist.redo, "msg.undid", "msg.noundo"))
+	if len(asked) != n || m.sh.Params.AsOf != june || m.sh.Params.PyramidCutoffs[0] != 0.01 {
+		t.Errorf("first undo: %d loads, as_of %s, cutoffs %v", len(asked)-n, m.sh.Params.AsOf, m.sh.Params.PyramidCutoffs)
+	}
 	drive(t, m, m.undoRedo(&m.hist.undo, &m.hist.redo, "msg.undid", "msg.noundo"))
 	if last := asked[len(asked)-1]; last != model.NoDay || m.sh.Params.AsOf != model.NoDay {
-		t.Errorf("undo: asked %s, as_of %s", last, m.sh.Params.AsOf)
+		t.Errorf("second undo: asked %s, as_of %s", last, m.sh.Params.AsOf)
 	}
 }
 
