@@ -31,6 +31,24 @@ func (s *tmuxSession) screen() string { return s.run("capture-pane", "-p", "-t",
 func (s *tmuxSession) keys(k ...string) { s.run(append([]string{"send-keys", "-t", "e2e"}, k...)...) }
 
 // waitFor polls the screen until it contains want.
+// setParam types a value for a parameter in the Parameters pane (from its
+// first row), waits for the changed marker and returns to the Segments pane.
+func (s *tmuxSession) setParam(t *testing.T, name, value string) {
+	t.Helper()
+	s.keys("5")
+	s.keys("g")
+	s.waitFor("▸   as_of", 5*time.Second)
+	for range paramIndex(t, name) {
+		s.keys("j")
+	}
+	s.waitFor("▸   "+name, 5*time.Second)
+	s.keys("Enter", "C-u")
+	s.keys("-l", value)
+	s.keys("Enter")
+	s.waitFor("● "+name, 5*time.Second)
+	s.keys("1")
+}
+
 func (s *tmuxSession) waitFor(want string, within time.Duration) string {
 	s.t.Helper()
 	return s.waitUntil(want, within, func(scr string) bool { return strings.Contains(scr, want) })
@@ -107,17 +125,7 @@ func TestEndToEndTmux(t *testing.T) {
 	s.waitFor("Whale curve", 5*time.Second)
 
 	// change the pyramid cut-offs: Platinum becomes the top 5 %
-	s.keys("5")
-	s.waitFor("as_of", 5*time.Second)
-	for i := 0; i < paramIndex(t, "pyramid_cutoffs"); i++ {
-		s.keys("j")
-	}
-	s.waitFor("▸   pyramid_cutoffs", 5*time.Second)
-	s.keys("Enter", "C-u")
-	s.keys("-l", "5%, 10%, 30%")
-	s.keys("Enter")
-	s.waitFor("● pyramid_cutoffs", 5*time.Second)
-	s.keys("1")
+	s.setParam(t, "pyramid_cutoffs", "5%, 10%, 30%")
 	before := lineWith(first, "Platinum")
 	scr := s.waitUntil("Platinum with 100 customers", 10*time.Second, func(scr string) bool {
 		after := lineWith(scr, "▸ Platinum")
@@ -169,16 +177,7 @@ func TestEndToEndTmux(t *testing.T) {
 
 	// a marketing budget, then a bigger one: the Segments pane's allocation
 	// column follows (no spend entered: the budget goes to the first tier)
-	s.keys("5")
-	for i := paramIndex(t, "clv_monthly_discount"); i < paramIndex(t, "marketing_budget"); i++ {
-		s.keys("j")
-	}
-	s.waitFor("▸   marketing_budget", 5*time.Second)
-	s.keys("Enter", "C-u")
-	s.keys("-l", "50000")
-	s.keys("Enter")
-	s.waitFor("● marketing_budget", 5*time.Second)
-	s.keys("1")
+	s.setParam(t, "marketing_budget", "50000")
 	scr = s.waitFor("Allocation", 10*time.Second)
 	if !strings.Contains(lineWith(scr, "Total"), "50,000.00") {
 		t.Errorf("the budget is not allocated:\n%s", scr)

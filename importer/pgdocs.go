@@ -52,7 +52,7 @@ func RecentDocuments(ctx context.Context, src string, opt Options, id string, li
 		doc = "coalesce(" + col(FDocumentID) + "::text, '')"
 	}
 	day := col(FDate) + "::date"
-	where := col(FCustomerID) + "::text = $1 AND " + day + " IS NOT NULL AND " + col(FDate) + " IS NOT NULL"
+	where := col(FCustomerID) + "::text = $1 AND " + col(FDate) + " IS NOT NULL"
 	args := []any{id}
 	if opt.AsOf != model.NoDay && opt.AsOf != 0 {
 		where += " AND " + day + " <= $2"

@@ -179,29 +179,26 @@ func (m *ProbModel) eachHistory(f func(h *hypSeries, c int), share func(c, first
 // those with purchases, and each customer's first (−1: none): customers
 // with the same history share their predictions. Computed once.
 func (m *ProbModel) histories() (uniq, owner []int) {
-	m.distinct.Do(func() { m.uniq, m.owner = m.distinctHistories() })
+	m.distinct.Do(func() {
+		s := m.Summary
+		first := map[[3]float64]int{}
+		m.owner = make([]int, len(s.X))
+		for c := range s.X {
+			if !s.In[c] {
+				m.owner[c] = -1
+				continue
+			}
+			k := [3]float64{s.X[c], s.Tx[c], s.T[c]}
+			u, ok := first[k]
+			if !ok {
+				u = c
+				first[k] = c
+				m.uniq = append(m.uniq, c)
+			}
+			m.owner[c] = u
+		}
+	})
 	return m.uniq, m.owner
-}
-
-func (m *ProbModel) distinctHistories() (uniq, owner []int) {
-	s := m.Summary
-	first := map[[3]float64]int{}
-	owner = make([]int, len(s.X))
-	for c := range s.X {
-		if !s.In[c] {
-			owner[c] = -1
-			continue
-		}
-		k := [3]float64{s.X[c], s.Tx[c], s.T[c]}
-		u, ok := first[k]
-		if !ok {
-			u = c
-			first[k] = c
-			uniq = append(uniq, c)
-		}
-		owner[c] = u
-	}
-	return uniq, owner
 }
 
 // finite keeps NaN and Inf out of the sums: a prediction that cannot be
@@ -275,6 +272,9 @@ func (m *ProbModel) monthlyPurchases(months int, factor float64, withGrad bool) 
 	return delta, dm
 }
 
+// hasCov says whether both fits have the covariance the intervals need.
+func (m *ProbModel) hasCov() bool { return m.BGStatus.Cov != nil && m.GGStatus.Cov != nil }
+
 // monthEnds is the horizons of months whole months, factor model units each.
 func monthEnds(months int, factor float64) []float64 {
 	ts := make([]float64, months)
@@ -302,6 +302,13 @@ func (m *ProbModel) CLV(months int, monthly, factor float64) []float64 {
 	return out
 }
 
+// clvKeys names the cached fit, expected purchases and monthly purchases
+// probCLV uses for p with count model kind.
+func clvKeys(p Params, kind string) (modelKey, expKey, deltaKey) {
+	mk := modelKey{p.ModelTimeUnit, p.BGNBDPenalizer, kind}
+	return mk, expKey{mk, p.ExpPurchasesDays}, deltaKey{mk, p.CLVHorizonMonths, MonthFactor(p.ModelTimeUnit, p.DaysPerMonth)}
+}
+
 // fitted says whether the fits and predictions probCLV needs for p are
 // cached (what is left is quick).
 func (s *stage1) fitted(mu *sync.Mutex, vk validKey, p Params) bool {
@@ -316,14 +323,13 @@ func (s *stage1) fitted(mu *sync.Mutex, vk validKey, p Params) bool {
 		}
 		kind = v.Fits[v.Best].Kind
 	}
-	mk := modelKey{p.ModelTimeUnit, p.BGNBDPenalizer, kind}
+	mk, ek, dk := clvKeys(p, kind)
 	m, ok := peek(mu, s.models, mk)
 	if !ok || !m.OK {
 		return ok
 	}
-	_, exp := peek(mu, s.exps, expKey{mk, p.ExpPurchasesDays})
-	dk := deltaKey{mk, p.CLVHorizonMonths, MonthFactor(p.ModelTimeUnit, p.DaysPerMonth)}
-	_, monthly := peek(mu, s.monthlies, monthlyKey{dk, m.BGStatus.Cov != nil && m.GGStatus.Cov != nil})
+	_, exp := peek(mu, s.exps, ek)
+	_, monthly := peek(mu, s.monthlies, monthlyKey{dk, m.hasCov()})
 	return exp && monthly
 }
 
@@ -357,11 +363,11 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 		}
 		kind, choice = v.Fits[v.Best].Kind, "auto: "+v.BestWhy
 	}
-	mk := modelKey{p.ModelTimeUnit, p.BGNBDPenalizer, kind}
+	mk, ek, dk := clvKeys(p, kind)
 	m := s.model(&e.mu, mk)
 	var exp *expResult
 	if m.OK {
-		exp = s.expected(&e.mu, m, expKey{mk, p.ExpPurchasesDays})
+		exp = s.expected(&e.mu, m, ek)
 		a.ExpPurchases = exp.v
 	}
 	a.Model = m
@@ -378,10 +384,8 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 			a.warn(st.Model + ": " + w)
 		}
 	}
-	factor := MonthFactor(p.ModelTimeUnit, p.DaysPerMonth)
 	H := p.CLVHorizonMonths
-	dk := deltaKey{mk, H, factor}
-	withGrad := m.BGStatus.Cov != nil && m.GGStatus.Cov != nil // for the CLV intervals
+	withGrad := m.hasCov() // for the CLV intervals
 	delta := s.monthly(&e.mu, m, dk, withGrad).delta
 	disc := make([]float64, H)
 	for k := range disc {
@@ -417,7 +421,7 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 	info.Model, info.Period, info.Horizon, info.Discount, info.Choice = name, "month", H, p.CLVMonthlyDiscount, choice
 	info.Convention, info.Retention, info.RetSource, info.Multiple, info.Known = "", math.NaN(), "", math.NaN(), true
 	info.Label = fmt.Sprintf("%s %s CLV, %d months at %.2f %%/month, unit %s (%g per month)",
-		name, spendLabel, H, 100*p.CLVMonthlyDiscount, p.ModelTimeUnit, factor)
+		name, spendLabel, H, 100*p.CLVMonthlyDiscount, p.ModelTimeUnit, dk.factor)
 	return true
 }
 

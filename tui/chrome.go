@@ -25,18 +25,7 @@ func (m *Model) headerView() string {
 	if m.hist.unsaved {
 		name += " *"
 	}
-	status := sh.t("hdr.recomputed")
-	if !m.cfg.NoTimings {
-		status = sh.tf("hdr.recomputedin", m.run.lastDur.Round(100*time.Microsecond).String())
-	}
-	switch {
-	case m.run.reload.active:
-		status = m.spin.View() + " " + m.reloadStatus()
-	case m.run.fitting:
-		status = m.spin.View() + " " + sh.t("hdr.fitting")
-	case m.computing():
-		status = m.spin.View() + " " + sh.t("hdr.recomputing")
-	}
+	status := m.activity(false)
 	brand := sh.St.Header.Render("ledgerlens")
 	scen := sh.t("scenario") + ": " + termtext.Clean(name)
 	counts := []string{sh.t("as of") + " " + a.AsOf.String(), fmtInt(a.N) + " " + sh.t("customers"), fmtInt(m.load.report.RowsUsed) + " " + sh.t("rows")}
@@ -68,14 +57,7 @@ func (m *Model) headerView() string {
 		}
 		if lipgloss.Width(line) > m.width { // compact: the date alone, the time alone
 			counts[0] = a.AsOf.String()
-			switch {
-			case m.run.reload.active:
-				status = m.spin.View() + " " + m.reloadStatus()
-			case m.run.fitting:
-				status = m.spin.View() + " " + sh.t("hdr.fittingshort")
-			case !m.cfg.NoTimings && !m.computing():
-				status = "⟳ " + m.run.lastDur.Round(100*time.Microsecond).String()
-			}
+			status = m.activity(true)
 			line = join("", termtext.Clean(name))
 		}
 		if lipgloss.Width(line) > m.width { // then without the row count
@@ -207,13 +189,34 @@ func (m *Model) failedView() string {
 	return strings.Join(lines, "\n")
 }
 
-// reloadStatus is the header's word on a load for a new as-of date: rows so
-// far, and the share done when the source knows its size.
-func (m *Model) reloadStatus() string {
-	p := m.run.reload.prog
-	s := m.sh.tf("hdr.reloading", fmtInt(p.Rows))
-	if p.Total > 0 {
-		s += fmt.Sprintf(" %d %%", min(100, p.Done*100/p.Total))
+// activity is the header's word on what runs — a load for a new as-of
+// date (rows so far, and the share done when the source knows its size),
+// the fits, a recompute — or on the last recompute; compact for narrow
+// terminals.
+func (m *Model) activity(compact bool) string {
+	sh, spin := m.sh, m.spin.View()+" "
+	pick := func(long, short string) string {
+		if compact {
+			return sh.t(short)
+		}
+		return sh.t(long)
 	}
-	return s
+	switch {
+	case m.run.reload.active:
+		p := m.run.reload.prog
+		s := sh.tf(pick("hdr.reloading", "hdr.reloadingshort"), fmtInt(p.Rows))
+		if p.Total > 0 {
+			s += fmt.Sprintf(" %d %%", min(100, p.Done*100/p.Total))
+		}
+		return spin + s
+	case m.run.fitting:
+		return spin + pick("hdr.fitting", "hdr.fittingshort")
+	case m.computing():
+		return spin + sh.t("hdr.recomputing")
+	case m.cfg.NoTimings:
+		return sh.t("hdr.recomputed")
+	case compact:
+		return "⟳ " + m.run.lastDur.Round(100*time.Microsecond).String()
+	}
+	return sh.tf("hdr.recomputedin", m.run.lastDur.Round(100*time.Microsecond).String())
 }

@@ -19,14 +19,13 @@ type cohortPane struct {
 	sh      *Shared
 	c       *model.Cohorts
 	measure int
-	grid    *grid
-	w, h    int
+	gridBelow
 }
 
 var cohortMeasures = []string{"cohort.retention", "cohort.active", "Revenue", "cohort.cumrev"}
 
 func newCohortPane(sh *Shared) *cohortPane {
-	return &cohortPane{sh: sh, grid: newGrid(sh)}
+	return &cohortPane{sh: sh, gridBelow: gridBelow{grid: newGrid(sh)}}
 }
 
 // value is cohort i's figure in period k (NaN-free: empty cohorts are not shown).
@@ -116,15 +115,6 @@ func (p *cohortPane) Refresh() {
 	p.grid.setData(cols, rows)
 	p.layout()
 }
-
-func (p *cohortPane) SetSize(w, h int) {
-	p.w, p.h = w, h
-	p.layout()
-}
-
-func (p *cohortPane) layout() { p.grid.SetSize(p.w, max(3, p.h-3)) }
-
-func (p *cohortPane) Typing() bool { return p.grid.Typing() }
 
 func (p *cohortPane) Update(msg tea.KeyMsg) tea.Cmd {
 	if !p.grid.Typing() && key.Matches(msg, p.sh.Keys.Measure) {

@@ -19,8 +19,7 @@ type crossPane struct {
 	measure int
 	ct      *model.CrossTab
 	err     string
-	grid    *grid
-	w, h    int
+	gridBelow
 }
 
 // crossMeasures are the figures a cell can show, each with whether the
@@ -37,7 +36,7 @@ var crossMeasures = []struct {
 }
 
 func newCrossPane(sh *Shared) *crossPane {
-	p := &crossPane{sh: sh, grid: newGrid(sh), col: -1}
+	p := &crossPane{sh: sh, gridBelow: gridBelow{grid: newGrid(sh)}, col: -1}
 	// start with the first attribute scheme (region, industry …) or else
 	// the next scheme
 	for i, sc := range sh.A.Schemes {
@@ -130,15 +129,6 @@ func (p *crossPane) Refresh() {
 	p.grid.setData(gc, rowsIx)
 	p.layout()
 }
-
-func (p *crossPane) SetSize(w, h int) {
-	p.w, p.h = w, h
-	p.layout()
-}
-
-func (p *crossPane) layout() { p.grid.SetSize(p.w, max(3, p.h-3)) }
-
-func (p *crossPane) Typing() bool { return p.grid.Typing() }
 
 func (p *crossPane) Update(msg tea.KeyMsg) tea.Cmd {
 	if !p.grid.Typing() {

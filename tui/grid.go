@@ -781,3 +781,19 @@ func customerTotal(sh *Shared, custOf func(int32) int32) func(c gridCol, rows []
 		return sh.value(*c.field, v)
 	}
 }
+
+// gridBelow is a grid under a three-line heading, for overlay panes (the
+// cohort triangle, the cross-tab): their size and typing are the grid's.
+type gridBelow struct {
+	grid *grid
+	w, h int
+}
+
+func (g *gridBelow) SetSize(w, h int) {
+	g.w, g.h = w, h
+	g.layout()
+}
+
+func (g *gridBelow) layout() { g.grid.SetSize(g.w, max(3, g.h-3)) }
+
+func (g *gridBelow) Typing() bool { return g.grid.Typing() }

@@ -189,6 +189,7 @@ var catalog = map[string][2]string{
 	"asof.latest":         {"the ledger's last date", "账簿的最后日期"},
 	"msg.reloadcancelled": {"re-query for as of %s cancelled: still as of %s", "已取消截至 %s 的重新查询：仍为截至 %s"},
 	"msg.reloadfailed":    {"re-query for as of %s failed, the ledger stays as it was: %s", "截至 %s 的重新查询失败，账簿保持不变：%s"},
+	"hdr.reloadingshort":  {"re-query %s rows, esc cancels", "重新查询 %s 行，esc 取消"},
 	"hdr.reloading":       {"re-querying the database as of the new date: %s rows (esc cancels)", "正在按新日期重新查询数据库：%s 行（esc 取消）"},
 	"msg.exportfitting":   {"the models are still being fitted: export when they land", "模型仍在拟合中：拟合完成后再导出"},
 	"msg.toosmall":        {"terminal too small", "终端窗口太小"},

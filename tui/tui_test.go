@@ -1068,7 +1068,7 @@ func TestAsOfReloads(t *testing.T) {
 	// cancelled with esc
 	block = true
 	cmd := setAsOf("2025-03-31")
-	if !m.run.reload.active || !strings.Contains(m.View(), "re-querying") {
+	if !m.run.reload.active || !strings.Contains(m.View(), "re-query") {
 		t.Fatalf("no re-query on screen:\n%s", m.View())
 	}
 	m.Update(keyMsg("esc"))
