@@ -1,9 +1,7 @@
 package exporter
 
 import (
-	"archive/zip"
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -260,45 +258,11 @@ func writeIntoWorkbook(out io.Writer, ex Export, in *into, opt WriteOptions) err
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		return err
-	}
-	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		return err
-	}
 	edits := map[string]*sheetEdit{}
 	for k, tb := range in.t.Tables {
 		edits[tb.Part] = w.sheetEdit(tb, in.cust[k], in.fields, in.t.Date1904)
 	}
-	zw := zip.NewWriter(out)
-	for _, zf := range zr.File {
-		e, ok := edits[zf.Name]
-		if !ok {
-			if err := zw.Copy(zf); err != nil {
-				return err
-			}
-			continue
-		}
-		delete(edits, zf.Name)
-		rc, err := zf.Open()
-		if err != nil {
-			return err
-		}
-		wc, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate, Modified: zf.Modified})
-		if err == nil {
-			err = e.apply(wc, rc)
-		}
-		rc.Close()
-		if err != nil {
-			return fmt.Errorf("%s: %w", zf.Name, err)
-		}
-	}
-	for part := range edits {
-		return fmt.Errorf("%s: the sheet %s was not in the copy", in.t.Path, part)
-	}
-	return zw.Close()
+	return saveWorkbook(out, f, w.bodies, edits)
 }
 
 // writeIntoText writes each record of the source as it was, with the new

@@ -3,13 +3,11 @@ package exporter
 import (
 	"bufio"
 	"bytes"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -36,6 +34,8 @@ type sheetEdit struct {
 	date1904  bool
 	wd        widths
 	fit       func(any) any
+	refs      colRefs // column letters
+	buf       []byte  // a row's cells, reused
 }
 
 // sheetEdit prepares the edit of table tb of the user's workbook.
@@ -187,7 +187,9 @@ func (e *sheetEdit) apply(dst io.Writer, src io.Reader) error {
 			if selfClosing {
 				bw.Write(bytes.TrimSuffix(bytes.TrimSuffix(tag, []byte("/>")), []byte(" ")))
 				bw.WriteString(">")
-				e.writeRow(bw, row, headStyle)
+				if err := e.writeRow(bw, row, headStyle); err != nil {
+					return err
+				}
 				bw.WriteString("</row>")
 				continue
 			}
@@ -204,7 +206,9 @@ func (e *sheetEdit) apply(dst io.Writer, src io.Reader) error {
 			}
 		case "/row":
 			if e.wants(row) {
-				e.writeRow(bw, row, headStyle)
+				if err := e.writeRow(bw, row, headStyle); err != nil {
+					return err
+				}
 			}
 		}
 		bw.Write(tag)
@@ -241,42 +245,26 @@ func (e *sheetEdit) writeCols(bw *bufio.Writer) {
 
 // writeRow writes the new cells of one row: the header, or a customer's
 // values (an empty value is no cell).
-func (e *sheetEdit) writeRow(bw *bufio.Writer, row, headStyle int) {
+func (e *sheetEdit) writeRow(bw *bufio.Writer, row, headStyle int) error {
+	var err error
+	b := e.buf[:0]
 	if row == e.headerRow {
 		for i, h := range e.headers {
-			writeCell(bw, cellName(e.first+i, row), headStyle, h, e.date1904)
+			if b, err = appendCell(b, &e.refs, e.first+i, row, headStyle, h, e.date1904); err != nil {
+				return err
+			}
 		}
-		return
-	}
-	for i, v := range e.cells(e.row[row]) {
-		if v != nil {
-			writeCell(bw, cellName(e.first+i, row), e.styles[i], e.fit(v), e.date1904)
+	} else {
+		for i, v := range e.cells(e.row[row]) {
+			if v == nil {
+				continue
+			}
+			if b, err = appendCell(b, &e.refs, e.first+i, row, e.styles[i], e.fit(v), e.date1904); err != nil {
+				return err
+			}
 		}
 	}
-}
-
-// writeCell writes one cell: text inline (the workbook's shared strings
-// stay as they are, and text is never read as a formula), numbers and
-// dates as numbers.
-func writeCell(bw *bufio.Writer, ref string, style int, v any, date1904 bool) {
-	fmt.Fprintf(bw, `<c r="%s" s="%d"`, ref, style)
-	switch x := v.(type) {
-	case string:
-		bw.WriteString(` t="inlineStr"><is><t xml:space="preserve">`)
-		xml.EscapeText(bw, []byte(x))
-		bw.WriteString(`</t></is></c>`)
-		return
-	case float64:
-		fmt.Fprintf(bw, `><v>%s</v></c>`, strconv.FormatFloat(x, 'g', -1, 64))
-	case int:
-		fmt.Fprintf(bw, `><v>%d</v></c>`, x)
-	case time.Time:
-		epoch := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
-		if date1904 {
-			epoch = time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)
-		}
-		fmt.Fprintf(bw, `><v>%d</v></c>`, int(x.Sub(epoch).Hours()/24))
-	default:
-		bw.WriteString(`/>`)
-	}
+	e.buf = b
+	_, err = bw.Write(b)
+	return err
 }

@@ -19,15 +19,17 @@ import (
 	"ledgerlens/termtext"
 )
 
-func buildWorkbook(ex Export, progress func(string)) (*excelize.File, error) {
+// writeWorkbook writes the workbook of product.md to out.
+func writeWorkbook(out io.Writer, ex Export, progress func(string)) error {
 	f := excelize.NewFile()
+	defer f.Close()
 	fastZip(f)
-	if _, err := writeSheets(f, true, ex, progress); err != nil {
-		f.Close()
-		return nil, err
+	w, err := writeSheets(f, true, ex, progress)
+	if err != nil {
+		return err
 	}
 	f.SetActiveSheet(0)
-	return f, nil
+	return saveWorkbook(out, f, w.bodies, nil)
 }
 
 // fastZip makes f deflate at best speed: the big Customers sheet
@@ -56,7 +58,8 @@ func writeSheets(f *excelize.File, fresh bool, ex Export, progress func(string))
 	if err != nil {
 		return nil, err
 	}
-	w := &wbWriter{f: f, st: st, a: a, ex: ex, setUp: map[string]bool{}, names: map[string]string{}}
+	w := &wbWriter{f: f, st: st, a: a, ex: ex, setUp: map[string]bool{}, names: map[string]string{},
+		bodies: map[string]*sheetBody{}, viaExcelize: ex.viaExcelize}
 	type part struct {
 		sheet    string
 		fn       func() error
@@ -118,8 +121,8 @@ func writeSheets(f *excelize.File, fresh bool, ex Export, progress func(string))
 		f.SetCellValue(sum, cellName(1, row), n)
 		f.SetCellStyle(sum, cellName(0, row), cellName(0, row), w.st.bold)
 	}
-	// page setup of the sheets written with the normal API (listSheet sets
-	// up its streamed sheets before flushing them)
+	// page setup and used range of the sheets written with the normal API
+	// (listSheet sets up its streamed sheets before flushing them)
 	for _, p := range parts {
 		if w.setUp[w.sheet(p.sheet)] {
 			continue
@@ -127,8 +130,28 @@ func writeSheets(f *excelize.File, fresh bool, ex Export, progress func(string))
 		if err := w.printSetup(w.sheet(p.sheet), p.titleRow, p.sheet == SheetSummary); err != nil {
 			return nil, err
 		}
+		if err := w.usedRange(w.sheet(p.sheet)); err != nil {
+			return nil, err
+		}
 	}
 	return w, nil
+}
+
+// usedRange sets a sheet's dimension to the range its cells use (excelize
+// leaves "A1", and a reader that trusts it sees one cell).
+func (w *wbWriter) usedRange(sheet string) error {
+	rows, err := w.f.GetRows(sheet)
+	if err != nil {
+		return err
+	}
+	width := 0
+	for _, r := range rows {
+		width = max(width, len(r))
+	}
+	if width == 0 {
+		return nil
+	}
+	return w.f.SetSheetDimension(sheet, "A1:"+cellName(width-1, len(rows)))
 }
 
 // freeSheetName is name, or name (2), (3) … when a sheet of that name
@@ -149,7 +172,9 @@ type wbWriter struct {
 	badXML      int // text values with characters XML cannot hold
 	summaryRows int // rows the Summary sheet uses
 	setUp       map[string]bool
-	names       map[string]string // our sheet names (Sheet…) → the names they got
+	names       map[string]string     // our sheet names (Sheet…) → the names they got
+	bodies      map[string]*sheetBody // list sheets' rows, by sheet name, spliced in when saved
+	viaExcelize bool                  // rows through excelize's stream writer (the tests' oracle)
 }
 
 // sheet is the name one of our sheets got in this workbook.
@@ -192,6 +217,21 @@ func notXML(r rune) bool {
 	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xFFFE || r == 0xFFFF || (r >= 0xD800 && r <= 0xDFFF)
 }
 
+// hasNotXML reports whether s has a character notXML refuses; ASCII text,
+// nearly all of it, is checked a byte at a time.
+func hasNotXML(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return strings.IndexFunc(s[i:], notXML) >= 0
+		}
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			return true
+		}
+	}
+	return false
+}
+
 // maxCellChars is Excel's limit on the characters of one cell.
 const maxCellChars = 32767
 
@@ -202,7 +242,7 @@ func (w *wbWriter) fit(v any) any {
 	if !ok {
 		return v
 	}
-	if strings.IndexFunc(s, notXML) >= 0 {
+	if hasNotXML(s) {
 		w.badXML++
 		s = strings.Map(func(r rune) rune {
 			if notXML(r) {
@@ -269,6 +309,11 @@ func (w *wbWriter) listSheet(sheet string, headers []string, kinds []kind, n int
 	if err := w.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return err
 	}
+	// the used range, which readers that stream a sheet trust (a stream
+	// writes it when it starts)
+	if err := w.f.SetSheetDimension(sheet, "A1:"+cellName(len(headers)-1, max(1, n+1))); err != nil {
+		return err
+	}
 	sw, err := w.f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
@@ -295,19 +340,20 @@ func (w *wbWriter) listSheet(sheet string, headers []string, kinds []kind, n int
 	if err := sw.SetRow("A1", head); err != nil {
 		return err
 	}
-	cells := make([]any, len(headers))
-	for k := 0; k < n; k++ {
-		for i, v := range row(k) {
-			if v == nil {
-				cells[i] = nil
-				continue
-			}
-			cells[i] = excelize.Cell{StyleID: w.st.of(kinds[i]), Value: w.fit(v)}
-		}
-		// a row style spares excelize a search of the column styles per cell
-		if err := sw.SetRow(cellName(0, k+2), cells, excelize.RowOpts{StyleID: w.st.text}); err != nil {
+	if w.viaExcelize {
+		if err := w.streamRows(sw, kinds, n, row); err != nil {
 			return err
 		}
+	} else {
+		styles := make([]int, len(kinds))
+		for i, k := range kinds {
+			styles[i] = w.st.of(k)
+		}
+		body, err := bodyRows(n, row, 0, styles, w.st.text, w.date1904(), w.fit)
+		if err != nil {
+			return err
+		}
+		w.bodies[sheet] = body
 	}
 	last := max(2, n+1)
 	// excelize keeps an autofilter on a streamed sheet only when it is set
@@ -325,6 +371,30 @@ func (w *wbWriter) listSheet(sheet string, headers []string, kinds []kind, n int
 	}
 	return sw.Flush()
 }
+
+// streamRows writes the rows through excelize's stream writer: the way
+// the rows were written before bodyRows, kept as the test's oracle.
+func (w *wbWriter) streamRows(sw *excelize.StreamWriter, kinds []kind, n int, row func(k int) []any) error {
+	cells := make([]any, len(kinds))
+	for k := 0; k < n; k++ {
+		for i, v := range row(k) {
+			if v == nil {
+				cells[i] = nil
+				continue
+			}
+			cells[i] = excelize.Cell{StyleID: w.st.of(kinds[i]), Value: w.fit(v)}
+		}
+		// a row style spares excelize a search of the column styles per cell
+		if err := sw.SetRow(cellName(0, k+2), cells, excelize.RowOpts{StyleID: w.st.text}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// date1904 reports whether the workbook counts dates from 1904 (a user's
+// workbook can).
+func (w *wbWriter) date1904() bool { return w.ex.into != nil && w.ex.into.t.Date1904 }
 
 // apply sets the widths through set(first, last column, 1-based): one call
 // per run of equal widths, and one call for every column past maxWidthCols

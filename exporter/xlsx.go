@@ -52,6 +52,8 @@ type Export struct {
 	rows   []int32 // the customer list (WriteOptions.Rows)
 	filter string
 	into   *into // export --into: where the columns went
+
+	viaExcelize bool // list sheets' rows through excelize (the tests' oracle)
 }
 
 // WriteOptions control the safety rules of writing.
@@ -176,12 +178,7 @@ func removeStaleTemps(dir string) {
 func WriteXLSX(path string, ex Export, opt WriteOptions) error {
 	return writeAtomic(path, opt, func(f *os.File) error {
 		ex.rows, ex.filter = rowsOf(ex.Analysis, opt), opt.Filter
-		wb, err := buildWorkbook(ex, opt.Progress)
-		if err != nil {
-			return err
-		}
-		defer wb.Close()
-		if _, err := wb.WriteTo(f); err != nil {
+		if err := writeWorkbook(f, ex, opt.Progress); err != nil {
 			return fmt.Errorf("writing %s: %w", path, err)
 		}
 		return nil

@@ -1,0 +1,403 @@
+package exporter
+
+import (
+	"archive/zip"
+	"bytes"
+	"cmp"
+	"encoding/xml"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"path"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/klauspost/compress/flate"
+	"github.com/xuri/excelize/v2"
+)
+
+// A list sheet's rows (the Customers sheet: 100,000 customers × 70 columns)
+// are most of a workbook's bytes. They are not given to excelize: they are
+// encoded as XML in chunks of about a megabyte while the workbook is built,
+// each chunk deflated on its own core and ended with a sync flush, so the
+// chunks join into one deflate stream. When the workbook is saved, excelize
+// writes everything else (the sheet's header row, widths, filter, print
+// set-up) and the sheet's part is copied with the chunks spliced in before
+// </sheetData>. The bytes do not depend on the core count: the chunks are
+// cut by size and joined in order.
+
+// sheetBody is a list sheet's rows from row 2 on, deflated.
+type sheetBody struct {
+	chunks [][]byte // raw deflate, each ending in a sync flush
+	crc    uint32   // CRC-32 of the uncompressed rows
+	size   int64    // uncompressed bytes
+}
+
+// bodyChunk is the uncompressed size at which a chunk is cut.
+const bodyChunk = 1 << 20
+
+// deflateLevel is the speed end of deflate: the sheet compresses to within
+// a few per cent of the default level, several times faster.
+const deflateLevel = flate.BestSpeed
+
+// bodyRows encodes rows 2 … n+1: row(k) gives the cells of row k+2 from
+// column first on, each with its column's style; every row has rowStyle.
+func bodyRows(n int, row func(k int) []any, first int, styles []int, rowStyle int, date1904 bool, fit func(any) any) (*sheetBody, error) {
+	body := &sheetBody{}
+	workers := runtime.GOMAXPROCS(0)
+	type job struct {
+		i   int
+		raw []byte
+	}
+	jobs := make(chan job)
+	slots := make(chan []byte, 2*workers) // spent buffers, for reuse; bounds the memory in flight
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			var out bytes.Buffer
+			zw, _ := flate.NewWriter(&out, deflateLevel)
+			for j := range jobs {
+				out.Reset()
+				zw.Reset(&out)
+				zw.Write(j.raw)
+				zw.Flush()
+				packed := bytes.Clone(out.Bytes())
+				select {
+				case slots <- j.raw[:0]:
+				default:
+				}
+				mu.Lock()
+				for len(body.chunks) <= j.i {
+					body.chunks = append(body.chunks, nil)
+				}
+				body.chunks[j.i] = packed
+				mu.Unlock()
+			}
+		})
+	}
+	var refs colRefs
+	buf := make([]byte, 0, bodyChunk+bodyChunk/4)
+	next := 0
+	send := func() {
+		body.crc = crc32.Update(body.crc, crc32.IEEETable, buf)
+		body.size += int64(len(buf))
+		jobs <- job{next, buf}
+		next++
+		select {
+		case buf = <-slots:
+		default:
+			buf = make([]byte, 0, bodyChunk+bodyChunk/4)
+		}
+	}
+	var err error
+	for k := 0; k < n && err == nil; k++ {
+		r := k + 2
+		buf = append(buf, `<row r="`...)
+		buf = strconv.AppendInt(buf, int64(r), 10)
+		buf = append(buf, `" s="`...)
+		buf = strconv.AppendInt(buf, int64(rowStyle), 10)
+		buf = append(buf, `" customFormat="1">`...)
+		for i, v := range row(k) {
+			if v == nil {
+				continue
+			}
+			if buf, err = appendCell(buf, &refs, first+i, r, styles[i], fit(v), date1904); err != nil {
+				break
+			}
+		}
+		buf = append(buf, `</row>`...)
+		if len(buf) >= bodyChunk || k == n-1 {
+			send()
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	return body, nil
+}
+
+// deflated is p deflated; final ends the stream, else it ends in a sync
+// flush so that more can follow.
+func deflated(p []byte, final bool) []byte {
+	var out bytes.Buffer
+	zw, _ := flate.NewWriter(&out, deflateLevel)
+	zw.Write(p)
+	if final {
+		zw.Close()
+	} else {
+		zw.Flush()
+	}
+	return out.Bytes()
+}
+
+// saveWorkbook writes f to out with each list sheet's rows spliced in and
+// each of the user's sheets (export --into) edited as it is copied.
+func saveWorkbook(out io.Writer, f *excelize.File, bodies map[string]*sheetBody, edits map[string]*sheetEdit) error {
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		return err
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		return err
+	}
+	byPart := map[string]*sheetBody{}
+	if len(bodies) > 0 {
+		parts, err := sheetParts(zr)
+		if err != nil {
+			return err
+		}
+		for name, b := range bodies {
+			p, ok := parts[name]
+			if !ok {
+				return fmt.Errorf("the sheet %q is not in the workbook", name)
+			}
+			byPart[p] = b
+		}
+	}
+	// excelize's parts come in the order of a map, and so do the image types
+	// of [Content_Types].xml: in a fixed order, the same workbook is the
+	// same bytes
+	files := slices.Clone(zr.File)
+	slices.SortFunc(files, func(a, b *zip.File) int {
+		rank := func(f *zip.File) int { // the content types first
+			if f.Name == contentTypesPart {
+				return 0
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(a.Name, b.Name))
+	})
+	zw := zip.NewWriter(out)
+	for _, zf := range files {
+		var err error
+		if zf.Name == contentTypesPart {
+			err = copyContentTypes(zw, zf)
+		} else if e, ok := edits[zf.Name]; ok {
+			delete(edits, zf.Name)
+			err = copyEdited(zw, zf, e)
+		} else if b, ok := byPart[zf.Name]; ok {
+			err = copySpliced(zw, zf, b)
+		} else {
+			err = zw.Copy(zf)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", zf.Name, err)
+		}
+	}
+	for part := range edits {
+		return fmt.Errorf("the sheet %s was not in the copy", part)
+	}
+	return zw.Close()
+}
+
+const contentTypesPart = "[Content_Types].xml"
+
+// contentTypes is the package's [Content_Types].xml.
+type contentTypes struct {
+	XMLName   xml.Name     `xml:"http://schemas.openxmlformats.org/package/2006/content-types Types"`
+	Defaults  []ctDefault  `xml:"Default"`
+	Overrides []ctOverride `xml:"Override"`
+}
+
+type ctDefault struct {
+	Extension   string `xml:",attr"`
+	ContentType string `xml:",attr"`
+}
+
+type ctOverride struct {
+	PartName    string `xml:",attr"`
+	ContentType string `xml:",attr"`
+}
+
+// copyContentTypes copies [Content_Types].xml with its entries sorted.
+func copyContentTypes(zw *zip.Writer, zf *zip.File) error {
+	rc, err := zf.Open()
+	if err != nil {
+		return err
+	}
+	var ct contentTypes
+	err = xml.NewDecoder(rc).Decode(&ct)
+	rc.Close()
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(ct.Defaults, func(a, b ctDefault) int { return strings.Compare(a.Extension, b.Extension) })
+	slices.SortFunc(ct.Overrides, func(a, b ctOverride) int { return strings.Compare(a.PartName, b.PartName) })
+	out, err := xml.Marshal(ct)
+	if err != nil {
+		return err
+	}
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate, Modified: zf.Modified})
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	_, err = w.Write(out)
+	return err
+}
+
+func copyEdited(zw *zip.Writer, zf *zip.File, e *sheetEdit) error {
+	rc, err := zf.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	wc, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate, Modified: zf.Modified})
+	if err != nil {
+		return err
+	}
+	return e.apply(wc, rc)
+}
+
+// copySpliced writes the sheet part zf with body before its </sheetData>.
+func copySpliced(zw *zip.Writer, zf *zip.File, body *sheetBody) error {
+	rc, err := zf.Open()
+	if err != nil {
+		return err
+	}
+	x, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		return err
+	}
+	at := bytes.LastIndex(x, []byte("</sheetData>"))
+	if at < 0 {
+		return fmt.Errorf("no sheetData to put the rows in")
+	}
+	head, tail := x[:at], x[at:]
+	zhead, ztail := deflated(head, false), deflated(tail, true)
+	crc := crc32Combine(crc32.ChecksumIEEE(head), body.crc, body.size)
+	crc = crc32.Update(crc, crc32.IEEETable, tail)
+	packed := int64(len(zhead) + len(ztail))
+	for _, c := range body.chunks {
+		packed += int64(len(c))
+	}
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate, Modified: zf.Modified, CRC32: crc,
+		CompressedSize64: uint64(packed), UncompressedSize64: uint64(int64(len(x)) + body.size)})
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(zhead); err != nil {
+		return err
+	}
+	for _, c := range body.chunks {
+		if _, err := w.Write(c); err != nil {
+			return err
+		}
+	}
+	_, err = w.Write(ztail)
+	return err
+}
+
+// sheetParts maps each sheet's name to its part in the archive, from the
+// workbook and its relationships.
+func sheetParts(zr *zip.Reader) (map[string]string, error) {
+	read := func(name string, v any) error {
+		for _, zf := range zr.File {
+			if zf.Name == name {
+				rc, err := zf.Open()
+				if err != nil {
+					return err
+				}
+				defer rc.Close()
+				return xml.NewDecoder(rc).Decode(v)
+			}
+		}
+		return fmt.Errorf("no %s in the workbook", name)
+	}
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rel []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if err := read("xl/workbook.xml", &wb); err != nil {
+		return nil, err
+	}
+	if err := read("xl/_rels/workbook.xml.rels", &rels); err != nil {
+		return nil, err
+	}
+	target := map[string]string{}
+	for _, r := range rels.Rel {
+		t := r.Target
+		if strings.HasPrefix(t, "/") {
+			t = strings.TrimPrefix(t, "/")
+		} else {
+			t = path.Join("xl", t)
+		}
+		target[r.ID] = t
+	}
+	parts := map[string]string{}
+	for _, s := range wb.Sheets {
+		parts[s.Name] = target[s.ID]
+	}
+	return parts, nil
+}
+
+// crc32Combine is the CRC-32 of a‖b from crcA, crcB and len(b) (zlib's
+// crc32_combine: b's length in zeros is shifted through crcA by squaring
+// the operator of one zero bit).
+func crc32Combine(crcA, crcB uint32, lenB int64) uint32 {
+	if lenB <= 0 {
+		return crcA
+	}
+	var even, odd [32]uint32
+	odd[0] = 0xedb88320 // the reflected polynomial: one zero bit
+	row := uint32(1)
+	for i := 1; i < 32; i++ {
+		odd[i] = row
+		row <<= 1
+	}
+	gf2Square(&even, &odd) // two zero bits
+	gf2Square(&odd, &even) // four
+	for {
+		gf2Square(&even, &odd) // one zero byte, then 4, 16 …
+		if lenB&1 != 0 {
+			crcA = gf2Times(&even, crcA)
+		}
+		lenB >>= 1
+		if lenB == 0 {
+			break
+		}
+		gf2Square(&odd, &even)
+		if lenB&1 != 0 {
+			crcA = gf2Times(&odd, crcA)
+		}
+		lenB >>= 1
+		if lenB == 0 {
+			break
+		}
+	}
+	return crcA ^ crcB
+}
+
+func gf2Times(mat *[32]uint32, vec uint32) uint32 {
+	var sum uint32
+	for i := 0; vec != 0; i, vec = i+1, vec>>1 {
+		if vec&1 != 0 {
+			sum ^= mat[i]
+		}
+	}
+	return sum
+}
+
+func gf2Square(square, mat *[32]uint32) {
+	for n := range 32 {
+		square[n] = gf2Times(mat, mat[n])
+	}
+}
