@@ -14,20 +14,21 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
 )
 
 // A list sheet's rows (the Customers sheet: 100,000 customers × 70 columns)
-// are most of a workbook's bytes. They are not given to excelize: they are
-// encoded as XML in chunks of about a megabyte while the workbook is built,
-// each chunk deflated on its own core and ended with a sync flush, so the
+// are most of a workbook's bytes. They are not given to excelize: while the
+// workbook is built, each core takes the next chunk of rows, encodes them as
+// XML and deflates them on their own, ending with a sync flush, so that the
 // chunks join into one deflate stream. When the workbook is saved, excelize
 // writes everything else (the sheet's header row, widths, filter, print
 // set-up) and the sheet's part is copied with the chunks spliced in before
 // </sheetData>. The bytes do not depend on the core count: the chunks are
-// cut by size and joined in order.
+// fixed runs of rows, joined in order.
 
 // sheetBody is a list sheet's rows from row 2 on, deflated.
 type sheetBody struct {
@@ -36,8 +37,9 @@ type sheetBody struct {
 	size   int64    // uncompressed bytes
 }
 
-// bodyChunk is the uncompressed size at which a chunk is cut.
-const bodyChunk = 1 << 20
+// bodyChunkRows is the rows of a chunk: about a megabyte of the Customers
+// sheet, enough for deflate, small enough to share out.
+const bodyChunkRows = 256
 
 // deflateLevel is the speed end of deflate: the sheet compresses to within
 // a few per cent of the default level, several times faster.
@@ -45,81 +47,76 @@ const deflateLevel = flate.BestSpeed
 
 // bodyRows encodes rows 2 … n+1: row(k) gives the cells of row k+2 from
 // column first on, each with its column's style; every row has rowStyle.
+// row and fit are called from several goroutines.
 func bodyRows(n int, row func(k int) []any, first int, styles []int, rowStyle int, date1904 bool, fit func(any) any) (*sheetBody, error) {
-	body := &sheetBody{}
-	workers := runtime.GOMAXPROCS(0)
-	type job struct {
-		i   int
-		raw []byte
+	chunks := (n + bodyChunkRows - 1) / bodyChunkRows
+	type result struct {
+		packed []byte
+		crc    uint32
+		size   int64
+		err    error
 	}
-	jobs := make(chan job)
-	slots := make(chan []byte, 2*workers) // spent buffers, for reuse; bounds the memory in flight
-	var mu sync.Mutex
+	results := make([]result, chunks)
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range workers {
+	for range min(runtime.GOMAXPROCS(0), chunks) {
 		wg.Go(func() {
+			var refs colRefs
+			var raw []byte
 			var out bytes.Buffer
 			zw, _ := flate.NewWriter(&out, deflateLevel)
-			for j := range jobs {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= chunks {
+					return
+				}
+				var err error
+				raw = raw[:0]
+				for k := i * bodyChunkRows; k < min(n, (i+1)*bodyChunkRows) && err == nil; k++ {
+					raw, err = appendRow(raw, &refs, k+2, row(k), first, styles, rowStyle, date1904, fit)
+				}
+				if err != nil {
+					results[i].err = err
+					continue
+				}
 				out.Reset()
 				zw.Reset(&out)
-				zw.Write(j.raw)
+				zw.Write(raw)
 				zw.Flush()
-				packed := bytes.Clone(out.Bytes())
-				select {
-				case slots <- j.raw[:0]:
-				default:
-				}
-				mu.Lock()
-				for len(body.chunks) <= j.i {
-					body.chunks = append(body.chunks, nil)
-				}
-				body.chunks[j.i] = packed
-				mu.Unlock()
+				results[i] = result{bytes.Clone(out.Bytes()), crc32.ChecksumIEEE(raw), int64(len(raw)), nil}
 			}
 		})
 	}
-	var refs colRefs
-	buf := make([]byte, 0, bodyChunk+bodyChunk/4)
-	next := 0
-	send := func() {
-		body.crc = crc32.Update(body.crc, crc32.IEEETable, buf)
-		body.size += int64(len(buf))
-		jobs <- job{next, buf}
-		next++
-		select {
-		case buf = <-slots:
-		default:
-			buf = make([]byte, 0, bodyChunk+bodyChunk/4)
-		}
-	}
-	var err error
-	for k := 0; k < n && err == nil; k++ {
-		r := k + 2
-		buf = append(buf, `<row r="`...)
-		buf = strconv.AppendInt(buf, int64(r), 10)
-		buf = append(buf, `" s="`...)
-		buf = strconv.AppendInt(buf, int64(rowStyle), 10)
-		buf = append(buf, `" customFormat="1">`...)
-		for i, v := range row(k) {
-			if v == nil {
-				continue
-			}
-			if buf, err = appendCell(buf, &refs, first+i, r, styles[i], fit(v), date1904); err != nil {
-				break
-			}
-		}
-		buf = append(buf, `</row>`...)
-		if len(buf) >= bodyChunk || k == n-1 {
-			send()
-		}
-	}
-	close(jobs)
 	wg.Wait()
-	if err != nil {
-		return nil, err
+	body := &sheetBody{chunks: make([][]byte, chunks)}
+	for i, r := range results {
+		if r.err != nil {
+			return nil, r.err
+		}
+		body.chunks[i] = r.packed
+		body.crc = crc32Combine(body.crc, r.crc, r.size)
+		body.size += r.size
 	}
 	return body, nil
+}
+
+// appendRow appends row r with its cells (nil: no cell).
+func appendRow(b []byte, refs *colRefs, r int, cells []any, first int, styles []int, rowStyle int, date1904 bool, fit func(any) any) ([]byte, error) {
+	b = append(b, `<row r="`...)
+	b = strconv.AppendInt(b, int64(r), 10)
+	b = append(b, `" s="`...)
+	b = strconv.AppendInt(b, int64(rowStyle), 10)
+	b = append(b, `" customFormat="1">`...)
+	for i, v := range cells {
+		if v == nil {
+			continue
+		}
+		var err error
+		if b, err = appendCell(b, refs, first+i, r, styles[i], fit(v), date1904); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, `</row>`...), nil
 }
 
 // deflated is p deflated; final ends the stream, else it ends in a sync

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -108,11 +109,11 @@ func writeSheets(f *excelize.File, fresh bool, ex Export, progress func(string))
 		}
 	}
 	var notes []string
-	if w.cut > 0 {
-		notes = append(notes, fmt.Sprintf("%d text values were longer than Excel's %d characters per cell and were cut there (the CSV export keeps them whole)", w.cut, maxCellChars))
+	if cut := w.cut.Load(); cut > 0 {
+		notes = append(notes, fmt.Sprintf("%d text values were longer than Excel's %d characters per cell and were cut there (the CSV export keeps them whole)", cut, maxCellChars))
 	}
-	if w.badXML > 0 {
-		notes = append(notes, fmt.Sprintf("%d text values held control characters that a workbook cannot store; they show as \uFFFD (the CSV export keeps them)", w.badXML))
+	if bad := w.badXML.Load(); bad > 0 {
+		notes = append(notes, fmt.Sprintf("%d text values held control characters that a workbook cannot store; they show as \uFFFD (the CSV export keeps them)", bad))
 	}
 	sum := w.sheet(SheetSummary)
 	for k, n := range notes {
@@ -168,9 +169,9 @@ type wbWriter struct {
 	st          *styles
 	a           *model.Analysis
 	ex          Export
-	cut         int // text values cut to Excel's cell limit
-	badXML      int // text values with characters XML cannot hold
-	summaryRows int // rows the Summary sheet uses
+	cut         atomic.Int64 // text values cut to Excel's cell limit
+	badXML      atomic.Int64 // text values with characters XML cannot hold (both counted by bodyRows' workers too)
+	summaryRows int          // rows the Summary sheet uses
 	setUp       map[string]bool
 	names       map[string]string     // our sheet names (Sheet…) → the names they got
 	bodies      map[string]*sheetBody // list sheets' rows, by sheet name, spliced in when saved
@@ -243,7 +244,7 @@ func (w *wbWriter) fit(v any) any {
 		return v
 	}
 	if hasNotXML(s) {
-		w.badXML++
+		w.badXML.Add(1)
 		s = strings.Map(func(r rune) rune {
 			if notXML(r) {
 				return utf8.RuneError
@@ -254,7 +255,7 @@ func (w *wbWriter) fit(v any) any {
 	if len(s) <= maxCellChars || utf8.RuneCountInString(s) <= maxCellChars {
 		return s
 	}
-	w.cut++
+	w.cut.Add(1)
 	return string([]rune(s)[:maxCellChars])
 }
 
