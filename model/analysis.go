@@ -24,6 +24,7 @@ type Engine struct {
 	mu      sync.Mutex
 	stage   *stage1
 	orders  orderCache
+	pls     plCache
 	maxDate Day
 	maxOnce sync.Once
 }
@@ -408,6 +409,7 @@ type Analysis struct {
 	fields  []Field        // Fields
 	fieldIx map[string]int // Field: key → index in fields
 	orders  *orderCache
+	pls     *plCache  // the engine's last segment sums (nil: none kept)
 	clvKey  []float64 // orders customers like CLV (CLV / multiple)
 	ids     sortIDs
 	warnMu  sync.Mutex
@@ -542,7 +544,7 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 	led := s.led
 	n := len(b.Revenue)
 	a := &Analysis{Params: p.Clone(), withoutFits: withoutFits, AsOf: b.AsOf, AsOfInfo: s.asOfInfo, N: n, Decimals: led.Decimals, Base: b, Led: led,
-		IDOrder: s.idOrder, idRank: s.idRank, orders: &e.orders}
+		IDOrder: s.idOrder, idRank: s.idRank, orders: &e.orders, pls: &e.pls}
 	if s.asOfInfo.Moved {
 		a.warn(fmt.Sprintf("a customer-level ledger's totals cannot be cut at an earlier date: as of %s asked, analysed as of its last order date %s", s.asOfInfo.Asked, b.AsOf))
 	}

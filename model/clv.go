@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // SimpleCLV is the retention ("margin multiple") model of spec §4.1 for a
@@ -237,92 +238,60 @@ func (a *Analysis) SegmentPL(sc *Scheme) (rows []SegmentRow, total SegmentRow) {
 
 // segmentPLs aggregates every scheme's segments in one pass over the
 // customers (split over the cores) and adds the total rows, each the sum of
-// its scheme's rows.
+// its scheme's rows. Sums the last analysis formed from the same
+// assignment and the same per-customer figures are taken over (plCache):
+// a change of the discount rate adds up only the CLV columns again.
 func (a *Analysis) segmentPLs() {
 	risk := a.Risk != nil && a.Risk.Available
 	schemes := a.Schemes
+	in := a.plInputs()
+	prev := a.pls.last()
+	need := make([]plGroup, len(schemes))
+	from := make([][]SegmentRow, len(schemes)) // sums taken over, or nil
+	changed := in.changed(prev)
+	keys := make(map[string]int, len(schemes)) // a key twice: neither is kept
+	for _, sc := range schemes {
+		keys[sc.Key]++
+	}
+	for i := range schemes {
+		need[i] = plAll
+		if prev == nil || keys[schemes[i].Key] > 1 {
+			continue
+		}
+		if old, ok := prev.sums[schemes[i].Key]; ok && len(old.rows) == len(schemes[i].Segments) && slices.Equal(old.assign, schemes[i].Assign) {
+			need[i], from[i] = changed, old.rows
+		}
+	}
+	anyNeed := slices.ContainsFunc(need, func(g plGroup) bool { return g != 0 })
 	parts := make([][][]SegmentRow, workersFor(a.N, 20000))
-	parallelRange(a.N, 20000, func(w, lo, hi int) {
-		rows := make([][]SegmentRow, len(schemes))
-		for i := range schemes {
-			rows[i] = make([]SegmentRow, len(schemes[i].Segments))
-		}
-		for c := lo; c < hi; c++ {
-			rev, cogs, gm, cts, cm, clv := a.Revenue[c], a.COGS[c], a.GM[c], a.CTS[c], a.CM[c], a.CLVMoney[c]
-			var ar, un, ecl, s3, carry, radj Money
-			if a.RiskAdjCM != nil {
-				carry, radj = a.CarryCost[c], a.RiskAdjCM[c]
-			}
-			var prev, ppd, pdtp float64
-			if a.MinPrice != nil && rev > 0 {
-				prev = float64(rev)
-				ppd, pdtp = prev*a.PD[c], prev*a.DaysToPay[c]
-			}
-			var grad, egrad []float64
-			var exp float64
-			if a.clvGrad != nil {
-				grad = a.clvGrad[c*clvParams : (c+1)*clvParams]
-			}
-			if a.ExpPurchases != nil {
-				exp = finite(a.ExpPurchases[c])
-			}
-			if a.expGrad != nil {
-				egrad = a.expGrad[c*countDims : (c+1)*countDims]
-			}
-			if risk {
-				ar, un, ecl, s3 = a.Risk.CustAR[c], a.Risk.CustUnapplied[c], a.Risk.CustECL[c], a.Risk.Sales3m[c]
-			}
-			known := !a.Base.CustomerLevel || a.Led.Totals.HasOrders[c]
-			ret, due := a.Base.ReturnValue[c], Money(0)
-			if risk && len(a.Risk.CustBuckets[c]) > 0 {
-				due = ar - a.Risk.CustBuckets[c][0]
-			}
-			repeater := known && a.Base.PurchaseDays[c] >= 2
-			for i := range schemes {
-				r := &rows[i][schemes[i].Assign[c]]
-				r.Customers++
-				if known {
-					r.countsKnown++
+	if anyNeed {
+		parallelRange(a.N, 20000, func(w, lo, hi int) {
+			parts[w] = a.addSegments(schemes, need, risk, lo, hi)
+		})
+	}
+	next := &plState{in: in, sums: make(map[string]plSums, len(schemes))}
+	sums := make([][]SegmentRow, len(schemes))
+	for i := range schemes {
+		rows := make([]SegmentRow, len(schemes[i].Segments))
+		if need[i] != 0 {
+			for _, p := range parts {
+				for k := range rows {
+					rows[k].add(&p[i][k])
 				}
-				if repeater {
-					r.Repeaters++
-				}
-				r.Returns += ret
-				r.PastDue += due
-				r.Revenue += rev
-				r.COGS += cogs
-				r.GM += gm
-				r.CTS += cts
-				r.CM += cm
-				r.TotalCLV += clv
-				for j, g := range grad {
-					r.clvGrad[j] += g
-				}
-				r.ExpPurchases += exp
-				for j, g := range egrad {
-					r.expGrad[j] += g
-				}
-				r.CarryCost += carry
-				r.RiskAdjCM += radj
-				r.priceRev += prev
-				r.pricePD += ppd
-				r.priceDTP += pdtp
-				r.OpenAR += ar
-				r.Unapplied += un
-				r.ECL += ecl
-				r.sales3m += s3
 			}
 		}
-		parts[w] = rows
-	})
+		for k := range from[i] {
+			rows[k].takeOver(&from[i][k], ^need[i])
+		}
+		sums[i] = rows
+		if keys[schemes[i].Key] == 1 {
+			next.sums[schemes[i].Key] = plSums{assign: schemes[i].Assign, rows: slices.Clone(rows)}
+		}
+	}
+	a.pls.keep(next)
 	for i := range schemes {
 		sc := &a.Schemes[i]
-		rows := parts[0][i]
-		for _, p := range parts[1:] {
-			for k := range rows {
-				rows[k].add(&p[i][k])
-			}
-		}
+		rows := sums[i]
 		total := SegmentRow{Segment: "Total"}
 		for k := range rows {
 			rows[k].Segment = sc.Segments[k]

@@ -143,10 +143,26 @@ func BenchmarkRecompute100k(b *testing.B) {
 	benchRecompute(b, bigLedger(100_000, 10))
 }
 
-// benchRecompute times stage 2 after a discount-rate change (stage 1 is
-// computed once before the timer starts) and reports the 95th percentile
-// of the single recomputes besides the mean.
+// BenchmarkRecompute100kPyramid changes a pyramid cut-off instead: one
+// scheme's segments move, the other schemes' sums are taken over.
+func BenchmarkRecompute100kPyramid(b *testing.B) {
+	benchRecomputeWith(b, bigLedger(100_000, 10), func(p *model.Params, i int) {
+		p.PyramidCutoffs = []float64{0.01, 0.04 + float64(i%10)/100, 0.20}
+	})
+}
+
+// benchRecompute times stage 2 after a discount-rate change.
 func benchRecompute(b *testing.B, led *model.Ledger) {
+	benchRecomputeWith(b, led, func(p *model.Params, i int) {
+		p.DiscountRateAnnual = 0.05 + float64(i%10)/100
+		p.CLVMonthlyDiscount = 0.005 + float64(i%10)/1000
+	})
+}
+
+// benchRecomputeWith times stage 2 after change(p, i) (stage 1 is computed
+// once before the timer starts) and reports the 95th percentile of the
+// single recomputes besides the mean.
+func benchRecomputeWith(b *testing.B, led *model.Ledger, change func(p *model.Params, i int)) {
 	e := model.NewEngine(led)
 	p := model.DefaultParams()
 	if _, err := e.Analyze(p); err != nil {
@@ -156,8 +172,7 @@ func benchRecompute(b *testing.B, led *model.Ledger) {
 	durs := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := range b.N {
-		p.DiscountRateAnnual = 0.05 + float64(i%10)/100
-		p.CLVMonthlyDiscount = 0.005 + float64(i%10)/1000
+		change(&p, i)
 		t0 := time.Now()
 		if _, err := e.Analyze(p); err != nil {
 			b.Fatal(err)
