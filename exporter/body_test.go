@@ -46,7 +46,8 @@ func hostileLedger(customers int) string {
 
 // TestBodyRowsAsExcelize: the list sheets' rows written by bodyRows read
 // back, cell for cell (value, type and style), as the rows excelize's
-// stream writer wrote; every other part of the workbook is unchanged; the
+// stream writer wrote, on the demo, a ledger of hostile text and every
+// shared ledger; every other part of the workbook is unchanged; the
 // archive's checksums hold; and the bytes do not depend on the core count.
 func TestBodyRowsAsExcelize(t *testing.T) {
 	demo, demoRep := demoAnalysis(t)
@@ -54,10 +55,26 @@ func TestBodyRowsAsExcelize(t *testing.T) {
 	for c := range big.Led.Customers.Name { // straight into the ledger: a CSV reader would mend some
 		big.Led.Customers.Name[c] = hostileNames[c%len(hostileNames)]
 	}
-	for _, c := range []struct {
+	cases := []struct {
 		name string
 		ex   Export
-	}{{"demo", Export{Source: "demo", Analysis: demo, Report: demoRep}}, {"hostile", Export{Source: "hostile.csv", Analysis: big, Report: bigRep}}} {
+	}{{"demo", Export{Source: "demo", Analysis: demo, Report: demoRep}}, {"hostile", Export{Source: "hostile.csv", Analysis: big, Report: bigRep}}}
+	for _, sh := range []struct {
+		path string
+		opt  importer.Options
+	}{
+		{"receivables/WA_Fn-UseC_-Accounts-Receivable.csv", importer.Options{}},
+		{"cdnow/CDNOW_sample.txt", importer.Options{Columns: []string{"", "customer_id", "date", "quantity", "amount"}}},
+		{"online-retail-ii/online_retail_II_subset_2sheets.xlsx", importer.Options{}},
+	} {
+		p := sharedLedger(t, sh.path)
+		a, rep := analysed(t)(importer.Load([]string{p}, sh.opt))
+		cases = append(cases, struct {
+			name string
+			ex   Export
+		}{sh.path, Export{Source: p, Analysis: a, Report: rep}})
+	}
+	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			c.ex.rows = rowsOf(c.ex.Analysis, WriteOptions{})
 			write := func(viaExcelize bool) []byte {
