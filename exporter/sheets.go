@@ -30,6 +30,14 @@ func writeWorkbook(out io.Writer, ex Export, progress func(string)) error {
 		return err
 	}
 	f.SetActiveSheet(0)
+	// the file's properties name the program and the ledger (excelize's
+	// template names its author); the dates stay fixed, so that the same
+	// analysis is the same file
+	src := termtext.Clean(ex.Source)
+	if err := f.SetDocProps(&excelize.DocProperties{Creator: "ledgerlens", LastModifiedBy: "ledgerlens",
+		Title: "Customer segments", Subject: fmt.Sprintf("%s · as of %s", src, ex.Analysis.AsOf)}); err != nil {
+		return err
+	}
 	return saveWorkbook(out, f, w.bodies, nil)
 }
 

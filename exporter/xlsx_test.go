@@ -65,6 +65,9 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	if dp, err := f.GetDocProps(); err != nil || dp.Creator != "ledgerlens" || dp.Subject != "demo · as of "+a.AsOf.String() {
+		t.Errorf("document properties %+v (%v): want ledgerlens and the source with the as-of date", dp, err)
+	}
 	want := []string{SheetSummary, SheetSegments, SheetCustomers, SheetProfitability, SheetRisk, SheetCredit, SheetWriteOffs, SheetChurn, SheetCohorts, SheetModel, SheetParameters, SheetDataQuality}
 	if got := f.GetSheetList(); !slices.Equal(got, want) {
 		t.Fatalf("sheets %v, want %v", got, want)
