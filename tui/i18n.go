@@ -336,6 +336,14 @@ var notes = []struct {
 	{regexp.MustCompile(`^(BG/NBD|Pareto/NBD) \+ Gamma-Gamma (.+) CLV, (\d+) months at (\S+) %/month, unit (\S+) \((\S+) per month\)$`), "$1 + Gamma-Gamma 终身价值（$2），$3 个月，月折现率 $4 %，时间单位 $5（每月 $6）"},
 	{regexp.MustCompile(`^(BG/NBD|Pareto/NBD) fit failed: (.*)$`), "$1 拟合失败：$2"},
 	{regexp.MustCompile(`^(BG/NBD|Pareto/NBD) fit unusable: (.*)$`), "$1 拟合不可用：$2"},
+	{regexp.MustCompile(`^no dropout seen in this ledger \((a|s) = (\S+), (b|β) = (\S+)\): the model counts every customer as alive, so P\(alive\) and CLV from it are not meaningful$`),
+		"账簿中未见流失（$1 = $2，$3 = $4）：模型视每位客户为存活，由此得到的存活概率和终身价值没有意义"},
+	{regexp.MustCompile(`^the dropout estimate ran to its limit \(b = (\S+)\): customers are predicted to drop out after every purchase$`),
+		"流失估计到达边界（b = $1）：模型预测客户每次购买后即流失"},
+	{regexp.MustCompile(`^the purchase-rate estimate ran to its limit \(r = (\S+)\): the data do not pin down how often customers buy$`),
+		"购买率估计到达边界（r = $1）：数据无法确定客户的购买频率"},
+	{regexp.MustCompile(`^the dropout rates look the same for every customer \(s = (\S+), β = (\S+)\): the fit ran to the edge where Pareto/NBD has one common dropout rate, s/β = (\S+)$`),
+		"各客户的流失率看来相同（s = $1，β = $2）：拟合到达 Pareto/NBD 所有客户共用同一流失率的边界，s/β = $3"},
 	{regexp.MustCompile(`^Gamma-Gamma fit failed: (.*)$`), "Gamma-Gamma 拟合失败：$1"},
 	{regexp.MustCompile(`^(\d+) customers have no document on or before the as-of date (\S+) and are not in the analysis$`), "$1 位客户在截至日期 $2 及之前没有单据，未纳入分析"},
 	{regexp.MustCompile(`^total profit ≤ 0: the whale curve shows cumulative profit in money, not shares$`), "总利润 ≤ 0：鲸鱼曲线显示累计利润金额，而非占比"},
@@ -344,14 +352,28 @@ var notes = []struct {
 	{regexp.MustCompile(`^probabilistic CLV unavailable \((.*)\): simple CLV shown instead$`), "概率模型终身价值不可用（$1）：改为显示简单终身价值"},
 }
 
-// note is a model sentence in the user's language.
+// note is a model sentence in the user's language; a sentence inside
+// another ("fit unusable: <why>") is translated too.
 func (s *Shared) note(n string) string {
-	if s.Lang == "zh" {
-		for _, p := range notes {
-			if p.re.MatchString(n) {
-				return p.re.ReplaceAllString(n, p.zh)
-			}
+	if s.Lang != "zh" {
+		return n
+	}
+	for _, p := range notes {
+		m := p.re.FindStringSubmatch(n)
+		if m == nil {
+			continue
 		}
+		var src strings.Builder
+		at := make([]int, 0, 2*len(m))
+		for i, g := range m {
+			if i > 0 {
+				g = s.note(g)
+			}
+			at = append(at, src.Len())
+			src.WriteString(g)
+			at = append(at, src.Len())
+		}
+		return string(p.re.ExpandString(nil, p.zh, src.String(), at))
 	}
 	return n
 }

@@ -67,3 +67,26 @@ func TestChineseScreens(t *testing.T) {
 		}
 	})
 }
+
+// The model's boundary sentences read in Chinese, also inside a fit's
+// status ("fit unusable: …"), with their numbers kept.
+func TestNoteBoundarySentences(t *testing.T) {
+	sh := &Shared{Lang: "zh"}
+	for _, n := range []string{
+		"no dropout seen in this ledger (a = 0.001, b = 1e+04): the model counts every customer as alive, so P(alive) and CLV from it are not meaningful",
+		"no dropout seen in this ledger (s = 0.01, β = 2.5e+03): the model counts every customer as alive, so P(alive) and CLV from it are not meaningful",
+		"the dropout estimate ran to its limit (b = 1e-06): customers are predicted to drop out after every purchase",
+		"the purchase-rate estimate ran to its limit (r = 1e+06): the data do not pin down how often customers buy",
+		"Pareto/NBD fit unusable: the dropout rates look the same for every customer (s = 55.2, β = 1.32e+05): the fit ran to the edge where Pareto/NBD has one common dropout rate, s/β = 0.000418",
+	} {
+		zh := sh.note(n)
+		if regexp.MustCompile(`\b(the|customer|dropout|ran|fit)\b`).MatchString(zh) {
+			t.Errorf("not translated: %s → %s", n, zh)
+		}
+		for _, num := range regexp.MustCompile(`\d[\d.e+-]*`).FindAllString(n, -1) {
+			if !strings.Contains(zh, num) {
+				t.Errorf("%s lost %s: %s", n, num, zh)
+			}
+		}
+	}
+}

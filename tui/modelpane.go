@@ -99,7 +99,7 @@ func (p *modelPane) lines() []string {
 			if f.Status.Boundary != "" {
 				why = f.Status.Boundary
 			}
-			t.add(f.Name, sh.t("n/a"), "", "", "", "", "", why)
+			t.add(f.Name, sh.t("n/a"), "", "", "", "", "", sh.note(why))
 			continue
 		}
 		t.add(f.Name, fnum(f.Status.LogLik, 2), fnum(f.AIC, 1), fnum(f.BIC, 1), fnum(f.MAE, 4), pct(f.Bias), fnum(f.PredictedTotal, 1), mark)
