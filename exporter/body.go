@@ -45,10 +45,10 @@ const bodyChunkRows = 256
 // a few per cent of the default level, several times faster.
 const deflateLevel = flate.BestSpeed
 
-// bodyRows encodes rows 2 … n+1: row(k) gives the cells of row k+2 from
-// column first on, each with its column's style; every row has rowStyle.
-// row and fit are called from several goroutines.
-func bodyRows(n int, row func(k int) []any, first int, styles []int, rowStyle int, date1904 bool, fit func(any) any) (*sheetBody, error) {
+// bodyRows encodes rows 2 … n+1: row(k) gives the cells of row k+2, each
+// with its column's style; every row has rowStyle. row and fit are called
+// from several goroutines.
+func bodyRows(n int, row func(k int) []any, styles []int, rowStyle int, date1904 bool, fit func(any) any) (*sheetBody, error) {
 	chunks := (n + bodyChunkRows - 1) / bodyChunkRows
 	type result struct {
 		packed []byte
@@ -73,7 +73,7 @@ func bodyRows(n int, row func(k int) []any, first int, styles []int, rowStyle in
 				var err error
 				raw = raw[:0]
 				for k := i * bodyChunkRows; k < min(n, (i+1)*bodyChunkRows) && err == nil; k++ {
-					raw, err = appendRow(raw, &refs, k+2, row(k), first, styles, rowStyle, date1904, fit)
+					raw, err = appendRow(raw, &refs, k+2, row(k), styles, rowStyle, date1904, fit)
 				}
 				if err != nil {
 					results[i].err = err
@@ -100,23 +100,27 @@ func bodyRows(n int, row func(k int) []any, first int, styles []int, rowStyle in
 	return body, nil
 }
 
-// appendRow appends row r with its cells (nil: no cell).
-func appendRow(b []byte, refs *colRefs, r int, cells []any, first int, styles []int, rowStyle int, date1904 bool, fit func(any) any) ([]byte, error) {
+// appendRow appends row r with its cells from column A on.
+func appendRow(b []byte, refs *colRefs, r int, cells []any, styles []int, rowStyle int, date1904 bool, fit func(any) any) ([]byte, error) {
 	b = append(b, `<row r="`...)
 	b = strconv.AppendInt(b, int64(r), 10)
 	b = append(b, `" s="`...)
 	b = strconv.AppendInt(b, int64(rowStyle), 10)
 	b = append(b, `" customFormat="1">`...)
-	for i, v := range cells {
-		if v == nil {
-			continue
-		}
-		var err error
-		if b, err = appendCell(b, refs, first+i, r, styles[i], fit(v), date1904); err != nil {
-			return nil, err
-		}
+	b, err := appendCells(b, refs, r, 0, cells, styles, date1904, fit)
+	if err != nil {
+		return nil, err
 	}
 	return append(b, `</row>`...), nil
+}
+
+// newZipWriter is a zip writer that deflates at deflateLevel.
+func newZipWriter(w io.Writer) *zip.Writer {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, deflateLevel)
+	})
+	return zw
 }
 
 // deflated is p deflated; final ends the stream, else it ends in a sync
@@ -171,7 +175,7 @@ func saveWorkbook(out io.Writer, f *excelize.File, bodies map[string]*sheetBody,
 		}
 		return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(a.Name, b.Name))
 	})
-	zw := zip.NewWriter(out)
+	zw := newZipWriter(out)
 	for _, zf := range files {
 		var err error
 		if zf.Name == contentTypesPart {

@@ -24,6 +24,21 @@ func (c *colRefs) of(i int) string {
 	return (*c)[i]
 }
 
+// appendCells appends the cells of row r from column first on (nil: no
+// cell), each with its column's style and its value passed through fit.
+func appendCells(b []byte, refs *colRefs, r, first int, cells []any, styles []int, date1904 bool, fit func(any) any) ([]byte, error) {
+	for i, v := range cells {
+		if v == nil {
+			continue
+		}
+		var err error
+		if b, err = appendCell(b, refs, first+i, r, styles[i], fit(v), date1904); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
 // appendCell appends cell (col, row) — 0-based column, 1-based row — with
 // style and value v (nil: no cell). Values are those the sheets hold:
 // text, float64, integers, bool and dates (time.Time).

@@ -254,15 +254,8 @@ func (e *sheetEdit) writeRow(bw *bufio.Writer, row, headStyle int) error {
 				return err
 			}
 		}
-	} else {
-		for i, v := range e.cells(e.row[row]) {
-			if v == nil {
-				continue
-			}
-			if b, err = appendCell(b, &e.refs, e.first+i, row, e.styles[i], e.fit(v), e.date1904); err != nil {
-				return err
-			}
-		}
+	} else if b, err = appendCells(b, &e.refs, row, e.first, e.cells(e.row[row]), e.styles, e.date1904, e.fit); err != nil {
+		return err
 	}
 	e.buf = b
 	_, err = bw.Write(b)

@@ -1,8 +1,6 @@
 package exporter
 
 import (
-	"archive/zip"
-	"compress/flate"
 	"errors"
 	"fmt"
 	"io"
@@ -41,16 +39,9 @@ func writeWorkbook(out io.Writer, ex Export, progress func(string)) error {
 	return saveWorkbook(out, f, w.bodies, nil)
 }
 
-// fastZip makes f deflate at best speed: the big Customers sheet
-// compresses a little less and writes about twice as fast.
+// fastZip makes f deflate as the list sheets are deflated (newZipWriter).
 func fastZip(f *excelize.File) {
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
-		zw := zip.NewWriter(w)
-		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-			return flate.NewWriter(out, flate.BestSpeed)
-		})
-		return zw
-	})
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newZipWriter(w) })
 }
 
 // writeSheets adds the workbook's sheets to f: a new file (fresh: its
@@ -68,7 +59,7 @@ func writeSheets(f *excelize.File, fresh bool, ex Export, progress func(string))
 		return nil, err
 	}
 	w := &wbWriter{f: f, st: st, a: a, ex: ex, setUp: map[string]bool{}, names: map[string]string{},
-		bodies: map[string]*sheetBody{}, viaExcelize: ex.viaExcelize}
+		bodies: map[string]*sheetBody{}}
 	type part struct {
 		sheet    string
 		fn       func() error
@@ -183,7 +174,6 @@ type wbWriter struct {
 	setUp       map[string]bool
 	names       map[string]string     // our sheet names (Sheet…) → the names they got
 	bodies      map[string]*sheetBody // list sheets' rows, by sheet name, spliced in when saved
-	viaExcelize bool                  // rows through excelize's stream writer (the tests' oracle)
 }
 
 // sheet is the name one of our sheets got in this workbook.
@@ -349,7 +339,7 @@ func (w *wbWriter) listSheet(sheet string, headers []string, kinds []kind, n int
 	if err := sw.SetRow("A1", head); err != nil {
 		return err
 	}
-	if w.viaExcelize {
+	if w.ex.viaExcelize {
 		if err := w.streamRows(sw, kinds, n, row); err != nil {
 			return err
 		}
@@ -358,7 +348,7 @@ func (w *wbWriter) listSheet(sheet string, headers []string, kinds []kind, n int
 		for i, k := range kinds {
 			styles[i] = w.st.of(k)
 		}
-		body, err := bodyRows(n, row, 0, styles, w.st.text, w.date1904(), w.fit)
+		body, err := bodyRows(n, row, styles, w.st.text, w.date1904(), w.fit)
 		if err != nil {
 			return err
 		}

@@ -249,17 +249,12 @@ func (a *Analysis) segmentPLs() {
 	need := make([]plGroup, len(schemes))
 	from := make([][]SegmentRow, len(schemes)) // sums taken over, or nil
 	changed := in.changed(prev)
-	keys := make(map[string]int, len(schemes)) // a key twice: neither is kept
-	for _, sc := range schemes {
-		keys[sc.Key]++
-	}
-	for i := range schemes {
+	for i, sc := range schemes {
 		need[i] = plAll
-		if prev == nil || keys[schemes[i].Key] > 1 {
-			continue
-		}
-		if old, ok := prev.sums[schemes[i].Key]; ok && len(old.rows) == len(schemes[i].Segments) && slices.Equal(old.assign, schemes[i].Assign) {
-			need[i], from[i] = changed, old.rows
+		if prev != nil && i < len(prev.sums) {
+			if old := prev.sums[i]; old.key == sc.Key && len(old.rows) == len(sc.Segments) && slices.Equal(old.assign, sc.Assign) {
+				need[i], from[i] = changed, old.rows
+			}
 		}
 	}
 	anyNeed := slices.ContainsFunc(need, func(g plGroup) bool { return g != 0 })
@@ -269,7 +264,7 @@ func (a *Analysis) segmentPLs() {
 			parts[w] = a.addSegments(schemes, need, risk, lo, hi)
 		})
 	}
-	next := &plState{in: in, sums: make(map[string]plSums, len(schemes))}
+	next := &plState{in: in, sums: make([]plSums, len(schemes))}
 	sums := make([][]SegmentRow, len(schemes))
 	for i := range schemes {
 		rows := make([]SegmentRow, len(schemes[i].Segments))
@@ -284,9 +279,7 @@ func (a *Analysis) segmentPLs() {
 			rows[k].takeOver(&from[i][k], ^need[i])
 		}
 		sums[i] = rows
-		if keys[schemes[i].Key] == 1 {
-			next.sums[schemes[i].Key] = plSums{assign: schemes[i].Assign, rows: slices.Clone(rows)}
-		}
+		next.sums[i] = plSums{key: schemes[i].Key, assign: schemes[i].Assign, rows: slices.Clone(rows)}
 	}
 	a.pls.keep(next)
 	for i := range schemes {

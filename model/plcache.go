@@ -83,14 +83,16 @@ func sameBits(x, y []float64) bool {
 	return true
 }
 
-// plState is an analysis' segment sums (before totals and ratios) by
-// scheme key, with what they were formed from. It is not changed once kept.
+// plState is an analysis' segment sums (before totals and ratios), one
+// per scheme in its order, with what they were formed from. It is not
+// changed once kept.
 type plState struct {
 	in   *plInputs
-	sums map[string]plSums
+	sums []plSums
 }
 
 type plSums struct {
+	key    string // the scheme's
 	assign []int16
 	rows   []SegmentRow
 }
