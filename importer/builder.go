@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"hash/maphash"
 	"math/bits"
 	"slices"
 	"strconv"
@@ -16,11 +17,18 @@ type builder struct {
 	opt    Options
 	led    model.Ledger
 	rep    *Report
-	custIx map[string]int32
+	custIx *idTable
 	// cancellation documents seen (few): counted once each
 	cancelDocs map[string]bool
 	maxDec     int
 
+	// text holds the customer-level text columns while rows arrive, one
+	// record a customer (moved to led.Customers by finish): a row reads one
+	// record, not five arrays, and values that repeat (regions, industries)
+	// share one string, so comparing a row's value seldom misses the cache.
+	text      []custText
+	dicts     [numTexts]map[string]string
+	warmSink  int    // keeps warm's loads from being optimised away
 	fromSheet []bool // customer came from a customers sheet
 	hasRows   []bool
 	attrIx    map[string]int // attribute name -> index in led.Customers.Attrs
@@ -58,19 +66,105 @@ type pendingDate struct {
 func newBuilder(opt Options, rep *Report) *builder {
 	return &builder{
 		opt: opt, rep: rep,
-		custIx: map[string]int32{}, cancelDocs: map[string]bool{},
+		custIx: newIDTable(), cancelDocs: map[string]bool{},
 		attrIx: map[string]int{}, conflicts: map[string]int{},
 	}
 }
 
-// customer returns the index of customer id, adding it when new.
-func (b *builder) customer(id []byte) int32 {
-	if c, ok := b.custIx[string(id)]; ok {
+// custText is a customer's id, and its name, region, industry, channel and
+// type (textFields).
+type custText struct {
+	id   string
+	text [numTexts]string
+}
+
+const numTexts = 5
+
+// textFields are the fields of custText, in order.
+var textFields = [numTexts]Field{FCustomerName, FRegion, FIndustry, FChannel, FCustomerType}
+
+// dictCap bounds each text column's dictionary: names are mostly distinct
+// and are not worth keeping twice.
+const dictCap = 4096
+
+// customer returns the index of customer id, adding it when new. A new
+// customer's id and name (when the row has one) share one allocation, so
+// that the name a later row compares sits next to the id the lookup read.
+func (b *builder) customer(id, name []byte) int32 {
+	return b.customerHashed(id, b.custIx.hash(id), name)
+}
+
+// customerHashed is customer with the id's hash (idTable.hash) given: the
+// reading goroutine computes it.
+func (b *builder) customerHashed(id []byte, h uint64, name []byte) int32 {
+	c, slot := b.custIx.find(id, h, b.text)
+	if c >= 0 {
 		return c
 	}
-	s := string(id)
-	b.custIx[s] = int32(len(b.led.Customers.ID))
-	return b.addCustomer(s)
+	name = trimSpace(name)
+	both := string(append(append(make([]byte, 0, len(id)+len(name)), id...), name...))
+	c = b.addCustomer(both[:len(id)])
+	b.custIx.insert(slot, h, c, b.text)
+	if len(name) > 0 {
+		b.text[c].text[0] = both[len(id):]
+	}
+	return c
+}
+
+// warm reads, for a batch of rows, the table slots and customer records
+// their lookups will read. The loads do not depend on each other, so the
+// processor has many cache misses under way at once, where the lookups one
+// by one would wait for each in turn.
+func (b *builder) warm(rows []parsedTx) {
+	t := b.custIx
+	mask := len(t.slots) - 1
+	var sink int
+	for k := range rows {
+		if s := t.slots[int(rows[k].idHash)&mask]; s.tag != 0 {
+			if id := b.text[s.c].id; id != "" {
+				sink += int(id[0])
+			}
+		}
+	}
+	b.warmSink += sink
+}
+
+// known returns the index of customer id, or -1.
+func (b *builder) known(id []byte) int32 {
+	c, _ := b.custIx.find(id, b.custIx.hash(id), b.text)
+	return c
+}
+
+// intern returns v as a string, the same string for a repeated value of
+// text column k while its dictionary has room.
+func (b *builder) intern(k int, v []byte) string {
+	d := b.dicts[k]
+	if d == nil {
+		d = map[string]string{}
+		b.dicts[k] = d
+	}
+	if s, ok := d[string(v)]; ok {
+		return s
+	}
+	s := string(v)
+	if len(d) < dictCap {
+		d[s] = s
+	}
+	return s
+}
+
+// moveText hands the customers' text columns to the ledger.
+func (b *builder) moveText() {
+	cs := &b.led.Customers
+	n := len(cs.ID)
+	cols := [numTexts]*[]string{&cs.Name, &cs.Region, &cs.Industry, &cs.Channel, &cs.Type}
+	for k, col := range cols {
+		*col = make([]string, n)
+		for c := range b.text {
+			(*col)[c] = b.text[c].text[k]
+		}
+	}
+	b.text = nil
 }
 
 // addCustomer appends a customer (its index is the next one).
@@ -78,11 +172,7 @@ func (b *builder) addCustomer(s string) int32 {
 	c := int32(len(b.led.Customers.ID))
 	cs := &b.led.Customers
 	cs.ID = append(cs.ID, s)
-	cs.Name = append(cs.Name, "")
-	cs.Region = append(cs.Region, "")
-	cs.Industry = append(cs.Industry, "")
-	cs.Channel = append(cs.Channel, "")
-	cs.Type = append(cs.Type, "")
+	b.text = append(b.text, custText{id: s})
 	cs.CreditLimit = append(cs.CreditLimit, 0)
 	cs.HasLimit = append(cs.HasLimit, false)
 	cs.Employees = append(cs.Employees, 0)
@@ -115,13 +205,17 @@ func (b *builder) attribute(name string) int {
 // setText fills a customer-level text value; authoritative sources (a
 // customers sheet) overwrite, transaction rows only fill gaps. Differing
 // values are counted per column.
-func (b *builder) setText(dst *string, v []byte, col string, authoritative bool) {
+func (b *builder) setText(dst *string, v []byte, col string, authoritative bool, k int) {
 	v = trimSpace(v)
 	if len(v) == 0 {
 		return
 	}
-	if *dst == "" || authoritative {
-		*dst = string(v)
+	if *dst == "" || (authoritative && *dst != string(v)) {
+		if k >= 0 {
+			*dst = b.intern(k, v)
+		} else {
+			*dst = string(v)
+		}
 		return
 	}
 	if *dst != string(v) {
@@ -179,11 +273,12 @@ type source struct {
 	dateCols    [numFields]*dateColumn
 	serials     bool // xlsx: numeric dates are Excel serials
 	date1904    bool
-	idx         int16 // index in Report.Sources
+	idx         int16        // index in Report.Sources
+	seed        maphash.Seed // the builder's idTable's
 }
 
 func (b *builder) newSource(file, sheet string, m Mapping, rep *SourceReport, serials, date1904 bool) *source {
-	s := &source{file: file, sheet: sheet, rep: rep, m: m, serials: serials, date1904: date1904, idx: int16(len(b.rep.Sources) - 1)}
+	s := &source{file: file, sheet: sheet, rep: rep, m: m, serials: serials, date1904: date1904, idx: int16(len(b.rep.Sources) - 1), seed: b.custIx.seed}
 	for _, c := range m.Columns {
 		if c.Field == FNone && c.Header != "" {
 			s.attrs = append(s.attrs, [2]int{c.Index, b.attribute(c.Header)})
@@ -296,6 +391,7 @@ type parsedTx struct {
 	badField  Field
 	badValue  []byte
 	id, doc   []byte
+	idHash    uint64 // of id, for the builder's idTable
 	date      dateVal
 	due, paid dateVal
 	amount    int64
@@ -344,6 +440,7 @@ func (s *source) parseTx(opt Options, rec [][]byte, row int, p *parsedTx) {
 		reject(FCustomerID, nil, "no customer id")
 		return
 	}
+	p.idHash = maphash.Bytes(s.seed, p.id)
 	raw := s.get(rec, FDate)
 	if len(raw) == 0 {
 		reject(FDate, nil, "no date")
@@ -409,7 +506,7 @@ func (b *builder) applyTx(s *source, p *parsedTx) {
 		b.rejectRow(s, row, p.badField, p.badValue, p.reason)
 		return
 	}
-	c := b.customer(p.id)
+	c := b.customerHashed(p.id, p.idHash, s.get(p.rec, FCustomerName))
 	if !b.custRow(s, p.rec, row, c, false) {
 		return
 	}
@@ -621,13 +718,15 @@ func (b *builder) dateOrPending(s *source, f Field, v dateVal, row int32, srcRow
 // returns false (and rejects the row) when a value cannot be read.
 func (b *builder) custRow(s *source, rec [][]byte, row int, c int32, auth bool) bool {
 	cs := &b.led.Customers
-	for _, t := range []struct {
-		f   Field
-		dst *string
-	}{{FCustomerName, &cs.Name[c]}, {FRegion, &cs.Region[c]}, {FIndustry, &cs.Industry[c]},
-		{FChannel, &cs.Channel[c]}, {FCustomerType, &cs.Type[c]}} {
-		if s.m.Has(t.f) {
-			b.setText(t.dst, s.get(rec, t.f), t.f.String(), auth)
+	text := &b.text[c].text
+	for k, f := range textFields {
+		if s.m.Has(f) {
+			// names are seldom repeated: not kept in a dictionary
+			d := k
+			if f == FCustomerName {
+				d = -1
+			}
+			b.setText(&text[k], s.get(rec, f), f.String(), auth, d)
 		}
 	}
 	for _, t := range []struct {
@@ -665,7 +764,7 @@ func (b *builder) custRow(s *source, rec [][]byte, row int, c int32, auth bool) 
 		cs.WriteOff[c] = cs.WriteOff[c] || w
 	}
 	for _, a := range s.attrs {
-		b.setText(&cs.Attrs[a[1]].Values[c], cell(rec, a[0]), cs.Attrs[a[1]].Name, auth)
+		b.setText(&cs.Attrs[a[1]].Values[c], cell(rec, a[0]), cs.Attrs[a[1]].Name, auth, -1)
 	}
 	return true
 }
@@ -694,11 +793,11 @@ func (b *builder) custSheetRow(s *source, rec [][]byte, row int) {
 		b.rejectRow(s, row, FCustomerID, nil, "no customer id")
 		return
 	}
-	if c, ok := b.custIx[string(id)]; ok && b.fromSheet[c] {
+	if c := b.known(id); c >= 0 && b.fromSheet[c] {
 		b.rejectRow(s, row, FCustomerID, id, "duplicate customer id")
 		return
 	}
-	c := b.customer(id)
+	c := b.customer(id, nil)
 	if !b.custRow(s, rec, row, c, true) || (b.totalsForm && !b.totalsRow(s, rec, row, c)) {
 		b.custDropped = true // the customer was added for this row
 		return
@@ -714,6 +813,7 @@ func (b *builder) finish() (*model.Ledger, error) {
 	if err := b.resolveDates(); err != nil {
 		return nil, err
 	}
+	b.moveText()
 	b.compact()
 	dec := max(2, b.maxDec)
 	div := model.Pow10(microDecimals - dec)

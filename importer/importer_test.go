@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -320,5 +321,44 @@ func TestRowChannelAndCategory(t *testing.T) {
 	}
 	if led.Tx.Channel.Present() || led.Tx.Category.Present() {
 		t.Error("row channel or category present without the columns")
+	}
+}
+
+// TestCustomerTextAcrossRows reads customer-level text that repeats on every
+// row of a customer: more distinct regions than the builder's dictionary
+// keeps, names that differ on a later row (counted, the first kept), values
+// with spaces around them.
+func TestCustomerTextAcrossRows(t *testing.T) {
+	const n = 6000 // > dictCap distinct regions
+	var b strings.Builder
+	b.WriteString("customer_id,customer_name,region,invoice_date,amount\n")
+	for pass := range 2 {
+		for i := range n {
+			name := fmt.Sprintf("Name %d", i)
+			if pass == 1 && i%1000 == 0 {
+				name += " Ltd" // a differing name on the second row
+			}
+			fmt.Fprintf(&b, "C%d, %s ,R%d,2025-01-%02d,1.00\n", i, name, i, pass+1)
+		}
+	}
+	led, rep, err := LoadReader("text.csv", []byte(b.String()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAccounting(t, rep)
+	cs := &led.Customers
+	if cs.Len() != n {
+		t.Fatalf("%d customers, want %d", cs.Len(), n)
+	}
+	for i := range n {
+		if cs.ID[i] != fmt.Sprintf("C%d", i) || cs.Name[i] != fmt.Sprintf("Name %d", i) || cs.Region[i] != fmt.Sprintf("R%d", i) {
+			t.Fatalf("customer %d: %q %q %q", i, cs.ID[i], cs.Name[i], cs.Region[i])
+		}
+	}
+	if got := rep.AttributeConflicts["customer_name"]; got != n/1000 {
+		t.Errorf("name conflicts %d, want %d (%v)", got, n/1000, rep.AttributeConflicts)
+	}
+	if got := rep.AttributeConflicts["region"]; got != 0 {
+		t.Errorf("region conflicts %d, want 0", got)
 	}
 }

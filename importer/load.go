@@ -795,6 +795,7 @@ func (b *builder) readConcurrently(ctx context.Context, p *plan, t table, s *sou
 		}
 	}()
 	for bt := range batches {
+		b.warm(bt.rows)
 		for k := range bt.rows {
 			b.applyTx(s, &bt.rows[k])
 		}
