@@ -88,43 +88,18 @@ func Aggregate(l *Ledger, asOf Day) *Base {
 		RowStart:  make([]int32, nc+1),
 		HasOpenAR: l.HasOpenItems(),
 	}
-	// Counting sort of the rows by customer: O(n), no per-row allocation.
-	for i, c := range tx.Cust {
-		if tx.Date[i] > asOf {
-			b.RowsAfterAsOf++
-			continue
-		}
-		b.RowStart[c+1]++
-	}
-	for c := 0; c < nc; c++ {
-		b.RowStart[c+1] += b.RowStart[c]
-	}
-	b.RowIdx = make([]int32, b.RowStart[nc])
-	fill := slices.Clone(b.RowStart[:nc])
-	for i, c := range tx.Cust {
-		if tx.Date[i] > asOf {
-			continue
-		}
-		b.RowIdx[fill[c]] = int32(i)
-		fill[c]++
-	}
+	b.RowIdx = rowsByCustomer(tx, asOf, b.RowStart)
+	b.RowsAfterAsOf = tx.Len() - len(b.RowIdx)
 	// Customers are independent: split them over the cores. Each worker keeps
 	// its customers' documents; they are joined in customer order afterwards.
 	const minPer = 5000
 	parts := make([][]docAgg, workersFor(nc, minPer))
 	counts := make([]int32, nc)
 	parallelRange(nc, minPer, func(w, lo, hi int) {
-		var docs []docAgg
+		var sc docScratch
 		all := make([]docAgg, 0, b.RowStart[hi]-b.RowStart[lo]) // at most one document per row
 		for c := lo; c < hi; c++ {
-			rows := b.RowIdx[b.RowStart[c]:b.RowStart[c+1]]
-			slices.SortFunc(rows, func(x, y int32) int {
-				if d := cmp.Compare(tx.Date[x], tx.Date[y]); d != 0 {
-					return d
-				}
-				return cmp.Compare(x, y)
-			})
-			docs = b.customer(l, c, rows, docs[:0])
+			docs := b.customer(l, c, b.RowIdx[b.RowStart[c]:b.RowStart[c+1]], &sc)
 			counts[c] = int32(len(docs))
 			all = append(all, docs...)
 		}
@@ -150,6 +125,30 @@ func Aggregate(l *Ledger, asOf Day) *Base {
 	return b
 }
 
+// maxDateSpan bounds the days a counting sort by date counts over (years 1
+// to 9999 are within it); wider, the rows are sorted by comparison.
+const maxDateSpan = 1 << 22
+
+// rowsBySorting is rowsByCustomer by sorting each customer's rows.
+func rowsBySorting(tx *Transactions, asOf Day, start, out []int32) []int32 {
+	fill := slices.Clone(start[:len(start)-1])
+	for i, c := range tx.Cust {
+		if tx.Date[i] <= asOf {
+			out[fill[c]] = int32(i)
+			fill[c]++
+		}
+	}
+	for c := 0; c+1 < len(start); c++ {
+		slices.SortFunc(out[start[c]:start[c+1]], func(x, y int32) int {
+			if d := cmp.Compare(tx.Date[x], tx.Date[y]); d != 0 {
+				return d
+			}
+			return cmp.Compare(x, y)
+		})
+	}
+	return out
+}
+
 type docAgg struct {
 	key   uint64 // hash of the document id (0 without one)
 	doc   int32  // Docs entry, or -1 - row for a row without a document id
@@ -159,9 +158,73 @@ type docAgg struct {
 	lines int32
 }
 
-// customer fills the aggregates of customer c from its date-sorted rows.
-func (b *Base) customer(l *Ledger, c int, rows []int32, docs []docAgg) []docAgg {
+// rowsByCustomer returns the rows dated on or before asOf grouped by
+// customer, each customer's in date then row order, and fills start (one
+// more entry than customers) with where each customer's rows begin: a
+// counting sort by date, then a stable one by customer, so no row is
+// compared with another.
+func rowsByCustomer(tx *Transactions, asOf Day, start []int32) []int32 {
+	lo, hi, n := NoDay, NoDay, 0
+	for i, d := range tx.Date {
+		if d > asOf {
+			continue
+		}
+		if n == 0 || d < lo {
+			lo = d
+		}
+		hi = max(hi, d)
+		n++
+		start[tx.Cust[i]+1]++
+	}
+	for c := 1; c < len(start); c++ {
+		start[c] += start[c-1]
+	}
+	out := make([]int32, n)
+	if n == 0 {
+		return out
+	}
+	if int64(hi)-int64(lo) > maxDateSpan {
+		return rowsBySorting(tx, asOf, start, out)
+	}
+	byDate := make([]int32, n)
+	at := make([]int32, int(hi-lo)+2)
+	for _, d := range tx.Date {
+		if d <= asOf {
+			at[d-lo+1]++
+		}
+	}
+	for k := 1; k < len(at); k++ {
+		at[k] += at[k-1]
+	}
+	for i, d := range tx.Date {
+		if d <= asOf {
+			byDate[at[d-lo]] = int32(i)
+			at[d-lo]++
+		}
+	}
+	fill := slices.Clone(start[:len(start)-1])
+	for _, i := range byDate {
+		c := tx.Cust[i]
+		out[fill[c]] = i
+		fill[c]++
+	}
+	return out
+}
+
+// docScratch is a worker's reusable storage for one customer's documents.
+type docScratch struct {
+	docs []docAgg
+	keys []uint64
+}
+
+// customer fills the aggregates of customer c from its rows (in date, then
+// row order) and returns its documents: rows of one document merged, the
+// document dated by its earliest row, in date order and, within a day, by
+// id hash and id (rows without a document id by row, the later first).
+func (b *Base) customer(l *Ledger, c int, rows []int32, sc *docScratch) []docAgg {
 	tx := &l.Tx
+	docs := sc.docs[:0]
+	defer func() { sc.docs = docs[:0] }()
 	b.FirstDate[c], b.FirstBuy[c], b.LastPurchase[c] = NoDay, NoDay, NoDay
 	b.Lines[c] = int32(len(rows))
 	for _, i := range rows {
@@ -187,39 +250,61 @@ func (b *Base) customer(l *Ledger, c int, rows []int32, docs []docAgg) []docAgg 
 			docs = append(docs, docAgg{doc: -1 - i, date: tx.Date[i], net: tx.Amount[i], cost: cost, lines: 1})
 			continue
 		}
+		// the next line of the same entry (same date, as rows are in date
+		// order): the same document
+		if n := len(docs); n > 0 && docs[n-1].doc == doc {
+			docs[n-1].net += tx.Amount[i]
+			docs[n-1].cost += cost
+			docs[n-1].lines++
+			continue
+		}
 		docs = append(docs, docAgg{key: l.Docs.Hash[doc], doc: doc, date: tx.Date[i], net: tx.Amount[i], cost: cost, lines: 1})
 	}
 	if len(rows) == 0 {
 		return docs
 	}
 	b.FirstDate[c] = tx.Date[rows[0]]
-	// Group rows of one document (they may sit on different dates); the
-	// document's date is its earliest row's date.
 	dt := &l.Docs
-	slices.SortStableFunc(docs, func(x, y docAgg) int {
-		if c := cmp.Compare(x.key, y.key); c != 0 || x.doc < 0 || y.doc < 0 {
-			if c == 0 {
-				return cmp.Compare(x.doc, y.doc)
+	if sc.distinctKeys(docs) {
+		// no two entries can hold the same id: only the order within a day
+		// is left to set
+		slices.SortFunc(docs, func(x, y docAgg) int {
+			if c := cmp.Compare(x.date, y.date); c != 0 {
+				return c
 			}
-			return c
+			if c := cmp.Compare(x.key, y.key); c != 0 {
+				return c
+			}
+			return cmp.Compare(x.doc, y.doc)
+		})
+	} else {
+		// Group rows of one document (they may sit on different dates).
+		slices.SortStableFunc(docs, func(x, y docAgg) int {
+			if c := cmp.Compare(x.key, y.key); c != 0 || x.doc < 0 || y.doc < 0 {
+				if c == 0 {
+					return cmp.Compare(x.doc, y.doc)
+				}
+				return c
+			}
+			return dt.Compare(x.doc, y.doc)
+		})
+		merged := docs[:0]
+		for _, d := range docs {
+			if n := len(merged); n > 0 && d.doc >= 0 && merged[n-1].doc >= 0 && dt.Equal(merged[n-1].doc, d.doc) {
+				merged[n-1].net += d.net
+				merged[n-1].cost += d.cost
+				merged[n-1].lines += d.lines
+				merged[n-1].date = min(merged[n-1].date, d.date)
+				continue
+			}
+			merged = append(merged, d)
 		}
-		return dt.Compare(x.doc, y.doc)
-	})
-	merged := docs[:0]
-	for _, d := range docs {
-		if n := len(merged); n > 0 && d.doc >= 0 && merged[n-1].doc >= 0 && dt.Equal(merged[n-1].doc, d.doc) {
-			merged[n-1].net += d.net
-			merged[n-1].cost += d.cost
-			merged[n-1].lines += d.lines
-			merged[n-1].date = min(merged[n-1].date, d.date)
-			continue
-		}
-		merged = append(merged, d)
+		docs = merged
+		slices.SortStableFunc(docs, func(x, y docAgg) int { return cmp.Compare(x.date, y.date) })
 	}
-	slices.SortStableFunc(merged, func(x, y docAgg) int { return cmp.Compare(x.date, y.date) })
-	b.Docs[c] = int32(len(merged))
+	b.Docs[c] = int32(len(docs))
 	lastDay := NoDay
-	for _, d := range merged {
+	for _, d := range docs {
 		switch {
 		case d.net >= 0: // zero-value documents (free goods) are purchases too
 			b.PurchaseDocs[c]++
@@ -236,7 +321,36 @@ func (b *Base) customer(l *Ledger, c int, rows []int32, docs []docAgg) []docAgg 
 			b.ReturnValue[c] -= d.net
 		}
 	}
-	return merged
+	return docs
+}
+
+// distinctKeys says whether the documents' id hashes (of those with an id)
+// are all different, so that no two of them hold the same id.
+func (sc *docScratch) distinctKeys(docs []docAgg) bool {
+	keys := sc.keys[:0]
+	for _, d := range docs {
+		if d.doc >= 0 {
+			keys = append(keys, d.key)
+		}
+	}
+	sc.keys = keys
+	if len(keys) <= 8 {
+		for i := range keys {
+			for j := range i {
+				if keys[i] == keys[j] {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	slices.Sort(keys)
+	for i := 1; i < len(keys); i++ {
+		if keys[i] == keys[i-1] {
+			return false
+		}
+	}
+	return true
 }
 
 // HasOpenItems reports whether the ledger carries payment data from which
