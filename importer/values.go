@@ -19,6 +19,10 @@ var errEmpty = errors.New("empty")
 
 // trimSpace trims ASCII and Unicode spaces (NBSP, narrow NBSP, ideographic space).
 func trimSpace(b []byte) []byte {
+	// most values start and end with a printable ASCII byte: nothing to trim
+	if len(b) > 0 && b[0] > ' ' && b[0] < utf8.RuneSelf && b[len(b)-1] > ' ' && b[len(b)-1] < utf8.RuneSelf {
+		return b
+	}
 	for len(b) > 0 {
 		r, n := utf8.DecodeRune(b)
 		if !isSpace(r) {
@@ -277,6 +281,17 @@ func parseDate(s []byte, order DateOrder, allowSerial, date1904 bool) (dateVal, 
 			return dateVal{day: v}, nil
 		}
 	}
+	if y, m, d, ok := isoDate(s); ok { // the common form, without the general scan
+		if !model.ValidCivil(y, m, d) || y < 1900 || y > 2200 {
+			return dateVal{}, fmt.Errorf("not a calendar date: %q", s)
+		}
+		return dateVal{day: model.DayFromCivil(y, m, d)}, nil
+	}
+	return scanDate(s, order)
+}
+
+// scanDate reads the date forms parseDate accepts from trimmed, non-empty s.
+func scanDate(s []byte, order DateOrder) (dateVal, error) {
 	f, rest, err := dateFields(s)
 	if err != nil {
 		return dateVal{}, err
@@ -316,6 +331,25 @@ func parseDate(s []byte, order DateOrder, allowSerial, date1904 bool) (dateVal, 
 		return bad()
 	}
 	return dateVal{pending: true, y: y, p: p, q: q}, nil
+}
+
+// isoDate reads exactly YYYY-MM-DD, which the general scan reads as year,
+// month and day too.
+func isoDate(s []byte) (y, m, d int, ok bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, 0, 0, false
+	}
+	v := 0
+	for i, c := range s {
+		if i == 4 || i == 7 {
+			continue
+		}
+		if c < '0' || c > '9' {
+			return 0, 0, 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v / 10000, v / 100 % 100, v % 100, true
 }
 
 // resolve turns a pending date into a day under the given order.

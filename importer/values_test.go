@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"fmt"
 	"testing"
 
 	"ledgerlens/model"
@@ -158,4 +159,35 @@ func FuzzParseDate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestISODateAsScan checks that the YYYY-MM-DD fast path reads every such
+// string as the general scan does: the same day, or an error both ways, in
+// every date order (the year-first form does not depend on it).
+func TestISODateAsScan(t *testing.T) {
+	n := 0
+	for _, y := range []string{"0000", "1899", "1900", "1969", "2000", "2024", "2100", "2200", "2201", "9999"} {
+		for m := 0; m <= 13; m++ {
+			for d := 0; d <= 32; d++ {
+				s := []byte(fmt.Sprintf("%s-%02d-%02d", y, m, d))
+				for _, o := range []DateOrder{OrderAuto, OrderDMY, OrderMDY, OrderYMD} {
+					got, gerr := parseDate(s, o, false, false)
+					want, werr := scanDate(s, o)
+					if got != want || (gerr == nil) != (werr == nil) || (gerr != nil && gerr.Error() != werr.Error()) {
+						t.Fatalf("%s %v: fast %+v %v, scan %+v %v", s, o, got, gerr, want, werr)
+					}
+					n++
+				}
+			}
+		}
+	}
+	// not the fast path's form: left to the scan
+	for _, s := range []string{"2024-3-05", "2024-03-5", "2024/03/05", "2024-03-05 ", "+024-03-05", "2024-0a-05", "20240-3-05"} {
+		if _, _, _, ok := isoDate([]byte(s)); ok {
+			t.Errorf("isoDate took %q", s)
+		}
+	}
+	if n == 0 {
+		t.Fatal("nothing compared")
+	}
 }
