@@ -47,8 +47,8 @@ func (w *wbWriter) modelValidation() error {
 	}
 	rows = nil
 	for _, ft := range v.Fits {
-		for _, p := range ft.Params {
-			rows = append(rows, []any{ft.Name, p.Name, num(p.Value), num(p.SE)})
+		for i, p := range ft.Params {
+			rows = append(rows, []any{ft.Name, p.Name, num(p.Value), num(p.SE), firstNote(i, ft.Status.SENote)})
 		}
 	}
 	if m := a.Model; m != nil && m.GGStatus.Converged {
@@ -57,12 +57,12 @@ func (w *wbWriter) modelValidation() error {
 			if i < len(m.GGStatus.SE) {
 				se = num(m.GGStatus.SE[i])
 			}
-			rows = append(rows, []any{"Gamma-Gamma", name, num([]float64{m.GG.P, m.GG.Q, m.GG.V}[i]), se})
+			rows = append(rows, []any{"Gamma-Gamma", name, num([]float64{m.GG.P, m.GG.Q, m.GG.V}[i]), se, firstNote(i, m.GGStatus.SENote)})
 		}
-		rows = append(rows, []any{"Gamma-Gamma", "corr(frequency, spend)", num(m.GGStatus.Rho), nil})
+		rows = append(rows, []any{"Gamma-Gamma", "corr(frequency, spend)", num(m.GGStatus.Rho), nil, nil})
 	}
 	paramTop := next + 1
-	if next, err = w.table(s, paramTop, []string{"Model", "Parameter", "Value", "Standard error"}, []kind{kText, kText, kFloat, kFloat}, rows, wd, false); err != nil {
+	if next, err = w.table(s, paramTop, []string{"Model", "Parameter", "Value", "Standard error", "Note"}, []kind{kText, kText, kFloat, kFloat, kText}, rows, wd, false); err != nil {
 		return err
 	}
 	// parameters and the per-customer error need more digits than #,##0.0
@@ -188,4 +188,12 @@ func (w *wbWriter) modelValidation() error {
 		}
 	}
 	return w.colWidths(s, wd)
+}
+
+// firstNote puts a fit's note on its first parameter's row only.
+func firstNote(i int, note string) any {
+	if i > 0 || note == "" {
+		return nil
+	}
+	return note
 }

@@ -328,7 +328,7 @@ func modelJSON(a *model.Analysis) any {
 	}
 	status := func(st model.FitStatus) map[string]any {
 		return map[string]any{"converged": st.Converged, "iterations": st.Iterations, "log_likelihood": jsonFloat(st.LogLik),
-			"penalizer": st.Penalizer, "customers": st.Customers, "warnings": st.Warnings, "error": st.Err, "boundary": st.Boundary,
+			"penalizer": st.Penalizer, "customers": st.Customers, "warnings": st.Warnings, "error": st.Err, "boundary": st.Boundary, "standard_errors_note": st.SENote,
 			"standard_errors": jsonFloats(st.SE)}
 	}
 	count := map[string]any{"r": jsonFloat(m.BG.R), "alpha": jsonFloat(m.BG.Alpha), "a": jsonFloat(m.BG.A), "b": jsonFloat(m.BG.B)}
@@ -363,7 +363,7 @@ func validationJSON(v *model.Validation) any {
 		for _, p := range f.Params {
 			params[p.Name] = map[string]any{"value": jsonFloat(p.Value), "se": jsonFloat(p.SE)}
 		}
-		fits = append(fits, map[string]any{"model": f.Name, "converged": f.Count != nil, "error": f.Status.Err, "boundary": f.Status.Boundary,
+		fits = append(fits, map[string]any{"model": f.Name, "converged": f.Count != nil, "error": f.Status.Err, "boundary": f.Status.Boundary, "standard_errors_note": f.Status.SENote,
 			"params": params, "log_likelihood": jsonFloat(f.Status.LogLik), "aic": jsonFloat(f.AIC), "bic": jsonFloat(f.BIC),
 			"holdout_mae": jsonFloat(f.MAE), "holdout_bias": jsonFloat(f.Bias), "holdout_predicted": jsonFloat(f.PredictedTotal)})
 	}

@@ -166,10 +166,22 @@ type FitStatus struct {
 	Boundary   string // the optimum lies at the edge of the parameter space (in words); the fit is not used
 	// Standard errors of the parameters (natural scale, in the model's
 	// order), by the delta method from Cov; nil when the Hessian of the
-	// log-likelihood at the optimum is not invertible.
-	SE  []float64
-	Cov [][]float64 // covariance of the log-parameters: inverse Hessian of −LL
-	Rho float64     // Gamma-Gamma only: corr(frequency, mean spend) of repeat customers
+	// log-likelihood at the optimum is not invertible; SENote then says so.
+	SE     []float64
+	SENote string
+	Cov    [][]float64 // covariance of the log-parameters: inverse Hessian of −LL
+	Rho    float64     // Gamma-Gamma only: corr(frequency, mean spend) of repeat customers
+}
+
+// NoStandardErrors is the reason a fit has no standard errors.
+const NoStandardErrors = "no standard errors: the log-likelihood is flat or not curved downwards in some direction at the optimum (its Hessian cannot be inverted), so this ledger does not pin the parameters down"
+
+// seNote is NoStandardErrors when a fit has no standard errors, else "".
+func seNote(se []float64) string {
+	if se == nil {
+		return NoStandardErrors
+	}
+	return ""
 }
 
 // logCov is the covariance of the log-parameters at th: the inverse of the
@@ -422,8 +434,8 @@ type countSpec[M countParams] struct {
 	tol     float64
 	model   func(th []float64, scale float64) M
 	// sampleHessian takes the Hessian on the search sample (scaled to all
-	// customers): for a likelihood whose gradient is numerical, the
-	// full-data Hessian is costly at scale
+	// customers), and on all customers only when the sample's is not
+	// positive definite: the Pareto/NBD gradient is costly at scale
 	sampleHessian bool
 	// stopAtBoundary ends a search as soon as the model is at the edge of
 	// the parameter space and then does not polish on all customers
@@ -533,7 +545,13 @@ func fitCounts[M countParams](s *RepeatSummary, penalizer float64, spec countSpe
 			hess = search
 		}
 		st.Cov = logCov(hess, prob.full.w, th)
+		if st.Cov == nil && spec.sampleHessian {
+			// the sample's curvature was not positive definite: every
+			// customer's is, more often
+			st.Cov = logCov(prob.full, prob.full.w, th)
+		}
 		st.SE = seFromCov(st.Cov, m.params(), make([]float64, len(th)))
+		st.SENote = seNote(st.SE)
 		// in the original time units: scaling times (and the scale
 		// parameters) by c changes each customer's log-likelihood by
 		// −x·log c, which is added back
@@ -831,6 +849,7 @@ func fitGammaGamma(s *RepeatSummary, mk func(xs, ms []float64) fitProblem) (Gamm
 		st.LogLik = prob.full.f(res.X, nil)
 		st.Cov = logCov(prob.full, prob.full.w, res.X)
 		st.SE = seFromCov(st.Cov, []float64{g.P, g.Q, g.V}, []float64{0, 1, 0})
+		st.SENote = seNote(st.SE)
 		if g.Q > fitHuge || g.P > fitHuge {
 			st.Warnings = append(st.Warnings, fmt.Sprintf("customers' average spends differ no more than chance would make them (p = %.3g, q = %.3g): every customer is valued at about the average spend %.2f", g.P, g.Q, g.V*g.P/(g.Q-1)))
 		}

@@ -157,3 +157,23 @@ func BenchmarkFitsMillionRows(b *testing.B) {
 	}
 	b.ReportMetric(float64(model.DistinctHistories(m.Summary)), "histories")
 }
+
+// TestStandardErrorsOrWords checks that every fit on the test ledgers has
+// standard errors or says in words why not, never neither or both.
+func TestStandardErrorsOrWords(t *testing.T) {
+	for name, led := range fitLedgers(t) {
+		base := model.Aggregate(led, model.DefaultAsOf(led))
+		s := base.Summary(led, "week")
+		_, bg := model.FitBGNBD(s, 0)
+		_, pn := model.FitParetoNBD(s, 0)
+		_, gg := model.FitGammaGamma(s)
+		for _, st := range []model.FitStatus{bg, pn, gg} {
+			if !st.Converged {
+				continue
+			}
+			if (st.SE == nil) != (st.SENote == model.NoStandardErrors) || (st.SE != nil && st.SENote != "") {
+				t.Errorf("%s %s: standard errors %v, note %q", name, st.Model, st.SE, st.SENote)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"ledgerlens/model"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -78,6 +79,7 @@ func TestNoteBoundarySentences(t *testing.T) {
 		"the dropout estimate ran to its limit (b = 1e-06): customers are predicted to drop out after every purchase",
 		"the purchase-rate estimate ran to its limit (r = 1e+06): the data do not pin down how often customers buy",
 		"Pareto/NBD fit unusable: the dropout rates look the same for every customer (s = 55.2, β = 1.32e+05): the fit ran to the edge where Pareto/NBD has one common dropout rate, s/β = 0.000418",
+		model.NoStandardErrors,
 	} {
 		zh := sh.note(n)
 		if regexp.MustCompile(`\b(the|customer|dropout|ran|fit)\b`).MatchString(zh) {

@@ -125,6 +125,9 @@ func (p *modelPane) lines() []string {
 			ps = append(ps, fmt.Sprintf("%s %s ± %s", q.Name, fnum(q.Value, 4), fnum(q.SE, 4)))
 		}
 		add(wrap(f.Name+": "+strings.Join(ps, "  "), p.w)...)
+		if f.Status.SENote != "" {
+			add(wrap(sh.St.Dim.Render(sh.note(f.Status.SENote)), p.w)...)
+		}
 	}
 	if m := a.Model; m != nil && m.GGStatus.Converged {
 		var ps []string
@@ -136,6 +139,9 @@ func (p *modelPane) lines() []string {
 			ps = append(ps, fmt.Sprintf("%s %s ± %s", name, fnum([]float64{m.GG.P, m.GG.Q, m.GG.V}[i], 4), fnum(se, 4)))
 		}
 		add(wrap("Gamma-Gamma: "+strings.Join(ps, "  ")+"  "+sh.tf("model.rho", fnum(m.GGStatus.Rho, 2)), p.w)...)
+		if m.GGStatus.SENote != "" {
+			add(wrap(sh.St.Dim.Render(sh.note(m.GGStatus.SENote)), p.w)...)
+		}
 	}
 	if a.CLVInfo.Interval != "" {
 		add(wrap(sh.St.Dim.Render(sh.note(a.CLVInfo.Interval)), p.w)...)
