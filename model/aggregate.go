@@ -76,9 +76,19 @@ func Aggregate(l *Ledger, asOf Day) *Base {
 	if l.Totals != nil {
 		return aggregateTotals(l, asOf)
 	}
+	b := newBase(l, asOf)
+	b.RowIdx = rowsByCustomer(&l.Tx, asOf, b.RowStart)
+	b.RowsAfterAsOf = l.Tx.Len() - len(b.RowIdx)
+	b.documents(func(c int, sc *docScratch) []docAgg {
+		return b.customer(l, c, b.RowIdx[b.RowStart[c]:b.RowStart[c+1]], sc)
+	})
+	return b
+}
+
+// newBase is the base of l at asOf with its per-customer columns allocated.
+func newBase(l *Ledger, asOf Day) *Base {
 	nc := l.Customers.Len()
-	tx := &l.Tx
-	b := &Base{
+	return &Base{
 		AsOf: asOf, Decimals: l.Decimals,
 		FirstDate: make([]Day, nc), FirstBuy: make([]Day, nc), LastPurchase: make([]Day, nc),
 		Docs: make([]int32, nc), PurchaseDocs: make([]int32, nc), PurchaseDays: make([]int32, nc),
@@ -88,10 +98,14 @@ func Aggregate(l *Ledger, asOf Day) *Base {
 		RowStart:  make([]int32, nc+1),
 		HasOpenAR: l.HasOpenItems(),
 	}
-	b.RowIdx = rowsByCustomer(tx, asOf, b.RowStart)
-	b.RowsAfterAsOf = tx.Len() - len(b.RowIdx)
-	// Customers are independent: split them over the cores. Each worker keeps
-	// its customers' documents; they are joined in customer order afterwards.
+}
+
+// documents runs customer (which fills a customer's aggregates and returns
+// its documents) for every customer, split over the cores, and joins the
+// documents in customer order; then the total revenue.
+func (b *Base) documents(customer func(c int, sc *docScratch) []docAgg) {
+	nc := len(b.Revenue)
+	// Each worker keeps its customers' documents.
 	const minPer = 5000
 	parts := make([][]docAgg, workersFor(nc, minPer))
 	counts := make([]int32, nc)
@@ -99,7 +113,7 @@ func Aggregate(l *Ledger, asOf Day) *Base {
 		var sc docScratch
 		all := make([]docAgg, 0, b.RowStart[hi]-b.RowStart[lo]) // at most one document per row
 		for c := lo; c < hi; c++ {
-			docs := b.customer(l, c, b.RowIdx[b.RowStart[c]:b.RowStart[c+1]], &sc)
+			docs := customer(c, &sc)
 			counts[c] = int32(len(docs))
 			all = append(all, docs...)
 		}
@@ -122,7 +136,6 @@ func Aggregate(l *Ledger, asOf Day) *Base {
 	for _, r := range b.Revenue {
 		b.TotalRevenue += r
 	}
-	return b
 }
 
 // maxDateSpan bounds the days a counting sort by date counts over (years 1
@@ -228,24 +241,7 @@ func (b *Base) customer(l *Ledger, c int, rows []int32, sc *docScratch) []docAgg
 	b.FirstDate[c], b.FirstBuy[c], b.LastPurchase[c] = NoDay, NoDay, NoDay
 	b.Lines[c] = int32(len(rows))
 	for _, i := range rows {
-		b.Revenue[c] += tx.Amount[i]
-		cost := Money(0)
-		if tx.CostKnown != nil && tx.CostKnown[i] {
-			cost = tx.Cost[i]
-			b.Cost[c] += cost
-			b.CostKnown[c] = true
-		}
-		if b.HasOpenAR {
-			if open := l.OpenAt(int(i), b.AsOf); open > 0 {
-				b.OpenInvoices[c] += open
-			} else {
-				b.OpenCredits[c] += open
-			}
-		}
-		doc := int32(-1)
-		if tx.Doc != nil {
-			doc = tx.Doc[i]
-		}
+		cost, doc := b.addRow(l, c, i)
 		if doc < 0 { // each row is its own document
 			docs = append(docs, docAgg{doc: -1 - i, date: tx.Date[i], net: tx.Amount[i], cost: cost, lines: 1})
 			continue
@@ -264,7 +260,6 @@ func (b *Base) customer(l *Ledger, c int, rows []int32, sc *docScratch) []docAgg
 		return docs
 	}
 	b.FirstDate[c] = tx.Date[rows[0]]
-	dt := &l.Docs
 	if sc.distinctKeys(docs) {
 		// no two entries can hold the same id: only the order within a day
 		// is left to set
@@ -278,30 +273,15 @@ func (b *Base) customer(l *Ledger, c int, rows []int32, sc *docScratch) []docAgg
 			return cmp.Compare(x.doc, y.doc)
 		})
 	} else {
-		// Group rows of one document (they may sit on different dates).
-		slices.SortStableFunc(docs, func(x, y docAgg) int {
-			if c := cmp.Compare(x.key, y.key); c != 0 || x.doc < 0 || y.doc < 0 {
-				if c == 0 {
-					return cmp.Compare(x.doc, y.doc)
-				}
-				return c
-			}
-			return dt.Compare(x.doc, y.doc)
-		})
-		merged := docs[:0]
-		for _, d := range docs {
-			if n := len(merged); n > 0 && d.doc >= 0 && merged[n-1].doc >= 0 && dt.Equal(merged[n-1].doc, d.doc) {
-				merged[n-1].net += d.net
-				merged[n-1].cost += d.cost
-				merged[n-1].lines += d.lines
-				merged[n-1].date = min(merged[n-1].date, d.date)
-				continue
-			}
-			merged = append(merged, d)
-		}
-		docs = merged
-		slices.SortStableFunc(docs, func(x, y docAgg) int { return cmp.Compare(x.date, y.date) })
+		docs = groupDocs(docs, &l.Docs)
 	}
+	b.countDocs(c, docs)
+	return docs
+}
+
+// countDocs fills customer c's document counts and purchase dates from
+// its documents in date order.
+func (b *Base) countDocs(c int, docs []docAgg) {
 	b.Docs[c] = int32(len(docs))
 	lastDay := NoDay
 	for _, d := range docs {
@@ -321,7 +301,58 @@ func (b *Base) customer(l *Ledger, c int, rows []int32, sc *docScratch) []docAgg
 			b.ReturnValue[c] -= d.net
 		}
 	}
-	return docs
+}
+
+// addRow adds row i to customer c's sums and returns the row's known cost
+// and its Docs entry (-1 without one).
+func (b *Base) addRow(l *Ledger, c int, i int32) (Money, int32) {
+	tx := &l.Tx
+	b.Revenue[c] += tx.Amount[i]
+	cost := Money(0)
+	if tx.CostKnown != nil && tx.CostKnown[i] {
+		cost = tx.Cost[i]
+		b.Cost[c] += cost
+		b.CostKnown[c] = true
+	}
+	if b.HasOpenAR {
+		if open := l.OpenAt(int(i), b.AsOf); open > 0 {
+			b.OpenInvoices[c] += open
+		} else {
+			b.OpenCredits[c] += open
+		}
+	}
+	if tx.Doc == nil {
+		return cost, -1
+	}
+	return cost, tx.Doc[i]
+}
+
+// groupDocs merges the entries of one document (they may sit on different
+// dates; the earliest dates it) by sorting them by id, then orders the
+// documents by date, stably.
+func groupDocs(docs []docAgg, dt *DocTable) []docAgg {
+	slices.SortStableFunc(docs, func(x, y docAgg) int {
+		if c := cmp.Compare(x.key, y.key); c != 0 || x.doc < 0 || y.doc < 0 {
+			if c == 0 {
+				return cmp.Compare(x.doc, y.doc)
+			}
+			return c
+		}
+		return dt.Compare(x.doc, y.doc)
+	})
+	merged := docs[:0]
+	for _, d := range docs {
+		if n := len(merged); n > 0 && d.doc >= 0 && merged[n-1].doc >= 0 && dt.Equal(merged[n-1].doc, d.doc) {
+			merged[n-1].net += d.net
+			merged[n-1].cost += d.cost
+			merged[n-1].lines += d.lines
+			merged[n-1].date = min(merged[n-1].date, d.date)
+			continue
+		}
+		merged = append(merged, d)
+	}
+	slices.SortStableFunc(merged, func(x, y docAgg) int { return cmp.Compare(x.date, y.date) })
+	return merged
 }
 
 // distinctKeys says whether the documents' id hashes (of those with an id)
