@@ -247,6 +247,49 @@ var names = map[string]string{
 	"Unapplied credits": "未核销贷项", "Net AR": "应收净额", "Overdue > 30": "逾期30天以上", "ECL": "预期信用损失",
 	"Expected loss": "预期损失", "DSO": "周转天数", "Days beyond terms": "超出账期天数", "Utilisation": "额度使用率",
 	"Credit score": "信用评分", "Suggested action": "建议措施",
+	// the playbook: segment actions and the ZRL pyramid strategies (an
+	// analyst's own actions are shown as typed)
+	"reward; early access to new products; ask for referrals and reviews": "奖励；新品优先体验；请其推荐和评价",
+	"upsell higher-value products; loyalty programme":                     "向上销售更高价值的产品；会员忠诚计划",
+	"offer membership or a loyalty programme; recommend related products": "邀请加入会员或忠诚计划；推荐相关产品",
+	"onboard well; aim for a second purchase soon":                        "做好新客引导；争取尽快二次购买",
+	"build awareness; trial offers":                                       "提升认知；试用优惠",
+	"limited-time offers based on past purchases":                         "基于以往购买的限时优惠",
+	"reactivate with popular products and renewal discounts":              "以热门产品和续购折扣重新激活",
+	"win back: personal contact, renewals, newer products":                "挽回：专人联系、续约、推荐新品",
+	"reconnect with personal offers before they lapse":                    "在流失前以个性化优惠重新联系",
+	"low-cost reactivation only; offer other relevant products":           "仅做低成本激活；推荐其他相关产品",
+	"one win-back attempt, then stop spending":                            "尝试挽回一次，之后停止投入",
+	"review returns and terms before any spend":                           "先审查退货和条款，再考虑投入",
+	"onboard: aim for a second purchase within the first months":          "新客引导：争取在最初几个月内二次购买",
+	"cross-sell; grow share of wallet":                                    "交叉销售；提高钱包份额",
+	"retain: service levels and loyalty terms":                            "保留：服务水平和忠诚条款",
+	"find out why: account review and a targeted offer":                   "查明原因：客户复盘并给出针对性优惠",
+	"win-back campaign, or let go":                                        "开展挽回活动，或放弃",
+	"keep serving":                                                        "保持服务",
+	"contact before the next expected purchase":                           "在下次预期购买前联系",
+	"win-back offer; ask why they stopped":                                "挽回优惠；询问停止购买的原因",
+	"qualify: only credit notes so far":                                   "甄别：目前只有贷项单据",
+	"protect: account management and volume terms":                        "守护：大客户管理和批量条款",
+	"grow: bundles and volume incentives":                                 "增长：组合销售和批量激励",
+	"serve at low cost: self-service, standard terms":                     "低成本服务：自助服务、标准条款",
+	"keep the rhythm: replenishment reminders, subscriptions":             "保持节奏：补货提醒、订阅",
+	"nudge the next order: timely reminders":                              "促成下一单：及时提醒",
+	"give a reason to return: occasion-based offers":                      "给出回购理由：节日场景优惠",
+	"protect the margin; grow volume on the same terms":                   "守住利润率；以相同条款扩大销量",
+	"review prices and cost to serve":                                     "审查价格和服务成本",
+	"reprice, cut cost to serve, or exit":                                 "重新定价、削减服务成本或退出",
+	"invest: retention budget and personal service":                       "投入：保留预算和专人服务",
+	"develop: cross-sell toward high value":                               "培育：交叉销售，向高价值发展",
+	"low-cost channels only":                                              "仅用低成本渠道",
+	"time offers to the buying cycle":                                     "按购买周期安排优惠",
+	"stay visible: regular low-cost contact":                              "保持存在感：定期低成本联系",
+	"prepare for the season: stock and offers before the peak":            "为旺季做准备：高峰前备货并推出优惠",
+	"no open receivables: no credit action":                               "无未结应收：无需信用措施",
+	"invest: protect and grow; not price sensitive":                       "投入：守护并增长；对价格不敏感",
+	"invest: grow toward Platinum":                                        "投入：向铂金层级发展",
+	"move up, or serve more efficiently":                                  "推动升级，或更高效地服务",
+	"raise prices, cut cost to serve, or exit":                            "提价、削减服务成本或退出",
 	// credit
 	"standard terms": "标准账期", "monitor": "关注", "reduce limit or shorten terms": "降低额度或缩短账期", "cash in advance": "预付现金",
 	"no limit": "无额度", "over limit": "超额度", "warn": "预警", "ok": "正常", "over limit (cash terms)": "超额度（现金条款）", "ok (cash terms)": "正常（现金条款）",
@@ -271,6 +314,9 @@ func modelName(lang, n string) string {
 		}
 		if k, ok := strings.CutPrefix(n, "Segment: "); ok {
 			return "分群：" + modelName(lang, k)
+		}
+		if k, ok := strings.CutPrefix(n, "Action: "); ok {
+			return "建议行动：" + modelName(lang, k)
 		}
 		if k, ok := strings.CutSuffix(n, " (grouped)"); ok {
 			return modelName(lang, k) + "（分组）"

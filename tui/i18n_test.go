@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"ledgerlens/importer"
 	"ledgerlens/model"
 	"os"
 	"path/filepath"
@@ -90,5 +91,48 @@ func TestNoteBoundarySentences(t *testing.T) {
 				t.Errorf("%s lost %s: %s", n, num, zh)
 			}
 		}
+	}
+}
+
+// The playbook's actions (every scheme's segment actions, the ZRL
+// strategies) and the customers' action fields read in Chinese; an
+// analyst's own action is shown as typed.
+func TestPlaybookInChinese(t *testing.T) {
+	led, _, err := importer.LoadDemo(importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := model.DefaultParams()
+	own := "call within a week"
+	p.SegmentActions = []model.SegmentAction{{Scheme: "rfm", Segment: "At Risk", Action: own}}
+	a, err := model.NewEngine(led).Analyze(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := &Shared{Lang: "zh", A: a}
+	latin := regexp.MustCompile(`[a-z]{3,}`) // English words; acronyms such as RFM stay
+	n := 0
+	for _, sc := range a.Schemes {
+		for _, r := range sc.Rows {
+			switch {
+			case r.Action == "":
+			case r.Action == own:
+				if sh.name(r.Action) != own {
+					t.Errorf("the analyst's action translated: %q", sh.name(r.Action))
+				}
+			case latin.MatchString(sh.name(r.Action)):
+				t.Errorf("%s / %s: action %q not translated", sc.Key, r.Segment, r.Action)
+			default:
+				n++
+			}
+		}
+	}
+	for _, f := range a.Fields() {
+		if strings.HasPrefix(f.Key, "act:") && latin.MatchString(sh.name(f.Label)) {
+			t.Errorf("field label %q reads %q", f.Label, sh.name(f.Label))
+		}
+	}
+	if n < 20 {
+		t.Errorf("only %d translated actions seen", n)
 	}
 }

@@ -120,7 +120,7 @@ func (p *segmentsPane) Refresh() {
 			sort: mnum(func(s model.SegmentRow) model.Money { return s.OpenAR })},
 		{id: "unapplied", title: sh.t("Unapplied"), right: true, text: money(func(s model.SegmentRow) model.Money { return s.Unapplied }, noRisk),
 			sort: mnum(func(s model.SegmentRow) model.Money { return s.Unapplied })},
-		{id: "action", title: sh.t("col.action"), max: 40, text: func(r int32) string { return p.row(r).Action }},
+		{id: "action", title: sh.t("col.action"), max: 40, text: func(r int32) string { return sh.name(p.row(r).Action) }},
 		{id: "repeat", title: sh.t("col.repeat"), right: true, text: func(r int32) string {
 			if x := p.row(r).RepeatRate; !math.IsNaN(x) {
 				return pct(x)
