@@ -25,6 +25,7 @@ type Engine struct {
 	stage   *stage1
 	orders  orderCache
 	pls     plCache
+	memo    *memos // the last stage-2 results, taken over when their inputs are equal
 	maxDate Day
 	maxOnce sync.Once
 }
@@ -103,7 +104,7 @@ type monthlyKey struct {
 }
 
 // NewEngine prepares an engine for a ledger.
-func NewEngine(led *Ledger) *Engine { return &Engine{Led: led} }
+func NewEngine(led *Ledger) *Engine { return &Engine{Led: led, memo: newMemos()} }
 
 // stage1 returns the stage-1 results at asOf (NoDay: the ledger's last
 // date), computing them when the date changed.
@@ -410,6 +411,7 @@ type Analysis struct {
 	fieldIx map[string]int // Field: key → index in fields
 	orders  *orderCache
 	pls     *plCache  // the engine's last segment sums (nil: none kept)
+	memo    *memos    // the engine's last stage-2 results (nil: none kept)
 	clvKey  []float64 // orders customers like CLV (CLV / multiple)
 	ids     sortIDs
 	warnMu  sync.Mutex
@@ -544,7 +546,7 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 	led := s.led
 	n := len(b.Revenue)
 	a := &Analysis{Params: p.Clone(), withoutFits: withoutFits, AsOf: b.AsOf, AsOfInfo: s.asOfInfo, N: n, Decimals: led.Decimals, Base: b, Led: led,
-		IDOrder: s.idOrder, idRank: s.idRank, orders: &e.orders, pls: &e.pls}
+		IDOrder: s.idOrder, idRank: s.idRank, orders: &e.orders, pls: &e.pls, memo: e.memo}
 	if s.asOfInfo.Moved {
 		a.warn(fmt.Sprintf("a customer-level ledger's totals cannot be cut at an earlier date: as of %s asked, analysed as of its last order date %s", s.asOfInfo.Asked, b.AsOf))
 	}
@@ -567,13 +569,17 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 
 	a.ids = sortIDsOf(p)
 	a.profit(s, p, scale)
-	parallel(func() { a.rfm(s, p, rfmWin, scale) },
+	var rfmWarnings []string
+	parallel(func() { rfmWarnings = a.rfm(s, p, rfmWin, scale) },
 		func() {
 			if !a.probCLV(s, e, p) {
 				a.simpleCLV(s, p, act, scale)
 			}
 			a.churn(s, p)
 		})
+	for _, w := range rfmWarnings {
+		a.warn(w)
+	}
 	a.CLVMoney = make([]Money, n)
 	for c, v := range a.CLV {
 		a.CLVMoney[c] = roundMoney(v * scale)
@@ -583,8 +589,8 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 	schemes := make([]Scheme, 10)
 	parallel(func() {
 		schemes[0] = a.pyramid(p)
-		schemes[2] = a.tiers("spend", "Spend tiers", a.M, p.SpendTierMode, p.SpendTierCutoffs, a.ids.m)
-		schemes[3] = a.tiers("frequency", "Frequency tiers", floats(a.F), p.FrequencyTierMode, p.FrequencyTierCutoff, a.ids.f)
+		schemes[2] = a.tiers(tierSpend, "spend", "Spend tiers", a.M, p.SpendTierMode, p.SpendTierCutoffs, a.ids.m)
+		schemes[3] = a.tiers(tierFrequency, "frequency", "Frequency tiers", floats(a.F), p.FrequencyTierMode, p.FrequencyTierCutoff, a.ids.f)
 		schemes[5] = a.clvTiers(p)
 	}, func() {
 		schemes[1] = a.rfmScheme(p)
@@ -666,8 +672,34 @@ func sortIDsOf(p Params) sortIDs {
 // roundMoney rounds a float amount of minor units half away from zero.
 func roundMoney(v float64) Money { return Money(math.Round(v)) }
 
-// profit computes COGS, cost to serve and contribution margin (spec §3).
+// profit sets COGS, cost to serve and contribution margin (spec §3): the
+// engine's last ones when their inputs are the same.
 func (a *Analysis) profit(s *stage1, p Params, scale float64) {
+	compute := func() *profitOut {
+		before := len(a.Warnings) // nothing else runs yet: the warnings after are profit's
+		a.computeProfit(s, p, scale)
+		return &profitOut{cogs: a.COGS, gm: a.GM, cts: a.CTS, cm: a.CM, marginTTM: a.MarginTTM, estimated: a.CostEstimated,
+			growth: a.Growth, summary: a.Profit, warnings: slices.Clone(a.Warnings[before:])}
+	}
+	if a.memo == nil {
+		compute()
+		return
+	}
+	fresh := false
+	out := a.memo.profit.get(profitInOf(s, p), func() *profitOut { fresh = true; return compute() })
+	if fresh {
+		return
+	}
+	a.Revenue, a.RevenueTTM = s.base.Revenue, s.ttm.Revenue
+	a.COGS, a.GM, a.CTS, a.CM, a.MarginTTM, a.CostEstimated, a.Growth = out.cogs, out.gm, out.cts, out.cm, out.marginTTM, out.estimated, out.growth
+	a.Profit = out.summary
+	for _, w := range out.warnings {
+		a.warn(w)
+	}
+}
+
+// computeProfit is profit without the memo.
+func (a *Analysis) computeProfit(s *stage1, p Params, scale float64) {
 	b, led, n := s.base, a.Led, a.N
 	a.Revenue, a.COGS, a.GM, a.CTS, a.CM = b.Revenue, make([]Money, n), make([]Money, n), make([]Money, n), make([]Money, n)
 	a.CostEstimated = make([]bool, n)
@@ -810,7 +842,32 @@ func (a *Analysis) whale(p Params, scale float64) {
 }
 
 // rfm computes R, F, M and their scores (spec §1).
-func (a *Analysis) rfm(s *stage1, p Params, w *Window, scale float64) {
+// rfm sets R, F, M and their scores (spec §1): the engine's last ones when
+// their inputs are the same. It returns its warnings, for the caller to add
+// once the work beside it is done (so that they come in a fixed order).
+func (a *Analysis) rfm(s *stage1, p Params, w *Window, scale float64) []string {
+	compute := func() *rfmOut {
+		out := &rfmOut{}
+		a.computeRFM(s, p, w, scale, &out.warnings)
+		out.r, out.f, out.m, out.rScore, out.fScore, out.mScore = a.R, a.F, a.M, a.RScore, a.FScore, a.MScore
+		return out
+	}
+	if a.memo == nil {
+		return compute().warnings
+	}
+	var cm []Money
+	if p.RFMMonetary == "margin" {
+		cm = a.CM
+	}
+	in := rfmIn{s: s, win: w, windowDays: p.RFMWindowDays, bins: p.RFMBins, frequency: p.RFMFrequency, monetary: p.RFMMonetary,
+		scoring: p.RFMScoring, rb: p.RFMRBreaks, fb: p.RFMFBreaks, mb: p.RFMMBreaks, cm: cm}
+	out := a.memo.rfm.get(in, compute)
+	a.R, a.F, a.M, a.RScore, a.FScore, a.MScore = out.r, out.f, out.m, out.rScore, out.fScore, out.mScore
+	return out.warnings
+}
+
+// computeRFM is rfm without the memo; warnings go to warns.
+func (a *Analysis) computeRFM(s *stage1, p Params, w *Window, scale float64, warns *[]string) {
 	b, n := s.base, a.N
 	a.R, a.F, a.M = make([]int32, n), make([]int32, n), make([]float64, n)
 	a.RScore, a.FScore, a.MScore = make([]int8, n), make([]int8, n), make([]int8, n)
@@ -848,7 +905,7 @@ func (a *Analysis) rfm(s *stage1, p Params, w *Window, scale float64) {
 		return
 	}
 	if len(pop) < p.RFMBins {
-		a.warn(fmt.Sprintf("RFM: fewer customers (%d) than score levels (%d)", len(pop), p.RFMBins))
+		*warns = append(*warns, fmt.Sprintf("RFM: fewer customers (%d) than score levels (%d)", len(pop), p.RFMBins))
 	}
 	in := make([]bool, n)
 	for _, c := range pop {
@@ -874,7 +931,7 @@ func (a *Analysis) rfm(s *stage1, p Params, w *Window, scale float64) {
 			scoreRankFirst(order, in, np, p.RFMBins, x.lower, x.out)
 		case p.RFMScoring == "pandas":
 			if !scoreQcut(x.v, order, in, np, p.RFMBins, x.lower, x.out) {
-				a.warn("RFM pandas mode: " + x.name + " has tied quantile edges (pandas raises \"Bin edges must be unique\"); ranked first instead")
+				*warns = append(*warns, "RFM pandas mode: "+x.name+" has tied quantile edges (pandas raises \"Bin edges must be unique\"); ranked first instead")
 				scoreRankFirst(order, in, np, p.RFMBins, x.lower, x.out)
 			}
 		default:
@@ -917,7 +974,15 @@ func (a *Analysis) rfmScheme(p Params) Scheme {
 // needed: selection finds the thresholds in O(N). Keys that stay put while
 // parameters change (revenue, frequency) use the memoised sort instead
 // (cached = true), where the thresholds are free.
-func (a *Analysis) tiersBy(key []float64, cuts []float64, id string) []int16 {
+func (a *Analysis) tiersBy(which int, key []float64, cuts []float64, id string) []int16 {
+	if a.memo == nil {
+		return a.tiersOf(key, cuts, id)
+	}
+	return a.memo.tiers[which].get(rankIn{key, cuts, a.idRank}, func() []int16 { return a.tiersOf(key, cuts, id) })
+}
+
+// tiersOf is tiersBy without the memo.
+func (a *Analysis) tiersOf(key []float64, cuts []float64, id string) []int16 {
 	cached := id != ""
 	n := len(key)
 	out := make([]int16, n)
@@ -1034,8 +1099,9 @@ func (a *Analysis) pyramid(p Params) Scheme {
 	case what == "margin":
 		id = "marginTTM/" + a.ids.cm
 	}
-	sc.Assign = a.tiersBy(key, p.PyramidCutoffs, id)
+	sc.Assign = a.tiersBy(tierPyramid, key, p.PyramidCutoffs, id)
 	if p.PyramidLeadNonPositive {
+		sc.Assign = slices.Clone(sc.Assign) // the remembered tiers stay as they are
 		for c := range key {
 			if key[c] <= 0 {
 				sc.Assign[c] = 3
@@ -1055,7 +1121,7 @@ func (a *Analysis) pyramid(p Params) Scheme {
 
 // tiers is a High / Medium / Low scheme on a key: by percentile (cumulative
 // shares from the top) or by absolute lower bounds [Medium, High].
-func (a *Analysis) tiers(key, title string, v []float64, mode string, cuts []float64, id string) Scheme {
+func (a *Analysis) tiers(which int, key, title string, v []float64, mode string, cuts []float64, id string) Scheme {
 	sc := Scheme{Key: key, Title: title, Segments: []string{"High", "Medium", "Low"}}
 	if mode == "absolute" {
 		sc.Assign = make([]int16, a.N)
@@ -1072,7 +1138,7 @@ func (a *Analysis) tiers(key, title string, v []float64, mode string, cuts []flo
 		sc.Note = fmt.Sprintf("absolute: High ≥ %g, Medium ≥ %g", cuts[1], cuts[0])
 		return sc
 	}
-	sc.Assign = a.tiersBy(v, cuts, id)
+	sc.Assign = a.tiersBy(which, v, cuts, id)
 	sc.Note = fmt.Sprintf("percentile: top %g %% High, next %g %% Medium", 100*cuts[0], 100*(cuts[1]-cuts[0]))
 	return sc
 }
@@ -1083,7 +1149,7 @@ func (a *Analysis) clvTiers(p Params) Scheme {
 		return Scheme{Key: "clv", Title: "CLV tiers", Segments: []string{"High", "Medium", "Low", "n/a"}, Assign: filled(a.N, 3),
 			Note: "CLV not defined for this ledger: " + a.CLVInfo.Label}
 	}
-	sc := a.tiers("clv", "CLV tiers", a.clvKey, "percentile", p.CLVTierCutoffs, "")
+	sc := a.tiers(tierCLV, "clv", "CLV tiers", a.clvKey, "percentile", p.CLVTierCutoffs, "")
 	sc.Segments = append(sc.Segments, "n/a")
 	return sc
 }

@@ -158,7 +158,7 @@ func TestPyramidCounts(t *testing.T) {
 		a.idRank[i] = int32(i)
 	}
 
-	tiers := a.tiersBy(key, []float64{0.01, 0.05, 0.20}, "")
+	tiers := a.tiersOf(key, []float64{0.01, 0.05, 0.20}, "")
 	count := make([]int, 4)
 	for _, t := range tiers {
 		count[t]++
@@ -168,7 +168,7 @@ func TestPyramidCounts(t *testing.T) {
 	}
 	// a tie at the Platinum boundary pulls the tied customer up
 	key[2] = key[1]
-	tiers = a.tiersBy(key, []float64{0.01, 0.05, 0.20}, "key")
+	tiers = a.tiersOf(key, []float64{0.01, 0.05, 0.20}, "key")
 	if tiers[2] != 0 {
 		t.Errorf("customer tied with the last Platinum is in tier %d", tiers[2])
 	}
@@ -185,8 +185,8 @@ func TestPyramidCounts(t *testing.T) {
 			b.idRank[i] = int32(i)
 		}
 		cuts := []float64{0.01, 0.05, 0.20}
-		got, want := b.tiersBy(k, cuts, ""), rankTiers(k, b.orders.desc("", k, b.idRank), cuts)
-		if got2 := b.tiersBy(k, cuts, fmt.Sprint("trial", trial)); fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(got2) != fmt.Sprint(want) {
+		got, want := b.tiersOf(k, cuts, ""), rankTiers(k, b.orders.desc("", k, b.idRank), cuts)
+		if got2 := b.tiersOf(k, cuts, fmt.Sprint("trial", trial)); fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(got2) != fmt.Sprint(want) {
 			t.Fatalf("keys %v: selection %v, walk %v", k, got, want)
 		}
 	}

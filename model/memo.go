@@ -1,0 +1,136 @@
+package model
+
+import (
+	"math"
+	"slices"
+	"sync"
+)
+
+// lastOf remembers the last result of one computation of stage 2 with the
+// inputs it came from, so that a recompute whose parameter change does not
+// reach that computation takes the result over instead of redoing it. Inputs
+// are compared by value (vectors element by element), never by which
+// parameter changed, so a result cannot go stale. A result is shared by the
+// analyses that take it and never changed afterwards.
+type lastOf[K, V any] struct {
+	mu   sync.Mutex
+	ok   bool
+	in   K
+	out  V
+	same func(a, b K) bool
+}
+
+// get returns the remembered result when in equals the remembered inputs,
+// else computes, remembers and returns it.
+func (m *lastOf[K, V]) get(in K, compute func() V) V {
+	m.mu.Lock()
+	if m.ok && m.same(m.in, in) {
+		out := m.out
+		m.mu.Unlock()
+		return out
+	}
+	m.mu.Unlock()
+	out := compute()
+	m.mu.Lock()
+	m.ok, m.in, m.out = true, in, out
+	m.mu.Unlock()
+	return out
+}
+
+// rankIn is what a ranking of customers by a key depends on: the key, the
+// cut-offs (tiers) and the customers' id order.
+type rankIn struct {
+	key    []float64
+	cuts   []float64
+	idRank []int32
+}
+
+func sameRankIn(a, b rankIn) bool {
+	return slices.Equal(a.key, b.key) && slices.Equal(a.cuts, b.cuts) && sameSlice(a.idRank, b.idRank)
+}
+
+// sameSlice says whether two slices are the same array (stage-1 data,
+// which is never rebuilt with the same contents).
+func sameSlice[T any](a, b []T) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+// memos are the engine's remembered stage-2 results.
+type memos struct {
+	tiers    [numTierMemos]lastOf[rankIn, []int16]
+	churnTop lastOf[rankIn, []int32]
+	profit   lastOf[profitIn, *profitOut]
+	rfm      lastOf[rfmIn, *rfmOut]
+}
+
+// rfmIn is what R, F, M and their scores depend on (Analysis.rfm reads no
+// other): the stage-1 data and window, the RFM parameters and, for margin
+// as the monetary value, the contribution margins (the same array when the
+// profit figures were taken over).
+type rfmIn struct {
+	s                            *stage1
+	win                          *Window
+	windowDays, bins             int
+	frequency, monetary, scoring string
+	rb, fb, mb                   []float64
+	cm                           []Money
+}
+
+func sameRFMIn(a, b rfmIn) bool {
+	return a.s == b.s && a.win == b.win && a.windowDays == b.windowDays && a.bins == b.bins && a.frequency == b.frequency &&
+		a.monetary == b.monetary && a.scoring == b.scoring && slices.Equal(a.rb, b.rb) && slices.Equal(a.fb, b.fb) &&
+		slices.Equal(a.mb, b.mb) && sameSlice(a.cm, b.cm)
+}
+
+// rfmOut is what Analysis.rfm sets.
+type rfmOut struct {
+	r, f                   []int32
+	m                      []float64
+	rScore, fScore, mScore []int8
+	warnings               []string
+}
+
+// profitIn is what the profit figures depend on: the stage-1 data and the
+// cost parameters (Analysis.profit reads no other).
+type profitIn struct {
+	s                                       *stage1
+	assumedGM                               uint64 // its bits: NaN when unset
+	perOrder, perLine, perReturn, returnPct float64
+	perLate, breakEvenEps                   float64
+	termsDays                               int
+}
+
+func profitInOf(s *stage1, p Params) profitIn {
+	return profitIn{s: s, assumedGM: math.Float64bits(p.AssumedGMPct), perOrder: p.CTSPerOrder, perLine: p.CTSPerLine,
+		perReturn: p.CTSPerReturn, returnPct: p.CTSReturnValuePct, perLate: p.CTSPerLateInvoice,
+		breakEvenEps: p.BreakEvenEpsPct, termsDays: p.DefaultTermsDays}
+}
+
+// profitOut is what Analysis.profit sets.
+type profitOut struct {
+	cogs, gm, cts, cm, marginTTM []Money
+	estimated                    []bool
+	growth                       []float64
+	summary                      ProfitSummary
+	warnings                     []string
+}
+
+// The tier schemes whose tiers are remembered.
+const (
+	tierPyramid = iota
+	tierSpend
+	tierFrequency
+	tierCLV
+	numTierMemos
+)
+
+func newMemos() *memos {
+	m := &memos{}
+	for i := range m.tiers {
+		m.tiers[i].same = sameRankIn
+	}
+	m.churnTop.same = sameRankIn
+	m.profit.same = func(a, b profitIn) bool { return a == b }
+	m.rfm.same = sameRFMIn
+	return m
+}
