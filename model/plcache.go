@@ -23,9 +23,10 @@ type plGroup uint8
 const (
 	plBase    plGroup = 1 << iota // customers, repeaters, returns, revenue, receivables
 	plProfit                      // COGS, GM, cost to serve, CM
-	plCLV                         // CLV, expected purchases and their gradients
+	plCLV                         // CLV and its gradient
+	plExp                         // expected purchases and their gradient (not discounted)
 	plRiskAdj                     // carrying cost, risk-adjusted CM, the minimum price's sums
-	plAll     = plBase | plProfit | plCLV | plRiskAdj
+	plAll     = plBase | plProfit | plCLV | plExp | plRiskAdj
 )
 
 // plInputs are the per-customer figures the segment sums add up.
@@ -59,8 +60,11 @@ func (in *plInputs) changed(prev *plState) plGroup {
 	if !slices.Equal(in.cogs, p.cogs) || !slices.Equal(in.gm, p.gm) || !slices.Equal(in.cts, p.cts) || !slices.Equal(in.cm, p.cm) {
 		g |= plProfit
 	}
-	if !slices.Equal(in.clv, p.clv) || !sameBits(in.clvGrad, p.clvGrad) || !sameBits(in.exp, p.exp) || !sameBits(in.expGrad, p.expGrad) {
+	if !slices.Equal(in.clv, p.clv) || !sameBits(in.clvGrad, p.clvGrad) {
 		g |= plCLV
+	}
+	if !sameBits(in.exp, p.exp) || !sameBits(in.expGrad, p.expGrad) {
+		g |= plExp
 	}
 	if (in.radj == nil) != (p.radj == nil) || !slices.Equal(in.carry, p.carry) || !slices.Equal(in.radj, p.radj) ||
 		in.pricing != p.pricing || !sameBits(in.pd, p.pd) || !sameBits(in.dtp, p.dtp) {
@@ -122,93 +126,122 @@ func (c *plCache) keep(s *plState) {
 }
 
 // addSegments adds customers lo…hi-1 into each scheme's segments: the
-// groups need[i] of scheme i (none: the scheme is skipped).
+// groups need[i] of scheme i (none: the scheme is skipped). It goes scheme
+// by scheme and group by group, each a tight loop over the chunk's
+// customers, whose figures stay in the cache from one scheme to the next;
+// each segment still adds its customers in order, so float sums are the
+// same to the bit.
 func (a *Analysis) addSegments(schemes []Scheme, need []plGroup, risk bool, lo, hi int) [][]SegmentRow {
 	rows := make([][]SegmentRow, len(schemes))
 	for i := range schemes {
-		if need[i] != 0 {
-			rows[i] = make([]SegmentRow, len(schemes[i].Segments))
+		g := need[i]
+		if g == 0 {
+			continue
 		}
-	}
-	for c := lo; c < hi; c++ {
-		rev, cogs, gm, cts, cm, clv := a.Revenue[c], a.COGS[c], a.GM[c], a.CTS[c], a.CM[c], a.CLVMoney[c]
-		var ar, un, ecl, s3, carry, radj Money
-		if a.RiskAdjCM != nil {
-			carry, radj = a.CarryCost[c], a.RiskAdjCM[c]
+		rs := make([]SegmentRow, len(schemes[i].Segments))
+		rows[i] = rs
+		assign := schemes[i].Assign[lo:hi]
+		if g&plBase != 0 {
+			a.addBase(rs, assign, lo, risk)
 		}
-		var prev, ppd, pdtp float64
-		if a.MinPrice != nil && rev > 0 {
-			prev = float64(rev)
-			ppd, pdtp = prev*a.PD[c], prev*a.DaysToPay[c]
-		}
-		var grad, egrad []float64
-		var exp float64
-		if a.clvGrad != nil {
-			grad = a.clvGrad[c*clvParams : (c+1)*clvParams]
-		}
-		if a.ExpPurchases != nil {
-			exp = finite(a.ExpPurchases[c])
-		}
-		if a.expGrad != nil {
-			egrad = a.expGrad[c*countDims : (c+1)*countDims]
-		}
-		if risk {
-			ar, un, ecl, s3 = a.Risk.CustAR[c], a.Risk.CustUnapplied[c], a.Risk.CustECL[c], a.Risk.Sales3m[c]
-		}
-		known := !a.Base.CustomerLevel || a.Led.Totals.HasOrders[c]
-		ret, due := a.Base.ReturnValue[c], Money(0)
-		if risk && len(a.Risk.CustBuckets[c]) > 0 {
-			due = ar - a.Risk.CustBuckets[c][0]
-		}
-		repeater := known && a.Base.PurchaseDays[c] >= 2
-		for i := range schemes {
-			g := need[i]
-			if g == 0 {
-				continue
+		if g&plProfit != 0 {
+			cogs, gm, cts, cm := a.COGS[lo:hi], a.GM[lo:hi], a.CTS[lo:hi], a.CM[lo:hi]
+			for k, seg := range assign {
+				r := &rs[seg]
+				r.COGS += cogs[k]
+				r.GM += gm[k]
+				r.CTS += cts[k]
+				r.CM += cm[k]
 			}
-			r := &rows[i][schemes[i].Assign[c]]
-			if g&plBase != 0 {
-				r.Customers++
-				if known {
-					r.countsKnown++
-				}
-				if repeater {
-					r.Repeaters++
-				}
-				r.Returns += ret
-				r.PastDue += due
-				r.Revenue += rev
-				r.OpenAR += ar
-				r.Unapplied += un
-				r.ECL += ecl
-				r.sales3m += s3
+		}
+		if g&plCLV != 0 {
+			clv := a.CLVMoney[lo:hi]
+			for k, seg := range assign {
+				rs[seg].TotalCLV += clv[k]
 			}
-			if g&plProfit != 0 {
-				r.COGS += cogs
-				r.GM += gm
-				r.CTS += cts
-				r.CM += cm
-			}
-			if g&plCLV != 0 {
-				r.TotalCLV += clv
-				for j, v := range grad {
-					r.clvGrad[j] += v
-				}
-				r.ExpPurchases += exp
-				for j, v := range egrad {
-					r.expGrad[j] += v
+			if a.clvGrad != nil {
+				grad := a.clvGrad[lo*clvParams : hi*clvParams]
+				for k, seg := range assign {
+					r := &rs[seg]
+					for j, v := range grad[k*clvParams : (k+1)*clvParams] {
+						r.clvGrad[j] += v
+					}
 				}
 			}
-			if g&plRiskAdj != 0 {
-				r.CarryCost += carry
-				r.RiskAdjCM += radj
-				r.priceRev += prev
-				r.pricePD += ppd
-				r.priceDTP += pdtp
+		}
+		if g&plExp != 0 {
+			if a.ExpPurchases != nil {
+				exp := a.ExpPurchases[lo:hi]
+				for k, seg := range assign {
+					rs[seg].ExpPurchases += finite(exp[k])
+				}
 			}
+			if a.expGrad != nil {
+				egrad := a.expGrad[lo*countDims : hi*countDims]
+				for k, seg := range assign {
+					r := &rs[seg]
+					for j, v := range egrad[k*countDims : (k+1)*countDims] {
+						r.expGrad[j] += v
+					}
+				}
+			}
+		}
+		if g&plRiskAdj != 0 {
+			a.addRiskAdj(rs, assign, lo)
 		}
 	}
 	return rows
+}
+
+// addBase adds the base group (counts, returns, revenue, receivables) of
+// customers lo… (as many as assign has) into rs.
+func (a *Analysis) addBase(rs []SegmentRow, assign []int16, lo int, risk bool) {
+	b := a.Base
+	for k, seg := range assign {
+		c := lo + k
+		r := &rs[seg]
+		known := !b.CustomerLevel || a.Led.Totals.HasOrders[c]
+		r.Customers++
+		if known {
+			r.countsKnown++
+		}
+		if known && b.PurchaseDays[c] >= 2 {
+			r.Repeaters++
+		}
+		r.Returns += b.ReturnValue[c]
+		r.Revenue += a.Revenue[c]
+		if risk {
+			ar := a.Risk.CustAR[c]
+			if len(a.Risk.CustBuckets[c]) > 0 {
+				r.PastDue += ar - a.Risk.CustBuckets[c][0]
+			}
+			r.OpenAR += ar
+			r.Unapplied += a.Risk.CustUnapplied[c]
+			r.ECL += a.Risk.CustECL[c]
+			r.sales3m += a.Risk.Sales3m[c]
+		}
+	}
+}
+
+// addRiskAdj adds the risk-adjusted group (carrying cost, risk-adjusted CM,
+// the minimum price's revenue-weighted sums) of customers lo… into rs.
+func (a *Analysis) addRiskAdj(rs []SegmentRow, assign []int16, lo int) {
+	for k, seg := range assign {
+		c := lo + k
+		r := &rs[seg]
+		if a.RiskAdjCM != nil {
+			r.CarryCost += a.CarryCost[c]
+			r.RiskAdjCM += a.RiskAdjCM[c]
+		}
+		var prev, ppd, pdtp float64
+		if a.MinPrice != nil && a.Revenue[c] > 0 {
+			prev = float64(a.Revenue[c])
+			ppd, pdtp = prev*a.PD[c], prev*a.DaysToPay[c]
+		}
+		r.priceRev += prev
+		r.pricePD += ppd
+		r.priceDTP += pdtp
+	}
 }
 
 // takeOver copies the sums of groups g from o.
@@ -221,7 +254,10 @@ func (r *SegmentRow) takeOver(o *SegmentRow, g plGroup) {
 		r.COGS, r.GM, r.CTS, r.CM = o.COGS, o.GM, o.CTS, o.CM
 	}
 	if g&plCLV != 0 {
-		r.TotalCLV, r.clvGrad, r.ExpPurchases, r.expGrad = o.TotalCLV, o.clvGrad, o.ExpPurchases, o.expGrad
+		r.TotalCLV, r.clvGrad = o.TotalCLV, o.clvGrad
+	}
+	if g&plExp != 0 {
+		r.ExpPurchases, r.expGrad = o.ExpPurchases, o.expGrad
 	}
 	if g&plRiskAdj != 0 {
 		r.CarryCost, r.RiskAdjCM, r.priceRev, r.pricePD, r.priceDTP = o.CarryCost, o.RiskAdjCM, o.priceRev, o.pricePD, o.priceDTP
