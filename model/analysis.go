@@ -940,8 +940,18 @@ func (a *Analysis) computeRFM(s *stage1, p Params, w *Window, scale float64, war
 	}
 }
 
-// rfmScheme maps RF codes to named segments (spec §1.3 C by default).
+// rfmScheme maps RF codes to named segments (spec §1.3 C by default): the
+// engine's last scheme when the scores and the map are the same.
 func (a *Analysis) rfmScheme(p Params) Scheme {
+	if a.memo == nil {
+		return a.rfmSegments(p)
+	}
+	in := rfmSegIn{r: a.RScore, f: a.FScore, segMap: fmt.Sprint(p.RFMSegmentMap), note: fmt.Sprint(p.RFMScoring, p.RFMBins)}
+	return a.memo.rfmSeg.get(in, func() Scheme { return a.rfmSegments(p) })
+}
+
+// rfmSegments is rfmScheme without the memo.
+func (a *Analysis) rfmSegments(p Params) Scheme {
 	sc := Scheme{Key: "rfm", Title: "RFM", Assign: make([]int16, a.N)}
 	code := map[int]int16{}
 	for i, r := range p.RFMSegmentMap {
@@ -1191,6 +1201,21 @@ func (a *Analysis) profitScheme() Scheme {
 // and the state differs from the customer's P(alive) band, ChurnConflict
 // says so (the card explains both).
 func (a *Analysis) churn(s *stage1, p Params) {
+	if a.memo == nil {
+		a.churnStates(s, p)
+		return
+	}
+	in := churnIn{s: s, model: a.Model, variant: p.PAliveVariant, method: p.ChurnMethod, minGap: p.ChurnMinGapDays,
+		atRisk: p.ChurnAtRiskRatio, lapsed: p.ChurnLapsedRatio, pActive: p.PAliveActive, pLapsed: p.PAliveLapsed}
+	out := a.memo.churn.get(in, func() *churnOut {
+		a.churnStates(s, p)
+		return &churnOut{ipt: a.IPT, ratio: a.ChurnRatio, pAlive: a.PAlive, spend: a.Spend, states: a.Churn, conflict: a.ChurnConflict}
+	})
+	a.IPT, a.ChurnRatio, a.PAlive, a.Spend, a.Churn, a.ChurnConflict = out.ipt, out.ratio, out.pAlive, out.spend, out.states, out.conflict
+}
+
+// churnStates is churn without the memo.
+func (a *Analysis) churnStates(s *stage1, p Params) {
 	b := s.base
 	a.IPT, a.ChurnRatio = make([]float64, a.N), make([]float64, a.N)
 	a.PAlive, a.Spend = nil, nil

@@ -135,6 +135,20 @@ func (a *Analysis) simpleCLV(s *stage1, p Params, act []uint16, scale float64) {
 // expected purchases in the next exp_purchases_days when the model is fitted, else of
 // frequency ÷ recency.
 func (a *Analysis) best() {
+	if a.memo == nil {
+		a.bestScores()
+		return
+	}
+	in := bestIn{exp: a.ExpPurchases, f: a.F, r: a.R, id: a.ids.best, idRank: a.idRank}
+	out := a.memo.best.get(in, func() *bestOut {
+		a.bestScores()
+		return &bestOut{score: a.BestScore, best: a.Best}
+	})
+	a.BestScore, a.Best = out.score, out.best
+}
+
+// bestScores is best without the memo.
+func (a *Analysis) bestScores() {
 	ratio := make([]float64, a.N)
 	for c := range ratio {
 		switch {
@@ -252,7 +266,7 @@ func (a *Analysis) segmentPLs() {
 	for i, sc := range schemes {
 		need[i] = plAll
 		if prev != nil && i < len(prev.sums) {
-			if old := prev.sums[i]; old.key == sc.Key && len(old.rows) == len(sc.Segments) && slices.Equal(old.assign, sc.Assign) {
+			if old := prev.sums[i]; old.key == sc.Key && len(old.rows) == len(sc.Segments) && equalValues(old.assign, sc.Assign) {
 				need[i], from[i] = changed, old.rows
 			}
 		}

@@ -46,7 +46,13 @@ type rankIn struct {
 }
 
 func sameRankIn(a, b rankIn) bool {
-	return slices.Equal(a.key, b.key) && slices.Equal(a.cuts, b.cuts) && sameSlice(a.idRank, b.idRank)
+	return equalValues(a.key, b.key) && slices.Equal(a.cuts, b.cuts) && sameSlice(a.idRank, b.idRank)
+}
+
+// equalValues says whether two slices hold equal values: at once when they
+// are the same array (a result taken over), else element by element.
+func equalValues[T comparable](a, b []T) bool {
+	return sameSlice(a, b) || slices.Equal(a, b)
 }
 
 // sameSlice says whether two slices are the same array (stage-1 data,
@@ -61,6 +67,56 @@ type memos struct {
 	churnTop lastOf[rankIn, []int32]
 	profit   lastOf[profitIn, *profitOut]
 	rfm      lastOf[rfmIn, *rfmOut]
+	rfmSeg   lastOf[rfmSegIn, Scheme]
+	churn    lastOf[churnIn, *churnOut]
+	best     lastOf[bestIn, *bestOut]
+}
+
+// rfmSegIn is what the RFM scheme depends on: the scores and the segment
+// map (with the scoring named in its note).
+type rfmSegIn struct {
+	r, f         []int8
+	segMap, note string
+}
+
+func sameRFMSegIn(a, b rfmSegIn) bool {
+	return equalValues(a.r, b.r) && equalValues(a.f, b.f) && a.segMap == b.segMap && a.note == b.note
+}
+
+// churnIn is what the churn states depend on (Analysis.churn reads no
+// other): the stage-1 data, the fitted model and the churn parameters.
+type churnIn struct {
+	s                                *stage1
+	model                            *ProbModel
+	variant, method                  string
+	minGap                           int
+	atRisk, lapsed, pActive, pLapsed float64
+}
+
+// churnOut is what Analysis.churn sets.
+type churnOut struct {
+	ipt, ratio, pAlive, spend []float64
+	states                    []ChurnState
+	conflict                  []bool
+}
+
+// bestIn is what the purchase scores and the best list depend on: the
+// expected purchases or else F and R, and the ids' order.
+type bestIn struct {
+	exp    []float64
+	f, r   []int32
+	id     string
+	idRank []int32
+}
+
+func sameBestIn(a, b bestIn) bool {
+	return sameBits(a.exp, b.exp) && equalValues(a.f, b.f) && equalValues(a.r, b.r) && a.id == b.id && sameSlice(a.idRank, b.idRank)
+}
+
+// bestOut is what Analysis.best sets.
+type bestOut struct {
+	score []float64
+	best  []int32
 }
 
 // rfmIn is what R, F, M and their scores depend on (Analysis.rfm reads no
@@ -132,5 +188,8 @@ func newMemos() *memos {
 	m.churnTop.same = sameRankIn
 	m.profit.same = func(a, b profitIn) bool { return a == b }
 	m.rfm.same = sameRFMIn
+	m.rfmSeg.same = sameRFMSegIn
+	m.churn.same = func(a, b churnIn) bool { return a == b }
+	m.best.same = sameBestIn
 	return m
 }

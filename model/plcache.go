@@ -2,7 +2,6 @@ package model
 
 import (
 	"math"
-	"slices"
 	"sync"
 )
 
@@ -57,16 +56,16 @@ func (in *plInputs) changed(prev *plState) plGroup {
 	if in.base != p.base || in.risk != p.risk || in.led != p.led {
 		g |= plBase | plRiskAdj // the minimum price's sums weigh revenue
 	}
-	if !slices.Equal(in.cogs, p.cogs) || !slices.Equal(in.gm, p.gm) || !slices.Equal(in.cts, p.cts) || !slices.Equal(in.cm, p.cm) {
+	if !equalValues(in.cogs, p.cogs) || !equalValues(in.gm, p.gm) || !equalValues(in.cts, p.cts) || !equalValues(in.cm, p.cm) {
 		g |= plProfit
 	}
-	if !slices.Equal(in.clv, p.clv) || !sameBits(in.clvGrad, p.clvGrad) {
+	if !equalValues(in.clv, p.clv) || !sameBits(in.clvGrad, p.clvGrad) {
 		g |= plCLV
 	}
 	if !sameBits(in.exp, p.exp) || !sameBits(in.expGrad, p.expGrad) {
 		g |= plExp
 	}
-	if (in.radj == nil) != (p.radj == nil) || !slices.Equal(in.carry, p.carry) || !slices.Equal(in.radj, p.radj) ||
+	if (in.radj == nil) != (p.radj == nil) || !equalValues(in.carry, p.carry) || !equalValues(in.radj, p.radj) ||
 		in.pricing != p.pricing || !sameBits(in.pd, p.pd) || !sameBits(in.dtp, p.dtp) {
 		g |= plRiskAdj
 	}
@@ -78,6 +77,9 @@ func (in *plInputs) changed(prev *plState) plGroup {
 func sameBits(x, y []float64) bool {
 	if (x == nil) != (y == nil) || len(x) != len(y) {
 		return false
+	}
+	if sameSlice(x, y) {
+		return true
 	}
 	for i := range x {
 		if math.Float64bits(x[i]) != math.Float64bits(y[i]) {
