@@ -1300,6 +1300,16 @@ func (a *Analysis) churnScheme(p Params) Scheme {
 
 // lifecycle applies §6.3 in its precedence order.
 func (a *Analysis) lifecycle(s *stage1, p Params) Scheme {
+	if a.memo == nil {
+		return a.lifecycleStages(s, p)
+	}
+	in := lifeIn{s: s, churn: a.Churn, growth: a.Growth, pAlive: a.PAlive, r: a.R, newDays: p.LifecycleNewDays,
+		band: p.LifecycleGrowthPct, pLapsed: p.PAliveLapsed}
+	return a.memo.life.get(in, func() Scheme { return a.lifecycleStages(s, p) })
+}
+
+// lifecycleStages is lifecycle without the memo.
+func (a *Analysis) lifecycleStages(s *stage1, p Params) Scheme {
 	b := s.base
 	sc := Scheme{Key: "lifecycle", Title: "Lifecycle", Segments: []string{"New", "Growing", "Mature", "Declining", "Lapsed"}, Assign: make([]int16, a.N)}
 	band := p.LifecycleGrowthPct

@@ -70,6 +70,32 @@ type memos struct {
 	rfmSeg   lastOf[rfmSegIn, Scheme]
 	churn    lastOf[churnIn, *churnOut]
 	best     lastOf[bestIn, *bestOut]
+	life     lastOf[lifeIn, Scheme]
+	pattern  lastOf[patternIn, Scheme]
+}
+
+// lifeIn is what the lifecycle scheme depends on: the stage-1 data, the
+// churn states, growth, P(alive) and recency, and its parameters.
+type lifeIn struct {
+	s              *stage1
+	churn          []ChurnState
+	growth, pAlive []float64
+	r              []int32
+	newDays        int
+	band, pLapsed  float64
+}
+
+func sameLifeIn(a, b lifeIn) bool {
+	return a.s == b.s && equalValues(a.churn, b.churn) && sameBits(a.growth, b.growth) && sameBits(a.pAlive, b.pAlive) &&
+		equalValues(a.r, b.r) && a.newDays == b.newDays && a.band == b.band && a.pLapsed == b.pLapsed
+}
+
+// patternIn is what the buying-pattern scheme depends on: the stage-1 data
+// and its parameters.
+type patternIn struct {
+	s               *stage1
+	minPurchases    int
+	periodic, burst float64
 }
 
 // rfmSegIn is what the RFM scheme depends on: the scores and the segment
@@ -191,5 +217,7 @@ func newMemos() *memos {
 	m.rfmSeg.same = sameRFMSegIn
 	m.churn.same = func(a, b churnIn) bool { return a == b }
 	m.best.same = sameBestIn
+	m.life.same = sameLifeIn
+	m.pattern.same = func(a, b patternIn) bool { return a == b }
 	return m
 }

@@ -46,6 +46,15 @@ func (b *Base) gapCVs() (cv []float64, days []int) {
 
 // patternScheme assigns each customer its buying pattern.
 func (a *Analysis) patternScheme(s *stage1, p Params) Scheme {
+	if a.memo == nil {
+		return a.patterns(s, p)
+	}
+	in := patternIn{s: s, minPurchases: p.PatternMinPurchases, periodic: p.PatternPeriodicCV, burst: p.PatternBurstCV}
+	return a.memo.pattern.get(in, func() Scheme { return a.patterns(s, p) })
+}
+
+// patterns is patternScheme without the memo.
+func (a *Analysis) patterns(s *stage1, p Params) Scheme {
 	sc := Scheme{Key: "pattern", Title: "Buying pattern", Segments: patternNames, Assign: make([]int16, a.N)}
 	for c := range sc.Assign {
 		cv := s.gapCV[c]
