@@ -460,6 +460,26 @@ func (a *Analysis) warn(msg string) {
 	a.warnMu.Unlock()
 }
 
+// priced sets the risk-adjusted profit and the minimum prices: the
+// engine's last ones when their inputs are the same.
+func (a *Analysis) priced(p Params) {
+	compute := func() *pricedOut {
+		a.riskAdjusted(p)
+		a.pricing(p)
+		return &pricedOut{daysToPay: a.DaysToPay, pd: a.PD, minPrice: a.MinPrice, carry: a.CarryCost, riskAdjCM: a.RiskAdjCM,
+			earlyPays: a.EarlyPays, earlyTerms: a.EarlyTerms, riskAdjNote: a.RiskAdjNote, priceNote: a.PricingNote}
+	}
+	if a.memo == nil {
+		compute()
+		return
+	}
+	in := pricedIn{risk: a.Risk, revenue: a.Revenue, cogs: a.COGS, cts: a.CTS, cm: a.CM, basis: a.Profit.Basis, note: a.Profit.Note,
+		capital: p.CostOfCapital, lgd: p.LGD, targetMargin: p.TargetMargin, terms: p.EarlyPaymentTerms}
+	out := a.memo.priced.get(in, compute)
+	a.DaysToPay, a.PD, a.MinPrice, a.CarryCost, a.RiskAdjCM = out.daysToPay, out.pd, out.minPrice, out.carry, out.riskAdjCM
+	a.EarlyPays, a.EarlyTerms, a.RiskAdjNote, a.PricingNote = out.earlyPays, out.earlyTerms, out.riskAdjNote, out.priceNote
+}
+
 // parallel runs the functions concurrently and waits for them.
 func parallel(fs ...func()) {
 	var wg sync.WaitGroup
@@ -605,8 +625,7 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 		a.Schemes = slices.DeleteFunc(a.Schemes, func(sc Scheme) bool { return sc.Key == "lifecycle" || sc.Key == "pattern" })
 	}
 	a.risk(s, e, p)
-	a.riskAdjusted(p)
-	a.pricing(p)
+	a.priced(p)
 	a.concentration(s)
 	a.Schemes = append(a.Schemes, a.gradeScheme())
 	if s.catMix != nil {

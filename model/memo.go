@@ -72,6 +72,34 @@ type memos struct {
 	best     lastOf[bestIn, *bestOut]
 	life     lastOf[lifeIn, Scheme]
 	pattern  lastOf[patternIn, Scheme]
+	priced   lastOf[pricedIn, *pricedOut]
+}
+
+// pricedIn is what the risk-adjusted profit and the minimum prices depend
+// on: the receivables analysis, the profit figures and their basis, and
+// the pricing parameters.
+type pricedIn struct {
+	risk                       *Risk
+	revenue, cogs, cts, cm     []Money
+	basis                      ProfitBasis
+	note                       string
+	capital, lgd, targetMargin float64
+	terms                      string
+}
+
+func samePricedIn(a, b pricedIn) bool {
+	return a.risk == b.risk && equalValues(a.revenue, b.revenue) && equalValues(a.cogs, b.cogs) && equalValues(a.cts, b.cts) &&
+		equalValues(a.cm, b.cm) && a.basis == b.basis && a.note == b.note && a.capital == b.capital && a.lgd == b.lgd &&
+		a.targetMargin == b.targetMargin && a.terms == b.terms
+}
+
+// pricedOut is what Analysis.riskAdjusted and Analysis.pricing set.
+type pricedOut struct {
+	daysToPay, pd, minPrice []float64
+	carry, riskAdjCM        []Money
+	earlyPays               []bool
+	earlyTerms              EarlyTerms
+	riskAdjNote, priceNote  string
 }
 
 // lifeIn is what the lifecycle scheme depends on: the stage-1 data, the
@@ -219,5 +247,6 @@ func newMemos() *memos {
 	m.best.same = sameBestIn
 	m.life.same = sameLifeIn
 	m.pattern.same = func(a, b patternIn) bool { return a == b }
+	m.priced.same = samePricedIn
 	return m
 }
