@@ -162,13 +162,7 @@ func (a *Analysis) addSegments(schemes []Scheme, need []plGroup, risk bool, lo, 
 				rs[seg].TotalCLV += clv[k]
 			}
 			if a.clvGrad != nil {
-				grad := a.clvGrad[lo*clvParams : hi*clvParams]
-				for k, seg := range assign {
-					r := &rs[seg]
-					for j, v := range grad[k*clvParams : (k+1)*clvParams] {
-						r.clvGrad[j] += v
-					}
-				}
+				addGrads(assign, a.clvGrad[lo*clvParams:hi*clvParams], clvParams, func(seg int16) []float64 { return rs[seg].clvGrad[:] })
 			}
 		}
 		if g&plExp != 0 {
@@ -179,13 +173,7 @@ func (a *Analysis) addSegments(schemes []Scheme, need []plGroup, risk bool, lo, 
 				}
 			}
 			if a.expGrad != nil {
-				egrad := a.expGrad[lo*countDims : hi*countDims]
-				for k, seg := range assign {
-					r := &rs[seg]
-					for j, v := range egrad[k*countDims : (k+1)*countDims] {
-						r.expGrad[j] += v
-					}
-				}
+				addGrads(assign, a.expGrad[lo*countDims:hi*countDims], countDims, func(seg int16) []float64 { return rs[seg].expGrad[:] })
 			}
 		}
 		if g&plRiskAdj != 0 {
@@ -193,6 +181,17 @@ func (a *Analysis) addSegments(schemes []Scheme, need []plGroup, risk bool, lo, 
 		}
 	}
 	return rows
+}
+
+// addGrads adds each customer's gradient (width figures a customer, in
+// customer order) into its segment's sum, which at returns.
+func addGrads(assign []int16, flat []float64, width int, at func(seg int16) []float64) {
+	for k, seg := range assign {
+		dst := at(seg)
+		for j, v := range flat[k*width : (k+1)*width] {
+			dst[j] += v
+		}
+	}
 }
 
 // addBase adds the base group (counts, returns, revenue, receivables) of
