@@ -2,7 +2,6 @@ package importer
 
 import (
 	"fmt"
-	"hash/maphash"
 	"math/bits"
 	"slices"
 	"strconv"
@@ -87,21 +86,15 @@ var textFields = [numTexts]Field{FCustomerName, FRegion, FIndustry, FChannel, FC
 // and are not worth keeping twice.
 const dictCap = 4096
 
-// customer returns the index of customer id, adding it when new. A new
-// customer's id and name (when the row has one) share one allocation, so
-// that the name a later row compares sits next to the id the lookup read.
-func (b *builder) customer(id, name []byte) int32 {
-	return b.customerHashed(id, b.custIx.hash(id), name)
-}
-
-// customerHashed is customer with the id's hash (idTable.hash) given: the
-// reading goroutine computes it.
-func (b *builder) customerHashed(id []byte, h uint64, name []byte) int32 {
+// customer returns the index of customer id, whose hash (idTable.hash) is
+// h, adding it when new. A new customer's id and name (when the row has
+// one) share one allocation, so that the name a later row compares sits
+// next to the id the lookup read.
+func (b *builder) customer(id []byte, h uint64, name []byte) int32 {
 	c, slot := b.custIx.find(id, h, b.text)
 	if c >= 0 {
 		return c
 	}
-	name = trimSpace(name)
 	both := string(append(append(make([]byte, 0, len(id)+len(name)), id...), name...))
 	c = b.addCustomer(both[:len(id)])
 	b.custIx.insert(slot, h, c, b.text)
@@ -127,12 +120,6 @@ func (b *builder) warm(rows []parsedTx) {
 		}
 	}
 	b.warmSink += sink
-}
-
-// known returns the index of customer id, or -1.
-func (b *builder) known(id []byte) int32 {
-	c, _ := b.custIx.find(id, b.custIx.hash(id), b.text)
-	return c
 }
 
 // intern returns v as a string, the same string for a repeated value of
@@ -273,12 +260,12 @@ type source struct {
 	dateCols    [numFields]*dateColumn
 	serials     bool // xlsx: numeric dates are Excel serials
 	date1904    bool
-	idx         int16        // index in Report.Sources
-	seed        maphash.Seed // the builder's idTable's
+	idx         int16    // index in Report.Sources
+	ids         *idTable // the builder's: parseTx hashes with it (its seed never changes)
 }
 
 func (b *builder) newSource(file, sheet string, m Mapping, rep *SourceReport, serials, date1904 bool) *source {
-	s := &source{file: file, sheet: sheet, rep: rep, m: m, serials: serials, date1904: date1904, idx: int16(len(b.rep.Sources) - 1), seed: b.custIx.seed}
+	s := &source{file: file, sheet: sheet, rep: rep, m: m, serials: serials, date1904: date1904, idx: int16(len(b.rep.Sources) - 1), ids: b.custIx}
 	for _, c := range m.Columns {
 		if c.Field == FNone && c.Header != "" {
 			s.attrs = append(s.attrs, [2]int{c.Index, b.attribute(c.Header)})
@@ -440,7 +427,7 @@ func (s *source) parseTx(opt Options, rec [][]byte, row int, p *parsedTx) {
 		reject(FCustomerID, nil, "no customer id")
 		return
 	}
-	p.idHash = maphash.Bytes(s.seed, p.id)
+	p.idHash = s.ids.hash(p.id)
 	raw := s.get(rec, FDate)
 	if len(raw) == 0 {
 		reject(FDate, nil, "no date")
@@ -506,7 +493,7 @@ func (b *builder) applyTx(s *source, p *parsedTx) {
 		b.rejectRow(s, row, p.badField, p.badValue, p.reason)
 		return
 	}
-	c := b.customerHashed(p.id, p.idHash, s.get(p.rec, FCustomerName))
+	c := b.customer(p.id, p.idHash, s.get(p.rec, FCustomerName))
 	if !b.custRow(s, p.rec, row, c, false) {
 		return
 	}
@@ -793,11 +780,12 @@ func (b *builder) custSheetRow(s *source, rec [][]byte, row int) {
 		b.rejectRow(s, row, FCustomerID, nil, "no customer id")
 		return
 	}
-	if c := b.known(id); c >= 0 && b.fromSheet[c] {
+	h := b.custIx.hash(id)
+	if c, _ := b.custIx.find(id, h, b.text); c >= 0 && b.fromSheet[c] {
 		b.rejectRow(s, row, FCustomerID, id, "duplicate customer id")
 		return
 	}
-	c := b.customer(id, nil)
+	c := b.customer(id, h, nil)
 	if !b.custRow(s, rec, row, c, true) || (b.totalsForm && !b.totalsRow(s, rec, row, c)) {
 		b.custDropped = true // the customer was added for this row
 		return

@@ -25,7 +25,7 @@ type Engine struct {
 	stage   *stage1
 	orders  orderCache
 	pls     plCache
-	memo    *memos // the last stage-2 results, taken over when their inputs are equal
+	memo    memos // the last stage-2 results, taken over when their inputs are equal
 	maxDate Day
 	maxOnce sync.Once
 }
@@ -104,7 +104,7 @@ type monthlyKey struct {
 }
 
 // NewEngine prepares an engine for a ledger.
-func NewEngine(led *Ledger) *Engine { return &Engine{Led: led, memo: newMemos()} }
+func NewEngine(led *Ledger) *Engine { return &Engine{Led: led} }
 
 // stage1 returns the stage-1 results at asOf (NoDay: the ledger's last
 // date), computing them when the date changed.
@@ -411,7 +411,7 @@ type Analysis struct {
 	fieldIx map[string]int // Field: key → index in fields
 	orders  *orderCache
 	pls     *plCache  // the engine's last segment sums (nil: none kept)
-	memo    *memos    // the engine's last stage-2 results (nil: none kept)
+	memo    *memos    // the engine's last stage-2 results
 	clvKey  []float64 // orders customers like CLV (CLV / multiple)
 	ids     sortIDs
 	warnMu  sync.Mutex
@@ -468,10 +468,6 @@ func (a *Analysis) priced(p Params) {
 		a.pricing(p)
 		return &pricedOut{daysToPay: a.DaysToPay, pd: a.PD, minPrice: a.MinPrice, carry: a.CarryCost, riskAdjCM: a.RiskAdjCM,
 			earlyPays: a.EarlyPays, earlyTerms: a.EarlyTerms, riskAdjNote: a.RiskAdjNote, priceNote: a.PricingNote}
-	}
-	if a.memo == nil {
-		compute()
-		return
 	}
 	in := pricedIn{risk: a.Risk, revenue: a.Revenue, cogs: a.COGS, cts: a.CTS, cm: a.CM, basis: a.Profit.Basis, note: a.Profit.Note,
 		capital: p.CostOfCapital, lgd: p.LGD, targetMargin: p.TargetMargin, terms: p.EarlyPaymentTerms}
@@ -566,7 +562,7 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 	led := s.led
 	n := len(b.Revenue)
 	a := &Analysis{Params: p.Clone(), withoutFits: withoutFits, AsOf: b.AsOf, AsOfInfo: s.asOfInfo, N: n, Decimals: led.Decimals, Base: b, Led: led,
-		IDOrder: s.idOrder, idRank: s.idRank, orders: &e.orders, pls: &e.pls, memo: e.memo}
+		IDOrder: s.idOrder, idRank: s.idRank, orders: &e.orders, pls: &e.pls, memo: &e.memo}
 	if s.asOfInfo.Moved {
 		a.warn(fmt.Sprintf("a customer-level ledger's totals cannot be cut at an earlier date: as of %s asked, analysed as of its last order date %s", s.asOfInfo.Asked, b.AsOf))
 	}
@@ -699,10 +695,6 @@ func (a *Analysis) profit(s *stage1, p Params, scale float64) {
 		a.computeProfit(s, p, scale)
 		return &profitOut{cogs: a.COGS, gm: a.GM, cts: a.CTS, cm: a.CM, marginTTM: a.MarginTTM, estimated: a.CostEstimated,
 			growth: a.Growth, summary: a.Profit, warnings: slices.Clone(a.Warnings[before:])}
-	}
-	if a.memo == nil {
-		compute()
-		return
 	}
 	fresh := false
 	out := a.memo.profit.get(profitInOf(s, p), func() *profitOut { fresh = true; return compute() })
@@ -871,9 +863,6 @@ func (a *Analysis) rfm(s *stage1, p Params, w *Window, scale float64) []string {
 		out.r, out.f, out.m, out.rScore, out.fScore, out.mScore = a.R, a.F, a.M, a.RScore, a.FScore, a.MScore
 		return out
 	}
-	if a.memo == nil {
-		return compute().warnings
-	}
 	var cm []Money
 	if p.RFMMonetary == "margin" {
 		cm = a.CM
@@ -962,9 +951,6 @@ func (a *Analysis) computeRFM(s *stage1, p Params, w *Window, scale float64, war
 // rfmScheme maps RF codes to named segments (spec §1.3 C by default): the
 // engine's last scheme when the scores and the map are the same.
 func (a *Analysis) rfmScheme(p Params) Scheme {
-	if a.memo == nil {
-		return a.rfmSegments(p)
-	}
 	in := rfmSegIn{r: a.RScore, f: a.FScore, segMap: fmt.Sprint(p.RFMSegmentMap), note: fmt.Sprint(p.RFMScoring, p.RFMBins)}
 	return a.memo.rfmSeg.get(in, func() Scheme { return a.rfmSegments(p) })
 }
@@ -1004,9 +990,6 @@ func (a *Analysis) rfmSegments(p Params) Scheme {
 // parameters change (revenue, frequency) use the memoised sort instead
 // (cached = true), where the thresholds are free.
 func (a *Analysis) tiersBy(which int, key []float64, cuts []float64, id string) []int16 {
-	if a.memo == nil {
-		return a.tiersOf(key, cuts, id)
-	}
 	return a.memo.tiers[which].get(rankIn{key, cuts, a.idRank}, func() []int16 { return a.tiersOf(key, cuts, id) })
 }
 
@@ -1220,10 +1203,6 @@ func (a *Analysis) profitScheme() Scheme {
 // and the state differs from the customer's P(alive) band, ChurnConflict
 // says so (the card explains both).
 func (a *Analysis) churn(s *stage1, p Params) {
-	if a.memo == nil {
-		a.churnStates(s, p)
-		return
-	}
 	in := churnIn{s: s, model: a.Model, variant: p.PAliveVariant, method: p.ChurnMethod, minGap: p.ChurnMinGapDays,
 		atRisk: p.ChurnAtRiskRatio, lapsed: p.ChurnLapsedRatio, pActive: p.PAliveActive, pLapsed: p.PAliveLapsed}
 	out := a.memo.churn.get(in, func() *churnOut {
@@ -1319,9 +1298,6 @@ func (a *Analysis) churnScheme(p Params) Scheme {
 
 // lifecycle applies §6.3 in its precedence order.
 func (a *Analysis) lifecycle(s *stage1, p Params) Scheme {
-	if a.memo == nil {
-		return a.lifecycleStages(s, p)
-	}
 	in := lifeIn{s: s, churn: a.Churn, growth: a.Growth, pAlive: a.PAlive, r: a.R, newDays: p.LifecycleNewDays,
 		band: p.LifecycleGrowthPct, pLapsed: p.PAliveLapsed}
 	return a.memo.life.get(in, func() Scheme { return a.lifecycleStages(s, p) })

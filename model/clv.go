@@ -135,10 +135,6 @@ func (a *Analysis) simpleCLV(s *stage1, p Params, act []uint16, scale float64) {
 // expected purchases in the next exp_purchases_days when the model is fitted, else of
 // frequency ÷ recency.
 func (a *Analysis) best() {
-	if a.memo == nil {
-		a.bestScores()
-		return
-	}
 	in := bestIn{exp: a.ExpPurchases, f: a.F, r: a.R, id: a.ids.best, idRank: a.idRank}
 	out := a.memo.best.get(in, func() *bestOut {
 		a.bestScores()

@@ -12,19 +12,21 @@ import (
 // are compared by value (vectors element by element), never by which
 // parameter changed, so a result cannot go stale. A result is shared by the
 // analyses that take it and never changed afterwards.
-type lastOf[K, V any] struct {
-	mu   sync.Mutex
-	ok   bool
-	in   K
-	out  V
-	same func(a, b K) bool
+type lastOf[K memoIn[K], V any] struct {
+	mu  sync.Mutex
+	ok  bool
+	in  K
+	out V
 }
+
+// memoIn is a computation's inputs, which say when they are the same.
+type memoIn[K any] interface{ same(K) bool }
 
 // get returns the remembered result when in equals the remembered inputs,
 // else computes, remembers and returns it.
 func (m *lastOf[K, V]) get(in K, compute func() V) V {
 	m.mu.Lock()
-	if m.ok && m.same(m.in, in) {
+	if m.ok && m.in.same(in) {
 		out := m.out
 		m.mu.Unlock()
 		return out
@@ -45,7 +47,7 @@ type rankIn struct {
 	idRank []int32
 }
 
-func sameRankIn(a, b rankIn) bool {
+func (a rankIn) same(b rankIn) bool {
 	return equalValues(a.key, b.key) && slices.Equal(a.cuts, b.cuts) && sameSlice(a.idRank, b.idRank)
 }
 
@@ -87,7 +89,7 @@ type pricedIn struct {
 	terms                      string
 }
 
-func samePricedIn(a, b pricedIn) bool {
+func (a pricedIn) same(b pricedIn) bool {
 	return a.risk == b.risk && equalValues(a.revenue, b.revenue) && equalValues(a.cogs, b.cogs) && equalValues(a.cts, b.cts) &&
 		equalValues(a.cm, b.cm) && a.basis == b.basis && a.note == b.note && a.capital == b.capital && a.lgd == b.lgd &&
 		a.targetMargin == b.targetMargin && a.terms == b.terms
@@ -113,7 +115,7 @@ type lifeIn struct {
 	band, pLapsed  float64
 }
 
-func sameLifeIn(a, b lifeIn) bool {
+func (a lifeIn) same(b lifeIn) bool {
 	return a.s == b.s && equalValues(a.churn, b.churn) && sameBits(a.growth, b.growth) && sameBits(a.pAlive, b.pAlive) &&
 		equalValues(a.r, b.r) && a.newDays == b.newDays && a.band == b.band && a.pLapsed == b.pLapsed
 }
@@ -126,6 +128,8 @@ type patternIn struct {
 	periodic, burst float64
 }
 
+func (a patternIn) same(b patternIn) bool { return a == b }
+
 // rfmSegIn is what the RFM scheme depends on: the scores and the segment
 // map (with the scoring named in its note).
 type rfmSegIn struct {
@@ -133,7 +137,7 @@ type rfmSegIn struct {
 	segMap, note string
 }
 
-func sameRFMSegIn(a, b rfmSegIn) bool {
+func (a rfmSegIn) same(b rfmSegIn) bool {
 	return equalValues(a.r, b.r) && equalValues(a.f, b.f) && a.segMap == b.segMap && a.note == b.note
 }
 
@@ -146,6 +150,8 @@ type churnIn struct {
 	minGap                           int
 	atRisk, lapsed, pActive, pLapsed float64
 }
+
+func (a churnIn) same(b churnIn) bool { return a == b }
 
 // churnOut is what Analysis.churn sets.
 type churnOut struct {
@@ -163,7 +169,7 @@ type bestIn struct {
 	idRank []int32
 }
 
-func sameBestIn(a, b bestIn) bool {
+func (a bestIn) same(b bestIn) bool {
 	return sameBits(a.exp, b.exp) && equalValues(a.f, b.f) && equalValues(a.r, b.r) && a.id == b.id && sameSlice(a.idRank, b.idRank)
 }
 
@@ -186,7 +192,7 @@ type rfmIn struct {
 	cm                           []Money
 }
 
-func sameRFMIn(a, b rfmIn) bool {
+func (a rfmIn) same(b rfmIn) bool {
 	return a.s == b.s && a.win == b.win && a.windowDays == b.windowDays && a.bins == b.bins && a.frequency == b.frequency &&
 		a.monetary == b.monetary && a.scoring == b.scoring && slices.Equal(a.rb, b.rb) && slices.Equal(a.fb, b.fb) &&
 		slices.Equal(a.mb, b.mb) && sameSlice(a.cm, b.cm)
@@ -209,6 +215,8 @@ type profitIn struct {
 	perLate, breakEvenEps                   float64
 	termsDays                               int
 }
+
+func (a profitIn) same(b profitIn) bool { return a == b }
 
 func profitInOf(s *stage1, p Params) profitIn {
 	return profitIn{s: s, assumedGM: math.Float64bits(p.AssumedGMPct), perOrder: p.CTSPerOrder, perLine: p.CTSPerLine,
@@ -233,20 +241,3 @@ const (
 	tierCLV
 	numTierMemos
 )
-
-func newMemos() *memos {
-	m := &memos{}
-	for i := range m.tiers {
-		m.tiers[i].same = sameRankIn
-	}
-	m.churnTop.same = sameRankIn
-	m.profit.same = func(a, b profitIn) bool { return a == b }
-	m.rfm.same = sameRFMIn
-	m.rfmSeg.same = sameRFMSegIn
-	m.churn.same = func(a, b churnIn) bool { return a == b }
-	m.best.same = sameBestIn
-	m.life.same = sameLifeIn
-	m.pattern.same = func(a, b patternIn) bool { return a == b }
-	m.priced.same = samePricedIn
-	return m
-}

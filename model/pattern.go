@@ -46,9 +46,6 @@ func (b *Base) gapCVs() (cv []float64, days []int) {
 
 // patternScheme assigns each customer its buying pattern.
 func (a *Analysis) patternScheme(s *stage1, p Params) Scheme {
-	if a.memo == nil {
-		return a.patterns(s, p)
-	}
 	in := patternIn{s: s, minPurchases: p.PatternMinPurchases, periodic: p.PatternPeriodicCV, burst: p.PatternBurstCV}
 	return a.memo.pattern.get(in, func() Scheme { return a.patterns(s, p) })
 }

@@ -344,13 +344,9 @@ func (a *Analysis) churnRisk() {
 
 // churnRiskList orders the customers with value at risk by it (desc), then id.
 func (a *Analysis) churnRiskList() []int32 {
-	rank := func() []int32 {
+	return a.memo.churnTop.get(rankIn{key: a.ValueAtRisk, idRank: a.idRank}, func() []int32 {
 		return a.rankDesc(func(c int) (float64, bool) { return a.ValueAtRisk[c], a.ValueAtRisk[c] > 0 })
-	}
-	if a.memo == nil {
-		return rank()
-	}
-	return a.memo.churnTop.get(rankIn{key: a.ValueAtRisk, idRank: a.idRank}, rank)
+	})
 }
 
 // rankDesc lists the customers that key admits, by key descending, then id.
