@@ -413,6 +413,7 @@ type Analysis struct {
 	pls     *plCache  // the engine's last segment sums (nil: none kept)
 	memo    *memos    // the engine's last stage-2 results
 	clvKey  []float64 // orders customers like CLV (CLV / multiple)
+	fKey    []float64 // F as floats (a key for sorts and tiers)
 	ids     sortIDs
 	warnMu  sync.Mutex
 }
@@ -606,7 +607,7 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 	parallel(func() {
 		schemes[0] = a.pyramid(p)
 		schemes[2] = a.tiers(tierSpend, "spend", "Spend tiers", a.M, p.SpendTierMode, p.SpendTierCutoffs, a.ids.m)
-		schemes[3] = a.tiers(tierFrequency, "frequency", "Frequency tiers", floats(a.F), p.FrequencyTierMode, p.FrequencyTierCutoff, a.ids.f)
+		schemes[3] = a.tiers(tierFrequency, "frequency", "Frequency tiers", a.fKey, p.FrequencyTierMode, p.FrequencyTierCutoff, a.ids.f)
 		schemes[5] = a.clvTiers(p)
 	}, func() {
 		schemes[1] = a.rfmScheme(p)
@@ -644,7 +645,7 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 		sc.Rows, sc.Total = nil, SegmentRow{} // P&L is this analysis' own
 		a.Schemes = append(a.Schemes, sc)
 	}
-	a.churnRisk()
+	a.churnRisk(s)
 	parallel(func() { a.segmentPLs(); a.categoryMixes() }, func() {
 		if a.Risk.Available {
 			a.CreditRisk = a.Risk.CreditList // shared with the cached risk analysis
@@ -661,7 +662,7 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 	return a, nil
 }
 
-func floats[T int32 | int64](v []T) []float64 {
+func floats[T int32 | Money](v []T) []float64 {
 	out := make([]float64, len(v))
 	for i, x := range v {
 		out[i] = float64(x)
@@ -860,7 +861,7 @@ func (a *Analysis) rfm(s *stage1, p Params, w *Window, scale float64) []string {
 	compute := func() *rfmOut {
 		out := &rfmOut{}
 		a.computeRFM(s, p, w, scale, &out.warnings)
-		out.r, out.f, out.m, out.rScore, out.fScore, out.mScore = a.R, a.F, a.M, a.RScore, a.FScore, a.MScore
+		out.r, out.f, out.m, out.rScore, out.fScore, out.mScore, out.fKey = a.R, a.F, a.M, a.RScore, a.FScore, a.MScore, a.fKey
 		return out
 	}
 	var cm []Money
@@ -870,7 +871,7 @@ func (a *Analysis) rfm(s *stage1, p Params, w *Window, scale float64) []string {
 	in := rfmIn{s: s, win: w, windowDays: p.RFMWindowDays, bins: p.RFMBins, frequency: p.RFMFrequency, monetary: p.RFMMonetary,
 		scoring: p.RFMScoring, rb: p.RFMRBreaks, fb: p.RFMFBreaks, mb: p.RFMMBreaks, cm: cm}
 	out := a.memo.rfm.get(in, compute)
-	a.R, a.F, a.M, a.RScore, a.FScore, a.MScore = out.r, out.f, out.m, out.rScore, out.fScore, out.mScore
+	a.R, a.F, a.M, a.RScore, a.FScore, a.MScore, a.fKey = out.r, out.f, out.m, out.rScore, out.fScore, out.mScore, out.fKey
 	return out.warnings
 }
 
@@ -908,6 +909,7 @@ func (a *Analysis) computeRFM(s *stage1, p Params, w *Window, scale float64, war
 			pop = append(pop, int32(c))
 		}
 	}
+	a.fKey = floats(a.F)
 	// Ties are broken in customer-id order (pandas: input order).
 	if len(pop) == 0 {
 		return
@@ -927,7 +929,7 @@ func (a *Analysis) computeRFM(s *stage1, p Params, w *Window, scale float64, war
 		breaks []float64
 		lower  bool
 		out    []int8
-	}{{"recency", a.ids.r, floats(a.R), p.RFMRBreaks, true, a.RScore}, {"frequency", a.ids.f, floats(a.F), p.RFMFBreaks, false, a.FScore},
+	}{{"recency", a.ids.r, floats(a.R), p.RFMRBreaks, true, a.RScore}, {"frequency", a.ids.f, a.fKey, p.RFMFBreaks, false, a.FScore},
 		{"monetary", a.ids.m, a.M, p.RFMMBreaks, false, a.MScore}} {
 		if len(x.breaks) > 0 {
 			scoreBreaks(x.v, in, x.breaks, x.lower, x.out)
@@ -1078,7 +1080,6 @@ func selectKth(v []float64, k int) float64 {
 // pyramid is the value pyramid (spec §2).
 func (a *Analysis) pyramid(p Params) Scheme {
 	sc := Scheme{Key: "pyramid", Title: "Value pyramid", Segments: []string{"Platinum", "Gold", "Iron", "Lead"}}
-	key := make([]float64, a.N)
 	what := p.PyramidKey
 	if what == "margin" && !a.Profit.Basis.Known() {
 		what = "revenue"
@@ -1089,19 +1090,20 @@ func (a *Analysis) pyramid(p Params) Scheme {
 		sc.Note = "CLV not defined for this ledger: ranked by revenue. "
 	}
 	total := a.Base.CustomerLevel // no trailing 12 months: the totals
-	for c := range key {
+	var key []float64
+	if what == "clv" {
+		key = a.clvKey
+	} else {
+		src := a.RevenueTTM
 		switch {
 		case what == "margin" && total:
-			key[c] = float64(a.CM[c])
+			src = a.CM
 		case what == "margin":
-			key[c] = float64(a.MarginTTM[c])
-		case what == "clv":
-			key[c] = a.clvKey[c]
+			src = a.MarginTTM
 		case total:
-			key[c] = float64(a.Revenue[c])
-		default:
-			key[c] = float64(a.RevenueTTM[c])
+			src = a.Revenue
 		}
+		key = a.memo.pyramidKey.get(moneyIn{src}, func() []float64 { return floats(src) })
 	}
 	id := ""
 	switch {

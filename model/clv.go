@@ -68,13 +68,17 @@ func (a *Analysis) simpleCLV(s *stage1, p Params, act []uint16, scale float64) {
 	if math.IsNaN(r) {
 		var sum float64
 		used := 0
+		var byBits [32]int // customers by their activity in the last five periods
+		for _, bits := range act {
+			byBits[bits&31]++
+		}
 		for k := 0; k < 4; k++ {
 			older, both := 0, 0
-			for _, bits := range act {
+			for bits, n := range byBits {
 				if bits&(1<<(k+1)) != 0 {
-					older++
+					older += n
 					if bits&(1<<k) != 0 {
-						both++
+						both += n
 					}
 				}
 			}
@@ -107,28 +111,42 @@ func (a *Analysis) simpleCLV(s *stage1, p Params, act []uint16, scale float64) {
 		horizon = fmt.Sprint(p.CLVHorizonYears)
 	}
 	info.Label = fmt.Sprintf("simple %s CLV (%s), r = %.3f/%s, d = %.2f %%/%s, T = %s %ss", what, p.CLVConvention, r, p.CLVPeriod, 100*info.Discount, p.CLVPeriod, horizon, p.CLVPeriod)
-	a.CLV, a.clvKey = make([]float64, a.N), make([]float64, a.N)
 	if !ok {
+		a.CLV, a.clvKey = make([]float64, a.N), make([]float64, a.N)
 		a.warn("simple CLV not defined: need 0 ≤ r < 1 and 1 + d − r > 0")
 		info.Label += " — not defined"
 		return
 	}
 	info.Known = true
-	for c := range a.CLV {
+	m := a.CM
+	if what == "revenue" {
+		m = b.Revenue
+	}
+	// CLV = key × multiple: the key (margin a period) does not depend on the
+	// rate, so a discount change multiplies the remembered keys again.
+	in := clvKeyIn{s: s, m: m, length: length, scale: scale}
+	a.clvKey = a.memo.clvKey.get(in, func() []float64 { return simpleCLVKeys(b, m, length, scale) })
+	a.CLV = make([]float64, a.N)
+	for c, k := range a.clvKey {
+		a.CLV[c] = k * mult
+	}
+	if mult < 0 {
+		a.clvKey = slices.Clone(a.CLV) // same order as CLV
+	}
+}
+
+// simpleCLVKeys is each customer's margin (or revenue) m a period of length
+// days since its first document, in currency units (0 without documents).
+func simpleCLVKeys(b *Base, m []Money, length int, scale float64) []float64 {
+	key := make([]float64, len(m))
+	for c := range key {
 		if b.FirstDate[c] == NoDay {
 			continue
 		}
 		periods := math.Max(1, math.Ceil(float64(b.AsOf-b.FirstDate[c]+1)/float64(length)))
-		m := float64(a.CM[c])
-		if what == "revenue" {
-			m = float64(b.Revenue[c])
-		}
-		a.clvKey[c] = m / scale / periods // CLV = key × multiple: same order for any rate
-		a.CLV[c] = a.clvKey[c] * mult
+		key[c] = float64(m[c]) / scale / periods
 	}
-	if mult < 0 {
-		copy(a.clvKey, a.CLV)
-	}
+	return key
 }
 
 // best scores purchase likelihood 0–100 (spec §13): the percentile of the

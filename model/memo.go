@@ -65,16 +65,52 @@ func sameSlice[T any](a, b []T) bool {
 
 // memos are the engine's remembered stage-2 results.
 type memos struct {
-	tiers    [numTierMemos]lastOf[rankIn, []int16]
-	churnTop lastOf[rankIn, []int32]
-	profit   lastOf[profitIn, *profitOut]
-	rfm      lastOf[rfmIn, *rfmOut]
-	rfmSeg   lastOf[rfmSegIn, Scheme]
-	churn    lastOf[churnIn, *churnOut]
-	best     lastOf[bestIn, *bestOut]
-	life     lastOf[lifeIn, Scheme]
-	pattern  lastOf[patternIn, Scheme]
-	priced   lastOf[pricedIn, *pricedOut]
+	tiers       [numTierMemos]lastOf[rankIn, []int16]
+	churnTop    lastOf[rankIn, []int32]
+	profit      lastOf[profitIn, *profitOut]
+	rfm         lastOf[rfmIn, *rfmOut]
+	rfmSeg      lastOf[rfmSegIn, Scheme]
+	churn       lastOf[churnIn, *churnOut]
+	best        lastOf[bestIn, *bestOut]
+	life        lastOf[lifeIn, Scheme]
+	pattern     lastOf[patternIn, Scheme]
+	priced      lastOf[pricedIn, *pricedOut]
+	clvKey      lastOf[clvKeyIn, []float64]
+	pyramidKey  lastOf[moneyIn, []float64]
+	valueAtRisk lastOf[valueAtRiskIn, []float64]
+}
+
+// valueAtRiskIn is what the value at risk depends on: the stage-1 data
+// (revenue, first dates), P(alive) and with it the CLV, else the churn
+// states and the trailing-12-month revenue.
+type valueAtRiskIn struct {
+	s           *stage1
+	pAlive, clv []float64
+	churn       []ChurnState
+	revenueTTM  []Money
+}
+
+func (a valueAtRiskIn) same(b valueAtRiskIn) bool {
+	return a.s == b.s && sameBits(a.pAlive, b.pAlive) && sameBits(a.clv, b.clv) && equalValues(a.churn, b.churn) &&
+		equalValues(a.revenueTTM, b.revenueTTM)
+}
+
+// moneyIn is a computation's one input, a vector of amounts.
+type moneyIn struct{ v []Money }
+
+func (a moneyIn) same(b moneyIn) bool { return equalValues(a.v, b.v) }
+
+// clvKeyIn is what the simple CLV's per-period margins depend on: the
+// stage-1 data, the margins (or revenue) and the period's length.
+type clvKeyIn struct {
+	s      *stage1
+	m      []Money
+	length int
+	scale  float64
+}
+
+func (a clvKeyIn) same(b clvKeyIn) bool {
+	return a.s == b.s && equalValues(a.m, b.m) && a.length == b.length && a.scale == b.scale
 }
 
 // pricedIn is what the risk-adjusted profit and the minimum prices depend
@@ -201,7 +237,7 @@ func (a rfmIn) same(b rfmIn) bool {
 // rfmOut is what Analysis.rfm sets.
 type rfmOut struct {
 	r, f                   []int32
-	m                      []float64
+	m, fKey                []float64
 	rScore, fScore, mScore []int8
 	warnings               []string
 }

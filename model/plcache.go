@@ -157,9 +157,8 @@ func (a *Analysis) addSegments(schemes []Scheme, need []plGroup, risk bool, lo, 
 			}
 		}
 		if g&plCLV != 0 {
-			clv := a.CLVMoney[lo:hi]
-			for k, seg := range assign {
-				rs[seg].TotalCLV += clv[k]
+			for seg, v := range sumBySegment(len(rs), assign, a.CLVMoney[lo:hi]) {
+				rs[seg].TotalCLV += v
 			}
 			if a.clvGrad != nil {
 				addGrads(assign, a.clvGrad[lo*clvParams:hi*clvParams], clvParams, func(seg int16) []float64 { return rs[seg].clvGrad[:] })
@@ -181,6 +180,29 @@ func (a *Analysis) addSegments(schemes []Scheme, need []plGroup, risk bool, lo, 
 		}
 	}
 	return rows
+}
+
+// sumBySegment returns the sum of v[k] over the customers k of each of n
+// segments. Four interleaved partial sums keep consecutive customers of one
+// segment from waiting on each other's addition (sums of integers: the
+// order does not change them).
+func sumBySegment(n int, assign []int16, v []Money) []Money {
+	part := make([]Money, 4*n)
+	p0, p1, p2, p3 := part[:n], part[n:2*n], part[2*n:3*n], part[3*n:]
+	k := 0
+	for ; k+4 <= len(assign); k += 4 {
+		p0[assign[k]] += v[k]
+		p1[assign[k+1]] += v[k+1]
+		p2[assign[k+2]] += v[k+2]
+		p3[assign[k+3]] += v[k+3]
+	}
+	for ; k < len(assign); k++ {
+		p0[assign[k]] += v[k]
+	}
+	for seg := range p0 {
+		p0[seg] += p1[seg] + p2[seg] + p3[seg]
+	}
+	return p0
 }
 
 // addGrads adds each customer's gradient (width figures a customer, in

@@ -325,7 +325,16 @@ func (a *Analysis) computeRisk(p Params) *Risk {
 // P(alive)) with the model, else trailing-12-month revenue of at-risk and
 // lapsed customers (for a customer-level ledger, its average revenue per
 // year since its first order).
-func (a *Analysis) churnRisk() {
+func (a *Analysis) churnRisk(s *stage1) {
+	in := valueAtRiskIn{s: s, pAlive: a.PAlive, churn: a.Churn, revenueTTM: a.RevenueTTM}
+	if a.PAlive != nil {
+		in.clv = a.CLV // without P(alive) the CLV does not enter
+	}
+	a.ValueAtRisk = a.memo.valueAtRisk.get(in, func() []float64 { a.valueAtRisk(); return a.ValueAtRisk })
+}
+
+// valueAtRisk is churnRisk without the memo.
+func (a *Analysis) valueAtRisk() {
 	a.ValueAtRisk = make([]float64, a.N)
 	scale := float64(a.Led.Scale())
 	for c := 0; c < a.N; c++ {

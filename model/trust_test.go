@@ -165,7 +165,7 @@ func TestEveryParameterDoesSomething(t *testing.T) {
 		"churn_method":               {value: "p_alive"},
 		"p_alive_active":             {context: map[string]string{"churn_method": "p_alive"}, value: "0.9"},
 		"p_alive_lapsed":             {value: "0.5"},
-		"churn_at_risk_ratio":        {value: "1.2"},
+		"churn_at_risk_ratio":        {context: simple, value: "1.2"},
 		"churn_lapsed_ratio":         {value: "2"},
 		"churn_min_gap_days":         {value: "60"},
 		"lifecycle_new_days":         {value: "180"},
