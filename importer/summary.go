@@ -99,9 +99,9 @@ func Summarize(full *model.Ledger, rep *Report, asOf model.Day) *Summary {
 			s.returnValue -= a
 		}
 		if tx.Doc != nil && tx.Doc[i] >= 0 {
-			if id := led.Docs.ID(tx.Doc[i]); isCancellation([]byte(id)) {
+			if id := led.Docs.IDBytes(tx.Doc[i]); isCancellation(id) {
 				s.CancellationRows++
-				cancelled[id] = true
+				cancelled[string(id)] = true
 			}
 		}
 	}

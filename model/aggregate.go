@@ -79,9 +79,7 @@ func Aggregate(l *Ledger, asOf Day) *Base {
 	b := newBase(l, asOf)
 	b.RowIdx = rowsByCustomer(&l.Tx, asOf, b.RowStart)
 	b.RowsAfterAsOf = l.Tx.Len() - len(b.RowIdx)
-	b.documents(func(c int, sc *docScratch) []docAgg {
-		return b.customer(l, c, b.RowIdx[b.RowStart[c]:b.RowStart[c+1]], sc)
-	})
+	b.documents(func(c int, sc *docScratch) []docAgg { return b.customer(l, c, sc) })
 	return b
 }
 
@@ -110,7 +108,7 @@ func (b *Base) documents(customer func(c int, sc *docScratch) []docAgg) {
 	parts := make([][]docAgg, workersFor(nc, minPer))
 	counts := make([]int32, nc)
 	parallelRange(nc, minPer, func(w, lo, hi int) {
-		var sc docScratch
+		sc := docScratch{hi: hi}
 		all := make([]docAgg, 0, b.RowStart[hi]-b.RowStart[lo]) // at most one document per row
 		for c := lo; c < hi; c++ {
 			docs := customer(c, &sc)
@@ -124,15 +122,15 @@ func (b *Base) documents(customer func(c int, sc *docScratch) []docAgg) {
 		b.DocStart[c+1] = b.DocStart[c] + counts[c]
 	}
 	nd := b.DocStart[nc]
-	b.DocDate, b.DocNet, b.DocCost, b.DocLines = make([]Day, 0, nd), make([]Money, 0, nd), make([]Money, 0, nd), make([]int32, 0, nd)
-	for _, part := range parts {
-		for _, d := range part {
-			b.DocDate = append(b.DocDate, d.date)
-			b.DocNet = append(b.DocNet, d.net)
-			b.DocCost = append(b.DocCost, d.cost)
-			b.DocLines = append(b.DocLines, d.lines)
+	b.DocDate, b.DocNet, b.DocCost, b.DocLines = make([]Day, nd), make([]Money, nd), make([]Money, nd), make([]int32, nd)
+	// each worker's documents into place (the same ranges as above)
+	parallelRange(nc, minPer, func(w, lo, hi int) {
+		at := int(b.DocStart[lo])
+		for k, d := range parts[w] {
+			b.DocDate[at+k], b.DocNet[at+k], b.DocCost[at+k], b.DocLines[at+k] = d.date, d.net, d.cost, d.lines
 		}
-	}
+		parts[w] = nil
+	})
 	for _, r := range b.Revenue {
 		b.TotalRevenue += r
 	}
@@ -224,42 +222,155 @@ func rowsByCustomer(tx *Transactions, asOf Day, start []int32) []int32 {
 	return out
 }
 
-// docScratch is a worker's reusable storage for one customer's documents.
+// docScratch is a worker's reusable storage for one customer's documents
+// and for the rows of the customers it is working through.
 type docScratch struct {
 	docs []docAgg
 	keys []uint64
+	hi   int // the worker's customers end before hi
+	rows rowBlock
+}
+
+// rowBlock is the columns of a run of customers' rows gathered in customer
+// order: the per-customer pass then reads them one after another instead
+// of reaching into the ledger's columns at every row, a cache miss each
+// with millions of rows. Each column is gathered in a loop of its own,
+// whose reads do not wait on each other.
+type rowBlock struct {
+	end       int   // customers up to end-1 are gathered
+	base      int32 // Base.RowStart of the first gathered customer
+	rows      []int32
+	date      []Day
+	amount    []Money
+	cost      []Money // 0 where the cost is not known
+	costKnown []bool
+	open      []Money // the open balance at the as-of date (with payment data)
+	doc       []int32 // Docs entry, -1 without one (nil: no document ids)
+	key       []uint64
+	docs      []int32 // doc's storage
+}
+
+// blockRows is about how many rows a worker gathers at a time: a few
+// hundred kilobytes of columns, which stay in the cache while read.
+const blockRows = 1 << 13
+
+// gather fills g with the rows of customers first… (as many as make about
+// blockRows rows, at least one, none from hi on).
+func (g *rowBlock) gather(b *Base, l *Ledger, first, hi int) {
+	end := first + 1
+	for end < hi && b.RowStart[end+1]-b.RowStart[first] <= blockRows {
+		end++
+	}
+	rows := b.RowIdx[b.RowStart[first]:b.RowStart[end]]
+	g.end, g.base, g.rows = end, b.RowStart[first], rows
+	n := len(rows)
+	tx := &l.Tx
+	g.date, g.amount = resized(g.date, n), resized(g.amount, n)
+	for k, i := range rows {
+		g.date[k] = tx.Date[i]
+	}
+	for k, i := range rows {
+		g.amount[k] = tx.Amount[i]
+	}
+	g.cost, g.costKnown = resized(g.cost, n), resized(g.costKnown, n)
+	if tx.CostKnown != nil {
+		for k, i := range rows {
+			g.costKnown[k] = tx.CostKnown[i]
+		}
+		for k, i := range rows {
+			g.cost[k] = 0
+			if g.costKnown[k] {
+				g.cost[k] = tx.Cost[i]
+			}
+		}
+	} else {
+		clear(g.cost)
+		clear(g.costKnown)
+	}
+	if b.HasOpenAR {
+		g.open = resized(g.open, n)
+		for k, i := range rows {
+			g.open[k] = l.OpenAt(int(i), b.AsOf)
+		}
+	}
+	g.doc = nil
+	if tx.Doc != nil {
+		g.docs, g.key = resized(g.docs, n), resized(g.key, n)
+		g.doc = g.docs
+		for k, i := range rows {
+			g.doc[k] = tx.Doc[i]
+		}
+		for k, d := range g.doc {
+			g.key[k] = 0
+			if d >= 0 {
+				g.key[k] = l.Docs.Hash[d]
+			}
+		}
+	}
+}
+
+// resized returns v with length n, reusing its storage when it is large
+// enough (the contents are overwritten).
+func resized[T any](v []T, n int) []T {
+	if cap(v) < n {
+		return make([]T, n, max(n, 2*blockRows))
+	}
+	return v[:n]
 }
 
 // customer fills the aggregates of customer c from its rows (in date, then
 // row order) and returns its documents: rows of one document merged, the
 // document dated by its earliest row, in date order and, within a day, by
 // id hash and id (rows without a document id by row, the later first).
-func (b *Base) customer(l *Ledger, c int, rows []int32, sc *docScratch) []docAgg {
-	tx := &l.Tx
+// Customers come in order; their rows are gathered a block at a time.
+func (b *Base) customer(l *Ledger, c int, sc *docScratch) []docAgg {
+	g := &sc.rows
+	if c >= g.end {
+		g.gather(b, l, c, sc.hi)
+	}
+	lo, hi := int(b.RowStart[c]-g.base), int(b.RowStart[c+1]-g.base)
 	docs := sc.docs[:0]
 	defer func() { sc.docs = docs[:0] }()
 	b.FirstDate[c], b.FirstBuy[c], b.LastPurchase[c] = NoDay, NoDay, NoDay
-	b.Lines[c] = int32(len(rows))
-	for _, i := range rows {
-		cost, doc := b.addRow(l, c, i)
+	b.Lines[c] = int32(hi - lo)
+	var revenue, cost, openInv, openCred Money
+	known := false
+	for k := lo; k < hi; k++ {
+		net, rowCost, date := g.amount[k], g.cost[k], g.date[k]
+		revenue += net
+		cost += rowCost
+		known = known || g.costKnown[k]
+		if b.HasOpenAR {
+			if open := g.open[k]; open > 0 {
+				openInv += open
+			} else {
+				openCred += open
+			}
+		}
+		doc := int32(-1)
+		if g.doc != nil {
+			doc = g.doc[k]
+		}
 		if doc < 0 { // each row is its own document
-			docs = append(docs, docAgg{doc: -1 - i, date: tx.Date[i], net: tx.Amount[i], cost: cost, lines: 1})
+			docs = append(docs, docAgg{doc: -1 - g.rows[k], date: date, net: net, cost: rowCost, lines: 1})
 			continue
 		}
 		// the next line of the same entry (same date, as rows are in date
 		// order): the same document
 		if n := len(docs); n > 0 && docs[n-1].doc == doc {
-			docs[n-1].net += tx.Amount[i]
-			docs[n-1].cost += cost
+			docs[n-1].net += net
+			docs[n-1].cost += rowCost
 			docs[n-1].lines++
 			continue
 		}
-		docs = append(docs, docAgg{key: l.Docs.Hash[doc], doc: doc, date: tx.Date[i], net: tx.Amount[i], cost: cost, lines: 1})
+		docs = append(docs, docAgg{key: g.key[k], doc: doc, date: date, net: net, cost: rowCost, lines: 1})
 	}
-	if len(rows) == 0 {
+	b.Revenue[c], b.Cost[c], b.CostKnown[c] = revenue, cost, known
+	b.OpenInvoices[c], b.OpenCredits[c] = openInv, openCred
+	if hi == lo {
 		return docs
 	}
-	b.FirstDate[c] = tx.Date[rows[0]]
+	b.FirstDate[c] = g.date[lo]
 	if sc.distinctKeys(docs) {
 		// no two entries can hold the same id: only the order within a day
 		// is left to set
@@ -301,30 +412,6 @@ func (b *Base) countDocs(c int, docs []docAgg) {
 			b.ReturnValue[c] -= d.net
 		}
 	}
-}
-
-// addRow adds row i to customer c's sums and returns the row's known cost
-// and its Docs entry (-1 without one).
-func (b *Base) addRow(l *Ledger, c int, i int32) (Money, int32) {
-	tx := &l.Tx
-	b.Revenue[c] += tx.Amount[i]
-	cost := Money(0)
-	if tx.CostKnown != nil && tx.CostKnown[i] {
-		cost = tx.Cost[i]
-		b.Cost[c] += cost
-		b.CostKnown[c] = true
-	}
-	if b.HasOpenAR {
-		if open := l.OpenAt(int(i), b.AsOf); open > 0 {
-			b.OpenInvoices[c] += open
-		} else {
-			b.OpenCredits[c] += open
-		}
-	}
-	if tx.Doc == nil {
-		return cost, -1
-	}
-	return cost, tx.Doc[i]
 }
 
 // groupDocs merges the entries of one document (they may sit on different

@@ -56,3 +56,27 @@ func (b *Base) customerOracle(l *Ledger, c int, rows []int32, docs []docAgg) []d
 	b.countDocs(c, docs)
 	return docs
 }
+
+// addRow adds row i to customer c's sums and returns the row's known cost
+// and its Docs entry (-1 without one).
+func (b *Base) addRow(l *Ledger, c int, i int32) (Money, int32) {
+	tx := &l.Tx
+	b.Revenue[c] += tx.Amount[i]
+	cost := Money(0)
+	if tx.CostKnown != nil && tx.CostKnown[i] {
+		cost = tx.Cost[i]
+		b.Cost[c] += cost
+		b.CostKnown[c] = true
+	}
+	if b.HasOpenAR {
+		if open := l.OpenAt(int(i), b.AsOf); open > 0 {
+			b.OpenInvoices[c] += open
+		} else {
+			b.OpenCredits[c] += open
+		}
+	}
+	if tx.Doc == nil {
+		return cost, -1
+	}
+	return cost, tx.Doc[i]
+}

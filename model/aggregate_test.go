@@ -19,9 +19,11 @@ import (
 func TestAggregateAsOracle(t *testing.T) {
 	ledgers := fitLedgers(t)
 	for seed := range uint64(4) {
-		ledgers[fmt.Sprintf("awkward %d", seed)] = awkwardLedger(seed, false)
+		ledgers[fmt.Sprintf("awkward %d", seed)] = awkwardLedger(seed, 40, 4000, false)
 	}
-	ledgers["awkward wide dates"] = awkwardLedger(9, true)
+	ledgers["awkward wide dates"] = awkwardLedger(9, 40, 4000, true)
+	// customers with more rows than the aggregation gathers at a time
+	ledgers["awkward large customers"] = awkwardLedger(5, 3, 40_000, false)
 	for name, led := range ledgers {
 		last := model.DefaultAsOf(led)
 		first := last
@@ -43,11 +45,10 @@ func TestAggregateAsOracle(t *testing.T) {
 }
 
 // awkwardLedger is a small ledger whose documents are hard to group (see
-// TestAggregateAsOracle); wide puts some rows 8,000 years before and after
+// TestAggregateAsOracle) of rows rows; wide puts some rows 8,000 years before and after
 // the rest, wider than the counting sort's span.
-func awkwardLedger(seed uint64, wide bool) *model.Ledger {
+func awkwardLedger(seed uint64, customers, rows int, wide bool) *model.Ledger {
 	rng := rand.New(rand.NewPCG(seed, 11))
-	const customers, rows = 40, 4000
 	l := &model.Ledger{Decimals: 2, HasPaid: true, HasPaidAmount: true, HasCost: true}
 	for c := range customers {
 		l.Customers.ID = append(l.Customers.ID, fmt.Sprintf("C%d", c))

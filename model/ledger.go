@@ -185,6 +185,9 @@ func (d *DocTable) bytes(k int32) []byte {
 // ID returns the text of entry k.
 func (d *DocTable) ID(k int32) string { return string(d.bytes(k)) }
 
+// IDBytes returns entry k's id without a copy; the caller must not change it.
+func (d *DocTable) IDBytes(k int32) []byte { return d.bytes(k) }
+
 // Equal reports whether entries j and k hold the same id.
 func (d *DocTable) Equal(j, k int32) bool {
 	return j == k || (d.Hash[j] == d.Hash[k] && string(d.bytes(j)) == string(d.bytes(k)))
