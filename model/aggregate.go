@@ -103,34 +103,45 @@ func newBase(l *Ledger, asOf Day) *Base {
 // documents in customer order; then the total revenue.
 func (b *Base) documents(customer func(c int, sc *docScratch) []docAgg) {
 	nc := len(b.Revenue)
-	// Each worker keeps its customers' documents.
 	const minPer = 5000
-	parts := make([][]docAgg, workersFor(nc, minPer))
+	// A customer has at most one document a row, so each worker writes its
+	// documents from where its customers' rows start, into columns as long
+	// as the rows; they are moved together afterwards.
+	nr := int(b.RowStart[nc])
+	date, net, cost, lines := make([]Day, nr), make([]Money, nr), make([]Money, nr), make([]int32, nr)
+	workers := workersFor(nc, minPer)
+	first, made := make([]int, workers), make([]int, workers)
 	counts := make([]int32, nc)
 	parallelRange(nc, minPer, func(w, lo, hi int) {
 		sc := docScratch{hi: hi}
-		all := make([]docAgg, 0, b.RowStart[hi]-b.RowStart[lo]) // at most one document per row
+		at := int(b.RowStart[lo])
 		for c := lo; c < hi; c++ {
 			docs := customer(c, &sc)
 			counts[c] = int32(len(docs))
-			all = append(all, docs...)
+			for _, d := range docs {
+				date[at], net[at], cost[at], lines[at] = d.date, d.net, d.cost, d.lines
+				at++
+			}
 		}
-		parts[w] = all
+		first[w], made[w] = lo, at-int(b.RowStart[lo])
 	})
 	b.DocStart = make([]int32, nc+1)
 	for c := 0; c < nc; c++ {
 		b.DocStart[c+1] = b.DocStart[c] + counts[c]
 	}
-	nd := b.DocStart[nc]
-	b.DocDate, b.DocNet, b.DocCost, b.DocLines = make([]Day, nd), make([]Money, nd), make([]Money, nd), make([]int32, nd)
-	// each worker's documents into place (the same ranges as above)
-	parallelRange(nc, minPer, func(w, lo, hi int) {
-		at := int(b.DocStart[lo])
-		for k, d := range parts[w] {
-			b.DocDate[at+k], b.DocNet[at+k], b.DocCost[at+k], b.DocLines[at+k] = d.date, d.net, d.cost, d.lines
-		}
-		parts[w] = nil
-	})
+	// in worker order, each block moves down (never onto a later one's)
+	for w := range workers {
+		from, to, n := int(b.RowStart[first[w]]), int(b.DocStart[first[w]]), made[w]
+		copy(date[to:to+n], date[from:from+n])
+		copy(net[to:to+n], net[from:from+n])
+		copy(cost[to:to+n], cost[from:from+n])
+		copy(lines[to:to+n], lines[from:from+n])
+	}
+	nd := int(b.DocStart[nc])
+	b.DocDate, b.DocNet, b.DocCost, b.DocLines = date[:nd], net[:nd], cost[:nd], lines[:nd]
+	if nd < nr { // documents of several lines: keep only what they take
+		b.DocDate, b.DocNet, b.DocCost, b.DocLines = slices.Clone(b.DocDate), slices.Clone(b.DocNet), slices.Clone(b.DocCost), slices.Clone(b.DocLines)
+	}
 	for _, r := range b.Revenue {
 		b.TotalRevenue += r
 	}
