@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -443,13 +444,7 @@ type csvTable struct {
 	size int64
 }
 
-func (t *csvTable) Next() ([][]byte, int, error) {
-	rec, err := t.r.Read()
-	if err == errUnterminated || err == errLongRecord || err == errManyFields {
-		return nil, t.r.recLn, fmt.Errorf("line %d: %w", t.r.recLn, err)
-	}
-	return rec, t.r.recLn, err
-}
+func (t *csvTable) Next() ([][]byte, int, error) { return nextRecord(t.r) }
 
 func (t *csvTable) Close() error { return t.rc.Close() }
 
@@ -737,57 +732,45 @@ type txBatch struct {
 
 const txBatchRows = 2048
 
-// readConcurrently splits and parses the rows on a second goroutine, in
+// readConcurrently splits and parses the rows on a second goroutine (a
+// large CSV file with cores to spare: on several, parseChunks), in
 // batches, while this one adds them to the ledger: on two cores the two
 // halves of the work overlap. Rows keep their order, so the result is the
 // same as reading them one by one.
 func (b *builder) readConcurrently(ctx context.Context, p *plan, t table, s *source) error {
 	batches := make(chan *txBatch, 4)
-	free := make(chan *txBatch, 6)
+	free := make(chan *txBatch, 6+4*runtime.GOMAXPROCS(0)) // every batch in flight comes back
 	stop := make(chan struct{})
-	opt := b.opt
-	needRec := s.needsRecord()
+	emit := func(bt *txBatch) bool {
+		select {
+		case batches <- bt:
+			return true
+		case <-stop:
+			return false
+		}
+	}
+	batch := func() *txBatch {
+		select {
+		case bt := <-free:
+			bt.rows, bt.arena, bt.pieces, bt.err = bt.rows[:0], bt.arena[:0], bt.pieces[:0], nil
+			return bt
+		default:
+			return &txBatch{}
+		}
+	}
 	go func() {
 		defer close(batches)
-		bt := &txBatch{}
-		send := func() bool {
-			bt.done = position(t)
-			// the slices point into the arena only now that it is complete
-			fixSlices(bt)
-			select {
-			case batches <- bt:
-			case <-stop:
-				return false
-			}
-			select {
-			case bt = <-free:
-				bt.rows, bt.arena, bt.pieces, bt.err = bt.rows[:0], bt.arena[:0], bt.pieces[:0], nil
-			default:
-				bt = &txBatch{}
-			}
-			return true
-		}
-		for i := 0; ; i++ {
-			rec, row, err := t.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				bt.err = fmt.Errorf("%s: %w", p.where(), err)
-				break
-			}
-			if i <= p.headerAt {
-				continue // title rows and the header
-			}
-			bt.rows = append(bt.rows, parsedTx{})
-			pt := &bt.rows[len(bt.rows)-1]
-			s.parseTx(opt, rec, row, pt)
-			bt.keep(pt, rec, needRec)
-			if len(bt.rows) == txBatchRows && !send() {
+		for range p.headerAt + 1 { // title rows and the header
+			if _, _, err := t.Next(); err != nil {
+				b.parseRows(p, s, func() ([][]byte, int, error) { return nil, 0, err }, func() int64 { return position(t) }, emit, batch)
 				return
 			}
 		}
-		send()
+		if chunked(t) {
+			b.parseChunks(t.(*csvTable), p, s, stop, emit, batch)
+			return
+		}
+		b.parseRows(p, s, t.Next, func() int64 { return position(t) }, emit, batch)
 	}()
 	defer func() {
 		close(stop)
@@ -812,6 +795,40 @@ func (b *builder) readConcurrently(ctx context.Context, p *plan, t table, s *sou
 		}
 	}
 	return nil
+}
+
+// parseRows parses the rows next yields into batches and passes them to
+// emit (done: how far the table has been read, for progress), up to the
+// end or an error, which the last batch carries; it stops when emit
+// refuses a batch.
+func (b *builder) parseRows(p *plan, s *source, next func() ([][]byte, int, error), done func() int64, emit func(*txBatch) bool, batch func() *txBatch) {
+	opt, needRec := b.opt, s.needsRecord()
+	bt := batch()
+	for {
+		rec, row, err := next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			bt.err = fmt.Errorf("%s: %w", p.where(), err)
+			break
+		}
+		bt.rows = append(bt.rows, parsedTx{})
+		pt := &bt.rows[len(bt.rows)-1]
+		s.parseTx(opt, rec, row, pt)
+		bt.keep(pt, rec, needRec)
+		if len(bt.rows) == txBatchRows {
+			bt.done = done()
+			fixSlices(bt) // the slices point into the arena only now that it is complete
+			if !emit(bt) {
+				return
+			}
+			bt = batch()
+		}
+	}
+	bt.done = done()
+	fixSlices(bt)
+	emit(bt)
 }
 
 // keep copies what a parsed row points at (the reader reuses its buffer)
