@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Query selects customers: every condition must hold (clv>1000 grade=E
@@ -94,9 +95,16 @@ func (q *Query) Match(a *Analysis, c int, search []Field, tr func(string) string
 	}
 	for _, w := range q.Words {
 		found := false
-		for _, f := range search {
-			v := f.Get(a, c)
-			if v.OK && v.Text != "" && (containsFold(v.Text, w) || containsFold(tr(v.Text), w)) {
+		for i := range search {
+			v := search[i].Get(a, c)
+			if !v.OK || v.Text == "" {
+				continue
+			}
+			if containsFold(v.Text, w) {
+				found = true
+				break
+			}
+			if t := tr(v.Text); t != v.Text && containsFold(t, w) {
 				found = true
 				break
 			}
@@ -108,7 +116,42 @@ func (q *Query) Match(a *Analysis, c int, search []Field, tr func(string) string
 	return true
 }
 
-func containsFold(s, lowerWord string) bool { return strings.Contains(strings.ToLower(s), lowerWord) }
+// containsFold reports whether s holds lowerWord (in lower case) in any
+// case. ASCII text, most of what is searched, is compared byte by byte
+// without a lower-case copy: a search runs over every customer as the user
+// types.
+func containsFold(s, lowerWord string) bool {
+	if !isASCII(s) || !isASCII(lowerWord) {
+		return strings.Contains(strings.ToLower(s), lowerWord)
+	}
+	n := len(lowerWord)
+	for i := 0; i+n <= len(s); i++ {
+		k := 0
+		for k < n && asciiLower(s[i+k]) == lowerWord[k] {
+			k++
+		}
+		if k == n {
+			return true
+		}
+	}
+	return n == 0
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func asciiLower(b byte) byte {
+	if 'A' <= b && b <= 'Z' {
+		return b + 'a' - 'A'
+	}
+	return b
+}
 
 func (cd Cond) match(a *Analysis, c int, tr func(string) string) bool {
 	v := cd.Field.Get(a, c)

@@ -3,9 +3,12 @@ package tui
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -59,6 +62,32 @@ type grid struct {
 
 	input     textinput.Model
 	inputKind rune // '/' or ':' while typing
+
+	// a large table filters once typing pauses (gridFilterMsg)
+	filterSeq     int
+	filterPending bool
+}
+
+// From this many rows a table filters by what is typed once typing pauses
+// for typingPause, not at every key: a pass over a million customers takes
+// long enough that filtering at each key would hold the keys back.
+const (
+	pauseFilterRows = 50_000
+	typingPause     = 200 * time.Millisecond
+)
+
+// gridFilterMsg tells grid g that typing may have paused: it filters when
+// no key came after the one that sent the message (seq).
+type gridFilterMsg struct {
+	g   *grid
+	seq int
+}
+
+// paused filters by what was typed when msg is from the last key typed.
+func (g *grid) paused(msg gridFilterMsg) {
+	if msg.seq == g.filterSeq && g.filterPending {
+		g.apply()
+	}
 }
 
 func newGrid(sh *Shared) *grid {
@@ -168,6 +197,7 @@ func (g *grid) totalOf(c gridCol) {
 
 // apply filters and sorts g.all into g.rows.
 func (g *grid) apply() {
+	g.filterPending = false // what was typed is applied now
 	rows := g.all
 	g.qerr = ""
 	if g.filter != nil && strings.TrimSpace(g.query) != "" {
@@ -517,6 +547,9 @@ func (g *grid) inputKey(msg tea.KeyMsg) tea.Cmd {
 		if kind == ':' {
 			return g.jump(strings.TrimSpace(g.input.Value()))
 		}
+		if g.filterPending { // enter does not wait for the pause
+			g.apply()
+		}
 		g.cur, g.off = 0, 0
 		g.clamp()
 		return nil
@@ -533,8 +566,14 @@ func (g *grid) inputKey(msg tea.KeyMsg) tea.Cmd {
 	g.input, cmd = g.input.Update(msg)
 	if g.inputKind == '/' && g.input.Value() != g.query { // live: every key filters
 		g.query = g.input.Value()
-		g.apply()
 		g.cur, g.off = 0, 0
+		if len(g.all) >= pauseFilterRows {
+			g.filterSeq++
+			g.filterPending = true
+			seq := g.filterSeq
+			return tea.Batch(cmd, tea.Tick(typingPause, func(time.Time) tea.Msg { return gridFilterMsg{g: g, seq: seq} }))
+		}
+		g.apply()
 	}
 	return cmd
 }
@@ -731,14 +770,36 @@ func customerFilter(sh *Shared, g *grid) func(q string, all []int32) ([]int32, e
 				search, seen[f.Key] = append(search, f), true
 			}
 		}
-		tr := func(s string) string { return modelName(sh.Lang, s) }
+		lang := sh.Lang
+		tr := func(s string) string { return modelName(lang, s) }
+		cust := func(r int32) int32 { return r }
+		if g.custOf != nil {
+			cust = g.custOf
+		}
+		// Customers are matched in their own order, on every core: the
+		// rows' order (a sort) would reach into each field's column at
+		// random, a cache miss at every field with a million customers.
+		asked, match := make([]bool, a.N), make([]bool, a.N)
+		for _, r := range all {
+			asked[cust(r)] = true
+		}
+		var wg sync.WaitGroup
+		parts := runtime.GOMAXPROCS(0)
+		for k := range parts {
+			wg.Add(1)
+			go func(lo, hi int) {
+				defer wg.Done()
+				for c := lo; c < hi; c++ {
+					if asked[c] {
+						match[c] = q.Match(a, c, search, tr)
+					}
+				}
+			}(a.N*k/parts, a.N*(k+1)/parts)
+		}
+		wg.Wait()
 		out := make([]int32, 0, len(all))
 		for _, r := range all {
-			c := r
-			if g.custOf != nil {
-				c = g.custOf(r)
-			}
-			if q.Match(a, int(c), search, tr) {
+			if match[cust(r)] {
 				out = append(out, r)
 			}
 		}

@@ -437,6 +437,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case statusMsg:
 		m.setStatus(msg.text, msg.err)
 		return m, nil
+	case gridFilterMsg:
+		msg.g.paused(msg)
+		return m, nil
 	case copyMsg:
 		return m, m.copy(msg)
 	case spinner.TickMsg:

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -1169,5 +1170,74 @@ func TestCardFetchesDocuments(t *testing.T) {
 	drive(t, m, cmd)
 	if v := m.View(); len(asked) != n || !strings.Contains(v, "not fetched while customers are masked") {
 		t.Errorf("masked: %d fetches; card:\n%s", len(asked)-n, v)
+	}
+}
+
+// A table of many rows filters once typing pauses, not at every key: a
+// pause message from an earlier key does nothing, the last key's (as its
+// command sends it, through the model) filters, and enter filters at once.
+func TestFilterWaitsForPause(t *testing.T) {
+	m := ready(t, 120, 40)
+	g := newGrid(m.sh)
+	all := make([]int32, pauseFilterRows+10)
+	for i := range all {
+		all[i] = int32(i)
+	}
+	g.setData([]gridCol{{id: "n", title: "N", text: func(r int32) string { return strconv.Itoa(int(r)) }}}, all)
+	g.filter = func(q string, all []int32) ([]int32, error) {
+		var out []int32
+		for _, r := range all {
+			if strings.Contains(strconv.Itoa(int(r)), q) {
+				out = append(out, r)
+			}
+		}
+		return out, nil
+	}
+	holding := func(q string) int {
+		n := 0
+		for _, r := range all {
+			if strings.Contains(strconv.Itoa(int(r)), q) {
+				n++
+			}
+		}
+		return n
+	}
+	g.startInput('/', "")
+	key := func(r rune) tea.Cmd { return g.inputKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}) }
+	key('7')
+	cmd := key('7')
+	if len(g.rows) != len(all) {
+		t.Fatalf("filtered at a key: %d rows", len(g.rows))
+	}
+	m.Update(gridFilterMsg{g: g, seq: g.filterSeq - 1})
+	if len(g.rows) != len(all) {
+		t.Fatalf("the first key's pause filtered: %d rows", len(g.rows))
+	}
+	var pause tea.Msg
+	msgs := []tea.Msg{cmd()}
+	if b, ok := msgs[0].(tea.BatchMsg); ok {
+		msgs = nil
+		for _, c := range b {
+			if c != nil {
+				msgs = append(msgs, c())
+			}
+		}
+	}
+	for _, msg := range msgs {
+		if _, ok := msg.(gridFilterMsg); ok {
+			pause = msg
+		}
+	}
+	if pause == nil {
+		t.Fatalf("the key sent no pause message: %v", msgs)
+	}
+	m.Update(pause)
+	if want := holding("77"); len(g.rows) != want {
+		t.Errorf("after the pause: %d rows, want %d", len(g.rows), want)
+	}
+	key('0')
+	g.inputKey(tea.KeyMsg{Type: tea.KeyEnter})
+	if want := holding("770"); len(g.rows) != want {
+		t.Errorf("after enter: %d rows, want %d", len(g.rows), want)
 	}
 }
