@@ -106,19 +106,18 @@ func writeAtomic(path string, opt WriteOptions, write func(f *os.File) error) er
 		return err
 	}
 	removeStaleTemps(filepath.Dir(path))
-	tmp, err := os.CreateTemp(filepath.Dir(path), fmt.Sprintf(".ledgerlens-%d-*.tmp", os.Getpid()))
+	tmp, err := temps.create(filepath.Dir(path))
 	if err != nil {
 		return fmt.Errorf("cannot write in %s: %w", filepath.Dir(path), err)
 	}
 	name := tmp.Name()
-	temps.add(name)
 	ok := false
 	defer func() {
-		temps.remove(name)
 		if !ok {
 			tmp.Close()
 			os.Remove(name)
 		}
+		temps.remove(name) // after: a signal in between removes a file already gone
 	}()
 	if err := write(tmp); err != nil {
 		return err
@@ -145,7 +144,19 @@ type tempSet struct {
 	names map[string]bool
 }
 
-func (t *tempSet) add(n string)    { t.mu.Lock(); t.names[n] = true; t.mu.Unlock() }
+// create makes a temporary file in dir and counts it in one step: a signal
+// handler's RemoveTemps waits for both, so no file exists that it does not
+// know of.
+func (t *tempSet) create(dir string) (*os.File, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f, err := os.CreateTemp(dir, fmt.Sprintf(".ledgerlens-%d-*.tmp", os.Getpid()))
+	if err == nil {
+		t.names[f.Name()] = true
+	}
+	return f, err
+}
+
 func (t *tempSet) remove(n string) { t.mu.Lock(); delete(t.names, n); t.mu.Unlock() }
 
 // RemoveTemps removes the temporary files of exports under way (call it
