@@ -262,6 +262,7 @@ func (a *Analysis) buildFields() []Field {
 			Get: func(_ *Analysis, c int) Value { return text(sc.Segments[sc.Assign[c]]) }})
 	}
 	// each customer's recommended action in every scheme that has actions
+	// (segmentValues gives the same per segment)
 	for i := range a.Schemes {
 		sc := &a.Schemes[i]
 		if !a.HasActions(sc) {
@@ -293,3 +294,31 @@ func (a *Analysis) Field(key string) (Field, bool) {
 
 // Has reports whether the analysis has the field's figure.
 func (f Field) Has(a *Analysis) bool { return f.has == nil || f.has(a) }
+
+// segmentValues gives, for a field with one value a segment (seg:KEY, a
+// scheme's segment; act:KEY, its action), each customer's segment and each
+// segment's value as the field's Get gives it ("": none).
+func (a *Analysis) segmentValues(key string) ([]int16, []string, bool) {
+	kind, name, ok := strings.Cut(key, ":")
+	if !ok || (kind != "seg" && kind != "act") {
+		return nil, nil, false
+	}
+	for i := range a.Schemes {
+		sc := &a.Schemes[i]
+		if strings.TrimPrefix(sc.Key, "attr:") != name {
+			continue
+		}
+		if kind == "seg" {
+			return sc.Assign, sc.Segments, true
+		}
+		if !a.HasActions(sc) {
+			return nil, nil, false
+		}
+		acts := make([]string, len(sc.Rows))
+		for k, r := range sc.Rows {
+			acts[k] = r.Action
+		}
+		return sc.Assign, acts, true
+	}
+	return nil, nil, false
+}

@@ -81,31 +81,80 @@ func fieldKeys(a *Analysis) []string {
 // Empty reports whether the query selects every customer.
 func (q *Query) Empty() bool { return q == nil || len(q.Conds)+len(q.Words) == 0 }
 
-// Match reports whether customer c passes. search are the text fields the
-// words are looked for in; tr gives the text as shown (segment names in the
-// user's language), which matches as well as the original.
-func (q *Query) Match(a *Analysis, c int, search []Field, tr func(string) string) bool {
+// Matcher is a query prepared for one analysis and its search fields (the
+// text fields the words are looked for in; tr gives the text as shown,
+// segment names in the user's language, which matches as well as the
+// original). A word is looked for in each value of a field with one value
+// a segment once, not at every customer. It only reads, so goroutines can
+// share it.
+type Matcher struct {
+	q      *Query
+	a      *Analysis
+	search []Field
+	tr     func(string) string
+	assign [][]int16  // per search field: each customer's segment (nil: not such a field)
+	hit    [][][]bool // per word and field: whether each segment's value holds the word
+}
+
+// Matcher prepares q for matching customers of a.
+func (q *Query) Matcher(a *Analysis, search []Field, tr func(string) string) *Matcher {
+	m := &Matcher{q: q, a: a, search: search, tr: tr, assign: make([][]int16, len(search))}
+	if q == nil {
+		return m
+	}
+	m.hit = make([][][]bool, len(q.Words))
+	for i, f := range search {
+		assign, values, ok := a.segmentValues(f.Key)
+		if !ok {
+			continue
+		}
+		m.assign[i] = assign
+		for k, w := range q.Words {
+			if m.hit[k] == nil {
+				m.hit[k] = make([][]bool, len(search))
+			}
+			hits := make([]bool, len(values))
+			for s, v := range values {
+				hits[s] = m.textHolds(v, w)
+			}
+			m.hit[k][i] = hits
+		}
+	}
+	return m
+}
+
+// textHolds says whether a field's text v, as stored or as shown, holds w.
+func (m *Matcher) textHolds(v, w string) bool {
+	if v == "" {
+		return false
+	}
+	if containsFold(v, w) {
+		return true
+	}
+	t := m.tr(v)
+	return t != v && containsFold(t, w)
+}
+
+// Match reports whether customer c passes.
+func (m *Matcher) Match(c int) bool {
+	q := m.q
 	if q == nil {
 		return true
 	}
 	for _, cd := range q.Conds {
-		if !cd.match(a, c, tr) {
+		if !cd.match(m.a, c, m.tr) {
 			return false
 		}
 	}
-	for _, w := range q.Words {
+	for k, w := range q.Words {
 		found := false
-		for i := range search {
-			v := search[i].Get(a, c)
-			if !v.OK || v.Text == "" {
-				continue
+		for i := range m.search {
+			if assign := m.assign[i]; assign != nil {
+				found = m.hit[k][i][assign[c]]
+			} else if v := m.search[i].Get(m.a, c); v.OK {
+				found = m.textHolds(v.Text, w)
 			}
-			if containsFold(v.Text, w) {
-				found = true
-				break
-			}
-			if t := tr(v.Text); t != v.Text && containsFold(t, w) {
-				found = true
+			if found {
 				break
 			}
 		}
@@ -205,8 +254,9 @@ func compareOp(op string, c int) bool {
 // Select returns the customers the query passes, in id order.
 func (a *Analysis) Select(q *Query, search []Field, tr func(string) string) []int32 {
 	out := make([]int32, 0, a.N)
+	m := q.Matcher(a, search, tr)
 	for _, c := range a.IDOrder {
-		if q.Match(a, int(c), search, tr) {
+		if m.Match(int(c)) {
 			out = append(out, c)
 		}
 	}

@@ -18,3 +18,23 @@ func TestContainsFold(t *testing.T) {
 		}
 	}
 }
+
+// MatchEveryField is the oracle of Matcher: every field of customer c looked at.
+func MatchEveryField(a *Analysis, q *Query, c int, search []Field, tr func(string) string) bool {
+	for _, cd := range q.Conds {
+		if !cd.match(a, c, tr) {
+			return false
+		}
+	}
+	for _, w := range q.Words {
+		found := false
+		for _, f := range search {
+			v := f.Get(a, c)
+			found = found || (v.OK && v.Text != "" && (containsFold(v.Text, w) || containsFold(tr(v.Text), w)))
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}

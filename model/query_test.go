@@ -103,3 +103,45 @@ func TestSumAndFrequency(t *testing.T) {
 		}
 	}
 }
+
+// A prepared Matcher, which looks at each segment's name and action once,
+// selects the customers that looking at every customer's every field
+// selects: on the demo, for words in names, segments and actions, shown
+// as stored and translated.
+func TestMatcherAsEveryField(t *testing.T) {
+	a, err := model.NewEngine(demo(t)).Analyze(model.DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	search := a.Fields()
+	translate := map[string]string{"Platinum": "铂金", "Lead": "铅"}
+	trs := []func(string) string{
+		func(s string) string { return s },
+		func(s string) string {
+			if v, ok := translate[s]; ok {
+				return v
+			}
+			return s
+		},
+	}
+	for _, query := range []string{"a", "gold", "lead", "铂金", "铅", "serve", "key account", "xyz", "east gold", "lead revenue>1000", "c0"} {
+		for k, tr := range trs {
+			q, err := model.ParseQuery(a, query, "seg:pyramid")
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := q.Matcher(a, search, tr)
+			hits := 0
+			for c := 0; c < a.N; c++ {
+				want := model.MatchEveryField(a, q, c, search, tr)
+				if got := m.Match(c); got != want {
+					t.Fatalf("%q (translation %d), customer %d: %v, every field gives %v", query, k, c, got, want)
+				}
+				if want {
+					hits++
+				}
+			}
+			t.Logf("%q (translation %d): %d customers", query, k, hits)
+		}
+	}
+}

@@ -783,6 +783,7 @@ func customerFilter(sh *Shared, g *grid) func(q string, all []int32) ([]int32, e
 		for _, r := range all {
 			asked[cust(r)] = true
 		}
+		m := q.Matcher(a, search, tr)
 		var wg sync.WaitGroup
 		parts := runtime.GOMAXPROCS(0)
 		for k := range parts {
@@ -791,7 +792,7 @@ func customerFilter(sh *Shared, g *grid) func(q string, all []int32) ([]int32, e
 				defer wg.Done()
 				for c := lo; c < hi; c++ {
 					if asked[c] {
-						match[c] = q.Match(a, c, search, tr)
+						match[c] = m.Match(c)
 					}
 				}
 			}(a.N*k/parts, a.N*(k+1)/parts)
