@@ -2,6 +2,7 @@ package tui
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"runtime"
 	"slices"
@@ -63,6 +64,9 @@ type grid struct {
 	input     textinput.Model
 	inputKind rune // '/' or ':' while typing
 
+	sorted   []int32 // all in the sort order (sortedAll)
+	sortedBy string
+
 	// a large table filters once typing pauses (gridFilterMsg)
 	filterSeq     int
 	filterPending bool
@@ -115,7 +119,7 @@ func (g *grid) setData(cols []gridCol, all []int32) {
 			slices.SortFunc(cols, func(x, y gridCol) int { return pos[x.id] - pos[y.id] })
 		}
 	}
-	g.cols, g.all = cols, all
+	g.cols, g.all, g.sorted = cols, all, nil
 	g.widths = map[string]int{}
 	g.apply()
 }
@@ -195,19 +199,23 @@ func (g *grid) totalOf(c gridCol) {
 	}
 }
 
-// apply filters and sorts g.all into g.rows.
+// apply filters and sorts g.all into g.rows: the filter selects from the
+// sorted rows (it keeps their order; the sort is stable, so that is the
+// order sorting the selection gives), which are sorted again only when the
+// sort or the rows change.
 func (g *grid) apply() {
 	g.filterPending = false // what was typed is applied now
-	rows := g.all
+	base := g.sortedAll()
+	rows := base
 	g.qerr = ""
 	if g.filter != nil && strings.TrimSpace(g.query) != "" {
-		r, err := g.filter(g.query, g.all)
+		r, err := g.filter(g.query, base)
 		if err != nil {
 			g.qerr = err.Error()
 			if g.lastGood != "" && g.lastGood != g.query {
-				r, _ = g.filter(g.lastGood, g.all)
+				r, _ = g.filter(g.lastGood, base)
 			} else {
-				r = g.all
+				r = base
 			}
 		} else {
 			g.lastGood = g.query
@@ -218,7 +226,19 @@ func (g *grid) apply() {
 	}
 	g.words = searchWords(g.query)
 	g.totals = map[string]string{} // summed by clamp for the columns on screen
-	rows = slices.Clone(rows)
+	g.rows = slices.Clone(rows)
+	g.cur = min(g.cur, max(0, len(g.rows)-1))
+	g.clamp()
+}
+
+// sortedAll is g.all in the order of the sort column, remembered until
+// the rows (setData), the sort or the language change.
+func (g *grid) sortedAll() []int32 {
+	key := fmt.Sprint(g.sortID, g.desc, g.sh.Lang)
+	if g.sorted != nil && g.sortedBy == key {
+		return g.sorted
+	}
+	rows := slices.Clone(g.all)
 	if c, ok := g.colByID(g.sortID); ok {
 		sign := 1
 		if g.desc {
@@ -230,9 +250,8 @@ func (g *grid) apply() {
 			sortBy(rows, func(r int32) string { return strings.ToLower(c.text(r)) }, sign)
 		}
 	}
-	g.rows = rows
-	g.cur = min(g.cur, max(0, len(rows)-1))
-	g.clamp()
+	g.sorted, g.sortedBy = rows, key
+	return rows
 }
 
 // sortBy sorts rows by a key each row is asked for once; ties keep their

@@ -1241,3 +1241,58 @@ func TestFilterWaitsForPause(t *testing.T) {
 		t.Errorf("after enter: %d rows, want %d", len(g.rows), want)
 	}
 }
+
+// The rows shown are the filter's selection sorted, whichever comes first:
+// the sorted rows are remembered and the filter selects from them, so
+// every sort column (numbers and text, both ways) with every search gives
+// what filtering and then sorting gives; a recompute sorts again.
+func TestSortedThenFiltered(t *testing.T) {
+	m := ready(t, 160, 40)
+	press(t, m, "2")
+	g := custGrid(m)
+	check := func(what string) {
+		t.Helper()
+		want, err := g.filter(g.query, g.all)
+		if err != nil || strings.TrimSpace(g.query) == "" {
+			want = slices.Clone(g.all)
+		}
+		if c, ok := g.colByID(g.sortID); ok {
+			sign := 1
+			if g.desc {
+				sign = -1
+			}
+			if c.sort != nil {
+				sortBy(want, c.sort, sign)
+			} else {
+				sortBy(want, func(r int32) string { return strings.ToLower(c.text(r)) }, sign)
+			}
+		}
+		if !slices.Equal(g.rows, want) {
+			t.Fatalf("%s: %d rows shown, not the filtered rows sorted (%d)", what, len(g.rows), len(want))
+		}
+	}
+	for _, col := range []string{"revenue", "name", "seg:pyramid", "clv", "region"} {
+		for _, desc := range []bool{false, true} {
+			for _, q := range []string{"", "gold", "east", "revenue>1000 lead", "zzz"} {
+				g.sortID, g.desc, g.query = col, desc, q
+				g.apply()
+				check(fmt.Sprintf("sorted by %s (desc %v), search %q", col, desc, q))
+			}
+		}
+	}
+	// a recompute moves customers between pyramid tiers: the remembered
+	// order goes
+	g.sortID, g.desc, g.query = "seg:pyramid", false, ""
+	g.apply()
+	before := slices.Clone(g.rows)
+	press(t, m, "5")
+	selectParam(t, m, "pyramid_cutoffs")
+	press(t, m, "enter")
+	m.panes[paneParams].(*paramsPane).input.SetValue("5%, 10%, 30%")
+	press(t, m, "enter", "2")
+	g = custGrid(m)
+	if slices.Equal(before, g.rows) {
+		t.Fatal("new pyramid cut-offs left the rows sorted by tier in their order")
+	}
+	check("after a recompute")
+}
