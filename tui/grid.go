@@ -240,18 +240,24 @@ func (g *grid) sortedAll() []int32 {
 	}
 	rows := slices.Clone(g.all)
 	if c, ok := g.colByID(g.sortID); ok {
-		sign := 1
-		if g.desc {
-			sign = -1
-		}
-		if c.sort != nil {
-			sortBy(rows, c.sort, sign)
-		} else {
-			sortBy(rows, func(r int32) string { return strings.ToLower(c.text(r)) }, sign)
-		}
+		sortRows(rows, c, g.desc)
 	}
 	g.sorted, g.sortedBy = rows, key
 	return rows
+}
+
+// sortRows sorts rows by column c: numbers by value, text A to Z in any
+// case; desc reverses.
+func sortRows(rows []int32, c gridCol, desc bool) {
+	sign := 1
+	if desc {
+		sign = -1
+	}
+	if c.sort != nil {
+		sortBy(rows, c.sort, sign)
+	} else {
+		sortBy(rows, func(r int32) string { return strings.ToLower(c.text(r)) }, sign)
+	}
 }
 
 // sortBy sorts rows by a key each row is asked for once; ties keep their

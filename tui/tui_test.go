@@ -1257,15 +1257,7 @@ func TestSortedThenFiltered(t *testing.T) {
 			want = slices.Clone(g.all)
 		}
 		if c, ok := g.colByID(g.sortID); ok {
-			sign := 1
-			if g.desc {
-				sign = -1
-			}
-			if c.sort != nil {
-				sortBy(want, c.sort, sign)
-			} else {
-				sortBy(want, func(r int32) string { return strings.ToLower(c.text(r)) }, sign)
-			}
+			sortRows(want, c, g.desc)
 		}
 		if !slices.Equal(g.rows, want) {
 			t.Fatalf("%s: %d rows shown, not the filtered rows sorted (%d)", what, len(g.rows), len(want))
