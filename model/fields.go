@@ -262,7 +262,7 @@ func (a *Analysis) buildFields() []Field {
 			Get: func(_ *Analysis, c int) Value { return text(sc.Segments[sc.Assign[c]]) }})
 	}
 	// each customer's recommended action in every scheme that has actions
-	// (segmentValues gives the same per segment)
+	// (SegmentValues gives the same per segment)
 	for i := range a.Schemes {
 		sc := &a.Schemes[i]
 		if !a.HasActions(sc) {
@@ -295,10 +295,11 @@ func (a *Analysis) Field(key string) (Field, bool) {
 // Has reports whether the analysis has the field's figure.
 func (f Field) Has(a *Analysis) bool { return f.has == nil || f.has(a) }
 
-// segmentValues gives, for a field with one value a segment (seg:KEY, a
+// SegmentValues gives, for a field with one value a segment (seg:KEY, a
 // scheme's segment; act:KEY, its action), each customer's segment and each
-// segment's value as the field's Get gives it ("": none).
-func (a *Analysis) segmentValues(key string) ([]int16, []string, bool) {
+// segment's value as the field's Get gives it ("": none), in the scheme's
+// order.
+func (a *Analysis) SegmentValues(key string) ([]int16, []string, bool) {
 	kind, name, ok := strings.Cut(key, ":")
 	if !ok || (kind != "seg" && kind != "act") {
 		return nil, nil, false

@@ -104,7 +104,7 @@ func (q *Query) Matcher(a *Analysis, search []Field, tr func(string) string) *Ma
 	}
 	m.hit = make([][][]bool, len(q.Words))
 	for i, f := range search {
-		assign, values, ok := a.segmentValues(f.Key)
+		assign, values, ok := a.SegmentValues(f.Key)
 		if !ok {
 			continue
 		}

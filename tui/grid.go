@@ -847,6 +847,10 @@ func fieldCol(sh *Shared, f model.Field, custOf func(int32) int32) gridCol {
 	if f.Kind != model.KindText {
 		c.sort = func(r int32) float64 { return fc.Get(a, cust(r)).Sort(fc.Kind) }
 	}
+	if assign, _, ok := a.SegmentValues(f.Key); ok && strings.HasPrefix(f.Key, "seg:") {
+		// segments sort in the scheme's order (Platinum, Gold, Iron, Lead), not A to Z
+		c.sort = func(r int32) float64 { return float64(assign[cust(r)]) }
+	}
 	return c
 }
 

@@ -1288,3 +1288,30 @@ func TestSortedThenFiltered(t *testing.T) {
 	}
 	check("after a recompute")
 }
+
+// s on a segment column puts the segments in the scheme's order (Platinum,
+// Gold, Iron, Lead), not A to Z; S reverses it.
+func TestSegmentColumnSortsInSchemeOrder(t *testing.T) {
+	m := ready(t, 160, 40)
+	press(t, m, "2")
+	g := custGrid(m)
+	col := slices.IndexFunc(g.visible(), func(c gridCol) bool { return c.id == "seg:pyramid" })
+	if col < 0 {
+		t.Fatal("no pyramid column on screen")
+	}
+	g.col = col
+	assign, names, _ := m.sh.A.SegmentValues("seg:pyramid")
+	for _, k := range []string{"s", "S"} {
+		press(t, m, k)
+		first, last := names[assign[g.rows[0]]], names[assign[g.rows[len(g.rows)-1]]]
+		for i := 1; i < len(g.rows); i++ {
+			a, b := assign[g.rows[i-1]], assign[g.rows[i]]
+			if (k == "s" && a > b) || (k == "S" && a < b) {
+				t.Fatalf("%s: %s before %s", k, names[a], names[b])
+			}
+		}
+		if want := map[string][2]string{"s": {"Platinum", "Lead"}, "S": {"Lead", "Platinum"}}[k]; first != want[0] || last != want[1] {
+			t.Errorf("%s: %s … %s, want %s … %s", k, first, last, want[0], want[1])
+		}
+	}
+}
