@@ -68,7 +68,7 @@ func (b *builder) parseChunks(t *csvTable, p *plan, s *source, stop <-chan struc
 		defer wg.Done()
 		defer close(order)
 		defer close(jobs)
-		b.cutChunks(t, stop, spare, func(ch *csvChunk) bool {
+		cutChunks(t, spare, func(ch *csvChunk) bool {
 			for _, c := range []chan *csvChunk{order, jobs} {
 				select {
 				case c <- ch:
@@ -119,7 +119,7 @@ func (b *builder) parseChunks(t *csvTable, p *plan, s *source, stop <-chan struc
 // cutChunks reads t's text in chunks that end at a line end and passes them
 // to send until the end, a quote or a line longer than a chunk, from where
 // one last chunk reads on to the end.
-func (b *builder) cutChunks(t *csvTable, stop <-chan struct{}, spare chan []byte, send func(*csvChunk) bool) {
+func cutChunks(t *csvTable, spare chan []byte, send func(*csvChunk) bool) {
 	br := t.r.r
 	line := t.r.line
 	var carry []byte

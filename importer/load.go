@@ -761,7 +761,7 @@ func (b *builder) readConcurrently(ctx context.Context, p *plan, t table, s *sou
 	go func() {
 		defer close(batches)
 		for range p.headerAt + 1 { // title rows and the header
-			if _, _, err := t.Next(); err != nil {
+			if _, _, err := t.Next(); err != nil { // the end, or an error the one batch carries
 				b.parseRows(p, s, func() ([][]byte, int, error) { return nil, 0, err }, func() int64 { return position(t) }, emit, batch)
 				return
 			}

@@ -256,9 +256,8 @@ type rowBlock struct {
 	cost      []Money // 0 where the cost is not known
 	costKnown []bool
 	open      []Money // the open balance at the as-of date (with payment data)
-	doc       []int32 // Docs entry, -1 without one (nil: no document ids)
+	doc       []int32 // Docs entry, -1 without one (with document ids)
 	key       []uint64
-	docs      []int32 // doc's storage
 }
 
 // blockRows is about how many rows a worker gathers at a time: a few
@@ -304,10 +303,8 @@ func (g *rowBlock) gather(b *Base, l *Ledger, first, hi int) {
 			g.open[k] = l.OpenAt(int(i), b.AsOf)
 		}
 	}
-	g.doc = nil
 	if tx.Doc != nil {
-		g.docs, g.key = resized(g.docs, n), resized(g.key, n)
-		g.doc = g.docs
+		g.doc, g.key = resized(g.doc, n), resized(g.key, n)
 		for k, i := range rows {
 			g.doc[k] = tx.Doc[i]
 		}
@@ -359,7 +356,7 @@ func (b *Base) customer(l *Ledger, c int, sc *docScratch) []docAgg {
 			}
 		}
 		doc := int32(-1)
-		if g.doc != nil {
+		if l.Tx.Doc != nil {
 			doc = g.doc[k]
 		}
 		if doc < 0 { // each row is its own document

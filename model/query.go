@@ -103,6 +103,9 @@ func (q *Query) Matcher(a *Analysis, search []Field, tr func(string) string) *Ma
 		return m
 	}
 	m.hit = make([][][]bool, len(q.Words))
+	for k := range m.hit {
+		m.hit[k] = make([][]bool, len(search))
+	}
 	for i, f := range search {
 		assign, values, ok := a.SegmentValues(f.Key)
 		if !ok {
@@ -110,9 +113,6 @@ func (q *Query) Matcher(a *Analysis, search []Field, tr func(string) string) *Ma
 		}
 		m.assign[i] = assign
 		for k, w := range q.Words {
-			if m.hit[k] == nil {
-				m.hit[k] = make([][]bool, len(search))
-			}
 			hits := make([]bool, len(values))
 			for s, v := range values {
 				hits[s] = m.textHolds(v, w)
@@ -249,6 +249,21 @@ func compareOp(op string, c int) bool {
 		return c <= 0
 	}
 	return false
+}
+
+// Each reports, on every core, whether each customer c with asked[c]
+// passes (false for the others). Customers are taken in their own order:
+// each field's column is read from start to end, not at random.
+func (m *Matcher) Each(asked []bool) []bool {
+	match := make([]bool, len(asked))
+	parallelRange(len(asked), 4096, func(_, lo, hi int) {
+		for c := lo; c < hi; c++ {
+			if asked[c] {
+				match[c] = m.Match(c)
+			}
+		}
+	})
+	return match
 }
 
 // Select returns the customers the query passes, in id order.

@@ -4,11 +4,9 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -801,28 +799,11 @@ func customerFilter(sh *Shared, g *grid) func(q string, all []int32) ([]int32, e
 		if g.custOf != nil {
 			cust = g.custOf
 		}
-		// Customers are matched in their own order, on every core: the
-		// rows' order (a sort) would reach into each field's column at
-		// random, a cache miss at every field with a million customers.
-		asked, match := make([]bool, a.N), make([]bool, a.N)
+		asked := make([]bool, a.N)
 		for _, r := range all {
 			asked[cust(r)] = true
 		}
-		m := q.Matcher(a, search, tr)
-		var wg sync.WaitGroup
-		parts := runtime.GOMAXPROCS(0)
-		for k := range parts {
-			wg.Add(1)
-			go func(lo, hi int) {
-				defer wg.Done()
-				for c := lo; c < hi; c++ {
-					if asked[c] {
-						match[c] = m.Match(c)
-					}
-				}
-			}(a.N*k/parts, a.N*(k+1)/parts)
-		}
-		wg.Wait()
+		match := q.Matcher(a, search, tr).Each(asked)
 		out := make([]int32, 0, len(all))
 		for _, r := range all {
 			if match[cust(r)] {
