@@ -7,7 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
@@ -83,34 +83,55 @@ func generated(b *testing.B, rows int) string {
 // reports the median wall time per run and the largest peak RSS; it returns
 // the last run's standard output.
 func benchChild(b *testing.B, args ...string) []byte {
-	exe, err := os.Executable()
-	if err != nil {
-		b.Fatal(err)
-	}
-	var walls []time.Duration
+	var walls []float64
 	var peak int64
 	var out []byte
 	b.ResetTimer()
 	for range b.N {
-		cmd := exec.Command(exe, args...)
-		cmd.Env = append(os.Environ(), childEnv+"=1")
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		t0 := time.Now()
-		out, err = cmd.Output()
-		walls = append(walls, time.Since(t0))
-		if err != nil {
-			b.Fatalf("%v: %v\n%.2000s", args, err, stderr.Bytes())
-		}
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			peak = max(peak, ru.Maxrss) // KiB on Linux
-		}
+		var wall float64
+		var kb int64
+		out, wall, kb = timed(b, programCmd(b, args...))
+		walls, peak = append(walls, wall), max(peak, kb)
 	}
 	b.StopTimer()
-	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
-	b.ReportMetric(walls[len(walls)/2].Seconds(), "median-s")
+	b.ReportMetric(median(walls), "median-s")
 	b.ReportMetric(float64(peak)/1024, "peak-MB")
 	return out
+}
+
+// programCmd is the program run with args as a user types it.
+func programCmd(b *testing.B, args ...string) *exec.Cmd {
+	exe, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Env = append(os.Environ(), childEnv+"=1")
+	return cmd
+}
+
+// timed runs cmd and returns its standard output, its wall time in seconds
+// and its peak RSS in KiB.
+func timed(b *testing.B, cmd *exec.Cmd) ([]byte, float64, int64) {
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	t0 := time.Now()
+	out, err := cmd.Output()
+	wall := time.Since(t0).Seconds()
+	if err != nil {
+		b.Fatalf("%v: %v\n%.2000s", cmd.Args, err, stderr.Bytes())
+	}
+	var kb int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		kb = ru.Maxrss // KiB on Linux
+	}
+	return out, wall, kb
+}
+
+func median(v []float64) float64 {
+	v = slices.Clone(v)
+	slices.Sort(v)
+	return v[len(v)/2]
 }
 
 func bigOnly(b *testing.B) {
