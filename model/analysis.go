@@ -346,8 +346,8 @@ func median(v []float64) float64 {
 type Analysis struct {
 	Params Params
 	// ModelsPending: the probabilistic models were not fitted yet when this
-	// analysis ran (AnalyzeWithoutFits); its CLV is the simple one and the
-	// model figures are missing until Analyze returns.
+	// analysis ran (AnalyzeWithoutFits); its CLV and the model figures are
+	// n/a (CLVInfo says pending) until Analyze returns.
 	ModelsPending bool
 	withoutFits   bool
 	AsOf          Day
@@ -549,9 +549,9 @@ func (ps *ProfitSummary) CumShare(k int) float64 {
 func (e *Engine) Analyze(p Params) (*Analysis, error) { return e.analyze(p, false) }
 
 // AnalyzeWithoutFits is Analyze that does not wait for probabilistic models
-// not fitted yet: it leaves them out (ModelsPending) and takes the simple
-// CLV, for a first screen while Analyze fits them. With the fits cached it
-// is Analyze.
+// not fitted yet: it leaves them out (ModelsPending) and every CLV figure
+// is n/a, for a first screen while Analyze fits them. With the fits cached
+// it is Analyze.
 func (e *Engine) AnalyzeWithoutFits(p Params) (*Analysis, error) { return e.analyze(p, true) }
 
 func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
@@ -1160,8 +1160,11 @@ func (a *Analysis) tiers(which int, key, title string, v []float64, mode string,
 // clvTiers ranks customers by CLV; without a defined CLV every customer is n/a.
 func (a *Analysis) clvTiers(p Params) Scheme {
 	if !a.CLVInfo.Known {
-		return Scheme{Key: "clv", Title: "CLV tiers", Segments: []string{"High", "Medium", "Low", "n/a"}, Assign: filled(a.N, 3),
-			Note: "CLV not defined for this ledger: " + a.CLVInfo.Label}
+		note := "CLV not defined for this ledger: " + a.CLVInfo.Label
+		if a.ModelsPending {
+			note = a.CLVInfo.Label
+		}
+		return Scheme{Key: "clv", Title: "CLV tiers", Segments: []string{"High", "Medium", "Low", "n/a"}, Assign: filled(a.N, 3), Note: note}
 	}
 	sc := a.tiers(tierCLV, "clv", "CLV tiers", a.clvKey, "percentile", p.CLVTierCutoffs, "")
 	sc.Segments = append(sc.Segments, "n/a")

@@ -346,9 +346,13 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 	}
 	vk := validKey{p.ModelTimeUnit, p.BGNBDPenalizer, calEnd}
 	if a.withoutFits && !s.fitted(&e.mu, vk, p) {
+		// No stand-in: the simple CLV is another figure, several times the
+		// models' on some ledgers. Every CLV figure is n/a until they land.
 		a.ModelsPending = true
-		a.warn("the probabilistic models are being fitted: simple CLV until they land")
-		return false
+		a.CLV, a.clvKey = make([]float64, a.N), make([]float64, a.N)
+		a.CLVInfo = CLVInfo{Model: p.CLVModel, Label: "CLV pending: the probabilistic models are being fitted; it fills in when they land"}
+		a.warn("the probabilistic models are being fitted: CLV is n/a until they land")
+		return true
 	}
 	v := s.validation(&e.mu, vk)
 	a.Validation = v

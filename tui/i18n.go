@@ -15,7 +15,7 @@ var catalog = map[string][2]string{
 	"Segments": {"Segments", "客户分群"}, "Customers": {"Customers", "客户"}, "col.customers": {"Customers", "客户数"}, "Profitability": {"Profitability", "盈利分析"},
 	"Risk": {"Risk", "风险"}, "Parameters": {"Parameters", "参数"}, "Compare": {"Compare", "情景对比"},
 	"Model": {"Model", "模型"}, "Model validation": {"Model validation", "模型检验"},
-	"model.pending":  {"The count models are being fitted; this pane fills in when they land. Until then CLV is the simple one.", "正在拟合计数模型；拟合完成后本面板将显示结果。在此之前终身价值为简单算法的结果。"},
+	"model.pending":  {"The count models are being fitted; this pane fills in when they land. Until then CLV is n/a.", "正在拟合计数模型；拟合完成后本面板将显示结果。在此之前终身价值不适用。"},
 	"model.none":     {"The count models are not fitted (clv_model is simple): set clv_model to bgnbd, pnbd or auto.", "未拟合计数模型（clv_model 为 simple）：请将 clv_model 设为 bgnbd、pnbd 或 auto。"},
 	"model.holdout":  {"calibration to %s, holdout to %s (%s %s); %s customers in the calibration cohort", "校准期至 %s，留出期至 %s（%s %s）；校准队列 %s 位客户"},
 	"model.nohold":   {"no holdout: fitted on the whole ledger to %s (%s customers); set calibration_end to check forecasts", "无留出期：按整个账簿拟合至 %s（%s 位客户）；设置 calibration_end 以检验预测"},
@@ -398,6 +398,8 @@ var notes = []struct {
 	{regexp.MustCompile(`^RFM: fewer customers \((\d+)\) than score levels \((\d+)\)$`), "RFM：客户数（$1）少于评分级数（$2）"},
 	{regexp.MustCompile(`^pyramid: fewer than 20 customers$`), "金字塔：客户少于 20 位"},
 	{regexp.MustCompile(`^probabilistic CLV unavailable \((.*)\): simple CLV shown instead$`), "概率模型终身价值不可用（$1）：改为显示简单终身价值"},
+	{regexp.MustCompile(`^CLV pending: the probabilistic models are being fitted; it fills in when they land$`), "终身价值待定：正在拟合概率模型，拟合完成后填入"},
+	{regexp.MustCompile(`^the probabilistic models are being fitted: CLV is n/a until they land$`), "正在拟合概率模型：拟合完成前终身价值不适用"},
 }
 
 // note is a model sentence in the user's language; a sentence inside

@@ -953,9 +953,33 @@ func analysisIn(t *testing.T, cmd tea.Cmd) analysisMsg {
 	return *got
 }
 
+// clvCells calls f with the Platinum row's Avg CLV and Σ CLV cells of the
+// Segments pane in view (numbers are right-aligned under their titles).
+func clvCells(t *testing.T, view string, f func(col, cell string)) {
+	t.Helper()
+	var head, row []rune
+	for _, line := range strings.Split(view, "\n") {
+		if head == nil && strings.Contains(line, "Avg CLV") {
+			head = []rune(line)
+		}
+		if row == nil && strings.Contains(line, "Platinum") { // the table's row comes before the chart's
+			row = []rune(line)
+		}
+	}
+	for _, col := range []string{"Avg CLV", "Σ CLV"} {
+		i := strings.Index(string(head), col)
+		if head == nil || row == nil || i < 0 {
+			t.Fatalf("no %s column in view:\n%s", col, view)
+		}
+		end := len([]rune(string(head)[:i])) + len([]rune(col))
+		cell := strings.Fields(string(row[:end]))
+		f(col, cell[len(cell)-1])
+	}
+}
+
 // The first screen does not wait for the probabilistic models: the
-// segment tables come with the simple CLV and the header says the models
-// are being fitted; the Model pane says so, export waits; then the fitted
+// segment tables come with CLV n/a (not the simple CLV in its place) and
+// the header says the models are being fitted; the Model pane says so, export waits; then the fitted
 // analysis replaces it. A change made meanwhile drops the fitting result of
 // the older parameters, and a baseline shown before its fits is analysed
 // again once the models are cached.
@@ -978,6 +1002,12 @@ func TestProgressiveFirstScreen(t *testing.T) {
 	if !m.load.ready || !m.run.fitting || !strings.Contains(m.View(), "fitting") {
 		t.Fatalf("first screen: ready %v fitting %v\n%s", m.load.ready, m.run.fitting, m.View())
 	}
+	// no stand-in CLV meanwhile: the CLV columns say n/a
+	clvCells(t, m.View(), func(col, cell string) {
+		if cell != "n/a" {
+			t.Errorf("%s while fitting: %q", col, cell)
+		}
+	})
 	press(t, m, "6")
 	if !strings.Contains(m.View(), "being fitted") {
 		t.Errorf("Model pane while fitting:\n%s", m.View())
@@ -1010,6 +1040,11 @@ func TestProgressiveFirstScreen(t *testing.T) {
 	if m.sh.A.Model == nil || !m.sh.A.Model.OK {
 		t.Fatal("the fitted analysis has no model")
 	}
+	clvCells(t, m.View(), func(col, cell string) {
+		if cell == "n/a" {
+			t.Errorf("%s after the fits: n/a", col)
+		}
+	})
 	if !m.sh.BaseA.ModelsPending {
 		t.Fatal("the baseline should still be the one shown before its fits")
 	}
