@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -360,5 +361,46 @@ func TestCustomerTextAcrossRows(t *testing.T) {
 	}
 	if got := rep.AttributeConflicts["region"]; got != 0 {
 		t.Errorf("region conflicts %d, want 0", got)
+	}
+}
+
+// Paid amounts and outstanding balances are kept only when a source has
+// them: a second file that brings them gives the first file's rows zero,
+// a ledger without them has neither column, and a row rejected after them
+// does not shift them onto the next row.
+func TestOptionalColumnsAcrossSources(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	plain := write("plain.csv", "customer,date,amount,paid_date\na,2025-01-01,10,2025-01-05\nb,2025-01-02,20,\n")
+	paid := write("paid.csv", "customer,date,amount,paid_date,paid_amount,outstanding\n"+
+		"c,2025-01-03,30,2025-01-09,12,18\nc,not a date,1,,1,1\nd,2025-01-04,40,,0,40\n")
+	led, rep, err := Load([]string{plain, paid}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAccounting(t, rep)
+	tx := &led.Tx
+	if !led.HasPaidAmount || !led.HasOutstanding || len(tx.PaidAmt) != tx.Len() || len(tx.Open) != tx.Len() {
+		t.Fatalf("paid amount %v (%d), outstanding %v (%d), %d rows", led.HasPaidAmount, len(tx.PaidAmt), led.HasOutstanding, len(tx.Open), tx.Len())
+	}
+	got := map[string][2]string{}
+	for i, c := range tx.Cust {
+		got[led.Customers.ID[c]] = [2]string{money(t, led, tx.PaidAmt[i]), money(t, led, tx.Open[i])}
+	}
+	want := map[string][2]string{"a": {"0.00", "0.00"}, "b": {"0.00", "0.00"}, "c": {"12.00", "18.00"}, "d": {"0.00", "40.00"}}
+	if !maps.Equal(got, want) {
+		t.Errorf("paid amounts and balances %v, want %v", got, want)
+	}
+	if led, _, err = Load([]string{plain}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if led.HasPaidAmount || led.HasOutstanding || led.Tx.PaidAmt != nil || led.Tx.Open != nil {
+		t.Errorf("a ledger without them: paid amount %v %v, outstanding %v %v", led.HasPaidAmount, led.Tx.PaidAmt, led.HasOutstanding, led.Tx.Open)
 	}
 }
