@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -130,9 +131,53 @@ func (g *grid) widthOf(c gridCol) int {
 	if w, ok := g.widths[c.id]; ok {
 		return w
 	}
-	w := g.measure(c)
-	g.widths[c.id] = w
-	return w
+	g.measureAll([]gridCol{c})
+	return g.widths[c.id]
+}
+
+// bigTable is the number of rows from which a table measures its columns,
+// sums its totals and sorts on every core: at a million customers one
+// column's pass takes tens of milliseconds, and the view waits for them.
+const bigTable = 20_000
+
+// eachCore runs f(i) for i < n, on every core for a big table: f reads the
+// table and the analysis, which nothing changes meanwhile (the update loop
+// waits), and writes only its own result.
+func (g *grid) eachCore(n int, f func(i int)) {
+	if n < 2 || len(g.all) < bigTable {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { f(i) })
+	}
+	wg.Wait()
+}
+
+// measureAll measures the columns not measured yet, side by side.
+func (g *grid) measureAll(cols []gridCol) {
+	var todo []gridCol
+	for _, c := range cols {
+		if _, ok := g.widths[c.id]; !ok && !slices.ContainsFunc(todo, func(t gridCol) bool { return t.id == c.id }) {
+			todo = append(todo, c)
+		}
+	}
+	type measured struct {
+		w       int
+		total   string
+		isTotal bool
+	}
+	out := make([]measured, len(todo))
+	g.eachCore(len(todo), func(i int) { out[i].w, out[i].total, out[i].isTotal = g.measure(todo[i]) })
+	for i, c := range todo {
+		g.widths[c.id] = out[i].w
+		if out[i].isTotal {
+			g.totals[c.id] = out[i].total
+		}
+	}
 }
 
 // textSample is how many rows a text column's width is taken from: text is
@@ -142,8 +187,10 @@ const textSample = 4096
 // measure is a column's width: a number is as wide as its largest or
 // smallest value (a row without one shows n/a; n/a sorts as −∞), text as
 // its widest value in an even sample of the rows, up to the column's cap.
-func (g *grid) measure(c gridCol) int {
-	w := runewidth.StringWidth(c.title) + 1 // room for the sort arrow
+// The totals cell over every row, which it measures too, is the rows'
+// total when no filter is set (isTotal).
+func (g *grid) measure(c gridCol) (w int, total string, isTotal bool) {
+	w = runewidth.StringWidth(c.title) + 1 // room for the sort arrow
 	if c.sort != nil && c.right {
 		lo, hi, missing := int32(-1), int32(-1), false
 		var loV, hiV float64
@@ -180,20 +227,28 @@ func (g *grid) measure(c gridCol) int {
 		w = min(w, max(limit, runewidth.StringWidth(c.title)+1))
 	}
 	if g.total != nil && c.right { // the totals row over every row is the widest number
-		t := g.total(c, g.all)
-		if g.query == "" {
-			g.totals[c.id] = t
-		}
-		w = max(w, runewidth.StringWidth(t))
+		total, isTotal = g.total(c, g.all), g.query == ""
+		w = max(w, runewidth.StringWidth(total))
 	}
-	return w
+	return w, total, isTotal
 }
 
-// totalOf is a column's cell of the totals row for the rows shown, summed
+// totalsOf sums the columns' cells of the totals row for the rows shown,
 // in Update (clamp) once per change of the rows, for the columns on screen.
-func (g *grid) totalOf(c gridCol) {
-	if _, ok := g.totals[c.id]; !ok && g.total != nil {
-		g.totals[c.id] = g.total(c, g.rows)
+func (g *grid) totalsOf(cols []gridCol) {
+	if g.total == nil {
+		return
+	}
+	var todo []gridCol
+	for _, c := range cols {
+		if _, ok := g.totals[c.id]; !ok && !slices.ContainsFunc(todo, func(t gridCol) bool { return t.id == c.id }) {
+			todo = append(todo, c)
+		}
+	}
+	out := make([]string, len(todo))
+	g.eachCore(len(todo), func(i int) { out[i] = g.total(todo[i], g.rows) })
+	for i, c := range todo {
+		g.totals[c.id] = out[i]
 	}
 }
 
@@ -266,12 +321,31 @@ func sortBy[K cmp.Ordered](rows []int32, key func(int32) K, sign int) {
 		k      K
 	}
 	ks := make([]keyed, len(rows))
-	for i, r := range rows {
-		ks[i] = keyed{r, int32(i), key(r)}
+	order := func(x, y keyed) int { return cmp.Or(sign*cmp.Compare(x.k, y.k), cmp.Compare(x.pos, y.pos)) }
+	// A big table takes its keys and sorts in two halves on two cores, then
+	// merges them: the order is total (ties go by position), so the result
+	// is the one sorting it whole gives. key reads the table and the
+	// analysis, which nothing changes meanwhile (the update loop waits).
+	half := len(ks)
+	if len(ks) >= bigTable {
+		half = len(ks) / 2
 	}
-	slices.SortFunc(ks, func(x, y keyed) int { return cmp.Or(sign*cmp.Compare(x.k, y.k), cmp.Compare(x.pos, y.pos)) })
-	for i := range ks {
-		rows[i] = ks[i].r
+	var wg sync.WaitGroup
+	for _, part := range [][2]int{{0, half}, {half, len(ks)}} {
+		wg.Go(func() {
+			for i := part[0]; i < part[1]; i++ {
+				ks[i] = keyed{rows[i], int32(i), key(rows[i])}
+			}
+			slices.SortFunc(ks[part[0]:part[1]], order)
+		})
+	}
+	wg.Wait()
+	for k, i, j := 0, 0, half; k < len(rows); k++ {
+		if j == len(ks) || i < half && order(ks[i], ks[j]) < 0 {
+			rows[k], i = ks[i].r, i+1
+		} else {
+			rows[k], j = ks[j].r, j+1
+		}
 	}
 }
 
@@ -360,19 +434,21 @@ func (g *grid) clamp() {
 	if len(v) == 0 {
 		return
 	}
-	g.widthOf(v[0])
-	for i := g.colOff; i <= g.col && i < len(v); i++ {
-		g.widthOf(v[i])
-	}
+	g.measureAll(append([]gridCol{v[0]}, v[g.colOff:min(g.col+1, len(v))]...))
 	for g.col >= 1 && g.colOff < g.col && !g.fits(v, g.colOff, g.col) {
 		g.colOff++
 	}
-	// the columns that fill the screen from colOff on: View draws them
-	g.totalOf(v[0])
+	// the columns that fill the screen from colOff on: View draws them;
+	// measured two at a time (one a core) until the screen is full
+	shown := []gridCol{v[0]}
 	for i, used := g.colOff, 0; i < len(v) && used <= g.w; i++ {
+		if _, ok := g.widths[v[i].id]; !ok {
+			g.measureAll(v[i:min(i+2, len(v))])
+		}
 		used += g.widthOf(v[i]) + 1
-		g.totalOf(v[i])
+		shown = append(shown, v[i])
 	}
+	g.totalsOf(shown)
 }
 
 // colWidth is a column's width on screen: no column is wider than the grid.

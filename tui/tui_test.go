@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -1347,6 +1348,75 @@ func TestSegmentColumnSortsInSchemeOrder(t *testing.T) {
 		}
 		if want := map[string][2]string{"s": {"Platinum", "Lead"}, "S": {"Lead", "Platinum"}}[k]; first != want[0] || last != want[1] {
 			t.Errorf("%s: %s … %s, want %s … %s", k, first, last, want[0], want[1])
+		}
+	}
+}
+
+// A pane not on screen is refreshed when it is shown, not at every
+// analysis: after a change seen on Segments the Customers pane still holds
+// the older analysis' rows, and shows the new one's once opened.
+func TestPanesRefreshedWhenShown(t *testing.T) {
+	m := ready(t, 120, 40)
+	press(t, m, "2", "1")
+	cust := m.panes[paneCustomers].(*customersPane)
+	p := m.sh.Params.Clone()
+	if err := p.Set("as_of", "2025-06-30"); err != nil {
+		t.Fatal(err)
+	}
+	_, cmd := m.Update(analysisIn(t, m.change(p, "as_of")))
+	drive(t, m, cmd)
+	now := m.sh.A.IDOrder
+	if len(cust.grid.all) == len(now) && &cust.grid.all[0] == &now[0] {
+		t.Fatal("the Customers pane was refreshed while not on screen")
+	}
+	press(t, m, "2")
+	if len(cust.grid.all) != len(now) || &cust.grid.all[0] != &now[0] {
+		t.Fatalf("shown: %d rows of an older analysis, the analysis has %d", len(cust.grid.all), len(now))
+	}
+	if !strings.Contains(m.View(), fmtInt(len(now))+" of "+fmtInt(len(now))) {
+		t.Errorf("the Customers pane does not count the new analysis' %d customers:\n%s", len(now), m.View())
+	}
+}
+
+// A big table sorts in two halves and merges them: the order is the one a
+// stable sort of the whole gives, ties and both directions included; its
+// columns, measured and summed side by side, have the widths and totals
+// measuring them one by one gives.
+func TestBigTableOnEveryCore(t *testing.T) {
+	n := bigTable + 1001
+	rows := make([]int32, n)
+	for i := range rows {
+		rows[i] = int32((i * 7919) % n) // not in order
+	}
+	key := func(r int32) float64 { return float64(r % 97) } // many ties
+	for _, sign := range []int{1, -1} {
+		got, want := slices.Clone(rows), slices.Clone(rows)
+		sortBy(got, key, sign)
+		slices.SortStableFunc(want, func(x, y int32) int { return sign * cmp.Compare(key(x), key(y)) })
+		if !slices.Equal(got, want) {
+			t.Errorf("sign %d: the halves merged are not the stable sort of the whole", sign)
+		}
+	}
+	m := ready(t, 120, 40)
+	g := newGrid(m.sh)
+	g.total = func(c gridCol, rows []int32) string {
+		var s int
+		for _, r := range rows {
+			s += int(c.sort(r))
+		}
+		return strconv.Itoa(s)
+	}
+	var cols []gridCol
+	for k := 1; k <= 12; k++ {
+		cols = append(cols, gridCol{id: strconv.Itoa(k), title: "C" + strconv.Itoa(k), right: true,
+			text: func(r int32) string { return strconv.Itoa(int(r) * k * k) }, sort: func(r int32) float64 { return float64(int(r) * k * k) }})
+	}
+	g.SetSize(120, 20)
+	g.setData(cols, rows)
+	for _, c := range g.visible()[:8] {
+		w, total, _ := g.measure(c)
+		if g.widths[c.id] != w || g.totals[c.id] != total {
+			t.Errorf("column %s: width %d total %q side by side, %d %q alone", c.id, g.widths[c.id], g.totals[c.id], w, total)
 		}
 	}
 }
