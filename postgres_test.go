@@ -410,6 +410,15 @@ func TestPostgresSummary(t *testing.T) {
 			if strings.ReplaceAll(dbJSON, jsonString(dbName), jsonString(oracle)) != fileJSON {
 				t.Errorf("report of the engine's summary differs from the summary computed here (%s)", stderr)
 			}
+			// the CLV models see the same repeat summary and spends as the
+			// rows give them: the same fits and CLV as the rows' report
+			_, rowsJSON, stderr := runCLI("report", "--format", "json", file)
+			for _, k := range [][]string{{"model", "count_params"}, {"model", "gamma_gamma"}, {"model", "spend"}, {"model", "gamma_gamma_fit", "customers"},
+				{"headline", "total_clv"}, {"headline", "total_clv_pm"}} {
+				if g, w := jsonAt(t, dbJSON, k...), jsonAt(t, rowsJSON, k...); g != w {
+					t.Errorf("%v: %s from the summary, %s from the rows (%s)", k, g, w, stderr)
+				}
+			}
 			_, sjs, _ := runCLI("inspect", "--format", "json", u, "--table", table, "--summary")
 			var sum struct {
 				Form  string `json:"form"`
@@ -442,8 +451,9 @@ func TestPostgresSummary(t *testing.T) {
 // customer Σ amount (or quantity × unit price), purchase days (rows with
 // amount ≥ 0), their first and last, Σ cost, the smallest name, the largest
 // credit limit, the most frequent value of each descriptive field (ties:
-// the smallest), as a customer-level CSV; with asOf, of the rows dated on
-// or before it.
+// the smallest), Σ amount and Σ cost of the rows on the purchase days but
+// the first, as a customer-level CSV; with asOf, of the rows dated on or
+// before it.
 func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf string) []byte {
 	t.Helper()
 	has := func(f string) bool { _, ok := field[f]; return ok }
@@ -460,9 +470,15 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 		}
 		return v
 	}
+	type day struct {
+		net, cost *big.Rat
+		hasCost   bool
+		buy       bool
+	}
 	type acc struct {
 		amount, cost *big.Rat
 		days         map[string]bool
+		byDay        map[string]*day
 		name, limit  string
 		modes        map[string]map[string]int
 	}
@@ -483,7 +499,7 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 		}
 		a := byCust[id]
 		if a == nil {
-			a = &acc{amount: new(big.Rat), cost: new(big.Rat), days: map[string]bool{}, modes: map[string]map[string]int{}}
+			a = &acc{amount: new(big.Rat), cost: new(big.Rat), days: map[string]bool{}, byDay: map[string]*day{}, modes: map[string]map[string]int{}}
 			byCust[id] = a
 			ids = append(ids, id)
 		}
@@ -491,8 +507,17 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 		if amt.Sign() >= 0 {
 			a.days[date[:10]] = true
 		}
+		dy := a.byDay[date[:10]]
+		if dy == nil {
+			dy = &day{net: new(big.Rat), cost: new(big.Rat)}
+			a.byDay[date[:10]] = dy
+		}
+		dy.net.Add(dy.net, amt)
+		dy.buy = dy.buy || amt.Sign() >= 0
 		if c := get(r, "cost"); c != "" {
 			a.cost.Add(a.cost, rat(c))
+			dy.cost.Add(dy.cost, rat(c))
+			dy.hasCost = true
 		}
 		if n := get(r, "customer_name"); n != "" && (a.name == "" || n < a.name) {
 			a.name = n
@@ -516,6 +541,10 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 			cols = append(cols, f)
 		}
 	}
+	cols = append(cols, "repeat_amount")
+	if has("cost") {
+		cols = append(cols, "repeat_cost")
+	}
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	w.Write(cols)
@@ -527,8 +556,28 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 			first, last = days[0], days[len(days)-1]
 		}
 		rec := []string{id, a.amount.FloatString(2), strconv.Itoa(len(days)), first, last}
+		// the rows of every purchase day but the first
+		repeat, repeatCost, withCost := new(big.Rat), new(big.Rat), false
+		for _, d := range days[min(1, len(days)):] {
+			dy := a.byDay[d]
+			repeat.Add(repeat, dy.net)
+			repeatCost.Add(repeatCost, dy.cost)
+			withCost = withCost || dy.hasCost
+		}
 		for _, f := range cols[5:] {
 			switch f {
+			case "repeat_amount":
+				v := ""
+				if len(days) > 1 {
+					v = repeat.FloatString(2)
+				}
+				rec = append(rec, v)
+			case "repeat_cost":
+				v := ""
+				if len(days) > 1 && withCost {
+					v = repeatCost.FloatString(2)
+				}
+				rec = append(rec, v)
 			case "cost":
 				rec = append(rec, a.cost.FloatString(2))
 			case "customer_name":
@@ -607,4 +656,22 @@ func TestPostgresDocuments(t *testing.T) {
 	if err := conn.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil || n == 0 {
 		t.Errorf("table after the injection attempt: %d rows, %v", n, err)
 	}
+}
+
+// jsonAt is the JSON text of the value at path in a JSON document.
+func jsonAt(t *testing.T, doc string, path ...string) string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(doc), &v); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return "(absent)"
+		}
+		v = m[k]
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
 }

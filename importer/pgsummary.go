@@ -18,12 +18,15 @@ import (
 // takes, so every figure the customer-level form has is computed as it is
 // for such a file, and those it has not say so.
 //
-// The summary's definition, which SummaryCSV (the local producer) follows
-// too:
+// The summary's definition, which the tests' own producer (summaryOracle,
+// from the CSV of the same rows) follows too:
 //   - rows count when they have a customer id, a date and an amount;
 //   - amount: Σ amount (returns and credit notes included);
 //   - orders: distinct days with a row of amount ≥ 0 (purchase days);
 //   - first_order_date, last_order_date: the first and last of those days;
+//   - repeat_amount, repeat_cost: Σ amount and Σ cost of every row on the
+//     purchase days but the first (the Gamma-Gamma spend's sum, as the rows
+//     give it); empty with a single purchase day;
 //   - cost: Σ cost, when the ledger has a cost column;
 //   - customer_name: the smallest; credit_limit: the largest;
 //   - region, industry, channel, customer_type, employees, annual_revenue,
@@ -90,12 +93,14 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 		"to_char(max(" + day + ") FILTER (WHERE " + amt + " >= 0), 'YYYY-MM-DD') AS last_order_date",
 	}
 	names := []string{"customer_id", "amount", "orders", "first_order_date", "last_order_date"}
+	costSum := "NULL::numeric"
 	if m.Has(FCost) {
 		c, err := number(FCost)
 		if err != nil {
 			return nil, err
 		}
 		sel, names = append(sel, "sum("+c+")::text AS cost"), append(names, "cost")
+		costSum = "sum(" + c + ")"
 	}
 	if m.Has(FCustomerName) {
 		id, _ := col(FCustomerName)
@@ -122,7 +127,23 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 		later = day + " > DATE '" + opt.AsOf.String() + "'"
 		where += " AND NOT (" + later + ")"
 	}
-	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + d.relation + " WHERE " + where + " GROUP BY " + cust + " ORDER BY " + cust
+	// The repeat sales and cost (the Gamma-Gamma spend): each customer's
+	// rows added up by day, the purchase days but the first added again.
+	days := "SELECT " + cust + " AS c, " + day + " AS d, sum(" + amt + ") AS net, " + costSum + " AS cost, bool_or(" + amt + " >= 0) AS buy FROM " +
+		d.relation + " WHERE " + where + " GROUP BY 1, 2"
+	repeat := "SELECT c, sum(net) AS net, sum(cost) AS cost FROM (SELECT c, net, cost, d > min(d) OVER (PARTITION BY c) AS later FROM (" +
+		days + ") AS ll_days WHERE buy) AS ll_buys WHERE later GROUP BY c"
+	outer := make([]string, len(names))
+	for i, n := range names {
+		outer[i] = "ll_m." + n
+	}
+	outer = append(outer, "ll_r.net::text AS repeat_amount")
+	names = append(names, "repeat_amount")
+	if m.Has(FCost) {
+		outer, names = append(outer, "ll_r.cost::text AS repeat_cost"), append(names, "repeat_cost")
+	}
+	q := "SELECT " + strings.Join(outer, ", ") + " FROM (SELECT " + strings.Join(sel, ", ") + ", " + cust + " AS ll_key FROM " + d.relation +
+		" WHERE " + where + " GROUP BY " + cust + ") AS ll_m LEFT JOIN (" + repeat + ") AS ll_r ON ll_r.c = ll_m.ll_key ORDER BY ll_m.ll_key"
 	// rows left out of the summary, said in the report
 	var all, left, after int64
 	afterSQL := "0"

@@ -10,7 +10,7 @@ import (
 
 // totalFields are the columns of a customer-level sheet that hold the
 // customer's totals: the ledger itself when there are no transactions.
-var totalFields = []Field{FAmount, FCost, FOrders, FFirstDate, FLastDate, FOutstanding}
+var totalFields = []Field{FAmount, FCost, FOrders, FFirstDate, FLastDate, FOutstanding, FRepeatAmount, FRepeatCost}
 
 // FormCustomerLevel and FormTransactions name the form of ledger read.
 const (
@@ -26,6 +26,8 @@ func (b *builder) tot(c int32) *model.Totals {
 		t.Orders, t.HasOrders = append(t.Orders, 0), append(t.HasOrders, false)
 		t.First, t.Last = append(t.First, model.NoDay), append(t.Last, model.NoDay)
 		t.Balance, t.HasBalance = append(t.Balance, 0), append(t.HasBalance, false)
+		t.Repeat, t.HasRepeat = append(t.Repeat, 0), append(t.HasRepeat, false)
+		t.RepeatCost, t.HasRepeatCost = append(t.RepeatCost, 0), append(t.HasRepeatCost, false)
 	}
 	return t
 }
@@ -66,6 +68,16 @@ func (b *builder) totalsRow(s *source, rec [][]byte, row int, c int32) bool {
 			return false
 		}
 		hasBalance = true
+	}
+	var repeat [2]int64 // amount, cost
+	var hasRepeat [2]bool
+	for k, f := range []Field{FRepeatAmount, FRepeatCost} {
+		if v := s.get(rec, f); len(v) > 0 {
+			if repeat[k], ok = money(f, v); !ok {
+				return false
+			}
+			hasRepeat[k] = true
+		}
 	}
 	orders, hasOrders := int32(0), false
 	if v := s.get(rec, FOrders); len(v) > 0 {
@@ -112,6 +124,7 @@ func (b *builder) totalsRow(s *source, rec [][]byte, row int, c int32) bool {
 	t.Sales[c], t.Cost[c], t.HasCost[c] = sales, cost, hasCost
 	t.Orders[c], t.HasOrders[c] = orders, hasOrders
 	t.Balance[c], t.HasBalance[c] = balance, hasBalance
+	t.Repeat[c], t.HasRepeat[c], t.RepeatCost[c], t.HasRepeatCost[c] = repeat[0], hasRepeat[0], repeat[1], hasRepeat[1]
 	t.First[c] = b.customerDate(s, FFirstDate, first, c, row)
 	t.Last[c] = b.customerDate(s, FLastDate, last, c, row)
 	return true
@@ -160,7 +173,7 @@ func totalsUnused(m *Mapping) []string {
 // roundTotals hands the totals to the ledger, in its minor units.
 func (b *builder) roundTotals(led *model.Ledger, div int64) {
 	t := b.tot(int32(led.Customers.Len()) - 1)
-	for _, col := range [][]int64{t.Sales, t.Cost, t.Balance} {
+	for _, col := range [][]int64{t.Sales, t.Cost, t.Balance, t.Repeat, t.RepeatCost} {
 		for i := range col {
 			col[i] = roundDiv(col[i], div)
 		}

@@ -571,6 +571,9 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 		for _, w := range customerLevelNA {
 			a.warn(w)
 		}
+		if !led.Totals.repeatKnown() {
+			a.warn(customerLevelSpendNA)
+		}
 	}
 	if s.asOfInfo.CustomersAbsent > 0 {
 		a.warn(fmt.Sprintf("%d customers have no document on or before the as-of date %s and are not in the analysis", s.asOfInfo.CustomersAbsent, b.AsOf))

@@ -119,9 +119,11 @@ func (b *Base) summaryUntil(led *Ledger, unit string, until Day) (*RepeatSummary
 // fromTotals fills the summary from a customer-level ledger (lifetimes'
 // summary_data_from_transaction_data, done by the sheet's author): x = orders
 // − 1 (orders counted as purchase days), t_x = last − first, T = until −
-// first; the mean spend is the customer's total (or margin) over all its
-// orders, the first included, since the sheet has no per-order amounts.
-// Customers without orders, first and last dates are not in the fit.
+// first; the mean spend is the repeat sales (or margin) over x when the
+// sheet gives them (Totals.Repeat), as the rows give it, else the
+// customer's total over all its orders, the first included, since the
+// sheet has no per-order amounts. Customers without orders, first and last
+// dates are not in the fit.
 func (s *RepeatSummary) fromTotals(t *Totals, until Day, scale float64) {
 	for c := range s.In {
 		s.Mbar[c] = math.NaN()
@@ -133,7 +135,18 @@ func (s *RepeatSummary) fromTotals(t *Totals, until Day, scale float64) {
 		s.X[c] = float64(t.Orders[c] - 1)
 		s.Tx[c] = float64(last-first) / s.UnitDays
 		s.T[c] = float64(until-first) / s.UnitDays
-		if t.Orders[c] > 1 {
+		switch {
+		case t.Orders[c] > 1 && t.HasRepeat[c]:
+			// the repeat purchase days' sales, as the rows give them: cost
+			// not given is none (as a row's unknown cost)
+			spend := t.Repeat[c]
+			if s.Spend == "margin" {
+				spend -= t.RepeatCost[c]
+			}
+			if m := float64(spend) / scale / float64(t.Orders[c]-1); m >= 0 && spend >= 0 {
+				s.Mbar[c] = m
+			}
+		case t.Orders[c] > 1:
 			spend := t.Sales[c]
 			if s.Spend == "margin" {
 				if !t.HasCost[c] {

@@ -18,6 +18,24 @@ type Totals struct {
 	Last       []Day // last order; NoDay when not given
 	Balance    []Money
 	HasBalance []bool
+	// Repeat is the sales on the customer's purchase days but the first
+	// (the Gamma-Gamma spend's sum, spec §4.2), where HasRepeat; RepeatCost
+	// the cost on those days, where HasRepeatCost.
+	Repeat        []Money
+	HasRepeat     []bool
+	RepeatCost    []Money
+	HasRepeatCost []bool
+}
+
+// repeatKnown reports whether every customer with more than one order has
+// its repeat sales: the Gamma-Gamma spend then leaves the first order out.
+func (t *Totals) repeatKnown() bool {
+	for c, n := range t.Orders {
+		if t.HasOrders[c] && n > 1 && !t.HasRepeat[c] {
+			return false
+		}
+	}
+	return true
 }
 
 // CustomerLevel reports whether the ledger is a customer-level summary.
@@ -29,8 +47,11 @@ var customerLevelNA = []string{
 	"customer-level ledger: buying patterns need the dates of every purchase and are not computed",
 	"customer-level ledger: aging, ECL, DSO and the credit score need invoices; balances and credit utilisation are among the customer's figures",
 	"customer-level ledger: the pyramid, spend tiers and margins use total sales, not the trailing 12 months",
-	"customer-level ledger: the Gamma-Gamma spend is each customer's total over its number of orders, the first order included (there are no per-order amounts)",
 }
+
+// customerLevelSpendNA is said when some customer's repeat sales are not
+// given (Totals.repeatKnown).
+const customerLevelSpendNA = "customer-level ledger: the Gamma-Gamma spend is each customer's total over its number of orders, the first order included (there are no per-order amounts)"
 
 // aggregateTotals is Aggregate for a customer-level ledger: the base's
 // per-customer figures come straight from the totals; there are no rows or

@@ -247,3 +247,114 @@ func TestCustomerLevelRejections(t *testing.T) {
 		t.Errorf("beside transactions: form %q, warnings %q", rep.Form, rep.Warnings)
 	}
 }
+
+// repeatSheet writes the customer-level summary of a ledger's rows at asOf,
+// with each customer's repeat sales and cost (the sales and cost on its
+// purchase days but the first, spec §4.2) as the rows give them.
+func repeatSheet(led *model.Ledger, base *model.Base) string {
+	var b strings.Builder
+	b.WriteString("customer_id,total_sales,orders,first_order_date,last_order_date,repeat_amount,repeat_cost\n")
+	for c := range base.Revenue {
+		if base.FirstBuy[c] == model.NoDay {
+			continue
+		}
+		var amount, cost model.Money
+		days := 0
+		for k := base.DocStart[c]; k < base.DocStart[c+1]; {
+			d := base.DocDate[k]
+			var net, dc model.Money
+			buy := false
+			for ; k < base.DocStart[c+1] && base.DocDate[k] == d; k++ {
+				net, dc = net+base.DocNet[k], dc+base.DocCost[k]
+				buy = buy || base.DocNet[k] >= 0
+			}
+			if buy {
+				if days > 0 {
+					amount, cost = amount+net, cost+dc
+				}
+				days++
+			}
+		}
+		repeat := ""
+		if days > 1 {
+			repeat = model.MoneyString(amount, led.Decimals) + "," + model.MoneyString(cost, led.Decimals)
+		} else {
+			repeat = ","
+		}
+		fmt.Fprintf(&b, "%s,%s,%d,%s,%s,%s\n", led.Customers.ID[c], model.MoneyString(base.Revenue[c], led.Decimals),
+			base.PurchaseDays[c], base.FirstBuy[c], base.LastPurchase[c], repeat)
+	}
+	return b.String()
+}
+
+// A customer-level ledger that gives each customer's repeat sales (and
+// cost) has the Gamma-Gamma spend of the rows it summarises: CDNOW (spend
+// is revenue) and the demo with its costs (spend is margin), the same mean
+// spends and the same fit; without them the customer-level warning says
+// the first order is included.
+func TestCustomerLevelRepeatSpend(t *testing.T) {
+	for name, led := range map[string]*model.Ledger{"cdnow": cdnow(t), "demo": demo(t)} {
+		asOf := model.DefaultAsOf(led)
+		base := model.Aggregate(led, asOf)
+		sheet := repeatSheet(led, base)
+		tled, rep, err := importer.LoadReader(name+"-summary.csv", []byte(sheet), importer.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Form != importer.FormCustomerLevel || rep.RowsRejected != 0 {
+			t.Fatalf("%s: form %q, %d rejected", name, rep.Form, rep.RowsRejected)
+		}
+		tled.HasCost = led.HasCost // the rows' spend basis (the sheet has no total cost column)
+		rows, sum := base.Summary(led, "week"), model.Aggregate(tled, asOf).Summary(tled, "week")
+		if rows.Spend != sum.Spend {
+			t.Fatalf("%s: spend %s from the rows, %s from the summary", name, rows.Spend, sum.Spend)
+		}
+		ids := map[string]int{}
+		for c, id := range tled.Customers.ID {
+			ids[id] = c
+		}
+		n := 0
+		for c, in := range rows.In {
+			if !in {
+				continue
+			}
+			k := ids[led.Customers.ID[c]]
+			g, w := sum.Mbar[k], rows.Mbar[c]
+			if math.IsNaN(g) != math.IsNaN(w) || !math.IsNaN(w) && math.Abs(g-w) > 1e-12*math.Abs(w) {
+				t.Fatalf("%s %s: mean spend %v from the summary, %v from the rows", name, led.Customers.ID[c], g, w)
+			}
+			n++
+		}
+		want, wst := model.FitGammaGamma(rows)
+		got, gst := model.FitGammaGamma(sum)
+		if !wst.Converged || !gst.Converged || math.Abs(got.P-want.P) > 1e-9*want.P || math.Abs(got.Q-want.Q) > 1e-9*want.Q || math.Abs(got.V-want.V) > 1e-9*want.V {
+			t.Errorf("%s: Gamma-Gamma %+v from the summary, %+v from the rows (%d customers)", name, got, want, n)
+		}
+		a, err := model.NewEngine(tled).AnalyzeWithoutFits(model.DefaultParams())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.ContainsFunc(a.Warnings, func(w string) bool { return strings.Contains(w, "first order included") }) {
+			t.Errorf("%s: the summary gives the repeat sales, yet: %q", name, a.Warnings)
+		}
+	}
+	// without the repeat sales the spend includes the first order, and says so
+	led := cdnow(t)
+	sheet := repeatSheet(led, model.Aggregate(led, model.DefaultAsOf(led)))
+	var cut strings.Builder
+	for _, line := range strings.Split(strings.TrimSpace(sheet), "\n") {
+		f := strings.Split(line, ",")
+		cut.WriteString(strings.Join(f[:5], ",") + "\n")
+	}
+	tled, _, err := importer.LoadReader("no-repeat.csv", []byte(cut.String()), importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := model.NewEngine(tled).AnalyzeWithoutFits(model.DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(a.Warnings, func(w string) bool { return strings.Contains(w, "first order included") }) {
+		t.Errorf("no repeat sales, no warning: %q", a.Warnings)
+	}
+}
