@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/xuri/excelize/v2"
@@ -414,7 +415,7 @@ func TestPostgresSummary(t *testing.T) {
 			// rows give them: the same fits and CLV as the rows' report
 			_, rowsJSON, stderr := runCLI("report", "--format", "json", file)
 			for _, k := range [][]string{{"model", "count_params"}, {"model", "gamma_gamma"}, {"model", "spend"}, {"model", "gamma_gamma_fit", "customers"},
-				{"headline", "total_clv"}, {"headline", "total_clv_pm"}} {
+				{"headline", "total_clv"}, {"headline", "total_clv_pm"}, {"pyramid"}} {
 				if g, w := jsonAt(t, dbJSON, k...), jsonAt(t, rowsJSON, k...); g != w {
 					t.Errorf("%v: %s from the summary, %s from the rows (%s)", k, g, w, stderr)
 				}
@@ -451,8 +452,9 @@ func TestPostgresSummary(t *testing.T) {
 // customer Σ amount (or quantity × unit price), purchase days (rows with
 // amount ≥ 0), their first and last, Σ cost, the smallest name, the largest
 // credit limit, the most frequent value of each descriptive field (ties:
-// the smallest), Σ amount and Σ cost of the rows on the purchase days but
-// the first, as a customer-level CSV; with asOf, of the rows dated on or
+// the smallest), Σ amount and Σ cost in the 365 days to the as-of date (or
+// to the last purchase day), Σ amount and Σ cost of the rows on the
+// purchase days but the first, as a customer-level CSV; with asOf, of the rows dated on or
 // before it.
 func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf string) []byte {
 	t.Helper()
@@ -535,11 +537,29 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 		}
 	}
 	slices.Sort(ids)
+	// the trailing 12 months: the 365 days to the as-of date, or to the last purchase day
+	end := asOf
+	for _, a := range byCust {
+		for d := range a.days {
+			if asOf == "" && d > end {
+				end = d
+			}
+		}
+	}
+	endDay, err := time.Parse(time.DateOnly, end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := endDay.AddDate(0, 0, -365).Format(time.DateOnly)
 	cols := []string{"customer_id", "amount", "orders", "first_order_date", "last_order_date"}
 	for _, f := range append([]string{"cost", "customer_name", "credit_limit"}, modes...) {
 		if has(f) {
 			cols = append(cols, f)
 		}
+	}
+	cols = append(cols, "ttm_amount")
+	if has("cost") {
+		cols = append(cols, "ttm_cost")
 	}
 	cols = append(cols, "repeat_amount")
 	if has("cost") {
@@ -564,8 +584,19 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 			repeatCost.Add(repeatCost, dy.cost)
 			withCost = withCost || dy.hasCost
 		}
+		ttm, ttmCost := new(big.Rat), new(big.Rat)
+		for d, dy := range a.byDay {
+			if d > from && d <= end {
+				ttm.Add(ttm, dy.net)
+				ttmCost.Add(ttmCost, dy.cost)
+			}
+		}
 		for _, f := range cols[5:] {
 			switch f {
+			case "ttm_amount":
+				rec = append(rec, ttm.FloatString(2))
+			case "ttm_cost":
+				rec = append(rec, ttmCost.FloatString(2))
 			case "repeat_amount":
 				v := ""
 				if len(days) > 1 {
@@ -658,12 +689,35 @@ func TestPostgresDocuments(t *testing.T) {
 	}
 }
 
-// jsonAt is the JSON text of the value at path in a JSON document.
+// jsonAt is the JSON text of the value at path in a JSON document; the
+// path "pyramid" is the value pyramid's segments: customers, revenue and
+// profit of each tier.
 func jsonAt(t *testing.T, doc string, path ...string) string {
 	t.Helper()
 	var v any
 	if err := json.Unmarshal([]byte(doc), &v); err != nil {
 		t.Fatal(err)
+	}
+	if path[0] == "pyramid" {
+		var r struct {
+			Schemes []struct {
+				Key      string
+				Segments []struct {
+					Segment   string
+					Customers int
+					Revenue   json.Number
+					Profit    *json.Number
+				}
+			}
+		}
+		json.Unmarshal([]byte(doc), &r)
+		for _, sc := range r.Schemes {
+			if sc.Key == "pyramid" {
+				b, _ := json.Marshal(sc.Segments)
+				return string(b)
+			}
+		}
+		return "(no pyramid)"
 	}
 	for _, k := range path {
 		m, ok := v.(map[string]any)

@@ -1106,6 +1106,7 @@ func (b *builder) compact() {
 			t.Sales[w], t.Cost[w], t.HasCost[w], t.Orders[w], t.HasOrders[w] = t.Sales[c], t.Cost[c], t.HasCost[c], t.Orders[c], t.HasOrders[c]
 			t.First[w], t.Last[w], t.Balance[w], t.HasBalance[w] = t.First[c], t.Last[c], t.Balance[c], t.HasBalance[c]
 			t.Repeat[w], t.HasRepeat[w], t.RepeatCost[w], t.HasRepeatCost[w] = t.Repeat[c], t.HasRepeat[c], t.RepeatCost[c], t.HasRepeatCost[c]
+			t.TTM[w], t.HasTTM[w], t.TTMCost[w], t.HasTTMCost[w] = t.TTM[c], t.HasTTM[c], t.TTMCost[c], t.HasTTMCost[c]
 			b.totSrc[w] = b.totSrc[c]
 		}
 		w++
@@ -1114,6 +1115,7 @@ func (b *builder) compact() {
 		t.Sales, t.Cost, t.HasCost, t.Orders, t.HasOrders = t.Sales[:w], t.Cost[:w], t.HasCost[:w], t.Orders[:w], t.HasOrders[:w]
 		t.First, t.Last, t.Balance, t.HasBalance = t.First[:w], t.Last[:w], t.Balance[:w], t.HasBalance[:w]
 		t.Repeat, t.HasRepeat, t.RepeatCost, t.HasRepeatCost = t.Repeat[:w], t.HasRepeat[:w], t.RepeatCost[:w], t.HasRepeatCost[:w]
+		t.TTM, t.HasTTM, t.TTMCost, t.HasTTMCost = t.TTM[:w], t.HasTTM[:w], t.TTMCost[:w], t.HasTTMCost[:w]
 		b.totSrc = b.totSrc[:w]
 	}
 	cs.ID, cs.Name, cs.Region, cs.Industry, cs.Channel, cs.Type = cs.ID[:w], cs.Name[:w], cs.Region[:w], cs.Industry[:w], cs.Channel[:w], cs.Type[:w]

@@ -38,6 +38,8 @@ const (
 	FLastDate
 	FRepeatAmount
 	FRepeatCost
+	FTTMAmount
+	FTTMCost
 	numFields
 )
 
@@ -46,7 +48,7 @@ var fieldNames = [numFields]string{
 	"document_id", "due_date", "paid_date", "paid_amount", "outstanding", "credit_limit",
 	"region", "industry", "channel", "customer_type", "employees", "annual_revenue",
 	"total_assets", "write_off", "category", "orders", "first_order_date", "last_order_date",
-	"repeat_amount", "repeat_cost",
+	"repeat_amount", "repeat_cost", "ttm_amount", "ttm_cost",
 }
 
 func (f Field) String() string { return fieldNames[f] }
@@ -103,6 +105,9 @@ var synonyms = map[Field][]string{
 		"最近购买日期", "最后购买日期", "末次购买日期", "最近下单日期", "最近交易日期", "最近消费日期", "最后交易日期"},
 	FRepeatAmount: {"repeatamount", "repeatsales", "repeatrevenue", "repeatspend", "复购金额", "复购销售额"},
 	FRepeatCost:   {"repeatcost", "复购成本"},
+	FTTMAmount: {"ttmamount", "ttmsales", "ttmrevenue", "sales12m", "salesttm", "salesinthelast12months", "last12monthssales",
+		"trailing12monthssales", "近12个月销售额", "近十二个月销售额", "最近12个月销售额"},
+	FTTMCost: {"ttmcost", "cost12m", "costttm", "近12个月成本", "近十二个月成本"},
 	FCategory: {"category", "productcategory", "itemcategory", "productline", "productgroup", "product", "productname",
 		"categoryname", "品类", "产品类别", "商品类别", "类别", "产品分类", "商品分类", "产品", "商品", "产品名称", "商品名称", "品类名称"},
 }

@@ -24,6 +24,8 @@ import (
 //   - amount: Σ amount (returns and credit notes included);
 //   - orders: distinct days with a row of amount ≥ 0 (purchase days);
 //   - first_order_date, last_order_date: the first and last of those days;
+//   - ttm_amount, ttm_cost: Σ amount and Σ cost in the 365 days to the as-of
+//     date (given, else the last purchase day), 0 without rows there;
 //   - repeat_amount, repeat_cost: Σ amount and Σ cost of every row on the
 //     purchase days but the first (the Gamma-Gamma spend's sum, as the rows
 //     give it); empty with a single purchase day;
@@ -121,11 +123,21 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 	}
 	complete := cust + " IS NOT NULL AND " + dateCol + " IS NOT NULL AND " + amt + " IS NOT NULL"
 	where, later := complete, ""
+	// the trailing 12 months end on the as-of date: given, or the last
+	// purchase day (a customer-level ledger's as-of date)
+	end := "(SELECT max(" + day + ") FROM " + d.relation + " WHERE " + complete + " AND " + amt + " >= 0)"
 	if opt.AsOf != model.NoDay && opt.AsOf != 0 {
 		// the ledger as it was on the as-of date: later rows stay in the engine
 		// (the date is the program's own ISO text, not the user's)
-		later = day + " > DATE '" + opt.AsOf.String() + "'"
+		end = "DATE '" + opt.AsOf.String() + "'"
+		later = day + " > " + end
 		where += " AND NOT (" + later + ")"
+	}
+	ttm := " FILTER (WHERE " + day + " > " + end + " - 365 AND " + day + " <= " + end + "), 0)::text"
+	sel, names = append(sel, "coalesce(sum("+amt+")"+ttm+" AS ttm_amount"), append(names, "ttm_amount")
+	if m.Has(FCost) {
+		c, _ := number(FCost)
+		sel, names = append(sel, "coalesce(sum("+c+")"+ttm+" AS ttm_cost"), append(names, "ttm_cost")
 	}
 	// The repeat sales and cost (the Gamma-Gamma spend): each customer's
 	// rows added up by day, the purchase days but the first added again.

@@ -10,7 +10,7 @@ import (
 
 // totalFields are the columns of a customer-level sheet that hold the
 // customer's totals: the ledger itself when there are no transactions.
-var totalFields = []Field{FAmount, FCost, FOrders, FFirstDate, FLastDate, FOutstanding, FRepeatAmount, FRepeatCost}
+var totalFields = []Field{FAmount, FCost, FOrders, FFirstDate, FLastDate, FOutstanding, FRepeatAmount, FRepeatCost, FTTMAmount, FTTMCost}
 
 // FormCustomerLevel and FormTransactions name the form of ledger read.
 const (
@@ -28,6 +28,8 @@ func (b *builder) tot(c int32) *model.Totals {
 		t.Balance, t.HasBalance = append(t.Balance, 0), append(t.HasBalance, false)
 		t.Repeat, t.HasRepeat = append(t.Repeat, 0), append(t.HasRepeat, false)
 		t.RepeatCost, t.HasRepeatCost = append(t.RepeatCost, 0), append(t.HasRepeatCost, false)
+		t.TTM, t.HasTTM = append(t.TTM, 0), append(t.HasTTM, false)
+		t.TTMCost, t.HasTTMCost = append(t.TTMCost, 0), append(t.HasTTMCost, false)
 	}
 	return t
 }
@@ -69,14 +71,14 @@ func (b *builder) totalsRow(s *source, rec [][]byte, row int, c int32) bool {
 		}
 		hasBalance = true
 	}
-	var repeat [2]int64 // amount, cost
-	var hasRepeat [2]bool
-	for k, f := range []Field{FRepeatAmount, FRepeatCost} {
+	var more [4]int64 // repeat amount and cost, trailing-12-month amount and cost
+	var hasMore [4]bool
+	for k, f := range []Field{FRepeatAmount, FRepeatCost, FTTMAmount, FTTMCost} {
 		if v := s.get(rec, f); len(v) > 0 {
-			if repeat[k], ok = money(f, v); !ok {
+			if more[k], ok = money(f, v); !ok {
 				return false
 			}
-			hasRepeat[k] = true
+			hasMore[k] = true
 		}
 	}
 	orders, hasOrders := int32(0), false
@@ -124,7 +126,8 @@ func (b *builder) totalsRow(s *source, rec [][]byte, row int, c int32) bool {
 	t.Sales[c], t.Cost[c], t.HasCost[c] = sales, cost, hasCost
 	t.Orders[c], t.HasOrders[c] = orders, hasOrders
 	t.Balance[c], t.HasBalance[c] = balance, hasBalance
-	t.Repeat[c], t.HasRepeat[c], t.RepeatCost[c], t.HasRepeatCost[c] = repeat[0], hasRepeat[0], repeat[1], hasRepeat[1]
+	t.Repeat[c], t.HasRepeat[c], t.RepeatCost[c], t.HasRepeatCost[c] = more[0], hasMore[0], more[1], hasMore[1]
+	t.TTM[c], t.HasTTM[c], t.TTMCost[c], t.HasTTMCost[c] = more[2], hasMore[2], more[3], hasMore[3]
 	t.First[c] = b.customerDate(s, FFirstDate, first, c, row)
 	t.Last[c] = b.customerDate(s, FLastDate, last, c, row)
 	return true
@@ -173,7 +176,7 @@ func totalsUnused(m *Mapping) []string {
 // roundTotals hands the totals to the ledger, in its minor units.
 func (b *builder) roundTotals(led *model.Ledger, div int64) {
 	t := b.tot(int32(led.Customers.Len()) - 1)
-	for _, col := range [][]int64{t.Sales, t.Cost, t.Balance, t.Repeat, t.RepeatCost} {
+	for _, col := range [][]int64{t.Sales, t.Cost, t.Balance, t.Repeat, t.RepeatCost, t.TTM, t.TTMCost} {
 		for i := range col {
 			col[i] = roundDiv(col[i], div)
 		}

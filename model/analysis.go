@@ -130,6 +130,9 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 		models: map[modelKey]*lazy[*ProbModel]{}, monthlies: map[monthlyKey]*lazy[monthlyResult]{},
 		valids: map[validKey]*lazy[*Validation]{}, exps: map[expKey]*lazy[*expResult]{}, grads: map[gradKey]*lazy[[]float64]{}, risks: map[riskKey]*Risk{}, attrs: map[attrKey]attrSchemes{}}
 	s.ttm = b.WindowOf(asOf-365, asOf)
+	if t := led.Totals; t != nil && t.ttmKnown() { // given by the sheet (a summary of the rows)
+		s.ttm.Revenue, s.ttm.Cost = slices.Clone(t.TTM), slices.Clone(t.TTMCost)
+	}
 	s.ptm = b.WindowOf(asOf-730, asOf-365)
 	var ipts []float64
 	for c := range b.PurchaseDays {
@@ -573,6 +576,9 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 		}
 		if !led.Totals.repeatKnown() {
 			a.warn(customerLevelSpendNA)
+		}
+		if !led.Totals.ttmKnown() {
+			a.warn(customerLevelTTMNA)
 		}
 	}
 	if s.asOfInfo.CustomersAbsent > 0 {
@@ -1092,7 +1098,7 @@ func (a *Analysis) pyramid(p Params) Scheme {
 		what = "revenue"
 		sc.Note = "CLV not defined for this ledger: ranked by revenue. "
 	}
-	total := a.Base.CustomerLevel // no trailing 12 months: the totals
+	total := a.Base.CustomerLevel && !a.Led.Totals.ttmKnown() // no trailing 12 months: the totals
 	var key []float64
 	if what == "clv" {
 		key = a.clvKey

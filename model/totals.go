@@ -25,7 +25,17 @@ type Totals struct {
 	HasRepeat     []bool
 	RepeatCost    []Money
 	HasRepeatCost []bool
+	// TTM is the sales in the 12 months to the as-of date (365 days: the
+	// pyramid's key), where HasTTM; TTMCost their cost, where HasTTMCost.
+	TTM        []Money
+	HasTTM     []bool
+	TTMCost    []Money
+	HasTTMCost []bool
 }
+
+// ttmKnown reports whether every customer has its trailing-12-month sales:
+// the pyramid then ranks by them, as it does the rows'.
+func (t *Totals) ttmKnown() bool { return len(t.HasTTM) > 0 && !slices.Contains(t.HasTTM, false) }
 
 // repeatKnown reports whether every customer with more than one order has
 // its repeat sales: the Gamma-Gamma spend then leaves the first order out.
@@ -46,8 +56,11 @@ var customerLevelNA = []string{
 	"customer-level ledger: lifecycle stages need revenue by period (the trailing 12 months against the 12 before) and are not computed",
 	"customer-level ledger: buying patterns need the dates of every purchase and are not computed",
 	"customer-level ledger: aging, ECL, DSO and the credit score need invoices; balances and credit utilisation are among the customer's figures",
-	"customer-level ledger: the pyramid, spend tiers and margins use total sales, not the trailing 12 months",
 }
+
+// customerLevelTTMNA is said when some customer's trailing-12-month sales
+// are not given (Totals.ttmKnown).
+const customerLevelTTMNA = "customer-level ledger: the pyramid, spend tiers and margins use total sales, not the trailing 12 months"
 
 // customerLevelSpendNA is said when some customer's repeat sales are not
 // given (Totals.repeatKnown).

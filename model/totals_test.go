@@ -250,10 +250,12 @@ func TestCustomerLevelRejections(t *testing.T) {
 
 // repeatSheet writes the customer-level summary of a ledger's rows at asOf,
 // with each customer's repeat sales and cost (the sales and cost on its
-// purchase days but the first, spec §4.2) as the rows give them.
+// purchase days but the first, spec §4.2) and its sales and cost in the 12
+// months to the as-of date, as the rows give them.
 func repeatSheet(led *model.Ledger, base *model.Base) string {
+	ttm := base.WindowOf(base.AsOf-365, base.AsOf)
 	var b strings.Builder
-	b.WriteString("customer_id,total_sales,orders,first_order_date,last_order_date,repeat_amount,repeat_cost\n")
+	b.WriteString("customer_id,total_sales,orders,first_order_date,last_order_date,repeat_amount,repeat_cost,ttm_amount,ttm_cost,total_cost\n")
 	for c := range base.Revenue {
 		if base.FirstBuy[c] == model.NoDay {
 			continue
@@ -281,8 +283,13 @@ func repeatSheet(led *model.Ledger, base *model.Base) string {
 		} else {
 			repeat = ","
 		}
-		fmt.Fprintf(&b, "%s,%s,%d,%s,%s,%s\n", led.Customers.ID[c], model.MoneyString(base.Revenue[c], led.Decimals),
-			base.PurchaseDays[c], base.FirstBuy[c], base.LastPurchase[c], repeat)
+		total := ""
+		if base.CostKnown[c] {
+			total = model.MoneyString(base.Cost[c], led.Decimals)
+		}
+		fmt.Fprintf(&b, "%s,%s,%d,%s,%s,%s,%s,%s,%s\n", led.Customers.ID[c], model.MoneyString(base.Revenue[c], led.Decimals),
+			base.PurchaseDays[c], base.FirstBuy[c], base.LastPurchase[c], repeat,
+			model.MoneyString(ttm.Revenue[c], led.Decimals), model.MoneyString(ttm.Cost[c], led.Decimals), total)
 	}
 	return b.String()
 }
@@ -290,8 +297,9 @@ func repeatSheet(led *model.Ledger, base *model.Base) string {
 // A customer-level ledger that gives each customer's repeat sales (and
 // cost) has the Gamma-Gamma spend of the rows it summarises: CDNOW (spend
 // is revenue) and the demo with its costs (spend is margin), the same mean
-// spends and the same fit; without them the customer-level warning says
-// the first order is included.
+// spends and the same fit; with the trailing 12 months' sales and cost, the
+// rows' pyramid by revenue and by margin. Without them the customer-level
+// warnings say the first order is included and the totals are used.
 func TestCustomerLevelRepeatSpend(t *testing.T) {
 	for name, led := range map[string]*model.Ledger{"cdnow": cdnow(t), "demo": demo(t)} {
 		asOf := model.DefaultAsOf(led)
@@ -304,7 +312,6 @@ func TestCustomerLevelRepeatSpend(t *testing.T) {
 		if rep.Form != importer.FormCustomerLevel || rep.RowsRejected != 0 {
 			t.Fatalf("%s: form %q, %d rejected", name, rep.Form, rep.RowsRejected)
 		}
-		tled.HasCost = led.HasCost // the rows' spend basis (the sheet has no total cost column)
 		rows, sum := base.Summary(led, "week"), model.Aggregate(tled, asOf).Summary(tled, "week")
 		if rows.Spend != sum.Spend {
 			t.Fatalf("%s: spend %s from the rows, %s from the summary", name, rows.Spend, sum.Spend)
@@ -334,8 +341,33 @@ func TestCustomerLevelRepeatSpend(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if slices.ContainsFunc(a.Warnings, func(w string) bool { return strings.Contains(w, "first order included") }) {
-			t.Errorf("%s: the summary gives the repeat sales, yet: %q", name, a.Warnings)
+		if slices.ContainsFunc(a.Warnings, func(w string) bool {
+			return strings.Contains(w, "first order included") || strings.Contains(w, "not the trailing 12 months")
+		}) {
+			t.Errorf("%s: the summary gives the repeat and trailing sales, yet: %q", name, a.Warnings)
+		}
+		// the pyramid ranks by the trailing 12 months, as the rows' does
+		for _, key := range []string{"revenue", "margin"} {
+			p := model.DefaultParams()
+			if err := p.Set("pyramid_key", key); err != nil {
+				t.Fatal(err)
+			}
+			ra, err := model.NewEngine(led).AnalyzeWithoutFits(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sa, err := model.NewEngine(tled).AnalyzeWithoutFits(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rp, _ := ra.SchemeByKey("pyramid")
+			sp, _ := sa.SchemeByKey("pyramid")
+			for c, in := range rows.In {
+				if in && rp.Assign[c] != sp.Assign[ids[led.Customers.ID[c]]] {
+					t.Fatalf("%s, pyramid by %s: %s is %s from the rows, %s from the summary", name, key, led.Customers.ID[c],
+						rp.Segments[rp.Assign[c]], sp.Segments[sp.Assign[ids[led.Customers.ID[c]]]])
+				}
+			}
 		}
 	}
 	// without the repeat sales the spend includes the first order, and says so
@@ -344,7 +376,7 @@ func TestCustomerLevelRepeatSpend(t *testing.T) {
 	var cut strings.Builder
 	for _, line := range strings.Split(strings.TrimSpace(sheet), "\n") {
 		f := strings.Split(line, ",")
-		cut.WriteString(strings.Join(f[:5], ",") + "\n")
+		cut.WriteString(strings.Join(f[:5], ",") + "\n") // no repeat or trailing sales
 	}
 	tled, _, err := importer.LoadReader("no-repeat.csv", []byte(cut.String()), importer.Options{})
 	if err != nil {
@@ -354,7 +386,9 @@ func TestCustomerLevelRepeatSpend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.ContainsFunc(a.Warnings, func(w string) bool { return strings.Contains(w, "first order included") }) {
-		t.Errorf("no repeat sales, no warning: %q", a.Warnings)
+	for _, want := range []string{"first order included", "not the trailing 12 months"} {
+		if !slices.ContainsFunc(a.Warnings, func(w string) bool { return strings.Contains(w, want) }) {
+			t.Errorf("no repeat or trailing sales, no warning %q: %q", want, a.Warnings)
+		}
 	}
 }
