@@ -95,14 +95,12 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 		"to_char(max(" + day + ") FILTER (WHERE " + amt + " >= 0), 'YYYY-MM-DD') AS last_order_date",
 	}
 	names := []string{"customer_id", "amount", "orders", "first_order_date", "last_order_date"}
-	costSum := "NULL::numeric"
 	if m.Has(FCost) {
 		c, err := number(FCost)
 		if err != nil {
 			return nil, err
 		}
 		sel, names = append(sel, "sum("+c+")::text AS cost"), append(names, "cost")
-		costSum = "sum(" + c + ")"
 	}
 	if m.Has(FCustomerName) {
 		id, _ := col(FCustomerName)
@@ -133,29 +131,25 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 		later = day + " > " + end
 		where += " AND NOT (" + later + ")"
 	}
-	ttm := " FILTER (WHERE " + day + " > " + end + " - 365 AND " + day + " <= " + end + "), 0)::text"
+	// per row, beside its columns: the as-of date (ll_e), whether its day is
+	// after the customer's first purchase day (ll_later) and a purchase day
+	// (ll_buy, a day with a row of amount ≥ 0): one sort by customer and day
+	// serves both windows and the GROUP BY
+	rowsWith := "(SELECT *, " + end + " AS ll_e, " + day + " > min(" + day + ") FILTER (WHERE " + amt + " >= 0) OVER (PARTITION BY " + cust + ") AS ll_later, " +
+		"bool_or(" + amt + " >= 0) OVER (PARTITION BY " + cust + ", " + day + ") AS ll_buy FROM " + d.relation + " WHERE " + where + ") AS ll_rows"
+	ttm := " FILTER (WHERE " + day + " > ll_e - 365 AND " + day + " <= ll_e), 0)::text"
+	repeat := " FILTER (WHERE ll_later AND ll_buy))::text"
 	sel, names = append(sel, "coalesce(sum("+amt+")"+ttm+" AS ttm_amount"), append(names, "ttm_amount")
 	if m.Has(FCost) {
 		c, _ := number(FCost)
 		sel, names = append(sel, "coalesce(sum("+c+")"+ttm+" AS ttm_cost"), append(names, "ttm_cost")
 	}
-	// The repeat sales and cost (the Gamma-Gamma spend): each customer's
-	// rows added up by day, the purchase days but the first added again.
-	days := "SELECT " + cust + " AS c, " + day + " AS d, sum(" + amt + ") AS net, " + costSum + " AS cost, bool_or(" + amt + " >= 0) AS buy FROM " +
-		d.relation + " WHERE " + where + " GROUP BY 1, 2"
-	repeat := "SELECT c, sum(net) AS net, sum(cost) AS cost FROM (SELECT c, net, cost, d > min(d) OVER (PARTITION BY c) AS later FROM (" +
-		days + ") AS ll_days WHERE buy) AS ll_buys WHERE later GROUP BY c"
-	outer := make([]string, len(names))
-	for i, n := range names {
-		outer[i] = "ll_m." + n
-	}
-	outer = append(outer, "ll_r.net::text AS repeat_amount")
-	names = append(names, "repeat_amount")
+	sel, names = append(sel, "(sum("+amt+")"+repeat+" AS repeat_amount"), append(names, "repeat_amount")
 	if m.Has(FCost) {
-		outer, names = append(outer, "ll_r.cost::text AS repeat_cost"), append(names, "repeat_cost")
+		c, _ := number(FCost)
+		sel, names = append(sel, "(sum("+c+")"+repeat+" AS repeat_cost"), append(names, "repeat_cost")
 	}
-	q := "SELECT " + strings.Join(outer, ", ") + " FROM (SELECT " + strings.Join(sel, ", ") + ", " + cust + " AS ll_key FROM " + d.relation +
-		" WHERE " + where + " GROUP BY " + cust + ") AS ll_m LEFT JOIN (" + repeat + ") AS ll_r ON ll_r.c = ll_m.ll_key ORDER BY ll_m.ll_key"
+	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + rowsWith + " GROUP BY " + cust + " ORDER BY " + cust
 	// rows left out of the summary, said in the report
 	var all, left, after int64
 	afterSQL := "0"
