@@ -415,7 +415,7 @@ func TestPostgresSummary(t *testing.T) {
 			// rows give them: the same fits and CLV as the rows' report
 			_, rowsJSON, stderr := runCLI("report", "--format", "json", file)
 			for _, k := range [][]string{{"model", "count_params"}, {"model", "gamma_gamma"}, {"model", "spend"}, {"model", "gamma_gamma_fit", "customers"},
-				{"headline", "total_clv"}, {"headline", "total_clv_pm"}, {"pyramid"}} {
+				{"headline", "total_clv"}, {"headline", "total_clv_pm"}, {"pyramid"}, {"lifecycle"}} {
 				if g, w := jsonAt(t, dbJSON, k...), jsonAt(t, rowsJSON, k...); g != w {
 					t.Errorf("%v: %s from the summary, %s from the rows (%s)", k, g, w, stderr)
 				}
@@ -453,7 +453,8 @@ func TestPostgresSummary(t *testing.T) {
 // amount ≥ 0), their first and last, Σ cost, the smallest name, the largest
 // credit limit, the most frequent value of each descriptive field (ties:
 // the smallest), Σ amount and Σ cost in the 365 days to the as-of date (or
-// to the last purchase day), Σ amount and Σ cost of the rows on the
+// to the last purchase day), Σ amount in the 365 days before those, Σ
+// amount and Σ cost of the rows on the
 // purchase days but the first, as a customer-level CSV; with asOf, of the rows dated on or
 // before it.
 func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf string) []byte {
@@ -551,6 +552,7 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 		t.Fatal(err)
 	}
 	from := endDay.AddDate(0, 0, -365).Format(time.DateOnly)
+	before := endDay.AddDate(0, 0, -730).Format(time.DateOnly)
 	cols := []string{"customer_id", "amount", "orders", "first_order_date", "last_order_date"}
 	for _, f := range append([]string{"cost", "customer_name", "credit_limit"}, modes...) {
 		if has(f) {
@@ -561,7 +563,7 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 	if has("cost") {
 		cols = append(cols, "ttm_cost")
 	}
-	cols = append(cols, "repeat_amount")
+	cols = append(cols, "prior_amount", "repeat_amount")
 	if has("cost") {
 		cols = append(cols, "repeat_cost")
 	}
@@ -584,11 +586,14 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 			repeatCost.Add(repeatCost, dy.cost)
 			withCost = withCost || dy.hasCost
 		}
-		ttm, ttmCost := new(big.Rat), new(big.Rat)
+		ttm, ttmCost, prior := new(big.Rat), new(big.Rat), new(big.Rat)
 		for d, dy := range a.byDay {
 			if d > from && d <= end {
 				ttm.Add(ttm, dy.net)
 				ttmCost.Add(ttmCost, dy.cost)
+			}
+			if d > before && d <= from {
+				prior.Add(prior, dy.net)
 			}
 		}
 		for _, f := range cols[5:] {
@@ -597,6 +602,8 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 				rec = append(rec, ttm.FloatString(2))
 			case "ttm_cost":
 				rec = append(rec, ttmCost.FloatString(2))
+			case "prior_amount":
+				rec = append(rec, prior.FloatString(2))
 			case "repeat_amount":
 				v := ""
 				if len(days) > 1 {
@@ -690,15 +697,15 @@ func TestPostgresDocuments(t *testing.T) {
 }
 
 // jsonAt is the JSON text of the value at path in a JSON document; the
-// path "pyramid" is the value pyramid's segments: customers, revenue and
-// profit of each tier.
+// paths "pyramid" and "lifecycle" are that scheme's segments: customers,
+// revenue and profit of each.
 func jsonAt(t *testing.T, doc string, path ...string) string {
 	t.Helper()
 	var v any
 	if err := json.Unmarshal([]byte(doc), &v); err != nil {
 		t.Fatal(err)
 	}
-	if path[0] == "pyramid" {
+	if path[0] == "pyramid" || path[0] == "lifecycle" {
 		var r struct {
 			Schemes []struct {
 				Key      string
@@ -712,12 +719,12 @@ func jsonAt(t *testing.T, doc string, path ...string) string {
 		}
 		json.Unmarshal([]byte(doc), &r)
 		for _, sc := range r.Schemes {
-			if sc.Key == "pyramid" {
+			if sc.Key == path[0] {
 				b, _ := json.Marshal(sc.Segments)
 				return string(b)
 			}
 		}
-		return "(no pyramid)"
+		return "(no such scheme)"
 	}
 	for _, k := range path {
 		m, ok := v.(map[string]any)

@@ -1107,6 +1107,7 @@ func (b *builder) compact() {
 			t.First[w], t.Last[w], t.Balance[w], t.HasBalance[w] = t.First[c], t.Last[c], t.Balance[c], t.HasBalance[c]
 			t.Repeat[w], t.HasRepeat[w], t.RepeatCost[w], t.HasRepeatCost[w] = t.Repeat[c], t.HasRepeat[c], t.RepeatCost[c], t.HasRepeatCost[c]
 			t.TTM[w], t.HasTTM[w], t.TTMCost[w], t.HasTTMCost[w] = t.TTM[c], t.HasTTM[c], t.TTMCost[c], t.HasTTMCost[c]
+			t.Prior[w], t.HasPrior[w] = t.Prior[c], t.HasPrior[c]
 			b.totSrc[w] = b.totSrc[c]
 		}
 		w++
@@ -1116,6 +1117,7 @@ func (b *builder) compact() {
 		t.First, t.Last, t.Balance, t.HasBalance = t.First[:w], t.Last[:w], t.Balance[:w], t.HasBalance[:w]
 		t.Repeat, t.HasRepeat, t.RepeatCost, t.HasRepeatCost = t.Repeat[:w], t.HasRepeat[:w], t.RepeatCost[:w], t.HasRepeatCost[:w]
 		t.TTM, t.HasTTM, t.TTMCost, t.HasTTMCost = t.TTM[:w], t.HasTTM[:w], t.TTMCost[:w], t.HasTTMCost[:w]
+		t.Prior, t.HasPrior = t.Prior[:w], t.HasPrior[:w]
 		b.totSrc = b.totSrc[:w]
 	}
 	cs.ID, cs.Name, cs.Region, cs.Industry, cs.Channel, cs.Type = cs.ID[:w], cs.Name[:w], cs.Region[:w], cs.Industry[:w], cs.Channel[:w], cs.Type[:w]

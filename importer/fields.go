@@ -40,6 +40,7 @@ const (
 	FRepeatCost
 	FTTMAmount
 	FTTMCost
+	FPriorAmount
 	numFields
 )
 
@@ -48,7 +49,7 @@ var fieldNames = [numFields]string{
 	"document_id", "due_date", "paid_date", "paid_amount", "outstanding", "credit_limit",
 	"region", "industry", "channel", "customer_type", "employees", "annual_revenue",
 	"total_assets", "write_off", "category", "orders", "first_order_date", "last_order_date",
-	"repeat_amount", "repeat_cost", "ttm_amount", "ttm_cost",
+	"repeat_amount", "repeat_cost", "ttm_amount", "ttm_cost", "prior_amount",
 }
 
 func (f Field) String() string { return fieldNames[f] }
@@ -108,6 +109,8 @@ var synonyms = map[Field][]string{
 	FTTMAmount: {"ttmamount", "ttmsales", "ttmrevenue", "sales12m", "salesttm", "salesinthelast12months", "last12monthssales",
 		"trailing12monthssales", "近12个月销售额", "近十二个月销售额", "最近12个月销售额"},
 	FTTMCost: {"ttmcost", "cost12m", "costttm", "近12个月成本", "近十二个月成本"},
+	FPriorAmount: {"prioramount", "priorsales", "prior12msales", "prioryearsales", "previous12monthssales", "salesprior12months",
+		"前12个月销售额", "上一个12个月销售额", "上年销售额"},
 	FCategory: {"category", "productcategory", "itemcategory", "productline", "productgroup", "product", "productname",
 		"categoryname", "品类", "产品类别", "商品类别", "类别", "产品分类", "商品分类", "产品", "商品", "产品名称", "商品名称", "品类名称"},
 }

@@ -26,6 +26,7 @@ import (
 //   - first_order_date, last_order_date: the first and last of those days;
 //   - ttm_amount, ttm_cost: Σ amount and Σ cost in the 365 days to the as-of
 //     date (given, else the last purchase day), 0 without rows there;
+//   - prior_amount: Σ amount in the 365 days before those;
 //   - repeat_amount, repeat_cost: Σ amount and Σ cost of every row on the
 //     purchase days but the first (the Gamma-Gamma spend's sum, as the rows
 //     give it); empty with a single purchase day;
@@ -144,6 +145,8 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 		c, _ := number(FCost)
 		sel, names = append(sel, "coalesce(sum("+c+")"+ttm+" AS ttm_cost"), append(names, "ttm_cost")
 	}
+	sel, names = append(sel, "coalesce(sum("+amt+") FILTER (WHERE "+day+" > ll_e - 730 AND "+day+" <= ll_e - 365), 0)::text AS prior_amount"),
+		append(names, "prior_amount")
 	sel, names = append(sel, "(sum("+amt+")"+repeat+" AS repeat_amount"), append(names, "repeat_amount")
 	if m.Has(FCost) {
 		c, _ := number(FCost)

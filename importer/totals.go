@@ -10,7 +10,7 @@ import (
 
 // totalFields are the columns of a customer-level sheet that hold the
 // customer's totals: the ledger itself when there are no transactions.
-var totalFields = []Field{FAmount, FCost, FOrders, FFirstDate, FLastDate, FOutstanding, FRepeatAmount, FRepeatCost, FTTMAmount, FTTMCost}
+var totalFields = []Field{FAmount, FCost, FOrders, FFirstDate, FLastDate, FOutstanding, FRepeatAmount, FRepeatCost, FTTMAmount, FTTMCost, FPriorAmount}
 
 // FormCustomerLevel and FormTransactions name the form of ledger read.
 const (
@@ -30,6 +30,7 @@ func (b *builder) tot(c int32) *model.Totals {
 		t.RepeatCost, t.HasRepeatCost = append(t.RepeatCost, 0), append(t.HasRepeatCost, false)
 		t.TTM, t.HasTTM = append(t.TTM, 0), append(t.HasTTM, false)
 		t.TTMCost, t.HasTTMCost = append(t.TTMCost, 0), append(t.HasTTMCost, false)
+		t.Prior, t.HasPrior = append(t.Prior, 0), append(t.HasPrior, false)
 	}
 	return t
 }
@@ -71,9 +72,9 @@ func (b *builder) totalsRow(s *source, rec [][]byte, row int, c int32) bool {
 		}
 		hasBalance = true
 	}
-	var more [4]int64 // repeat amount and cost, trailing-12-month amount and cost
-	var hasMore [4]bool
-	for k, f := range []Field{FRepeatAmount, FRepeatCost, FTTMAmount, FTTMCost} {
+	var more [5]int64 // repeat amount and cost, trailing-12-month amount and cost, the 12 months before
+	var hasMore [5]bool
+	for k, f := range []Field{FRepeatAmount, FRepeatCost, FTTMAmount, FTTMCost, FPriorAmount} {
 		if v := s.get(rec, f); len(v) > 0 {
 			if more[k], ok = money(f, v); !ok {
 				return false
@@ -128,6 +129,7 @@ func (b *builder) totalsRow(s *source, rec [][]byte, row int, c int32) bool {
 	t.Balance[c], t.HasBalance[c] = balance, hasBalance
 	t.Repeat[c], t.HasRepeat[c], t.RepeatCost[c], t.HasRepeatCost[c] = more[0], hasMore[0], more[1], hasMore[1]
 	t.TTM[c], t.HasTTM[c], t.TTMCost[c], t.HasTTMCost[c] = more[2], hasMore[2], more[3], hasMore[3]
+	t.Prior[c], t.HasPrior[c] = more[4], hasMore[4]
 	t.First[c] = b.customerDate(s, FFirstDate, first, c, row)
 	t.Last[c] = b.customerDate(s, FLastDate, last, c, row)
 	return true
@@ -176,7 +178,7 @@ func totalsUnused(m *Mapping) []string {
 // roundTotals hands the totals to the ledger, in its minor units.
 func (b *builder) roundTotals(led *model.Ledger, div int64) {
 	t := b.tot(int32(led.Customers.Len()) - 1)
-	for _, col := range [][]int64{t.Sales, t.Cost, t.Balance, t.Repeat, t.RepeatCost, t.TTM, t.TTMCost} {
+	for _, col := range [][]int64{t.Sales, t.Cost, t.Balance, t.Repeat, t.RepeatCost, t.TTM, t.TTMCost, t.Prior} {
 		for i := range col {
 			col[i] = roundDiv(col[i], div)
 		}

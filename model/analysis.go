@@ -130,10 +130,13 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 		models: map[modelKey]*lazy[*ProbModel]{}, monthlies: map[monthlyKey]*lazy[monthlyResult]{},
 		valids: map[validKey]*lazy[*Validation]{}, exps: map[expKey]*lazy[*expResult]{}, grads: map[gradKey]*lazy[[]float64]{}, risks: map[riskKey]*Risk{}, attrs: map[attrKey]attrSchemes{}}
 	s.ttm = b.WindowOf(asOf-365, asOf)
+	s.ptm = b.WindowOf(asOf-730, asOf-365)
 	if t := led.Totals; t != nil && t.ttmKnown() { // given by the sheet (a summary of the rows)
 		s.ttm.Revenue, s.ttm.Cost = slices.Clone(t.TTM), slices.Clone(t.TTMCost)
+		if t.periodsKnown() {
+			s.ptm.Revenue = slices.Clone(t.Prior)
+		}
 	}
-	s.ptm = b.WindowOf(asOf-730, asOf-365)
 	var ipts []float64
 	for c := range b.PurchaseDays {
 		if n := b.PurchaseDays[c]; n >= 2 {
@@ -580,6 +583,9 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 		if !led.Totals.ttmKnown() {
 			a.warn(customerLevelTTMNA)
 		}
+		if !led.Totals.periodsKnown() {
+			a.warn(customerLevelPeriodsNA)
+		}
 	}
 	if s.asOfInfo.CustomersAbsent > 0 {
 		a.warn(fmt.Sprintf("%d customers have no document on or before the as-of date %s and are not in the analysis", s.asOfInfo.CustomersAbsent, b.AsOf))
@@ -628,7 +634,8 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 	})
 	a.Schemes = schemes
 	if led.CustomerLevel() { // they need dated purchases (customerLevelNA says so)
-		a.Schemes = slices.DeleteFunc(a.Schemes, func(sc Scheme) bool { return sc.Key == "lifecycle" || sc.Key == "pattern" })
+		periods := led.Totals.periodsKnown()
+		a.Schemes = slices.DeleteFunc(a.Schemes, func(sc Scheme) bool { return sc.Key == "lifecycle" && !periods || sc.Key == "pattern" })
 	}
 	a.risk(s, e, p)
 	a.priced(p)

@@ -31,6 +31,18 @@ type Totals struct {
 	HasTTM     []bool
 	TTMCost    []Money
 	HasTTMCost []bool
+	// Prior is the sales in the 12 months before those (days 366 to 730
+	// before the as-of date), where HasPrior: with TTM, the lifecycle's
+	// growth.
+	Prior    []Money
+	HasPrior []bool
+}
+
+// periodsKnown reports whether every customer has its sales of the 12
+// months to the as-of date and of the 12 before: lifecycle stages then
+// compare them as they do the rows'.
+func (t *Totals) periodsKnown() bool {
+	return t.ttmKnown() && !slices.Contains(t.HasPrior, false)
 }
 
 // ttmKnown reports whether every customer has its trailing-12-month sales:
@@ -53,10 +65,13 @@ func (l *Ledger) CustomerLevel() bool { return l.Totals != nil }
 
 // customerLevelNA says what a customer-level ledger cannot give, and why.
 var customerLevelNA = []string{
-	"customer-level ledger: lifecycle stages need revenue by period (the trailing 12 months against the 12 before) and are not computed",
 	"customer-level ledger: buying patterns need the dates of every purchase and are not computed",
 	"customer-level ledger: aging, ECL, DSO and the credit score need invoices; balances and credit utilisation are among the customer's figures",
 }
+
+// customerLevelPeriodsNA is said when the sales of the two 12-month
+// periods are not given for every customer (Totals.periodsKnown).
+const customerLevelPeriodsNA = "customer-level ledger: lifecycle stages need revenue by period (the trailing 12 months against the 12 before) and are not computed"
 
 // customerLevelTTMNA is said when some customer's trailing-12-month sales
 // are not given (Totals.ttmKnown).

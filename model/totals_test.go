@@ -253,9 +253,9 @@ func TestCustomerLevelRejections(t *testing.T) {
 // purchase days but the first, spec §4.2) and its sales and cost in the 12
 // months to the as-of date, as the rows give them.
 func repeatSheet(led *model.Ledger, base *model.Base) string {
-	ttm := base.WindowOf(base.AsOf-365, base.AsOf)
+	ttm, prior := base.WindowOf(base.AsOf-365, base.AsOf), base.WindowOf(base.AsOf-730, base.AsOf-365)
 	var b strings.Builder
-	b.WriteString("customer_id,total_sales,orders,first_order_date,last_order_date,repeat_amount,repeat_cost,ttm_amount,ttm_cost,total_cost\n")
+	b.WriteString("customer_id,total_sales,orders,first_order_date,last_order_date,repeat_amount,repeat_cost,ttm_amount,ttm_cost,total_cost,prior_amount\n")
 	for c := range base.Revenue {
 		if base.FirstBuy[c] == model.NoDay {
 			continue
@@ -287,9 +287,10 @@ func repeatSheet(led *model.Ledger, base *model.Base) string {
 		if base.CostKnown[c] {
 			total = model.MoneyString(base.Cost[c], led.Decimals)
 		}
-		fmt.Fprintf(&b, "%s,%s,%d,%s,%s,%s,%s,%s,%s\n", led.Customers.ID[c], model.MoneyString(base.Revenue[c], led.Decimals),
+		fmt.Fprintf(&b, "%s,%s,%d,%s,%s,%s,%s,%s,%s,%s\n", led.Customers.ID[c], model.MoneyString(base.Revenue[c], led.Decimals),
 			base.PurchaseDays[c], base.FirstBuy[c], base.LastPurchase[c], repeat,
-			model.MoneyString(ttm.Revenue[c], led.Decimals), model.MoneyString(ttm.Cost[c], led.Decimals), total)
+			model.MoneyString(ttm.Revenue[c], led.Decimals), model.MoneyString(ttm.Cost[c], led.Decimals), total,
+			model.MoneyString(prior.Revenue[c], led.Decimals))
 	}
 	return b.String()
 }
@@ -298,8 +299,9 @@ func repeatSheet(led *model.Ledger, base *model.Base) string {
 // cost) has the Gamma-Gamma spend of the rows it summarises: CDNOW (spend
 // is revenue) and the demo with its costs (spend is margin), the same mean
 // spends and the same fit; with the trailing 12 months' sales and cost, the
-// rows' pyramid by revenue and by margin. Without them the customer-level
-// warnings say the first order is included and the totals are used.
+// rows' pyramid by revenue and by margin, and with the 12 months before,
+// their lifecycle stages. Without them the customer-level warnings say the
+// first order is included, the totals are used and there are no stages.
 func TestCustomerLevelRepeatSpend(t *testing.T) {
 	for name, led := range map[string]*model.Ledger{"cdnow": cdnow(t), "demo": demo(t)} {
 		asOf := model.DefaultAsOf(led)
@@ -342,11 +344,12 @@ func TestCustomerLevelRepeatSpend(t *testing.T) {
 			t.Fatal(err)
 		}
 		if slices.ContainsFunc(a.Warnings, func(w string) bool {
-			return strings.Contains(w, "first order included") || strings.Contains(w, "not the trailing 12 months")
+			return strings.Contains(w, "first order included") || strings.Contains(w, "not the trailing 12 months") || strings.Contains(w, "lifecycle")
 		}) {
 			t.Errorf("%s: the summary gives the repeat and trailing sales, yet: %q", name, a.Warnings)
 		}
-		// the pyramid ranks by the trailing 12 months, as the rows' does
+		// the pyramid ranks by the trailing 12 months, as the rows' does; the
+		// lifecycle compares them with the 12 before
 		for _, key := range []string{"revenue", "margin"} {
 			p := model.DefaultParams()
 			if err := p.Set("pyramid_key", key); err != nil {
@@ -360,12 +363,17 @@ func TestCustomerLevelRepeatSpend(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rp, _ := ra.SchemeByKey("pyramid")
-			sp, _ := sa.SchemeByKey("pyramid")
-			for c, in := range rows.In {
-				if in && rp.Assign[c] != sp.Assign[ids[led.Customers.ID[c]]] {
-					t.Fatalf("%s, pyramid by %s: %s is %s from the rows, %s from the summary", name, key, led.Customers.ID[c],
-						rp.Segments[rp.Assign[c]], sp.Segments[sp.Assign[ids[led.Customers.ID[c]]]])
+			for _, scheme := range []string{"pyramid", "lifecycle"} {
+				rp, _ := ra.SchemeByKey(scheme)
+				sp, ok := sa.SchemeByKey(scheme)
+				if !ok {
+					t.Fatalf("%s: no %s from the summary", name, scheme)
+				}
+				for c, in := range rows.In {
+					if in && rp.Assign[c] != sp.Assign[ids[led.Customers.ID[c]]] {
+						t.Fatalf("%s, %s (pyramid by %s): %s is %s from the rows, %s from the summary", name, scheme, key, led.Customers.ID[c],
+							rp.Segments[rp.Assign[c]], sp.Segments[sp.Assign[ids[led.Customers.ID[c]]]])
+					}
 				}
 			}
 		}
@@ -386,7 +394,7 @@ func TestCustomerLevelRepeatSpend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"first order included", "not the trailing 12 months"} {
+	for _, want := range []string{"first order included", "not the trailing 12 months", "lifecycle stages need"} {
 		if !slices.ContainsFunc(a.Warnings, func(w string) bool { return strings.Contains(w, want) }) {
 			t.Errorf("no repeat or trailing sales, no warning %q: %q", want, a.Warnings)
 		}
