@@ -22,6 +22,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ledgerlens/importer"
+	"ledgerlens/internal/ledgergen"
 	"ledgerlens/model"
 )
 
@@ -372,6 +373,21 @@ func TestPostgresSafety(t *testing.T) {
 func TestPostgresSummary(t *testing.T) {
 	u, conn, schema := testPostgres(t)
 	tables := sharedLedgers(t, conn, schema, false)
+	// and a generated ledger: credit notes before a customer's first
+	// purchase, several invoices a day
+	var gen bytes.Buffer
+	if err := ledgergen.WriteCSV(&gen, 60_000, 1); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := conn.Exec(ctx, "CREATE TABLE "+schema+`.generated (invoice_no text, customer_id text, customer_name text,
+		invoice_date date, due_date date, paid_date date, amount numeric(14,2), cost numeric(14,2), region text, industry text)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.PgConn().CopyFrom(ctx, &gen, "COPY "+schema+".generated FROM STDIN WITH (FORMAT csv, HEADER true)"); err != nil {
+		t.Fatal(err)
+	}
+	tables = append(tables, schema+".generated")
 	dir := t.TempDir()
 	for _, table := range tables {
 		t.Run(table, func(t *testing.T) {
@@ -415,7 +431,7 @@ func TestPostgresSummary(t *testing.T) {
 			// rows give them: the same fits and CLV as the rows' report
 			_, rowsJSON, stderr := runCLI("report", "--format", "json", file)
 			for _, k := range [][]string{{"model", "count_params"}, {"model", "gamma_gamma"}, {"model", "spend"}, {"model", "gamma_gamma_fit", "customers"},
-				{"headline", "total_clv"}, {"headline", "total_clv_pm"}, {"pyramid"}, {"lifecycle"}} {
+				{"headline", "total_clv"}, {"headline", "total_clv_pm"}, {"pyramid"}, {"lifecycle"}, {"rfm"}, {"frequency"}} {
 				if g, w := jsonAt(t, dbJSON, k...), jsonAt(t, rowsJSON, k...); g != w {
 					t.Errorf("%v: %s from the summary, %s from the rows (%s)", k, g, w, stderr)
 				}
@@ -480,6 +496,8 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 	}
 	type acc struct {
 		amount, cost *big.Rat
+		docs         map[string]bool // purchase documents; a row without an id is one of its own
+		firstDoc     string
 		days         map[string]bool
 		byDay        map[string]*day
 		name, limit  string
@@ -502,13 +520,21 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 		}
 		a := byCust[id]
 		if a == nil {
-			a = &acc{amount: new(big.Rat), cost: new(big.Rat), days: map[string]bool{}, byDay: map[string]*day{}, modes: map[string]map[string]int{}}
+			a = &acc{amount: new(big.Rat), cost: new(big.Rat), docs: map[string]bool{}, days: map[string]bool{}, byDay: map[string]*day{}, modes: map[string]map[string]int{}}
 			byCust[id] = a
 			ids = append(ids, id)
 		}
 		a.amount.Add(a.amount, amt)
+		if a.firstDoc == "" || date[:10] < a.firstDoc {
+			a.firstDoc = date[:10]
+		}
 		if amt.Sign() >= 0 {
 			a.days[date[:10]] = true
+			if doc := strings.TrimSpace(get(r, "document_id")); doc != "" {
+				a.docs[doc] = true
+			} else {
+				a.docs[fmt.Sprint("row ", len(a.docs))] = true
+			}
 		}
 		dy := a.byDay[date[:10]]
 		if dy == nil {
@@ -563,7 +589,7 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 	if has("cost") {
 		cols = append(cols, "ttm_cost")
 	}
-	cols = append(cols, "prior_amount", "repeat_amount")
+	cols = append(cols, "prior_amount", "purchase_documents", "first_document_date", "repeat_amount")
 	if has("cost") {
 		cols = append(cols, "repeat_cost")
 	}
@@ -604,6 +630,10 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 				rec = append(rec, ttmCost.FloatString(2))
 			case "prior_amount":
 				rec = append(rec, prior.FloatString(2))
+			case "purchase_documents":
+				rec = append(rec, strconv.Itoa(len(a.docs)))
+			case "first_document_date":
+				rec = append(rec, a.firstDoc)
 			case "repeat_amount":
 				v := ""
 				if len(days) > 1 {
@@ -705,7 +735,7 @@ func jsonAt(t *testing.T, doc string, path ...string) string {
 	if err := json.Unmarshal([]byte(doc), &v); err != nil {
 		t.Fatal(err)
 	}
-	if path[0] == "pyramid" || path[0] == "lifecycle" {
+	if slices.Contains([]string{"pyramid", "lifecycle", "rfm", "frequency"}, path[0]) {
 		var r struct {
 			Schemes []struct {
 				Key      string

@@ -308,7 +308,7 @@ func (b *builder) newSource(file, sheet string, m Mapping, rep *SourceReport, se
 			b.hasCol[c.Field] = true
 		}
 	}
-	for _, f := range []Field{FDate, FDueDate, FPaidDate, FFirstDate, FLastDate} {
+	for _, f := range []Field{FDate, FDueDate, FPaidDate, FFirstDate, FLastDate, FFirstDocDate} {
 		if m.Has(f) {
 			dc := &dateColumn{file: file, sheet: sheet, header: m.Columns[m.ByField[f]].Header, field: f, order: b.opt.DateOrder}
 			s.dateCols[f] = dc
@@ -1003,7 +1003,7 @@ func (b *builder) resolveDates() error {
 			}
 			tx := &b.led.Tx
 			switch dc.field {
-			case FFirstDate, FLastDate:
+			case FFirstDate, FLastDate, FFirstDocDate:
 				b.setCustomerDate(dc.field, -1-p.row, d)
 			case FDate:
 				tx.Date[p.row] = d
@@ -1105,9 +1105,11 @@ func (b *builder) compact() {
 			t := b.tot(int32(c))
 			t.Sales[w], t.Cost[w], t.HasCost[w], t.Orders[w], t.HasOrders[w] = t.Sales[c], t.Cost[c], t.HasCost[c], t.Orders[c], t.HasOrders[c]
 			t.First[w], t.Last[w], t.Balance[w], t.HasBalance[w] = t.First[c], t.Last[c], t.Balance[c], t.HasBalance[c]
+			t.FirstDoc[w] = t.FirstDoc[c]
 			t.Repeat[w], t.HasRepeat[w], t.RepeatCost[w], t.HasRepeatCost[w] = t.Repeat[c], t.HasRepeat[c], t.RepeatCost[c], t.HasRepeatCost[c]
 			t.TTM[w], t.HasTTM[w], t.TTMCost[w], t.HasTTMCost[w] = t.TTM[c], t.HasTTM[c], t.TTMCost[c], t.HasTTMCost[c]
 			t.Prior[w], t.HasPrior[w] = t.Prior[c], t.HasPrior[c]
+			t.PurchaseDocs[w], t.HasPurchaseDocs[w] = t.PurchaseDocs[c], t.HasPurchaseDocs[c]
 			b.totSrc[w] = b.totSrc[c]
 		}
 		w++
@@ -1115,9 +1117,11 @@ func (b *builder) compact() {
 	if t := &b.totals; b.totalsForm {
 		t.Sales, t.Cost, t.HasCost, t.Orders, t.HasOrders = t.Sales[:w], t.Cost[:w], t.HasCost[:w], t.Orders[:w], t.HasOrders[:w]
 		t.First, t.Last, t.Balance, t.HasBalance = t.First[:w], t.Last[:w], t.Balance[:w], t.HasBalance[:w]
+		t.FirstDoc = t.FirstDoc[:w]
 		t.Repeat, t.HasRepeat, t.RepeatCost, t.HasRepeatCost = t.Repeat[:w], t.HasRepeat[:w], t.RepeatCost[:w], t.HasRepeatCost[:w]
 		t.TTM, t.HasTTM, t.TTMCost, t.HasTTMCost = t.TTM[:w], t.HasTTM[:w], t.TTMCost[:w], t.HasTTMCost[:w]
 		t.Prior, t.HasPrior = t.Prior[:w], t.HasPrior[:w]
+		t.PurchaseDocs, t.HasPurchaseDocs = t.PurchaseDocs[:w], t.HasPurchaseDocs[:w]
 		b.totSrc = b.totSrc[:w]
 	}
 	cs.ID, cs.Name, cs.Region, cs.Industry, cs.Channel, cs.Type = cs.ID[:w], cs.Name[:w], cs.Region[:w], cs.Industry[:w], cs.Channel[:w], cs.Type[:w]

@@ -27,6 +27,9 @@ import (
 //   - ttm_amount, ttm_cost: Σ amount and Σ cost in the 365 days to the as-of
 //     date (given, else the last purchase day), 0 without rows there;
 //   - prior_amount: Σ amount in the 365 days before those;
+//   - purchase_documents: distinct document ids with a row of amount ≥ 0,
+//     and each such row without an id;
+//   - first_document_date: the first day with a row of any amount;
 //   - repeat_amount, repeat_cost: Σ amount and Σ cost of every row on the
 //     purchase days but the first (the Gamma-Gamma spend's sum, as the rows
 //     give it); empty with a single purchase day;
@@ -147,6 +150,16 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 	}
 	sel, names = append(sel, "coalesce(sum("+amt+") FILTER (WHERE "+day+" > ll_e - 730 AND "+day+" <= ll_e - 365), 0)::text AS prior_amount"),
 		append(names, "prior_amount")
+	// purchase documents: distinct document ids with a purchase row; a row
+	// without an id is a document of its own (as the rows are read)
+	docs := "count(*) FILTER (WHERE " + amt + " >= 0)"
+	if m.Has(FDocumentID) {
+		id, _ := col(FDocumentID)
+		doc := "nullif(btrim(" + id + "::text), '')"
+		docs = "count(DISTINCT " + doc + ") FILTER (WHERE " + amt + " >= 0) + count(*) FILTER (WHERE " + doc + " IS NULL AND " + amt + " >= 0)"
+	}
+	sel, names = append(sel, "("+docs+")::text AS purchase_documents"), append(names, "purchase_documents")
+	sel, names = append(sel, "to_char(min("+day+"), 'YYYY-MM-DD') AS first_document_date"), append(names, "first_document_date")
 	sel, names = append(sel, "(sum("+amt+")"+repeat+" AS repeat_amount"), append(names, "repeat_amount")
 	if m.Has(FCost) {
 		c, _ := number(FCost)
@@ -171,7 +184,7 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 		d.warnings = append(d.warnings, fmt.Sprintf("%d rows are dated after the as-of date %s: the engine left them out of the summary", after, opt.AsOf))
 	}
 	var unused []string
-	summarised := append([]Field{FCustomerID, FDate, FAmount, FQuantity, FUnitPrice, FCost, FCustomerName, FCreditLimit}, summaryModes...)
+	summarised := append([]Field{FCustomerID, FDate, FAmount, FQuantity, FUnitPrice, FCost, FCustomerName, FCreditLimit, FDocumentID}, summaryModes...)
 	for _, c := range m.Columns {
 		if c.Header != "" && !slices.Contains(summarised, c.Field) {
 			unused = append(unused, fmt.Sprintf("%q", c.Header))

@@ -10,7 +10,7 @@ import (
 
 // totalFields are the columns of a customer-level sheet that hold the
 // customer's totals: the ledger itself when there are no transactions.
-var totalFields = []Field{FAmount, FCost, FOrders, FFirstDate, FLastDate, FOutstanding, FRepeatAmount, FRepeatCost, FTTMAmount, FTTMCost, FPriorAmount}
+var totalFields = []Field{FAmount, FCost, FOrders, FFirstDate, FLastDate, FOutstanding, FRepeatAmount, FRepeatCost, FTTMAmount, FTTMCost, FPriorAmount, FPurchaseDocs, FFirstDocDate}
 
 // FormCustomerLevel and FormTransactions name the form of ledger read.
 const (
@@ -24,13 +24,14 @@ func (b *builder) tot(c int32) *model.Totals {
 	for int32(len(t.Sales)) <= c {
 		t.Sales, t.Cost, t.HasCost = append(t.Sales, 0), append(t.Cost, 0), append(t.HasCost, false)
 		t.Orders, t.HasOrders = append(t.Orders, 0), append(t.HasOrders, false)
-		t.First, t.Last = append(t.First, model.NoDay), append(t.Last, model.NoDay)
+		t.First, t.Last, t.FirstDoc = append(t.First, model.NoDay), append(t.Last, model.NoDay), append(t.FirstDoc, model.NoDay)
 		t.Balance, t.HasBalance = append(t.Balance, 0), append(t.HasBalance, false)
 		t.Repeat, t.HasRepeat = append(t.Repeat, 0), append(t.HasRepeat, false)
 		t.RepeatCost, t.HasRepeatCost = append(t.RepeatCost, 0), append(t.HasRepeatCost, false)
 		t.TTM, t.HasTTM = append(t.TTM, 0), append(t.HasTTM, false)
 		t.TTMCost, t.HasTTMCost = append(t.TTMCost, 0), append(t.HasTTMCost, false)
 		t.Prior, t.HasPrior = append(t.Prior, 0), append(t.HasPrior, false)
+		t.PurchaseDocs, t.HasPurchaseDocs = append(t.PurchaseDocs, 0), append(t.HasPurchaseDocs, false)
 	}
 	return t
 }
@@ -82,17 +83,21 @@ func (b *builder) totalsRow(s *source, rec [][]byte, row int, c int32) bool {
 			hasMore[k] = true
 		}
 	}
-	orders, hasOrders := int32(0), false
-	if v := s.get(rec, FOrders); len(v) > 0 {
-		m, _, err := ParseAmount(v, b.opt.DecimalComma)
-		if err != nil || m%1_000_000 != 0 || m < 0 || m/1_000_000 > 1<<30 {
-			b.rejectRow(s, row, FOrders, v, "bad number of orders (a whole number ≥ 0)")
-			return false
+	var counts [2]int32 // orders, purchase documents
+	var hasCounts [2]bool
+	for k, f := range []Field{FOrders, FPurchaseDocs} {
+		if v := s.get(rec, f); len(v) > 0 {
+			m, _, err := ParseAmount(v, b.opt.DecimalComma)
+			if err != nil || m%1_000_000 != 0 || m < 0 || m/1_000_000 > 1<<30 {
+				b.rejectRow(s, row, f, v, "bad number of "+strings.ReplaceAll(f.String(), "_", " ")+" (a whole number ≥ 0)")
+				return false
+			}
+			counts[k], hasCounts[k] = int32(m/1_000_000), true
 		}
-		orders, hasOrders = int32(m/1_000_000), true
 	}
-	var days [2]dateVal
-	for k, f := range []Field{FFirstDate, FLastDate} {
+	orders, hasOrders := counts[0], hasCounts[0]
+	var days [3]dateVal
+	for k, f := range []Field{FFirstDate, FLastDate, FFirstDocDate} {
 		v := s.get(rec, f)
 		if len(v) == 0 {
 			days[k] = dateVal{day: model.NoDay}
@@ -130,7 +135,9 @@ func (b *builder) totalsRow(s *source, rec [][]byte, row int, c int32) bool {
 	t.Repeat[c], t.HasRepeat[c], t.RepeatCost[c], t.HasRepeatCost[c] = more[0], hasMore[0], more[1], hasMore[1]
 	t.TTM[c], t.HasTTM[c], t.TTMCost[c], t.HasTTMCost[c] = more[2], hasMore[2], more[3], hasMore[3]
 	t.Prior[c], t.HasPrior[c] = more[4], hasMore[4]
+	t.PurchaseDocs[c], t.HasPurchaseDocs[c] = counts[1], hasCounts[1]
 	t.First[c] = b.customerDate(s, FFirstDate, first, c, row)
+	t.FirstDoc[c] = b.customerDate(s, FFirstDocDate, days[2], c, row)
 	t.Last[c] = b.customerDate(s, FLastDate, last, c, row)
 	return true
 }
@@ -148,9 +155,12 @@ func (b *builder) customerDate(s *source, f Field, v dateVal, c int32, srcRow in
 // setCustomerDate stores a pending customer-level date once its order is
 // known.
 func (b *builder) setCustomerDate(f Field, c int32, d model.Day) {
-	if f == FFirstDate {
+	switch f {
+	case FFirstDate:
 		b.totals.First[c] = d
-	} else {
+	case FFirstDocDate:
+		b.totals.FirstDoc[c] = d
+	default:
 		b.totals.Last[c] = d
 	}
 }
@@ -199,7 +209,7 @@ func (b *builder) reportTotals(led *model.Ledger) {
 		if t.HasCost[c] {
 			b.rep.UsedCost += t.Cost[c]
 		}
-		for _, d := range []model.Day{t.First[c], t.Last[c]} {
+		for _, d := range []model.Day{t.First[c], t.Last[c], t.FirstDoc[c]} {
 			if d != model.NoDay {
 				if first == model.NoDay || d < first {
 					first = d

@@ -36,6 +36,15 @@ type Totals struct {
 	// growth.
 	Prior    []Money
 	HasPrior []bool
+	// PurchaseDocs is the number of purchase documents (invoices that are
+	// not credit notes: RFM frequency and cost to serve per order), where
+	// HasPurchaseDocs; else the orders stand for them.
+	PurchaseDocs    []int32
+	HasPurchaseDocs []bool
+	// FirstDoc is the date of the first document of any kind (a credit
+	// note may come before the first order: the customer's tenure); NoDay
+	// when not given, and the first order stands for it.
+	FirstDoc []Day
 }
 
 // periodsKnown reports whether every customer has its sales of the 12
@@ -97,11 +106,17 @@ func aggregateTotals(l *Ledger, asOf Day) *Base {
 		RowStart: make([]int32, nc+1), DocStart: make([]int32, nc+1),
 	}
 	for c := 0; c < nc; c++ {
+		if d := t.FirstDoc[c]; d != NoDay && (b.FirstDate[c] == NoDay || d < b.FirstDate[c]) {
+			b.FirstDate[c] = d
+		}
 		if b.FirstDate[c] == NoDay {
 			b.FirstDate[c] = t.Last[c]
 		}
 		if t.HasOrders[c] {
 			b.Docs[c], b.PurchaseDocs[c], b.PurchaseDays[c], b.Lines[c] = t.Orders[c], t.Orders[c], t.Orders[c], t.Orders[c]
+		}
+		if t.HasPurchaseDocs[c] {
+			b.Docs[c], b.PurchaseDocs[c] = t.PurchaseDocs[c], t.PurchaseDocs[c]
 		}
 		if t.HasCost[c] {
 			b.Cost[c], b.CostKnown[c] = t.Cost[c], true
