@@ -111,7 +111,7 @@ var synonyms = map[Field][]string{
 	FRepeatCost:   {"repeatcost", "复购成本"},
 	FTTMAmount: {"ttmamount", "ttmsales", "ttmrevenue", "sales12m", "salesttm", "salesinthelast12months", "last12monthssales",
 		"trailing12monthssales", "近12个月销售额", "近十二个月销售额", "最近12个月销售额"},
-	FTTMCost: {"ttmcost", "cost12m", "costttm", "近12个月成本", "近十二个月成本"},
+	FTTMCost:      {"ttmcost", "cost12m", "costttm", "近12个月成本", "近十二个月成本"},
 	FFirstDocDate: {"firstdocumentdate", "firstdocument", "customersince", "firstinvoicedate", "首次单据日期", "首次开票日期"},
 	FPurchaseDocs: {"purchasedocuments", "numberofinvoices", "invoicecount", "invoicescount", "documentcount", "发票张数", "单据数"},
 	FPriorAmount: {"prioramount", "priorsales", "prior12msales", "prioryearsales", "previous12monthssales", "salesprior12months",
