@@ -428,8 +428,16 @@ func TestPostgresSummary(t *testing.T) {
 				t.Errorf("report of the engine's summary differs from the summary computed here (%s)", stderr)
 			}
 			// the CLV models see the same repeat summary and spends as the
-			// rows give them: the same fits and CLV as the rows' report
+			// rows give them: the same fits and CLV as the rows' report; and
+			// the simple CLV the same retention
 			_, rowsJSON, stderr := runCLI("report", "--format", "json", file)
+			_, dbSimple, _ := runCLI("report", "--format", "json", u, "--table", table, "--summary", "--set", "clv_model=simple")
+			_, rowsSimple, _ := runCLI("report", "--format", "json", file, "--set", "clv_model=simple")
+			for _, k := range [][]string{{"clv"}, {"headline", "total_clv"}} {
+				if g, w := jsonAt(t, dbSimple, k...), jsonAt(t, rowsSimple, k...); g != w {
+					t.Errorf("simple CLV %v: %s from the summary, %s from the rows", k, g, w)
+				}
+			}
 			for _, k := range [][]string{{"model", "count_params"}, {"model", "gamma_gamma"}, {"model", "spend"}, {"model", "gamma_gamma_fit", "customers"},
 				{"headline", "total_clv"}, {"headline", "total_clv_pm"}, {"pyramid"}, {"lifecycle"}, {"rfm"}, {"frequency"}} {
 				if g, w := jsonAt(t, dbJSON, k...), jsonAt(t, rowsJSON, k...); g != w {
@@ -589,7 +597,7 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 	if has("cost") {
 		cols = append(cols, "ttm_cost")
 	}
-	cols = append(cols, "prior_amount", "purchase_documents", "first_document_date", "repeat_amount")
+	cols = append(cols, "prior_amount", "purchase_documents", "first_document_date", "activity_year", "activity_quarter", "repeat_amount")
 	if has("cost") {
 		cols = append(cols, "repeat_cost")
 	}
@@ -634,6 +642,16 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 				rec = append(rec, strconv.Itoa(len(a.docs)))
 			case "first_document_date":
 				rec = append(rec, a.firstDoc)
+			case "activity_year", "activity_quarter":
+				length := map[string]int{"activity_year": 365, "activity_quarter": 91}[f]
+				bits := 0
+				for _, d := range days {
+					day, _ := time.Parse(time.DateOnly, d)
+					if k := int(endDay.Sub(day).Hours()/24) / length; k < 16 {
+						bits |= 1 << k
+					}
+				}
+				rec = append(rec, strconv.Itoa(bits))
 			case "repeat_amount":
 				v := ""
 				if len(days) > 1 {

@@ -1110,6 +1110,9 @@ func (b *builder) compact() {
 			t.TTM[w], t.HasTTM[w], t.TTMCost[w], t.HasTTMCost[w] = t.TTM[c], t.HasTTM[c], t.TTMCost[c], t.HasTTMCost[c]
 			t.Prior[w], t.HasPrior[w] = t.Prior[c], t.HasPrior[c]
 			t.PurchaseDocs[w], t.HasPurchaseDocs[w] = t.PurchaseDocs[c], t.HasPurchaseDocs[c]
+			for k := range t.Activity {
+				t.Activity[k][w], t.HasActivity[k][w] = t.Activity[k][c], t.HasActivity[k][c]
+			}
 			b.totSrc[w] = b.totSrc[c]
 		}
 		w++
@@ -1122,6 +1125,9 @@ func (b *builder) compact() {
 		t.TTM, t.HasTTM, t.TTMCost, t.HasTTMCost = t.TTM[:w], t.HasTTM[:w], t.TTMCost[:w], t.HasTTMCost[:w]
 		t.Prior, t.HasPrior = t.Prior[:w], t.HasPrior[:w]
 		t.PurchaseDocs, t.HasPurchaseDocs = t.PurchaseDocs[:w], t.HasPurchaseDocs[:w]
+		for k := range t.Activity {
+			t.Activity[k], t.HasActivity[k] = t.Activity[k][:w], t.HasActivity[k][:w]
+		}
 		b.totSrc = b.totSrc[:w]
 	}
 	cs.ID, cs.Name, cs.Region, cs.Industry, cs.Channel, cs.Type = cs.ID[:w], cs.Name[:w], cs.Region[:w], cs.Industry[:w], cs.Channel[:w], cs.Type[:w]

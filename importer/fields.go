@@ -43,6 +43,8 @@ const (
 	FPriorAmount
 	FPurchaseDocs
 	FFirstDocDate
+	FActivityYear
+	FActivityQuarter
 	numFields
 )
 
@@ -52,7 +54,7 @@ var fieldNames = [numFields]string{
 	"region", "industry", "channel", "customer_type", "employees", "annual_revenue",
 	"total_assets", "write_off", "category", "orders", "first_order_date", "last_order_date",
 	"repeat_amount", "repeat_cost", "ttm_amount", "ttm_cost", "prior_amount",
-	"purchase_documents", "first_document_date",
+	"purchase_documents", "first_document_date", "activity_year", "activity_quarter",
 }
 
 func (f Field) String() string { return fieldNames[f] }
@@ -111,9 +113,11 @@ var synonyms = map[Field][]string{
 	FRepeatCost:   {"repeatcost", "复购成本"},
 	FTTMAmount: {"ttmamount", "ttmsales", "ttmrevenue", "sales12m", "salesttm", "salesinthelast12months", "last12monthssales",
 		"trailing12monthssales", "近12个月销售额", "近十二个月销售额", "最近12个月销售额"},
-	FTTMCost:      {"ttmcost", "cost12m", "costttm", "近12个月成本", "近十二个月成本"},
-	FFirstDocDate: {"firstdocumentdate", "firstdocument", "customersince", "firstinvoicedate", "首次单据日期", "首次开票日期"},
-	FPurchaseDocs: {"purchasedocuments", "numberofinvoices", "invoicecount", "invoicescount", "documentcount", "发票张数", "单据数"},
+	FTTMCost:         {"ttmcost", "cost12m", "costttm", "近12个月成本", "近十二个月成本"},
+	FActivityYear:    {"activityyear", "activeyears"},
+	FActivityQuarter: {"activityquarter", "activequarters"},
+	FFirstDocDate:    {"firstdocumentdate", "firstdocument", "customersince", "firstinvoicedate", "首次单据日期", "首次开票日期"},
+	FPurchaseDocs:    {"purchasedocuments", "numberofinvoices", "invoicecount", "invoicescount", "documentcount", "发票张数", "单据数"},
 	FPriorAmount: {"prioramount", "priorsales", "prior12msales", "prioryearsales", "previous12monthssales", "salesprior12months",
 		"前12个月销售额", "上一个12个月销售额", "上年销售额"},
 	FCategory: {"category", "productcategory", "itemcategory", "productline", "productgroup", "product", "productname",

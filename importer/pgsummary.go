@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -30,6 +31,9 @@ import (
 //   - purchase_documents: distinct document ids with a row of amount ≥ 0,
 //     and each such row without an id;
 //   - first_document_date: the first day with a row of any amount;
+//   - activity_year, activity_quarter: bit k set when a row of amount ≥ 0
+//     is dated k years (365 days) or quarters (91 days) before the as-of
+//     date, k < 16 (simple-CLV retention);
 //   - repeat_amount, repeat_cost: Σ amount and Σ cost of every row on the
 //     purchase days but the first (the Gamma-Gamma spend's sum, as the rows
 //     give it); empty with a single purchase day;
@@ -160,6 +164,14 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 	}
 	sel, names = append(sel, "("+docs+")::text AS purchase_documents"), append(names, "purchase_documents")
 	sel, names = append(sel, "to_char(min("+day+"), 'YYYY-MM-DD') AS first_document_date"), append(names, "first_document_date")
+	for _, p := range []struct {
+		name string
+		days int
+	}{{"activity_year", 365}, {"activity_quarter", 91}} {
+		k := "(ll_e - " + day + ") / " + strconv.Itoa(p.days)
+		sel = append(sel, "coalesce(bit_or(1 << "+k+") FILTER (WHERE "+amt+" >= 0 AND "+k+" < 16), 0)::text AS "+p.name)
+		names = append(names, p.name)
+	}
 	sel, names = append(sel, "(sum("+amt+")"+repeat+" AS repeat_amount"), append(names, "repeat_amount")
 	if m.Has(FCost) {
 		c, _ := number(FCost)

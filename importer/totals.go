@@ -10,7 +10,7 @@ import (
 
 // totalFields are the columns of a customer-level sheet that hold the
 // customer's totals: the ledger itself when there are no transactions.
-var totalFields = []Field{FAmount, FCost, FOrders, FFirstDate, FLastDate, FOutstanding, FRepeatAmount, FRepeatCost, FTTMAmount, FTTMCost, FPriorAmount, FPurchaseDocs, FFirstDocDate}
+var totalFields = []Field{FAmount, FCost, FOrders, FFirstDate, FLastDate, FOutstanding, FRepeatAmount, FRepeatCost, FTTMAmount, FTTMCost, FPriorAmount, FPurchaseDocs, FFirstDocDate, FActivityYear, FActivityQuarter}
 
 // FormCustomerLevel and FormTransactions name the form of ledger read.
 const (
@@ -32,6 +32,8 @@ func (b *builder) tot(c int32) *model.Totals {
 		t.TTMCost, t.HasTTMCost = append(t.TTMCost, 0), append(t.HasTTMCost, false)
 		t.Prior, t.HasPrior = append(t.Prior, 0), append(t.HasPrior, false)
 		t.PurchaseDocs, t.HasPurchaseDocs = append(t.PurchaseDocs, 0), append(t.HasPurchaseDocs, false)
+		t.Activity[0], t.Activity[1] = append(t.Activity[0], 0), append(t.Activity[1], 0)
+		t.HasActivity[0], t.HasActivity[1] = append(t.HasActivity[0], false), append(t.HasActivity[1], false)
 	}
 	return t
 }
@@ -96,6 +98,18 @@ func (b *builder) totalsRow(s *source, rec [][]byte, row int, c int32) bool {
 		}
 	}
 	orders, hasOrders := counts[0], hasCounts[0]
+	var activity [2]uint16
+	var hasActivity [2]bool
+	for k, f := range []Field{FActivityYear, FActivityQuarter} {
+		if v := s.get(rec, f); len(v) > 0 {
+			m, _, err := ParseAmount(v, b.opt.DecimalComma)
+			if err != nil || m%1_000_000 != 0 || m < 0 || m/1_000_000 >= 1<<16 {
+				b.rejectRow(s, row, f, v, "bad "+strings.ReplaceAll(f.String(), "_", " ")+" (a whole number from 0 to 65535: bit k, a purchase k periods back)")
+				return false
+			}
+			activity[k], hasActivity[k] = uint16(m/1_000_000), true
+		}
+	}
 	var days [3]dateVal
 	for k, f := range []Field{FFirstDate, FLastDate, FFirstDocDate} {
 		v := s.get(rec, f)
@@ -136,6 +150,9 @@ func (b *builder) totalsRow(s *source, rec [][]byte, row int, c int32) bool {
 	t.TTM[c], t.HasTTM[c], t.TTMCost[c], t.HasTTMCost[c] = more[2], hasMore[2], more[3], hasMore[3]
 	t.Prior[c], t.HasPrior[c] = more[4], hasMore[4]
 	t.PurchaseDocs[c], t.HasPurchaseDocs[c] = counts[1], hasCounts[1]
+	for k := range activity {
+		t.Activity[k][c], t.HasActivity[k][c] = activity[k], hasActivity[k]
+	}
 	t.First[c] = b.customerDate(s, FFirstDate, first, c, row)
 	t.FirstDoc[c] = b.customerDate(s, FFirstDocDate, days[2], c, row)
 	t.Last[c] = b.customerDate(s, FLastDate, last, c, row)

@@ -315,6 +315,12 @@ func (s *stage1) activityBits(days int) []uint16 {
 	if a, ok := s.activity[days]; ok {
 		return a
 	}
+	if t := s.led.Totals; t != nil { // given by the sheet (a summary of the rows)
+		if a := t.activity(days); a != nil {
+			s.activity[days] = a
+			return a
+		}
+	}
 	b := s.base
 	a := make([]uint16, len(b.Revenue))
 	for c := range a {

@@ -41,10 +41,26 @@ type Totals struct {
 	// HasPurchaseDocs; else the orders stand for them.
 	PurchaseDocs    []int32
 	HasPurchaseDocs []bool
+	// Activity marks, per customer, the years (Activity[0]) and the
+	// quarters (Activity[1], 91 days) back from the as-of date with a
+	// purchase: bit k, the k-th period back (simple-CLV retention), where
+	// HasActivity.
+	Activity    [2][]uint16
+	HasActivity [2][]bool
 	// FirstDoc is the date of the first document of any kind (a credit
 	// note may come before the first order: the customer's tenure); NoDay
 	// when not given, and the first order stands for it.
 	FirstDoc []Day
+}
+
+// activity returns the purchase periods of length days (365 or 91) when
+// every customer has them, else nil.
+func (t *Totals) activity(days int) []uint16 {
+	k := map[int]int{365: 0, 91: 1}[days]
+	if days != 365 && days != 91 || len(t.HasActivity[k]) == 0 || slices.Contains(t.HasActivity[k], false) {
+		return nil
+	}
+	return t.Activity[k]
 }
 
 // periodsKnown reports whether every customer has its sales of the 12
