@@ -439,7 +439,7 @@ func TestPostgresSummary(t *testing.T) {
 				}
 			}
 			for _, k := range [][]string{{"model", "count_params"}, {"model", "gamma_gamma"}, {"model", "spend"}, {"model", "gamma_gamma_fit", "customers"},
-				{"headline", "total_clv"}, {"headline", "total_clv_pm"}, {"pyramid"}, {"lifecycle"}, {"rfm"}, {"frequency"}} {
+				{"headline", "total_clv"}, {"headline", "total_clv_pm"}, {"pyramid"}, {"lifecycle"}, {"rfm"}, {"frequency"}, {"pattern"}} {
 				if g, w := jsonAt(t, dbJSON, k...), jsonAt(t, rowsJSON, k...); g != w {
 					t.Errorf("%v: %s from the summary, %s from the rows (%s)", k, g, w, stderr)
 				}
@@ -597,7 +597,7 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 	if has("cost") {
 		cols = append(cols, "ttm_cost")
 	}
-	cols = append(cols, "prior_amount", "purchase_documents", "first_document_date", "activity_year", "activity_quarter", "repeat_amount")
+	cols = append(cols, "prior_amount", "purchase_documents", "first_document_date", "gap_squares", "activity_year", "activity_quarter", "repeat_amount")
 	if has("cost") {
 		cols = append(cols, "repeat_cost")
 	}
@@ -642,6 +642,15 @@ func summaryOracle(t *testing.T, field map[string]int, rows [][]string, asOf str
 				rec = append(rec, strconv.Itoa(len(a.docs)))
 			case "first_document_date":
 				rec = append(rec, a.firstDoc)
+			case "gap_squares":
+				var sq int64
+				for i := 1; i < len(days); i++ {
+					d0, _ := time.Parse(time.DateOnly, days[i-1])
+					d1, _ := time.Parse(time.DateOnly, days[i])
+					g := int64(d1.Sub(d0).Hours() / 24)
+					sq += g * g
+				}
+				rec = append(rec, strconv.FormatInt(sq, 10))
 			case "activity_year", "activity_quarter":
 				length := map[string]int{"activity_year": 365, "activity_quarter": 91}[f]
 				bits := 0
@@ -753,7 +762,7 @@ func jsonAt(t *testing.T, doc string, path ...string) string {
 	if err := json.Unmarshal([]byte(doc), &v); err != nil {
 		t.Fatal(err)
 	}
-	if slices.Contains([]string{"pyramid", "lifecycle", "rfm", "frequency"}, path[0]) {
+	if slices.Contains([]string{"pyramid", "lifecycle", "rfm", "frequency", "pattern"}, path[0]) {
 		var r struct {
 			Schemes []struct {
 				Key      string

@@ -1110,6 +1110,7 @@ func (b *builder) compact() {
 			t.TTM[w], t.HasTTM[w], t.TTMCost[w], t.HasTTMCost[w] = t.TTM[c], t.HasTTM[c], t.TTMCost[c], t.HasTTMCost[c]
 			t.Prior[w], t.HasPrior[w] = t.Prior[c], t.HasPrior[c]
 			t.PurchaseDocs[w], t.HasPurchaseDocs[w] = t.PurchaseDocs[c], t.HasPurchaseDocs[c]
+			t.GapSquares[w], t.HasGapSquares[w] = t.GapSquares[c], t.HasGapSquares[c]
 			for k := range t.Activity {
 				t.Activity[k][w], t.HasActivity[k][w] = t.Activity[k][c], t.HasActivity[k][c]
 			}
@@ -1125,6 +1126,7 @@ func (b *builder) compact() {
 		t.TTM, t.HasTTM, t.TTMCost, t.HasTTMCost = t.TTM[:w], t.HasTTM[:w], t.TTMCost[:w], t.HasTTMCost[:w]
 		t.Prior, t.HasPrior = t.Prior[:w], t.HasPrior[:w]
 		t.PurchaseDocs, t.HasPurchaseDocs = t.PurchaseDocs[:w], t.HasPurchaseDocs[:w]
+		t.GapSquares, t.HasGapSquares = t.GapSquares[:w], t.HasGapSquares[:w]
 		for k := range t.Activity {
 			t.Activity[k], t.HasActivity[k] = t.Activity[k][:w], t.HasActivity[k][:w]
 		}

@@ -45,6 +45,7 @@ const (
 	FFirstDocDate
 	FActivityYear
 	FActivityQuarter
+	FGapSquares
 	numFields
 )
 
@@ -55,6 +56,7 @@ var fieldNames = [numFields]string{
 	"total_assets", "write_off", "category", "orders", "first_order_date", "last_order_date",
 	"repeat_amount", "repeat_cost", "ttm_amount", "ttm_cost", "prior_amount",
 	"purchase_documents", "first_document_date", "activity_year", "activity_quarter",
+	"gap_squares",
 }
 
 func (f Field) String() string { return fieldNames[f] }
@@ -114,6 +116,7 @@ var synonyms = map[Field][]string{
 	FTTMAmount: {"ttmamount", "ttmsales", "ttmrevenue", "sales12m", "salesttm", "salesinthelast12months", "last12monthssales",
 		"trailing12monthssales", "近12个月销售额", "近十二个月销售额", "最近12个月销售额"},
 	FTTMCost:         {"ttmcost", "cost12m", "costttm", "近12个月成本", "近十二个月成本"},
+	FGapSquares:      {"gapsquares", "gapsquaresum", "sumofsquaredgaps"},
 	FActivityYear:    {"activityyear", "activeyears"},
 	FActivityQuarter: {"activityquarter", "activequarters"},
 	FFirstDocDate:    {"firstdocumentdate", "firstdocument", "customersince", "firstinvoicedate", "首次单据日期", "首次开票日期"},

@@ -10,7 +10,7 @@ import (
 
 // totalFields are the columns of a customer-level sheet that hold the
 // customer's totals: the ledger itself when there are no transactions.
-var totalFields = []Field{FAmount, FCost, FOrders, FFirstDate, FLastDate, FOutstanding, FRepeatAmount, FRepeatCost, FTTMAmount, FTTMCost, FPriorAmount, FPurchaseDocs, FFirstDocDate, FActivityYear, FActivityQuarter}
+var totalFields = []Field{FAmount, FCost, FOrders, FFirstDate, FLastDate, FOutstanding, FRepeatAmount, FRepeatCost, FTTMAmount, FTTMCost, FPriorAmount, FPurchaseDocs, FFirstDocDate, FActivityYear, FActivityQuarter, FGapSquares}
 
 // FormCustomerLevel and FormTransactions name the form of ledger read.
 const (
@@ -32,6 +32,7 @@ func (b *builder) tot(c int32) *model.Totals {
 		t.TTMCost, t.HasTTMCost = append(t.TTMCost, 0), append(t.HasTTMCost, false)
 		t.Prior, t.HasPrior = append(t.Prior, 0), append(t.HasPrior, false)
 		t.PurchaseDocs, t.HasPurchaseDocs = append(t.PurchaseDocs, 0), append(t.HasPurchaseDocs, false)
+		t.GapSquares, t.HasGapSquares = append(t.GapSquares, 0), append(t.HasGapSquares, false)
 		t.Activity[0], t.Activity[1] = append(t.Activity[0], 0), append(t.Activity[1], 0)
 		t.HasActivity[0], t.HasActivity[1] = append(t.HasActivity[0], false), append(t.HasActivity[1], false)
 	}
@@ -98,6 +99,16 @@ func (b *builder) totalsRow(s *source, rec [][]byte, row int, c int32) bool {
 		}
 	}
 	orders, hasOrders := counts[0], hasCounts[0]
+	var gapSquares int64
+	hasGapSquares := false
+	if v := s.get(rec, FGapSquares); len(v) > 0 {
+		m, _, err := ParseAmount(v, b.opt.DecimalComma)
+		if err != nil || m%1_000_000 != 0 || m < 0 {
+			b.rejectRow(s, row, FGapSquares, v, "bad gap squares (a whole number ≥ 0: Σ of the squared days between purchase days)")
+			return false
+		}
+		gapSquares, hasGapSquares = m/1_000_000, true
+	}
 	var activity [2]uint16
 	var hasActivity [2]bool
 	for k, f := range []Field{FActivityYear, FActivityQuarter} {
@@ -150,6 +161,7 @@ func (b *builder) totalsRow(s *source, rec [][]byte, row int, c int32) bool {
 	t.TTM[c], t.HasTTM[c], t.TTMCost[c], t.HasTTMCost[c] = more[2], hasMore[2], more[3], hasMore[3]
 	t.Prior[c], t.HasPrior[c] = more[4], hasMore[4]
 	t.PurchaseDocs[c], t.HasPurchaseDocs[c] = counts[1], hasCounts[1]
+	t.GapSquares[c], t.HasGapSquares[c] = gapSquares, hasGapSquares
 	for k := range activity {
 		t.Activity[k][c], t.HasActivity[k][c] = activity[k], hasActivity[k]
 	}

@@ -145,6 +145,11 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	}
 	s.medianIPT = median(ipts)
 	s.gapCV, s.purchaseDayCount = b.gapCVs()
+	if t := led.Totals; t != nil {
+		if cv, days, ok := t.gapCVs(); ok { // given by the sheet (a summary of the rows)
+			s.gapCV, s.purchaseDayCount = cv, days
+		}
+	}
 	s.idOrder = make([]int32, len(b.Revenue))
 	for i := range s.idOrder {
 		s.idOrder[i] = int32(i)
@@ -592,6 +597,9 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 		if !led.Totals.periodsKnown() {
 			a.warn(customerLevelPeriodsNA)
 		}
+		if !led.Totals.gapsKnown() {
+			a.warn(customerLevelPatternNA)
+		}
 	}
 	if s.asOfInfo.CustomersAbsent > 0 {
 		a.warn(fmt.Sprintf("%d customers have no document on or before the as-of date %s and are not in the analysis", s.asOfInfo.CustomersAbsent, b.AsOf))
@@ -641,7 +649,8 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 	a.Schemes = schemes
 	if led.CustomerLevel() { // they need dated purchases (customerLevelNA says so)
 		periods := led.Totals.periodsKnown()
-		a.Schemes = slices.DeleteFunc(a.Schemes, func(sc Scheme) bool { return sc.Key == "lifecycle" && !periods || sc.Key == "pattern" })
+		gaps := led.Totals.gapsKnown()
+		a.Schemes = slices.DeleteFunc(a.Schemes, func(sc Scheme) bool { return sc.Key == "lifecycle" && !periods || sc.Key == "pattern" && !gaps })
 	}
 	a.risk(s, e, p)
 	a.priced(p)

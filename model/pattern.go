@@ -29,19 +29,23 @@ func (b *Base) gapCVs() (cv []float64, days []int) {
 		if len(ds) < 3 {
 			continue
 		}
-		var sum, sq float64
-		k := float64(len(ds) - 1)
+		var squares int64
 		for i := 1; i < len(ds); i++ {
-			sum += float64(ds[i] - ds[i-1])
+			g := int64(ds[i] - ds[i-1])
+			squares += g * g
 		}
-		mean := sum / k
-		for i := 1; i < len(ds); i++ {
-			d := float64(ds[i]-ds[i-1]) - mean
-			sq += d * d
-		}
-		cv[c] = math.Sqrt(sq/k) / mean // population σ: the customer's own gaps are all there is
+		cv[c] = gapCV(len(ds)-1, int64(ds[len(ds)-1]-ds[0]), squares)
 	}
 	return cv, days
+}
+
+// gapCV is the coefficient of variation of k gaps that add up to span and
+// whose squares add up to squares: population σ over the mean (the
+// customer's own gaps are all there is). k·Σ(g − mean)² = k·Σg² − span² is
+// an exact integer, so σ/mean = √(k·Σg² − span²)/span, the same from the
+// rows and from a summary's squared gaps.
+func gapCV(k int, span, squares int64) float64 {
+	return math.Sqrt(float64(max(0, int64(k)*squares-span*span))) / float64(span)
 }
 
 // patternScheme assigns each customer its buying pattern.

@@ -1,6 +1,9 @@
 package model
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // Totals is what a customer-level ledger holds instead of transactions: one
 // row per customer with its total sales, number of orders, first and last
@@ -41,6 +44,11 @@ type Totals struct {
 	// HasPurchaseDocs; else the orders stand for them.
 	PurchaseDocs    []int32
 	HasPurchaseDocs []bool
+	// GapSquares is Σ of the squared days between consecutive purchase
+	// days (with orders, first and last: the gaps' mean and spread, the
+	// buying pattern), where HasGapSquares.
+	GapSquares    []int64
+	HasGapSquares []bool
 	// Activity marks, per customer, the years (Activity[0]) and the
 	// quarters (Activity[1], 91 days) back from the as-of date with a
 	// purchase: bit k, the k-th period back (simple-CLV retention), where
@@ -61,6 +69,36 @@ func (t *Totals) activity(days int) []uint16 {
 		return nil
 	}
 	return t.Activity[k]
+}
+
+// customerLevelPatternNA is said when the gaps between purchase days are
+// not given for every customer (Totals.gapCVs).
+const customerLevelPatternNA = "customer-level ledger: buying patterns need the dates of every purchase and are not computed"
+
+// gapCVs is Base.gapCVs from the orders, first and last order and the
+// squared gaps, when every customer has them (ok): k = orders − 1 gaps
+// spanning last − first (see gapCV).
+func (t *Totals) gapCVs() (cv []float64, days []int, ok bool) {
+	if !t.gapsKnown() {
+		return nil, nil, false
+	}
+	cv, days = make([]float64, len(t.Orders)), make([]int, len(t.Orders))
+	for c := range cv {
+		cv[c] = math.NaN()
+		if t.HasOrders[c] {
+			days[c] = int(t.Orders[c])
+		}
+		if days[c] < 3 || t.First[c] == NoDay || t.Last[c] == NoDay {
+			continue
+		}
+		cv[c] = gapCV(days[c]-1, int64(t.Last[c]-t.First[c]), t.GapSquares[c])
+	}
+	return cv, days, true
+}
+
+// gapsKnown reports whether every customer has its squared gaps.
+func (t *Totals) gapsKnown() bool {
+	return len(t.HasGapSquares) > 0 && !slices.Contains(t.HasGapSquares, false)
 }
 
 // periodsKnown reports whether every customer has its sales of the 12
@@ -90,7 +128,6 @@ func (l *Ledger) CustomerLevel() bool { return l.Totals != nil }
 
 // customerLevelNA says what a customer-level ledger cannot give, and why.
 var customerLevelNA = []string{
-	"customer-level ledger: buying patterns need the dates of every purchase and are not computed",
 	"customer-level ledger: aging, ECL, DSO and the credit score need invoices; balances and credit utilisation are among the customer's figures",
 }
 
