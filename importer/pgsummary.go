@@ -146,10 +146,11 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 	// serves both windows and the GROUP BY
 	rowsWith := "(SELECT *, " + end + " AS ll_e, " + day + " > min(" + day + ") FILTER (WHERE " + amt + " >= 0) OVER (PARTITION BY " + cust + ") AS ll_later, " +
 		"bool_or(" + amt + " >= 0) OVER (PARTITION BY " + cust + ", " + day + ") AS ll_buy, " +
-		// one row of each day, and the purchase day before it (the gaps)
-		"row_number() OVER (PARTITION BY " + cust + ", " + day + ") = 1 AS ll_one, " +
-		"max(" + day + ") FILTER (WHERE " + amt + " >= 0) OVER (PARTITION BY " + cust + " ORDER BY " + day +
-		" RANGE BETWEEN UNBOUNDED PRECEDING AND '1 day' PRECEDING) AS ll_prev FROM " + d.relation + " WHERE " + where + ") AS ll_rows"
+		// the last purchase day of the rows before, in order of day and, within
+		// a day, amount from the largest: a purchase day's first row gets the
+		// purchase day before it, its other rows the day itself (the gaps)
+		"max(" + day + ") FILTER (WHERE " + amt + " >= 0) OVER (PARTITION BY " + cust + " ORDER BY " + day + ", " + amt +
+		" DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS ll_prev FROM " + d.relation + " WHERE " + where + ") AS ll_rows"
 	ttm := " FILTER (WHERE " + day + " > ll_e - 365 AND " + day + " <= ll_e), 0)::text"
 	repeat := " FILTER (WHERE ll_later AND ll_buy))::text"
 	sel, names = append(sel, "coalesce(sum("+amt+")"+ttm+" AS ttm_amount"), append(names, "ttm_amount")
@@ -169,7 +170,7 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 	}
 	sel, names = append(sel, "("+docs+")::text AS purchase_documents"), append(names, "purchase_documents")
 	sel, names = append(sel, "to_char(min("+day+"), 'YYYY-MM-DD') AS first_document_date"), append(names, "first_document_date")
-	sel = append(sel, "coalesce(sum(("+day+" - ll_prev)::bigint * ("+day+" - ll_prev)::bigint) FILTER (WHERE ll_one AND ll_buy), 0)::text AS gap_squares")
+	sel = append(sel, "coalesce(sum(("+day+" - ll_prev)::bigint * ("+day+" - ll_prev)::bigint) FILTER (WHERE "+amt+" >= 0 AND "+day+" > ll_prev), 0)::text AS gap_squares")
 	names = append(names, "gap_squares")
 	for _, p := range []struct {
 		name string
