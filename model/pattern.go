@@ -45,6 +45,9 @@ func (b *Base) gapCVs() (cv []float64, days []int) {
 // an exact integer, so σ/mean = √(k·Σg² − span²)/span, the same from the
 // rows and from a summary's squared gaps.
 func gapCV(k int, span, squares int64) float64 {
+	if squares > (math.MaxInt64-span*span)/int64(k) { // dates across millennia: no longer exact, still finite
+		return math.Sqrt(max(0, float64(k)*float64(squares)-float64(span)*float64(span))) / float64(span)
+	}
 	return math.Sqrt(float64(max(0, int64(k)*squares-span*span))) / float64(span)
 }
 
