@@ -47,6 +47,7 @@ type stage1 struct {
 	gmImpute         map[string]float64
 	gmOverall        float64
 	size             []int16 // enterprise size class per customer (§12)
+	given            given   // what a customer-level ledger gives beside its totals
 
 	windows   map[int]*Window  // trailing windows by length in days
 	activity  map[int][]uint16 // period length → purchase-activity bits per customer
@@ -129,11 +130,14 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	s := &stage1{led: led, asked: asked, asOfInfo: info, base: b, windows: map[int]*Window{}, activity: map[int][]uint16{},
 		models: map[modelKey]*lazy[*ProbModel]{}, monthlies: map[monthlyKey]*lazy[monthlyResult]{},
 		valids: map[validKey]*lazy[*Validation]{}, exps: map[expKey]*lazy[*expResult]{}, grads: map[gradKey]*lazy[[]float64]{}, risks: map[riskKey]*Risk{}, attrs: map[attrKey]attrSchemes{}}
+	if led.Totals != nil {
+		s.given = led.Totals.given()
+	}
 	s.ttm = b.WindowOf(asOf-365, asOf)
 	s.ptm = b.WindowOf(asOf-730, asOf-365)
-	if t := led.Totals; t != nil && t.ttmKnown() { // given by the sheet (a summary of the rows)
+	if t := led.Totals; s.given.ttm { // given by the sheet (a summary of the rows)
 		s.ttm.Revenue, s.ttm.Cost = slices.Clone(t.TTM), slices.Clone(t.TTMCost)
-		if t.periodsKnown() {
+		if s.given.periods {
 			s.ptm.Revenue = slices.Clone(t.Prior)
 		}
 	}
@@ -144,11 +148,10 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 		}
 	}
 	s.medianIPT = median(ipts)
-	s.gapCV, s.purchaseDayCount = b.gapCVs()
-	if t := led.Totals; t != nil {
-		if cv, days, ok := t.gapCVs(); ok { // given by the sheet (a summary of the rows)
-			s.gapCV, s.purchaseDayCount = cv, days
-		}
+	if s.given.gaps { // given by the sheet (a summary of the rows)
+		s.gapCV, s.purchaseDayCount = led.Totals.gapCVs()
+	} else {
+		s.gapCV, s.purchaseDayCount = b.gapCVs()
 	}
 	s.idOrder = make([]int32, len(b.Revenue))
 	for i := range s.idOrder {
@@ -320,11 +323,9 @@ func (s *stage1) activityBits(days int) []uint16 {
 	if a, ok := s.activity[days]; ok {
 		return a
 	}
-	if t := s.led.Totals; t != nil { // given by the sheet (a summary of the rows)
-		if a := t.activity(days); a != nil {
-			s.activity[days] = a
-			return a
-		}
+	if k := activityIndex(days); k >= 0 && s.given.activity[k] { // given by the sheet (a summary of the rows)
+		s.activity[days] = s.led.Totals.Activity[k]
+		return s.activity[days]
 	}
 	b := s.base
 	a := make([]uint16, len(b.Revenue))
@@ -367,6 +368,7 @@ type Analysis struct {
 	// n/a (CLVInfo says pending) until Analyze returns.
 	ModelsPending bool
 	withoutFits   bool
+	given         given // what a customer-level ledger gives beside its totals (stage 1)
 	AsOf          Day
 	AsOfInfo      AsOfInfo // what the as-of date left out
 	N             int
@@ -579,7 +581,7 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 	b := s.base
 	led := s.led
 	n := len(b.Revenue)
-	a := &Analysis{Params: p.Clone(), withoutFits: withoutFits, AsOf: b.AsOf, AsOfInfo: s.asOfInfo, N: n, Decimals: led.Decimals, Base: b, Led: led,
+	a := &Analysis{Params: p.Clone(), withoutFits: withoutFits, given: s.given, AsOf: b.AsOf, AsOfInfo: s.asOfInfo, N: n, Decimals: led.Decimals, Base: b, Led: led,
 		IDOrder: s.idOrder, idRank: s.idRank, orders: &e.orders, pls: &e.pls, memo: &e.memo}
 	if s.asOfInfo.Moved {
 		a.warn(fmt.Sprintf("a customer-level ledger's totals cannot be cut at an earlier date: as of %s asked, analysed as of its last order date %s", s.asOfInfo.Asked, b.AsOf))
@@ -588,17 +590,13 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 		for _, w := range customerLevelNA {
 			a.warn(w)
 		}
-		if !led.Totals.repeatKnown() {
-			a.warn(customerLevelSpendNA)
-		}
-		if !led.Totals.ttmKnown() {
-			a.warn(customerLevelTTMNA)
-		}
-		if !led.Totals.periodsKnown() {
-			a.warn(customerLevelPeriodsNA)
-		}
-		if !led.Totals.gapsKnown() {
-			a.warn(customerLevelPatternNA)
+		for _, na := range []struct {
+			given bool
+			why   string
+		}{{s.given.repeat, customerLevelSpendNA}, {s.given.ttm, customerLevelTTMNA}, {s.given.periods, customerLevelPeriodsNA}, {s.given.gaps, customerLevelPatternNA}} {
+			if !na.given {
+				a.warn(na.why)
+			}
 		}
 	}
 	if s.asOfInfo.CustomersAbsent > 0 {
@@ -648,9 +646,9 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 	})
 	a.Schemes = schemes
 	if led.CustomerLevel() { // they need dated purchases (customerLevelNA says so)
-		periods := led.Totals.periodsKnown()
-		gaps := led.Totals.gapsKnown()
-		a.Schemes = slices.DeleteFunc(a.Schemes, func(sc Scheme) bool { return sc.Key == "lifecycle" && !periods || sc.Key == "pattern" && !gaps })
+		a.Schemes = slices.DeleteFunc(a.Schemes, func(sc Scheme) bool {
+			return sc.Key == "lifecycle" && !s.given.periods || sc.Key == "pattern" && !s.given.gaps
+		})
 	}
 	a.risk(s, e, p)
 	a.priced(p)
@@ -1120,7 +1118,7 @@ func (a *Analysis) pyramid(p Params) Scheme {
 		what = "revenue"
 		sc.Note = "CLV not defined for this ledger: ranked by revenue. "
 	}
-	total := a.Base.CustomerLevel && !a.Led.Totals.ttmKnown() // no trailing 12 months: the totals
+	total := a.Base.CustomerLevel && !a.given.ttm // no trailing 12 months: the totals
 	var key []float64
 	if what == "clv" {
 		key = a.clvKey

@@ -59,7 +59,7 @@ func (a *Analysis) simpleCLV(s *stage1, p Params, act []uint16, scale float64) {
 	info.Discount = p.periodRate()
 	r := p.RetentionOverride
 	info.RetSource = "override"
-	if math.IsNaN(r) && b.CustomerLevel && (s.led.Totals.activity(length) == nil) {
+	if math.IsNaN(r) && b.CustomerLevel && !s.given.activity[activityIndex(length)] {
 		a.CLV, a.clvKey = make([]float64, a.N), make([]float64, a.N)
 		info.RetSource = "none"
 		info.Label = "simple CLV needs a retention rate: a customer-level ledger has no periods to estimate it from (set retention_override)"

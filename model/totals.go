@@ -61,27 +61,48 @@ type Totals struct {
 	FirstDoc []Day
 }
 
-// activity returns the purchase periods of length days (365 or 91) when
-// every customer has them, else nil.
-func (t *Totals) activity(days int) []uint16 {
-	k := map[int]int{365: 0, 91: 1}[days]
-	if days != 365 && days != 91 || len(t.HasActivity[k]) == 0 || slices.Contains(t.HasActivity[k], false) {
-		return nil
+// given says which of its optional per-customer figures a customer-level
+// ledger gives for every customer (the rows' summary does): decided once
+// at stage 1; the zero value for a ledger of rows.
+type given struct {
+	repeat   bool    // repeat sales: the Gamma-Gamma spend leaves the first order out
+	ttm      bool    // trailing-12-month sales and cost: the pyramid ranks by them
+	periods  bool    // and the 12 months before: lifecycle stages
+	gaps     bool    // squared gaps between purchase days: buying patterns
+	activity [2]bool // purchase years, quarters: simple-CLV retention
+}
+
+func (t *Totals) given() given {
+	all := func(has []bool) bool { return len(has) > 0 && !slices.Contains(has, false) }
+	g := given{repeat: true, ttm: all(t.HasTTM), gaps: all(t.HasGapSquares),
+		activity: [2]bool{all(t.HasActivity[0]), all(t.HasActivity[1])}}
+	g.periods = g.ttm && all(t.HasPrior)
+	for c, n := range t.Orders {
+		g.repeat = g.repeat && !(t.HasOrders[c] && n > 1 && !t.HasRepeat[c])
 	}
-	return t.Activity[k]
+	return g
+}
+
+// activityIndex is the index in Totals.Activity of periods of length days
+// (365 or 91), −1 for another length.
+func activityIndex(days int) int {
+	switch days {
+	case 365:
+		return 0
+	case 91:
+		return 1
+	}
+	return -1
 }
 
 // customerLevelPatternNA is said when the gaps between purchase days are
-// not given for every customer (Totals.gapCVs).
+// not given for every customer (given.gaps).
 const customerLevelPatternNA = "customer-level ledger: buying patterns need the dates of every purchase and are not computed"
 
 // gapCVs is Base.gapCVs from the orders, first and last order and the
-// squared gaps, when every customer has them (ok): k = orders − 1 gaps
-// spanning last − first (see gapCV).
-func (t *Totals) gapCVs() (cv []float64, days []int, ok bool) {
-	if !t.gapsKnown() {
-		return nil, nil, false
-	}
+// squared gaps (given.gaps): k = orders − 1 gaps spanning last − first (see
+// gapCV).
+func (t *Totals) gapCVs() (cv []float64, days []int) {
 	cv, days = make([]float64, len(t.Orders)), make([]int, len(t.Orders))
 	for c := range cv {
 		cv[c] = math.NaN()
@@ -93,34 +114,7 @@ func (t *Totals) gapCVs() (cv []float64, days []int, ok bool) {
 		}
 		cv[c] = gapCV(days[c]-1, int64(t.Last[c]-t.First[c]), t.GapSquares[c])
 	}
-	return cv, days, true
-}
-
-// gapsKnown reports whether every customer has its squared gaps.
-func (t *Totals) gapsKnown() bool {
-	return len(t.HasGapSquares) > 0 && !slices.Contains(t.HasGapSquares, false)
-}
-
-// periodsKnown reports whether every customer has its sales of the 12
-// months to the as-of date and of the 12 before: lifecycle stages then
-// compare them as they do the rows'.
-func (t *Totals) periodsKnown() bool {
-	return t.ttmKnown() && !slices.Contains(t.HasPrior, false)
-}
-
-// ttmKnown reports whether every customer has its trailing-12-month sales:
-// the pyramid then ranks by them, as it does the rows'.
-func (t *Totals) ttmKnown() bool { return len(t.HasTTM) > 0 && !slices.Contains(t.HasTTM, false) }
-
-// repeatKnown reports whether every customer with more than one order has
-// its repeat sales: the Gamma-Gamma spend then leaves the first order out.
-func (t *Totals) repeatKnown() bool {
-	for c, n := range t.Orders {
-		if t.HasOrders[c] && n > 1 && !t.HasRepeat[c] {
-			return false
-		}
-	}
-	return true
+	return cv, days
 }
 
 // CustomerLevel reports whether the ledger is a customer-level summary.
@@ -132,15 +126,15 @@ var customerLevelNA = []string{
 }
 
 // customerLevelPeriodsNA is said when the sales of the two 12-month
-// periods are not given for every customer (Totals.periodsKnown).
+// periods are not given for every customer (given.periods).
 const customerLevelPeriodsNA = "customer-level ledger: lifecycle stages need revenue by period (the trailing 12 months against the 12 before) and are not computed"
 
 // customerLevelTTMNA is said when some customer's trailing-12-month sales
-// are not given (Totals.ttmKnown).
+// are not given (given.ttm).
 const customerLevelTTMNA = "customer-level ledger: the pyramid, spend tiers and margins use total sales, not the trailing 12 months"
 
 // customerLevelSpendNA is said when some customer's repeat sales are not
-// given (Totals.repeatKnown).
+// given (given.repeat).
 const customerLevelSpendNA = "customer-level ledger: the Gamma-Gamma spend is each customer's total over its number of orders, the first order included (there are no per-order amounts)"
 
 // aggregateTotals is Aggregate for a customer-level ledger: the base's
