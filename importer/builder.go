@@ -37,6 +37,7 @@ type builder struct {
 	totalsForm  bool           // no transactions: customer-level rows carry the totals (Ledger.Totals)
 	totals      model.Totals   // per customer, grown by tot
 	totSrc      []int16        // per customer: the source its totals came from
+	totCols     []totalsColumn // the columns of totals (totalsColumns)
 	custDropped bool           // a customers-sheet row was rejected after its customer was added
 	conflicts   map[string]int // customer-level column -> customers with conflicting values
 
@@ -1102,33 +1103,17 @@ func (b *builder) compact() {
 			cs.Attrs[k].Values[w] = cs.Attrs[k].Values[c]
 		}
 		if b.totalsForm {
-			t := b.tot(int32(c))
-			t.Sales[w], t.Cost[w], t.HasCost[w], t.Orders[w], t.HasOrders[w] = t.Sales[c], t.Cost[c], t.HasCost[c], t.Orders[c], t.HasOrders[c]
-			t.First[w], t.Last[w], t.Balance[w], t.HasBalance[w] = t.First[c], t.Last[c], t.Balance[c], t.HasBalance[c]
-			t.FirstDoc[w] = t.FirstDoc[c]
-			t.Repeat[w], t.HasRepeat[w], t.RepeatCost[w], t.HasRepeatCost[w] = t.Repeat[c], t.HasRepeat[c], t.RepeatCost[c], t.HasRepeatCost[c]
-			t.TTM[w], t.HasTTM[w], t.TTMCost[w], t.HasTTMCost[w] = t.TTM[c], t.HasTTM[c], t.TTMCost[c], t.HasTTMCost[c]
-			t.Prior[w], t.HasPrior[w] = t.Prior[c], t.HasPrior[c]
-			t.PurchaseDocs[w], t.HasPurchaseDocs[w] = t.PurchaseDocs[c], t.HasPurchaseDocs[c]
-			t.GapSquares[w], t.HasGapSquares[w] = t.GapSquares[c], t.HasGapSquares[c]
-			for k := range t.Activity {
-				t.Activity[k][w], t.HasActivity[k][w] = t.Activity[k][c], t.HasActivity[k][c]
+			b.tot(int32(c))
+			for _, col := range b.totCols {
+				col.move(int(w), c)
 			}
 			b.totSrc[w] = b.totSrc[c]
 		}
 		w++
 	}
-	if t := &b.totals; b.totalsForm {
-		t.Sales, t.Cost, t.HasCost, t.Orders, t.HasOrders = t.Sales[:w], t.Cost[:w], t.HasCost[:w], t.Orders[:w], t.HasOrders[:w]
-		t.First, t.Last, t.Balance, t.HasBalance = t.First[:w], t.Last[:w], t.Balance[:w], t.HasBalance[:w]
-		t.FirstDoc = t.FirstDoc[:w]
-		t.Repeat, t.HasRepeat, t.RepeatCost, t.HasRepeatCost = t.Repeat[:w], t.HasRepeat[:w], t.RepeatCost[:w], t.HasRepeatCost[:w]
-		t.TTM, t.HasTTM, t.TTMCost, t.HasTTMCost = t.TTM[:w], t.HasTTM[:w], t.TTMCost[:w], t.HasTTMCost[:w]
-		t.Prior, t.HasPrior = t.Prior[:w], t.HasPrior[:w]
-		t.PurchaseDocs, t.HasPurchaseDocs = t.PurchaseDocs[:w], t.HasPurchaseDocs[:w]
-		t.GapSquares, t.HasGapSquares = t.GapSquares[:w], t.HasGapSquares[:w]
-		for k := range t.Activity {
-			t.Activity[k], t.HasActivity[k] = t.Activity[k][:w], t.HasActivity[k][:w]
+	if b.totalsForm {
+		for _, col := range b.totCols {
+			col.cut(int(w))
 		}
 		b.totSrc = b.totSrc[:w]
 	}

@@ -404,3 +404,36 @@ func TestOptionalColumnsAcrossSources(t *testing.T) {
 		t.Errorf("a ledger without them: paid amount %v %v, outstanding %v %v", led.HasPaidAmount, led.Tx.PaidAmt, led.HasOutstanding, led.Tx.Open)
 	}
 }
+
+// A customer-level row dropped after reading (a date impossible in the
+// order its column turned out to have) moves the later customers down:
+// every one of their columns moves with them.
+func TestCustomerLevelColumnsMoveTogether(t *testing.T) {
+	csv := "customer_id,total_sales,orders,first_order_date,last_order_date,repeat_amount,ttm_amount,prior_amount,gap_squares\n" +
+		"K1,100,2,02/13/2024,02/20/2024,40,100,0,49\n" + // month first: the column is day first
+		"K2,200,3,13/02/2024,20/03/2024,120,150,10,738\n" +
+		"K3,300,4,14/02/2024,21/03/2024,210,250,20,500\n" +
+		"K4,50,1,15/02/2024,15/02/2024,,50,30,0\n"
+	led, rep, err := LoadReader("drop.csv", []byte(csv), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.RowsRejected != 1 || !slices.Equal(led.Customers.ID, []string{"K2", "K3", "K4"}) {
+		t.Fatalf("%d rejected, customers %v", rep.RowsRejected, led.Customers.ID)
+	}
+	tt := led.Totals
+	for c, want := range []struct {
+		sales, repeat, ttm, prior string
+		orders                    int32
+		gaps                      int64
+		hasRepeat                 bool
+		first                     string
+	}{{"200.00", "120.00", "150.00", "10.00", 3, 738, true, "2024-02-13"}, {"300.00", "210.00", "250.00", "20.00", 4, 500, true, "2024-02-14"},
+		{"50.00", "0.00", "50.00", "30.00", 1, 0, false, "2024-02-15"}} {
+		got := []string{money(t, led, tt.Sales[c]), money(t, led, tt.Repeat[c]), money(t, led, tt.TTM[c]), money(t, led, tt.Prior[c])}
+		if !slices.Equal(got, []string{want.sales, want.repeat, want.ttm, want.prior}) || tt.Orders[c] != want.orders ||
+			tt.GapSquares[c] != want.gaps || tt.HasRepeat[c] != want.hasRepeat || tt.First[c].String() != want.first {
+			t.Errorf("%s: %v, %d orders, gaps %d, repeat given %v, first %s", led.Customers.ID[c], got, tt.Orders[c], tt.GapSquares[c], tt.HasRepeat[c], tt.First[c])
+		}
+	}
+}

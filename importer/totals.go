@@ -21,22 +21,47 @@ const (
 // tot returns the customer-level totals, grown to hold customer c.
 func (b *builder) tot(c int32) *model.Totals {
 	t := &b.totals
+	if b.totCols == nil {
+		b.totCols = totalsColumns(t)
+	}
 	for int32(len(t.Sales)) <= c {
-		t.Sales, t.Cost, t.HasCost = append(t.Sales, 0), append(t.Cost, 0), append(t.HasCost, false)
-		t.Orders, t.HasOrders = append(t.Orders, 0), append(t.HasOrders, false)
-		t.First, t.Last, t.FirstDoc = append(t.First, model.NoDay), append(t.Last, model.NoDay), append(t.FirstDoc, model.NoDay)
-		t.Balance, t.HasBalance = append(t.Balance, 0), append(t.HasBalance, false)
-		t.Repeat, t.HasRepeat = append(t.Repeat, 0), append(t.HasRepeat, false)
-		t.RepeatCost, t.HasRepeatCost = append(t.RepeatCost, 0), append(t.HasRepeatCost, false)
-		t.TTM, t.HasTTM = append(t.TTM, 0), append(t.HasTTM, false)
-		t.TTMCost, t.HasTTMCost = append(t.TTMCost, 0), append(t.HasTTMCost, false)
-		t.Prior, t.HasPrior = append(t.Prior, 0), append(t.HasPrior, false)
-		t.PurchaseDocs, t.HasPurchaseDocs = append(t.PurchaseDocs, 0), append(t.HasPurchaseDocs, false)
-		t.GapSquares, t.HasGapSquares = append(t.GapSquares, 0), append(t.HasGapSquares, false)
-		t.Activity[0], t.Activity[1] = append(t.Activity[0], 0), append(t.Activity[1], 0)
-		t.HasActivity[0], t.HasActivity[1] = append(t.HasActivity[0], false), append(t.HasActivity[1], false)
+		for _, col := range b.totCols {
+			col.grow()
+		}
 	}
 	return t
+}
+
+// totalsColumn is one per-customer column of model.Totals: the builder
+// grows, moves and cuts them together.
+type totalsColumn interface {
+	grow() // one more customer, the value unknown
+	move(to, from int)
+	cut(n int)
+}
+
+type column[T any] struct {
+	p       *[]T
+	unknown T
+}
+
+func (c column[T]) grow()             { *c.p = append(*c.p, c.unknown) }
+func (c column[T]) move(to, from int) { (*c.p)[to] = (*c.p)[from] }
+func (c column[T]) cut(n int)         { *c.p = (*c.p)[:n] }
+
+// totalsColumns lists every per-customer column of t, once.
+func totalsColumns(t *model.Totals) []totalsColumn {
+	money := func(p *[]model.Money) totalsColumn { return column[model.Money]{p: p} }
+	flag := func(p *[]bool) totalsColumn { return column[bool]{p: p} }
+	day := func(p *[]model.Day) totalsColumn { return column[model.Day]{p: p, unknown: model.NoDay} }
+	return []totalsColumn{
+		money(&t.Sales), money(&t.Cost), flag(&t.HasCost), column[int32]{p: &t.Orders}, flag(&t.HasOrders),
+		day(&t.First), day(&t.Last), day(&t.FirstDoc), money(&t.Balance), flag(&t.HasBalance),
+		money(&t.Repeat), flag(&t.HasRepeat), money(&t.RepeatCost), flag(&t.HasRepeatCost),
+		money(&t.TTM), flag(&t.HasTTM), money(&t.TTMCost), flag(&t.HasTTMCost), money(&t.Prior), flag(&t.HasPrior),
+		column[int32]{p: &t.PurchaseDocs}, flag(&t.HasPurchaseDocs), column[int64]{p: &t.GapSquares}, flag(&t.HasGapSquares),
+		column[uint16]{p: &t.Activity[0]}, flag(&t.HasActivity[0]), column[uint16]{p: &t.Activity[1]}, flag(&t.HasActivity[1]),
+	}
 }
 
 // totalsRow reads the totals of a customer-level row into customer c. It

@@ -587,13 +587,11 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 		a.warn(fmt.Sprintf("a customer-level ledger's totals cannot be cut at an earlier date: as of %s asked, analysed as of its last order date %s", s.asOfInfo.Asked, b.AsOf))
 	}
 	if led.CustomerLevel() {
-		for _, w := range customerLevelNA {
-			a.warn(w)
-		}
 		for _, na := range []struct {
 			given bool
 			why   string
-		}{{s.given.repeat, customerLevelSpendNA}, {s.given.ttm, customerLevelTTMNA}, {s.given.periods, customerLevelPeriodsNA}, {s.given.gaps, customerLevelPatternNA}} {
+		}{{s.given.periods, customerLevelPeriodsNA}, {s.given.gaps, customerLevelPatternNA}, {false, customerLevelAgingNA},
+			{s.given.ttm, customerLevelTTMNA}, {s.given.repeat, customerLevelSpendNA}} {
 			if !na.given {
 				a.warn(na.why)
 			}
@@ -645,7 +643,7 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 		schemes[9] = a.patternScheme(s, p)
 	})
 	a.Schemes = schemes
-	if led.CustomerLevel() { // they need dated purchases (customerLevelNA says so)
+	if led.CustomerLevel() { // they need dated purchases unless given (the warnings above say so)
 		a.Schemes = slices.DeleteFunc(a.Schemes, func(sc Scheme) bool {
 			return sc.Key == "lifecycle" && !s.given.periods || sc.Key == "pattern" && !s.given.gaps
 		})

@@ -120,10 +120,9 @@ func (t *Totals) gapCVs() (cv []float64, days []int) {
 // CustomerLevel reports whether the ledger is a customer-level summary.
 func (l *Ledger) CustomerLevel() bool { return l.Totals != nil }
 
-// customerLevelNA says what a customer-level ledger cannot give, and why.
-var customerLevelNA = []string{
-	"customer-level ledger: aging, ECL, DSO and the credit score need invoices; balances and credit utilisation are among the customer's figures",
-}
+// customerLevelAgingNA says what a customer-level ledger cannot give, and
+// why; the other sentences below are said when a column is missing.
+const customerLevelAgingNA = "customer-level ledger: aging, ECL, DSO and the credit score need invoices; balances and credit utilisation are among the customer's figures"
 
 // customerLevelPeriodsNA is said when the sales of the two 12-month
 // periods are not given for every customer (given.periods).
