@@ -96,36 +96,38 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 		}
 		amt = "(" + q + " * " + u + ")"
 	}
-	sel := []string{
-		cust + "::text AS customer_id",
-		"sum(" + amt + ")::text AS amount",
-		"(count(DISTINCT " + day + ") FILTER (WHERE " + amt + " >= 0))::text AS orders",
-		"to_char(min(" + day + ") FILTER (WHERE " + amt + " >= 0), 'YYYY-MM-DD') AS first_order_date",
-		"to_char(max(" + day + ") FILTER (WHERE " + amt + " >= 0), 'YYYY-MM-DD') AS last_order_date",
-	}
-	names := []string{"customer_id", "amount", "orders", "first_order_date", "last_order_date"}
+	// the summary's columns: each an expression and the name it is read by
+	var sel, names []string
+	add := func(expr, name string) { sel, names = append(sel, expr+" AS "+name), append(names, name) }
+	add(cust+"::text", "customer_id")
+	add("sum("+amt+")::text", "amount")
+	add("(count(DISTINCT "+day+") FILTER (WHERE "+amt+" >= 0))::text", "orders")
+	add("to_char(min("+day+") FILTER (WHERE "+amt+" >= 0), 'YYYY-MM-DD')", "first_order_date")
+	add("to_char(max("+day+") FILTER (WHERE "+amt+" >= 0), 'YYYY-MM-DD')", "last_order_date")
+	cost := "" // the cost expression, when the ledger has costs
 	if m.Has(FCost) {
 		c, err := number(FCost)
 		if err != nil {
 			return nil, err
 		}
-		sel, names = append(sel, "sum("+c+")::text AS cost"), append(names, "cost")
+		cost = c
+		add("sum("+cost+")::text", "cost")
 	}
 	if m.Has(FCustomerName) {
 		id, _ := col(FCustomerName)
-		sel, names = append(sel, "min("+id+"::text) AS customer_name"), append(names, "customer_name")
+		add("min("+id+"::text)", "customer_name")
 	}
 	if m.Has(FCreditLimit) {
 		c, err := number(FCreditLimit)
 		if err != nil {
 			return nil, err
 		}
-		sel, names = append(sel, "max("+c+")::text AS credit_limit"), append(names, "credit_limit")
+		add("max("+c+")::text", "credit_limit")
 	}
 	for _, f := range summaryModes {
 		if m.Has(f) {
 			id, _ := col(f)
-			sel, names = append(sel, "(mode() WITHIN GROUP (ORDER BY "+id+"::text))"+" AS "+f.String()), append(names, f.String())
+			add("(mode() WITHIN GROUP (ORDER BY "+id+"::text))", f.String())
 		}
 	}
 	complete := cust + " IS NOT NULL AND " + dateCol + " IS NOT NULL AND " + amt + " IS NOT NULL"
@@ -142,8 +144,9 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 	}
 	// per row, beside its columns: the as-of date (ll_e), whether its day is
 	// after the customer's first purchase day (ll_later) and a purchase day
-	// (ll_buy, a day with a row of amount ≥ 0): one sort by customer and day
-	// serves both windows and the GROUP BY
+	// (ll_buy, a day with a row of amount ≥ 0), and the purchase day before
+	// (ll_prev): one sort by customer, day and amount serves the three
+	// windows and the GROUP BY
 	rowsWith := "(SELECT *, " + end + " AS ll_e, " + day + " > min(" + day + ") FILTER (WHERE " + amt + " >= 0) OVER (PARTITION BY " + cust + ") AS ll_later, " +
 		"bool_or(" + amt + " >= 0) OVER (PARTITION BY " + cust + ", " + day + ") AS ll_buy, " +
 		// the last purchase day of the rows before, in order of day and, within
@@ -153,13 +156,11 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 		" DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS ll_prev FROM " + d.relation + " WHERE " + where + ") AS ll_rows"
 	ttm := " FILTER (WHERE " + day + " > ll_e - 365 AND " + day + " <= ll_e), 0)::text"
 	repeat := " FILTER (WHERE ll_later AND ll_buy))::text"
-	sel, names = append(sel, "coalesce(sum("+amt+")"+ttm+" AS ttm_amount"), append(names, "ttm_amount")
-	if m.Has(FCost) {
-		c, _ := number(FCost)
-		sel, names = append(sel, "coalesce(sum("+c+")"+ttm+" AS ttm_cost"), append(names, "ttm_cost")
+	add("coalesce(sum("+amt+")"+ttm, "ttm_amount")
+	if cost != "" {
+		add("coalesce(sum("+cost+")"+ttm, "ttm_cost")
 	}
-	sel, names = append(sel, "coalesce(sum("+amt+") FILTER (WHERE "+day+" > ll_e - 730 AND "+day+" <= ll_e - 365), 0)::text AS prior_amount"),
-		append(names, "prior_amount")
+	add("coalesce(sum("+amt+") FILTER (WHERE "+day+" > ll_e - 730 AND "+day+" <= ll_e - 365), 0)::text", "prior_amount")
 	// purchase documents: distinct document ids with a purchase row; a row
 	// without an id is a document of its own (as the rows are read)
 	docs := "count(*) FILTER (WHERE " + amt + " >= 0)"
@@ -168,22 +169,19 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 		doc := "nullif(btrim(" + id + "::text), '')"
 		docs = "count(DISTINCT " + doc + ") FILTER (WHERE " + amt + " >= 0) + count(*) FILTER (WHERE " + doc + " IS NULL AND " + amt + " >= 0)"
 	}
-	sel, names = append(sel, "("+docs+")::text AS purchase_documents"), append(names, "purchase_documents")
-	sel, names = append(sel, "to_char(min("+day+"), 'YYYY-MM-DD') AS first_document_date"), append(names, "first_document_date")
-	sel = append(sel, "coalesce(sum(("+day+" - ll_prev)::bigint * ("+day+" - ll_prev)::bigint) FILTER (WHERE "+amt+" >= 0 AND "+day+" > ll_prev), 0)::text AS gap_squares")
-	names = append(names, "gap_squares")
+	add("("+docs+")::text", "purchase_documents")
+	add("to_char(min("+day+"), 'YYYY-MM-DD')", "first_document_date")
+	add("coalesce(sum(("+day+" - ll_prev)::bigint * ("+day+" - ll_prev)::bigint) FILTER (WHERE "+amt+" >= 0 AND "+day+" > ll_prev), 0)::text", "gap_squares")
 	for _, p := range []struct {
 		name string
 		days int
 	}{{"activity_year", 365}, {"activity_quarter", 91}} {
 		k := "(ll_e - " + day + ") / " + strconv.Itoa(p.days)
-		sel = append(sel, "coalesce(bit_or(1 << "+k+") FILTER (WHERE "+amt+" >= 0 AND "+k+" < 16), 0)::text AS "+p.name)
-		names = append(names, p.name)
+		add("coalesce(bit_or(1 << "+k+") FILTER (WHERE "+amt+" >= 0 AND "+k+" < 16), 0)::text", p.name)
 	}
-	sel, names = append(sel, "(sum("+amt+")"+repeat+" AS repeat_amount"), append(names, "repeat_amount")
-	if m.Has(FCost) {
-		c, _ := number(FCost)
-		sel, names = append(sel, "(sum("+c+")"+repeat+" AS repeat_cost"), append(names, "repeat_cost")
+	add("(sum("+amt+")"+repeat, "repeat_amount")
+	if cost != "" {
+		add("(sum("+cost+")"+repeat, "repeat_cost")
 	}
 	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + rowsWith + " GROUP BY " + cust + " ORDER BY " + cust
 	// rows left out of the summary, said in the report
