@@ -57,6 +57,7 @@ type stage1 struct {
 	exps      map[expKey]*lazy[*expResult]
 	grads     map[gradKey]*lazy[[]float64]
 	risks     map[riskKey]*Risk
+	recv      lazy[*Receivables]      // what the receivables analysis takes from the rows
 	attrs     map[attrKey]attrSchemes // attribute schemes by what they depend on
 
 	revenueTop []float64 // top-N customers' shares of revenue (Concentration)
@@ -125,6 +126,9 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 		// totals cannot be cut at an earlier date: they are analysed as given
 		info.Moved, info.Asked, asOf = true, asOf, t.lastOrder()
 	}
+	if act := led.Activity; led.Totals != nil && act != nil && act.AsOf == asOf { // the rows the source left out
+		info.RowsAfter, info.CustomersAbsent = act.RowsAfter, act.CustomersLater
+	}
 	b := Aggregate(led, asOf)
 	b.RowsAfterAsOf = info.RowsAfter
 	s := &stage1{led: led, asked: asked, asOfInfo: info, base: b, windows: map[int]*Window{}, activity: map[int][]uint16{},
@@ -164,6 +168,9 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 		s.idRank[c] = int32(k)
 	}
 	s.chanMix, s.catMix = mixOf(&led.Tx.Channel, led, b), mixOf(&led.Tx.Category, led, b)
+	if act := led.Activity; act != nil && act.AsOf == asOf { // added up by the source
+		s.chanMix, s.catMix = act.Channel, act.Category
+	}
 	s.revenueTop, s.revenueHHI = moneyTopShares(b.Revenue)
 	s.imputation(led)
 	s.size = sizeClasses(led)
@@ -590,7 +597,7 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 		for _, na := range []struct {
 			given bool
 			why   string
-		}{{s.given.periods, customerLevelPeriodsNA}, {s.given.gaps, customerLevelPatternNA}, {false, customerLevelAgingNA},
+		}{{s.given.periods, customerLevelPeriodsNA}, {s.given.gaps, customerLevelPatternNA}, {led.Receivables != nil, customerLevelAgingNA},
 			{s.given.ttm, customerLevelTTMNA}, {s.given.repeat, customerLevelSpendNA}} {
 			if !na.given {
 				a.warn(na.why)

@@ -101,6 +101,11 @@ type Ledger struct {
 	Docs      DocTable
 	Totals    *Totals // a customer-level ledger (no transactions); nil for transactions
 
+	// Receivables, with Totals, are the receivables facts a source added up
+	// from rows it did not hand over (a database's summary); nil otherwise.
+	Receivables *Receivables
+	Activity    *Activity // the same for the cohorts and the tracking curve
+
 	// RegularEnd, when set (not 0), is the last date before rows dated far
 	// beyond the rest: the default as-of date (see DefaultAsOf).
 	RegularEnd Day

@@ -36,20 +36,23 @@ func SimpleDSO(ar, sales, days float64) float64 {
 	return ar / sales * days
 }
 
+// The payment index's anchors (spec §5.7): days beyond terms and the index
+// there, linear in between.
+var (
+	PaymentIndexDays   = []int{-30, -20, 0, 15, 22, 30, 60, 90, 120, 180}
+	PaymentIndexScores = []int{100, 90, 80, 70, 60, 50, 40, 30, 20, 1}
+)
+
 // PaymentIndex maps days beyond terms u (negative: early) to 0–100 on the
 // PAYDEX-style anchors of spec §5.7.
 func PaymentIndex(u float64) float64 {
-	xs := []float64{-30, -20, 0, 15, 22, 30, 60, 90, 120, 180}
-	ys := []float64{100, 90, 80, 70, 60, 50, 40, 30, 20, 1}
-	if u <= xs[0] {
+	xs, ys := PaymentIndexDays, PaymentIndexScores
+	if u <= float64(xs[0]) {
 		return 100
 	}
-	if u >= xs[len(xs)-1] {
-		return 1
-	}
 	for k := 1; k < len(xs); k++ {
-		if u <= xs[k] {
-			return ys[k-1] + (u-xs[k-1])*(ys[k]-ys[k-1])/(xs[k]-xs[k-1])
+		if u <= float64(xs[k]) {
+			return float64(ys[k-1]) + (u-float64(xs[k-1]))*float64(ys[k]-ys[k-1])/float64(xs[k]-xs[k-1])
 		}
 	}
 	return 1
@@ -84,7 +87,6 @@ func grade(score float64) int {
 
 // OpenItem is an invoice (or credit note) open at the as-of date.
 type OpenItem struct {
-	Row  int32
 	Cust int32
 	Open Money
 	Due  Day
@@ -176,7 +178,7 @@ func (a *Analysis) risk(s *stage1, e *Engine, p Params) {
 	r, ok := s.risks[k]
 	e.mu.Unlock()
 	if !ok {
-		r = a.computeRisk(p)
+		r = a.computeRisk(p, s.receivables())
 		e.mu.Lock()
 		s.risks[k] = r
 		e.mu.Unlock()
@@ -184,7 +186,7 @@ func (a *Analysis) risk(s *stage1, e *Engine, p Params) {
 	a.Risk = r
 }
 
-func (a *Analysis) computeRisk(p Params) *Risk {
+func (a *Analysis) computeRisk(p Params, f *Receivables) *Risk {
 	led := a.Led
 	r := &Risk{}
 	a.Risk = r
@@ -196,45 +198,38 @@ func (a *Analysis) computeRisk(p Params) *Risk {
 	r.CustAR, r.CustECL, r.Overdue30, r.MaxDPD = make([]Money, n), make([]Money, n), make([]Money, n), make([]int, n)
 	r.EL, r.DSO = make([]Money, n), make([]float64, n)
 	r.BucketTotal, r.BucketECL = make([]Money, nb), make([]Money, nb)
-	if led.CustomerLevel() {
+	switch {
+	case f == nil:
 		r.Why = "a customer-level ledger has balances but no invoices: aging, ECL, DSO and the credit score need invoices (the balance and its share of the credit limit are among the customer's figures)"
 		return r
-	}
-	if !led.HasOpenItems() {
+	case f.AsOf != a.AsOf:
+		r.Why = fmt.Sprintf("the engine added up the receivables as of %s, not %s: load the ledger again for this date", f.AsOf, a.AsOf)
+		return r
+	case !f.HasPayments():
 		r.Why = "the ledger has no payment data (paid date, paid amount or outstanding balance): receivables, aging and credit risk cannot be computed"
 		return r
 	}
 	r.Available = true
 	switch {
-	case led.HasPaid && led.HasPaidAmount:
+	case f.HasPaid && f.HasPaidAmount:
 		r.Method = "paid date and paid amount"
-	case led.HasPaid:
+	case f.HasPaid:
 		r.Method = "paid date (invoices settled in full on it)"
 	default:
 		r.Method = "outstanding balance column (as reported)"
 	}
-	tx := &led.Tx
 	terms := Day(p.DefaultTermsDays)
 	impaired := led.Customers.WriteOff
-	for i := range tx.Cust {
-		if tx.Date[i] > a.AsOf {
-			continue
-		}
-		open := led.OpenAt(i, a.AsOf)
-		if open == 0 {
-			continue
-		}
-		c := tx.Cust[i]
-		if open < 0 { // credit notes and overpayments not applied to an invoice
-			r.Unapplied += open
-			r.CustUnapplied[c] += open
-			continue
-		}
-		due := tx.Due[i]
+	for c, v := range f.Unapplied { // credit notes and overpayments not applied to an invoice
+		r.Unapplied += v
+		r.CustUnapplied[c] = v
+	}
+	for _, o := range f.Open {
+		c, due := o.Cust, o.Due
 		if due == NoDay {
-			due = tx.Date[i] + terms
+			due = o.Date + terms
 		}
-		it := OpenItem{Row: int32(i), Cust: c, Open: open, Due: due, Date: tx.Date[i], DPD: int(a.AsOf - due)}
+		it := OpenItem{Cust: c, Open: o.Open, Due: due, Date: o.Date, DPD: int(a.AsOf - due)}
 		r.OpenItems = append(r.OpenItems, it)
 		age := it.DPD
 		if p.AgingBasis == "invoice" {
@@ -244,15 +239,15 @@ func (a *Analysis) computeRisk(p Params) *Risk {
 		if r.CustBuckets[c] == nil {
 			r.CustBuckets[c] = make([]Money, nb)
 		}
-		r.CustBuckets[c][k] += open
-		r.BucketTotal[k] += open
-		r.CustAR[c] += open
+		r.CustBuckets[c][k] += it.Open
+		r.BucketTotal[k] += it.Open
+		r.CustAR[c] += it.Open
 		r.OpenInvoices++
 		if it.DPD > 0 {
 			r.PastDue++
 		}
 		if it.DPD > 30 {
-			r.Overdue30[c] += open
+			r.Overdue30[c] += it.Open
 		}
 		r.MaxDPD[c] = max(r.MaxDPD[c], it.DPD)
 		if it.DPD >= p.WriteoffDPD || (impaired != nil && impaired[c]) {
@@ -305,8 +300,8 @@ func (a *Analysis) computeRisk(p Params) *Risk {
 			r.BucketECL[k] += roundMoney(float64(v) * r.LossRates[k])
 		}
 	}
-	a.payments(p)
-	a.dso(p)
+	a.payments(p, f)
+	a.dso(p, f)
 	a.creditScore(p)
 	// expected loss: PD from the matrix (ECL / exposure at LGD 1), EAD = open AR
 	for c := 0; c < n; c++ {
@@ -315,6 +310,7 @@ func (a *Analysis) computeRisk(p Params) *Risk {
 			r.EL[c] = roundMoney(pd * p.LGD * float64(r.CustAR[c]))
 		}
 	}
+	// oldest first; the open items are in a canonical order already
 	slices.SortStableFunc(r.WriteOffs, func(x, y OpenItem) int { return cmp.Compare(y.DPD, x.DPD) })
 	r.CreditList = a.rankDesc(func(c int) (float64, bool) { return float64(r.EL[c]), r.CustAR[c] > 0 })
 	r.arTop, r.arHHI = moneyTopShares(r.CustAR)
@@ -323,8 +319,8 @@ func (a *Analysis) computeRisk(p Params) *Risk {
 
 // churnRisk values what each customer's churn would cost: CLV × (1 −
 // P(alive)) with the model, else trailing-12-month revenue of at-risk and
-// lapsed customers (for a customer-level ledger, its average revenue per
-// year since its first order).
+// lapsed customers (for a customer-level ledger that does not give it, its
+// average revenue per year since its first order).
 func (a *Analysis) churnRisk(s *stage1) {
 	in := valueAtRiskIn{s: s, pAlive: a.PAlive, churn: a.Churn, revenueTTM: a.RevenueTTM}
 	if a.PAlive != nil {
@@ -343,7 +339,7 @@ func (a *Analysis) valueAtRisk() {
 			a.ValueAtRisk[c] = math.Max(0, a.CLV[c]) * (1 - a.PAlive[c])
 		case a.Churn[c] == ChurnAtRisk || a.Churn[c] == ChurnLapsed:
 			year := float64(a.RevenueTTM[c])
-			if a.Base.CustomerLevel {
+			if a.Base.CustomerLevel && !a.given.ttm {
 				year = float64(a.Revenue[c]) * 365 / math.Max(365, float64(a.AsOf-a.Base.FirstDate[c]))
 			}
 			a.ValueAtRisk[c] = math.Max(0, year/scale)
@@ -439,7 +435,10 @@ func (a *Analysis) lossRates(p Params) ([]float64, string) {
 func (a *Analysis) rollRates(p Params) ([]float64, string) {
 	led := a.Led
 	tx := &led.Tx
-	if !led.HasPaid {
+	switch {
+	case led.CustomerLevel():
+		return nil, "needs the ledger's rows: the engine added up the items open at the as-of date only"
+	case !led.HasPaid:
 		return nil, "needs paid dates"
 	}
 	nb := len(p.AgingEdges) + 1
@@ -525,75 +524,47 @@ func (a *Analysis) rollRates(p Params) ([]float64, string) {
 
 // payments computes days beyond terms, days to pay and the payment index
 // over invoices paid in the last 12 months (§5.3, §5.7).
-func (a *Analysis) payments(p Params) {
-	led, r := a.Led, a.Risk
+func (a *Analysis) payments(p Params, f *Receivables) {
+	r := a.Risk
 	n := a.N
 	r.DBT, r.DBTRaw, r.ADTP, r.PayIndex, r.PaidCount = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]int, n)
-	var w, wu, wraw, wdtp, wp []float64 = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
-	recent, prior := make([][2]float64, n), make([][2]float64, n) // DBT sums for the trend: last 3 months, prior 9
-	tx := &led.Tx
-	terms := Day(p.DefaultTermsDays)
-	if led.HasPaid {
-		for i, c := range tx.Cust {
-			paid := tx.Paid[i]
-			if tx.Amount[i] <= 0 || paid == NoDay || paid > a.AsOf || paid <= a.AsOf-365 {
-				continue
-			}
-			due := tx.Due[i]
-			if due == NoDay {
-				due = tx.Date[i] + terms
-			}
-			amt := float64(tx.Amount[i])
-			if led.HasPaidAmount {
-				amt = float64(tx.PaidAmt[i])
-			}
-			if amt <= 0 {
-				continue
-			}
-			u := float64(paid - due)
-			w[c] += amt
-			wu[c] += amt * math.Max(0, u)
-			wraw[c] += amt * u
-			wdtp[c] += amt * float64(paid-tx.Date[i])
-			wp[c] += amt * PaymentIndex(u)
-			r.PaidCount[c]++
-			if paid > a.AsOf-91 {
-				recent[c][0] += amt * math.Max(0, u)
-				recent[c][1] += amt
-			} else {
-				prior[c][0] += amt * math.Max(0, u)
-				prior[c][1] += amt
-			}
-		}
+	sums := slices.Clone(f.Paid)
+	if sums == nil {
+		sums = make([]PaidSums, n)
+	}
+	terms := p.DefaultTermsDays
+	for _, u := range f.Undated { // due on the invoice date + default terms
+		sums[u.Cust].add(float64(u.Amount), u.DTP-terms, u.DTP, u.Recent, u.N)
 	}
 	var sw, swdtp float64
-	for c := 0; c < n; c++ {
-		sw += w[c]
-		swdtp += wdtp[c]
+	for c := range sums {
+		sw += sums[c].W
+		swdtp += sums[c].WDTP
 	}
 	r.PortfolioADTP = math.NaN()
 	if sw > 0 {
 		r.PortfolioADTP = swdtp / sw
 	}
-	for c := 0; c < n; c++ {
-		if w[c] == 0 {
+	r.Trend = make([]float64, n)
+	for c := range sums {
+		s := &sums[c]
+		r.PaidCount[c] = s.N
+		if s.W == 0 {
 			r.DBT[c], r.DBTRaw[c], r.ADTP[c] = math.NaN(), math.NaN(), math.NaN()
 		} else {
-			r.DBT[c], r.DBTRaw[c], r.ADTP[c] = wu[c]/w[c], wraw[c]/w[c], wdtp[c]/w[c]
+			r.DBT[c], r.DBTRaw[c], r.ADTP[c] = s.WU/s.W, s.WRaw/s.W, s.WDTP/s.W
 		}
 		r.PayIndex[c] = 50 // thin file
-		if r.PaidCount[c] >= 3 {
-			r.PayIndex[c] = wp[c] / w[c]
+		if s.N >= 3 {
+			r.PayIndex[c] = s.WP / 840 / s.W
 		}
-	}
-	r.Trend = make([]float64, n)
-	for c := 0; c < n; c++ {
-		if recent[c][1] == 0 || prior[c][1] == 0 {
+		// the trend: days beyond terms of the last 3 months against the 9 before
+		priorW := s.W - s.RecentW
+		if s.RecentW == 0 || priorW == 0 {
 			r.Trend[c] = 50 // not enough payments in one of the windows
 			continue
 		}
-		d := recent[c][0]/recent[c][1] - prior[c][0]/prior[c][1]
-		switch {
+		switch d := s.RecentWU/s.RecentW - (s.WU-s.RecentWU)/priorW; {
 		case d <= 0:
 			r.Trend[c] = 100
 		case d <= 10:
@@ -603,43 +574,24 @@ func (a *Analysis) payments(p Params) {
 }
 
 // dso computes the ledger's and each customer's DSO (§5.2).
-func (a *Analysis) dso(p Params) {
-	led, r := a.Led, a.Risk
-	tx := &led.Tx
-	const months = 24
-	y, m, _ := a.AsOf.Civil()
-	starts := make([]Day, months+1) // month k covers (starts[k+1], starts[k]]
-	r.MonthDays = make([]float64, months)
-	starts[0] = a.AsOf
-	for k := 0; k < months; k++ {
-		mm, yy := m-k, y
-		for mm <= 0 {
-			mm += 12
-			yy--
-		}
-		startDay := DayFromCivil(yy, mm, 1) - 1
-		starts[k+1] = startDay
-		r.MonthDays[k] = float64(starts[k] - startDay)
+func (a *Analysis) dso(p Params, f *Receivables) {
+	r := a.Risk
+	starts := monthStarts(a.AsOf)
+	r.MonthDays = make([]float64, SalesMonths)
+	for k := range r.MonthDays {
+		r.MonthDays[k] = float64(starts[k] - starts[k+1])
 		if p.DSOMonthDays == "30" {
 			r.MonthDays[k] = 30
 		}
 	}
-	r.MonthlySales = make([]Money, months)
-	custSales := make([]Money, a.N) // last 3 months
-	for i, c := range tx.Cust {
-		if tx.Amount[i] <= 0 || tx.Date[i] > a.AsOf || tx.Date[i] <= starts[months] {
-			continue
-		}
-		ty, tm, _ := tx.Date[i].Civil()
-		k := (y-ty)*12 + (m - tm)
-		r.MonthlySales[k] += tx.Amount[i]
-		if k < 3 {
-			custSales[c] += tx.Amount[i]
-		}
-	}
-	sales := make([]float64, months)
+	r.MonthlySales = slices.Clone(f.Monthly)
+	sales := make([]float64, SalesMonths)
 	for k, v := range r.MonthlySales {
 		sales[k] = float64(v)
+	}
+	custSales := f.Sales3m
+	if custSales == nil {
+		custSales = make([]Money, a.N)
 	}
 	days3 := r.MonthDays[0] + r.MonthDays[1] + r.MonthDays[2]
 	r.Sales3m, r.Days3m = custSales, days3

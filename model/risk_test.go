@@ -32,6 +32,12 @@ func TestRiskVectors(t *testing.T) {
 	near(t, "payment index u=45", PaymentIndex(45), 45.0, 1e-9)
 	near(t, "payment index early", PaymentIndex(-60), 100, 0)
 	near(t, "payment index very late", PaymentIndex(400), 1, 0)
+	// the whole-day index the sums are weighted by: 840 × the index, exactly
+	for u := -45; u <= 200; u++ {
+		if got, want := paymentIndex840(u), 840*PaymentIndex(float64(u)); math.Abs(float64(got)-want) > 1e-9 {
+			t.Errorf("840 × payment index at %d days: %d, want %g", u, got, want)
+		}
+	}
 	near(t, "2/10 net 30", 100*EarlyPaymentRate(0.02, 10, 30), 37.24, 0.005)
 }
 
