@@ -59,7 +59,10 @@ func DefaultAsOf(l *Ledger) Day {
 
 // MaxDate returns the latest transaction date of the ledger (NoDay if empty).
 func MaxDate(l *Ledger) Day {
-	if l.Totals != nil {
+	switch {
+	case l.Totals != nil && l.Activity != nil:
+		return l.Activity.AsOf // the source's last date of a row (its summary's as-of date)
+	case l.Totals != nil:
 		return l.Totals.lastOrder()
 	}
 	m := NoDay

@@ -35,8 +35,9 @@ func (c *Cohorts) CumRevenuePerCustomer(i, k int) Money {
 	return Money(math.Round(float64(s) / float64(c.Size[i])))
 }
 
-// periodOf numbers calendar months or quarters.
-func periodOf(d Day, quarter bool) int {
+// PeriodOf numbers calendar months (year × 12 + month − 1) or quarters
+// (year × 4 + quarter − 1).
+func PeriodOf(d Day, quarter bool) int {
 	y, m, _ := d.Civil()
 	if quarter {
 		return y*4 + (m-1)/3
@@ -68,23 +69,33 @@ func (a *Analysis) Cohorts() *Cohorts {
 }
 
 func (a *Analysis) cohortTriangle() *Cohorts {
-	b := a.Base
-	if b.CustomerLevel {
+	quarter := a.Params.CohortPeriod == "quarter"
+	var f CohortFacts
+	switch act := a.Led.Activity; {
+	case !a.Base.CustomerLevel:
+		f = cohortFactsOf(a.Base, quarter)
+	case act != nil && act.AsOf == a.AsOf: // added up by the source
+		f = act.Month
+		if quarter {
+			f = act.Quarter
+		}
+	default:
 		return nil
 	}
-	quarter := a.Params.CohortPeriod == "quarter"
-	out := &Cohorts{Period: a.Params.CohortPeriod}
-	first, last := -1, periodOf(a.AsOf, quarter)
-	for c := range a.N {
-		if d := b.FirstBuy[c]; d != NoDay {
-			if p := periodOf(d, quarter); first < 0 || p < first {
-				first = p
-			}
-		}
-	}
-	if first < 0 {
-		out.NoPurchase = a.N
+	return cohortsFrom(f, a.AsOf, a.Params.CohortPeriod)
+}
+
+// cohortsFrom lays the cohorts' counts out as the triangle, from the first
+// cohort's period to the as-of date's.
+func cohortsFrom(f CohortFacts, asOf Day, period string) *Cohorts {
+	quarter := period == "quarter"
+	out := &Cohorts{Period: period, NoPurchase: f.NoPurchase}
+	if len(f.Sizes) == 0 {
 		return out
+	}
+	first, last := f.Sizes[0].Period, PeriodOf(asOf, quarter)
+	for _, s := range f.Sizes {
+		first = min(first, s.Period)
 	}
 	n := last - first + 1
 	for p := first; p <= last; p++ {
@@ -95,26 +106,17 @@ func (a *Analysis) cohortTriangle() *Cohorts {
 	for i := range n {
 		out.Active[i], out.Revenue[i] = make([]int, n-i), make([]Money, n-i)
 	}
-	for c := range a.N {
-		if b.FirstBuy[c] == NoDay {
-			out.NoPurchase++
-			continue
-		}
-		i := periodOf(b.FirstBuy[c], quarter) - first
-		out.Size[i]++
-		seen := -1
-		for d := b.DocStart[c]; d < b.DocStart[c+1]; d++ {
-			k := periodOf(b.DocDate[d], quarter) - first - i
-			if k < 0 {
-				continue // a credit note before the first purchase: not part of the cohort's life
-			}
-			out.Revenue[i][k] += b.DocNet[d]
-			if b.DocNet[d] >= 0 && k != seen {
-				out.Active[i][k]++
-				seen = k
-			}
+	for _, s := range f.Sizes {
+		if i := s.Period - first; i < n {
+			out.Size[i] += s.N
 		}
 	}
-	out.Partial = periodOf(a.AsOf+1, quarter) == last
+	for _, c := range f.Cells {
+		if i := c.First - first; i < n && c.K >= 0 && c.K < n-i {
+			out.Active[i][c.K] += c.Active
+			out.Revenue[i][c.K] += c.Revenue
+		}
+	}
+	out.Partial = PeriodOf(asOf+1, quarter) == last
 	return out
 }

@@ -3,6 +3,7 @@ package model
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -70,6 +71,46 @@ func mixOf(col *RowAttribute, led *Ledger, b *Base) *Mix {
 			sales[k], rows[k] = 0, 0
 		}
 		m.Start[c+1] = int32(len(m.Code))
+	}
+	return m
+}
+
+// MixEntry is a customer's gross sales and rows in one value of a row
+// column, as a source adds them up (a database's summary).
+type MixEntry struct {
+	Cust  int32
+	Value string
+	Sales Money
+	Rows  int32
+}
+
+// NewMix builds the mix of a row column of n customers from its entries,
+// in any order (blank values are not in a mix; the source leaves them out).
+// It is the mix mixOf computes from the same rows.
+func NewMix(name string, n int, entries []MixEntry) *Mix {
+	values := map[string]bool{}
+	for _, e := range entries {
+		values[e.Value] = true
+	}
+	m := &Mix{Name: name, Dict: append([]string{""}, slices.Sorted(maps.Keys(values))...), Start: make([]int32, n+1), Total: make([]Money, n), TotalRows: make([]int32, n)}
+	code := make(map[string]int32, len(m.Dict))
+	for k, v := range m.Dict {
+		code[v] = int32(k)
+	}
+	entries = slices.Clone(entries)
+	slices.SortFunc(entries, func(x, y MixEntry) int {
+		return cmp.Or(cmp.Compare(x.Cust, y.Cust), cmp.Compare(y.Sales, x.Sales), cmp.Compare(y.Rows, x.Rows), cmp.Compare(x.Value, y.Value))
+	})
+	for _, e := range entries {
+		m.Code = append(m.Code, code[e.Value])
+		m.Sales = append(m.Sales, e.Sales)
+		m.Rows = append(m.Rows, e.Rows)
+		m.Total[e.Cust] += e.Sales
+		m.TotalRows[e.Cust] += e.Rows
+		m.Start[e.Cust+1]++
+	}
+	for c := range n {
+		m.Start[c+1] += m.Start[c]
 	}
 	return m
 }

@@ -125,8 +125,14 @@ func validate(b *Base, led *Ledger, unit string, penalizer float64, calEnd Day) 
 	}
 	v.holdout(s, holdout)
 	v.histogram(s)
-	if !b.CustomerLevel { // the tracking curve needs every purchase date
-		v.tracking(b, s)
+	// the tracking curve counts purchase days by day: the rows give them, a
+	// source may have added them up (without a holdout)
+	switch act := led.Activity; {
+	case !b.CustomerLevel:
+		births, repeats := purchaseDayCounts(b, s.In)
+		v.tracking(s, births, repeats)
+	case act != nil && act.AsOf == b.AsOf && calEnd == b.AsOf:
+		v.tracking(s, act.Births, act.Repeats)
 	}
 	v.choose()
 	return v
@@ -325,26 +331,15 @@ func (v *Validation) histogram(s *RepeatSummary) {
 const maxTrackPoints = 520
 
 // tracking builds the cumulative repeat-purchase curve of the calibration
-// cohort from its first purchase to the as-of date, week by week.
-func (v *Validation) tracking(b *Base, s *RepeatSummary) {
-	start := NoDay
-	firstCount := map[Day]int{}
-	var repeats []Day // every repeat purchase day of the cohort, through the holdout
-	for c, in := range s.In {
-		if !in {
-			continue
-		}
-		days := b.purchaseDays(c)
-		first := days[0] // In: it has one
-		firstCount[first]++
-		repeats = append(repeats, days[1:]...)
-		if start == NoDay || first < start {
-			start = first
-		}
-	}
-	if start == NoDay || v.AsOf <= start {
+// cohort from its first purchase to the as-of date, week by week, actual and
+// expected, from the customers' first purchase days (births) and
+// their other purchase days (repeats), both counted by day.
+func (v *Validation) tracking(s *RepeatSummary, births, repeats []DayCount) {
+	births = slices.SortedFunc(slices.Values(births), func(x, y DayCount) int { return cmp.Compare(x.Day, y.Day) })
+	if len(births) == 0 || v.AsOf <= births[0].Day {
 		return
 	}
+	start := births[0].Day
 	span := int(v.AsOf - start)
 	step := 7 * max(1, (span/7+maxTrackPoints-1)/maxTrackPoints)
 	var ends []Day
@@ -357,8 +352,10 @@ func (v *Validation) tracking(b *Base, s *RepeatSummary) {
 	}
 	// actual: repeat purchases on or before each end
 	perDay := make([]float64, span+1)
-	for _, d := range repeats {
-		perDay[d-start]++
+	for _, r := range repeats {
+		if r.Day >= start && r.Day <= v.AsOf {
+			perDay[r.Day-start] += float64(r.N)
+		}
 	}
 	v.Tracking = make([]TrackPoint, len(ends))
 	cum, at := 0.0, 0
@@ -375,7 +372,6 @@ func (v *Validation) tracking(b *Base, s *RepeatSummary) {
 			break
 		}
 	}
-	firsts := sortedKeys(firstCount)
 	for fi, f := range v.Fits {
 		if f.Count == nil {
 			for i := range v.Tracking {
@@ -392,11 +388,11 @@ func (v *Validation) tracking(b *Base, s *RepeatSummary) {
 		})
 		for i, e := range ends {
 			var sum float64
-			for _, d := range firsts {
-				if d >= e {
+			for _, b := range births {
+				if b.Day >= e {
 					break
 				}
-				sum += float64(firstCount[d]) * ex[e-d]
+				sum += float64(b.N) * ex[e-b.Day]
 			}
 			v.Tracking[i].Model[fi] = sum
 		}
