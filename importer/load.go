@@ -137,6 +137,11 @@ func Load(paths []string, opt Options) (*model.Ledger, *Report, error) {
 		plans = append(plans, ps...)
 	}
 	led, rep, err := run(plans, opt)
+	for _, c := range closers {
+		if d, ok := c.(*dbSource); ok && d.after != nil && err == nil {
+			err = d.after(led)
+		}
+	}
 	if rep != nil {
 		rep.Warnings = append(twice, rep.Warnings...)
 		for _, c := range closers {

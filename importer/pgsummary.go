@@ -39,12 +39,35 @@ import (
 //     purchase days but the first (the Gamma-Gamma spend's sum, as the rows
 //     give it); empty with a single purchase day;
 //   - cost: Σ cost, when the ledger has a cost column;
-//   - customer_name: the smallest; credit_limit: the largest;
-//   - region, industry, channel, customer_type, employees, annual_revenue,
-//     total_assets: the most frequent value (ties: the smallest).
+//   - customer_name, credit_limit, region, industry, channel, customer_type,
+//     employees, annual_revenue, total_assets: the first non-blank value in
+//     the relation's order, as the rows are read (ll_ord, the row's place
+//     in the scan).
 
-// summaryModes are the descriptive fields summarised by their most frequent value.
-var summaryModes = []Field{FRegion, FIndustry, FChannel, FCustomerType, FEmployees, FAnnualRevenue, FTotalAssets}
+// ordered is the relation with each row's place in the scan (ll_ord): the
+// order the rows are read in.
+func ordered(relation string) string {
+	return "(SELECT *, row_number() OVER () AS ll_ord FROM " + relation + ") AS ll_src"
+}
+
+// attributeColumns are the columns the reading keeps as customer
+// attributes: mapped to no field, and not taken for a field by the
+// summary's own mapping.
+func attributeColumns(m *Mapping) []Column {
+	var out []Column
+	for _, c := range m.Columns {
+		if c.Field != FNone || c.Header == "" {
+			continue
+		}
+		if mm, err := buildMapping([]string{c.Header}, nil); err == nil && mm.Columns[0].Field == FNone {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// summaryFirsts are the descriptive fields summarised by their first value.
+var summaryFirsts = []Field{FCustomerName, FCreditLimit, FRegion, FIndustry, FChannel, FCustomerType, FEmployees, FAnnualRevenue, FTotalAssets}
 
 // numeric and date types the summary can add up and compare in the engine.
 var (
@@ -98,7 +121,9 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 	}
 	// the summary's columns: each an expression and the name it is read by
 	var sel, names []string
-	add := func(expr, name string) { sel, names = append(sel, expr+" AS "+name), append(names, name) }
+	add := func(expr, name string) {
+		sel, names = append(sel, expr+" AS "+pgx.Identifier{name}.Sanitize()), append(names, name)
+	}
 	add(cust+"::text", "customer_id")
 	add("sum("+amt+")::text", "amount")
 	add("(count(DISTINCT "+day+") FILTER (WHERE "+amt+" >= 0))::text", "orders")
@@ -113,28 +138,46 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 		cost = c
 		add("sum("+cost+")::text", "cost")
 	}
-	if m.Has(FCustomerName) {
-		id, _ := col(FCustomerName)
-		add("min("+id+"::text)", "customer_name")
-	}
-	if m.Has(FCreditLimit) {
-		c, err := number(FCreditLimit)
-		if err != nil {
-			return nil, err
-		}
-		add("max("+c+")::text", "credit_limit")
-	}
-	for _, f := range summaryModes {
+	for _, f := range summaryFirsts {
 		if m.Has(f) {
-			id, _ := col(f)
-			add("(mode() WITHIN GROUP (ORDER BY "+id+"::text))", f.String())
+			v := "btrim(" + cols.exprs[m.ByField[f]] + ")" // the text the rows are read as
+			add("(array_agg("+v+" ORDER BY ll_ord) FILTER (WHERE "+v+" <> ''))[1]", f.String())
 		}
 	}
 	complete := cust + " IS NOT NULL AND " + dateCol + " IS NOT NULL AND " + amt + " IS NOT NULL"
 	where, later := complete, ""
-	// the trailing 12 months end on the as-of date: given, or the last
-	// purchase day (a customer-level ledger's as-of date)
-	end := "(SELECT max(" + day + ") FROM " + d.relation + " WHERE " + complete + " AND " + amt + " >= 0)"
+	// the other columns are customer attributes, each customer's first value
+	// as the rows are read, unless the rows keep them per row: when values
+	// differ from the customer's first in more rows than one customer in
+	// twenty (the reading's rule; such columns are not summarised)
+	var attributes []string
+	if attrCols := attributeColumns(m); len(attrCols) > 0 {
+		var customers int64
+		q := "SELECT count(DISTINCT " + cust + ") FROM " + d.relation + " WHERE " + complete
+		if err := d.tx.QueryRow(d.ctx, q).Scan(&customers); err != nil {
+			return nil, fmt.Errorf("%s: %s", name, d.problem(err))
+		}
+		d.sql = append(d.sql, q)
+		for _, c := range attrCols {
+			v := "btrim(" + cols.exprs[c.Index] + ")"
+			var conflicts int64
+			q := "SELECT coalesce(sum(ll_n) FILTER (WHERE NOT ll_first), 0) FROM (SELECT count(*) AS ll_n, min(ll_ord) = min(min(ll_ord)) OVER (PARTITION BY " + cust + ") AS ll_first FROM " +
+				ordered(d.relation) + " WHERE " + complete + " AND " + v + " <> '' GROUP BY " + cust + ", " + v + ") AS ll_values"
+			if err := d.tx.QueryRow(d.ctx, q).Scan(&conflicts); err != nil {
+				return nil, fmt.Errorf("%s: %s", name, d.problem(err))
+			}
+			d.sql = append(d.sql, q)
+			if conflicts*20 > customers {
+				continue
+			}
+			add("(array_agg("+v+" ORDER BY ll_ord) FILTER (WHERE "+v+" <> ''))[1]", c.Header)
+			attributes = append(attributes, c.Header)
+		}
+	}
+	// the trailing 12 months end on the as-of date: given, or the last day
+	// of a row, as for the rows (the summary's ledger takes it as its own
+	// from the facts, model.Activity)
+	end := "(SELECT max(" + day + ") FROM " + d.relation + " WHERE " + complete + ")"
 	if opt.AsOf != model.NoDay && opt.AsOf != 0 {
 		// the ledger as it was on the as-of date: later rows stay in the engine
 		// (the date is the program's own ISO text, not the user's)
@@ -142,6 +185,23 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 		later = day + " > " + end
 		where += " AND NOT (" + later + ")"
 	}
+	// the receivables, cohorts and purchase days at the same as-of date,
+	// added up once the summary is read (pgfacts.go)
+	rr, why := receivablesColumns(m, col)
+	if why != "" {
+		d.warnings = append(d.warnings, "--summary adds up the receivables in the engine, but "+why+": aging, ECL, DSO and the credit score are left out (without --summary the rows are read)")
+		rr = factRows{unusable: true}
+	}
+	rr.relation, rr.where, rr.complete, rr.cust, rr.day, rr.amt, rr.cut = d.relation, where, complete, cust, day, amt, later != ""
+	if m.Has(FChannel) {
+		id, _ := col(FChannel)
+		rr.channel = "btrim(" + id + "::text)"
+	}
+	if m.Has(FCategory) {
+		id, _ := col(FCategory)
+		rr.category = "btrim(" + id + "::text)"
+	}
+	d.after = func(led *model.Ledger) error { return d.pushFacts(led, rr, end) }
 	// per row, beside its columns: the as-of date (ll_e), whether its day is
 	// after the customer's first purchase day (ll_later) and a purchase day
 	// (ll_buy, a day with a row of amount ≥ 0), and the purchase day before
@@ -153,7 +213,7 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 		// a day, amount from the largest: a purchase day's first row gets the
 		// purchase day before it, its other rows the day itself (the gaps)
 		"max(" + day + ") FILTER (WHERE " + amt + " >= 0) OVER (PARTITION BY " + cust + " ORDER BY " + day + ", " + amt +
-		" DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS ll_prev FROM " + d.relation + " WHERE " + where + ") AS ll_rows"
+		" DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS ll_prev FROM " + ordered(d.relation) + " WHERE " + where + ") AS ll_rows"
 	ttm := " FILTER (WHERE " + day + " > ll_e - 365 AND " + day + " <= ll_e), 0)::text"
 	repeat := " FILTER (WHERE ll_later AND ll_buy))::text"
 	add("coalesce(sum("+amt+")"+ttm, "ttm_amount")
@@ -202,9 +262,10 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 		d.warnings = append(d.warnings, fmt.Sprintf("%d rows are dated after the as-of date %s: the engine left them out of the summary", after, opt.AsOf))
 	}
 	var unused []string
-	summarised := append([]Field{FCustomerID, FDate, FAmount, FQuantity, FUnitPrice, FCost, FCustomerName, FCreditLimit, FDocumentID}, summaryModes...)
+	summarised := append([]Field{FCustomerID, FDate, FAmount, FQuantity, FUnitPrice, FCost, FDocumentID,
+		FDueDate, FPaidDate, FPaidAmount, FOutstanding, FCategory}, summaryFirsts...)
 	for _, c := range m.Columns {
-		if c.Header != "" && !slices.Contains(summarised, c.Field) {
+		if c.Header != "" && !slices.Contains(summarised, c.Field) && !slices.Contains(attributes, c.Header) {
 			unused = append(unused, fmt.Sprintf("%q", c.Header))
 		}
 	}

@@ -14,6 +14,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"ledgerlens/model"
 )
 
 // A PostgreSQL relation (a table, a view or the user's query) is read like a
@@ -76,6 +78,7 @@ type dbSource struct {
 	received *atomic.Int64
 	sql      []string // every statement run, for --show-sql
 	warnings []string
+	after    func(*model.Ledger) error // with --summary: what the engine adds up once the summary is read
 }
 
 // Close ends the transaction and the connection.
