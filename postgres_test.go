@@ -399,10 +399,27 @@ func TestPostgresSummary(t *testing.T) {
 			dumpCSV(t, conn, table, file)
 			dbName := importer.RedactURL(u) + " table " + table
 			variants := [][]string{nil, {"--set", "clv_model=simple"}, {"--set", "cohort_period=quarter"},
-				{"--set", "aging_basis=invoice", "--set", "dso_method=simple", "--set", "default_terms_days=10"}}
-			if strings.HasSuffix(table, ".demo") {
+				{"--set", "aging_basis=invoice", "--set", "dso_method=simple", "--set", "default_terms_days=10"},
+				{"--set", "cts_per_order=1.5", "--set", "cts_per_line=2", "--set", "cts_per_return=5", "--set", "cts_return_value_pct=0.1"}}
+			switch {
+			case strings.HasSuffix(table, ".demo"):
 				// --as-of goes into the engine: later rows are not added up
 				variants = append(variants, []string{"--as-of", "2024-12-31"})
+			case strings.HasSuffix(table, ".receivables"):
+				// every invoice has a due date: the engine counts the late ones
+				variants = append(variants, []string{"--set", "cts_per_late_invoice=3"})
+			case strings.HasSuffix(table, ".generated"):
+				// what needs the rows says so instead of giving a figure
+				for set, want := range map[string]string{
+					"cts_per_late_invoice=3":     "invoices have no due date, and whether they were late depends on default_terms_days",
+					"rfm_window_days=365":        "R, F and M cover the whole history; rfm_window_days = 365 needs dated documents",
+					"calibration_end=2024-06-30": "holdout validation needs the purchase dates of the holdout period",
+					"lossrate_source=history":    "roll rates need the ledger's rows",
+				} {
+					if _, js, _ := runCLI("report", "--format", "json", u, "--table", table, "--summary", "--set", set); !strings.Contains(js, want) {
+						t.Errorf("--summary --set %s: no warning %q", set, want)
+					}
+				}
 			}
 			for _, v := range variants {
 				code, dbJSON, stderr := runCLI(append([]string{"report", "--format", "json", u, "--table", table, "--summary"}, v...)...)

@@ -41,7 +41,7 @@ type factRows struct {
 	cut                                       bool   // an as-of date was given: later rows are left out
 	paid, due, paidAmt, outstanding           string // "" when the ledger has no such column
 	unusable                                  bool   // a payment column the engine cannot compare or add up
-	channel, category                         string // the rows' channel and category, trimmed text ("": no such column)
+	channel, category, doc                    string // the rows' channel, category and document id, trimmed text ("": no such column)
 }
 
 // receivablesColumns finds the payment columns of the mapping as the engine
@@ -260,6 +260,12 @@ func (f *factsReader) activity(rr factRows) (*model.Activity, error) {
 			return nil, err
 		}
 	}
+	// each customer's documents for the cost to serve: its rows merged by
+	// document id (a row without one is a document of its own), dated by
+	// the earliest, counted over the whole history and the last 365 days
+	if a.Serve, err = f.serveCounts(rr); err != nil {
+		return nil, err
+	}
 	// each customer's gross sales and rows by channel and by category
 	for _, mix := range []struct {
 		expr string
@@ -282,6 +288,39 @@ func (f *factsReader) activity(rr factRows) (*model.Activity, error) {
 		*mix.dst = model.NewMix(mix.f.String(), f.customers, entries)
 	}
 	return a, nil
+}
+
+// serveCounts counts each customer's documents, lines and returns.
+func (f *factsReader) serveCounts(rr factRows) (*model.ServeCounts, error) {
+	n := f.customers
+	counts := func() model.DocCounts {
+		return model.DocCounts{PurchaseDocs: make([]int32, n), Lines: make([]int32, n), ReturnDocs: make([]int32, n), ReturnValue: make([]model.Money, n)}
+	}
+	sc := &model.ServeCounts{All: counts(), TTM: counts()}
+	// a document: the customer's rows with one id (ll_k), or a row without
+	// one (ll_o, its place)
+	id, solo := "NULL::text", "ll_ord"
+	if rr.doc != "" {
+		id, solo = "nullif("+rr.doc+", '')", "CASE WHEN nullif("+rr.doc+", '') IS NULL THEN ll_ord END"
+	}
+	docs := "(SELECT ll_c, min(ll_d) AS ll_dd, sum(ll_a) AS ll_net, count(*) AS ll_n FROM (SELECT " + rr.cust + " AS ll_c, " + id + " AS ll_k, " + solo + " AS ll_o, " +
+		rr.day + " AS ll_d, " + rr.amt + " AS ll_a FROM " + ordered(rr.relation) + " WHERE " + rr.where + " AND " + rr.day + " <= " + f.e + ") AS ll_rows GROUP BY ll_c, ll_k, ll_o) AS ll_docs"
+	var cols []string
+	for _, w := range []string{"TRUE", "ll_dd > " + f.e + " - 365"} {
+		cols = append(cols, "(count(*) FILTER (WHERE ll_net >= 0 AND "+w+"))::text", "coalesce(sum(ll_n) FILTER (WHERE "+w+"), 0)::text",
+			"(count(*) FILTER (WHERE ll_net < 0 AND "+w+"))::text", "coalesce(-sum(ll_net) FILTER (WHERE ll_net < 0 AND "+w+"), 0)::text")
+	}
+	err := f.run("SELECT ll_c::text, "+strings.Join(cols, ", ")+" FROM "+docs+" GROUP BY ll_c", func(v [][]byte) {
+		c, ok := f.customer(v[0])
+		if !ok {
+			return
+		}
+		for k, dc := range []*model.DocCounts{&sc.All, &sc.TTM} {
+			w := v[1+4*k:]
+			dc.PurchaseDocs[c], dc.Lines[c], dc.ReturnDocs[c], dc.ReturnValue[c] = int32(f.integer(w[0])), int32(f.integer(w[1])), int32(f.integer(w[2])), f.money(w[3])
+		}
+	})
+	return sc, err
 }
 
 // receivableCols are the columns the receivables read from each row, with
@@ -345,7 +384,11 @@ func (rr factRows) customerSums(e string) []string {
 		"ll_pa * " + paymentIndex840SQL(u) + dated, "ll_pa" + recent, "ll_pa * greatest(0, " + u + ")" + recent} {
 		sums = append(sums, "coalesce(sum("+strings.Replace(x, " FILTER", ") FILTER", 1)+", 0)::text")
 	}
-	return append(sums, "(count(*)"+dated+")::text")
+	sums = append(sums, "(count(*)"+dated+")::text")
+	// late invoices (the cost to serve's): with a due date, paid after it or
+	// open past it at the as-of date; and the invoices without a due date
+	late := "ll_a > 0 AND ll_due IS NOT NULL AND ((ll_paid <= " + e + " AND ll_paid > ll_due) OR ((ll_paid IS NULL OR ll_paid > " + e + ") AND " + e + " > ll_due))"
+	return append(sums, "(count(*) FILTER (WHERE "+late+"))::text", "(count(*) FILTER (WHERE ll_a > 0 AND ll_due IS NULL))::text")
 }
 
 // customerSums reads one customer's customerSums (v, text) into r.
@@ -355,6 +398,8 @@ func (f *factsReader) customerSums(r *model.Receivables, c int32, v [][]byte) {
 		p := &r.Paid[c]
 		p.W, p.WU, p.WRaw, p.WDTP, p.WP, p.RecentW, p.RecentWU = f.num(v[2]), f.num(v[3]), f.num(v[4]), f.num(v[5]), f.num(v[6]), f.num(v[7]), f.num(v[8])
 		p.N = f.integer(v[9])
+		r.Late[c] = int32(f.integer(v[10]))
+		r.UndatedInvoices += f.integer(v[11])
 	}
 }
 
@@ -364,6 +409,9 @@ func (f *factsReader) receivables(rr factRows, n int, minor int64) (*model.Recei
 	e := f.e
 	r := &model.Receivables{AsOf: f.asOf, HasPaid: rr.paid != "", HasPaidAmount: rr.paid != "" && rr.paidAmt != "", HasOutstanding: rr.outstanding != "",
 		Unapplied: make([]model.Money, n), Paid: make([]model.PaidSums, n), Monthly: make([]model.Money, model.SalesMonths), Sales3m: make([]model.Money, n)}
+	if rr.paid != "" {
+		r.Late = make([]int32, n)
+	}
 	rows := f.rows(rr, rr.cust+" AS ll_c, "+rr.receivableCols(e, minor))
 	// the open invoices
 	err := f.run("SELECT ll_c::text, "+epoch("ll_d")+", "+epoch("ll_due")+", ll_open::text FROM "+rows+" WHERE ll_open > 0", func(v [][]byte) {

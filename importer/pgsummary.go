@@ -201,6 +201,10 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 		id, _ := col(FCategory)
 		rr.category = "btrim(" + id + "::text)"
 	}
+	if m.Has(FDocumentID) {
+		id, _ := col(FDocumentID)
+		rr.doc = "btrim(" + id + "::text)"
+	}
 	d.after = func(led *model.Ledger) error { return d.pushFacts(led, rr, end) }
 	// per row, beside its columns: the as-of date (ll_e), whether its day is
 	// after the customer's first purchase day (ll_later) and a purchase day

@@ -18,6 +18,20 @@ type Activity struct {
 
 	RowsAfter      int // rows dated after AsOf, not in the facts
 	CustomersLater int // customers with only such rows
+
+	// Serve are each customer's document counts for the cost to serve,
+	// over the whole history and the 365 days to AsOf (nil: not given).
+	Serve *ServeCounts
+}
+
+// ServeCounts are the document counts the cost to serve charges.
+type ServeCounts struct{ All, TTM DocCounts }
+
+// DocCounts are, per customer, its documents of net revenue ≥ 0, its lines
+// (rows), its documents of net revenue < 0 and their value (Σ |net|).
+type DocCounts struct {
+	PurchaseDocs, Lines, ReturnDocs []int32
+	ReturnValue                     []Money
 }
 
 // DayCount is how many of something fall on a day.

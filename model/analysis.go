@@ -139,6 +139,11 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	}
 	s.ttm = b.WindowOf(asOf-365, asOf)
 	s.ptm = b.WindowOf(asOf-730, asOf-365)
+	if act := led.Activity; led.Totals != nil && act != nil && act.AsOf == asOf && act.Serve != nil { // counted by the source
+		s.given.serve = true
+		ttm := &act.Serve.TTM
+		s.ttm.PurchaseDocs, s.ttm.Lines, s.ttm.ReturnDocs, s.ttm.ReturnValue = slices.Clone(ttm.PurchaseDocs), slices.Clone(ttm.Lines), slices.Clone(ttm.ReturnDocs), slices.Clone(ttm.ReturnValue)
+	}
 	if t := led.Totals; s.given.ttm { // given by the sheet (a summary of the rows)
 		s.ttm.Revenue, s.ttm.Cost = slices.Clone(t.TTM), slices.Clone(t.TTMCost)
 		if s.given.periods {
@@ -604,6 +609,12 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 			}
 		}
 	}
+	if led.CustomerLevel() && !s.given.serve && (p.CTSPerLine > 0 || p.CTSPerReturn > 0 || p.CTSReturnValuePct > 0) {
+		a.warn(customerLevelServeNA)
+	}
+	if why := a.lateUnknown(s, p); why != "" {
+		a.warn(why)
+	}
 	if s.asOfInfo.CustomersAbsent > 0 {
 		a.warn(fmt.Sprintf("%d customers have no document on or before the as-of date %s and are not in the analysis", s.asOfInfo.CustomersAbsent, b.AsOf))
 	}
@@ -763,7 +774,7 @@ func (a *Analysis) computeProfit(s *stage1, p Params, scale float64) {
 		ps.Basis, ps.Note = ProfitUnavailable, "no cost in the ledger: profit figures are n/a (set assumed_gm_pct, or cost-to-serve rates for revenue less cost to serve)"
 	}
 	imputed, overall := s.gmImpute, s.gmOverall
-	late := a.lateInvoices(p)
+	late := a.lateInvoices(s, p)
 	perOrder, perLine, perReturn, perLate := math.Round(p.CTSPerOrder*scale), math.Round(p.CTSPerLine*scale), math.Round(p.CTSPerReturn*scale), math.Round(p.CTSPerLateInvoice*scale)
 	for c := 0; c < n; c++ {
 		rev := b.Revenue[c]
@@ -817,10 +828,21 @@ func (a *Analysis) computeProfit(s *stage1, p Params, scale float64) {
 }
 
 // lateInvoices counts, per customer, invoices paid after their due date or
-// still open past it at the as-of date (nil without payment data or rate).
-func (a *Analysis) lateInvoices(p Params) []int32 {
+// still open past it at the as-of date (nil without payment data or rate;
+// for a customer-level ledger, the source's count when it could give it:
+// lateUnknown says when not).
+func (a *Analysis) lateInvoices(s *stage1, p Params) []int32 {
 	led := a.Led
-	if p.CTSPerLateInvoice == 0 || !led.HasPaid {
+	if p.CTSPerLateInvoice == 0 {
+		return nil
+	}
+	if led.CustomerLevel() {
+		if f := s.receivables(); f != nil && f.Late != nil && f.UndatedInvoices == 0 {
+			return slices.Clone(f.Late)
+		}
+		return nil
+	}
+	if !led.HasPaid {
 		return nil
 	}
 	out := make([]int32, a.N)
@@ -839,6 +861,21 @@ func (a *Analysis) lateInvoices(p Params) []int32 {
 		}
 	}
 	return out
+}
+
+// lateUnknown says why a customer-level ledger charged per late invoice
+// has no count of them ("" when it has, or is not charged).
+func (a *Analysis) lateUnknown(s *stage1, p Params) string {
+	if p.CTSPerLateInvoice == 0 || !a.Led.CustomerLevel() {
+		return ""
+	}
+	switch f := s.receivables(); {
+	case f == nil || f.Late == nil:
+		return "customer-level ledger: cts_per_late_invoice needs invoices with their paid and due dates; no late invoice is charged"
+	case f.UndatedInvoices > 0:
+		return fmt.Sprintf("the engine's summary: %d invoices have no due date, and whether they were late depends on default_terms_days; no late invoice is charged (without --summary the rows are read)", f.UndatedInvoices)
+	}
+	return ""
 }
 
 // whale builds the whale curve and headline figures (spec §3.3).
@@ -914,11 +951,16 @@ func (a *Analysis) computeRFM(s *stage1, p Params, w *Window, scale float64, war
 	b, n := s.base, a.N
 	a.R, a.F, a.M = make([]int32, n), make([]int32, n), make([]float64, n)
 	a.RScore, a.FScore, a.MScore = make([]int8, n), make([]int8, n), make([]int8, n)
+	windowed := p.RFMWindowDays > 0
+	if windowed && b.CustomerLevel { // its totals cannot be cut to a window
+		windowed = false
+		*warns = append(*warns, fmt.Sprintf("customer-level ledger: R, F and M cover the whole history; rfm_window_days = %d needs dated documents and is not used", p.RFMWindowDays))
+	}
 	var pop []int32
 	for c := 0; c < n; c++ {
 		last, f, m := b.LastPurchase[c], b.PurchaseDocs[c], b.Revenue[c]
 		days := b.PurchaseDays[c]
-		if p.RFMWindowDays > 0 {
+		if windowed {
 			last, f, m, days = w.LastPurchase[c], w.PurchaseDocs[c], w.Revenue[c], w.PurchaseDays[c]
 		}
 		if p.RFMFrequency == "days" {

@@ -27,6 +27,14 @@ type Receivables struct {
 	Undated   []UndatedPaid // invoices without a due date paid then: by customer, days to pay and window
 	Monthly   []Money       // credit sales (rows of amount > 0) of the 24 calendar months to AsOf, newest first
 	Sales3m   []Money       // per customer: credit sales of the three newest of those months
+
+	// Late counts, per customer, the invoices with a due date paid after it
+	// or open past it at AsOf (the cost to serve's late invoices), from a
+	// source that leaves the rows in the engine; UndatedInvoices are the
+	// invoices without a due date it could not judge (their terms are a
+	// parameter). Nil from the rows: the analysis counts them itself.
+	Late            []int32
+	UndatedInvoices int
 }
 
 // SalesMonths is how many months of credit sales the DSO looks back over.

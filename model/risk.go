@@ -437,7 +437,7 @@ func (a *Analysis) rollRates(p Params) ([]float64, string) {
 	tx := &led.Tx
 	switch {
 	case led.CustomerLevel():
-		return nil, "needs the ledger's rows: the engine added up the items open at the as-of date only"
+		return nil, "roll rates need the ledger's rows (month-end balances); a customer-level ledger has at most the items open at the as-of date"
 	case !led.HasPaid:
 		return nil, "needs paid dates"
 	}

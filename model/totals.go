@@ -70,6 +70,7 @@ type given struct {
 	periods  bool    // and the 12 months before: lifecycle stages
 	gaps     bool    // squared gaps between purchase days: buying patterns
 	activity [2]bool // purchase years, quarters: simple-CLV retention
+	serve    bool    // lines and returns counted by the source (Activity.Serve): the cost to serve
 }
 
 func (t *Totals) given() given {
@@ -124,6 +125,10 @@ func (l *Ledger) CustomerLevel() bool { return l.Totals != nil }
 // why; the other sentences below are said when a column is missing.
 const customerLevelAgingNA = "customer-level ledger: aging, ECL, DSO and the credit score need invoices; balances and credit utilisation are among the customer's figures"
 
+// customerLevelServeNA is said when a customer-level ledger without
+// document counts is charged per line or per return.
+const customerLevelServeNA = "customer-level ledger: the cost to serve counts each order as one line and no returns (cts_per_line, cts_per_return and cts_return_value_pct need the rows' documents)"
+
 // customerLevelPeriodsNA is said when the sales of the two 12-month
 // periods are not given for every customer (given.periods).
 const customerLevelPeriodsNA = "customer-level ledger: lifecycle stages need revenue by period (the trailing 12 months against the 12 before) and are not computed"
@@ -168,6 +173,15 @@ func aggregateTotals(l *Ledger, asOf Day) *Base {
 			b.Cost[c], b.CostKnown[c] = t.Cost[c], true
 		}
 		b.TotalRevenue += b.Revenue[c]
+	}
+	if act := l.Activity; act != nil && act.AsOf == asOf && act.Serve != nil { // the source counted the documents
+		all := &act.Serve.All
+		copy(b.Lines, all.Lines)
+		copy(b.ReturnDocs, all.ReturnDocs)
+		copy(b.ReturnValue, all.ReturnValue)
+		for c := range nc {
+			b.Docs[c] += all.ReturnDocs[c]
+		}
 	}
 	return b
 }

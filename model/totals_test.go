@@ -400,3 +400,46 @@ func TestCustomerLevelRepeatSpend(t *testing.T) {
 		}
 	}
 }
+
+// Parameters that reach back into the rows (the RFM window, the cost to
+// serve per line, return and late invoice) say what they need on a
+// customer-level ledger, and R, F and M stay those of the whole history
+// rather than of an empty window.
+func TestCustomerLevelRowParameters(t *testing.T) {
+	var csv strings.Builder
+	csv.WriteString(strings.Join(enTotalsHeader, ",") + "\n")
+	for _, c := range sheetCustomers() {
+		csv.WriteString(strings.Join(c.row(), ",") + "\n")
+	}
+	led, _, err := importer.LoadReader("customers.csv", []byte(csv.String()), importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := model.NewEngine(led)
+	base, err := e.Analyze(model.DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for set, want := range map[string]string{
+		"rfm_window_days=90":     "rfm_window_days = 90 needs dated documents and is not used",
+		"cts_per_line=2":         "the cost to serve counts each order as one line and no returns",
+		"cts_per_return=3":       "the cost to serve counts each order as one line and no returns",
+		"cts_per_late_invoice=4": "cts_per_late_invoice needs invoices with their paid and due dates",
+	} {
+		p := model.DefaultParams()
+		k, v, _ := strings.Cut(set, "=")
+		if err := p.Set(k, v); err != nil {
+			t.Fatal(err)
+		}
+		a, err := e.Analyze(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(a.Warnings, func(w string) bool { return strings.Contains(w, want) }) {
+			t.Errorf("%s: no warning %q in %q", set, want, a.Warnings)
+		}
+		if k == "rfm_window_days" && (!slices.Equal(a.F, base.F) || !slices.Equal(a.R, base.R) || !slices.Equal(a.M, base.M)) {
+			t.Errorf("%s: R, F, M differ from the whole history's", set)
+		}
+	}
+}
