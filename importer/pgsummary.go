@@ -247,7 +247,9 @@ func (d *dbSource) summaryPlan(p *plan, cols dbColumns, name string, opt Options
 	if cost != "" {
 		add("(sum("+cost+")"+repeat, "repeat_cost")
 	}
-	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + rowsWith + " GROUP BY " + cust + " ORDER BY " + cust
+	// customers in the order of their first row, as the rows are read: the
+	// same customer order, so that sums over customers add up alike
+	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + rowsWith + " GROUP BY " + cust + " ORDER BY min(ll_ord)"
 	// rows left out of the summary, said in the report
 	var all, left, after int64
 	afterSQL := "0"

@@ -72,6 +72,11 @@ func hasRiskAdj(a *Analysis) bool { return a.RiskAdjCM != nil }
 
 // hasRows: the figure needs dated transactions (not a customer-level ledger).
 func hasRows(a *Analysis) bool { return !a.Base.CustomerLevel }
+
+// hasTTM, hasReturns: the rows, or a customer-level ledger that gives them
+// (a database's summary).
+func hasTTM(a *Analysis) bool     { return hasRows(a) || a.given.ttm }
+func hasReturns(a *Analysis) bool { return hasRows(a) || a.given.serve }
 func hasBalances(a *Analysis) bool {
 	return a.Led.Totals != nil && slices.Contains(a.Led.Totals.HasBalance, true)
 }
@@ -156,7 +161,7 @@ var customerFields = []Field{
 	{"f", "F score", KindInt, scoreValue(func(a *Analysis) []int8 { return a.FScore }), nil},
 	{"m", "M score", KindInt, scoreValue(func(a *Analysis) []int8 { return a.MScore }), nil},
 	{"revenue", "Revenue", KindMoney, func(a *Analysis, c int) Value { return money(a.Revenue[c]) }, nil},
-	{"revenue_ttm", "Revenue TTM", KindMoney, func(a *Analysis, c int) Value { return money(a.RevenueTTM[c]) }, hasRows},
+	{"revenue_ttm", "Revenue TTM", KindMoney, func(a *Analysis, c int) Value { return money(a.RevenueTTM[c]) }, hasTTM},
 	{"cogs", "COGS", KindMoney, func(a *Analysis, c int) Value { return money(a.COGS[c]) }, cogsKnown},
 	{"cts", "Cost to serve", KindMoney, func(a *Analysis, c int) Value { return money(a.CTS[c]) }, profitKnown},
 	{"profit", "Profit (CM)", KindMoney, func(a *Analysis, c int) Value { return money(a.CM[c]) }, profitKnown},
@@ -190,7 +195,7 @@ var customerFields = []Field{
 		}
 		return number(float64(t.Balance[c]) / float64(cs.CreditLimit[c]))
 	}, hasBalances},
-	{"returns", "Returns", KindMoney, func(a *Analysis, c int) Value { return money(a.Base.ReturnValue[c]) }, hasRows},
+	{"returns", "Returns", KindMoney, func(a *Analysis, c int) Value { return money(a.Base.ReturnValue[c]) }, hasReturns},
 	{"clv", "CLV", KindMoney, func(a *Analysis, c int) Value { return money(a.CLVMoney[c]) }, clvKnown},
 	{"gap_cv", "Purchase-gap CV", KindFloat, func(a *Analysis, c int) Value { return number(a.GapCV[c]) }, nil},
 	{"score", "Purchase score", KindFloat, func(a *Analysis, c int) Value { return number(a.BestScore[c]) }, nil},
