@@ -2,8 +2,12 @@ package importer
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
 
 	"ledgerlens/model"
 )
@@ -94,31 +98,124 @@ func (d *dbSource) pushFacts(led *model.Ledger, rr factRows, end string) error {
 	if asOf == nil {
 		return nil // no purchase: no as-of date, nothing to add up
 	}
-	f := &factsReader{d: d, e: "(DATE '1970-01-01' + " + strconv.FormatInt(*asOf, 10) + ")", asOf: model.Day(*asOf),
+	base := factsReader{e: "(DATE '1970-01-01' + " + strconv.FormatInt(*asOf, 10) + ")", asOf: model.Day(*asOf),
 		index: make(map[string]int32, led.Customers.Len()), customers: led.Customers.Len(), scale: model.Pow10(microDecimals - led.Decimals), decimals: led.Decimals}
 	for c, id := range led.Customers.ID {
-		f.index[id] = int32(c)
+		base.index[id] = int32(c)
 	}
-	act, err := f.activity(rr)
-	if err != nil {
-		return err
-	}
-	var recv *model.Receivables
-	switch {
-	case rr.unusable: // the payment columns' types: a warning said so
-	case rr.paid == "" && rr.outstanding == "":
-		recv = &model.Receivables{AsOf: f.asOf} // no payment data: the analysis says so
-	default:
-		if recv, err = f.receivables(rr, led.Customers.Len(), led.Scale()); err != nil {
+	var (
+		act      *model.Activity
+		recv     *model.Receivables
+		serve    *model.ServeCounts
+		mixes    [2]*model.Mix
+		readers  [3]*factsReader
+		failures [3]error
+	)
+	// three independent parts, each a scan or two of the rows
+	parts := [3]func(f *factsReader) error{
+		func(f *factsReader) (err error) { act, err = f.activity(rr); return err },
+		func(f *factsReader) (err error) {
+			switch {
+			case rr.unusable: // the payment columns' types: a warning said so
+			case rr.paid == "" && rr.outstanding == "":
+				recv = &model.Receivables{AsOf: f.asOf} // no payment data: the analysis says so
+			default:
+				recv, err = f.receivables(rr, f.customers, led.Scale())
+			}
 			return err
+		},
+		func(f *factsReader) (err error) { serve, mixes[0], mixes[1], err = f.documents(rr); return err },
+	}
+	// on connections of their own that see this transaction's snapshot, at
+	// once (the engine works on several cores); one after the other here
+	// when the engine cannot share its snapshot
+	sibs := d.siblings(len(parts))
+	var wg sync.WaitGroup
+	for k, part := range parts {
+		f := base
+		f.d = d
+		if sibs != nil {
+			f.d = sibs[k]
+		}
+		readers[k] = &f
+		if sibs == nil {
+			failures[k] = part(&f)
+			continue
+		}
+		wg.Go(func() { failures[k] = part(&f) })
+	}
+	wg.Wait()
+	missing := 0
+	for k, f := range readers {
+		if sibs != nil {
+			d.sql = append(d.sql, f.d.sql...)
+			f.d.Close()
+		}
+		missing += f.missing
+		if failures[k] != nil {
+			return failures[k]
 		}
 	}
-	if f.missing > 0 {
-		d.warnings = append(d.warnings, fmt.Sprintf("%d of the engine's receivable entries belong to customers the summary did not give: they are left out", f.missing))
+	if missing > 0 {
+		d.warnings = append(d.warnings, fmt.Sprintf("%d of the engine's facts belong to customers the summary did not give: they are left out", missing))
+	}
+	if act != nil {
+		act.Serve, act.Channel, act.Category = serve, mixes[0], mixes[1]
 	}
 	led.Receivables, led.Activity = recv, act
 	return nil
 }
+
+// siblings opens n connections whose read-only transactions see d's
+// snapshot (pg_export_snapshot), nil when the engine cannot share it or a
+// connection fails: the caller then runs everything on d.
+func (d *dbSource) siblings(n int) []*dbSource {
+	// whether the engine has the function, asked in a savepoint (a refused
+	// question must not end the transaction); the export itself cannot run
+	// in one
+	sp, err := d.tx.Begin(d.ctx)
+	if err != nil {
+		return nil
+	}
+	var has bool
+	if err := sp.QueryRow(d.ctx, "SELECT to_regprocedure('pg_export_snapshot()') IS NOT NULL").Scan(&has); err != nil || !has {
+		sp.Rollback(d.ctx)
+		return nil
+	}
+	sp.Commit(d.ctx)
+	var snap string
+	if err := d.tx.QueryRow(d.ctx, "SELECT pg_export_snapshot()").Scan(&snap); err != nil || !snapshotID.MatchString(snap) {
+		return nil
+	}
+	d.sql = append(d.sql, "SELECT pg_export_snapshot()", fmt.Sprintf("SET TRANSACTION SNAPSHOT '…' (the exported one, on %d more connections)", n))
+	var out []*dbSource
+	fail := func() []*dbSource {
+		for _, s := range out {
+			s.Close()
+		}
+		return nil
+	}
+	for range n {
+		conn, err := pgx.ConnectConfig(d.ctx, d.cfg)
+		if err != nil {
+			return fail()
+		}
+		s := &dbSource{conn: conn, ctx: d.ctx, cancel: func() {}, label: d.label, timeout: d.timeout, received: d.received}
+		out = append(out, s)
+		if s.tx, err = conn.BeginTx(d.ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}); err != nil {
+			return fail()
+		}
+		for _, q := range []string{"SET TRANSACTION SNAPSHOT '" + snap + "'", fmt.Sprintf("SET LOCAL statement_timeout = %d", d.timeout.Milliseconds()), "SET LOCAL max_parallel_workers_per_gather = 0"} {
+			if _, err := s.tx.Exec(d.ctx, q); err != nil {
+				return fail()
+			}
+		}
+	}
+	return out
+}
+
+// snapshotID is what pg_export_snapshot returns (put into SQL as a literal).
+var snapshotID = regexp.MustCompile(`^[0-9A-Fa-f-]+$`)
 
 // factsReader runs the facts' queries and reads their text values.
 type factsReader struct {
@@ -260,18 +357,22 @@ func (f *factsReader) activity(rr factRows) (*model.Activity, error) {
 			return nil, err
 		}
 	}
-	// each customer's documents for the cost to serve: its rows merged by
-	// document id (a row without one is a document of its own), dated by
-	// the earliest, counted over the whole history and the last 365 days
-	if a.Serve, err = f.serveCounts(rr); err != nil {
-		return nil, err
+	return a, nil
+}
+
+// documents adds up each customer's documents for the cost to serve (its
+// rows merged by document id, a row without one a document of its own,
+// dated by the earliest; over the whole history and the last 365 days) and
+// its gross sales and rows by channel and by category.
+func (f *factsReader) documents(rr factRows) (serve *model.ServeCounts, channel, category *model.Mix, err error) {
+	if serve, err = f.serveCounts(rr); err != nil {
+		return nil, nil, nil, err
 	}
-	// each customer's gross sales and rows by channel and by category
 	for _, mix := range []struct {
 		expr string
 		f    Field
 		dst  **model.Mix
-	}{{rr.channel, FChannel, &a.Channel}, {rr.category, FCategory, &a.Category}} {
+	}{{rr.channel, FChannel, &channel}, {rr.category, FCategory, &category}} {
 		if mix.expr == "" {
 			continue
 		}
@@ -283,11 +384,11 @@ func (f *factsReader) activity(rr factRows) (*model.Activity, error) {
 			}
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		*mix.dst = model.NewMix(mix.f.String(), f.customers, entries)
 	}
-	return a, nil
+	return serve, channel, category, nil
 }
 
 // serveCounts counts each customer's documents, lines and returns.

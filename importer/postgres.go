@@ -68,6 +68,7 @@ func RedactURL(s string) string {
 // dbSource is one open connection and transaction for the length of a load.
 type dbSource struct {
 	conn     *pgx.Conn
+	cfg      *pgx.ConnConfig // how conn was made (siblings are made alike)
 	tx       pgx.Tx
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -138,7 +139,7 @@ func planDatabase(src string, opt Options) ([]*plan, io.Closer, error) {
 		cancel()
 		return nil, nil, fmt.Errorf("cannot connect to %s: %s", shown, dbProblem(err))
 	}
-	d := &dbSource{conn: conn, ctx: ctx, cancel: cancel, timeout: opt.Timeout, received: received}
+	d := &dbSource{conn: conn, cfg: cfg, ctx: ctx, cancel: cancel, timeout: opt.Timeout, received: received}
 	if d.timeout <= 0 {
 		d.timeout = DefaultStatementTimeout
 	}
