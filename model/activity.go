@@ -64,38 +64,50 @@ type CohortCell struct {
 // part of the cohort's life.
 func cohortFactsOf(b *Base, quarter bool) CohortFacts {
 	var f CohortFacts
-	sizes := map[int]int{}
-	cells := map[[2]int]*CohortCell{}
+	lo, hi := -1, PeriodOf(b.AsOf, quarter) // the documents' periods: the first cohort's to the as-of date's
+	for _, d := range b.FirstBuy {
+		if d != NoDay && (lo < 0 || PeriodOf(d, quarter) < lo) {
+			lo = PeriodOf(d, quarter)
+		}
+	}
+	if lo < 0 || hi < lo {
+		f.NoPurchase = len(b.FirstBuy)
+		return f
+	}
+	n := hi - lo + 1
+	sizes := make([]int, n)
+	active, revenue := make([]int, n*n), make([]Money, n*n) // cohort i, period k at i*n+k
+	touched := make([]bool, n*n)
 	for c := range b.FirstBuy {
 		if b.FirstBuy[c] == NoDay {
 			f.NoPurchase++
 			continue
 		}
-		first := PeriodOf(b.FirstBuy[c], quarter)
-		sizes[first]++
+		i := PeriodOf(b.FirstBuy[c], quarter) - lo
+		sizes[i]++
 		seen := -1
 		for d := b.DocStart[c]; d < b.DocStart[c+1]; d++ {
-			k := PeriodOf(b.DocDate[d], quarter) - first
-			if k < 0 {
+			k := PeriodOf(b.DocDate[d], quarter) - lo - i
+			if k < 0 || i+k >= n {
 				continue
 			}
-			cell := cells[[2]int{first, k}]
-			if cell == nil {
-				cell = &CohortCell{First: first, K: k}
-				cells[[2]int{first, k}] = cell
-			}
-			cell.Revenue += b.DocNet[d]
+			touched[i*n+k] = true
+			revenue[i*n+k] += b.DocNet[d]
 			if b.DocNet[d] >= 0 && k != seen {
-				cell.Active++
+				active[i*n+k]++
 				seen = k
 			}
 		}
 	}
-	for p, n := range sizes {
-		f.Sizes = append(f.Sizes, PeriodCount{p, n})
+	for i, m := range sizes {
+		if m > 0 {
+			f.Sizes = append(f.Sizes, PeriodCount{lo + i, m})
+		}
 	}
-	for _, c := range cells {
-		f.Cells = append(f.Cells, *c)
+	for x, t := range touched {
+		if t {
+			f.Cells = append(f.Cells, CohortCell{First: lo + x/n, K: x % n, Active: active[x], Revenue: revenue[x]})
+		}
 	}
 	return f
 }
@@ -104,23 +116,34 @@ func cohortFactsOf(b *Base, quarter bool) CohortFacts {
 // days of the customers in (nil: every customer with a purchase) of a
 // transaction ledger's base, by day.
 func purchaseDayCounts(b *Base, in []bool) (births, repeats []DayCount) {
-	first, again := map[Day]int{}, map[Day]int{}
+	start := NoDay
+	for c, d := range b.FirstBuy {
+		if d != NoDay && (in == nil || in[c]) && (start == NoDay || d < start) {
+			start = d
+		}
+	}
+	if start == NoDay || b.AsOf < start {
+		return nil, nil
+	}
+	first, again := make([]int, b.AsOf-start+1), make([]int, b.AsOf-start+1)
 	var days []Day
 	for c := range b.FirstBuy {
 		if in != nil && !in[c] || b.FirstBuy[c] == NoDay {
 			continue
 		}
 		days = b.appendPurchaseDays(days[:0], c)
-		first[days[0]]++
+		first[days[0]-start]++
 		for _, d := range days[1:] {
-			again[d]++
+			again[d-start]++
 		}
 	}
-	for _, d := range sortedKeys(first) {
-		births = append(births, DayCount{d, first[d]})
-	}
-	for _, d := range sortedKeys(again) {
-		repeats = append(repeats, DayCount{d, again[d]})
+	for k := range first {
+		if first[k] > 0 {
+			births = append(births, DayCount{start + Day(k), first[k]})
+		}
+		if again[k] > 0 {
+			repeats = append(repeats, DayCount{start + Day(k), again[k]})
+		}
 	}
 	return births, repeats
 }
