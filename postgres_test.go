@@ -453,6 +453,15 @@ func TestPostgresSummary(t *testing.T) {
 					}
 				}
 			}
+			// inspect: the same headline totals at the as-of date
+			_, rowsText, _ := runCLI("inspect", file)
+			_, sumText, _ := runCLI("inspect", u, "--table", table, "--summary")
+			for _, label := range []string{"Customers", "Total amount", "Total cost", "Open invoices (gross)", "Unapplied credits", "Net receivables"} {
+				line := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(label) + ` +(.*)$`)
+				if g, w := line.FindStringSubmatch(sumText), line.FindStringSubmatch(rowsText); (g == nil) != (w == nil) || g != nil && g[1] != w[1] {
+					t.Errorf("inspect --summary %s: %q, the rows' %q", label, g, w)
+				}
+			}
 			_, js, _ := runCLI("inspect", "--format", "json", u, "--table", table)
 			_, sjs, _ := runCLI("inspect", "--format", "json", u, "--table", table, "--summary")
 			var rows, sum struct {

@@ -129,8 +129,24 @@ func Summarize(full *model.Ledger, rep *Report, asOf model.Day) *Summary {
 	if led.HasCost {
 		s.TotalCost = num(s.cost)
 	}
+	r := led.Receivables // a database's summary: the engine added up the open items
+	if r != nil && r.HasPayments() && r.AsOf == asOf {
+		for _, o := range r.Open {
+			s.openInvoices += o.Open
+		}
+		for _, u := range r.Unapplied {
+			s.unapplied += u
+		}
+		s.OpenInvoices, s.UnappliedCredits, s.NetAR = num(s.openInvoices), num(s.unapplied), num(s.openInvoices+s.unapplied)
+	}
 	switch {
 	case s.PaymentData != "":
+	case r != nil && r.HasPaid && r.HasPaidAmount:
+		s.PaymentData = "paid date and paid amount (open items added up by the engine)"
+	case r != nil && r.HasPaid:
+		s.PaymentData = "paid date (an invoice is settled in full on it; open items added up by the engine)"
+	case r != nil && r.HasOutstanding:
+		s.PaymentData = "outstanding balance column (open items added up by the engine)"
 	case led.HasPaid && led.HasPaidAmount:
 		s.PaymentData = "paid date and paid amount"
 	case led.HasPaid:
