@@ -52,36 +52,26 @@ type factRows struct {
 // can compare and add them (dates, exact numbers); why says what is missing
 // when one has another type.
 func receivablesColumns(m *Mapping, col func(Field) (string, uint32)) (rr factRows, why string) {
-	for _, f := range []Field{FPaidDate, FDueDate} {
-		if !m.Has(f) {
+	for _, c := range []struct {
+		f    Field
+		dst  *string
+		date bool
+	}{{FPaidDate, &rr.paid, true}, {FDueDate, &rr.due, true}, {FPaidAmount, &rr.paidAmt, false}, {FOutstanding, &rr.outstanding, false}} {
+		if !m.Has(c.f) {
 			continue
 		}
-		id, oid := col(f)
-		if !dateOIDs[oid] {
-			return rr, fmt.Sprintf("%s is type %d, not a date or timestamp", f, oid)
-		}
-		if f == FPaidDate {
-			rr.paid = id + "::date"
-		} else {
-			rr.due = id + "::date"
-		}
-	}
-	for _, f := range []Field{FPaidAmount, FOutstanding} {
-		if !m.Has(f) {
-			continue
-		}
-		id, oid := col(f)
-		if !exactNumberOIDs[oid] {
-			return rr, fmt.Sprintf("%s is type %d, not an exact number", f, oid)
-		}
-		if oid == oidMoney {
+		id, oid := col(c.f)
+		switch {
+		case c.date && !dateOIDs[oid]:
+			return rr, fmt.Sprintf("%s is type %d, not a date or timestamp", c.f, oid)
+		case c.date:
+			id += "::date"
+		case !exactNumberOIDs[oid]:
+			return rr, fmt.Sprintf("%s is type %d, not an exact number", c.f, oid)
+		case oid == oidMoney:
 			id += "::numeric"
 		}
-		if f == FPaidAmount {
-			rr.paidAmt = id
-		} else {
-			rr.outstanding = id
-		}
+		*c.dst = id
 	}
 	return rr, ""
 }
