@@ -14,10 +14,12 @@ import (
 
 // Beside the summary of the customers (--summary) the engine adds up, at
 // the same as-of date and from the same rows (a customer id, a date and an
-// amount, up to the as-of date), what the receivables, the cohorts and the
-// model check's tracking curve take from the rows: model.Receivables and
+// amount, up to the as-of date), what the rest of the analysis takes from
+// the rows — the receivables, the cohorts, the model check's tracking
+// curve, the cost to serve's counts, the mixes: model.Receivables and
 // model.Activity. Their size is that of the open invoices, the customers,
-// the days and the months, never of the rows.
+// the days, the months and the customers' channels and categories, never
+// of the rows.
 //
 // The receivables:
 //   - the rows open at the as-of date with a positive balance, one each:
@@ -34,12 +36,19 @@ import (
 // without a paid-amount column); without one, the outstanding column.
 //
 // The activity: customers by their first purchase day (a day with a row of
-// amount ≥ 0), the other purchase days counted by day, and for months and
+// amount ≥ 0), the other purchase days counted by day, for months and
 // quarters each cohort's customers with a purchase row in each period since
-// its first and the net amount of its rows then.
+// its first and the net amount of its rows then, and with --as-of the rows
+// and customers after it.
+//
+// The documents: each customer's rows merged by document id (a row without
+// one a document of its own) and dated by the earliest, counted — purchase
+// documents, lines, returns and their value — over the whole history and
+// the last 365 days (the cost to serve); and each customer's gross sales and
+// rows by channel and by category (the mixes).
 
-// factRows is what the receivables queries are built from: SQL
-// expressions of the summary's rows.
+// factRows is what the facts' queries are built from: SQL expressions of
+// the summary's rows.
 type factRows struct {
 	relation, where, complete, cust, day, amt string
 	cut                                       bool   // an as-of date was given: later rows are left out
@@ -89,7 +98,7 @@ func (d *dbSource) pushFacts(led *model.Ledger, rr factRows, end string) error {
 		return nil // no purchase: no as-of date, nothing to add up
 	}
 	base := factsReader{e: "(DATE '1970-01-01' + " + strconv.FormatInt(*asOf, 10) + ")", asOf: model.Day(*asOf),
-		index: make(map[string]int32, led.Customers.Len()), customers: led.Customers.Len(), scale: model.Pow10(microDecimals - led.Decimals), decimals: led.Decimals}
+		index: make(map[string]int32, led.Customers.Len()), customers: led.Customers.Len(), scale: model.Pow10(microDecimals - led.Decimals)}
 	for c, id := range led.Customers.ID {
 		base.index[id] = int32(c)
 	}
@@ -215,7 +224,6 @@ type factsReader struct {
 	index     map[string]int32 // the summary's customers by id
 	customers int
 	scale     int64 // millionths per minor unit
-	decimals  int   // the ledger's decimals
 	bad       error // the first value that did not read
 	missing   int   // entries of customers the summary did not give
 }
