@@ -85,8 +85,9 @@ func receivablesColumns(m *Mapping, col func(Field) (string, uint32)) (rr factRo
 	return rr, ""
 }
 
-// pushFacts runs the receivables and activity queries at the summary's
-// as-of date (end) and hands the facts to the summary's ledger.
+// pushFacts runs the facts' queries (activity; receivables; documents and
+// mixes) at the summary's as-of date (end) and hands the facts to the
+// summary's ledger.
 func (d *dbSource) pushFacts(led *model.Ledger, rr factRows, end string) error {
 	var asOf *int64
 	q := "SELECT (" + end + " - DATE '1970-01-01')::bigint"
@@ -199,12 +200,14 @@ func (d *dbSource) siblings(n int) []*dbSource {
 		if err != nil {
 			return fail()
 		}
-		s := &dbSource{conn: conn, ctx: d.ctx, cancel: func() {}, label: d.label, timeout: d.timeout, received: d.received}
-		out = append(out, s)
-		if s.tx, err = conn.BeginTx(d.ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}); err != nil {
+		tx, err := conn.BeginTx(d.ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
+		if err != nil {
+			conn.Close(d.ctx)
 			return fail()
 		}
-		for _, q := range []string{"SET TRANSACTION SNAPSHOT '" + snap + "'", fmt.Sprintf("SET LOCAL statement_timeout = %d", d.timeout.Milliseconds()), "SET LOCAL max_parallel_workers_per_gather = 0"} {
+		s := &dbSource{conn: conn, tx: tx, ctx: d.ctx, cancel: func() {}, label: d.label, timeout: d.timeout, received: d.received}
+		out = append(out, s)
+		for _, q := range []string{"SET TRANSACTION SNAPSHOT '" + snap + "'", s.timeoutSQL(), "SET LOCAL max_parallel_workers_per_gather = 0"} {
 			if _, err := s.tx.Exec(d.ctx, q); err != nil {
 				return fail()
 			}
@@ -290,8 +293,11 @@ func (f *factsReader) run(q string, row func(v [][]byte)) error {
 }
 
 // rows is the summary's rows up to the as-of date with the given columns.
-func (f *factsReader) rows(rr factRows, cols string) string {
-	return "(SELECT " + cols + " FROM " + rr.relation + " WHERE " + rr.where + " AND " + rr.day + " <= " + f.e + ") AS ll_rows"
+func (f *factsReader) rows(rr factRows, cols string) string { return f.rowsFrom(rr.relation, rr, cols) }
+
+// rowsFrom is rows read from from (the relation, or ordered(relation)).
+func (f *factsReader) rowsFrom(from string, rr factRows, cols string) string {
+	return "(SELECT " + cols + " FROM " + from + " WHERE " + rr.where + " AND " + rr.day + " <= " + f.e + ") AS ll_rows"
 }
 
 // activity adds up the purchase days and the cohorts, in one statement:
@@ -402,8 +408,9 @@ func (f *factsReader) serveCounts(rr factRows) (*model.ServeCounts, error) {
 	if rr.doc != "" {
 		id, solo = "nullif("+rr.doc+", '')", "CASE WHEN nullif("+rr.doc+", '') IS NULL THEN ll_ord END"
 	}
-	docs := "(SELECT ll_c, min(ll_d) AS ll_dd, sum(ll_a) AS ll_net, count(*) AS ll_n FROM (SELECT " + rr.cust + " AS ll_c, " + id + " AS ll_k, " + solo + " AS ll_o, " +
-		rr.day + " AS ll_d, " + rr.amt + " AS ll_a FROM " + ordered(rr.relation) + " WHERE " + rr.where + " AND " + rr.day + " <= " + f.e + ") AS ll_rows GROUP BY ll_c, ll_k, ll_o) AS ll_docs"
+	docs := "(SELECT ll_c, min(ll_d) AS ll_dd, sum(ll_a) AS ll_net, count(*) AS ll_n FROM " +
+		f.rowsFrom(ordered(rr.relation), rr, rr.cust+" AS ll_c, "+id+" AS ll_k, "+solo+" AS ll_o, "+rr.day+" AS ll_d, "+rr.amt+" AS ll_a") +
+		" GROUP BY ll_c, ll_k, ll_o) AS ll_docs"
 	var cols []string
 	for _, w := range []string{"TRUE", "ll_dd > " + f.e + " - 365"} {
 		cols = append(cols, "(count(*) FILTER (WHERE ll_net >= 0 AND "+w+"))::text", "coalesce(sum(ll_n) FILTER (WHERE "+w+"), 0)::text",

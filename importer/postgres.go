@@ -82,6 +82,11 @@ type dbSource struct {
 	after    func(*model.Ledger) error // with --summary: what the engine adds up once the summary is read
 }
 
+// timeoutSQL bounds each statement of the transaction by the timeout.
+func (d *dbSource) timeoutSQL() string {
+	return fmt.Sprintf("SET LOCAL statement_timeout = %d", d.timeout.Milliseconds())
+}
+
 // Close ends the transaction and the connection.
 func (d *dbSource) Close() error {
 	d.tx.Rollback(d.ctx) // read-only: nothing to commit
@@ -152,7 +157,7 @@ func planDatabase(src string, opt Options) ([]*plan, io.Closer, error) {
 	if err != nil {
 		return fail(fmt.Errorf("%s: %s", shown, dbProblem(err)))
 	}
-	limit := fmt.Sprintf("SET LOCAL statement_timeout = %d", d.timeout.Milliseconds())
+	limit := d.timeoutSQL()
 	if _, err := d.tx.Exec(ctx, limit); err != nil {
 		return fail(fmt.Errorf("%s: %s", shown, dbProblem(err)))
 	}

@@ -55,6 +55,16 @@ func (c sheetCustomer) row() []string {
 	return []string{c.id, c.name, c.region, money2(c.sales), cost, fmt.Sprint(c.orders), c.first.String(), c.last.String(), bal, money2(c.limit)}
 }
 
+// sheetCSV is the customers as a CSV with English headers.
+func sheetCSV(custs []sheetCustomer) string {
+	var b strings.Builder
+	b.WriteString(strings.Join(enTotalsHeader, ",") + "\n")
+	for _, c := range custs {
+		b.WriteString(strings.Join(c.row(), ",") + "\n")
+	}
+	return b.String()
+}
+
 var (
 	enTotalsHeader = []string{"Customer ID", "Customer Name", "Region", "Total Sales", "Total Cost", "Orders", "First Order Date", "Last Order Date", "Balance", "Credit Limit"}
 	zhTotalsHeader = []string{"客户编号", "客户名称", "地区", "累计销售额", "成本", "订单数", "首次购买日期", "最近购买日期", "应收余额", "信用额度"}
@@ -66,16 +76,14 @@ var (
 // with the reason.
 func TestCustomerLevelLedger(t *testing.T) {
 	custs := sheetCustomers()
-	var csv strings.Builder
-	csv.WriteString(strings.Join(enTotalsHeader, ",") + "\n")
+	csv := sheetCSV(custs)
 	rows := [][]string{zhTotalsHeader}
 	for _, c := range custs {
-		csv.WriteString(strings.Join(c.row(), ",") + "\n")
 		rows = append(rows, c.row())
 	}
 	path := writeBook(t, "客户.xlsx", sheet{"客户", rows})
 	fromCSV := func() (*model.Ledger, *importer.Report, error) {
-		return importer.LoadReader("customers.csv", []byte(csv.String()), importer.Options{})
+		return importer.LoadReader("customers.csv", []byte(csv), importer.Options{})
 	}
 	fromXLSX := func() (*model.Ledger, *importer.Report, error) {
 		return importer.Load([]string{path}, importer.Options{})
@@ -406,12 +414,7 @@ func TestCustomerLevelRepeatSpend(t *testing.T) {
 // customer-level ledger, and R, F and M stay those of the whole history
 // rather than of an empty window.
 func TestCustomerLevelRowParameters(t *testing.T) {
-	var csv strings.Builder
-	csv.WriteString(strings.Join(enTotalsHeader, ",") + "\n")
-	for _, c := range sheetCustomers() {
-		csv.WriteString(strings.Join(c.row(), ",") + "\n")
-	}
-	led, _, err := importer.LoadReader("customers.csv", []byte(csv.String()), importer.Options{})
+	led, _, err := importer.LoadReader("customers.csv", []byte(sheetCSV(sheetCustomers())), importer.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
