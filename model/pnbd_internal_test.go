@@ -68,27 +68,53 @@ func TestParetoNBDExtremes(t *testing.T) {
 }
 
 // The Euler-transformed series agrees with gonum's Hypergeo where both
-// work, and stays finite where the function itself overflows a float.
+// work, with or without its derivatives, which agree with extrapolated
+// central differences of gonum's value; and it stays finite where the
+// function itself overflows a float.
 func TestHyp2f1TailSeries(t *testing.T) {
+	lnF := func(c, b, z float64) float64 { return math.Log(mathext.Hypergeo(c, b, c+1, z)) }
+	derivs := 0
 	for _, c := range []float64{0.1, 1, 2.5, 50, 1000} {
 		for _, b := range []float64{0.05, 1, 1.6, 2, 20.5} {
-			for _, z := range []float64{0.1, 0.5, 0.7} {
+			for _, z := range []float64{0, 0.1, 0.5, 0.6, 0.7, 0.8, 0.9} {
 				if c+1-b <= 0 {
 					continue
 				}
-				want := math.Log(mathext.Hypergeo(c, b, c+1, z))
-				sum, term := 1.0, 1.0
-				for k := 0; k < 5000; k++ {
-					term *= (c + 1 - b + float64(k)) / (c + 1 + float64(k)) * z
-					sum += term
+				want := lnF(c, b, z)
+				v, _, _ := hyp2f1Tail(c, b, z, false)
+				vd, d, ok := hyp2f1Tail(c, b, z, true)
+				if math.Abs(v-want) > 1e-12*max(1, math.Abs(want)) || vd != v {
+					t.Errorf("ln 2F1(%g,%g;%g;%g) = %.14g, series %.14g (with derivatives %.14g)", c, b, c+1, z, want, v, vd)
 				}
-				if got := (1-b)*math.Log1p(-z) + math.Log(sum); math.Abs(got-want) > 1e-12*max(1, math.Abs(want)) {
-					t.Errorf("ln 2F1(%g,%g;%g;%g) = %.14g, Euler series %.14g", c, b, c+1, z, want, got)
+				if ok != (z <= tailGradMaxZ) {
+					t.Errorf("2F1(%g,%g;%g;%g): derivatives summed %v", c, b, c+1, z, ok)
+				}
+				if !ok {
+					continue
+				}
+				derivs++
+				const h = 1e-4
+				num := [3]float64{
+					(lnF(c+h, b, z) - lnF(c-h, b, z)) / (2 * h),
+					(lnF(c, b+h, z) - lnF(c, b-h, z)) / (2 * h),
+				}
+				if z > h { // gonum's value at z − h < 0 is another branch
+					num[2] = (lnF(c, b, z+h) - lnF(c, b, z-h)) / (2 * h)
+				} else {
+					num[2] = b * c / (c + 1) // the series' first coefficient
+				}
+				for j := range d {
+					if math.Abs(d[j]-num[j]) > 1e-6*max(1, math.Abs(num[j])) {
+						t.Errorf("2F1(%g,%g;%g;%g): ∂%d series %.10g, differences %.10g", c, b, c+1, z, j, d[j], num[j])
+					}
 				}
 			}
 		}
 	}
-	if v := logHyp2f1Tail(1000, 900, 0.9); math.IsNaN(v) || math.IsInf(v, 0) || v < 2000 {
+	if derivs < 60 {
+		t.Fatalf("derivatives checked at %d points", derivs)
+	}
+	if v, _, _ := hyp2f1Tail(1000, 900, 0.9, false); math.IsNaN(v) || math.IsInf(v, 0) || v < 2000 {
 		t.Errorf("ln 2F1(1000, 900; 1001; 0.9) = %g, want a large finite value", v)
 	}
 }
@@ -188,6 +214,47 @@ func TestParetoNBDGradient(t *testing.T) {
 				t.Errorf("θ %v: ∂/∂θ%d analytic %.10g, extrapolated differences %.10g", th, j, g[j], num)
 			}
 		}
+	}
+}
+
+// The integral's derivatives from the hypergeometric tails' series agree
+// with the quadrature's means, on both forms of the tail (α > β, β > α),
+// α = β, one-time buyers and heavy ones, wherever the series path is
+// taken; and it is taken on most of the CDNOW-like grid.
+func TestParetoNBDSeriesGradient(t *testing.T) {
+	params := []ParetoNBD{{0.5533, 10.5776, 0.6061, 11.6650}, {0.5533, 11.6650, 0.6061, 10.5776}, {2, 0.5, 3, 0.8}, {0.8, 7, 1.2, 4}, {1, 3, 1, 3}, {0.05, 2, 0.05, 2.5}}
+	series, total := 0, 0
+	for _, m := range params {
+		for _, x := range []float64{0, 1, 2, 7, 40} {
+			for _, T := range []float64{1, 10, 39, 78} {
+				for _, frac := range []float64{0, 0.2, 0.5, 0.9, 0.999} {
+					tx := T * frac
+					if (x == 0) != (tx == 0) {
+						continue
+					}
+					total++
+					lnI, hyp, got := m.logIntegralGrad(x, m.tailAt(x, tx, true), tx, T)
+					if !hyp {
+						continue
+					}
+					series++
+					var mom [4]float64
+					q := m.quadrature(x, tx, T, &mom)
+					want := [4]float64{-mom[0], -(m.R + x) * mom[1], -mom[2], -(m.S + 1) * mom[3]}
+					if math.Abs(lnI-q) > 1e-12*max(1, math.Abs(q)) {
+						t.Errorf("%+v x=%g t_x=%g T=%g: ln I %.15g, quadrature %.15g", m, x, tx, T, lnI, q)
+					}
+					for j := range got {
+						if math.Abs(got[j]-want[j]) > 1e-9*max(1, math.Abs(want[j])) {
+							t.Errorf("%+v x=%g t_x=%g T=%g: ∂%d series %.12g, quadrature %.12g", m, x, tx, T, j, got[j], want[j])
+						}
+					}
+				}
+			}
+		}
+	}
+	if series < total/2 {
+		t.Fatalf("the series path was taken on %d of %d histories", series, total)
 	}
 }
 
