@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,7 +37,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-var genFiles sync.Map // rows → *genFile
+var genFiles sync.Map // file name → *genFile
 
 type genFile struct {
 	once sync.Once
@@ -46,14 +47,30 @@ type genFile struct {
 
 // generated returns the path of a generated ledger of rows rows.
 func generated(b *testing.B, rows int) string {
-	v, _ := genFiles.LoadOrStore(rows, &genFile{})
+	return generatedFile(b, "ledgerlens-bench-"+strconv.Itoa(rows)+".csv", func(w io.Writer) error {
+		return ledgergen.WriteCSV(w, rows, 1)
+	})
+}
+
+// generatedRetail returns the path of a generated Online Retail II-shaped
+// workbook of rows rows.
+func generatedRetail(b *testing.B, rows int) string {
+	return generatedFile(b, "ledgerlens-retail-"+strconv.Itoa(rows)+".xlsx", func(w io.Writer) error {
+		return ledgergen.WriteRetailXLSX(w, rows, 1)
+	})
+}
+
+// generatedFile writes a generated file once (per name) into
+// LEDGERLENS_BENCH_DIR and returns its path.
+func generatedFile(b *testing.B, name string, write func(io.Writer) error) string {
+	v, _ := genFiles.LoadOrStore(name, &genFile{})
 	g := v.(*genFile)
 	g.once.Do(func() {
 		dir := os.Getenv("LEDGERLENS_BENCH_DIR")
 		if dir == "" {
 			dir = os.TempDir()
 		}
-		g.path = filepath.Join(dir, "ledgerlens-bench-"+strconv.Itoa(rows)+".csv")
+		g.path = filepath.Join(dir, name)
 		if fi, err := os.Stat(g.path); err == nil && fi.Size() > 0 {
 			return // written by an earlier run: same rows, same seed, same bytes
 		}
@@ -62,7 +79,7 @@ func generated(b *testing.B, rows int) string {
 			g.err = err
 			return
 		}
-		if err := ledgergen.WriteCSV(f, rows, 1); err != nil {
+		if err := write(f); err != nil {
 			f.Close()
 			g.err = err
 			return
@@ -160,6 +177,12 @@ func BenchmarkExport1M(b *testing.B) {
 
 func BenchmarkInspectOnlineRetail(b *testing.B) {
 	benchChild(b, "inspect", sharedFile(b, "online-retail-ii/online_retail_II_subset_2sheets.xlsx"))
+}
+
+// BenchmarkInspectRetailWorkbook reads a workbook of Online Retail II's
+// size and shape (541,909 rows, one sheet, shared strings, date serials).
+func BenchmarkInspectRetailWorkbook(b *testing.B) {
+	benchChild(b, "inspect", generatedRetail(b, 541_909))
 }
 
 func BenchmarkReportCDNOW(b *testing.B) {

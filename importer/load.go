@@ -557,6 +557,21 @@ func cleanNumber(s string) string {
 	return strconv.FormatFloat(f, 'g', 15, 64)
 }
 
+// cleanNumberBytes is cleanNumber on a cell's bytes (the same bytes when
+// nothing changes).
+func cleanNumberBytes(b []byte) []byte {
+	if len(b) < 16 {
+		return b
+	}
+	if c := b[0]; (c < '0' || c > '9') && c != '-' && c != '+' && c != '.' {
+		return b // text, not a number: spare the conversion
+	}
+	if c := cleanNumber(string(b)); c != string(b) {
+		return []byte(c)
+	}
+	return b
+}
+
 // detect reads the first rows of the table, finds the header and classifies
 // the table as transactions, customers or skipped.
 func (p *plan) detect(opt Options) error {
