@@ -272,6 +272,20 @@ func TestHostileInputs(t *testing.T) {
 			}
 			io.WriteString(w, `</sheetData></worksheet>`)
 		}, nil)
+		// a comment and an attribute value can hold '<', so the limit on text
+		// runs does not cut them: the sheet reader refuses long tokens
+		ltBomb := func(open, close string) func(io.Writer) {
+			return func(w io.Writer) {
+				io.WriteString(w, `<?xml version="1.0"?><worksheet><sheetData><row r="1">`+open)
+				chunk := bytes.Repeat([]byte("< "), 1<<19)
+				for range 256 {
+					w.Write(chunk)
+				}
+				io.WriteString(w, close+`</row></sheetData></worksheet>`)
+			}
+		}
+		comment := workbook(t, filepath.Join(dir, "comment-sheet.xlsx"), ltBomb("<!--", "-->"), nil)
+		quote := workbook(t, filepath.Join(dir, "quote-sheet.xlsx"), ltBomb(`<c r="`, `"/>`), nil)
 		f, _ := os.Create(filepath.Join(dir, "commas.csv"))
 		io.WriteString(f, "customer_id,date,amount\n")
 		f.Write(bytes.Repeat([]byte(","), 64<<20))
@@ -279,6 +293,8 @@ func TestHostileInputs(t *testing.T) {
 		for _, tc := range []struct{ file, msg string }{
 			{bomb, "text between two tags: refused"},
 			{rows, "more rows than Excel's 1,048,576"},
+			{comment, "longer than 2 MiB: refused"},
+			{quote, "longer than 2 MiB: refused"},
 			{filepath.Join(dir, "commas.csv"), "longer than 16 MiB"},
 			{"/dev/zero", "from a pipe or device: refused"},
 		} {

@@ -42,9 +42,15 @@ const (
 )
 
 // scanChunk is how much is read from the part at a time. A token longer
-// than what the buffer holds grows it; the part's reader refuses runs of
-// over maxTextRun bytes without a tag, which bounds a token.
-const scanChunk = 256 << 10
+// than what the buffer holds grows it, up to maxToken: a longer tag,
+// comment or CDATA section (which can hold '<', so the part's limit on
+// text runs does not bound them) is refused rather than held.
+const (
+	scanChunk = 256 << 10
+	maxToken  = 2 * maxTextRun
+)
+
+var errLongToken = fmt.Errorf("a tag, comment or CDATA section longer than %d MiB: refused", maxToken>>20)
 
 func newSheetScanner(r io.Reader) *sheetScanner {
 	return &sheetScanner{r: r, buf: make([]byte, scanChunk)}
@@ -60,7 +66,10 @@ func (s *sheetScanner) fill() (bool, error) {
 		n := copy(s.buf, s.buf[s.pos:s.end])
 		s.pos, s.end = 0, n
 	}
-	if s.end == len(s.buf) {
+	if s.end == len(s.buf) { // one token fills the buffer
+		if len(s.buf) >= maxToken {
+			return false, errLongToken
+		}
 		s.buf = append(s.buf, make([]byte, len(s.buf))...)
 	}
 	for {
