@@ -556,13 +556,28 @@ const pnbdTol = 1e-7
 // nbdProbs returns P(X = x), x = 0 … xmax, of the NBD purchase count in t
 // time units: Γ(r+x)/(Γ(r) x!) (α/(α+t))^r (t/(α+t))^x.
 func nbdProbs(r, al, t float64, xmax int) []float64 {
+	return nbdProbsFrom(nbdCoefs(r, xmax), r, al, t)
+}
+
+// nbdCoefs is ln Γ(r+x) − ln Γ(r) − ln x!, x = 0 … xmax: the part of
+// nbdProbs that does not depend on t, for callers that need many t.
+func nbdCoefs(r float64, xmax int) []float64 {
 	out := make([]float64, xmax+1)
-	lp0, lp1 := r*math.Log(al/(al+t)), math.Log(t/(al+t))
 	lgr, _ := math.Lgamma(r)
 	for x := range out {
 		lg, _ := math.Lgamma(r + float64(x))
 		lf, _ := math.Lgamma(float64(x) + 1)
-		out[x] = math.Exp(lg - lgr - lf + lp0 + float64(x)*lp1)
+		out[x] = lg - lgr - lf
+	}
+	return out
+}
+
+// nbdProbsFrom is nbdProbs given coefs = nbdCoefs(r, xmax).
+func nbdProbsFrom(coefs []float64, r, al, t float64) []float64 {
+	out := make([]float64, len(coefs))
+	lp0, lp1 := r*math.Log(al/(al+t)), math.Log(t/(al+t))
+	for x, c := range coefs {
+		out[x] = math.Exp(c + lp0 + float64(x)*lp1)
 	}
 	return out
 }
@@ -578,7 +593,8 @@ func (m ParetoNBD) ProbCount(t float64, xmax int) []float64 {
 		return out
 	}
 	surv := math.Exp(m.S * math.Log(m.Beta/(m.Beta+t)))
-	for x, p := range nbdProbs(m.R, m.Alpha, t, xmax) {
+	coefs := nbdCoefs(m.R, xmax)
+	for x, p := range nbdProbsFrom(coefs, m.R, m.Alpha, t) {
 		out[x] = p * surv
 	}
 	rule := legendre()
@@ -590,7 +606,7 @@ func (m ParetoNBD) ProbCount(t float64, xmax int) []float64 {
 		v := mid + half*u
 		tau := math.Exp(v) - k
 		dens := m.S * math.Exp(m.S*math.Log(m.Beta)-(m.S+1)*math.Log(m.Beta+tau)) * math.Exp(v)
-		for x, p := range nbdProbs(m.R, m.Alpha, max(tau, 1e-300), xmax) {
+		for x, p := range nbdProbsFrom(coefs, m.R, m.Alpha, max(tau, 1e-300)) {
 			out[x] += weights[i] * half * dens * p
 		}
 	}
