@@ -286,6 +286,16 @@ func TestHostileInputs(t *testing.T) {
 		}
 		comment := workbook(t, filepath.Join(dir, "comment-sheet.xlsx"), ltBomb("<!--", "-->"), nil)
 		quote := workbook(t, filepath.Join(dir, "quote-sheet.xlsx"), ltBomb(`<c r="`, `"/>`), nil)
+		// twenty million comments in a row: skipped one after another, not
+		// by a call each (the stack would overflow)
+		comments := workbook(t, filepath.Join(dir, "comments-sheet.xlsx"), func(w io.Writer) {
+			io.WriteString(w, `<?xml version="1.0"?><worksheet><sheetData>`)
+			chunk := bytes.Repeat([]byte("<!---->"), 1<<20)
+			for range 20 {
+				w.Write(chunk)
+			}
+			io.WriteString(w, `</sheetData></worksheet>`)
+		}, nil)
 		f, _ := os.Create(filepath.Join(dir, "commas.csv"))
 		io.WriteString(f, "customer_id,date,amount\n")
 		f.Write(bytes.Repeat([]byte(","), 64<<20))
@@ -295,6 +305,7 @@ func TestHostileInputs(t *testing.T) {
 			{rows, "more rows than Excel's 1,048,576"},
 			{comment, "longer than 2 MiB: refused"},
 			{quote, "longer than 2 MiB: refused"},
+			{comments, "no header row recognised"},
 			{filepath.Join(dir, "commas.csv"), "longer than 16 MiB"},
 			{"/dev/zero", "from a pipe or device: refused"},
 		} {

@@ -184,7 +184,11 @@ func (s *sheetScanner) next() error {
 			s.pos += i + 2
 			continue
 		case '!':
-			return s.declaration()
+			text, err := s.declaration()
+			if err != nil || text {
+				return err
+			}
+			continue // a comment or declaration: skipped, without recursion
 		}
 		i, err := s.tagEnd()
 		if err != nil {
@@ -212,11 +216,11 @@ func (s *sheetScanner) next() error {
 }
 
 // declaration handles "<!": a comment or declaration is skipped, a CDATA
-// section becomes a text token.
-func (s *sheetScanner) declaration() error {
+// section becomes a text token (text true).
+func (s *sheetScanner) declaration() (text bool, err error) {
 	for s.end-s.pos < 9 {
 		if more, err := s.fill(); err != nil {
-			return err
+			return false, err
 		} else if !more {
 			break
 		}
@@ -226,24 +230,24 @@ func (s *sheetScanner) declaration() error {
 	case bytes.HasPrefix(rest, []byte("<!--")):
 		i, err := s.findFrom(4, []byte("-->"))
 		if err != nil {
-			return err
+			return false, err
 		}
 		if i < 0 {
-			return errUnexpectedEOF
+			return false, errUnexpectedEOF
 		}
 		s.pos += i + 3
-		return s.next()
+		return false, nil
 	case bytes.HasPrefix(rest, []byte("<![CDATA[")):
 		i, err := s.findFrom(9, []byte("]]>"))
 		if err != nil {
-			return err
+			return false, err
 		}
 		if i < 0 {
-			return errUnexpectedEOF
+			return false, errUnexpectedEOF
 		}
 		s.kind, s.raw, s.cdata = tokText, s.buf[s.pos+9:s.pos+i], true
 		s.pos += i + 3
-		return nil
+		return true, nil
 	}
 	// <!DOCTYPE …>, with an internal subset in brackets
 	depth := 0
@@ -251,10 +255,10 @@ func (s *sheetScanner) declaration() error {
 		for s.pos+i >= s.end {
 			more, err := s.fill()
 			if err != nil {
-				return err
+				return false, err
 			}
 			if !more {
-				return errUnexpectedEOF
+				return false, errUnexpectedEOF
 			}
 		}
 		switch s.buf[s.pos+i] {
@@ -265,7 +269,7 @@ func (s *sheetScanner) declaration() error {
 		case '>':
 			if depth <= 0 {
 				s.pos += i + 1
-				return s.next()
+				return false, nil
 			}
 		}
 	}
