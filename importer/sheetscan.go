@@ -372,7 +372,9 @@ func decodeXMLText(dst, raw []byte, lines bool) ([]byte, error) {
 			dst = append(dst, c)
 			continue
 		}
-		semi := bytes.IndexByte(raw[i:], ';')
+		// an entity is short: looking further for its ';' would make a run
+		// of '&' quadratic (a longer one stays as written either way)
+		semi := bytes.IndexByte(raw[i:min(len(raw), i+maxEntity)], ';')
 		if semi < 0 {
 			dst = append(dst, c)
 			continue
@@ -416,6 +418,9 @@ func decodeXMLText(dst, raw []byte, lines bool) ([]byte, error) {
 	}
 	return dst, nil
 }
+
+// maxEntity bounds the length of an entity reference, '&' to ';'.
+const maxEntity = 64
 
 // validName says whether an entity's text could be an entity: encoding/xml
 // leaves "& x;" and similar as written.

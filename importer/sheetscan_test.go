@@ -265,3 +265,32 @@ func FuzzSheetXML(f *testing.F) {
 		}
 	})
 }
+
+// Cell text at the limits: a run of '&' with no ';' stays as written (an
+// entity's ';' is looked for within 64 bytes, so such a run costs linear
+// time, not quadratic), and a cell over Excel's length is refused before it
+// is decoded.
+func TestSheetScannerLongText(t *testing.T) {
+	cell := func(text string) []string {
+		sheet := `<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>` + text + `</t></is></c></row></sheetData></worksheet>`
+		data := workbookBytes(sheet, nil, false)
+		wb, err := readXLSX(bytes.NewReader(data), int64(len(data)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := wb.rows(wb.sheets[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		rows, msg := sheetRows(r.next)
+		return append(rows, msg)
+	}
+	amps := strings.Repeat("&", 100_000)
+	if got := cell(amps + "&amp;"); len(got) != 2 || got[0] != fmt.Sprintf("1: %q", []string{amps + "&"}) || got[1] != "" {
+		t.Errorf("a run of '&': %.80q", got)
+	}
+	if got := cell(strings.Repeat("a", 4*maxCellBytes+1)); len(got) != 1 || !strings.Contains(got[0], "a cell longer than Excel's 32,767 characters") {
+		t.Errorf("a long cell: %.80q", got)
+	}
+}

@@ -534,6 +534,9 @@ func (r *xlsxRows) readRow() ([][]byte, int, error) {
 			if !inV && !inT {
 				continue
 			}
+			if len(r.val)+len(s.raw) > maxCellBytes*4 { // decoding only shortens
+				return nil, num, fmt.Errorf("row %d: a cell longer than Excel's 32,767 characters: refused", num)
+			}
 			t, err := s.text()
 			if err != nil {
 				return nil, num, fmt.Errorf("row %d: %v", num, err)
