@@ -132,6 +132,29 @@ func sheetRows(next func() ([][]byte, int, error)) ([]string, string) {
 	}
 }
 
+// readSheet reads a sheet to its end with a reader just opened: sheetRows,
+// or the opening error as the error that ended it.
+func readSheet[R interface {
+	next() ([][]byte, int, error)
+	Close() error
+}](r R, err error) ([]string, string) {
+	if err != nil {
+		return nil, "opening: " + err.Error()
+	}
+	defer r.Close()
+	return sheetRows(r.next)
+}
+
+// bookOf opens a workbook held in memory.
+func bookOf(t testing.TB, data []byte) *xlsxBook {
+	t.Helper()
+	wb, err := readXLSX(bytes.NewReader(data), int64(len(data)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wb
+}
+
 // The scanner gives, row for row and cell for cell, what the encoding/xml
 // reader it replaced gives, on every workbook of testdata, the shared data
 // and the generated ones; also when the part arrives one byte at a time
@@ -150,29 +173,17 @@ func TestSheetScannerMatchesOracle(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, s := range wb.sheets {
-			o, err := wb.xmlRows(s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, wantErr := sheetRows(o.next)
-			o.Close()
+			want, wantErr := readSheet(wb.xmlRows(s))
 			if wantErr != "" {
 				t.Fatalf("%s %q: the oracle failed: %s", path, s.name, wantErr)
 			}
-			r, err := wb.rows(s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, gotErr := sheetRows(r.next)
-			r.Close()
+			got, gotErr := readSheet(wb.rows(s))
 			compareRows(t, path+" "+s.name, got, gotErr, want)
 			part, err := wb.part(s.part, maxPartBytes)
 			if err != nil {
 				t.Fatal(err)
 			}
-			one := &xlsxRows{wb: wb, rc: part, s: newSheetScanner(iotest.OneByteReader(part))}
-			got, gotErr = sheetRows(one.next)
-			one.Close()
+			got, gotErr = readSheet(&xlsxRows{wb: wb, rc: part, s: newSheetScanner(iotest.OneByteReader(part))}, nil)
 			compareRows(t, path+" "+s.name+" (one byte a read)", got, gotErr, want)
 			rows += len(want)
 		}
@@ -203,10 +214,7 @@ func compareRows(t *testing.T, what string, got []string, gotErr string, want []
 // as text, the phonetic guide does not.
 func TestEdgeWorkbookValues(t *testing.T) {
 	for _, d1904 := range []bool{false, true} {
-		wb, err := readXLSX(bytes.NewReader(workbookBytes(edgeSheet, edgeShared, d1904)), int64(len(workbookBytes(edgeSheet, edgeShared, d1904))), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		wb := bookOf(t, workbookBytes(edgeSheet, edgeShared, d1904))
 		if wb.date1904 != d1904 {
 			t.Fatalf("date1904 %v, want %v", wb.date1904, d1904)
 		}
@@ -243,23 +251,9 @@ func FuzzSheetXML(f *testing.F) {
 	f.Add(excelSheet)
 	f.Add(`<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c hidden r="B1"><v>1</v></c></row><row><c t='b'><v> 1 </v></c></row></sheetData></worksheet>`)
 	f.Fuzz(func(t *testing.T, sheet string) {
-		data := workbookBytes(sheet, edgeShared, false)
-		wb, err := readXLSX(bytes.NewReader(data), int64(len(data)), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o, err := wb.xmlRows(wb.sheets[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, wantErr := sheetRows(o.next)
-		o.Close()
-		r, err := wb.rows(wb.sheets[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, gotErr := sheetRows(r.next)
-		r.Close()
+		wb := bookOf(t, workbookBytes(sheet, edgeShared, false))
+		want, wantErr := readSheet(wb.xmlRows(wb.sheets[0]))
+		got, gotErr := readSheet(wb.rows(wb.sheets[0]))
 		if wantErr == "" {
 			compareRows(t, "sheet", got, gotErr, want)
 		}
@@ -273,17 +267,8 @@ func FuzzSheetXML(f *testing.F) {
 func TestSheetScannerLongText(t *testing.T) {
 	cell := func(text string) []string {
 		sheet := `<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>` + text + `</t></is></c></row></sheetData></worksheet>`
-		data := workbookBytes(sheet, nil, false)
-		wb, err := readXLSX(bytes.NewReader(data), int64(len(data)), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := wb.rows(wb.sheets[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
-		rows, msg := sheetRows(r.next)
+		wb := bookOf(t, workbookBytes(sheet, nil, false))
+		rows, msg := readSheet(wb.rows(wb.sheets[0]))
 		return append(rows, msg)
 	}
 	amps := strings.Repeat("&", 100_000)
