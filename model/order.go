@@ -92,6 +92,92 @@ func (oc *orderCache) lookup(id string, key []float64, negate bool, idRank []int
 		}
 	}
 	oc.mu.Unlock()
+	order := argsortKeys(k, idRank)
+	oc.mu.Lock()
+	if len(oc.entries) >= orderCacheSize {
+		oc.entries = oc.entries[1:]
+	}
+	oc.entries = append(oc.entries, orderEntry{id, h, slices.Clone(k), order})
+	oc.mu.Unlock()
+	return order
+}
+
+// radixFrom is the length from which argsortKeys sorts by radix: below it
+// the comparison sort is as fast.
+const radixFrom = 2048
+
+// argsortKeys orders 0 … n−1 by key ascending as cmp.Compare orders floats
+// (NaN first, −0 equal to +0), ties by idRank ascending. Where idRank is a
+// permutation it starts from the customers in id order and sorts them
+// stably by the keys' bits, eight bits a pass (a pass whose byte is the same
+// for every key skipped): linear time, where the comparison sort took
+// 20 ms for 100,000 customers and a quarter of a second for a million. The
+// order is the comparison sort's (argsortCompare, the tests' oracle): the
+// two define the same strict order.
+func argsortKeys(k []float64, idRank []int32) []int32 {
+	n := len(k)
+	if n < radixFrom || len(idRank) != n {
+		return argsortCompare(k, idRank)
+	}
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = -1
+	}
+	for c, r := range idRank {
+		if r < 0 || int(r) >= n || order[r] >= 0 {
+			return argsortCompare(k, idRank) // not a permutation
+		}
+		order[r] = int32(c)
+	}
+	keys := make([]uint64, n)
+	var and, or uint64 = ^uint64(0), 0
+	for i, c := range order {
+		u := sortableBits(k[c])
+		keys[i] = u
+		and &= u
+		or |= u
+	}
+	order2, keys2 := make([]int32, n), make([]uint64, n)
+	for shift := uint(0); shift < 64; shift += 8 {
+		if (and>>shift)&0xff == (or>>shift)&0xff {
+			continue // every key has this byte
+		}
+		var count [257]int
+		for _, u := range keys {
+			count[(u>>shift)&0xff+1]++
+		}
+		for d := 1; d < 257; d++ {
+			count[d] += count[d-1]
+		}
+		for i, u := range keys {
+			d := (u >> shift) & 0xff
+			j := count[d]
+			count[d]++
+			order2[j], keys2[j] = order[i], u
+		}
+		order, order2, keys, keys2 = order2, order, keys2, keys
+	}
+	return order
+}
+
+// sortableBits maps a float to bits whose unsigned order is cmp.Compare's:
+// NaN below everything, −0 as +0.
+func sortableBits(v float64) uint64 {
+	switch {
+	case v != v:
+		return 0
+	case v == 0:
+		v = 0
+	}
+	b := math.Float64bits(v)
+	if b>>63 != 0 {
+		return ^b
+	}
+	return b | 1<<63
+}
+
+// argsortCompare is argsortKeys by comparisons.
+func argsortCompare(k []float64, idRank []int32) []int32 {
 	order := make([]int32, len(k))
 	for i := range order {
 		order[i] = int32(i)
@@ -102,11 +188,5 @@ func (oc *orderCache) lookup(id string, key []float64, negate bool, idRank []int
 		}
 		return cmp.Compare(idRank[x], idRank[y])
 	})
-	oc.mu.Lock()
-	if len(oc.entries) >= orderCacheSize {
-		oc.entries = oc.entries[1:]
-	}
-	oc.entries = append(oc.entries, orderEntry{id, h, slices.Clone(k), order})
-	oc.mu.Unlock()
 	return order
 }
