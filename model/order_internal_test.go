@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -39,6 +40,33 @@ func TestArgsortKeysMatchesCompare(t *testing.T) {
 			if got := argsortKeys(k, zeros); !slices.Equal(got, argsortCompare(k, zeros)) {
 				t.Fatalf("n %d, spread %g, id ranks all 0: order differs", n, spread)
 			}
+		}
+	}
+}
+
+// The open rows' canonical order by counting sort equals a full sort by
+// (customer id rank, date, due date, amount), on rows with repeats.
+func TestOpenRowsByIDMatchesSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	for _, n := range []int{0, 1, 50, 20_000} {
+		customers := max(1, n/7)
+		rank := make([]int32, customers)
+		for i, p := range rng.Perm(customers) {
+			rank[i] = int32(p)
+		}
+		rows := make([]OpenRow, n)
+		for i := range rows {
+			rows[i] = OpenRow{Cust: int32(rng.IntN(customers)), Date: Day(rng.IntN(30)), Due: Day(rng.IntN(40)), Open: int64(rng.IntN(5))}
+		}
+		want := slices.Clone(rows)
+		slices.SortFunc(want, func(x, y OpenRow) int {
+			if c := cmp.Compare(rank[x.Cust], rank[y.Cust]); c != 0 {
+				return c
+			}
+			return compareOpenRows(x, y)
+		})
+		if got := openRowsByID(rows, rank); !slices.Equal(got, want) {
+			t.Fatalf("%d rows: the counting sort's order differs from a full sort's", n)
 		}
 	}
 }

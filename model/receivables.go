@@ -184,9 +184,7 @@ func ReceivablesOf(l *Ledger, asOf Day) *Receivables {
 // by their own fields), so that the figures and lists built from them do not
 // depend on the order the rows or the engine gave them in.
 func (r *Receivables) canonical(idRank []int32) {
-	slices.SortFunc(r.Open, func(x, y OpenRow) int {
-		return cmp.Or(cmp.Compare(idRank[x.Cust], idRank[y.Cust]), cmp.Compare(x.Date, y.Date), cmp.Compare(x.Due, y.Due), cmp.Compare(x.Open, y.Open))
-	})
+	r.Open = openRowsByID(r.Open, idRank)
 	slices.SortFunc(r.Undated, func(x, y UndatedPaid) int {
 		rx, ry := 0, 0
 		if x.Recent {
@@ -197,6 +195,39 @@ func (r *Receivables) canonical(idRank []int32) {
 		}
 		return cmp.Or(cmp.Compare(idRank[x.Cust], idRank[y.Cust]), cmp.Compare(x.DTP, y.DTP), cmp.Compare(rx, ry))
 	})
+}
+
+// openRowsByID orders open rows by customer id, then date, due date and
+// amount: placed by a counting sort on the customer's id rank, then each
+// customer's few rows sorted. Rows equal in all four are alike, so the
+// result is a full sort's (compareOpenRows over all of them, the tests'
+// oracle), in linear time for a million open invoices.
+func openRowsByID(rows []OpenRow, idRank []int32) []OpenRow {
+	start := make([]int32, len(idRank)+1)
+	for _, o := range rows {
+		start[idRank[o.Cust]+1]++
+	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	out := make([]OpenRow, len(rows))
+	fill := slices.Clone(start[:len(idRank)])
+	for _, o := range rows {
+		k := idRank[o.Cust]
+		out[fill[k]] = o
+		fill[k]++
+	}
+	for k := range idRank {
+		if g := out[start[k]:start[k+1]]; len(g) > 1 {
+			slices.SortFunc(g, compareOpenRows)
+		}
+	}
+	return out
+}
+
+// compareOpenRows orders one customer's open rows.
+func compareOpenRows(x, y OpenRow) int {
+	return cmp.Or(cmp.Compare(x.Date, y.Date), cmp.Compare(x.Due, y.Due), cmp.Compare(x.Open, y.Open))
 }
 
 // paymentIndex840 is 840 × PaymentIndex(u) for whole days u: an integer
