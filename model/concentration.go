@@ -1,10 +1,8 @@
 package model
 
 import (
-	"cmp"
 	"fmt"
 	"math"
-	"slices"
 )
 
 // Concentration is how much of the revenue and of the open receivables a
@@ -80,10 +78,15 @@ func topShares(v []float64) ([]float64, float64) {
 	if total <= 0 {
 		return out, math.NaN()
 	}
-	slices.SortFunc(pos, func(x, y float64) int { return cmp.Compare(y, x) })
+	// largest first (by radix: a million customers' values)
+	neg, ident := make([]float64, len(pos)), make([]int32, len(pos))
+	for i, x := range pos {
+		neg[i], ident[i] = -x, int32(i)
+	}
 	var h, cum float64
 	k := 0
-	for i, x := range pos {
+	for i, j := range argsortKeys(neg, ident) {
+		x := pos[j]
 		s := x / total
 		h += s * s
 		cum += x
