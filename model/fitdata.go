@@ -55,6 +55,9 @@ func newBGData(s *RepeatSummary, scale float64) *bgData {
 	const bits = 21
 	packed := len(d.x) < 1<<bits && len(d.t) < 1<<bits
 	var keys []uint64
+	if packed {
+		keys = make([]uint64, 0, len(cs))
+	}
 	for _, c := range cs {
 		xi, txi, ti := xre[c.xi], tre[c.txi], tre[c.ti]
 		d.wx[xi]++
@@ -71,6 +74,13 @@ func newBGData(s *RepeatSummary, scale float64) *bgData {
 	}
 	if packed {
 		slices.Sort(keys)
+		distinct := min(len(keys), 1)
+		for i := 1; i < len(keys); i++ {
+			if keys[i] != keys[i-1] {
+				distinct++
+			}
+		}
+		d.rep = make([]bgRep, 0, distinct) // sized once: a million customers' histories
 		const mask = 1<<bits - 1
 		for i, k := range keys {
 			if i > 0 && k == keys[i-1] {

@@ -354,35 +354,31 @@ func (a *Analysis) churnRiskList() []int32 {
 	})
 }
 
-// rankDesc lists the customers that key admits, by key descending, then id.
-// The keys are copied next to the ranks first: sorting flat records is
-// several times faster than comparing through the customer index.
+// rankDesc lists the customers that key admits, by key descending, then id:
+// the radix argsort of the negated keys, with the kept customers' id ranks
+// renumbered from 0 (a million customers' credit list in milliseconds).
 func (a *Analysis) rankDesc(key func(c int) (float64, bool)) []int32 {
-	type rec struct {
-		v    float64
-		rank int32
-		c    int32
-	}
-	var recs []rec
+	var neg []float64
+	var cust []int32
+	below := make([]int32, len(a.idRank)+1) // then: how many kept customers rank lower
 	for c := 0; c < a.N; c++ {
 		if v, ok := key(c); ok {
-			recs = append(recs, rec{v, a.idRank[c], int32(c)})
+			neg, cust = append(neg, -v), append(cust, int32(c))
+			below[a.idRank[c]+1] = 1
 		}
 	}
-	slices.SortFunc(recs, func(x, y rec) int {
-		if x.v != y.v {
-			if x.v > y.v {
-				return -1
-			}
-			return 1
-		}
-		return int(x.rank - y.rank)
-	})
-	out := make([]int32, len(recs))
-	for i, r := range recs {
-		out[i] = r.c
+	for r := 1; r < len(below); r++ {
+		below[r] += below[r-1]
 	}
-	return out
+	rank := make([]int32, len(cust)) // id ranks among the kept customers
+	for i, c := range cust {
+		rank[i] = below[a.idRank[c]]
+	}
+	order := argsortKeys(neg, rank)
+	for i, j := range order {
+		order[i] = cust[j]
+	}
+	return order
 }
 
 func bucketLabels(basis string, edges []float64) []string {
