@@ -16,10 +16,12 @@ func TestArgsortKeysMatchesCompare(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 3))
 	special := []float64{math.NaN(), 0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), 5e-324, -5e-324, math.MaxFloat64, -math.MaxFloat64}
 	for _, n := range []int{0, 1, 7, radixFrom - 1, radixFrom, 5000, 100_000} {
-		for _, spread := range []float64{0, 3, 1e6} {
+		for _, spread := range []float64{-1, 0, 3, 1e6} {
 			k := make([]float64, n)
 			for i := range k {
 				switch r := rng.IntN(20); {
+				case spread < 0: // 1 and 1.5 differ in one byte: one pass
+					k[i] = 1 + float64(r%2)/2
 				case r == 0:
 					k[i] = special[rng.IntN(len(special))]
 				case spread == 0:
