@@ -79,13 +79,13 @@ func topShares(v []float64) ([]float64, float64) {
 		return out, math.NaN()
 	}
 	// largest first (by radix: a million customers' values)
-	neg, ident := make([]float64, len(pos)), make([]int32, len(pos))
+	neg := make([]float64, len(pos))
 	for i, x := range pos {
-		neg[i], ident[i] = -x, int32(i)
+		neg[i] = -x
 	}
 	var h, cum float64
 	k := 0
-	for i, j := range argsortKeys(neg, ident) {
+	for i, j := range argsortKeys(neg, identity(len(pos))) {
 		x := pos[j]
 		s := x / total
 		h += s * s

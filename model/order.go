@@ -200,10 +200,7 @@ func sortableBits(v float64) uint64 {
 
 // argsortCompare is argsortKeys by comparisons.
 func argsortCompare(k []float64, idRank []int32) []int32 {
-	order := make([]int32, len(k))
-	for i := range order {
-		order[i] = int32(i)
-	}
+	order := identity(len(k))
 	slices.SortFunc(order, func(x, y int32) int {
 		if c := cmp.Compare(k[x], k[y]); c != 0 {
 			return c
@@ -211,4 +208,14 @@ func argsortCompare(k []float64, idRank []int32) []int32 {
 		return cmp.Compare(idRank[x], idRank[y])
 	})
 	return order
+}
+
+// identity is 0 … n−1: the id ranks of values already in order, for
+// argsortKeys to keep ties as they are (a stable sort).
+func identity(n int) []int32 {
+	out := make([]int32, n)
+	for i := range out {
+		out[i] = int32(i)
+	}
+	return out
 }

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -224,6 +223,8 @@ func (a *Analysis) computeRisk(p Params, f *Receivables) *Risk {
 		r.Unapplied += v
 		r.CustUnapplied[c] = v
 	}
+	r.OpenItems = make([]OpenItem, 0, len(f.Open)) // sized once: a million open invoices
+	writeOffs := 0
 	for _, o := range f.Open {
 		c, due := o.Cust, o.Due
 		if due == NoDay {
@@ -251,8 +252,21 @@ func (a *Analysis) computeRisk(p Params, f *Receivables) *Risk {
 		}
 		r.MaxDPD[c] = max(r.MaxDPD[c], it.DPD)
 		if it.DPD >= p.WriteoffDPD || (impaired != nil && impaired[c]) {
-			r.WriteOffs = append(r.WriteOffs, it)
+			writeOffs++
 		}
+	}
+	// write-off candidates, oldest first, ties in the open items' canonical
+	// order: the radix argsort on days past due from that order (a stable
+	// sort's result)
+	dpd, pos := make([]float64, 0, writeOffs), make([]int32, 0, writeOffs)
+	for i, it := range r.OpenItems {
+		if it.DPD >= p.WriteoffDPD || (impaired != nil && impaired[it.Cust]) {
+			dpd, pos = append(dpd, -float64(it.DPD)), append(pos, int32(i))
+		}
+	}
+	r.WriteOffs = make([]OpenItem, len(pos))
+	for i, j := range argsortKeys(dpd, identity(len(pos))) {
+		r.WriteOffs[i] = r.OpenItems[pos[j]]
 	}
 	for _, v := range r.BucketTotal {
 		r.TotalAR += v
@@ -310,8 +324,6 @@ func (a *Analysis) computeRisk(p Params, f *Receivables) *Risk {
 			r.EL[c] = roundMoney(pd * p.LGD * float64(r.CustAR[c]))
 		}
 	}
-	// oldest first; the open items are in a canonical order already
-	slices.SortStableFunc(r.WriteOffs, func(x, y OpenItem) int { return cmp.Compare(y.DPD, x.DPD) })
 	r.CreditList = a.rankDesc(func(c int) (float64, bool) { return float64(r.EL[c]), r.CustAR[c] > 0 })
 	r.arTop, r.arHHI = moneyTopShares(r.CustAR)
 	return r
