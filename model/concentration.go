@@ -67,7 +67,7 @@ func moneyTopShares(v []Money) ([]float64, float64) {
 // any; nil v: all NaN).
 func topShares(v []float64) ([]float64, float64) {
 	out := nanTops()
-	var pos []float64
+	pos := make([]float64, 0, len(v))
 	var total float64
 	for _, x := range v {
 		if x > 0 {

@@ -370,9 +370,8 @@ func (a *Analysis) churnRiskList() []int32 {
 // the radix argsort of the negated keys, with the kept customers' id ranks
 // renumbered from 0 (a million customers' credit list in milliseconds).
 func (a *Analysis) rankDesc(key func(c int) (float64, bool)) []int32 {
-	var neg []float64
-	var cust []int32
-	below := make([]int32, len(a.idRank)+1) // then: how many kept customers rank lower
+	neg, cust := make([]float64, 0, a.N), make([]int32, 0, a.N) // at most every customer
+	below := make([]int32, len(a.idRank)+1)                     // then: how many kept customers rank lower
 	for c := 0; c < a.N; c++ {
 		if v, ok := key(c); ok {
 			neg, cust = append(neg, -v), append(cust, int32(c))
