@@ -366,7 +366,7 @@ func decodeXMLText(dst, raw []byte, lines bool) ([]byte, error) {
 			}
 			continue
 		case c != '&':
-			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			if c < 0x20 && !xmlChar(rune(c)) {
 				return nil, fmt.Errorf("illegal character code U+%04X", c)
 			}
 			dst = append(dst, c)
@@ -446,7 +446,7 @@ func xmlChar(r rune) bool {
 // checkChars refuses control characters XML does not allow in text.
 func checkChars(b []byte) error {
 	for _, c := range b {
-		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+		if c < 0x20 && !xmlChar(rune(c)) {
 			return fmt.Errorf("illegal character code U+%04X", c)
 		}
 	}

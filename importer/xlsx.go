@@ -11,7 +11,6 @@ import (
 	"os"
 	"path"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -486,7 +485,6 @@ func (r *xlsxRows) readRow() ([][]byte, int, error) {
 	r.rows++
 	r.cells, r.text = r.cells[:0], r.text[:0]
 	col := -1
-	var typ []byte // the cell's type; kept in r.typ, valid beyond the tag
 	inV, inIS, inT, skip := false, false, false, 0
 	for {
 		if err := s.next(); err != nil {
@@ -518,9 +516,7 @@ func (r *xlsxRows) readRow() ([][]byte, int, error) {
 				if err != nil {
 					return nil, num, fmt.Errorf("row %d: %v", num, err)
 				}
-				r.typ = append(r.typ[:0], t...)
-				typ = r.typ
-				r.val = r.val[:0]
+				r.typ, r.val = append(r.typ[:0], t...), r.val[:0] // copied: valid beyond the tag
 			case "v":
 				inV = true
 			case "is":
@@ -541,9 +537,6 @@ func (r *xlsxRows) readRow() ([][]byte, int, error) {
 			if err != nil {
 				return nil, num, fmt.Errorf("row %d: %v", num, err)
 			}
-			if len(r.val)+len(t) > maxCellBytes*4 {
-				return nil, num, fmt.Errorf("row %d: a cell longer than Excel's 32,767 characters: refused", num)
-			}
 			r.val = append(r.val, t...)
 		case tokEnd:
 			switch string(s.name) {
@@ -559,7 +552,7 @@ func (r *xlsxRows) readRow() ([][]byte, int, error) {
 				if col < 0 {
 					continue // an end tag without its start: nothing to keep
 				}
-				if err := r.keep(col, typ); err != nil {
+				if err := r.keep(col); err != nil {
 					return nil, num, fmt.Errorf("row %d: %v", num, err)
 				}
 			case "row":
@@ -576,12 +569,12 @@ func (r *xlsxRows) readRow() ([][]byte, int, error) {
 // keep stores the cell just read at col: shared and inline strings as
 // text, numbers as written (dates stay serial numbers), booleans as
 // TRUE/FALSE. A repeated reference: the later cell wins.
-func (r *xlsxRows) keep(col int, typ []byte) error {
+func (r *xlsxRows) keep(col int) error {
 	start := len(r.text)
-	switch string(typ) {
+	switch string(r.typ) {
 	case "s":
-		k, err := strconv.Atoi(string(bytes.TrimSpace(r.val)))
-		if err != nil || k < 0 || k >= len(r.wb.shared) {
+		k, ok := atoi(bytes.TrimSpace(r.val))
+		if !ok || k < 0 || k >= len(r.wb.shared) {
 			return fmt.Errorf("shared string %q out of range", r.val)
 		}
 		r.text = append(r.text, r.wb.shared[k]...)

@@ -67,26 +67,21 @@ func moneyTopShares(v []Money) ([]float64, float64) {
 // any; nil v: all NaN).
 func topShares(v []float64) ([]float64, float64) {
 	out := nanTops()
-	pos := make([]float64, 0, len(v))
+	neg := make([]float64, 0, len(v)) // the positive values, negated: sorted, largest first
 	var total float64
 	for _, x := range v {
 		if x > 0 {
-			pos = append(pos, x)
+			neg = append(neg, -x)
 			total += x
 		}
 	}
 	if total <= 0 {
 		return out, math.NaN()
 	}
-	// largest first (by radix: a million customers' values)
-	neg := make([]float64, len(pos))
-	for i, x := range pos {
-		neg[i] = -x
-	}
 	var h, cum float64
 	k := 0
-	for i, j := range argsortKeys(neg, identity(len(pos))) {
-		x := pos[j]
+	for i, j := range argsortKeys(neg, identity(len(neg))) { // by radix: a million customers' values
+		x := -neg[j]
 		s := x / total
 		h += s * s
 		cum += x

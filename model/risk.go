@@ -224,7 +224,8 @@ func (a *Analysis) computeRisk(p Params, f *Receivables) *Risk {
 		r.CustUnapplied[c] = v
 	}
 	r.OpenItems = make([]OpenItem, 0, len(f.Open)) // sized once: a million open invoices
-	writeOffs := 0
+	var dpd []float64                              // write-off candidates: minus days past due, and
+	var pos []int32                                // where each is among the open items
 	for _, o := range f.Open {
 		c, due := o.Cust, o.Due
 		if due == NoDay {
@@ -252,18 +253,12 @@ func (a *Analysis) computeRisk(p Params, f *Receivables) *Risk {
 		}
 		r.MaxDPD[c] = max(r.MaxDPD[c], it.DPD)
 		if it.DPD >= p.WriteoffDPD || (impaired != nil && impaired[c]) {
-			writeOffs++
+			dpd, pos = append(dpd, -float64(it.DPD)), append(pos, int32(len(r.OpenItems)-1))
 		}
 	}
 	// write-off candidates, oldest first, ties in the open items' canonical
 	// order: the radix argsort on days past due from that order (a stable
 	// sort's result)
-	dpd, pos := make([]float64, 0, writeOffs), make([]int32, 0, writeOffs)
-	for i, it := range r.OpenItems {
-		if it.DPD >= p.WriteoffDPD || (impaired != nil && impaired[it.Cust]) {
-			dpd, pos = append(dpd, -float64(it.DPD)), append(pos, int32(i))
-		}
-	}
 	r.WriteOffs = make([]OpenItem, len(pos))
 	for i, j := range argsortKeys(dpd, identity(len(pos))) {
 		r.WriteOffs[i] = r.OpenItems[pos[j]]
