@@ -28,7 +28,7 @@ type sheetScanner struct {
 	name    []byte // local name of a start or end tag
 	attrs   []byte // a start tag's attributes, raw
 	raw     []byte // a text token, raw
-	cdata   bool   // raw is a CDATA section (no entities, no line-end folding)
+	cdata   bool   // raw is a CDATA section (no entities)
 	closing bool   // the start tag was self-closing: its end tag comes next
 	dec     []byte // decoded text
 }
@@ -249,9 +249,12 @@ func (s *sheetScanner) declaration() (text bool, err error) {
 		s.pos += i + 3
 		return true, nil
 	}
-	// <!DOCTYPE …>, with an internal subset in brackets
+	// a directive (<!DOCTYPE …>) skipped as encoding/xml skips it: to the
+	// '>' outside quotes and nested '<' … '>', comments inside left out;
+	// like it, the first character after "<!" opens no quote
+	var quote byte
 	depth := 0
-	for i := 2; ; i++ {
+	for i := 3; ; i++ {
 		for s.pos+i >= s.end {
 			more, err := s.fill()
 			if err != nil {
@@ -261,16 +264,36 @@ func (s *sheetScanner) declaration() (text bool, err error) {
 				return false, errUnexpectedEOF
 			}
 		}
-		switch s.buf[s.pos+i] {
-		case '[':
-			depth++
-		case ']':
-			depth--
-		case '>':
-			if depth <= 0 {
-				s.pos += i + 1
-				return false, nil
+		switch c := s.buf[s.pos+i]; {
+		case quote != 0:
+			if c == quote {
+				quote = 0
 			}
+		case c == '>' && depth == 0:
+			s.pos += i + 1
+			return false, nil
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '>':
+			depth--
+		case c == '<':
+			if s.end-s.pos-i < 4 {
+				if _, err := s.fill(); err != nil {
+					return false, err
+				}
+			}
+			if bytes.HasPrefix(s.buf[s.pos+i:s.end], []byte("<!--")) {
+				j, err := s.findFrom(i+4, []byte("-->"))
+				if err != nil {
+					return false, err
+				}
+				if j < 0 {
+					return false, errUnexpectedEOF
+				}
+				i = j + 2
+				continue
+			}
+			depth++
 		}
 	}
 }
@@ -301,8 +324,11 @@ func (s *sheetScanner) attr(name string) ([]byte, error) {
 		}
 		key := localName(a[:n])
 		a = trimXMLSpace(a[n:])
-		if len(a) == 0 || a[0] != '=' {
-			continue // a name without a value
+		if len(a) == 0 || a[0] != '=' { // a name without a value: when not
+			if string(key) == name { // strict, encoding/xml gives it its name
+				return key, nil
+			}
+			continue
 		}
 		a = trimXMLSpace(a[1:])
 		var val []byte
@@ -323,7 +349,7 @@ func (s *sheetScanner) attr(name string) ([]byte, error) {
 			if bytes.IndexByte(val, '&') < 0 {
 				return val, nil
 			}
-			return decodeXMLText(nil, val, false)
+			return decodeXMLText(nil, val, false, true)
 		}
 	}
 }
@@ -337,25 +363,24 @@ func trimXMLSpace(b []byte) []byte {
 
 // text returns the current text token decoded.
 func (s *sheetScanner) text() ([]byte, error) {
-	if s.cdata {
-		return s.raw, nil
-	}
-	if bytes.IndexByte(s.raw, '&') < 0 && bytes.IndexByte(s.raw, '\r') < 0 {
+	entities := !s.cdata && bytes.IndexByte(s.raw, '&') >= 0
+	if !entities && bytes.IndexByte(s.raw, '\r') < 0 {
 		if err := checkChars(s.raw); err != nil {
 			return nil, err
 		}
 		return s.raw, nil
 	}
 	var err error
-	s.dec, err = decodeXMLText(s.dec[:0], s.raw, true)
+	s.dec, err = decodeXMLText(s.dec[:0], s.raw, true, entities)
 	return s.dec, err
 }
 
 // decodeXMLText appends raw with entities and character references decoded
-// (and, with lines, "\r\n" and "\r" made "\n") as encoding/xml decodes
-// text when not strict: an unknown or unterminated entity stays as written,
-// a reference to a character XML does not allow is an error.
-func decodeXMLText(dst, raw []byte, lines bool) ([]byte, error) {
+// (with entities; CDATA has none) and, with lines, "\r\n" and "\r" made
+// "\n", as encoding/xml decodes text when not strict: an unknown or
+// unterminated entity stays as written, a character XML does not allow is
+// an error.
+func decodeXMLText(dst, raw []byte, lines, entities bool) ([]byte, error) {
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
 		switch {
@@ -365,7 +390,7 @@ func decodeXMLText(dst, raw []byte, lines bool) ([]byte, error) {
 				i++
 			}
 			continue
-		case c != '&':
+		case c != '&' || !entities:
 			if c < 0x20 && !xmlChar(rune(c)) {
 				return nil, fmt.Errorf("illegal character code U+%04X", c)
 			}
