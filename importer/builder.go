@@ -197,19 +197,30 @@ func padded(col []model.Money, keep bool, n int) []model.Money {
 // growCustomers doubles the room of every per-customer column at once. Left
 // to append, a large column grows by a quarter at a time and is copied about
 // four times over on its way to a million customers (at 10M rows, 1.6 s of
-// copying and as many fresh pages).
+// copying and as many fresh pages). Every column gets the same capacity, so
+// that none fills (and is copied by append) before the ids do.
 func (b *builder) growCustomers() {
 	cs := &b.led.Customers
-	n := max(1024, len(cs.ID)) // more room: the columns double
-	cs.ID, b.text = slices.Grow(cs.ID, n), slices.Grow(b.text, n)
-	cs.CreditLimit, cs.HasLimit = slices.Grow(cs.CreditLimit, n), slices.Grow(cs.HasLimit, n)
-	cs.Employees, cs.HasEmployees = slices.Grow(cs.Employees, n), slices.Grow(cs.HasEmployees, n)
-	cs.Revenue, cs.HasRevenue = slices.Grow(cs.Revenue, n), slices.Grow(cs.HasRevenue, n)
-	cs.Assets, cs.HasAssets = slices.Grow(cs.Assets, n), slices.Grow(cs.HasAssets, n)
-	cs.WriteOff, b.fromSheet, b.hasRows = slices.Grow(cs.WriteOff, n), slices.Grow(b.fromSheet, n), slices.Grow(b.hasRows, n)
+	n := max(1024, 2*len(cs.ID))
+	cs.ID, b.text = withCap(cs.ID, n), withCap(b.text, n)
+	cs.CreditLimit, cs.HasLimit = withCap(cs.CreditLimit, n), withCap(cs.HasLimit, n)
+	cs.Employees, cs.HasEmployees = withCap(cs.Employees, n), withCap(cs.HasEmployees, n)
+	cs.Revenue, cs.HasRevenue = withCap(cs.Revenue, n), withCap(cs.HasRevenue, n)
+	cs.Assets, cs.HasAssets = withCap(cs.Assets, n), withCap(cs.HasAssets, n)
+	cs.WriteOff, b.fromSheet, b.hasRows = withCap(cs.WriteOff, n), withCap(b.fromSheet, n), withCap(b.hasRows, n)
 	for i := range cs.Attrs {
-		cs.Attrs[i].Values = slices.Grow(cs.Attrs[i].Values, n)
+		cs.Attrs[i].Values = withCap(cs.Attrs[i].Values, n)
 	}
+}
+
+// withCap returns s with room for exactly n elements (at least its length).
+func withCap[T any](s []T, n int) []T {
+	if cap(s) == n || n < len(s) {
+		return s
+	}
+	t := make([]T, len(s), n)
+	copy(t, s)
+	return t
 }
 
 // attribute returns the index of the extra customer column name.
@@ -218,7 +229,7 @@ func (b *builder) attribute(name string) int {
 		return i
 	}
 	cs := &b.led.Customers
-	cs.Attrs = append(cs.Attrs, model.Attribute{Name: name, Values: make([]string, len(cs.ID))})
+	cs.Attrs = append(cs.Attrs, model.Attribute{Name: name, Values: make([]string, len(cs.ID), cap(cs.ID))})
 	b.attrIx[name] = len(cs.Attrs) - 1
 	b.rowAttrs = append(b.rowAttrs, rowAttr{dict: map[string]int32{"": 0}, vals: []string{""}, codes: make([]int32, len(b.led.Tx.Cust))})
 	return len(cs.Attrs) - 1
