@@ -477,6 +477,7 @@ func analyzeWithEngine(c *config) (*model.Analysis, *importer.Report, *model.Eng
 		return nil, nil, nil, err
 	}
 	e := model.NewEngine(led)
+	e.Frugal = true // one analysis (and perhaps a baseline): nothing is recomputed
 	a, err := e.Analyze(p)
 	return a, rep, e, err
 }

@@ -21,6 +21,12 @@ import (
 type Engine struct {
 	Led *Ledger
 
+	// Frugal keeps no cache whose only use is a fast recomputation (the
+	// CLV's month-by-month derivatives, 384 bytes a customer, kept so that
+	// a new discount rate costs milliseconds): for a command that analyses
+	// once. The figures are the same either way.
+	Frugal bool
+
 	mu      sync.Mutex
 	stage   *stage1
 	orders  orderCache
@@ -36,6 +42,7 @@ type Engine struct {
 type stage1 struct {
 	led              *Ledger // the ledger at the as-of date (Ledger.Until)
 	asked            Day     // the as-of date asked for (a customer-level ledger's may have moved)
+	frugal           bool    // Engine.Frugal
 	asOfInfo         AsOfInfo
 	base             *Base
 	ttm, ptm         *Window   // trailing 12 months and the 12 before
@@ -131,7 +138,7 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	}
 	b := Aggregate(led, asOf)
 	b.RowsAfterAsOf = info.RowsAfter
-	s := &stage1{led: led, asked: asked, asOfInfo: info, base: b, windows: map[int]*Window{}, activity: map[int][]uint16{},
+	s := &stage1{led: led, asked: asked, frugal: e.Frugal, asOfInfo: info, base: b, windows: map[int]*Window{}, activity: map[int][]uint16{},
 		models: map[modelKey]*lazy[*ProbModel]{}, monthlies: map[monthlyKey]*lazy[monthlyResult]{},
 		valids: map[validKey]*lazy[*Validation]{}, exps: map[expKey]*lazy[*expResult]{}, grads: map[gradKey]*lazy[[]float64]{}, risks: map[riskKey]*Risk{}, attrs: map[attrKey]attrSchemes{}}
 	if led.Totals != nil {
@@ -255,9 +262,30 @@ func (s *stage1) validation(mu *sync.Mutex, k validKey) *Validation {
 // gradient returns the customers' CLV gradients.
 func (s *stage1) gradient(mu *sync.Mutex, m *ProbModel, k gradKey, disc []float64) []float64 {
 	return cached(mu, s.grads, k, func() []float64 {
+		if s.frugal {
+			delta, dd := m.monthlyPass(k.months, k.factor, true, disc)
+			return clvGradient(m, delta, disc, k.gm, summedFrom(dd))
+		}
 		mp := s.monthly(mu, m, k.deltaKey, true)
-		return clvGradient(m, mp.delta, mp.dm, disc, k.gm)
+		return clvGradient(m, mp.delta, disc, k.gm, discountedFrom(mp.dm, disc))
 	})
+}
+
+// frugalMonthly is, for a frugal engine, monthly's purchases with
+// derivatives: one pass gives the purchases and, summed with the
+// discount factors disc, the CLV gradients for k, which it caches; the
+// month-by-month derivatives are not kept.
+func (s *stage1) frugalMonthly(mu *sync.Mutex, m *ProbModel, k gradKey, disc []float64) []float64 {
+	var dd []float64
+	r := cached(mu, s.monthlies, monthlyKey{k.deltaKey, false}, func() monthlyResult {
+		var delta []float64
+		delta, dd = m.monthlyPass(k.months, k.factor, true, disc)
+		return monthlyResult{delta: delta}
+	})
+	if dd != nil {
+		cached(mu, s.grads, k, func() []float64 { return clvGradient(m, r.delta, disc, k.gm, summedFrom(dd)) })
+	}
+	return r.delta
 }
 
 // expResult is the expected purchases per customer and their gradients.

@@ -230,11 +230,23 @@ func (m *ProbModel) perturbedGG(j int, h float64) GammaGamma {
 // (countDims per customer and month); the purchases are the same with or
 // without.
 func (m *ProbModel) monthlyPurchases(months int, factor float64, withGrad bool) (delta, dm []float64) {
+	return m.monthlyPass(months, factor, withGrad, nil)
+}
+
+// monthlyPass is monthlyPurchases; given disc (and withGrad) the
+// derivatives come summed over the months with those weights, countDims a
+// customer (the sums clvGradient forms from monthlyPurchases'), so that
+// they are never held month by month.
+func (m *ProbModel) monthlyPass(months int, factor float64, withGrad bool, disc []float64) (delta, dm []float64) {
 	const w = countDims
 	n := len(m.Summary.X)
 	delta = make([]float64, n*months)
+	width := months * w // derivatives a customer
+	if disc != nil {
+		width = w
+	}
 	if withGrad {
-		dm = make([]float64, n*months*w)
+		dm = make([]float64, n*width)
 	}
 	ts := monthEnds(months, factor)
 	m.eachHistory(func(h *hypSeries, c int) {
@@ -252,12 +264,17 @@ func (m *ProbModel) monthlyPurchases(months int, factor float64, withGrad bool) 
 		if !withGrad {
 			return
 		}
-		g := dm[c*months*w : (c+1)*months*w]
-		var gprev [countDims]float64
-		for k, gk := range grads {
+		g := dm[c*width : (c+1)*width]
+		var gprev, gk [countDims]float64
+		for k := range grads {
 			for j := range gk {
-				g[k*w+j] = finite(gk[j]) - gprev[j]
-				gprev[j] = finite(gk[j])
+				gk[j] = finite(grads[k][j]) - gprev[j]
+				gprev[j] = finite(grads[k][j])
+			}
+			if disc == nil {
+				copy(g[k*w:(k+1)*w], gk[:])
+			} else {
+				addDiscounted((*[countDims]float64)(g), gk[:], disc[k])
 			}
 		}
 	}, func(c, u int) {
@@ -266,10 +283,20 @@ func (m *ProbModel) monthlyPurchases(months int, factor float64, withGrad bool) 
 		}
 		copy(delta[c*months:(c+1)*months], delta[u*months:(u+1)*months])
 		if withGrad {
-			copy(dm[c*months*w:(c+1)*months*w], dm[u*months*w:(u+1)*months*w])
+			copy(dm[c*width:(c+1)*width], dm[u*width:(u+1)*width])
 		}
 	})
 	return delta, dm
+}
+
+// addDiscounted adds one month's derivatives g, weighted by its discount
+// factor d, to dp: the one place these sums are formed, so that summing
+// as a pass goes and summing a stored month-by-month array give the same
+// bits.
+func addDiscounted(dp *[countDims]float64, g []float64, d float64) {
+	for j := range dp {
+		dp[j] += g[j] * d
+	}
 }
 
 // hasCov says whether both fits have the covariance the intervals need.
@@ -390,7 +417,6 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 	}
 	H := p.CLVHorizonMonths
 	withGrad := m.hasCov() // for the CLV intervals
-	delta := s.monthly(&e.mu, m, dk, withGrad).delta
 	disc := make([]float64, H)
 	for k := range disc {
 		disc[k] = 1 / math.Pow(1+p.CLVMonthlyDiscount, float64(k+1))
@@ -400,6 +426,13 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 	if spendLabel == "revenue" && a.Profit.Basis == ProfitEstimated {
 		gm = p.AssumedGMPct
 		spendLabel = "estimated margin"
+	}
+	gk := gradKey{dk, p.CLVMonthlyDiscount, gm}
+	var delta []float64
+	if withGrad && s.frugal {
+		delta = s.frugalMonthly(&e.mu, m, gk, disc)
+	} else {
+		delta = s.monthly(&e.mu, m, dk, withGrad).delta
 	}
 	a.CLV, a.clvKey = make([]float64, a.N), make([]float64, a.N)
 	for c := 0; c < a.N; c++ {
@@ -417,7 +450,7 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 	if !withGrad {
 		a.warn("CLV intervals unavailable: the fit's Hessian is not invertible at the optimum")
 	} else {
-		a.clvGrad = s.gradient(&e.mu, m, gradKey{dk, p.CLVMonthlyDiscount, gm}, disc)
+		a.clvGrad = s.gradient(&e.mu, m, gk, disc)
 		a.CLVInfo.Interval = "90 % interval from the parameters' standard errors by the delta method (parameter uncertainty only)"
 	}
 	info := &a.CLVInfo
@@ -441,10 +474,11 @@ const clvParams = countDims + 3
 
 // clvGradient returns each customer's CLV derivatives with respect to the
 // log-parameters of both fits (clvParams per customer: the count model's
-// from the monthly purchases' derivatives dm, Gamma-Gamma's by forward
+// from the monthly purchases' derivatives discounted and summed over the
+// months — dpOf puts customer c's in dp —, Gamma-Gamma's by forward
 // differences), from which segmentPLs gives each segment's CLV its 90 %
 // interval by the delta method.
-func clvGradient(m *ProbModel, delta, dm []float64, disc []float64, gm float64) []float64 {
+func clvGradient(m *ProbModel, delta, disc []float64, gm float64, dpOf func(c int, dp *[countDims]float64)) []float64 {
 	H := len(disc)
 	s := m.Summary
 	n := len(s.In)
@@ -456,13 +490,11 @@ func clvGradient(m *ProbModel, delta, dm []float64, disc []float64, gm float64) 
 				continue
 			}
 			var purch float64
-			var dp [countDims]float64
 			for k, d := range disc {
 				purch += delta[c*H+k] * d
-				for j := range dp {
-					dp[j] += dm[(c*H+k)*countDims+j] * d
-				}
 			}
+			var dp [countDims]float64
+			dpOf(c, &dp)
 			g := out[c*clvParams : (c+1)*clvParams]
 			spend := m.Spend[c]
 			for j := range countDims {
@@ -474,6 +506,23 @@ func clvGradient(m *ProbModel, delta, dm []float64, disc []float64, gm float64) 
 		}
 	})
 	return out
+}
+
+// discountedFrom sums monthlyPurchases' derivatives dm over the months with
+// the weights disc (clvGradient's dpOf).
+func discountedFrom(dm, disc []float64) func(c int, dp *[countDims]float64) {
+	H := len(disc)
+	return func(c int, dp *[countDims]float64) {
+		for k, d := range disc {
+			at := (c*H + k) * countDims
+			addDiscounted(dp, dm[at:at+countDims], d)
+		}
+	}
+}
+
+// summedFrom reads sums monthlyPass made (clvGradient's dpOf).
+func summedFrom(dd []float64) func(c int, dp *[countDims]float64) {
+	return func(c int, dp *[countDims]float64) { copy(dp[:], dd[c*countDims:(c+1)*countDims]) }
 }
 
 // HasExpInterval says whether the segments' expected purchases have 90 %
