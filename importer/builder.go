@@ -26,6 +26,7 @@ type builder struct {
 	// record, not five arrays, and values that repeat (regions, industries)
 	// share one string, so comparing a row's value seldom misses the cache.
 	text      []custText
+	custNums  bool // the numeric columns and write-off flags are held (holdCustNums)
 	dicts     [numTexts]map[string]string
 	warmSink  int    // keeps warm's loads from being optimised away
 	fromSheet []bool // customer came from a customers sheet
@@ -153,7 +154,9 @@ func (b *builder) moveText() {
 	for k, col := range cols {
 		*col = make([]string, n)
 		for c := range b.text {
-			(*col)[c] = b.text[c].text[k]
+			if v := b.text[c].text[k]; v != "" { // a column no source has stays untouched pages
+				(*col)[c] = v
+			}
 		}
 	}
 	b.text = nil
@@ -168,15 +171,17 @@ func (b *builder) addCustomer(s string) int32 {
 	}
 	cs.ID = append(cs.ID, s)
 	b.text = append(b.text, custText{id: s})
-	cs.CreditLimit = append(cs.CreditLimit, 0)
-	cs.HasLimit = append(cs.HasLimit, false)
-	cs.Employees = append(cs.Employees, 0)
-	cs.HasEmployees = append(cs.HasEmployees, false)
-	cs.Revenue = append(cs.Revenue, 0)
-	cs.HasRevenue = append(cs.HasRevenue, false)
-	cs.Assets = append(cs.Assets, 0)
-	cs.HasAssets = append(cs.HasAssets, false)
-	cs.WriteOff = append(cs.WriteOff, false)
+	if b.custNums {
+		cs.CreditLimit = append(cs.CreditLimit, 0)
+		cs.HasLimit = append(cs.HasLimit, false)
+		cs.Employees = append(cs.Employees, 0)
+		cs.HasEmployees = append(cs.HasEmployees, false)
+		cs.Revenue = append(cs.Revenue, 0)
+		cs.HasRevenue = append(cs.HasRevenue, false)
+		cs.Assets = append(cs.Assets, 0)
+		cs.HasAssets = append(cs.HasAssets, false)
+		cs.WriteOff = append(cs.WriteOff, false)
+	}
 	for i := range cs.Attrs {
 		cs.Attrs[i].Values = append(cs.Attrs[i].Values, "")
 	}
@@ -203,15 +208,52 @@ func (b *builder) growCustomers() {
 	cs := &b.led.Customers
 	n := max(1024, 2*len(cs.ID))
 	cs.ID, b.text = withCap(cs.ID, n), withCap(b.text, n)
-	cs.CreditLimit, cs.HasLimit = withCap(cs.CreditLimit, n), withCap(cs.HasLimit, n)
-	cs.Employees, cs.HasEmployees = withCap(cs.Employees, n), withCap(cs.HasEmployees, n)
-	cs.Revenue, cs.HasRevenue = withCap(cs.Revenue, n), withCap(cs.HasRevenue, n)
-	cs.Assets, cs.HasAssets = withCap(cs.Assets, n), withCap(cs.HasAssets, n)
-	cs.WriteOff, b.fromSheet, b.hasRows = withCap(cs.WriteOff, n), withCap(b.fromSheet, n), withCap(b.hasRows, n)
+	if b.custNums {
+		b.growCustNums(n)
+	}
+	b.fromSheet, b.hasRows = withCap(b.fromSheet, n), withCap(b.hasRows, n)
 	for i := range cs.Attrs {
 		cs.Attrs[i].Values = withCap(cs.Attrs[i].Values, n)
 	}
 }
+
+// growCustNums gives the customers' numeric columns and write-off flags
+// room for n customers.
+func (b *builder) growCustNums(n int) {
+	cs := &b.led.Customers
+	cs.CreditLimit, cs.HasLimit = withCap(cs.CreditLimit, n), withCap(cs.HasLimit, n)
+	cs.Employees, cs.HasEmployees = withCap(cs.Employees, n), withCap(cs.HasEmployees, n)
+	cs.Revenue, cs.HasRevenue = withCap(cs.Revenue, n), withCap(cs.HasRevenue, n)
+	cs.Assets, cs.HasAssets = withCap(cs.Assets, n), withCap(cs.HasAssets, n)
+	cs.WriteOff = withCap(cs.WriteOff, n)
+}
+
+// holdCustNums starts the customers' numeric columns and write-off flags
+// (zero and false for the customers so far), which the builder holds only
+// once a source maps one of them: a ledger without them would write and
+// copy eight columns of zeros (finish gives it them as fresh, untouched
+// zeros).
+func (b *builder) holdCustNums() {
+	if b.custNums {
+		return
+	}
+	b.custNums = true
+	b.zeroCustNums(len(b.led.Customers.ID))
+	b.growCustNums(cap(b.led.Customers.ID))
+}
+
+// zeroCustNums sets the numeric columns and write-off flags to n zeros.
+func (b *builder) zeroCustNums(n int) {
+	cs := &b.led.Customers
+	cs.CreditLimit, cs.HasLimit = make([]model.Money, n), make([]bool, n)
+	cs.Employees, cs.HasEmployees = make([]int64, n), make([]bool, n)
+	cs.Revenue, cs.HasRevenue = make([]model.Money, n), make([]bool, n)
+	cs.Assets, cs.HasAssets = make([]model.Money, n), make([]bool, n)
+	cs.WriteOff = make([]bool, n)
+}
+
+// custNumFields are the fields held in those columns.
+var custNumFields = []Field{FCreditLimit, FAnnualRevenue, FTotalAssets, FEmployees, FWriteOff}
 
 // withCap returns s with room for exactly n elements (at least its length).
 func withCap[T any](s []T, n int) []T {
@@ -319,6 +361,9 @@ func (b *builder) newSource(file, sheet string, m Mapping, rep *SourceReport, se
 		if c.Field != FNone {
 			b.hasCol[c.Field] = true
 		}
+		if slices.Contains(custNumFields, c.Field) {
+			b.holdCustNums()
+		}
 	}
 	for _, f := range []Field{FDate, FDueDate, FPaidDate, FFirstDate, FLastDate, FFirstDocDate} {
 		if m.Has(f) {
@@ -416,6 +461,7 @@ func (b *builder) reserve(n int, docs bool) {
 	}
 	tx.Doc = slices.Grow(tx.Doc, n)
 	tx.Cancelled = slices.Grow(tx.Cancelled, n)
+	b.rowSrc = slices.Grow(b.rowSrc, n)
 	if docs {
 		d := &b.led.Docs
 		d.End, d.Hash = slices.Grow(d.End, n), slices.Grow(d.Hash, n)
@@ -774,6 +820,19 @@ func (b *builder) custRow(s *source, rec [][]byte, row int, c int32, auth bool) 
 			b.setText(&text[k], s.get(rec, f), f.String(), auth, d)
 		}
 	}
+	if b.custNums && !b.custNumbers(s, rec, row, c, auth) {
+		return false
+	}
+	for _, a := range s.attrs {
+		b.setText(&cs.Attrs[a[1]].Values[c], cell(rec, a[0]), cs.Attrs[a[1]].Name, auth, -1)
+	}
+	return true
+}
+
+// custNumbers applies a row's credit limit, revenue, assets, employees and
+// write-off flag to customer c (custRow).
+func (b *builder) custNumbers(s *source, rec [][]byte, row int, c int32, auth bool) bool {
+	cs := &b.led.Customers
 	for _, t := range []struct {
 		f   Field
 		dst *int64
@@ -807,9 +866,6 @@ func (b *builder) custRow(s *source, rec [][]byte, row int, c int32, auth bool) 
 			return false
 		}
 		cs.WriteOff[c] = cs.WriteOff[c] || w
-	}
-	for _, a := range s.attrs {
-		b.setText(&cs.Attrs[a[1]].Values[c], cell(rec, a[0]), cs.Attrs[a[1]].Name, auth, -1)
 	}
 	return true
 }
@@ -861,6 +917,9 @@ func (b *builder) finish() (*model.Ledger, error) {
 	}
 	b.moveText()
 	b.compact()
+	if !b.custNums { // no source had them: the ledger's columns are zeros
+		b.zeroCustNums(len(b.led.Customers.ID))
+	}
 	dec := max(2, b.maxDec)
 	div := model.Pow10(microDecimals - dec)
 	led := &b.led
@@ -939,7 +998,11 @@ func (b *builder) finish() (*model.Ledger, error) {
 	if len(b.conflicts) > 0 {
 		b.rep.AttributeConflicts = b.conflicts
 	}
-	return led, nil
+	// a copy: the pointer into the builder would keep all of it (its id
+	// table, per-row sources, dictionaries) alive with the ledger
+	out := new(model.Ledger)
+	*out, b.led = b.led, model.Ledger{}
+	return out, nil
 }
 
 // resolveDates decides the day/month order of every column that needed it and
@@ -1107,11 +1170,15 @@ func (b *builder) compact() {
 			continue
 		}
 		remap[c] = w
-		cs.ID[w], cs.Name[w], cs.Region[w], cs.Industry[w], cs.Channel[w], cs.Type[w] = cs.ID[c], cs.Name[c], cs.Region[c], cs.Industry[c], cs.Channel[c], cs.Type[c]
-		cs.CreditLimit[w], cs.HasLimit[w], cs.Employees[w], cs.HasEmployees[w] = cs.CreditLimit[c], cs.HasLimit[c], cs.Employees[c], cs.HasEmployees[c]
-		cs.Revenue[w], cs.HasRevenue[w], cs.Assets[w], cs.HasAssets[w], cs.WriteOff[w] = cs.Revenue[c], cs.HasRevenue[c], cs.Assets[c], cs.HasAssets[c], cs.WriteOff[c]
-		for k := range cs.Attrs {
-			cs.Attrs[k].Values[w] = cs.Attrs[k].Values[c]
+		if int(w) != c { // in place otherwise: columns of nothing but zeros stay untouched pages
+			cs.ID[w], cs.Name[w], cs.Region[w], cs.Industry[w], cs.Channel[w], cs.Type[w] = cs.ID[c], cs.Name[c], cs.Region[c], cs.Industry[c], cs.Channel[c], cs.Type[c]
+			if b.custNums {
+				cs.CreditLimit[w], cs.HasLimit[w], cs.Employees[w], cs.HasEmployees[w] = cs.CreditLimit[c], cs.HasLimit[c], cs.Employees[c], cs.HasEmployees[c]
+				cs.Revenue[w], cs.HasRevenue[w], cs.Assets[w], cs.HasAssets[w], cs.WriteOff[w] = cs.Revenue[c], cs.HasRevenue[c], cs.Assets[c], cs.HasAssets[c], cs.WriteOff[c]
+			}
+			for k := range cs.Attrs {
+				cs.Attrs[k].Values[w] = cs.Attrs[k].Values[c]
+			}
 		}
 		if b.totalsForm {
 			b.tot(int32(c))
@@ -1129,8 +1196,10 @@ func (b *builder) compact() {
 		b.totSrc = b.totSrc[:w]
 	}
 	cs.ID, cs.Name, cs.Region, cs.Industry, cs.Channel, cs.Type = cs.ID[:w], cs.Name[:w], cs.Region[:w], cs.Industry[:w], cs.Channel[:w], cs.Type[:w]
-	cs.CreditLimit, cs.HasLimit, cs.Employees, cs.HasEmployees = cs.CreditLimit[:w], cs.HasLimit[:w], cs.Employees[:w], cs.HasEmployees[:w]
-	cs.Revenue, cs.HasRevenue, cs.Assets, cs.HasAssets, cs.WriteOff = cs.Revenue[:w], cs.HasRevenue[:w], cs.Assets[:w], cs.HasAssets[:w], cs.WriteOff[:w]
+	if b.custNums {
+		cs.CreditLimit, cs.HasLimit, cs.Employees, cs.HasEmployees = cs.CreditLimit[:w], cs.HasLimit[:w], cs.Employees[:w], cs.HasEmployees[:w]
+		cs.Revenue, cs.HasRevenue, cs.Assets, cs.HasAssets, cs.WriteOff = cs.Revenue[:w], cs.HasRevenue[:w], cs.Assets[:w], cs.HasAssets[:w], cs.WriteOff[:w]
+	}
 	for k := range cs.Attrs {
 		cs.Attrs[k].Values = cs.Attrs[k].Values[:w]
 	}

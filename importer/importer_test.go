@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -435,5 +436,74 @@ func TestCustomerLevelColumnsMoveTogether(t *testing.T) {
 			tt.GapSquares[c] != want.gaps || tt.HasRepeat[c] != want.hasRepeat || tt.First[c].String() != want.first {
 			t.Errorf("%s: %v, %d orders, gaps %d, repeat given %v, first %s", led.Customers.ID[c], got, tt.Orders[c], tt.GapSquares[c], tt.HasRepeat[c], tt.First[c])
 		}
+	}
+}
+
+// The customers' numeric columns (credit limit, employees, write-off) are
+// held only once a source maps them: customers added before get zeros,
+// customers after (past a growth of the columns) get theirs, a customer
+// dropped at the end moves the later ones' values with them, and a ledger
+// without them still has the columns, all zero.
+func TestCustomerNumbersAcrossSources(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	var plain strings.Builder
+	plain.WriteString("customer,date,amount\n")
+	for c := range 1500 {
+		fmt.Fprintf(&plain, "p%d,2025-01-01,10\n", c)
+	}
+	first := write("plain.csv", plain.String())
+	var limits strings.Builder
+	limits.WriteString("customer,date,amount,credit_limit,employees,write_off\n")
+	limits.WriteString("k1,02/13/2025,5,100,1,no\n") // month first: the column is day first, k1 is dropped
+	limits.WriteString("p7,13/02/2025,5,700,7,yes\n")
+	for c := range 1500 { // new customers past the columns' next growth
+		fmt.Fprintf(&limits, "n%d,14/02/2025,5,%d,%d,no\n", c, c+1, c)
+	}
+	second := write("limits.csv", limits.String())
+	led, rep, err := Load([]string{first, second}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAccounting(t, rep)
+	cs := &led.Customers
+	n := cs.Len()
+	if n != 3000 || slices.Contains(cs.ID, "k1") {
+		t.Fatalf("%d customers (k1 among them: %v), want 3000 without k1", n, slices.Contains(cs.ID, "k1"))
+	}
+	for _, l := range []int{len(cs.CreditLimit), len(cs.HasLimit), len(cs.Employees), len(cs.HasEmployees), len(cs.Revenue), len(cs.HasRevenue), len(cs.Assets), len(cs.HasAssets), len(cs.WriteOff)} {
+		if l != n {
+			t.Fatalf("a numeric column of %d values for %d customers", l, n)
+		}
+	}
+	for c, id := range cs.ID {
+		var limit int64
+		var has, off bool
+		var emp int64
+		switch {
+		case id == "p7":
+			limit, has, off, emp = 700, true, true, 7
+		case strings.HasPrefix(id, "n"):
+			k, _ := strconv.Atoi(id[1:])
+			limit, has, emp = int64(k+1), true, int64(k)
+		}
+		if cs.HasLimit[c] != has || cs.CreditLimit[c] != limit*led.Scale() ||
+			cs.WriteOff[c] != off || cs.HasEmployees[c] != has || cs.Employees[c] != emp {
+			t.Fatalf("%s: limit %s (%v), write-off %v, employees %d (%v)", id, money(t, led, cs.CreditLimit[c]), cs.HasLimit[c], cs.WriteOff[c], cs.Employees[c], cs.HasEmployees[c])
+		}
+	}
+	led, _, err = Load([]string{first}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs = &led.Customers
+	if len(cs.CreditLimit) != 1500 || len(cs.WriteOff) != 1500 || slices.Contains(cs.HasLimit, true) || slices.Contains(cs.WriteOff, true) {
+		t.Fatalf("a ledger without them: %d limits, %d write-off flags", len(cs.CreditLimit), len(cs.WriteOff))
 	}
 }
