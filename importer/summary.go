@@ -67,7 +67,7 @@ func Summarize(full *model.Ledger, rep *Report, asOf model.Day) *Summary {
 		asOf = model.DefaultAsOf(full)
 	}
 	led, info := full.Until(asOf)
-	base := model.Aggregate(led, asOf)
+	base := model.AggregateCustomers(led, asOf) // the document counts alone
 	d := led.Decimals
 	num := func(v model.Money) json.Number { return json.Number(model.MoneyString(v, d)) }
 	s := &Summary{
