@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -373,6 +374,7 @@ func load(c *config) (*model.Ledger, *importer.Report, error) {
 	} else {
 		led, rep, err = importer.Load(c.files, c.opt)
 	}
+	runtime.GC()
 	return masked(c, led, rep, err)
 }
 
