@@ -255,6 +255,14 @@ func (b *builder) zeroCustNums(n int) {
 // custNumFields are the fields held in those columns.
 var custNumFields = []Field{FCreditLimit, FAnnualRevenue, FTotalAssets, FEmployees, FWriteOff}
 
+// withRoom returns s with room for n more elements.
+func withRoom[T any](s []T, n int) []T {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	return withCap(s, len(s)+n)
+}
+
 // withCap returns s with room for exactly n elements (at least its length).
 func withCap[T any](s []T, n int) []T {
 	if cap(s) == n || n < len(s) {
@@ -438,34 +446,37 @@ func (b *builder) rejectRow(s *source, row int, f Field, v []byte, reason string
 }
 
 // reserve grows the transaction columns to hold n more rows, so that a big
-// file does not copy them again and again while it loads.
+// file does not copy them again and again while it loads. The room is not
+// cleared (withRoom): fresh pages are touched only as rows fill them,
+// while the parsers run, not all at once before they start, and room the
+// estimate gave too much is never touched at all.
 func (b *builder) reserve(n int, docs bool) {
 	n = min(n, 50_000_000)
 	tx := &b.led.Tx
-	tx.Cust = slices.Grow(tx.Cust, n)
-	tx.Date = slices.Grow(tx.Date, n)
-	tx.Due = slices.Grow(tx.Due, n)
-	tx.Paid = slices.Grow(tx.Paid, n)
-	tx.Amount = slices.Grow(tx.Amount, n)
-	tx.Cost = slices.Grow(tx.Cost, n)
-	tx.CostKnown = slices.Grow(tx.CostKnown, n)
+	tx.Cust = withRoom(tx.Cust, n)
+	tx.Date = withRoom(tx.Date, n)
+	tx.Due = withRoom(tx.Due, n)
+	tx.Paid = withRoom(tx.Paid, n)
+	tx.Amount = withRoom(tx.Amount, n)
+	tx.Cost = withRoom(tx.Cost, n)
+	tx.CostKnown = withRoom(tx.CostKnown, n)
 	b.paidAmt = b.paidAmt || b.hasCol[FPaidAmount]
 	b.open = b.open || b.hasCol[FOutstanding]
 	if b.paidAmt {
 		tx.PaidAmt = append(tx.PaidAmt, make([]model.Money, len(tx.Cust)-len(tx.PaidAmt))...)
-		tx.PaidAmt = slices.Grow(tx.PaidAmt, n)
+		tx.PaidAmt = withRoom(tx.PaidAmt, n)
 	}
 	if b.open {
 		tx.Open = append(tx.Open, make([]model.Money, len(tx.Cust)-len(tx.Open))...)
-		tx.Open = slices.Grow(tx.Open, n)
+		tx.Open = withRoom(tx.Open, n)
 	}
-	tx.Doc = slices.Grow(tx.Doc, n)
-	tx.Cancelled = slices.Grow(tx.Cancelled, n)
-	b.rowSrc = slices.Grow(b.rowSrc, n)
+	tx.Doc = withRoom(tx.Doc, n)
+	tx.Cancelled = withRoom(tx.Cancelled, n)
+	b.rowSrc = withRoom(b.rowSrc, n)
 	if docs {
 		d := &b.led.Docs
-		d.End, d.Hash = slices.Grow(d.End, n), slices.Grow(d.Hash, n)
-		d.Text = slices.Grow(d.Text, 10*n)
+		d.End, d.Hash = withRoom(d.End, n), withRoom(d.Hash, n)
+		d.Text = withRoom(d.Text, 10*n)
 	}
 }
 
