@@ -370,14 +370,7 @@ func TestCustomerTextAcrossRows(t *testing.T) {
 // a ledger without them has neither column, and a row rejected after them
 // does not shift them onto the next row.
 func TestOptionalColumnsAcrossSources(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := tempWriter(t)
 	plain := write("plain.csv", "customer,date,amount,paid_date\na,2025-01-01,10,2025-01-05\nb,2025-01-02,20,\n")
 	paid := write("paid.csv", "customer,date,amount,paid_date,paid_amount,outstanding\n"+
 		"c,2025-01-03,30,2025-01-09,12,18\nc,not a date,1,,1,1\nd,2025-01-04,40,,0,40\n")
@@ -445,14 +438,7 @@ func TestCustomerLevelColumnsMoveTogether(t *testing.T) {
 // dropped at the end moves the later ones' values with them, and a ledger
 // without them still has the columns, all zero.
 func TestCustomerNumbersAcrossSources(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := tempWriter(t)
 	var plain strings.Builder
 	plain.WriteString("customer,date,amount\n")
 	for c := range 1500 {
@@ -505,5 +491,18 @@ func TestCustomerNumbersAcrossSources(t *testing.T) {
 	cs = &led.Customers
 	if len(cs.CreditLimit) != 1500 || len(cs.WriteOff) != 1500 || slices.Contains(cs.HasLimit, true) || slices.Contains(cs.WriteOff, true) {
 		t.Fatalf("a ledger without them: %d limits, %d write-off flags", len(cs.CreditLimit), len(cs.WriteOff))
+	}
+}
+
+// tempWriter returns a function that writes a file of text into a
+// temporary folder of the test and returns its path.
+func tempWriter(t *testing.T) func(name, text string) string {
+	dir := t.TempDir()
+	return func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
 	}
 }
