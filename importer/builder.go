@@ -238,18 +238,18 @@ func (b *builder) holdCustNums() {
 		return
 	}
 	b.custNums = true
-	b.zeroCustNums(len(b.led.Customers.ID))
-	b.growCustNums(cap(b.led.Customers.ID))
+	b.zeroCustNums(len(b.led.Customers.ID), cap(b.led.Customers.ID))
 }
 
-// zeroCustNums sets the numeric columns and write-off flags to n zeros.
-func (b *builder) zeroCustNums(n int) {
+// zeroCustNums sets the numeric columns and write-off flags to n zeros,
+// with room for c.
+func (b *builder) zeroCustNums(n, c int) {
 	cs := &b.led.Customers
-	cs.CreditLimit, cs.HasLimit = make([]model.Money, n), make([]bool, n)
-	cs.Employees, cs.HasEmployees = make([]int64, n), make([]bool, n)
-	cs.Revenue, cs.HasRevenue = make([]model.Money, n), make([]bool, n)
-	cs.Assets, cs.HasAssets = make([]model.Money, n), make([]bool, n)
-	cs.WriteOff = make([]bool, n)
+	cs.CreditLimit, cs.HasLimit = make([]model.Money, n, c), make([]bool, n, c)
+	cs.Employees, cs.HasEmployees = make([]int64, n, c), make([]bool, n, c)
+	cs.Revenue, cs.HasRevenue = make([]model.Money, n, c), make([]bool, n, c)
+	cs.Assets, cs.HasAssets = make([]model.Money, n, c), make([]bool, n, c)
+	cs.WriteOff = make([]bool, n, c)
 }
 
 // custNumFields are the fields held in those columns.
@@ -929,7 +929,8 @@ func (b *builder) finish() (*model.Ledger, error) {
 	b.moveText()
 	b.compact()
 	if !b.custNums { // no source had them: the ledger's columns are zeros
-		b.zeroCustNums(len(b.led.Customers.ID))
+		n := len(b.led.Customers.ID)
+		b.zeroCustNums(n, n)
 	}
 	dec := max(2, b.maxDec)
 	div := model.Pow10(microDecimals - dec)

@@ -262,30 +262,14 @@ func (s *stage1) validation(mu *sync.Mutex, k validKey) *Validation {
 // gradient returns the customers' CLV gradients.
 func (s *stage1) gradient(mu *sync.Mutex, m *ProbModel, k gradKey, disc []float64) []float64 {
 	return cached(mu, s.grads, k, func() []float64 {
-		if s.frugal {
+		if s.frugal { // one pass: the purchases (cached for the CLV) and the derivatives already discounted
 			delta, dd := m.monthlyPass(k.months, k.factor, true, disc)
+			cached(mu, s.monthlies, monthlyKey{k.deltaKey, false}, func() monthlyResult { return monthlyResult{delta: delta} })
 			return clvGradient(m, delta, disc, k.gm, summedFrom(dd))
 		}
 		mp := s.monthly(mu, m, k.deltaKey, true)
 		return clvGradient(m, mp.delta, disc, k.gm, discountedFrom(mp.dm, disc))
 	})
-}
-
-// frugalMonthly is, for a frugal engine, monthly's purchases with
-// derivatives: one pass gives the purchases and, summed with the
-// discount factors disc, the CLV gradients for k, which it caches; the
-// month-by-month derivatives are not kept.
-func (s *stage1) frugalMonthly(mu *sync.Mutex, m *ProbModel, k gradKey, disc []float64) []float64 {
-	var dd []float64
-	r := cached(mu, s.monthlies, monthlyKey{k.deltaKey, false}, func() monthlyResult {
-		var delta []float64
-		delta, dd = m.monthlyPass(k.months, k.factor, true, disc)
-		return monthlyResult{delta: delta}
-	})
-	if dd != nil {
-		cached(mu, s.grads, k, func() []float64 { return clvGradient(m, r.delta, disc, k.gm, summedFrom(dd)) })
-	}
-	return r.delta
 }
 
 // expResult is the expected purchases per customer and their gradients.

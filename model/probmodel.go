@@ -428,12 +428,10 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 		spendLabel = "estimated margin"
 	}
 	gk := gradKey{dk, p.CLVMonthlyDiscount, gm}
-	var delta []float64
 	if withGrad && s.frugal {
-		delta = s.frugalMonthly(&e.mu, m, gk, disc)
-	} else {
-		delta = s.monthly(&e.mu, m, dk, withGrad).delta
+		s.gradient(&e.mu, m, gk, disc) // its pass gives the purchases too
 	}
+	delta := s.monthly(&e.mu, m, dk, withGrad && !s.frugal).delta
 	a.CLV, a.clvKey = make([]float64, a.N), make([]float64, a.N)
 	for c := 0; c < a.N; c++ {
 		if !m.Summary.In[c] {
