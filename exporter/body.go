@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"os"
 	"path"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -32,9 +34,76 @@ import (
 
 // sheetBody is a list sheet's rows from row 2 on, deflated.
 type sheetBody struct {
-	chunks [][]byte // raw deflate, each ending in a sync flush
-	crc    uint32   // CRC-32 of the uncompressed rows
-	size   int64    // uncompressed bytes
+	store  *chunkFile
+	chunks []span // raw deflate in store, each ending in a sync flush
+	crc    uint32 // CRC-32 of the uncompressed rows
+	size   int64  // uncompressed bytes
+}
+
+// span is a run of bytes in a chunkFile.
+type span struct{ off, n int64 }
+
+// chunkFile keeps a workbook's deflated chunks from when they are made
+// until the workbook is saved, on disk: the Customers sheet of 100,000
+// customers deflates to about 60 MB, which would otherwise stay in memory
+// beside the analysis. It is a temporary file in dir, made at the first
+// chunk, that a signal handler removes too (temps); close removes it.
+type chunkFile struct {
+	dir string
+	mu  sync.Mutex
+	f   *os.File
+	end int64
+	err error
+}
+
+// chunkFileHook, when set (by a test), is told each chunk file made.
+var chunkFileHook func(name string)
+
+func newChunkFile(dir string) *chunkFile { return &chunkFile{dir: dir} }
+
+// spillDir is the folder a workbook written to out keeps its chunks in:
+// out's own when it is a file (the disk the workbook goes to), else the
+// temporary folder.
+func spillDir(out io.Writer) string {
+	if f, ok := out.(*os.File); ok && f.Name() != "" {
+		return filepath.Dir(f.Name())
+	}
+	return os.TempDir()
+}
+
+// put stores p (safe from several goroutines).
+func (c *chunkFile) put(p []byte) (span, error) {
+	c.mu.Lock()
+	if c.f == nil && c.err == nil {
+		if c.f, c.err = temps.create(c.dir); c.err != nil {
+			c.err = fmt.Errorf("cannot keep the sheets' rows in %s: %w", c.dir, c.err)
+		} else if chunkFileHook != nil {
+			chunkFileHook(c.f.Name())
+		}
+	}
+	if c.err != nil {
+		c.mu.Unlock()
+		return span{}, c.err
+	}
+	sp := span{c.end, int64(len(p))}
+	c.end += sp.n
+	c.mu.Unlock()
+	_, err := c.f.WriteAt(p, sp.off)
+	return sp, err
+}
+
+// reader reads a stored span back.
+func (c *chunkFile) reader(sp span) io.Reader { return io.NewSectionReader(c.f, sp.off, sp.n) }
+
+// close removes the file.
+func (c *chunkFile) close() {
+	if c.f != nil {
+		name := c.f.Name()
+		c.f.Close()
+		os.Remove(name)
+		temps.remove(name)
+		c.f = nil
+	}
 }
 
 // bodyChunkRows is the rows of a chunk: about a megabyte of the Customers
@@ -45,13 +114,19 @@ const bodyChunkRows = 256
 // a few per cent of the default level, several times faster.
 const deflateLevel = flate.BestSpeed
 
-// bodyRows encodes rows 2 … n+1: row(k) gives the cells of row k+2, each
-// with its column's style; every row has rowStyle. row and fit are called
-// from several goroutines.
-func bodyRows(n int, row func(k int) []any, styles []int, rowStyle int, date1904 bool, fit func(any) any) (*sheetBody, error) {
+// rowFunc gives the cells of a list sheet's k-th row: in cells, a buffer
+// of one nil cell per column that is the caller's again after the row is
+// written (one buffer per core, not one slice per row), or in a slice of
+// its own.
+type rowFunc func(k int, cells []any) []any
+
+// bodyRows encodes rows 2 … n+1 into store: row(k) gives the cells of row
+// k+2, each with its column's style; every row has rowStyle. row and fit
+// are called from several goroutines.
+func bodyRows(store *chunkFile, n int, row rowFunc, styles []int, rowStyle int, date1904 bool, fit func(any) any) (*sheetBody, error) {
 	chunks := (n + bodyChunkRows - 1) / bodyChunkRows
 	type result struct {
-		packed []byte
+		packed span
 		crc    uint32
 		size   int64
 		err    error
@@ -63,6 +138,7 @@ func bodyRows(n int, row func(k int) []any, styles []int, rowStyle int, date1904
 		wg.Go(func() {
 			var refs colRefs
 			var raw []byte
+			cells := make([]any, len(styles))
 			var out bytes.Buffer
 			zw, _ := flate.NewWriter(&out, deflateLevel)
 			for {
@@ -73,7 +149,8 @@ func bodyRows(n int, row func(k int) []any, styles []int, rowStyle int, date1904
 				var err error
 				raw = raw[:0]
 				for k := i * bodyChunkRows; k < min(n, (i+1)*bodyChunkRows) && err == nil; k++ {
-					raw, err = appendRow(raw, &refs, k+2, row(k), styles, rowStyle, date1904, fit)
+					clear(cells)
+					raw, err = appendRow(raw, &refs, k+2, row(k, cells), styles, rowStyle, date1904, fit)
 				}
 				if err != nil {
 					results[i].err = err
@@ -83,12 +160,13 @@ func bodyRows(n int, row func(k int) []any, styles []int, rowStyle int, date1904
 				zw.Reset(&out)
 				zw.Write(raw)
 				zw.Flush()
-				results[i] = result{bytes.Clone(out.Bytes()), crc32.ChecksumIEEE(raw), int64(len(raw)), nil}
+				sp, err := store.put(out.Bytes())
+				results[i] = result{sp, crc32.ChecksumIEEE(raw), int64(len(raw)), err}
 			}
 		})
 	}
 	wg.Wait()
-	body := &sheetBody{chunks: make([][]byte, chunks)}
+	body := &sheetBody{store: store, chunks: make([]span, chunks)}
 	for i, r := range results {
 		if r.err != nil {
 			return nil, r.err
@@ -280,7 +358,7 @@ func copySpliced(zw *zip.Writer, zf *zip.File, body *sheetBody) error {
 	crc = crc32.Update(crc, crc32.IEEETable, tail)
 	packed := int64(len(zhead) + len(ztail))
 	for _, c := range body.chunks {
-		packed += int64(len(c))
+		packed += c.n
 	}
 	w, err := zw.CreateRaw(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate, Modified: zf.Modified, CRC32: crc,
 		CompressedSize64: uint64(packed), UncompressedSize64: uint64(int64(len(x)) + body.size)})
@@ -291,7 +369,7 @@ func copySpliced(zw *zip.Writer, zf *zip.File, body *sheetBody) error {
 		return err
 	}
 	for _, c := range body.chunks {
-		if _, err := w.Write(c); err != nil {
+		if _, err := io.Copy(w, body.store.reader(c)); err != nil {
 			return err
 		}
 	}

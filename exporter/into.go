@@ -254,7 +254,9 @@ func writeIntoWorkbook(out io.Writer, ex Export, in *into, opt WriteOptions) err
 		in.placedAt = append(in.placedAt, fmt.Sprintf("sheet %q, columns %s–%s, header in row %d", tb.Sheet,
 			colName(first), colName(first+len(in.fields)-1), tb.HeaderRow))
 	}
-	w, err := writeSheets(f, false, ex, opt.Progress)
+	chunks := newChunkFile(spillDir(out))
+	defer chunks.close()
+	w, err := writeSheets(f, false, ex, opt.Progress, chunks)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,9 @@ func writeWorkbook(out io.Writer, ex Export, progress func(string)) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	fastZip(f)
-	w, err := writeSheets(f, true, ex, progress)
+	chunks := newChunkFile(spillDir(out))
+	defer chunks.close()
+	w, err := writeSheets(f, true, ex, progress, chunks)
 	if err != nil {
 		return err
 	}
@@ -47,7 +49,7 @@ func fastZip(f *excelize.File) {
 // writeSheets adds the workbook's sheets to f: a new file (fresh: its
 // Sheet1 becomes the Summary) or the user's own workbook (export --into),
 // after its sheets, each under a name none of theirs has.
-func writeSheets(f *excelize.File, fresh bool, ex Export, progress func(string)) (*wbWriter, error) {
+func writeSheets(f *excelize.File, fresh bool, ex Export, progress func(string), chunks *chunkFile) (*wbWriter, error) {
 	step := func(s string) {
 		if progress != nil {
 			progress(s)
@@ -59,7 +61,7 @@ func writeSheets(f *excelize.File, fresh bool, ex Export, progress func(string))
 		return nil, err
 	}
 	w := &wbWriter{f: f, st: st, a: a, ex: ex, setUp: map[string]bool{}, names: map[string]string{},
-		bodies: map[string]*sheetBody{}}
+		bodies: map[string]*sheetBody{}, chunks: chunks}
 	type part struct {
 		sheet    string
 		fn       func() error
@@ -174,6 +176,7 @@ type wbWriter struct {
 	setUp       map[string]bool
 	names       map[string]string     // our sheet names (Sheet…) → the names they got
 	bodies      map[string]*sheetBody // list sheets' rows, by sheet name, spliced in when saved
+	chunks      *chunkFile            // where the bodies wait
 }
 
 // sheet is the name one of our sheets got in this workbook.
@@ -235,13 +238,19 @@ func hasNotXML(s string) bool {
 const maxCellChars = 32767
 
 // fit cuts text to Excel's cell limit and replaces what XML cannot hold,
-// counting both (the Summary sheet says how many); other values pass.
+// counting both (the Summary sheet says how many); other values pass, and
+// so does text that fits, as v itself (a string made an any again would be
+// allocated again: once per text cell of a 100,000-row sheet).
 func (w *wbWriter) fit(v any) any {
 	s, ok := v.(string)
 	if !ok {
 		return v
 	}
-	if hasNotXML(s) {
+	bad := hasNotXML(s)
+	if !bad && len(s) <= maxCellChars {
+		return v
+	}
+	if bad {
 		w.badXML.Add(1)
 		s = strings.Map(func(r rune) rune {
 			if notXML(r) {
@@ -301,8 +310,10 @@ func (w *wbWriter) fitRow(row []any) *[]any {
 }
 
 // listSheet streams a sheet that is one list: header in row 1, frozen, with
-// an autofilter and fitted widths; row(k) gives the k-th row.
-func (w *wbWriter) listSheet(sheet string, headers []string, kinds []kind, n int, row func(k int) []any, after func(last int) error) error {
+// an autofilter and fitted widths; row(k, cells) gives the k-th row, in
+// cells (a buffer of one cell per header, nil, the caller's own) or in a
+// slice of its own.
+func (w *wbWriter) listSheet(sheet string, headers []string, kinds []kind, n int, row rowFunc, after func(last int) error) error {
 	// sheet properties precede the rows: a stream writes them when it starts
 	fit := true
 	if err := w.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
@@ -324,8 +335,10 @@ func (w *wbWriter) listSheet(sheet string, headers []string, kinds []kind, n int
 	for i, h := range headers {
 		wd.see(i, h)
 	}
+	cells := make([]any, len(headers))
 	for k := 0; k < min(n, 500); k++ { // widths from a sample, set before the rows
-		for i, v := range row(k) {
+		clear(cells)
+		for i, v := range row(k, cells) {
 			wd.see(i, v)
 		}
 	}
@@ -348,7 +361,7 @@ func (w *wbWriter) listSheet(sheet string, headers []string, kinds []kind, n int
 		for i, k := range kinds {
 			styles[i] = w.st.of(k)
 		}
-		body, err := bodyRows(n, row, styles, w.st.text, w.date1904(), w.fit)
+		body, err := bodyRows(w.chunks, n, row, styles, w.st.text, w.date1904(), w.fit)
 		if err != nil {
 			return err
 		}
@@ -373,10 +386,11 @@ func (w *wbWriter) listSheet(sheet string, headers []string, kinds []kind, n int
 
 // streamRows writes the rows through excelize's stream writer: the way
 // the rows were written before bodyRows, kept as the test's oracle.
-func (w *wbWriter) streamRows(sw *excelize.StreamWriter, kinds []kind, n int, row func(k int) []any) error {
-	cells := make([]any, len(kinds))
+func (w *wbWriter) streamRows(sw *excelize.StreamWriter, kinds []kind, n int, row rowFunc) error {
+	cells, buf := make([]any, len(kinds)), make([]any, len(kinds))
 	for k := 0; k < n; k++ {
-		for i, v := range row(k) {
+		clear(buf)
+		for i, v := range row(k, buf) {
 			if v == nil {
 				cells[i] = nil
 				continue
@@ -711,13 +725,12 @@ func (w *wbWriter) customers() error {
 		headers[i], kinds[i] = c.header, c.kind
 	}
 	rows := w.ex.rows // WriteOptions.Rows or every customer (rowsOf)
-	return w.listSheet(s, headers, kinds, len(rows), func(k int) []any {
+	return w.listSheet(s, headers, kinds, len(rows), func(k int, cells []any) []any {
 		c := int(rows[k])
-		row := make([]any, len(cols))
 		for i := range cols {
-			row[i] = cols[i].get(c)
+			cells[i] = cols[i].get(c)
 		}
-		return row
+		return cells
 	}, func(last int) error {
 		// The sheet holds every figure; the print shows the key figures (the
 		// leading columns), legible on one page width.
@@ -768,9 +781,9 @@ func (w *wbWriter) profitability() error {
 	share := ps.TotalCM > 0
 	headers := []string{"Rank", "Customer ID", "Name", "Profit (CM)", "Cumulative profit", "Share of customers", "Cumulative share of profit"}
 	kinds := []kind{kInt, kText, kText, kMoney, kMoney, kPct, kPct}
-	return w.listSheet(s, headers, kinds, n, func(k int) []any {
+	return w.listSheet(s, headers, kinds, n, func(k int, cells []any) []any {
 		c := ps.Order[k]
-		return []any{k + 1, cs.ID[c], cs.Name[c], moneyVal(a.CM[c], dec), moneyVal(ps.Cum[k], dec), float64(k+1) / float64(n), num(ps.CumShare(k))}
+		return append(cells[:0], k+1, cs.ID[c], cs.Name[c], moneyVal(a.CM[c], dec), moneyVal(ps.Cum[k], dec), float64(k+1)/float64(n), num(ps.CumShare(k)))
 	}, func(last int) error {
 		yCol, yFmt, yTitle, title := "G", "0%", "Cumulative share of profit", "Whale curve: cumulative share of profit"
 		if !share {
@@ -856,14 +869,14 @@ func (w *wbWriter) creditList() error {
 	headers := []string{"Customer ID", "Name", "Credit grade", "Score", "Open AR (gross)", "Overdue > 30", "Credit limit", "Utilisation", "Limit status", "Expected loss", "Suggested action"}
 	kinds := []kind{kText, kText, kText, kFloat, kMoney, kMoney, kMoney, kPct, kText, kMoney, kText}
 	list := a.CreditRisk
-	return w.listSheet(s, headers, kinds, len(list), func(k int) []any {
+	return w.listSheet(s, headers, kinds, len(list), func(k int, cells []any) []any {
 		c := list[k]
 		limit := any(nil)
 		if cs.HasLimit != nil && cs.HasLimit[c] {
 			limit = moneyVal(cs.CreditLimit[c], dec)
 		}
-		return []any{cs.ID[c], cs.Name[c], model.Grades[r.Grade[c]], r.Score[c], moneyVal(r.CustAR[c], dec), moneyVal(r.Overdue30[c], dec),
-			limit, num(r.Util[c]), r.UtilState[c], moneyVal(r.EL[c], dec), model.GradeAction(r.Grade[c])}
+		return append(cells[:0], cs.ID[c], cs.Name[c], model.Grades[r.Grade[c]], r.Score[c], moneyVal(r.CustAR[c], dec), moneyVal(r.Overdue30[c], dec),
+			limit, num(r.Util[c]), r.UtilState[c], moneyVal(r.EL[c], dec), model.GradeAction(r.Grade[c]))
 	}, func(last int) error {
 		return w.f.SetConditionalFormat(s, fmt.Sprintf("C2:C%d", last), w.gradeColours())
 	})
@@ -879,9 +892,9 @@ func (w *wbWriter) writeOffs() error {
 	cs := &a.Led.Customers
 	headers := []string{"Customer ID", "Name", "Invoice date", "Due date", "Days past due", "Open"}
 	kinds := []kind{kText, kText, kDate, kDate, kInt, kMoney}
-	return w.listSheet(s, headers, kinds, len(r.WriteOffs), func(k int) []any {
+	return w.listSheet(s, headers, kinds, len(r.WriteOffs), func(k int, cells []any) []any {
 		it := r.WriteOffs[k]
-		return []any{cs.ID[it.Cust], cs.Name[it.Cust], dayVal(it.Date), dayVal(it.Due), it.DPD, moneyVal(it.Open, a.Decimals)}
+		return append(cells[:0], cs.ID[it.Cust], cs.Name[it.Cust], dayVal(it.Date), dayVal(it.Due), it.DPD, moneyVal(it.Open, a.Decimals))
 	}, nil)
 }
 
@@ -892,7 +905,7 @@ func (w *wbWriter) churnList() error {
 	headers := []string{"Customer ID", "Name", "Churn state", "P(alive)", "CLV", "Value at risk"}
 	kinds := []kind{kText, kText, kText, kPct, kMoney, kMoney}
 	list := a.ChurnRisk
-	return w.listSheet(s, headers, kinds, len(list), func(k int) []any {
+	return w.listSheet(s, headers, kinds, len(list), func(k int, cells []any) []any {
 		c := list[k]
 		pa, clv := any(nil), any(nil)
 		if a.PAlive != nil {
@@ -901,7 +914,7 @@ func (w *wbWriter) churnList() error {
 		if a.CLVInfo.Known {
 			clv = moneyVal(a.CLVMoney[c], a.Decimals)
 		}
-		return []any{cs.ID[c], cs.Name[c], a.Churn[c].String(), pa, clv, moneyVal(model.AmountMinor(a.ValueAtRisk[c], a.Decimals), a.Decimals)}
+		return append(cells[:0], cs.ID[c], cs.Name[c], a.Churn[c].String(), pa, clv, moneyVal(model.AmountMinor(a.ValueAtRisk[c], a.Decimals), a.Decimals))
 	}, nil)
 }
 
@@ -923,7 +936,7 @@ func (w *wbWriter) parameters() error {
 	}
 	headers := []string{"Parameter", "Value", "Group", "Unit", "Meaning"}
 	kinds := []kind{kText, kFloat, kText, kText, kText}
-	return w.listSheet(s, headers, kinds, len(rows), func(k int) []any { return rows[k] }, nil)
+	return w.listSheet(s, headers, kinds, len(rows), func(k int, _ []any) []any { return rows[k] }, nil)
 }
 
 func (w *wbWriter) dataQuality() error {
@@ -944,13 +957,13 @@ func (w *wbWriter) dataQuality() error {
 		}
 		rej = []importer.Rejection{{Reason: msg}}
 	}
-	return w.listSheet(s, headers, kinds, len(rej), func(k int) []any {
+	return w.listSheet(s, headers, kinds, len(rej), func(k int, cells []any) []any {
 		r := rej[k]
 		row := any(r.Row)
 		if r.Row == 0 {
 			row = nil
 		}
-		return []any{r.File, r.Sheet, row, r.Column, r.Value, r.Reason}
+		return append(cells[:0], r.File, r.Sheet, row, r.Column, r.Value, r.Reason)
 	}, nil)
 }
 

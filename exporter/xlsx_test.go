@@ -214,12 +214,23 @@ func TestSafety(t *testing.T) {
 	if err := WriteXLSX(out, ex, WriteOptions{Force: true}); err != nil {
 		t.Errorf("with force: %v", err)
 	}
-	// a failed write leaves nothing behind
+	// a failed write leaves nothing behind: neither the half-written file
+	// nor the sheets' rows kept beside it (chunkFile)
 	failed := filepath.Join(dir, "failed.xlsx")
+	spilled := false
+	chunkFileHook = func(name string) { _, err := os.Stat(name); spilled = err == nil && filepath.Dir(name) == dir }
+	defer func() { chunkFileHook = nil }()
 	err := writeAtomic(failed, WriteOptions{}, func(f *os.File) error {
-		f.WriteString("half a file")
+		ex := ex
+		ex.rows = rowsOf(a, WriteOptions{})
+		if err := writeWorkbook(f, ex, nil); err != nil {
+			return err
+		}
 		return errors.New("disk full")
 	})
+	if !spilled {
+		t.Error("the sheets' rows were not kept in a file beside the workbook")
+	}
 	if err == nil {
 		t.Fatal("failure not reported")
 	}
