@@ -132,3 +132,8 @@ func GGLikelihoods(s *RepeatSummary) (fast, direct func(th, grad []float64) floa
 	}
 	return newGGData(xs, ms).ll, func(th, g []float64) float64 { f, _ := directGG(xs, ms); return f(th, g) }
 }
+
+// ReceivablesSplit is ReceivablesOf with the customers split in parts.
+func ReceivablesSplit(l *Ledger, asOf Day, parts int) *Receivables {
+	return receivablesOf(l, asOf, parts)
+}

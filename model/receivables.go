@@ -2,7 +2,9 @@ package model
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
+	"sync"
 )
 
 // Receivables is what the receivables analysis (§5) takes from a ledger's
@@ -105,79 +107,134 @@ func monthStarts(asOf Day) []Day {
 	return starts
 }
 
-// monthIndex is how many calendar months d lies before asOf's month.
-func monthIndex(asOf, d Day) int {
-	y, m, _ := asOf.Civil()
-	ty, tm, _ := d.Civil()
-	return (y-ty)*12 + (m - tm)
-}
-
 // ReceivablesOf adds up the receivables facts of a transaction ledger at
 // asOf from its rows (nil for a customer-level ledger: it has no rows).
+// The customers are shared out among the cores: each reads the rows in
+// order and adds up those of its customers, so that every core's reads
+// stream and its customers' sums stay in its cache. The facts do not
+// depend on the split: the sums are exact and the lists are ordered after
+// (canonical).
 func ReceivablesOf(l *Ledger, asOf Day) *Receivables {
+	return receivablesOf(l, asOf, min(runtime.GOMAXPROCS(0), max(1, l.Customers.Len()/recvMinCustomers)))
+}
+
+// recvMinCustomers is the fewest customers a core adds up: below, one
+// core reads the rows alone.
+const recvMinCustomers = 4096
+
+// receivablesOf is ReceivablesOf with the customers split in parts.
+func receivablesOf(l *Ledger, asOf Day, parts int) *Receivables {
 	if l.Totals != nil {
 		return nil
 	}
-	tx := &l.Tx
 	n := l.Customers.Len()
 	r := &Receivables{AsOf: asOf, HasPaid: l.HasPaid, HasPaidAmount: l.HasPaidAmount, HasOutstanding: l.HasOutstanding,
 		Unapplied: make([]Money, n), Paid: make([]PaidSums, n), Monthly: make([]Money, SalesMonths), Sales3m: make([]Money, n)}
-	oldest := monthStarts(asOf)[SalesMonths]
-	type undatedKey struct {
-		c      int32
-		dtp    int
-		recent bool
-	}
-	undated := map[undatedKey]*UndatedPaid{}
-	for i, c := range tx.Cust {
-		date, amount := tx.Date[i], tx.Amount[i]
-		if date <= asOf {
-			switch open := l.OpenAt(i, asOf); {
-			case open < 0:
-				r.Unapplied[c] += open
-			case open > 0:
-				r.Open = append(r.Open, OpenRow{Cust: c, Date: date, Due: tx.Due[i], Open: open})
-			}
-			if amount > 0 && date > oldest {
-				k := monthIndex(asOf, date)
-				r.Monthly[k] += amount
-				if k < 3 {
-					r.Sales3m[c] += amount
+	y, m, _ := asOf.Civil()
+	add := recvAdder{l: l, r: r, asOf: asOf, oldest: monthStarts(asOf)[SalesMonths], year: y, month: m}
+	sums := make([]recvPart, parts)
+	var wg sync.WaitGroup
+	for w := range sums {
+		lo, hi := int32(n*w/parts), int32(n*(w+1)/parts)
+		wg.Go(func() {
+			for i, c := range l.Tx.Cust {
+				if c >= lo && c < hi {
+					add.row(i, &sums[w])
 				}
 			}
-		}
-		if !l.HasPaid || amount <= 0 {
-			continue
-		}
-		paid := tx.Paid[i]
-		if paid == NoDay || paid > asOf || paid <= asOf-365 {
-			continue
-		}
-		amt := amount
-		if l.HasPaidAmount {
-			amt = tx.PaidAmt[i]
-		}
-		if amt <= 0 {
-			continue
-		}
-		recent := paid > asOf-91
-		if due := tx.Due[i]; due != NoDay {
-			r.Paid[c].add(float64(amt), int(paid-due), int(paid-date), recent, 1)
-			continue
-		}
-		k := undatedKey{c, int(paid - date), recent}
-		u := undated[k]
-		if u == nil {
-			u = &UndatedPaid{Cust: c, DTP: k.dtp, Recent: recent}
-			undated[k] = u
-		}
-		u.Amount += amt
-		u.N++
+		})
 	}
-	for _, u := range undated {
-		r.Undated = append(r.Undated, *u)
+	wg.Wait()
+	total := 0
+	for _, p := range sums {
+		total += len(p.open)
+	}
+	r.Open = make([]OpenRow, 0, total)
+	for _, p := range sums {
+		for k, v := range p.monthly {
+			r.Monthly[k] += v
+		}
+		r.Open = append(r.Open, p.open...)
+		for _, u := range p.undated {
+			r.Undated = append(r.Undated, *u)
+		}
 	}
 	return r
+}
+
+// recvPart is what one core adds up besides the per-customer sums.
+type recvPart struct {
+	monthly [SalesMonths]Money
+	open    []OpenRow
+	undated map[undatedKey]*UndatedPaid
+}
+
+type undatedKey struct {
+	c      int32
+	dtp    int
+	recent bool
+}
+
+// recvAdder adds rows into the receivables r.
+type recvAdder struct {
+	l            *Ledger
+	r            *Receivables
+	asOf, oldest Day // oldest: the day before the oldest month of sales counted
+	year, month  int // asOf's
+}
+
+// row adds row i: to its customer's sums in r (whose rows no other core
+// adds) and to p.
+func (a *recvAdder) row(i int, p *recvPart) {
+	l, r, asOf := a.l, a.r, a.asOf
+	tx := &l.Tx
+	c, date, amount := tx.Cust[i], tx.Date[i], tx.Amount[i]
+	if date <= asOf {
+		switch open := l.OpenAt(i, asOf); {
+		case open < 0:
+			r.Unapplied[c] += open
+		case open > 0:
+			p.open = append(p.open, OpenRow{Cust: c, Date: date, Due: tx.Due[i], Open: open})
+		}
+		if amount > 0 && date > a.oldest {
+			y, m, _ := date.Civil()
+			k := (a.year-y)*12 + a.month - m // calendar months before asOf's
+			p.monthly[k] += amount
+			if k < 3 {
+				r.Sales3m[c] += amount
+			}
+		}
+	}
+	if !l.HasPaid || amount <= 0 {
+		return
+	}
+	paid := tx.Paid[i]
+	if paid == NoDay || paid > asOf || paid <= asOf-365 {
+		return
+	}
+	amt := amount
+	if l.HasPaidAmount {
+		amt = tx.PaidAmt[i]
+	}
+	if amt <= 0 {
+		return
+	}
+	recent := paid > asOf-91
+	if due := tx.Due[i]; due != NoDay {
+		r.Paid[c].add(float64(amt), int(paid-due), int(paid-date), recent, 1)
+		return
+	}
+	k := undatedKey{c, int(paid - date), recent}
+	u := p.undated[k]
+	if u == nil {
+		if p.undated == nil {
+			p.undated = map[undatedKey]*UndatedPaid{}
+		}
+		u = &UndatedPaid{Cust: c, DTP: k.dtp, Recent: recent}
+		p.undated[k] = u
+	}
+	u.Amount += amt
+	u.N++
 }
 
 // canonical orders the open rows and undated payments by customer id (then
