@@ -144,6 +144,39 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	if led.Totals != nil {
 		s.given = led.Totals.given()
 	}
+	// three independent parts, side by side
+	parallel(func() { s.idOrder, s.idRank = idOrderOf(led.Customers.ID) }, func() { s.periods(led, asOf) }, func() {
+		s.chanMix, s.catMix = mixOf(&led.Tx.Channel, led, b), mixOf(&led.Tx.Category, led, b)
+		if act := led.Activity; act != nil && act.AsOf == asOf { // added up by the source
+			s.chanMix, s.catMix = act.Channel, act.Category
+		}
+		s.revenueTop, s.revenueHHI = moneyTopShares(b.Revenue)
+		s.size = sizeClasses(led)
+	})
+	s.imputation(led) // by the main channel
+	e.stage = s
+	return s
+}
+
+// idOrderOf is the customers ordered by id, and each customer's place in
+// that order.
+func idOrderOf(ids []string) (order, rank []int32) {
+	order = make([]int32, len(ids))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(ids[a], ids[b]) })
+	rank = make([]int32, len(order))
+	for k, c := range order {
+		rank[c] = int32(k)
+	}
+	return order, rank
+}
+
+// periods sets the trailing and prior twelve months, the median
+// inter-purchase time and the purchase-gap variation.
+func (s *stage1) periods(led *Ledger, asOf Day) {
+	b := s.base
 	s.ttm = b.WindowOf(asOf-365, asOf)
 	s.ptm = b.WindowOf(asOf-730, asOf-365)
 	if act := led.Activity; led.Totals != nil && act != nil && act.AsOf == asOf && act.Serve != nil { // counted by the source
@@ -169,25 +202,6 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	} else {
 		s.gapCV, s.purchaseDayCount = b.gapCVs()
 	}
-	s.idOrder = make([]int32, len(b.Revenue))
-	for i := range s.idOrder {
-		s.idOrder[i] = int32(i)
-	}
-	ids := led.Customers.ID
-	slices.SortFunc(s.idOrder, func(a, b int32) int { return cmp.Compare(ids[a], ids[b]) })
-	s.idRank = make([]int32, len(s.idOrder))
-	for k, c := range s.idOrder {
-		s.idRank[c] = int32(k)
-	}
-	s.chanMix, s.catMix = mixOf(&led.Tx.Channel, led, b), mixOf(&led.Tx.Category, led, b)
-	if act := led.Activity; act != nil && act.AsOf == asOf { // added up by the source
-		s.chanMix, s.catMix = act.Channel, act.Category
-	}
-	s.revenueTop, s.revenueHHI = moneyTopShares(b.Revenue)
-	s.imputation(led)
-	s.size = sizeClasses(led)
-	e.stage = s
-	return s
 }
 
 // imputation prepares, for customers without cost in a ledger that has
