@@ -10,9 +10,30 @@ type Day int32
 // NoDay marks a missing date (due date, paid date).
 const NoDay Day = -1 << 31
 
-// DayFromCivil converts a proleptic Gregorian date to a Day
-// (Howard Hinnant's days_from_civil; exact for every year).
+// DayFromCivil converts a proleptic Gregorian date to a Day. The years a
+// ledger holds come from a table of month starts (a load converts three
+// dates a row); others from daysFromCivil.
 func DayFromCivil(y, m, d int) Day {
+	if k := uint((y-tableFirstYear)*12 + m - 1); k < uint(len(firstOfMonth)) && uint(m-1) < 12 {
+		return firstOfMonth[k] + Day(d-1)
+	}
+	return daysFromCivil(y, m, d)
+}
+
+// The table's years: those a date import accepts.
+const tableFirstYear, tableLastYear = 1900, 2200
+
+// firstOfMonth is the first day of every month of the table's years.
+var firstOfMonth = func() (t [(tableLastYear - tableFirstYear + 1) * 12]Day) {
+	for k := range t {
+		t[k] = daysFromCivil(tableFirstYear+k/12, k%12+1, 1)
+	}
+	return t
+}()
+
+// daysFromCivil is DayFromCivil for every year (Howard Hinnant's
+// days_from_civil).
+func daysFromCivil(y, m, d int) Day {
 	if m <= 2 {
 		y--
 	}
