@@ -28,8 +28,9 @@ type builder struct {
 	text      []custText
 	custNums  bool // the numeric columns and write-off flags are held (holdCustNums)
 	dicts     [numTexts]map[string]string
-	warmSink  int    // keeps warm's loads from being optimised away
-	fromSheet []bool // customer came from a customers sheet
+	warmSink  int           // keeps warm's loads from being optimised away
+	queue     chan *txBatch // the parsed batches waiting for the builder (readConcurrently)
+	fromSheet []bool        // customer came from a customers sheet
 	hasRows   []bool
 	attrIx    map[string]int // attribute name -> index in led.Customers.Attrs
 	rowAttrs  []rowAttr      // the same columns per row, same indices
@@ -109,6 +110,10 @@ func (b *builder) customer(id []byte, h uint64, name []byte) int32 {
 	}
 	return c
 }
+
+// idle reports whether the builder has at most one parsed batch waiting:
+// it keeps up with the parsing.
+func (b *builder) idle() bool { return len(b.queue) < 2 }
 
 // warm reads, for a batch of rows, the table slots and customer records
 // their lookups will read. The loads do not depend on each other, so the
@@ -500,6 +505,7 @@ type parsedTx struct {
 	computed  bool     // the amount is quantity × unit price
 	rec       [][]byte // the whole record, when customer-level columns need it
 	nrec      int      // its number of fields, while the batch fills
+	late      bool     // due and paid dates, paid amount and outstanding still to parse, from rec
 }
 
 // needsRecord reports whether rows of s carry customer-level columns or
@@ -517,8 +523,11 @@ func (s *source) needsRecord() bool {
 }
 
 // parseTx parses a transaction row. It only reads s and opt, so it runs
-// beside the builder. The slices it sets alias rec.
-func (s *source) parseTx(opt Options, rec [][]byte, row int, p *parsedTx) {
+// beside the builder. The slices it sets alias rec. With late (the record
+// is kept for the builder anyway) it leaves the fields parseLate reads to
+// the builder: on two cores the parsing goroutine is the slower of the two,
+// and this evens them out.
+func (s *source) parseTx(opt Options, rec [][]byte, row int, p *parsedTx, late bool) {
 	*p = parsedTx{row: row}
 	reject := func(f Field, v []byte, reason string) { p.badField, p.badValue, p.reason = f, v, reason }
 	if isBlank(rec) {
@@ -564,6 +573,18 @@ func (s *source) parseTx(opt Options, rec [][]byte, row int, p *parsedTx) {
 		}
 		p.cost, p.costKnown, p.dec = m, true, max(p.dec, d)
 	}
+	p.doc = s.get(rec, FDocumentID)
+	if p.late = late; !late {
+		s.parseLate(opt, rec, p)
+	}
+}
+
+// parseLate parses the due and paid dates, the paid amount and the
+// outstanding balance of a row parseTx accepted so far, the last of its
+// checks in the same order (the first bad field is the one reported).
+func (s *source) parseLate(opt Options, rec [][]byte, p *parsedTx) {
+	p.late = false
+	reject := func(f Field, v []byte, reason string) { p.badField, p.badValue, p.reason = f, v, reason }
 	p.due.day, p.paid.day = model.NoDay, model.NoDay
 	for _, f := range []Field{FDueDate, FPaidDate} {
 		v := s.get(rec, f)
@@ -591,11 +612,13 @@ func (s *source) parseTx(opt Options, rec [][]byte, row int, p *parsedTx) {
 			p.money[k], p.dec = m, max(p.dec, d)
 		}
 	}
-	p.doc = s.get(rec, FDocumentID)
 }
 
 // applyTx adds a parsed row to the ledger, or records its rejection.
 func (b *builder) applyTx(s *source, p *parsedTx) {
+	if p.late && p.reason == "" {
+		s.parseLate(b.opt, p.rec, p)
+	}
 	s.rep.RowsRead++
 	b.rep.RowsRead++
 	b.noteDecimals(p.dec)

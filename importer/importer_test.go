@@ -506,3 +506,59 @@ func tempWriter(t *testing.T) func(name, text string) string {
 		return p
 	}
 }
+
+// TestLateFieldsEitherSide: the due and paid dates and the paid amount are
+// parsed by the builder when the record is kept for it (a name column) and
+// by the parsing goroutine otherwise; both give the same rows, decimals and
+// rejections, and the first bad field of a row is the one reported.
+func TestLateFieldsEitherSide(t *testing.T) {
+	rows := []string{
+		"C1,2024-01-05,10.5,2024-02-04,2024-02-10,10.125", // the paid amount's three decimals count
+		"C2,2024-01-06,20,2024-13-01,2024-02-10,x",        // bad due date, then a bad paid amount
+		"C3,2024-01-07,30,2024-02-06,someday,30",          // bad paid date
+		"C4,2024-01-08,40,2024-02-07,2024-02-09,4o",       // bad paid amount
+		"C5,2024-01-09,5o,2024-02-08,never,50",            // bad amount before a bad paid date
+		"C6,2024-01-10,60,,,",                             // nothing paid, no terms
+	}
+	write := tempWriter(t)
+	var plain, named strings.Builder
+	plain.WriteString("customer,date,amount,due_date,paid_date,paid_amount\n")
+	named.WriteString("customer,name,date,amount,due_date,paid_date,paid_amount\n")
+	for i, r := range rows {
+		plain.WriteString(r + "\n")
+		id, rest, _ := strings.Cut(r, ",")
+		fmt.Fprintf(&named, "%s,Name %d,%s\n", id, i, rest)
+	}
+	type out struct {
+		decimals  int
+		due, paid []model.Day
+		paidAmt   []model.Money
+		rejected  []string
+	}
+	get := func(path string) out {
+		led, rep, err := Load([]string{path}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkAccounting(t, rep)
+		o := out{decimals: led.Decimals, due: led.Tx.Due, paid: led.Tx.Paid, paidAmt: led.Tx.PaidAmt}
+		for _, r := range rep.Rejections {
+			o.rejected = append(o.rejected, fmt.Sprintf("row %d %s %q: %s", r.Row, r.Column, r.Value, r.Reason))
+		}
+		return o
+	}
+	a, b := get(write("plain.csv", plain.String())), get(write("named.csv", named.String()))
+	want := []string{`row 3 due_date "2024-13-01": bad due date`, `row 4 paid_date "someday": bad paid date`,
+		`row 5 paid_amount "4o": bad paid amount`, `row 6 amount "5o": bad amount`}
+	for _, o := range []out{a, b} {
+		if !slices.Equal(o.rejected, want) {
+			t.Errorf("rejections %q, want %q", o.rejected, want)
+		}
+		if o.decimals != 3 || len(o.due) != 2 || o.paidAmt[0] != 10125 || o.due[1] != model.NoDay || o.paid[1] != model.NoDay {
+			t.Errorf("rows: decimals %d, due %v, paid %v, paid amounts %v", o.decimals, o.due, o.paid, o.paidAmt)
+		}
+	}
+	if !slices.Equal(a.due, b.due) || !slices.Equal(a.paid, b.paid) || !slices.Equal(a.paidAmt, b.paidAmt) {
+		t.Errorf("the two sides differ: due %v / %v, paid %v / %v, paid amounts %v / %v", a.due, b.due, a.paid, b.paid, a.paidAmt, b.paidAmt)
+	}
+}
