@@ -656,7 +656,9 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 	a.ids = sortIDsOf(p)
 	a.profit(s, p, scale)
 	var rfmWarnings []string
-	parallel(func() { rfmWarnings = a.rfm(s, p, rfmWin, scale) },
+	// the receivables and credit risk need neither the CLV nor the scores:
+	// they are computed while the models are fitted
+	parallel(func() { rfmWarnings = a.rfm(s, p, rfmWin, scale); a.risk(s, e, p) },
 		func() {
 			if !a.probCLV(s, e, p) {
 				a.simpleCLV(s, p, act, scale)
@@ -692,7 +694,6 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 			return sc.Key == "lifecycle" && !s.given.periods || sc.Key == "pattern" && !s.given.gaps
 		})
 	}
-	a.risk(s, e, p)
 	a.priced(p)
 	a.concentration(s)
 	a.Schemes = append(a.Schemes, a.gradeScheme())
