@@ -699,46 +699,90 @@ var hypPool = sync.Pool{New: func() any { return new(hypSeries) }}
 // derivatives in the log-parameters (log r, log α, log a, log b), by
 // forward differences where the series does not apply.
 func (m BGNBD) expectedCurve(h *hypSeries, ts []float64, x, tx, T float64, out []float64, grads [][countDims]float64) {
+	var hz bgHorizons
+	m.curveFrom(h, &hz, ts, x, tx, T, out, grads)
+}
+
+// bgHorizons is the part of expectedCurve that depends on x and T but not
+// on t_x: P, F and F's derivatives at every horizon of a pass. Customers
+// with the same x and T share it (the 1M-row ledger has 14,824 (x, T) for
+// 96,578 histories).
+type bgHorizons struct {
+	set, deriv bool
+	x, T, lT   float64 // lT = ln(α+T)
+	p, f, lu   []float64
+	df         [][4]float64
+	ok         []bool // the series gave F (and its derivatives)
+}
+
+// horizons fills hz for x and T at the horizons ts, unless it holds them
+// (one pass: the same ts).
+func (m BGNBD) horizons(h *hypSeries, ts []float64, x, T float64, deriv bool, hz *bgHorizons) {
+	if hz.set && hz.x == x && hz.T == T && hz.deriv == deriv && len(hz.p) == len(ts) {
+		return
+	}
 	a, b, r, al := m.A, m.B, m.R, m.Alpha
 	if math.Abs(a-1) < 1e-9 {
 		a += 1e-9 // a = 1 is singular
 	}
 	rx, bx, cx := r+x, b+x, a+b+x-1
-	A := cx / (a - 1)
-	lT := math.Log(al + T)
-	var Q, lQ float64 // D − 1 and ln((α+T)/(α+t_x))
-	if x > 0 {
-		lQ = lT - math.Log(al+tx)
-		Q = a / (b + x - 1) * math.Exp(rx*lQ)
+	if n := len(ts); len(hz.p) != n { // once a worker and pass
+		hz.p, hz.f, hz.lu, hz.df, hz.ok = make([]float64, n), make([]float64, n), make([]float64, n), make([][4]float64, n), make([]bool, n)
 	}
-	D := 1 + Q
-	h.reset(rx, bx, cx, grads != nil)
+	hz.set, hz.deriv, hz.x, hz.T, hz.lT = true, deriv, x, T, math.Log(al+T)
+	h.reset(rx, bx, cx, deriv)
 	for i, t := range ts {
 		if t <= 0 {
-			noPurchases(out, grads, i)
 			continue
 		}
 		u := al + T + t
 		z, lu := t/u, math.Log(u)
-		P := math.Exp(rx * (lT - lu))
 		var dF [4]float64
 		var pd *[4]float64
-		if grads != nil {
+		if deriv {
 			pd = &dF
 		}
 		F, ok := h.eval(z, pd)
 		if !ok {
 			F = hyp2f1(rx, bx, cx, z)
 		}
+		hz.p[i], hz.f[i], hz.lu[i], hz.df[i], hz.ok[i] = math.Exp(rx*(hz.lT-lu)), F, lu, dF, ok
+	}
+}
+
+// curveFrom is expectedCurve with the parts in x and T from hz (filled
+// when it holds another x or T).
+func (m BGNBD) curveFrom(h *hypSeries, hz *bgHorizons, ts []float64, x, tx, T float64, out []float64, grads [][countDims]float64) {
+	m.horizons(h, ts, x, T, grads != nil, hz)
+	a, b, r, al := m.A, m.B, m.R, m.Alpha
+	if math.Abs(a-1) < 1e-9 {
+		a += 1e-9 // a = 1 is singular
+	}
+	rx, cx := r+x, a+b+x-1
+	A := cx / (a - 1)
+	lT := hz.lT
+	var Q, lQ float64 // D − 1 and ln((α+T)/(α+t_x))
+	if x > 0 {
+		lQ = lT - math.Log(al+tx)
+		Q = a / (b + x - 1) * math.Exp(rx*lQ)
+	}
+	D := 1 + Q
+	for i, t := range ts {
+		if t <= 0 {
+			noPurchases(out, grads, i)
+			continue
+		}
+		u, lu, P, F := al+T+t, hz.lu[i], hz.p[i], hz.f[i]
 		E := A * (1 - P*F) / D
 		out[i] = E
 		if grads == nil {
 			continue
 		}
-		if !ok {
+		if !hz.ok[i] {
 			grads[i] = m.expectedGradByDifference(t, x, tx, T, E)
 			continue
 		}
+		dF := hz.df[i]
 		// ∂E = E·(∂ln A − ∂D/D) − (A/D)·(F·∂P + P·∂F)
 		w := A / D * P
 		grads[i] = [countDims]float64{

@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -148,6 +149,74 @@ func TestMonthlyGradient(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestCurvesSharedByXAndT: a pass over the histories, which computes the
+// parts in x and T once for every customer with them, gives every
+// customer's monthly purchases and their derivatives bit for bit as the
+// curve of that customer alone, on customers sharing x and T in many ways
+// (one-time buyers, the same x at several ages, the same age at several
+// x, whole histories repeated), with and without derivatives.
+func TestCurvesSharedByXAndT(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	n := 3000
+	s := &RepeatSummary{Unit: "day", UnitDays: 1, In: make([]bool, n), X: make([]float64, n), Tx: make([]float64, n), T: make([]float64, n)}
+	ages := []float64{30, 61.5, 200, 730}
+	for c := range n {
+		s.In[c] = c%97 != 0 // some without purchases
+		x := float64(rng.IntN(6))
+		T := ages[rng.IntN(len(ages))]
+		tx := 0.0
+		if x > 0 {
+			tx = float64(rng.IntN(int(T)))
+		}
+		if c > 10 && c%13 == 0 { // a whole history again
+			x, tx, T = s.X[c-7], s.Tx[c-7], s.T[c-7]
+		}
+		s.X[c], s.Tx[c], s.T[c] = x, tx, T
+	}
+	const months, factor = 12, 30.0
+	ts := monthEnds(months, factor)
+	for _, withGrad := range []bool{false, true} {
+		m := &ProbModel{Kind: KindBGNBD, BG: BGNBD{R: 0.89, Alpha: 16.36, A: 6.91, B: 59.49}, Summary: s}
+		delta, dm := m.monthlyPass(months, factor, withGrad, nil)
+		var h hypSeries
+		for c := range n {
+			if !s.In[c] {
+				continue
+			}
+			out := make([]float64, months)
+			var grads [][countDims]float64
+			if withGrad {
+				grads = make([][countDims]float64, months)
+			}
+			m.BG.expectedCurve(&h, ts, s.X[c], s.Tx[c], s.T[c], out, grads)
+			prev, gprev := 0.0, [countDims]float64{}
+			for k := range months {
+				if want := finite(out[k]) - prev; delta[c*months+k] != want {
+					t.Fatalf("customer %d (x %g, t_x %g, T %g), month %d: %v in the pass, %v alone", c, s.X[c], s.Tx[c], s.T[c], k+1, delta[c*months+k], want)
+				}
+				prev = finite(out[k])
+				if !withGrad {
+					continue
+				}
+				for j := range countDims {
+					if want := finite(grads[k][j]) - gprev[j]; dm[(c*months+k)*countDims+j] != want {
+						t.Fatalf("customer %d, month %d, derivative %d: %v in the pass, %v alone", c, k+1, j, dm[(c*months+k)*countDims+j], want)
+					}
+					gprev[j] = finite(grads[k][j])
+				}
+			}
+		}
+		uniq, _ := m.histories()
+		xt := map[[2]float64]bool{}
+		for _, c := range uniq {
+			xt[[2]float64{s.X[c], s.T[c]}] = true
+		}
+		if len(uniq) < 200 || 5*len(xt) > len(uniq) {
+			t.Fatalf("%d histories with %d (x, T): too few shared", len(uniq), len(xt))
 		}
 	}
 }

@@ -1,8 +1,10 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 )
 
@@ -123,10 +125,10 @@ func (m *ProbModel) expected(days int) (v, grad []float64) {
 	n := len(m.Summary.X)
 	v, grad = make([]float64, n), make([]float64, n*countDims)
 	ts := []float64{float64(days) / m.Summary.UnitDays}
-	m.eachHistory(func(h *hypSeries, c int) {
+	m.eachHistory(func(w *curveScratch, c int) {
 		var out [1]float64
 		var g [1][countDims]float64
-		m.curve(h, ts, c, out[:], g[:])
+		m.curve(w, ts, c, out[:], g[:])
 		v[c] = finite(out[0])
 		for j, d := range g[0] {
 			grad[c*countDims+j] = finite(d)
@@ -146,26 +148,35 @@ func (m *ProbModel) expected(days int) (v, grad []float64) {
 // the horizons ts (ascending) and, when grads is not nil, their
 // derivatives in the count model's log-parameters (see each model's
 // expectedCurve).
-func (m *ProbModel) curve(h *hypSeries, ts []float64, c int, out []float64, grads [][countDims]float64) {
+func (m *ProbModel) curve(w *curveScratch, ts []float64, c int, out []float64, grads [][countDims]float64) {
 	s := m.Summary
 	x, tx, T := s.X[c], s.Tx[c], s.T[c]
 	if m.Kind == KindPNBD {
 		m.PNBD.expectedCurve(ts, x, tx, T, out, grads)
 		return
 	}
-	m.BG.expectedCurve(h, ts, x, tx, T, out, grads)
+	m.BG.curveFrom(&w.h, &w.hz, ts, x, tx, T, out, grads)
+}
+
+// curveScratch is a worker's buffers for one pass of curves: the series,
+// and the parts of the last x and T (BG/NBD).
+type curveScratch struct {
+	h  hypSeries
+	hz bgHorizons
 }
 
 // eachHistory calls f, on every core, for the first customer of each
-// distinct history (with a series buffer of its worker's own), then share
-// for every customer in the order of the summary with that first customer
-// (−1: no purchases).
-func (m *ProbModel) eachHistory(f func(h *hypSeries, c int), share func(c, first int)) {
+// distinct history (with scratch of its worker's own, for one pass), then
+// share for every customer in the order of the summary with that first
+// customer (−1: no purchases). The histories come in order of x, T and
+// t_x, so that a worker meets each x and T in a run and computes their
+// parts once.
+func (m *ProbModel) eachHistory(f func(w *curveScratch, c int), share func(c, first int)) {
 	uniq, owner := m.histories()
 	parallelRange(len(uniq), 2000, func(_, lo, hi int) {
-		var h hypSeries
+		var w curveScratch
 		for _, c := range uniq[lo:hi] {
-			f(&h, c)
+			f(&w, c)
 		}
 	})
 	for c, u := range owner {
@@ -176,8 +187,9 @@ func (m *ProbModel) eachHistory(f func(h *hypSeries, c int), share func(c, first
 }
 
 // histories lists the first customer of each distinct (x, t_x, T) among
-// those with purchases, and each customer's first (−1: none): customers
-// with the same history share their predictions. Computed once.
+// those with purchases, in order of x, T and t_x, and each customer's
+// first (−1: none): customers with the same history share their
+// predictions. Computed once.
 func (m *ProbModel) histories() (uniq, owner []int) {
 	m.distinct.Do(func() {
 		s := m.Summary
@@ -197,6 +209,9 @@ func (m *ProbModel) histories() (uniq, owner []int) {
 			}
 			m.owner[c] = u
 		}
+		slices.SortFunc(m.uniq, func(i, j int) int {
+			return cmp.Or(cmp.Compare(s.X[i], s.X[j]), cmp.Compare(s.T[i], s.T[j]), cmp.Compare(s.Tx[i], s.Tx[j]))
+		})
 	})
 	return m.uniq, m.owner
 }
@@ -249,13 +264,13 @@ func (m *ProbModel) monthlyPass(months int, factor float64, withGrad bool, disc 
 		dm = make([]float64, n*width)
 	}
 	ts := monthEnds(months, factor)
-	m.eachHistory(func(h *hypSeries, c int) {
+	m.eachHistory(func(sc *curveScratch, c int) {
 		row := delta[c*months : (c+1)*months]
 		var grads [][countDims]float64
 		if withGrad {
-			grads = h.gradBuf(months)
+			grads = sc.h.gradBuf(months)
 		}
-		m.curve(h, ts, c, row, grads)
+		m.curve(sc, ts, c, row, grads)
 		prev := 0.0
 		for k, cur := range row {
 			row[k] = finite(cur) - prev
