@@ -34,8 +34,13 @@ const (
 	hypMaxZ     = 0.95
 )
 
-// reset starts a series for (a, b, c), keeping the buffers.
+// reset starts a series for (a, b, c), keeping the buffers, and the
+// terms' ratios too when they are for the same a, b, c (customers of one
+// frequency, in a row).
 func (h *hypSeries) reset(a, b, c float64, deriv bool) {
+	if h.a == a && h.b == b && h.c == c && h.deriv == deriv {
+		return
+	}
 	h.a, h.b, h.c, h.deriv = a, b, c, deriv
 	h.ratio = h.ratio[:0]
 	h.sa, h.sb, h.sc = append(h.sa[:0], 0), append(h.sb[:0], 0), append(h.sc[:0], 0)
