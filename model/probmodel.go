@@ -59,12 +59,12 @@ type ProbModel struct {
 // FitModel builds the repeat summary and fits the count model of kind
 // and Gamma-Gamma.
 func FitModel(b *Base, led *Ledger, unit string, penalizer float64, kind string) *ProbModel {
-	return fitModel(b, led, unit, penalizer, kind, nil)
+	return fitModel(b, led, unit, kind, func(s *RepeatSummary) ModelFit { return fitCount(s, kind, penalizer) })
 }
 
-// fitModel is FitModel with the count model already fitted on the same
-// summary when fitted is not nil (the validation without a holdout).
-func fitModel(b *Base, led *Ledger, unit string, penalizer float64, kind string, fitted *ModelFit) *ProbModel {
+// fitModel is FitModel with the count model from count, given the summary
+// (the engine shares it with the validation without a holdout).
+func fitModel(b *Base, led *Ledger, unit string, kind string, count func(s *RepeatSummary) ModelFit) *ProbModel {
 	s := b.Summary(led, unit)
 	m := &ProbModel{Unit: unit, Kind: kind, Summary: s}
 	done := make(chan struct{})
@@ -72,10 +72,7 @@ func fitModel(b *Base, led *Ledger, unit string, penalizer float64, kind string,
 		defer close(done)
 		m.GG, m.GGStatus = FitGammaGamma(s)
 	}()
-	if fitted == nil {
-		f := fitCount(s, kind, penalizer)
-		fitted = &f
-	}
+	fitted := count(s)
 	m.BG, m.PNBD, m.BGStatus = fitted.bg, fitted.pnbd, fitted.Status
 	m.Count = m.BG
 	if kind == KindPNBD {
@@ -396,19 +393,35 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 		a.warn("the probabilistic models are being fitted: CLV is n/a until they land")
 		return true
 	}
-	v := s.validation(&e.mu, vk)
-	a.Validation = v
 	if p.CalibrationEnd != NoDay && p.CalibrationEnd >= a.AsOf {
 		a.warn(fmt.Sprintf("calibration_end %s is not before the as-of date %s: no holdout to check the models on", p.CalibrationEnd, a.AsOf))
 	}
 	kind, choice := p.CLVModel, ""
-	if kind == "auto" {
+	var v *Validation
+	if kind == "auto" { // the choice needs the validation first
+		v = s.validation(&e.mu, vk)
+		a.Validation = v
 		if v.Best < 0 {
 			a.warn("probabilistic CLV unavailable (" + v.BestWhy + "): simple CLV shown instead")
 			return false
 		}
 		kind, choice = v.Fits[v.Best].Kind, "auto: "+v.BestWhy
 	}
+	// A model named by the parameters needs only its own fit: its CLV is
+	// computed while the validation fits the other model (stage1.countFit
+	// shares the fit both need).
+	var valued bool
+	parallel(func() {
+		if v == nil {
+			v = s.validation(&e.mu, vk)
+		}
+	}, func() { valued = a.modelCLV(s, e, p, kind, choice) })
+	a.Validation = v
+	return valued
+}
+
+// modelCLV is probCLV with the model chosen.
+func (a *Analysis) modelCLV(s *stage1, e *Engine, p Params, kind, choice string) bool {
 	mk, ek, dk := clvKeys(p, kind)
 	m := s.model(&e.mu, mk)
 	var exp *expResult

@@ -94,10 +94,10 @@ const freqClasses = 8
 // validateHook, when set (tests), runs as a validation starts.
 var validateHook func()
 
-// validate fits both count models on the calibration period (the whole
-// ledger when calEnd is NoDay or not before the as-of date) and computes
-// the checks.
-func validate(b *Base, led *Ledger, unit string, penalizer float64, calEnd Day) *Validation {
+// validate fits both count models with fit on the calibration period (the
+// whole ledger when calEnd is NoDay or not before the as-of date) and
+// computes the checks.
+func validate(b *Base, led *Ledger, unit string, calEnd Day, fit func(s *RepeatSummary, kind string) ModelFit) *Validation {
 	if validateHook != nil {
 		validateHook()
 	}
@@ -117,7 +117,7 @@ func validate(b *Base, led *Ledger, unit string, penalizer float64, calEnd Day) 
 	for i, kind := range kinds {
 		go func() {
 			defer func() { done <- struct{}{} }()
-			v.Fits[i] = fitCount(s, kind, penalizer)
+			v.Fits[i] = fit(s, kind)
 		}()
 	}
 	for range kinds {
