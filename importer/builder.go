@@ -508,6 +508,11 @@ type parsedTx struct {
 	late      bool     // due and paid dates, paid amount and outstanding still to parse, from rec
 }
 
+// reject marks the row rejected for value v of field f.
+func (p *parsedTx) reject(f Field, v []byte, reason string) {
+	p.badField, p.badValue, p.reason = f, v, reason
+}
+
 // needsRecord reports whether rows of s carry customer-level columns or
 // attributes, which are applied from the whole record.
 func (s *source) needsRecord() bool {
@@ -529,7 +534,7 @@ func (s *source) needsRecord() bool {
 // and this evens them out.
 func (s *source) parseTx(opt Options, rec [][]byte, row int, p *parsedTx, late bool) {
 	*p = parsedTx{row: row}
-	reject := func(f Field, v []byte, reason string) { p.badField, p.badValue, p.reason = f, v, reason }
+	reject := p.reject
 	if isBlank(rec) {
 		reject(FNone, nil, "empty row")
 		return
@@ -584,7 +589,7 @@ func (s *source) parseTx(opt Options, rec [][]byte, row int, p *parsedTx, late b
 // checks in the same order (the first bad field is the one reported).
 func (s *source) parseLate(opt Options, rec [][]byte, p *parsedTx) {
 	p.late = false
-	reject := func(f Field, v []byte, reason string) { p.badField, p.badValue, p.reason = f, v, reason }
+	reject := p.reject
 	p.due.day, p.paid.day = model.NoDay, model.NoDay
 	for _, f := range []Field{FDueDate, FPaidDate} {
 		v := s.get(rec, f)

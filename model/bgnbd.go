@@ -715,16 +715,22 @@ type bgHorizons struct {
 	ok         []bool // the series gave F (and its derivatives)
 }
 
+// curveA is a as the curve takes it: moved off 1, where A = (a+b+x−1)/(a−1)
+// is singular.
+func (m BGNBD) curveA() float64 {
+	if math.Abs(m.A-1) < 1e-9 {
+		return m.A + 1e-9
+	}
+	return m.A
+}
+
 // horizons fills hz for x and T at the horizons ts, unless it holds them
 // (one pass: the same ts).
 func (m BGNBD) horizons(h *hypSeries, ts []float64, x, T float64, deriv bool, hz *bgHorizons) {
 	if hz.set && hz.x == x && hz.T == T && hz.deriv == deriv && len(hz.p) == len(ts) {
 		return
 	}
-	a, b, r, al := m.A, m.B, m.R, m.Alpha
-	if math.Abs(a-1) < 1e-9 {
-		a += 1e-9 // a = 1 is singular
-	}
+	a, b, r, al := m.curveA(), m.B, m.R, m.Alpha
 	rx, bx, cx := r+x, b+x, a+b+x-1
 	if n := len(ts); len(hz.p) != n { // once a worker and pass
 		hz.p, hz.f, hz.lu, hz.df, hz.ok = make([]float64, n), make([]float64, n), make([]float64, n), make([][4]float64, n), make([]bool, n)
@@ -754,10 +760,7 @@ func (m BGNBD) horizons(h *hypSeries, ts []float64, x, T float64, deriv bool, hz
 // when it holds another x or T).
 func (m BGNBD) curveFrom(h *hypSeries, hz *bgHorizons, ts []float64, x, tx, T float64, out []float64, grads [][countDims]float64) {
 	m.horizons(h, ts, x, T, grads != nil, hz)
-	a, b, r, al := m.A, m.B, m.R, m.Alpha
-	if math.Abs(a-1) < 1e-9 {
-		a += 1e-9 // a = 1 is singular
-	}
+	a, b, r, al := m.curveA(), m.B, m.R, m.Alpha
 	rx, cx := r+x, a+b+x-1
 	A := cx / (a - 1)
 	lT := hz.lT

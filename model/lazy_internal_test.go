@@ -9,25 +9,7 @@ import (
 // analysis without fits still runs to the end instead of waiting for the
 // engine's lock; the fitting analysis then finishes with its models.
 func TestQuickAnalysisDuringFit(t *testing.T) {
-	led, asOf := rfmLedger([]struct {
-		id      string
-		r, f, m int
-	}{{"A", 5, 4, 400}, {"B", 40, 2, 100}, {"C", 200, 1, 50}, {"D", 10, 6, 900}, {"E", 90, 3, 300}})
-	p := DefaultParams()
-	p.AsOf = asOf
-	e := NewEngine(led)
-	entered, release := make(chan struct{}), make(chan struct{})
-	validateHook = func() { close(entered); <-release }
-	defer func() { validateHook = nil }()
-	full := make(chan *Analysis)
-	go func() {
-		a, err := e.Analyze(p)
-		if err != nil {
-			t.Error(err)
-		}
-		full <- a
-	}()
-	<-entered
+	e, p, full, release := analysisHeldInValidation(t)
 	quick := make(chan *Analysis)
 	go func() {
 		a, err := e.AnalyzeWithoutFits(p)
@@ -44,7 +26,7 @@ func TestQuickAnalysisDuringFit(t *testing.T) {
 	case <-time.After(time.Minute): // a deadlock guard, not a speed test
 		t.Fatal("the analysis without fits waited for the fitting one")
 	}
-	close(release)
+	release()
 	if a := <-full; a == nil || a.ModelsPending || a.Validation == nil {
 		t.Error("the fitting analysis did not finish with its models")
 	}
@@ -53,28 +35,11 @@ func TestQuickAnalysisDuringFit(t *testing.T) {
 // The model the parameters name is fitted while the validation (here held
 // at its start) fits the other: the CLV does not wait for the check.
 func TestModelBesideValidation(t *testing.T) {
-	led, asOf := rfmLedger([]struct {
-		id      string
-		r, f, m int
-	}{{"A", 5, 4, 400}, {"B", 40, 2, 100}, {"C", 200, 1, 50}, {"D", 10, 6, 900}, {"E", 90, 3, 300}})
-	p := DefaultParams()
-	p.AsOf = asOf
+	e, p, full, release := analysisHeldInValidation(t)
 	if p.CLVModel == "auto" {
+		release()
 		t.Fatal("the default CLV model is auto: the test needs a named one")
 	}
-	e := NewEngine(led)
-	entered, release := make(chan struct{}), make(chan struct{})
-	validateHook = func() { close(entered); <-release }
-	defer func() { validateHook = nil }()
-	full := make(chan *Analysis)
-	go func() {
-		a, err := e.Analyze(p)
-		if err != nil {
-			t.Error(err)
-		}
-		full <- a
-	}()
-	<-entered
 	s := e.stage1(p.AsOf)
 	mk, _, _ := clvKeys(p, p.CLVModel)
 	deadline := time.After(time.Minute) // a deadlock guard, not a speed test
@@ -84,13 +49,39 @@ func TestModelBesideValidation(t *testing.T) {
 		}
 		select {
 		case <-deadline:
-			close(release)
+			release()
 			t.Fatal("the model was not fitted while the validation waited")
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
-	close(release)
+	release()
 	if a := <-full; a == nil || a.Validation == nil {
 		t.Error("the analysis did not finish with its validation")
 	}
+}
+
+// analysisHeldInValidation starts a full analysis of a small ledger and
+// returns once its validation has started and is held there, until
+// release; full gives the analysis when it ends.
+func analysisHeldInValidation(t *testing.T) (e *Engine, p Params, full <-chan *Analysis, release func()) {
+	led, asOf := rfmLedger([]struct {
+		id      string
+		r, f, m int
+	}{{"A", 5, 4, 400}, {"B", 40, 2, 100}, {"C", 200, 1, 50}, {"D", 10, 6, 900}, {"E", 90, 3, 300}})
+	p = DefaultParams()
+	p.AsOf = asOf
+	e = NewEngine(led)
+	entered, held := make(chan struct{}), make(chan struct{})
+	validateHook = func() { close(entered); <-held }
+	t.Cleanup(func() { validateHook = nil })
+	out := make(chan *Analysis, 1)
+	go func() {
+		a, err := e.Analyze(p)
+		if err != nil {
+			t.Error(err)
+		}
+		out <- a
+	}()
+	<-entered
+	return e, p, out, func() { close(held) }
 }
