@@ -61,7 +61,7 @@ type stage1 struct {
 	models    map[modelKey]*lazy[*ProbModel]
 	monthlies map[monthlyKey]*lazy[monthlyResult]
 	valids    map[validKey]*lazy[*Validation]
-	counts    map[countKey]*lazy[ModelFit]
+	counts    map[modelKey]*lazy[ModelFit]
 	exps      map[expKey]*lazy[*expResult]
 	grads     map[gradKey]*lazy[[]float64]
 	risks     map[riskKey]*Risk
@@ -141,7 +141,7 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	b.RowsAfterAsOf = info.RowsAfter
 	s := &stage1{led: led, asked: asked, frugal: e.Frugal, asOfInfo: info, base: b, windows: map[int]*Window{}, activity: map[int][]uint16{},
 		models: map[modelKey]*lazy[*ProbModel]{}, monthlies: map[monthlyKey]*lazy[monthlyResult]{},
-		valids: map[validKey]*lazy[*Validation]{}, counts: map[countKey]*lazy[ModelFit]{}, exps: map[expKey]*lazy[*expResult]{}, grads: map[gradKey]*lazy[[]float64]{}, risks: map[riskKey]*Risk{}, attrs: map[attrKey]attrSchemes{}}
+		valids: map[validKey]*lazy[*Validation]{}, counts: map[modelKey]*lazy[ModelFit]{}, exps: map[expKey]*lazy[*expResult]{}, grads: map[gradKey]*lazy[[]float64]{}, risks: map[riskKey]*Risk{}, attrs: map[attrKey]attrSchemes{}}
 	if led.Totals != nil {
 		s.given = led.Totals.given()
 	}
@@ -254,22 +254,15 @@ func (s *stage1) imputeKey(led *Ledger, c int) string {
 func (s *stage1) model(mu *sync.Mutex, k modelKey) *ProbModel {
 	return cached(mu, s.models, k, func() *ProbModel {
 		return fitModel(s.base, s.led, k.unit, k.kind, func(sum *RepeatSummary) ModelFit {
-			return s.countFit(mu, countKey{k.unit, k.penalizer, k.kind}, sum)
+			return s.countFit(mu, k, sum)
 		})
 	})
 }
 
-// countKey names a count model fitted on the whole ledger (no holdout).
-type countKey struct {
-	unit      string
-	penalizer float64
-	kind      string
-}
-
 // countFit is the count model of k fitted on sum, the whole ledger's
-// summary: the model and the validation without a holdout both need it,
-// and whichever asks first fits it (they build the same summary).
-func (s *stage1) countFit(mu *sync.Mutex, k countKey, sum *RepeatSummary) ModelFit {
+// summary: the model of k and the validation without a holdout both need
+// it, and whichever asks first fits it (they build the same summary).
+func (s *stage1) countFit(mu *sync.Mutex, k modelKey, sum *RepeatSummary) ModelFit {
 	return cached(mu, s.counts, k, func() ModelFit { return fitCount(sum, k.kind, k.penalizer) })
 }
 
@@ -279,7 +272,7 @@ func (s *stage1) validation(mu *sync.Mutex, k validKey) *Validation {
 		fit := func(sum *RepeatSummary, kind string) ModelFit { return fitCount(sum, kind, k.penalizer) }
 		if k.calEnd == NoDay { // on the whole ledger: shared with the model
 			fit = func(sum *RepeatSummary, kind string) ModelFit {
-				return s.countFit(mu, countKey{k.unit, k.penalizer, kind}, sum)
+				return s.countFit(mu, modelKey{k.unit, k.penalizer, kind}, sum)
 			}
 		}
 		return validate(s.base, s.led, k.unit, k.calEnd, fit)
