@@ -752,6 +752,11 @@ type txBatch struct {
 
 const txBatchRows = 2048
 
+// warmRows is how many rows the builder warms (see warm) before it applies
+// them: their table slots and customer records stay in the first-level
+// cache until used (a whole batch's did not; 5,000,000 rows: −7 %).
+const warmRows = 64
+
 // readConcurrently splits and parses the rows on a second goroutine (a
 // large CSV file with cores to spare: on several, parseChunks), in
 // batches, while this one adds them to the ledger: on two cores the two
@@ -799,9 +804,12 @@ func (b *builder) readConcurrently(ctx context.Context, p *plan, t table, s *sou
 		}
 	}()
 	for bt := range batches {
-		b.warm(bt.rows)
-		for k := range bt.rows {
-			b.applyTx(s, &bt.rows[k])
+		for lo := 0; lo < len(bt.rows); lo += warmRows {
+			hi := min(lo+warmRows, len(bt.rows))
+			b.warm(bt.rows[lo:hi])
+			for k := lo; k < hi; k++ {
+				b.applyTx(s, &bt.rows[k])
+			}
 		}
 		if bt.err != nil {
 			return bt.err
