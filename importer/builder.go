@@ -507,7 +507,7 @@ type parsedTx struct {
 	computed  bool     // the amount is quantity × unit price
 	rec       [][]byte // the whole record, when customer-level columns need it
 	nrec      int      // its number of fields, while the batch fills
-	late      bool     // due and paid dates, paid amount and outstanding still to parse, from rec
+	late      bool     // the dates and amounts still to parse, from rec (parseLate)
 }
 
 // reject marks the row rejected for value v of field f.
@@ -531,9 +531,10 @@ func (s *source) needsRecord() bool {
 
 // parseTx parses a transaction row. It only reads s and opt, so it runs
 // beside the builder. The slices it sets alias rec. With late (the record
-// is kept for the builder anyway) it leaves the fields parseLate reads to
-// the builder: on two cores the parsing goroutine is the slower of the two,
-// and this evens them out.
+// is kept for the builder anyway) it checks the row's shape and customer
+// id and leaves the dates and amounts (parseLate) to the builder: on two
+// cores the parsing goroutine is the slower of the two, and this evens
+// them out.
 func (s *source) parseTx(opt Options, rec [][]byte, row int, p *parsedTx, late bool) {
 	*p = parsedTx{row: row}
 	reject := p.reject
@@ -555,6 +556,18 @@ func (s *source) parseTx(opt Options, rec [][]byte, row int, p *parsedTx, late b
 		return
 	}
 	p.idHash = s.ids.hash(p.id)
+	p.doc = s.get(rec, FDocumentID)
+	if p.late = late; !late {
+		s.parseLate(opt, rec, p)
+	}
+}
+
+// parseLate parses the date, amount, cost, due and paid dates, paid amount
+// and outstanding balance of a row parseTx accepted so far: the rest of its
+// checks, in the same order (the first bad field is the one reported).
+func (s *source) parseLate(opt Options, rec [][]byte, p *parsedTx) {
+	p.late = false
+	reject := p.reject
 	raw := s.get(rec, FDate)
 	if len(raw) == 0 {
 		reject(FDate, nil, "no date")
@@ -580,18 +593,6 @@ func (s *source) parseTx(opt Options, rec [][]byte, row int, p *parsedTx, late b
 		}
 		p.cost, p.costKnown, p.dec = m, true, max(p.dec, d)
 	}
-	p.doc = s.get(rec, FDocumentID)
-	if p.late = late; !late {
-		s.parseLate(opt, rec, p)
-	}
-}
-
-// parseLate parses the due and paid dates, the paid amount and the
-// outstanding balance of a row parseTx accepted so far, the last of its
-// checks in the same order (the first bad field is the one reported).
-func (s *source) parseLate(opt Options, rec [][]byte, p *parsedTx) {
-	p.late = false
-	reject := p.reject
 	p.due.day, p.paid.day = model.NoDay, model.NoDay
 	for _, f := range []Field{FDueDate, FPaidDate} {
 		v := s.get(rec, f)

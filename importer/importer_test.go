@@ -513,27 +513,32 @@ func tempWriter(t *testing.T) func(name, text string) string {
 // rejections, and the first bad field of a row is the one reported.
 func TestLateFieldsEitherSide(t *testing.T) {
 	rows := []string{
-		"C1,2024-01-05,10.5,2024-02-04,2024-02-10,10.125", // the paid amount's three decimals count
-		"C2,2024-01-06,20,2024-13-01,2024-02-10,x",        // bad due date, then a bad paid amount
-		"C3,2024-01-07,30,2024-02-06,someday,30",          // bad paid date
-		"C4,2024-01-08,40,2024-02-07,2024-02-09,4o",       // bad paid amount
-		"C5,2024-01-09,5o,2024-02-08,never,50",            // bad amount before a bad paid date
-		"C6,2024-01-10,60,,,",                             // nothing paid, no terms
+		"C1,2024-01-05,10.5,4,2024-02-04,2024-02-10,10.125", // the paid amount's three decimals count
+		"C2,2024-01-06,20,,2024-13-01,2024-02-10,x",         // bad due date, then a bad paid amount
+		"C3,2024-01-07,30,,2024-02-06,someday,30",           // bad paid date
+		"C4,2024-01-08,40,,2024-02-07,2024-02-09,4o",        // bad paid amount
+		"C5,2024-01-09,5o,,2024-02-08,never,50",             // bad amount before a bad paid date
+		"C6,2024-01-10,60,,,,",                              // nothing paid, no terms
+		"C7,,70,7,,,",                                       // no date
+		"C8,2024-02-30,80,8,,,",                             // bad date
+		"C9,2024-01-11,9o,9x,,,",                            // bad amount before a bad cost
+		"C10,2024-01-12,100,1o,2024-13-13,,",                // bad cost before a bad due date
+		"C11,2024-01-13,110,1.2345,,,",                      // the cost's four decimals count
 	}
 	write := tempWriter(t)
 	var plain, named strings.Builder
-	plain.WriteString("customer,date,amount,due_date,paid_date,paid_amount\n")
-	named.WriteString("customer,name,date,amount,due_date,paid_date,paid_amount\n")
+	plain.WriteString("customer,date,amount,cost,due_date,paid_date,paid_amount\n")
+	named.WriteString("customer,name,date,amount,cost,due_date,paid_date,paid_amount\n")
 	for i, r := range rows {
 		plain.WriteString(r + "\n")
 		id, rest, _ := strings.Cut(r, ",")
 		fmt.Fprintf(&named, "%s,Name %d,%s\n", id, i, rest)
 	}
 	type out struct {
-		decimals  int
-		due, paid []model.Day
-		paidAmt   []model.Money
-		rejected  []string
+		decimals              int
+		date, due, paid       []model.Day
+		amount, cost, paidAmt []model.Money
+		rejected              []string
 	}
 	get := func(path string) out {
 		led, rep, err := Load([]string{path}, Options{})
@@ -541,7 +546,8 @@ func TestLateFieldsEitherSide(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkAccounting(t, rep)
-		o := out{decimals: led.Decimals, due: led.Tx.Due, paid: led.Tx.Paid, paidAmt: led.Tx.PaidAmt}
+		tx := &led.Tx
+		o := out{decimals: led.Decimals, date: tx.Date, due: tx.Due, paid: tx.Paid, amount: tx.Amount, cost: tx.Cost, paidAmt: tx.PaidAmt}
 		for _, r := range rep.Rejections {
 			o.rejected = append(o.rejected, fmt.Sprintf("row %d %s %q: %s", r.Row, r.Column, r.Value, r.Reason))
 		}
@@ -549,16 +555,22 @@ func TestLateFieldsEitherSide(t *testing.T) {
 	}
 	a, b := get(write("plain.csv", plain.String())), get(write("named.csv", named.String()))
 	want := []string{`row 3 due_date "2024-13-01": bad due date`, `row 4 paid_date "someday": bad paid date`,
-		`row 5 paid_amount "4o": bad paid amount`, `row 6 amount "5o": bad amount`}
+		`row 5 paid_amount "4o": bad paid amount`, `row 6 amount "5o": bad amount`, `row 8 date "": no date`,
+		`row 9 date "2024-02-30": bad date`, `row 10 amount "9o": bad amount`, `row 11 cost "1o": bad cost`}
 	for _, o := range []out{a, b} {
 		if !slices.Equal(o.rejected, want) {
 			t.Errorf("rejections %q, want %q", o.rejected, want)
 		}
-		if o.decimals != 3 || len(o.due) != 2 || o.paidAmt[0] != 10125 || o.due[1] != model.NoDay || o.paid[1] != model.NoDay {
-			t.Errorf("rows: decimals %d, due %v, paid %v, paid amounts %v", o.decimals, o.due, o.paid, o.paidAmt)
+		// rows C1, C6 and C11, in units of 10⁻⁴
+		if o.decimals != 4 || len(o.due) != 3 || !slices.Equal(o.amount, []model.Money{105000, 600000, 1100000}) ||
+			!slices.Equal(o.cost, []model.Money{40000, 0, 12345}) || o.paidAmt[0] != 101250 ||
+			o.date[2] != model.DayFromCivil(2024, 1, 13) || o.due[1] != model.NoDay || o.paid[1] != model.NoDay {
+			t.Errorf("rows: decimals %d, dates %v, amounts %v, costs %v, due %v, paid %v, paid amounts %v",
+				o.decimals, o.date, o.amount, o.cost, o.due, o.paid, o.paidAmt)
 		}
 	}
-	if !slices.Equal(a.due, b.due) || !slices.Equal(a.paid, b.paid) || !slices.Equal(a.paidAmt, b.paidAmt) {
-		t.Errorf("the two sides differ: due %v / %v, paid %v / %v, paid amounts %v / %v", a.due, b.due, a.paid, b.paid, a.paidAmt, b.paidAmt)
+	if !slices.Equal(a.date, b.date) || !slices.Equal(a.due, b.due) || !slices.Equal(a.paid, b.paid) ||
+		!slices.Equal(a.amount, b.amount) || !slices.Equal(a.cost, b.cost) || !slices.Equal(a.paidAmt, b.paidAmt) {
+		t.Errorf("the two sides differ: %+v / %+v", a, b)
 	}
 }

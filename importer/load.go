@@ -832,10 +832,12 @@ func (b *builder) readConcurrently(ctx context.Context, p *plan, t table, s *sou
 // refuses a batch.
 func (b *builder) parseRows(p *plan, s *source, next func() ([][]byte, int, error), done func() int64, emit func(*txBatch) bool, batch func() *txBatch) {
 	opt, needRec := b.opt, s.needsRecord()
-	// With the record kept for the builder, a batch leaves the late fields
-	// to it while it keeps up (parseTx): whichever goroutine is the slower
-	// (the parser at 100,000 customers, the builder looking up 500,000)
-	// does less. The rows are the same either way.
+	// With the record kept for the builder, a batch leaves the dates and
+	// amounts to it while it keeps up (parseTx): whichever goroutine is the
+	// slower does less (measured with the date, amount and cost parsed
+	// here: the builder found no batch waiting on six receives in ten, at
+	// 100,000 customers and at 500,000 alike). The rows are the same
+	// either way.
 	bt, late := batch(), needRec && b.idle()
 	for {
 		rec, row, err := next()
