@@ -67,7 +67,7 @@ func Summarize(full *model.Ledger, rep *Report, asOf model.Day) *Summary {
 		asOf = model.DefaultAsOf(full)
 	}
 	led, info := full.Until(asOf)
-	base := model.AggregateCustomers(led, asOf) // the document counts alone
+	docs := model.DocumentCounts(led, asOf)
 	d := led.Decimals
 	num := func(v model.Money) json.Number { return json.Number(model.MoneyString(v, d)) }
 	s := &Summary{
@@ -84,8 +84,8 @@ func Summarize(full *model.Ledger, rep *Report, asOf model.Day) *Summary {
 	for _, src := range rep.Sources {
 		s.Sources = append(s.Sources, SourceSummary{SourceReport: src, Amount: num(src.Amount)})
 	}
-	for c := range base.Docs {
-		s.Documents += int(base.Docs[c])
+	for _, n := range docs {
+		s.Documents += int(n)
 	}
 	tx := &led.Tx
 	cancelled := map[string]bool{}
@@ -156,11 +156,10 @@ func Summarize(full *model.Ledger, rep *Report, asOf model.Day) *Summary {
 	default:
 		s.PaymentData = "none"
 	}
-	if base.HasOpenAR {
-		for c := range base.OpenInvoices {
-			s.openInvoices += base.OpenInvoices[c]
-			s.unapplied += base.OpenCredits[c]
-		}
+	if led.Totals == nil && led.HasOpenItems() {
+		inv, cred := model.OpenTotals(led, asOf)
+		s.openInvoices += inv
+		s.unapplied += cred
 		s.OpenInvoices, s.UnappliedCredits, s.NetAR = num(s.openInvoices), num(s.unapplied), num(s.openInvoices+s.unapplied)
 	}
 	for _, a := range led.Customers.Attrs {

@@ -75,23 +75,110 @@ func MaxDate(l *Ledger) Day {
 }
 
 // Aggregate computes the base aggregates at asOf.
-func Aggregate(l *Ledger, asOf Day) *Base { return aggregate(l, asOf, true) }
-
-// AggregateCustomers is Aggregate without the document table (DocStart,
-// DocDate, DocNet, DocCost and DocLines are nil): the per-customer
-// figures alone, the same, for a summary that needs no more (24 bytes a
-// document less).
-func AggregateCustomers(l *Ledger, asOf Day) *Base { return aggregate(l, asOf, false) }
-
-func aggregate(l *Ledger, asOf Day, docTable bool) *Base {
+func Aggregate(l *Ledger, asOf Day) *Base {
 	if l.Totals != nil {
 		return aggregateTotals(l, asOf)
 	}
 	b := newBase(l, asOf)
 	b.RowIdx = rowsByCustomer(&l.Tx, asOf, b.RowStart)
 	b.RowsAfterAsOf = l.Tx.Len() - len(b.RowIdx)
-	b.documents(docTable, func(c int, sc *docScratch) []docAgg { return b.customer(l, c, sc) })
+	b.documents(func(c int, sc *docScratch) []docAgg { return b.customer(l, c, sc) })
 	return b
+}
+
+// DocumentCounts is each customer's number of documents at asOf, Base.Docs
+// without the rest of the aggregate, for a summary that needs no more: a
+// row without a document id is a document, the rows of one id (on any
+// dates) are one. It reads the rows once, in file order, and places the
+// ids of each customer's rows together: Aggregate's per-customer pass
+// reads every row's columns in customer order instead, a cache miss each
+// on a large ledger (5,000,000 rows: 0.15 s against 0.39 s).
+func DocumentCounts(l *Ledger, asOf Day) []int32 {
+	if l.Totals != nil {
+		return aggregateTotals(l, asOf).Docs
+	}
+	tx := &l.Tx
+	nc := l.Customers.Len()
+	counts := make([]int32, nc)
+	start := make([]int32, nc+1) // where each customer's ids begin in ids
+	for i, d := range tx.Date {
+		switch {
+		case d > asOf:
+		case tx.Doc == nil || tx.Doc[i] < 0:
+			counts[tx.Cust[i]]++
+		default:
+			start[tx.Cust[i]+1]++
+		}
+	}
+	for c := range nc {
+		start[c+1] += start[c]
+	}
+	ids := make([]docID, start[nc])
+	fill := slices.Clone(start[:nc])
+	if tx.Doc != nil {
+		for i, d := range tx.Date {
+			if k := tx.Doc[i]; d <= asOf && k >= 0 {
+				c := tx.Cust[i]
+				ids[fill[c]] = docID{l.Docs.Hash[k], k}
+				fill[c]++
+			}
+		}
+	}
+	parallelRange(nc, 5000, func(_, lo, hi int) {
+		for c := lo; c < hi; c++ {
+			counts[c] += distinctIDs(ids[start[c]:fill[c]], &l.Docs)
+		}
+	})
+	return counts
+}
+
+// OpenTotals is the sum of Base's OpenInvoices and that of its OpenCredits
+// at asOf, row by row without the aggregate (zero without payment data):
+// a row open by a positive balance is an open invoice, one by a negative
+// balance an unapplied credit.
+func OpenTotals(l *Ledger, asOf Day) (invoices, credits Money) {
+	if l.Totals != nil || !l.HasOpenItems() {
+		return 0, 0
+	}
+	for i := range l.Tx.Date {
+		if open := l.OpenAt(i, asOf); open > 0 {
+			invoices += open
+		} else {
+			credits += open
+		}
+	}
+	return invoices, credits
+}
+
+// docID is a row's document: its id's hash and its Docs entry.
+type docID struct {
+	hash  uint64
+	entry int32
+}
+
+// distinctIDs is the number of different ids among ids (sorted in place):
+// by hash, then by text within a run of one hash, so that different ids
+// with one hash count apart and a hostile file of them costs n log n.
+func distinctIDs(ids []docID, dt *DocTable) int32 {
+	slices.SortFunc(ids, func(x, y docID) int { return cmp.Compare(x.hash, y.hash) })
+	n := int32(0)
+	for lo := 0; lo < len(ids); {
+		hi := lo + 1
+		for hi < len(ids) && ids[hi].hash == ids[lo].hash {
+			hi++
+		}
+		run := ids[lo:hi]
+		if len(run) > 1 {
+			slices.SortFunc(run, func(x, y docID) int { return dt.Compare(x.entry, y.entry) })
+		}
+		for k := range run {
+			if k == 0 || !dt.Equal(run[k-1].entry, run[k].entry) {
+				n++
+			}
+		}
+		lo = hi
+	}
+	return n
 }
 
 // newBase is the base of l at asOf with its per-customer columns allocated.
@@ -110,21 +197,11 @@ func newBase(l *Ledger, asOf Day) *Base {
 }
 
 // documents runs customer (which fills a customer's aggregates and returns
-// its documents) for every customer, split over the cores, and, with
-// docTable, joins the documents in customer order; then the total revenue.
-func (b *Base) documents(docTable bool, customer func(c int, sc *docScratch) []docAgg) {
+// its documents) for every customer, split over the cores, and joins the
+// documents in customer order; then the total revenue.
+func (b *Base) documents(customer func(c int, sc *docScratch) []docAgg) {
 	nc := len(b.Revenue)
 	const minPer = 5000
-	if !docTable {
-		parallelRange(nc, minPer, func(_, lo, hi int) {
-			sc := docScratch{hi: hi}
-			for c := lo; c < hi; c++ {
-				customer(c, &sc)
-			}
-		})
-		b.totalRevenue()
-		return
-	}
 	// A customer has at most one document a row, so each worker writes its
 	// documents from where its customers' rows start, into columns as long
 	// as the rows; they are moved together afterwards.

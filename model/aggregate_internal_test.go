@@ -26,7 +26,7 @@ func aggregateOracle(l *Ledger, asOf Day) *Base {
 	}
 	// each customer's rows sorted by comparison
 	b.RowIdx = rowsBySorting(tx, asOf, b.RowStart, make([]int32, b.RowStart[nc]))
-	b.documents(true, func(c int, sc *docScratch) []docAgg {
+	b.documents(func(c int, sc *docScratch) []docAgg {
 		rows := b.RowIdx[b.RowStart[c]:b.RowStart[c+1]]
 		return b.customerOracle(l, c, rows, nil)
 	})
