@@ -126,7 +126,7 @@ func DocumentCounts(l *Ledger, asOf Day) []int32 {
 	}
 	parallelRange(nc, 5000, func(_, lo, hi int) {
 		for c := lo; c < hi; c++ {
-			counts[c] += distinctIDs(ids[start[c]:fill[c]], &l.Docs)
+			counts[c] += distinctIDs(ids[start[c]:start[c+1]], &l.Docs)
 		}
 	})
 	return counts
