@@ -506,7 +506,6 @@ type parsedTx struct {
 	dec       int      // most decimals among the stated amounts (not unit prices)
 	computed  bool     // the amount is quantity × unit price
 	rec       [][]byte // the whole record, when customer-level columns need it
-	nrec      int      // its number of fields, while the batch fills
 	late      bool     // the dates and amounts still to parse, from rec (parseLate)
 }
 

@@ -184,5 +184,9 @@ func (b *builder) parseChunk(ch *csvChunk, br *bufio.Reader, t *csvTable, p *pla
 			return false
 		}
 	}
-	b.parseRows(p, s, func() ([][]byte, int, error) { return nextRecord(r) }, done, emit, batch)
+	var line func() ([]byte, []int)
+	if copyLines {
+		line = r.record
+	}
+	b.parseRows(p, s, func() ([][]byte, int, error) { return nextRecord(r) }, line, done, emit, batch)
 }

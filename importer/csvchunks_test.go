@@ -65,6 +65,17 @@ func chunkTexts() map[string]string {
 			}
 			return rejects(i)
 		}),
+		"quotes": rows(3000, "\n", func(i int) string {
+			switch i % 211 {
+			case 3:
+				return fmt.Sprintf("INV%d,C8,\"Customer \"\"Eight\"\", Ltd\",2024-02-03,,,\"1,2.00\",6.00,\"R8, north\"", i)
+			case 7:
+				return fmt.Sprintf("\"INV%d\",\"C9\",\"\",\"2024-02-04\",,,\"9.50\",\"\",\"R\"\"9\"\"\"", i)
+			case 13:
+				return fmt.Sprintf("INV%d,C10,\"Customer\n10\",2024-02-05,,,3.00,1.00,\"R10\"junk", i)
+			}
+			return ""
+		}),
 		"long line": rows(3000, "\n", func(i int) string {
 			if i == 1200 {
 				return "INV8888,C6,Customer " + strings.Repeat("6", 5000) + ",2024-02-03,,,12.00,6.00,R6"
@@ -118,6 +129,31 @@ func TestChunkedAsRowByRow(t *testing.T) {
 			if !reflect.DeepEqual(gotRep, wantRep) {
 				t.Errorf("%s, chunks of %d bytes: another report than row by row:\n%+v\n%+v", name, size, gotRep, wantRep)
 			}
+		}
+	}
+}
+
+// A CSV record copied for the builder as one line gives the ledger, the
+// report and the error that copying it field by field gives.
+func TestLineCopiedAsFields(t *testing.T) {
+	defer func(v bool) { copyLines = v }(copyLines)
+	for name, text := range chunkTexts() {
+		copyLines = false
+		want, wantRep, wantErr := LoadReader("t.csv", []byte(text), Options{})
+		copyLines = true
+		got, gotRep, gotErr := LoadReader("t.csv", []byte(text), Options{})
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Errorf("%s: error %v, field by field %v", name, gotErr, wantErr)
+			continue
+		}
+		if wantErr == nil && len(want.Customers.ID) < 2 {
+			t.Fatalf("%s: %d customers", name, len(want.Customers.ID))
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: another ledger than field by field", name)
+		}
+		if !reflect.DeepEqual(gotRep, wantRep) {
+			t.Errorf("%s: another report than field by field:\n%+v\n%+v", name, gotRep, wantRep)
 		}
 	}
 }

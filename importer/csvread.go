@@ -210,6 +210,10 @@ func (c *csvReader) Read() ([][]byte, error) {
 	return c.fields, nil
 }
 
+// record is the buffer the last record's fields lie in and their start,
+// end offsets in it.
+func (c *csvReader) record() ([]byte, []int) { return c.buf, c.offs }
+
 func (c *csvReader) isDelim(b byte) bool {
 	if c.delim == 0 {
 		return b == ' ' || b == '\t'
