@@ -2,7 +2,10 @@ package importer
 
 import (
 	"bufio"
+	"bytes"
 	"io"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -74,20 +77,67 @@ func TestSniffDelimiter(t *testing.T) {
 	}
 }
 
-// The splitter never panics and always ends, whatever the bytes.
+// The splitter never panics and always ends, whatever the bytes; a line
+// without quotes split eight bytes at a time gives the records and errors
+// the general loop gives.
 func FuzzCSVReader(f *testing.F) {
-	for _, s := range []string{"a,b\n1,2\n", "\"x\ny\",z\r\n", " 1  2 \n", "\"\"\"", "a,\"b\"c,d\n", ",,\n\n"} {
+	for _, s := range []string{"a,b\n1,2\n", "\"x\ny\",z\r\n", " 1  2 \n", "\"\"\"", "a,\"b\"c,d\n", ",,\n\n",
+		"0123456,89abcdef,,ghijklmnop,q\r\n,1234567,\n,,,,,,,,,,,,,,,,,,"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, d := range []byte{',', 0} {
 			c := newCSVReader(bufio.NewReaderSize(strings.NewReader(s), 16), d)
+			g := newCSVReader(bufio.NewReaderSize(strings.NewReader(s), 16), d)
+			g.quoted = true
 			for i := 0; i <= len(s)+1; i++ {
-				if _, err := c.Read(); err != nil {
+				rec, err := c.Read()
+				want, wantErr := g.Read()
+				if err != wantErr || !slices.EqualFunc(rec, want, bytes.Equal) || c.recLn != g.recLn {
+					t.Fatalf("record %d of %q: %q, %v; the general loop %q, %v", i, s, rec, err, want, wantErr)
+				}
+				if err != nil {
 					break
 				}
 			}
 		}
 		sniffDelimiter([]byte(s))
 	})
+}
+
+// Lines without quotes split eight bytes at a time as the general loop
+// splits them: delimiters at every offset within a word, empty fields,
+// a delimiter at the end, and around the most fields a record may have.
+func TestSplitPlainAsGeneral(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var lines []string
+	for range 3000 {
+		b := make([]byte, rng.IntN(70))
+		for i := range b {
+			b[i] = ";ab,;c;\xbb\xff\x00"[rng.IntN(10)] // \xbb is ';' with the high bit set
+		}
+		lines = append(lines, string(b))
+	}
+	for _, n := range []int{maxRecordFields - 1, maxRecordFields, maxRecordFields + 1, maxRecordFields + 2, 3 * maxRecordFields} {
+		lines = append(lines, strings.Repeat(";", n-1), strings.Repeat("x;", n-1)+"x", strings.Repeat("xyz;", n))
+	}
+	var plain, general int
+	for _, line := range lines {
+		c, g := newCSVReader(nil, ';'), newCSVReader(nil, ';')
+		c.r = bufio.NewReader(strings.NewReader(line + "\n"))
+		g.r, g.quoted = bufio.NewReader(strings.NewReader(line+"\n")), true
+		rec, err := c.Read()
+		want, wantErr := g.Read()
+		if err != wantErr || !slices.EqualFunc(rec, want, bytes.Equal) {
+			t.Fatalf("%q: %q, %v; the general loop %q, %v", line, rec, err, want, wantErr)
+		}
+		if err == errManyFields {
+			general++
+		} else {
+			plain += len(rec)
+		}
+	}
+	if general != 7 || plain < 20000 {
+		t.Errorf("%d lines refused (want 7), %d fields", general, plain)
+	}
 }
