@@ -22,7 +22,8 @@ type ParetoNBD struct {
 // alive = −(r+x) ln(α+T) − s ln(β+T), the customer still alive at T;
 // died = ln( s ∫_{t_x}^T (α+τ)^−(r+x) (β+τ)^−(s+1) dτ ), died in (t_x, T].
 func (m ParetoNBD) logParts(x, tx, T float64) (alive, died float64) {
-	return m.partsFrom(x, tx, T, m.tailAt(x, tx, false), nil, nil)
+	lo := m.tailAt(x, tx, false)
+	return m.partsFrom(x, tx, T, lo, m.tailAt(x, T, false), nil, nil)
 }
 
 // logIntegral is ln ∫_{t_x}^T (α+τ)^−(r+x) (β+τ)^−(s+1) dτ. The antiderivative
@@ -34,25 +35,19 @@ func (m ParetoNBD) logIntegral(x, tx, T float64) float64 {
 	if T <= tx {
 		return math.Inf(-1)
 	}
-	return m.logIntegralFrom(x, m.logTail(x, tx), tx, T)
+	return m.logIntegralFrom(x, m.logTail(x, tx), m.logTail(x, T), tx, T)
 }
 
-// logIntegralFrom is logIntegral given lo = logTail(x, t_x).
-func (m ParetoNBD) logIntegralFrom(x, lo, tx, T float64) float64 {
+// logIntegralFrom is logIntegral given lo = logTail(x, t_x) and
+// hi = logTail(x, T).
+func (m ParetoNBD) logIntegralFrom(x, lo, hi, tx, T float64) float64 {
 	if T <= tx {
 		return math.Inf(-1)
 	}
-	if v := m.logIntegralHyp(x, lo, T); !math.IsNaN(v) {
+	if v, _ := integralFromTails(lo, hi); !math.IsNaN(v) {
 		return v
 	}
 	return m.logQuad(x, tx, T)
-}
-
-// logIntegralHyp is logIntegralFrom by the hypergeometric tails alone:
-// NaN where they do not evaluate or their difference is lost to rounding.
-func (m ParetoNBD) logIntegralHyp(x, lo, T float64) float64 {
-	v, _ := integralFromTails(lo, m.logTail(x, T))
-	return v
 }
 
 // integralFromTails is ln(G(t_x) − G(T)) from lo = ln G(t_x) and
@@ -308,9 +303,10 @@ func (m ParetoNBD) expectedCurve(ts []float64, x, tx, T float64, out []float64, 
 	var da, dd [4]float64
 	var alive, died float64
 	if grads == nil {
-		alive, died = m.partsFrom(x, tx, T, m.tailAt(x, tx, false), nil, nil)
+		alive, died = m.logParts(x, tx, T)
 	} else {
-		alive, died = m.partsFrom(x, tx, T, m.tailAt(x, tx, true), &da, &dd)
+		lo := m.tailAt(x, tx, true)
+		alive, died = m.partsFrom(x, tx, T, lo, m.tailAt(x, T, lo.gOK), &da, &dd)
 	}
 	pa := 1 / (1 + math.Exp(died-alive))
 	b := m.Beta + T
@@ -409,6 +405,7 @@ const pnbdHomogeneous = 1000
 // but the integral they stand for does: its derivatives are means under the
 // integrand (see quadrature), taken from the quadrature's nodes.
 func pnbdLL(d *bgData) likelihood {
+	tk := newTailKeys(d)
 	return func(th, grad []float64) float64 {
 		m := ParetoNBD{R: math.Exp(th[0]), Alpha: math.Exp(th[1]), S: math.Exp(th[2]), Beta: math.Exp(th[3])}
 		// terms in x alone
@@ -420,6 +417,9 @@ func pnbdLL(d *bgData) likelihood {
 			}
 		}
 		lt0 := m.tailAt(0, 0, grad != nil) // shared by every one-time buyer
+		tb := tk.tails(d, m, grad != nil)
+		defer tk.bufs.Put(tb)
+		loT, hiT := tb.lo, tb.hi
 		n := len(d.t) + len(d.rep)
 		parts := make([]sums4, workersFor(n, 512))
 		parallelRange(n, 512, func(w, lo, hi int) {
@@ -435,12 +435,12 @@ func pnbdLL(d *bgData) likelihood {
 					if wt = d.w0[i]; wt == 0 {
 						continue
 					}
-					ll = m.historyLL(0, 0, d.t[i], lt0, g)
+					ll = m.historyLL(0, 0, d.t[i], lt0, m.tailAt(0, d.t[i], lt0.gOK), g)
 				} else {
-					rp := d.rep[i-len(d.t)]
-					x, tx := d.x[rp.xi], d.t[rp.txi]
+					r := i - len(d.t)
+					rp := d.rep[r]
 					xi, wt = rp.xi, rp.w
-					ll = m.historyLL(x, tx, d.t[rp.ti], m.tailAt(x, tx, g != nil), g)
+					ll = m.historyLL(d.x[rp.xi], d.t[rp.txi], d.t[rp.ti], loT[tk.lo[r]], hiT[tk.hi[r]], g)
 				}
 				sum[0] += wt * (lgx[xi] + ll)
 				if g != nil {
@@ -469,16 +469,81 @@ func pnbdLL(d *bgData) likelihood {
 	}
 }
 
+// tailKeys numbers the distinct tails the repeat buyers' histories of a
+// bgData need: (x, t_x) for the tail at t_x, (x, T) for the tail at T.
+// Histories share them (on the CDNOW sample 1,134 histories need 880 and
+// 525), and a tail is a series of tens of terms.
+type tailKeys struct {
+	lo, hi       []int32    // per history: its tails' numbers
+	loKey, hiKey [][2]int32 // per number: the indices into x and t
+	bufs         sync.Pool  // *tailBuf: a fit evaluates its starts side by side
+}
+
+// tailBuf holds one evaluation's tails.
+type tailBuf struct {
+	lo, hi   []tail
+	withGrad []bool
+}
+
+func newTailKeys(d *bgData) *tailKeys {
+	tk := &tailKeys{lo: make([]int32, len(d.rep)), hi: make([]int32, len(d.rep))}
+	number := func(ix map[[2]int32]int32, keys *[][2]int32, k [2]int32) int32 {
+		n, ok := ix[k]
+		if !ok {
+			n = int32(len(*keys))
+			ix[k] = n
+			*keys = append(*keys, k)
+		}
+		return n
+	}
+	loIx, hiIx := map[[2]int32]int32{}, map[[2]int32]int32{}
+	for r, rp := range d.rep {
+		tk.lo[r] = number(loIx, &tk.loKey, [2]int32{rp.xi, rp.txi})
+		tk.hi[r] = number(hiIx, &tk.hiKey, [2]int32{rp.xi, rp.ti})
+	}
+	return tk
+}
+
+// tails evaluates the tails at t_x and at T, each once, as historyLL
+// takes them: at t_x with derivatives when grad; at T with derivatives
+// where a history's tail at t_x has them (the value is the same either
+// way). The caller gives the buffer back to tk.bufs.
+func (tk *tailKeys) tails(d *bgData, m ParetoNBD, grad bool) *tailBuf {
+	buf, _ := tk.bufs.Get().(*tailBuf)
+	if buf == nil {
+		buf = &tailBuf{lo: make([]tail, len(tk.loKey)), hi: make([]tail, len(tk.hiKey)), withGrad: make([]bool, len(tk.hiKey))}
+	}
+	lo, hi, withGrad := buf.lo, buf.hi, buf.withGrad
+	parallelRange(len(lo), 256, func(_, a, b int) {
+		for k := a; k < b; k++ {
+			lo[k] = m.tailAt(d.x[tk.loKey[k][0]], d.t[tk.loKey[k][1]], grad)
+		}
+	})
+	clear(withGrad)
+	if grad {
+		for r, l := range tk.lo {
+			withGrad[tk.hi[r]] = withGrad[tk.hi[r]] || lo[l].gOK
+		}
+	}
+	parallelRange(len(hi), 256, func(_, a, b int) {
+		for k := a; k < b; k++ {
+			hi[k] = m.tailAt(d.x[tk.hiKey[k][0]], d.t[tk.hiKey[k][1]], withGrad[k])
+		}
+	})
+	return buf
+}
+
 // historyLL is one history's log-likelihood without lnΓ(r+x) and the terms
-// in the parameters alone (see logParts), given lo, the tail at t_x; when
-// g is not nil it receives the derivatives in r, α, s and β.
-func (m ParetoNBD) historyLL(x, tx, T float64, lo tail, g *[4]float64) float64 {
+// in the parameters alone (see logParts), given lo and hi, the tails at t_x
+// and T (with their derivatives where lo has them, when g is not nil);
+// when g is not nil it receives the derivatives in r, α, s and β.
+func (m ParetoNBD) historyLL(x, tx, T float64, lo, hi tail, g *[4]float64) float64 {
 	if g == nil {
-		alive, died := m.partsFrom(x, tx, T, lo, nil, nil)
+		alive, died := m.partsFrom(x, tx, T, lo, hi, nil, nil)
 		return logAddExp(alive, died)
 	}
 	var dd [4]float64
-	alive, died := m.partsFrom(x, tx, T, lo, g, &dd)
+	alive, died := m.partsFrom(x, tx, T, lo, hi, g, &dd)
 	pd := 1 / (1 + math.Exp(alive-died)) // the share of "died in (t_x, T]"
 	for j := range g {
 		g[j] += pd * (dd[j] - g[j])
@@ -486,34 +551,34 @@ func (m ParetoNBD) historyLL(x, tx, T float64, lo tail, g *[4]float64) float64 {
 	return logAddExp(alive, died)
 }
 
-// partsFrom is logParts given lo, the tail at t_x (with its derivatives
-// when da is not nil); when da and dd are not nil they receive the two
-// parts' derivatives in r, α, s and β (died's from logIntegralGrad; zero
-// when t_x = T).
-func (m ParetoNBD) partsFrom(x, tx, T float64, lo tail, da, dd *[4]float64) (alive, died float64) {
+// partsFrom is logParts given lo and hi, the tails at t_x and T (with
+// their derivatives when da is not nil and lo has them); when da and dd are
+// not nil they receive the two parts' derivatives in r, α, s and β (died's
+// from logIntegralGrad; zero when t_x = T).
+func (m ParetoNBD) partsFrom(x, tx, T float64, lo, hi tail, da, dd *[4]float64) (alive, died float64) {
 	alive = -(m.R+x)*math.Log(m.Alpha+T) - m.S*math.Log(m.Beta+T)
 	if da == nil {
-		return alive, math.Log(m.S) + m.logIntegralFrom(x, lo.v, tx, T)
+		return alive, math.Log(m.S) + m.logIntegralFrom(x, lo.v, hi.v, tx, T)
 	}
 	*da = [4]float64{-math.Log(m.Alpha + T), -(m.R + x) / (m.Alpha + T), -math.Log(m.Beta + T), -m.S / (m.Beta + T)}
 	*dd = [4]float64{}
 	if T <= tx {
 		return alive, math.Inf(-1)
 	}
-	lnI, _, dI := m.logIntegralGrad(x, lo, tx, T)
+	lnI, _, dI := m.logIntegralGrad(x, lo, hi, tx, T)
 	*dd = [4]float64{dI[0], dI[1], 1/m.S + dI[2], dI[3]}
 	return alive, math.Log(m.S) + lnI
 }
 
 // logIntegralGrad is logIntegralFrom with its derivatives in r, α, s and β,
-// given lo, the tail at t_x with its derivatives.
+// given lo and hi, the tails at t_x and T with their derivatives (hi's
+// needed only where lo has them).
 // Where the hypergeometric tails give the value and their series the
 // derivatives, ∂ ln(G(t_x) − G(T)) = (∂ ln G(t_x) − e^d ∂ ln G(T)) / (1 − e^d)
 // with d = ln G(T) − ln G(t_x) ≤ −10⁻⁴ (so rounding in the difference is
 // magnified 10⁴ times at most); elsewhere the quadrature's means give them.
 // hyp reports which.
-func (m ParetoNBD) logIntegralGrad(x float64, lo tail, tx, T float64) (lnI float64, hyp bool, dI [4]float64) {
-	hi := m.tailAt(x, T, lo.gOK)
+func (m ParetoNBD) logIntegralGrad(x float64, lo, hi tail, tx, T float64) (lnI float64, hyp bool, dI [4]float64) {
 	v, d := integralFromTails(lo.v, hi.v)
 	if !math.IsNaN(v) && d <= -1e-4 && lo.gOK && hi.gOK {
 		e := math.Exp(d)

@@ -217,6 +217,73 @@ func TestParetoNBDGradient(t *testing.T) {
 	}
 }
 
+// Each tail evaluated once for the histories that share it gives every
+// history the log-likelihood and derivatives, bit for bit, that tails of
+// its own give (the tail at T with derivatives where the tail at t_x has
+// them), and the likelihood sums those histories.
+func TestParetoNBDSharedTails(t *testing.T) {
+	s := &RepeatSummary{Unit: "week", UnitDays: 7}
+	for i := range 3000 { // few frequencies and times: most tails shared
+		T := 10 + float64(i%41)*1.5
+		x := float64(1 + (i*7)%9)
+		tx := T * float64((i*13)%11) / 10
+		s.In, s.X, s.Tx, s.T = append(s.In, true), append(s.X, x), append(s.Tx, min(tx, T)), append(s.T, T)
+	}
+	d := newBGData(s, 1/78.0)
+	tk := newTailKeys(d)
+	if len(tk.loKey) >= len(d.rep) || len(tk.hiKey) >= len(d.rep)/2 {
+		t.Fatalf("%d histories, %d and %d tails: too few shared", len(d.rep), len(tk.loKey), len(tk.hiKey))
+	}
+	ll := pnbdLL(d)
+	var series, quad int
+	for _, th := range [][]float64{
+		{math.Log(0.5533), math.Log(10.5776 / 78), math.Log(0.6061), math.Log(11.6650 / 78)},
+		{0.2, -3, 1.5, 2}, // β ≫ α: arguments near 1
+		{-1, 2, 0.3, -2},  // α ≫ β
+		{0.06, -1.2, 7, 9.5},
+	} {
+		m := ParetoNBD{R: math.Exp(th[0]), Alpha: math.Exp(th[1]), S: math.Exp(th[2]), Beta: math.Exp(th[3])}
+		for _, grad := range []bool{false, true} {
+			tb := tk.tails(d, m, grad)
+			var want, size float64
+			for r, rp := range d.rep {
+				x, tx, T := d.x[rp.xi], d.t[rp.txi], d.t[rp.ti]
+				var g, gOwn *[4]float64
+				if grad {
+					g, gOwn = new([4]float64), new([4]float64)
+				}
+				got := m.historyLL(x, tx, T, tb.lo[tk.lo[r]], tb.hi[tk.hi[r]], g)
+				lo := m.tailAt(x, tx, grad)
+				own := m.historyLL(x, tx, T, lo, m.tailAt(x, T, lo.gOK), gOwn)
+				if math.Float64bits(got) != math.Float64bits(own) || (grad && *g != *gOwn) {
+					t.Fatalf("θ %v, history %v: %.17g %v with shared tails, %.17g %v with its own", th, rp, got, g, own, gOwn)
+				}
+				if lo.gOK {
+					series++
+				} else {
+					quad++
+				}
+				lg, _ := math.Lgamma(m.R + x)
+				want += rp.w * (lg + own)
+				size += math.Abs(rp.w * (lg + own))
+			}
+			lgr, _ := math.Lgamma(m.R)
+			want += d.w * (m.R*math.Log(m.Alpha) + m.S*math.Log(m.Beta) - lgr)
+			var gr []float64
+			if grad {
+				gr = make([]float64, 4)
+			}
+			// summed in another order: rounding relative to the terms' size
+			if v := ll(th, gr); math.Abs(v-want) > 1e-12*size {
+				t.Errorf("θ %v: likelihood %.15g, the histories' sum %.15g", th, v, want)
+			}
+		}
+	}
+	if series == 0 || quad == 0 {
+		t.Errorf("%d histories with the series' derivatives, %d without: both wanted", series, quad)
+	}
+}
+
 // The integral's derivatives from the hypergeometric tails' series agree
 // with the quadrature's means, on both forms of the tail (α > β, β > α),
 // α = β, one-time buyers and heavy ones, wherever the series path is
@@ -233,7 +300,8 @@ func TestParetoNBDSeriesGradient(t *testing.T) {
 						continue
 					}
 					total++
-					lnI, hyp, got := m.logIntegralGrad(x, m.tailAt(x, tx, true), tx, T)
+					lo := m.tailAt(x, tx, true)
+					lnI, hyp, got := m.logIntegralGrad(x, lo, m.tailAt(x, T, lo.gOK), tx, T)
 					if !hyp {
 						continue
 					}
