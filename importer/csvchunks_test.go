@@ -66,13 +66,13 @@ func chunkTexts() map[string]string {
 			return rejects(i)
 		}),
 		"quotes": rows(3000, "\n", func(i int) string {
-			switch i % 211 {
-			case 3:
-				return fmt.Sprintf("INV%d,C8,\"Customer \"\"Eight\"\", Ltd\",2024-02-03,,,\"1,2.00\",6.00,\"R8, north\"", i)
-			case 7:
-				return fmt.Sprintf("\"INV%d\",\"C9\",\"\",\"2024-02-04\",,,\"9.50\",\"\",\"R\"\"9\"\"\"", i)
-			case 13:
-				return fmt.Sprintf("INV%d,C10,\"Customer\n10\",2024-02-05,,,3.00,1.00,\"R10\"junk", i)
+			quoted := []string{ // quotes, delimiters and a line end inside quotes, text after a closing quote
+				"INV%d,C8,\"Customer \"\"Eight\"\", Ltd\",2024-02-03,,,\"1,2.00\",6.00,\"R8, north\"",
+				"\"INV%d\",\"C9\",\"\",\"2024-02-04\",,,\"9.50\",\"\",\"R\"\"9\"\"\"",
+				"INV%d,C10,\"Customer\n10\",2024-02-05,,,3.00,1.00,\"R10\"junk",
+			}
+			if k := i % 211; k < len(quoted) {
+				return fmt.Sprintf(quoted[k], i)
 			}
 			return ""
 		}),
