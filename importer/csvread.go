@@ -231,7 +231,7 @@ func (c *csvReader) fieldSlices() [][]byte {
 // record may (the general loop's errManyFields: more than
 // maxRecordFields+1).
 func (c *csvReader) splitPlain() bool {
-	const ones, highs, lows = 0x0101010101010101, 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
+	const ones, lows = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f
 	buf, offs, fields, start, i := c.buf, c.offs, c.fields[:0], 0, 0
 	pat := uint64(c.delim) * ones
 	for ; i+8 <= len(buf); i += 8 {

@@ -153,12 +153,13 @@ func hyp2f1Tail(c, b, z float64, deriv bool) (v float64, d [3]float64, dOK bool)
 			}
 		}
 	}
-	v = (1-b)*math.Log1p(-z) + math.Log(valueSum)
+	l1z := math.Log1p(-z)
+	v = (1-b)*l1z + math.Log(valueSum)
 	if !deriv {
 		return v, d, false
 	}
 	fa, fc1, fzS := sa/sum, -sc/sum, sz/sum
-	return v, [3]float64{fa + fc1, -math.Log1p(-z) - fa, -(1-b)/(1-z) + fzS}, true
+	return v, [3]float64{fa + fc1, -l1z - fa, -(1-b)/(1-z) + fzS}, true
 }
 
 // logQuad is logIntegral by Gauss-Legendre quadrature over v = ln(k+τ),
