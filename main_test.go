@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -196,8 +197,13 @@ func TestExportCommand(t *testing.T) {
 	if code, _, stderr := runCLI("export", "--demo", "-o", out); code != 1 || !strings.Contains(stderr, "--force") {
 		t.Errorf("second export without --force: exit %d, %q", code, stderr)
 	}
+	// export collects more often while it writes, and puts the target back
+	defer debug.SetGCPercent(debug.SetGCPercent(77))
 	if code, _, _ := runCLI("export", "--demo", "-o", out, "--force"); code != 0 {
 		t.Errorf("export --force: exit %d", code)
+	}
+	if p := debug.SetGCPercent(77); p != 77 {
+		t.Errorf("the collector's target after export: %d, before: 77", p)
 	}
 	if code, _, stderr := runCLI("export", "--demo"); code != 2 || !strings.Contains(stderr, "-o") {
 		t.Errorf("export without -o: exit %d, %q", code, stderr)
