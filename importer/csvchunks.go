@@ -184,9 +184,5 @@ func (b *builder) parseChunk(ch *csvChunk, br *bufio.Reader, t *csvTable, p *pla
 			return false
 		}
 	}
-	var line func() ([]byte, []int)
-	if copyLines {
-		line = r.record
-	}
-	b.parseRows(p, s, func() ([][]byte, int, error) { return nextRecord(r) }, line, done, emit, batch)
+	b.parseRows(p, s, func() ([][]byte, int, error) { return nextRecord(r) }, r.lines(), done, emit, batch)
 }

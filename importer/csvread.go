@@ -262,6 +262,15 @@ func (c *csvReader) splitPlain() bool {
 // end offsets in it.
 func (c *csvReader) record() ([]byte, []int) { return c.buf, c.offs }
 
+// lines is record for the batches to copy a kept record as one line; nil
+// (copy field by field) when copyLines is off.
+func (c *csvReader) lines() func() ([]byte, []int) {
+	if !copyLines {
+		return nil
+	}
+	return c.record
+}
+
 func (c *csvReader) isDelim(b byte) bool {
 	if c.delim == 0 {
 		return b == ' ' || b == '\t'

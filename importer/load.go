@@ -801,8 +801,8 @@ func (b *builder) readConcurrently(ctx context.Context, p *plan, t table, s *sou
 			return
 		}
 		var line func() ([]byte, []int)
-		if ct, ok := t.(*csvTable); ok && copyLines {
-			line = ct.r.record
+		if ct, ok := t.(*csvTable); ok {
+			line = ct.r.lines()
 		}
 		b.parseRows(p, s, t.Next, line, func() int64 { return position(t) }, emit, batch)
 	}()
@@ -861,13 +861,9 @@ func (b *builder) parseRows(p *plan, s *source, next func() ([][]byte, int, erro
 		pt := &bt.rows[len(bt.rows)-1]
 		s.parseTx(opt, rec, row, pt, late)
 		if !needRec {
-			bt.keep(pt, nil, nil, nil)
-		} else if line != nil {
-			buf, offs := line()
-			bt.keep(pt, rec, buf, offs)
-		} else {
-			bt.keep(pt, rec, nil, nil)
+			rec = nil // the builder reads the id and the document alone
 		}
+		bt.keep(pt, rec, line)
 		if len(bt.rows) == txBatchRows {
 			bt.done = done()
 			if !emit(bt) {
@@ -882,9 +878,9 @@ func (b *builder) parseRows(p *plan, s *source, next func() ([][]byte, int, erro
 
 // keep copies what a parsed row points at (the reader reuses its buffer)
 // into the batch's arena, and rec, the row's record, when not nil: as one
-// copy of buf when its fields lie in buf at offs (start, end pairs), field
-// by field otherwise.
-func (bt *txBatch) keep(p *parsedTx, rec [][]byte, buf []byte, offs []int) {
+// copy of the buffer line gives when its fields lie there (at the offsets,
+// start and end pairs, it gives), field by field otherwise.
+func (bt *txBatch) keep(p *parsedTx, rec [][]byte, line func() ([]byte, []int)) {
 	p.id, p.doc, p.badValue = bt.copyOf(p.id), bt.copyOf(p.doc), bt.copyOf(p.badValue)
 	p.rec = nil
 	if rec == nil {
@@ -897,6 +893,11 @@ func (bt *txBatch) keep(p *parsedTx, rec [][]byte, buf []byte, offs []int) {
 	at := len(bt.recs)
 	bt.recs = bt.recs[:at+n]
 	p.rec = bt.recs[at : at+n : at+n]
+	var buf []byte
+	var offs []int
+	if line != nil {
+		buf, offs = line()
+	}
 	if buf != nil && len(offs) == 2*n {
 		l := bt.copyOf(buf)
 		for k := range p.rec {

@@ -22,8 +22,19 @@ type ParetoNBD struct {
 // alive = −(r+x) ln(α+T) − s ln(β+T), the customer still alive at T;
 // died = ln( s ∫_{t_x}^T (α+τ)^−(r+x) (β+τ)^−(s+1) dτ ), died in (t_x, T].
 func (m ParetoNBD) logParts(x, tx, T float64) (alive, died float64) {
-	lo := m.tailAt(x, tx, false)
-	return m.partsFrom(x, tx, T, lo, m.tailAt(x, T, false), nil, nil)
+	lo, hi := m.tailsAt(x, tx, T, false)
+	return m.partsFrom(x, tx, T, lo, hi, nil, nil)
+}
+
+// tailsAt is one history's tails as partsFrom takes them: at t_x, with
+// derivatives when grad; at T, with derivatives where the tail at t_x has
+// them, and only when T > t_x (else it is not read).
+func (m ParetoNBD) tailsAt(x, tx, T float64, grad bool) (lo, hi tail) {
+	lo = m.tailAt(x, tx, grad)
+	if T > tx {
+		hi = m.tailAt(x, T, lo.gOK)
+	}
+	return lo, hi
 }
 
 // logIntegral is ln ∫_{t_x}^T (α+τ)^−(r+x) (β+τ)^−(s+1) dτ. The antiderivative
@@ -306,8 +317,8 @@ func (m ParetoNBD) expectedCurve(ts []float64, x, tx, T float64, out []float64, 
 	if grads == nil {
 		alive, died = m.logParts(x, tx, T)
 	} else {
-		lo := m.tailAt(x, tx, true)
-		alive, died = m.partsFrom(x, tx, T, lo, m.tailAt(x, T, lo.gOK), &da, &dd)
+		lo, hi := m.tailsAt(x, tx, T, true)
+		alive, died = m.partsFrom(x, tx, T, lo, hi, &da, &dd)
 	}
 	pa := 1 / (1 + math.Exp(died-alive))
 	b := m.Beta + T

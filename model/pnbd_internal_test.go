@@ -253,8 +253,8 @@ func TestParetoNBDSharedTails(t *testing.T) {
 					g, gOwn = new([4]float64), new([4]float64)
 				}
 				got := m.historyLL(x, tx, T, tb.lo[tk.lo[r]], tb.hi[tk.hi[r]], g)
-				lo := m.tailAt(x, tx, grad)
-				own := m.historyLL(x, tx, T, lo, m.tailAt(x, T, lo.gOK), gOwn)
+				lo, hi := m.tailsAt(x, tx, T, grad)
+				own := m.historyLL(x, tx, T, lo, hi, gOwn)
 				if math.Float64bits(got) != math.Float64bits(own) || (grad && *g != *gOwn) {
 					t.Fatalf("θ %v, history %v: %.17g %v with shared tails, %.17g %v with its own", th, rp, got, g, own, gOwn)
 				}
@@ -300,8 +300,8 @@ func TestParetoNBDSeriesGradient(t *testing.T) {
 						continue
 					}
 					total++
-					lo := m.tailAt(x, tx, true)
-					lnI, hyp, got := m.logIntegralGrad(x, lo, m.tailAt(x, T, lo.gOK), tx, T)
+					lo, hi := m.tailsAt(x, tx, T, true)
+					lnI, hyp, got := m.logIntegralGrad(x, lo, hi, tx, T)
 					if !hyp {
 						continue
 					}
