@@ -56,17 +56,18 @@ type stage1 struct {
 	size             []int16 // enterprise size class per customer (§12)
 	given            given   // what a customer-level ledger gives beside its totals
 
-	windows   map[int]*Window  // trailing windows by length in days
-	activity  map[int][]uint16 // period length → purchase-activity bits per customer
-	models    map[modelKey]*lazy[*ProbModel]
-	monthlies map[monthlyKey]*lazy[monthlyResult]
-	valids    map[validKey]*lazy[*Validation]
-	counts    map[modelKey]*lazy[ModelFit]
-	exps      map[expKey]*lazy[*expResult]
-	grads     map[gradKey]*lazy[[]float64]
-	risks     map[riskKey]*Risk
-	recv      lazy[*Receivables]      // what the receivables analysis takes from the rows
-	attrs     map[attrKey]attrSchemes // attribute schemes by what they depend on
+	windows    map[int]*Window  // trailing windows by length in days
+	activity   map[int][]uint16 // period length → purchase-activity bits per customer
+	models     map[modelKey]*lazy[*ProbModel]
+	monthlies  map[monthlyKey]*lazy[monthlyResult]
+	valids     map[validKey]*lazy[*Validation]
+	counts     map[modelKey]*lazy[ModelFit]
+	exps       map[expKey]*lazy[*expResult]
+	grads      map[gradKey]*lazy[[]float64]
+	discounted map[gradKey]*lazy[[]float64] // a frugal engine's purchases (see purchases)
+	risks      map[riskKey]*Risk
+	recv       lazy[*Receivables]      // what the receivables analysis takes from the rows
+	attrs      map[attrKey]attrSchemes // attribute schemes by what they depend on
 
 	revenueTop []float64 // top-N customers' shares of revenue (Concentration)
 	revenueHHI float64
@@ -141,7 +142,7 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	b.RowsAfterAsOf = info.RowsAfter
 	s := &stage1{led: led, asked: asked, frugal: e.Frugal, asOfInfo: info, base: b, windows: map[int]*Window{}, activity: map[int][]uint16{},
 		models: map[modelKey]*lazy[*ProbModel]{}, monthlies: map[monthlyKey]*lazy[monthlyResult]{},
-		valids: map[validKey]*lazy[*Validation]{}, counts: map[modelKey]*lazy[ModelFit]{}, exps: map[expKey]*lazy[*expResult]{}, grads: map[gradKey]*lazy[[]float64]{}, risks: map[riskKey]*Risk{}, attrs: map[attrKey]attrSchemes{}}
+		valids: map[validKey]*lazy[*Validation]{}, counts: map[modelKey]*lazy[ModelFit]{}, exps: map[expKey]*lazy[*expResult]{}, grads: map[gradKey]*lazy[[]float64]{}, discounted: map[gradKey]*lazy[[]float64]{}, risks: map[riskKey]*Risk{}, attrs: map[attrKey]attrSchemes{}}
 	if led.Totals != nil {
 		s.given = led.Totals.given()
 	}
@@ -279,16 +280,27 @@ func (s *stage1) validation(mu *sync.Mutex, k validKey) *Validation {
 	})
 }
 
-// gradient returns the customers' CLV gradients.
-func (s *stage1) gradient(mu *sync.Mutex, m *ProbModel, k gradKey, disc []float64) []float64 {
+// purchases returns each customer's expected purchases of the next months,
+// discounted and summed over them (the CLV before spend and margin). A
+// frugal engine (one analysis) takes them and, with grad, the CLV
+// gradients from one pass that never holds the months one by one (a
+// million customers' 12 months are 96 MB, 36 months 290 MB).
+func (s *stage1) purchases(mu *sync.Mutex, m *ProbModel, k gradKey, disc []float64, grad bool) []float64 {
+	if !s.frugal || !grad {
+		return discounted(s.monthly(mu, m, k.deltaKey, grad).delta, disc)
+	}
+	return cached(mu, s.discounted, k, func() []float64 {
+		purch, dd := m.monthlyPass(k.months, k.factor, true, disc)
+		cached(mu, s.grads, k, func() []float64 { return clvGradient(m, purch, k.gm, summedFrom(dd)) })
+		return purch
+	})
+}
+
+// gradient returns the customers' CLV gradients, given purch (purchases').
+func (s *stage1) gradient(mu *sync.Mutex, m *ProbModel, k gradKey, disc, purch []float64) []float64 {
 	return cached(mu, s.grads, k, func() []float64 {
-		if s.frugal { // one pass: the purchases (cached for the CLV) and the derivatives already discounted
-			delta, dd := m.monthlyPass(k.months, k.factor, true, disc)
-			cached(mu, s.monthlies, monthlyKey{k.deltaKey, false}, func() monthlyResult { return monthlyResult{delta: delta} })
-			return clvGradient(m, delta, disc, k.gm, summedFrom(dd))
-		}
 		mp := s.monthly(mu, m, k.deltaKey, true)
-		return clvGradient(m, mp.delta, disc, k.gm, discountedFrom(mp.dm, disc))
+		return clvGradient(m, purch, k.gm, discountedFrom(mp.dm, disc))
 	})
 }
 

@@ -210,6 +210,27 @@ func TestCurvesSharedByXAndT(t *testing.T) {
 				}
 			}
 		}
+		// with discount factors: the purchases and derivatives summed over
+		// the months, one and countDims a customer, the same bits as the
+		// month-by-month pass's
+		disc := []float64{0.99, 0.98, 0.97, 0.96, 0.95, 0.94, 0.93, 0.92, 0.91, 0.9, 0.89, 0.88}
+		purch, dd := m.monthlyPass(months, factor, withGrad, disc)
+		if len(purch) != n || withGrad && len(dd) != n*countDims {
+			t.Fatalf("discounted pass: %d purchases and %d derivatives for %d customers", len(purch), len(dd), n)
+		}
+		for c := range n {
+			if want := discountedSum(delta[c*months:(c+1)*months], disc); math.Float64bits(purch[c]) != math.Float64bits(want) {
+				t.Fatalf("customer %d (x %g, t_x %g, T %g): discounted purchases %v in one pass, %v from the months", c, s.X[c], s.Tx[c], s.T[c], purch[c], want)
+			}
+			if !withGrad {
+				continue
+			}
+			var want [countDims]float64
+			discountedFrom(dm, disc)(c, &want)
+			if got := dd[c*countDims : (c+1)*countDims]; !slices.Equal(got, want[:]) {
+				t.Fatalf("customer %d: discounted derivatives %v in one pass, %v from the months", c, got, want)
+			}
+		}
 		uniq, _ := m.histories()
 		xt := map[[2]float64]bool{}
 		for _, c := range uniq {

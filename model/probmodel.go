@@ -158,8 +158,17 @@ func (m *ProbModel) curve(w *curveScratch, ts []float64, c int, out []float64, g
 // curveScratch is a worker's buffers for one pass of curves: the series,
 // and the parts of the last x and T (BG/NBD).
 type curveScratch struct {
-	h  hypSeries
-	hz bgHorizons
+	h     hypSeries
+	hz    bgHorizons
+	month []float64
+}
+
+// monthBuf is a buffer of n months' purchases for one customer at a time.
+func (w *curveScratch) monthBuf(n int) []float64 {
+	if cap(w.month) < n {
+		w.month = make([]float64, n)
+	}
+	return w.month[:n]
 }
 
 // eachHistory calls f, on every core, for the first customer of each
@@ -245,24 +254,27 @@ func (m *ProbModel) monthlyPurchases(months int, factor float64, withGrad bool) 
 	return m.monthlyPass(months, factor, withGrad, nil)
 }
 
-// monthlyPass is monthlyPurchases; given disc (and withGrad) the
-// derivatives come summed over the months with those weights, countDims a
-// customer (the sums clvGradient forms from monthlyPurchases'), so that
-// they are never held month by month.
+// monthlyPass is monthlyPurchases; given disc the purchases and (withGrad)
+// the derivatives come summed over the months with those weights, one and
+// countDims a customer (the sums discounted and clvGradient form from
+// monthlyPurchases'), so that they are never held month by month.
 func (m *ProbModel) monthlyPass(months int, factor float64, withGrad bool, disc []float64) (delta, dm []float64) {
 	const w = countDims
 	n := len(m.Summary.X)
-	delta = make([]float64, n*months)
-	width := months * w // derivatives a customer
+	width, per := months*w, months // derivatives and purchases a customer
 	if disc != nil {
-		width = w
+		width, per = w, 1
 	}
+	delta = make([]float64, n*per)
 	if withGrad {
 		dm = make([]float64, n*width)
 	}
 	ts := monthEnds(months, factor)
 	m.eachHistory(func(sc *curveScratch, c int) {
-		row := delta[c*months : (c+1)*months]
+		row := delta[c*per : (c+1)*per]
+		if disc != nil {
+			row = sc.monthBuf(months)
+		}
 		var grads [][countDims]float64
 		if withGrad {
 			grads = sc.h.gradBuf(months)
@@ -272,6 +284,9 @@ func (m *ProbModel) monthlyPass(months int, factor float64, withGrad bool, disc 
 		for k, cur := range row {
 			row[k] = finite(cur) - prev
 			prev = finite(cur)
+		}
+		if disc != nil {
+			delta[c] = discountedSum(row, disc)
 		}
 		if !withGrad {
 			return
@@ -293,12 +308,34 @@ func (m *ProbModel) monthlyPass(months int, factor float64, withGrad bool, disc 
 		if u < 0 {
 			return
 		}
-		copy(delta[c*months:(c+1)*months], delta[u*months:(u+1)*months])
+		copy(delta[c*per:(c+1)*per], delta[u*per:(u+1)*per])
 		if withGrad {
 			copy(dm[c*width:(c+1)*width], dm[u*width:(u+1)*width])
 		}
 	})
 	return delta, dm
+}
+
+// discountedSum is the months' purchases row weighted by their discount
+// factors and summed: the one place that sum is formed, so that a pass and
+// a stored month-by-month array give the same bits.
+func discountedSum(row, disc []float64) float64 {
+	var sum float64
+	for k, d := range row {
+		sum += d * disc[k]
+	}
+	return sum
+}
+
+// discounted is discountedSum for every customer of monthlyPurchases'
+// delta.
+func discounted(delta, disc []float64) []float64 {
+	H := len(disc)
+	out := make([]float64, len(delta)/H)
+	for c := range out {
+		out[c] = discountedSum(delta[c*H:(c+1)*H], disc)
+	}
+	return out
 }
 
 // addDiscounted adds one month's derivatives g, weighted by its discount
@@ -456,27 +493,18 @@ func (a *Analysis) modelCLV(s *stage1, e *Engine, p Params, kind, choice string)
 		spendLabel = "estimated margin"
 	}
 	gk := gradKey{dk, p.CLVMonthlyDiscount, gm}
-	if withGrad && s.frugal {
-		s.gradient(&e.mu, m, gk, disc) // its pass gives the purchases too
-	}
-	delta := s.monthly(&e.mu, m, dk, withGrad && !s.frugal).delta
+	purch := s.purchases(&e.mu, m, gk, disc, withGrad)
 	a.CLV, a.clvKey = make([]float64, a.N), make([]float64, a.N)
 	for c := 0; c < a.N; c++ {
-		if !m.Summary.In[c] {
-			continue
+		if m.Summary.In[c] {
+			a.CLV[c] = finite(m.Spend[c] * gm * purch[c])
 		}
-		var sum float64
-		row := delta[c*H : (c+1)*H]
-		for k, d := range row {
-			sum += d * disc[k]
-		}
-		a.CLV[c] = finite(m.Spend[c] * gm * sum)
 	}
 	copy(a.clvKey, a.CLV)
 	if !withGrad {
 		a.warn("CLV intervals unavailable: the fit's Hessian is not invertible at the optimum")
 	} else {
-		a.clvGrad = s.gradient(&e.mu, m, gk, disc)
+		a.clvGrad = s.gradient(&e.mu, m, gk, disc, purch)
 		a.CLVInfo.Interval = "90 % interval from the parameters' standard errors by the delta method (parameter uncertainty only)"
 	}
 	info := &a.CLVInfo
@@ -504,8 +532,7 @@ const clvParams = countDims + 3
 // months — dpOf puts customer c's in dp —, Gamma-Gamma's by forward
 // differences), from which segmentPLs gives each segment's CLV its 90 %
 // interval by the delta method.
-func clvGradient(m *ProbModel, delta, disc []float64, gm float64, dpOf func(c int, dp *[countDims]float64)) []float64 {
-	H := len(disc)
+func clvGradient(m *ProbModel, purch []float64, gm float64, dpOf func(c int, dp *[countDims]float64)) []float64 {
 	s := m.Summary
 	n := len(s.In)
 	ggs := [3]GammaGamma{m.perturbedGG(0, gradStep), m.perturbedGG(1, gradStep), m.perturbedGG(2, gradStep)}
@@ -515,10 +542,6 @@ func clvGradient(m *ProbModel, delta, disc []float64, gm float64, dpOf func(c in
 			if !s.In[c] {
 				continue
 			}
-			var purch float64
-			for k, d := range disc {
-				purch += delta[c*H+k] * d
-			}
 			var dp [countDims]float64
 			dpOf(c, &dp)
 			g := out[c*clvParams : (c+1)*clvParams]
@@ -527,7 +550,7 @@ func clvGradient(m *ProbModel, delta, disc []float64, gm float64, dpOf func(c in
 				g[j] = finite(spend * gm * dp[j])
 			}
 			for j, gg := range ggs {
-				g[countDims+j] = finite(gm * purch * (finite(gg.ExpectedSpend(s.X[c], s.Mbar[c])) - spend) / gradStep)
+				g[countDims+j] = finite(gm * purch[c] * (finite(gg.ExpectedSpend(s.X[c], s.Mbar[c])) - spend) / gradStep)
 			}
 		}
 	})
