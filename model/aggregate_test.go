@@ -124,3 +124,22 @@ func BenchmarkAggregate1M(b *testing.B) {
 		})
 	}
 }
+
+// RevenueOf, which fills a window's revenue alone, gives WindowOf's revenue
+// for windows of every kind: empty, the whole history, the trailing and
+// prior twelve months, and bounds on a document's date.
+func TestRevenueOfAsWindow(t *testing.T) {
+	for name, led := range map[string]*model.Ledger{"demo": demo(t), "generated": generatedLedger(t, 20_000, 3)} {
+		b := model.NewEngine(led).Base(model.NoDay)
+		d := b.DocDate[len(b.DocDate)/2]
+		for _, w := range [][2]model.Day{{b.AsOf, b.AsOf}, {model.Day(-1 << 30), b.AsOf}, {b.AsOf - 365, b.AsOf}, {b.AsOf - 730, b.AsOf - 365}, {d - 1, d}, {d, d + 30}} {
+			got, want := b.RevenueOf(w[0], w[1]), b.WindowOf(w[0], w[1]).Revenue
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s, (%s, %s]: RevenueOf differs from WindowOf", name, w[0], w[1])
+			}
+			if w[0] == model.Day(-1<<30) && !slices.Equal(got, b.Revenue) {
+				t.Fatalf("%s: the whole history's window is not the revenue", name)
+			}
+		}
+	}
+}

@@ -45,7 +45,8 @@ type stage1 struct {
 	frugal           bool    // Engine.Frugal
 	asOfInfo         AsOfInfo
 	base             *Base
-	ttm, ptm         *Window   // trailing 12 months and the 12 before
+	ttm              *Window   // trailing 12 months
+	priorRevenue     []Money   // revenue of the 12 months before them
 	medianIPT        float64   // median inter-purchase days of repeat customers
 	gapCV            []float64 // coefficient of variation of the days between purchase days (NaN: under 3)
 	purchaseDayCount []int
@@ -180,7 +181,7 @@ func idOrderOf(ids []string) (order, rank []int32) {
 func (s *stage1) periods(led *Ledger, asOf Day) {
 	b := s.base
 	s.ttm = b.WindowOf(asOf-365, asOf)
-	s.ptm = b.WindowOf(asOf-730, asOf-365)
+	s.priorRevenue = b.RevenueOf(asOf-730, asOf-365)
 	if act := led.Activity; led.Totals != nil && act != nil && act.AsOf == asOf && act.Serve != nil { // counted by the source
 		s.given.serve = true
 		ttm := &act.Serve.TTM
@@ -189,7 +190,7 @@ func (s *stage1) periods(led *Ledger, asOf Day) {
 	if t := led.Totals; s.given.ttm { // given by the sheet (a summary of the rows)
 		s.ttm.Revenue, s.ttm.Cost = slices.Clone(t.TTM), slices.Clone(t.TTMCost)
 		if s.given.periods {
-			s.ptm.Revenue = slices.Clone(t.Prior)
+			s.priorRevenue = slices.Clone(t.Prior)
 		}
 	}
 	var ipts []float64
@@ -863,7 +864,7 @@ func (a *Analysis) computeProfit(s *stage1, p Params, scale float64) {
 			Money(perReturn)*Money(s.ttm.ReturnDocs[c]) + roundMoney(float64(s.ttm.ReturnValue[c])*p.CTSReturnValuePct)
 		a.MarginTTM[c] = rev - cogs - cts
 		a.Growth[c] = math.NaN()
-		if ptm := s.ptm.Revenue[c]; ptm > 0 {
+		if ptm := s.priorRevenue[c]; ptm > 0 {
 			a.Growth[c] = float64(rev-ptm) / float64(ptm)
 		}
 	}
@@ -1447,7 +1448,7 @@ func (a *Analysis) lifecycleStages(s *stage1, p Params) Scheme {
 			seg = 4
 		case state == ChurnAtRisk || (tenure >= 365 && !math.IsNaN(g) && g <= -band):
 			seg = 3
-		case tenure >= 365 && ((!math.IsNaN(g) && g >= band) || (s.ptm.Revenue[c] <= 0 && s.ttm.Revenue[c] > 0 && tenure > 365)):
+		case tenure >= 365 && ((!math.IsNaN(g) && g >= band) || (s.priorRevenue[c] <= 0 && s.ttm.Revenue[c] > 0 && tenure > 365)):
 			seg = 1
 		default:
 			seg = 2
