@@ -421,7 +421,7 @@ func riskJSON(a *model.Analysis) any {
 	var credit []any
 	for _, c := range top(a.CreditRisk, 20) {
 		credit = append(credit, map[string]any{"customer_id": ids[c], "grade": model.Grades[r.Grade[c]], "score": jsonFloat(r.Score[c]),
-			"open": money(r.CustAR[c]), "overdue_30": money(r.Overdue30[c]), "utilisation": jsonFloat(r.Util[c]), "utilisation_state": r.UtilState[c],
+			"open": money(r.CustAR[c]), "overdue_30": money(r.Overdue30[c]), "utilisation": jsonFloat(r.Util[c]), "utilisation_state": r.UtilState[c].String(),
 			"expected_loss": money(r.EL[c]), "action": model.GradeAction(r.Grade[c])})
 	}
 	var churn []any

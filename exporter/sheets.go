@@ -876,7 +876,7 @@ func (w *wbWriter) creditList() error {
 			limit = moneyVal(cs.CreditLimit[c], dec)
 		}
 		return append(cells[:0], cs.ID[c], cs.Name[c], model.Grades[r.Grade[c]], r.Score[c], moneyVal(r.CustAR[c], dec), moneyVal(r.Overdue30[c], dec),
-			limit, num(r.Util[c]), r.UtilState[c], moneyVal(r.EL[c], dec), model.GradeAction(r.Grade[c]))
+			limit, num(r.Util[c]), r.UtilState[c].String(), moneyVal(r.EL[c], dec), model.GradeAction(r.Grade[c]))
 	}, func(last int) error {
 		return w.f.SetConditionalFormat(s, fmt.Sprintf("C2:C%d", last), w.gradeColours())
 	})

@@ -119,7 +119,7 @@ type Risk struct {
 	Overdue30     []Money // open more than 30 days past due
 	MaxDPD        []int
 	Util          []float64 // NaN: no limit
-	UtilState     []string  // ok, warn, over, no limit, cash terms
+	UtilState     []UtilState
 	DBT, DBTRaw   []float64 // payment-weighted days beyond terms (clipped, unclipped); NaN without payments
 	OpenDBT       []float64 // amount-weighted days past due of the open invoices (§5.3 snapshot); NaN without AR
 	TotalOpenDBT  float64
@@ -129,7 +129,7 @@ type Risk struct {
 	PaidCount     []int
 	Score         []float64
 	Components    [][5]float64 // P, 100(1−share>30), U, Tr, Ten
-	Cap           []string     // override applied, "" if none
+	Cap           []ScoreCap   // override applied, CapNone if none
 	Grade         []int8
 	EL            []Money
 	DSO           []float64 // per customer (simple 3-month); NaN = n/m
@@ -623,8 +623,8 @@ func (a *Analysis) dso(p Params, f *Receivables) {
 func (a *Analysis) creditScore(p Params) {
 	led, r, b := a.Led, a.Risk, a.Base
 	n := a.N
-	r.Score, r.Components, r.Cap, r.Grade = make([]float64, n), make([][5]float64, n), make([]string, n), make([]int8, n)
-	r.Util, r.UtilState = make([]float64, n), make([]string, n)
+	r.Score, r.Components, r.Cap, r.Grade = make([]float64, n), make([][5]float64, n), make([]ScoreCap, n), make([]int8, n)
+	r.Util, r.UtilState = make([]float64, n), make([]UtilState, n)
 	cs := &led.Customers
 	wt := p.ScoreWeights
 	for c := 0; c < n; c++ {
@@ -634,7 +634,7 @@ func (a *Analysis) creditScore(p Params) {
 		}
 		U := 50.0
 		r.Util[c] = math.NaN()
-		r.UtilState[c] = "no limit"
+		r.UtilState[c] = UtilNoLimit
 		if cs.HasLimit != nil && cs.HasLimit[c] {
 			switch lim := cs.CreditLimit[c]; {
 			case lim > 0:
@@ -643,16 +643,16 @@ func (a *Analysis) creditScore(p Params) {
 				U = 100 * math.Min(1, math.Max(0, (1.2-u)/0.7))
 				switch {
 				case u > p.UtilOver:
-					r.UtilState[c] = "over limit"
+					r.UtilState[c] = UtilOver
 				case u >= p.UtilWarn:
-					r.UtilState[c] = "warn"
+					r.UtilState[c] = UtilWarn
 				default:
-					r.UtilState[c] = "ok"
+					r.UtilState[c] = UtilOK
 				}
 			case r.CustAR[c] > 0:
-				r.UtilState[c], U = "over limit (cash terms)", 0
+				r.UtilState[c], U = UtilCashOver, 0
 			default:
-				r.UtilState[c] = "ok (cash terms)"
+				r.UtilState[c] = UtilCashOK
 			}
 		}
 		tenure := 0.0
@@ -666,13 +666,45 @@ func (a *Analysis) creditScore(p Params) {
 		}
 		switch {
 		case cs.WriteOff != nil && cs.WriteOff[c]:
-			s, r.Cap[c] = 0, "written off / credit-impaired: 0"
+			s, r.Cap[c] = 0, CapWrittenOff
 		case r.MaxDPD[c] >= 91 && s > 40:
-			s, r.Cap[c] = 40, "an invoice ≥ 91 days past due: capped at 40"
+			s, r.Cap[c] = 40, CapPastDue
 		}
 		r.Score[c], r.Components[c], r.Grade[c] = s, comp, int8(grade(s))
 	}
 }
+
+// UtilState is a customer's use of its credit limit (§5.7), a byte a
+// customer where its words took sixteen.
+type UtilState uint8
+
+const (
+	UtilNoLimit  UtilState = iota // no credit limit in the ledger
+	UtilOK                        // under util_warn of the limit
+	UtilWarn                      // from util_warn to util_over
+	UtilOver                      // beyond util_over
+	UtilCashOK                    // a zero limit (cash terms), nothing open
+	UtilCashOver                  // a zero limit with invoices open
+)
+
+var utilStateWords = [...]string{"no limit", "ok", "warn", "over limit", "ok (cash terms)", "over limit (cash terms)"}
+
+// String is the state in words, as the reports and the view show it.
+func (u UtilState) String() string { return utilStateWords[u] }
+
+// ScoreCap is the override a credit score received (§5.7).
+type ScoreCap uint8
+
+const (
+	CapNone       ScoreCap = iota
+	CapWrittenOff          // written off or credit-impaired: 0
+	CapPastDue             // an invoice 91 days or more past due: at most 40
+)
+
+var scoreCapWords = [...]string{"", "written off / credit-impaired: 0", "an invoice ≥ 91 days past due: capped at 40"}
+
+// String is the override in words ("" for none).
+func (s ScoreCap) String() string { return scoreCapWords[s] }
 
 // GradeAction returns the suggested action for a grade index.
 func GradeAction(g int8) string { return gradeActions[Grades[g]] }

@@ -94,13 +94,13 @@ func TestRiskEdgeCases(t *testing.T) {
 	if r.CustBuckets[3][0] != 8000 || r.CustECL[3] != 8000 {
 		t.Errorf("no-due-date invoice of a written-off customer: buckets %v, ECL %d", r.CustBuckets[3], r.CustECL[3])
 	}
-	if r.UtilState[0] != "over limit (cash terms)" || r.UtilState[2] != "no limit" || math.Abs(r.Util[1]-0.5) > 1e-12 {
+	if r.UtilState[0] != UtilCashOver || r.UtilState[2] != UtilNoLimit || math.Abs(r.Util[1]-0.5) > 1e-12 {
 		t.Errorf("utilisation states %v, B %.2f", r.UtilState, r.Util[1])
 	}
 	if len(r.WriteOffs) != 2 || r.WriteOffs[0].Cust != 2 {
 		t.Errorf("write-off candidates %+v", r.WriteOffs)
 	}
-	if r.Score[3] != 0 || r.Cap[3] == "" || r.MaxDPD[2] < 91 || r.Score[2] > 40 {
+	if r.Score[3] != 0 || r.Cap[3] == CapNone || r.MaxDPD[2] < 91 || r.Score[2] > 40 {
 		t.Errorf("overrides: D %v, C %v (%s)", r.Score[3], r.Score[2], r.Cap[2])
 	}
 	for c := 0; c < a.N; c++ {

@@ -180,10 +180,10 @@ func (p *cardPane) lines() []string {
 		comp := r.Components[c]
 		wt := a.Params.ScoreWeights
 		add(sh.tf("card.score", r.Score[c], wt[0], comp[0], wt[1], comp[1], wt[2], comp[2], wt[3], comp[3], wt[4], comp[4]))
-		if r.Cap[c] != "" {
-			add(sh.t("card.override") + ": " + sh.note(r.Cap[c]))
+		if r.Cap[c] != model.CapNone {
+			add(sh.t("card.override") + ": " + sh.note(r.Cap[c].String()))
 		}
-		add(sh.tf("card.grade", model.Grades[r.Grade[c]], sh.name(model.GradeAction(r.Grade[c])), pct(r.Util[c]), sh.name(r.UtilState[c]), dsoText(sh, r.DSO[c]), fnum(r.DBT[c], 1)))
+		add(sh.tf("card.grade", model.Grades[r.Grade[c]], sh.name(model.GradeAction(r.Grade[c])), pct(r.Util[c]), sh.name(r.UtilState[c].String()), dsoText(sh, r.DSO[c]), fnum(r.DBT[c], 1)))
 		if bk := r.CustBuckets[c]; bk != nil {
 			var parts []string
 			for k, v := range bk {
