@@ -117,7 +117,7 @@ type Risk struct {
 	CustUnapplied []Money   // unapplied credits per customer (≤ 0)
 	CustECL       []Money
 	Overdue30     []Money // open more than 30 days past due
-	MaxDPD        []int
+	MaxDPD        []int32
 	Util          []float64 // NaN: no limit
 	UtilState     []UtilState
 	DBT, DBTRaw   []float64 // payment-weighted days beyond terms (clipped, unclipped); NaN without payments
@@ -126,10 +126,8 @@ type Risk struct {
 	ADTP          []float64 // payment-weighted average days to pay (§5.3); NaN without payments
 	PortfolioADTP float64   // the same over every customer's payments; NaN without any
 	PayIndex      []float64
-	PaidCount     []int
 	Score         []float64
-	Components    [][5]float64 // P, 100(1−share>30), U, Tr, Ten
-	Cap           []ScoreCap   // override applied, CapNone if none
+	Cap           []ScoreCap // override applied, CapNone if none
 	Grade         []int8
 	EL            []Money
 	DSO           []float64 // per customer (simple 3-month); NaN = n/m
@@ -194,7 +192,7 @@ func (a *Analysis) computeRisk(p Params, f *Receivables) *Risk {
 	n := a.N
 	r.CustBuckets = make([][]Money, n)
 	r.CustUnapplied = make([]Money, n)
-	r.CustAR, r.CustECL, r.Overdue30, r.MaxDPD = make([]Money, n), make([]Money, n), make([]Money, n), make([]int, n)
+	r.CustAR, r.CustECL, r.Overdue30, r.MaxDPD = make([]Money, n), make([]Money, n), make([]Money, n), make([]int32, n)
 	r.EL, r.DSO = make([]Money, n), make([]float64, n)
 	r.BucketTotal, r.BucketECL = make([]Money, nb), make([]Money, nb)
 	switch {
@@ -251,7 +249,7 @@ func (a *Analysis) computeRisk(p Params, f *Receivables) *Risk {
 		if it.DPD > 30 {
 			r.Overdue30[c] += it.Open
 		}
-		r.MaxDPD[c] = max(r.MaxDPD[c], it.DPD)
+		r.MaxDPD[c] = max(r.MaxDPD[c], int32(it.DPD))
 		if it.DPD >= p.WriteoffDPD || (impaired != nil && impaired[c]) {
 			dpd, pos = append(dpd, -float64(it.DPD)), append(pos, int32(len(r.OpenItems)-1))
 		}
@@ -529,7 +527,7 @@ func (a *Analysis) rollRates(p Params) ([]float64, string) {
 func (a *Analysis) payments(p Params, f *Receivables) {
 	r := a.Risk
 	n := a.N
-	r.DBT, r.DBTRaw, r.ADTP, r.PayIndex, r.PaidCount = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]int, n)
+	r.DBT, r.DBTRaw, r.ADTP, r.PayIndex = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	sums := slices.Clone(f.Paid)
 	if sums == nil {
 		sums = make([]PaidSums, n)
@@ -550,7 +548,6 @@ func (a *Analysis) payments(p Params, f *Receivables) {
 	r.Trend = make([]float64, n)
 	for c := range sums {
 		s := &sums[c]
-		r.PaidCount[c] = s.N
 		if s.W == 0 {
 			r.DBT[c], r.DBTRaw[c], r.ADTP[c] = math.NaN(), math.NaN(), math.NaN()
 		} else {
@@ -621,45 +618,15 @@ func (a *Analysis) dso(p Params, f *Receivables) {
 
 // creditScore computes the transparent 0–100 score and grade (§5.7).
 func (a *Analysis) creditScore(p Params) {
-	led, r, b := a.Led, a.Risk, a.Base
+	led, r := a.Led, a.Risk
 	n := a.N
-	r.Score, r.Components, r.Cap, r.Grade = make([]float64, n), make([][5]float64, n), make([]ScoreCap, n), make([]int8, n)
+	r.Score, r.Cap, r.Grade = make([]float64, n), make([]ScoreCap, n), make([]int8, n)
 	r.Util, r.UtilState = make([]float64, n), make([]UtilState, n)
 	cs := &led.Customers
 	wt := p.ScoreWeights
 	for c := 0; c < n; c++ {
-		share30 := 0.0
-		if r.CustAR[c] > 0 {
-			share30 = float64(r.Overdue30[c]) / float64(r.CustAR[c])
-		}
-		U := 50.0
-		r.Util[c] = math.NaN()
-		r.UtilState[c] = UtilNoLimit
-		if cs.HasLimit != nil && cs.HasLimit[c] {
-			switch lim := cs.CreditLimit[c]; {
-			case lim > 0:
-				u := float64(r.CustAR[c]) / float64(lim)
-				r.Util[c] = u
-				U = 100 * math.Min(1, math.Max(0, (1.2-u)/0.7))
-				switch {
-				case u > p.UtilOver:
-					r.UtilState[c] = UtilOver
-				case u >= p.UtilWarn:
-					r.UtilState[c] = UtilWarn
-				default:
-					r.UtilState[c] = UtilOK
-				}
-			case r.CustAR[c] > 0:
-				r.UtilState[c], U = UtilCashOver, 0
-			default:
-				r.UtilState[c] = UtilCashOK
-			}
-		}
-		tenure := 0.0
-		if b.FirstDate[c] != NoDay {
-			tenure = float64(a.AsOf-b.FirstDate[c]) / (365.25 / 12)
-		}
-		comp := [5]float64{r.PayIndex[c], 100 * (1 - share30), U, r.Trend[c], 100 * math.Min(1, tenure/36)}
+		var comp [5]float64
+		comp, r.Util[c], r.UtilState[c] = a.scoreParts(p, c)
 		s := 0.0
 		for k, v := range comp {
 			s += wt[k] * v
@@ -670,8 +637,53 @@ func (a *Analysis) creditScore(p Params) {
 		case r.MaxDPD[c] >= 91 && s > 40:
 			s, r.Cap[c] = 40, CapPastDue
 		}
-		r.Score[c], r.Components[c], r.Grade[c] = s, comp, int8(grade(s))
+		r.Score[c], r.Grade[c] = s, int8(grade(s))
 	}
+}
+
+// ScoreComponents returns customer c's credit score components, the
+// score's weighted terms (§5.7): payment index, 100·(1 − share more than 30
+// days past due), utilisation, trend and tenure. They are computed when
+// asked (a customer's card) rather than held for every customer.
+func (a *Analysis) ScoreComponents(c int) [5]float64 {
+	comp, _, _ := a.scoreParts(a.Params, c)
+	return comp
+}
+
+// scoreParts is customer c's score components, its use of its credit
+// limit (NaN without one) and that use's state.
+func (a *Analysis) scoreParts(p Params, c int) (comp [5]float64, util float64, state UtilState) {
+	r, b, cs := a.Risk, a.Base, &a.Led.Customers
+	share30 := 0.0
+	if r.CustAR[c] > 0 {
+		share30 = float64(r.Overdue30[c]) / float64(r.CustAR[c])
+	}
+	U := 50.0
+	util, state = math.NaN(), UtilNoLimit
+	if cs.HasLimit != nil && cs.HasLimit[c] {
+		switch lim := cs.CreditLimit[c]; {
+		case lim > 0:
+			util = float64(r.CustAR[c]) / float64(lim)
+			U = 100 * math.Min(1, math.Max(0, (1.2-util)/0.7))
+			switch {
+			case util > p.UtilOver:
+				state = UtilOver
+			case util >= p.UtilWarn:
+				state = UtilWarn
+			default:
+				state = UtilOK
+			}
+		case r.CustAR[c] > 0:
+			state, U = UtilCashOver, 0
+		default:
+			state = UtilCashOK
+		}
+	}
+	tenure := 0.0
+	if b.FirstDate[c] != NoDay {
+		tenure = float64(a.AsOf-b.FirstDate[c]) / (365.25 / 12)
+	}
+	return [5]float64{r.PayIndex[c], 100 * (1 - share30), U, r.Trend[c], 100 * math.Min(1, tenure/36)}, util, state
 }
 
 // UtilState is a customer's use of its credit limit (§5.7), a byte a

@@ -94,3 +94,42 @@ func TestRiskAdjustedProfit(t *testing.T) {
 		t.Errorf("without payments: %v, note %q", c.RiskAdjCM != nil, c.RiskAdjNote)
 	}
 }
+
+// The score components, computed when a customer's card asks for them, are
+// the terms of the score held for every customer: their weighted sum is the
+// score bit for bit where no override applied, and an override only lowers
+// it.
+func TestScoreComponentsMakeTheScore(t *testing.T) {
+	for name, led := range map[string]*model.Ledger{"demo": demo(t), "generated": generatedLedger(t, 20_000, 11)} {
+		p := model.DefaultParams()
+		p.ScoreWeights = []float64{0.3, 0.25, 0.2, 0.15, 0.1}
+		a, err := model.NewEngine(led).Analyze(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := a.Risk
+		if !r.Available {
+			t.Fatalf("%s: no receivables: %s", name, r.Why)
+		}
+		capped := 0
+		for c := range a.N {
+			comp := a.ScoreComponents(c)
+			s := 0.0
+			for k, v := range comp {
+				s += p.ScoreWeights[k] * v
+			}
+			switch {
+			case r.Cap[c] == model.CapNone && math.Float64bits(s) != math.Float64bits(r.Score[c]):
+				t.Fatalf("%s, customer %d: components %v give %v, the score is %v", name, c, comp, s, r.Score[c])
+			case r.Cap[c] != model.CapNone:
+				capped++
+				if r.Score[c] > s {
+					t.Fatalf("%s, customer %d: override %q raised the score from %v to %v", name, c, r.Cap[c], s, r.Score[c])
+				}
+			}
+		}
+		if capped == 0 && name == "demo" {
+			t.Fatalf("%s: no score was overridden: the test sees only one case", name)
+		}
+	}
+}

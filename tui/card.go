@@ -177,7 +177,7 @@ func (p *cardPane) lines() []string {
 	}
 	if r := a.Risk; r.Available {
 		head(sh.t("Credit"))
-		comp := r.Components[c]
+		comp := a.ScoreComponents(c)
 		wt := a.Params.ScoreWeights
 		add(sh.tf("card.score", r.Score[c], wt[0], comp[0], wt[1], comp[1], wt[2], comp[2], wt[3], comp[3], wt[4], comp[4]))
 		if r.Cap[c] != model.CapNone {
