@@ -235,8 +235,8 @@ func (a *Analysis) addBase(rs []SegmentRow, assign []int16, lo int, risk bool) {
 		r.Revenue += a.Revenue[c]
 		if risk {
 			ar := a.Risk.CustAR[c]
-			if len(a.Risk.CustBuckets[c]) > 0 {
-				r.PastDue += ar - a.Risk.CustBuckets[c][0]
+			if bk := a.Risk.CustBuckets.Of(c); len(bk) > 0 {
+				r.PastDue += ar - bk[0]
 			}
 			r.OpenAR += ar
 			r.Unapplied += a.Risk.CustUnapplied[c]

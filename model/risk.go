@@ -112,9 +112,9 @@ type Risk struct {
 	PastDue      int // open invoices past due
 	OpenItems    []OpenItem
 
-	CustBuckets   [][]Money // per customer, per bucket
-	CustAR        []Money   // gross open invoices per customer
-	CustUnapplied []Money   // unapplied credits per customer (≤ 0)
+	CustBuckets   BucketTable // per customer, per bucket
+	CustAR        []Money     // gross open invoices per customer
+	CustUnapplied []Money     // unapplied credits per customer (≤ 0)
 	CustECL       []Money
 	Overdue30     []Money // open more than 30 days past due
 	MaxDPD        []int32
@@ -190,7 +190,6 @@ func (a *Analysis) computeRisk(p Params, f *Receivables) *Risk {
 	nb := len(p.AgingEdges) + 1
 	r.Buckets = bucketLabels(p.AgingBasis, p.AgingEdges)
 	n := a.N
-	r.CustBuckets = make([][]Money, n)
 	r.CustUnapplied = make([]Money, n)
 	r.CustAR, r.CustECL, r.Overdue30, r.MaxDPD = make([]Money, n), make([]Money, n), make([]Money, n), make([]int32, n)
 	r.EL, r.DSO = make([]Money, n), make([]float64, n)
@@ -221,6 +220,7 @@ func (a *Analysis) computeRisk(p Params, f *Receivables) *Risk {
 		r.Unapplied += v
 		r.CustUnapplied[c] = v
 	}
+	r.CustBuckets = newBucketTable(n, nb, f.Open)
 	r.OpenItems = make([]OpenItem, 0, len(f.Open)) // sized once: a million open invoices
 	var dpd []float64                              // write-off candidates: minus days past due, and
 	var pos []int32                                // where each is among the open items
@@ -236,10 +236,7 @@ func (a *Analysis) computeRisk(p Params, f *Receivables) *Risk {
 			age = int(a.AsOf - it.Date)
 		}
 		k := bucketOf(age, p.AgingEdges, p.AgingBasis)
-		if r.CustBuckets[c] == nil {
-			r.CustBuckets[c] = make([]Money, nb)
-		}
-		r.CustBuckets[c][k] += it.Open
+		r.CustBuckets.Of(int(c))[k] += it.Open
 		r.BucketTotal[k] += it.Open
 		r.CustAR[c] += it.Open
 		r.OpenInvoices++
@@ -286,7 +283,7 @@ func (a *Analysis) computeRisk(p Params, f *Receivables) *Risk {
 	r.NetAR = r.TotalAR + r.Unapplied
 	r.LossRates, r.RateSource = a.lossRates(p)
 	for c := 0; c < n; c++ {
-		bk := r.CustBuckets[c]
+		bk := r.CustBuckets.Of(c)
 		if bk == nil {
 			continue
 		}
@@ -300,7 +297,7 @@ func (a *Analysis) computeRisk(p Params, f *Receivables) *Risk {
 		r.TotalECL += r.CustECL[c]
 	}
 	for c := 0; c < n; c++ {
-		for k, v := range r.CustBuckets[c] {
+		for k, v := range r.CustBuckets.Of(c) {
 			if impaired != nil && impaired[c] {
 				continue
 			}
@@ -520,6 +517,43 @@ func (a *Analysis) rollRates(p Params) ([]float64, string) {
 		lr[k] = prod
 	}
 	return lr, ""
+}
+
+// BucketTable is each customer's open receivables by aging bucket, held
+// for the customers with open invoices only (a slice header a customer and
+// a small array each took 70 bytes where most customers have none).
+type BucketTable struct {
+	nb   int
+	slot []int32 // each customer's row in v, or -1
+	v    []Money
+}
+
+// newBucketTable is a table of nb buckets a customer, zero, with rows for
+// the customers of the open items.
+func newBucketTable(n, nb int, open []OpenRow) BucketTable {
+	t := BucketTable{nb: nb, slot: make([]int32, n)}
+	for c := range t.slot {
+		t.slot[c] = -1
+	}
+	rows := int32(0)
+	for _, o := range open {
+		if t.slot[o.Cust] < 0 {
+			t.slot[o.Cust] = rows
+			rows++
+		}
+	}
+	t.v = make([]Money, int(rows)*nb)
+	return t
+}
+
+// Of returns customer c's buckets (nil: no open invoice). The caller may
+// add to them while the table is built.
+func (t *BucketTable) Of(c int) []Money {
+	if t.slot == nil || t.slot[c] < 0 {
+		return nil
+	}
+	at := int(t.slot[c]) * t.nb
+	return t.v[at : at+t.nb : at+t.nb]
 }
 
 // payments computes days beyond terms, days to pay and the payment index

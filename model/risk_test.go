@@ -85,14 +85,14 @@ func TestRiskEdgeCases(t *testing.T) {
 	if math.Abs(r.OpenDBT[1]-30) > 1e-9 || r.OpenDBT[0] != 0 {
 		t.Errorf("open DBT: A %v, B %v", r.OpenDBT[0], r.OpenDBT[1])
 	}
-	if r.CustBuckets[0][0] != 10000 {
-		t.Errorf("invoice due on the as-of date not Current: %v", r.CustBuckets[0])
+	if r.CustBuckets.Of(0)[0] != 10000 {
+		t.Errorf("invoice due on the as-of date not Current: %v", r.CustBuckets.Of(0))
 	}
-	if r.CustBuckets[1][1] != 50000 {
-		t.Errorf("invoice paid after as-of, 30 dpd, not in 1–30: %v", r.CustBuckets[1])
+	if r.CustBuckets.Of(1)[1] != 50000 {
+		t.Errorf("invoice paid after as-of, 30 dpd, not in 1–30: %v", r.CustBuckets.Of(1))
 	}
-	if r.CustBuckets[3][0] != 8000 || r.CustECL[3] != 8000 {
-		t.Errorf("no-due-date invoice of a written-off customer: buckets %v, ECL %d", r.CustBuckets[3], r.CustECL[3])
+	if r.CustBuckets.Of(3)[0] != 8000 || r.CustECL[3] != 8000 {
+		t.Errorf("no-due-date invoice of a written-off customer: buckets %v, ECL %d", r.CustBuckets.Of(3), r.CustECL[3])
 	}
 	if r.UtilState[0] != UtilCashOver || r.UtilState[2] != UtilNoLimit || math.Abs(r.Util[1]-0.5) > 1e-12 {
 		t.Errorf("utilisation states %v, B %.2f", r.UtilState, r.Util[1])

@@ -184,7 +184,7 @@ func (p *cardPane) lines() []string {
 			add(sh.t("card.override") + ": " + sh.note(r.Cap[c].String()))
 		}
 		add(sh.tf("card.grade", model.Grades[r.Grade[c]], sh.name(model.GradeAction(r.Grade[c])), pct(r.Util[c]), sh.name(r.UtilState[c].String()), dsoText(sh, r.DSO[c]), fnum(r.DBT[c], 1)))
-		if bk := r.CustBuckets[c]; bk != nil {
+		if bk := r.CustBuckets.Of(c); bk != nil {
 			var parts []string
 			for k, v := range bk {
 				if v != 0 {
