@@ -22,9 +22,10 @@ type Engine struct {
 	Led *Ledger
 
 	// Frugal keeps no cache whose only use is a fast recomputation (the
-	// CLV's month-by-month derivatives, 384 bytes a customer, kept so that
-	// a new discount rate costs milliseconds): for a command that analyses
-	// once. The figures are the same either way.
+	// CLV's month-by-month purchases and derivatives, 480 bytes a customer,
+	// kept so that a new discount rate costs milliseconds; the sorted
+	// orders of customers): for a command that analyses once. The figures
+	// are the same either way.
 	Frugal bool
 
 	mu      sync.Mutex
@@ -635,6 +636,9 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 		return nil, err
 	}
 	s := e.stage1(p.AsOf)
+	e.orders.mu.Lock()
+	e.orders.frugal = e.Frugal
+	e.orders.mu.Unlock()
 	b := s.base
 	led := s.led
 	n := len(b.Revenue)

@@ -2,13 +2,15 @@ package model_test
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"ledgerlens/model"
 )
 
-// A frugal engine (no month-by-month CLV derivatives kept) gives the same
-// CLV gradients, bit for bit, as one that keeps them: on the first analysis
+// A frugal engine (no month-by-month CLV purchases or derivatives, no
+// sorted orders kept) gives the same CLV and gradients, bit for bit, and the
+// same scores, orders and segments as one that keeps them: on the first analysis
 // and after the discount rate or the horizon changes (where the other
 // reuses its stored derivatives and the frugal one sums a new pass).
 func TestFrugalEngineSameGradients(t *testing.T) {
@@ -50,6 +52,21 @@ func TestFrugalEngineSameGradients(t *testing.T) {
 			for c := range a.CLV {
 				if math.Float64bits(a.CLV[c]) != math.Float64bits(b.CLV[c]) {
 					t.Fatalf("%s step %d: CLV of customer %d: %v vs %v", name, step, c, a.CLV[c], b.CLV[c])
+				}
+			}
+			// what the sorted orders give (the frugal engine keeps none)
+			if !slices.Equal(a.RScore, b.RScore) || !slices.Equal(a.FScore, b.FScore) || !slices.Equal(a.MScore, b.MScore) {
+				t.Fatalf("%s step %d: RFM scores differ", name, step)
+			}
+			if !slices.Equal(a.Profit.Order, b.Profit.Order) || !slices.Equal(a.Best, b.Best) || !slices.Equal(a.BestScore, b.BestScore) {
+				t.Fatalf("%s step %d: whale or best-customer order differs", name, step)
+			}
+			if len(a.Schemes) != len(b.Schemes) {
+				t.Fatalf("%s step %d: %d and %d schemes", name, step, len(a.Schemes), len(b.Schemes))
+			}
+			for k := range a.Schemes {
+				if !slices.Equal(a.Schemes[k].Assign, b.Schemes[k].Assign) {
+					t.Fatalf("%s step %d: scheme %s assigns differently", name, step, a.Schemes[k].Key)
 				}
 			}
 		}

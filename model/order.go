@@ -14,6 +14,10 @@ import (
 type orderCache struct {
 	mu      sync.Mutex
 	entries []orderEntry
+	// frugal: no entry is kept (Engine.Frugal); each holds a copy of its
+	// key and its order, 12 bytes a customer, and a command that analyses
+	// once meets a key again at most twice
+	frugal bool
 }
 
 type orderEntry struct {
@@ -67,7 +71,8 @@ func (oc *orderCache) lookup(id string, key []float64, negate bool, idRank []int
 		return true
 	}
 	oc.mu.Lock()
-	if id != "" && id != "desc:" {
+	frugal := oc.frugal
+	if id != "" && id != "desc:" && !frugal {
 		for _, e := range oc.entries {
 			if e.id == id && same(e) {
 				oc.mu.Unlock()
@@ -82,6 +87,9 @@ func (oc *orderCache) lookup(id string, key []float64, negate bool, idRank []int
 		for i, v := range key {
 			k[i] = -v
 		}
+	}
+	if frugal {
+		return argsortKeys(k, idRank)
 	}
 	h := hashFloats(k)
 	oc.mu.Lock()
