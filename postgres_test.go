@@ -567,7 +567,7 @@ func TestPostgresDocuments(t *testing.T) {
 			}
 			var want, got []string
 			for k := b.DocStart[c+1] - 1; k >= b.DocStart[c] && k >= b.DocStart[c+1]-8; k-- {
-				want = append(want, fmt.Sprint(b.DocDate[k], b.DocNet[k], b.DocLines[k]))
+				want = append(want, fmt.Sprint(b.DocDate[k], b.DocNet[k], b.LinesOf(k)))
 			}
 			for i, d := range docs {
 				got = append(got, fmt.Sprint(d.Date, d.Net, d.Lines))

@@ -39,7 +39,7 @@ type Base struct {
 	DocDate  []Day
 	DocNet   []Money // net revenue of the document
 	DocCost  []Money // cost of its rows whose cost is known
-	DocLines []int32
+	DocLines []int32 // nil when every document is one row: see LinesOf
 
 	RowsAfterAsOf int   // rows ignored because they are dated after AsOf
 	TotalRevenue  Money // Σ Revenue
@@ -239,8 +239,18 @@ func (b *Base) documents(customer func(c int, sc *docScratch) []docAgg) {
 	b.DocDate, b.DocNet, b.DocCost, b.DocLines = date[:nd], net[:nd], cost[:nd], lines[:nd]
 	if nd < nr { // documents of several lines: keep only what they take
 		b.DocDate, b.DocNet, b.DocCost, b.DocLines = slices.Clone(b.DocDate), slices.Clone(b.DocNet), slices.Clone(b.DocCost), slices.Clone(b.DocLines)
+	} else { // a row a document: every count is 1 (4 bytes a row)
+		b.DocLines = nil
 	}
 	b.totalRevenue()
+}
+
+// LinesOf is the number of rows of document k.
+func (b *Base) LinesOf(k int32) int32 {
+	if b.DocLines == nil {
+		return 1
+	}
+	return b.DocLines[k]
 }
 
 func (b *Base) totalRevenue() {

@@ -143,3 +143,32 @@ func TestRevenueOfAsWindow(t *testing.T) {
 		}
 	}
 }
+
+// A document's line count, held only where some document has several rows,
+// adds up to each customer's rows: on a ledger of multi-line documents and
+// on one of a row a document (the demo, where none is held).
+func TestLinesOfAddUpToRows(t *testing.T) {
+	multi := generatedLedger(t, 20_000, 5)
+	last := map[int32]int{}
+	for i, c := range multi.Tx.Cust { // every third row of a customer joins the document of its row before
+		if j, ok := last[c]; ok && i%3 == 0 {
+			multi.Tx.Doc[i] = multi.Tx.Doc[j]
+		}
+		last[c] = i
+	}
+	for name, led := range map[string]*model.Ledger{"a row a document": demo(t), "multi-line": multi} {
+		b := model.NewEngine(led).Base(model.NoDay)
+		if held := b.DocLines != nil; held != (name == "multi-line") {
+			t.Fatalf("%s: line counts held %v", name, held)
+		}
+		for c := range b.Lines {
+			var sum int32
+			for k := b.DocStart[c]; k < b.DocStart[c+1]; k++ {
+				sum += b.LinesOf(k)
+			}
+			if sum != b.Lines[c] {
+				t.Fatalf("%s, customer %d: documents of %d lines, %d rows", name, c, sum, b.Lines[c])
+			}
+		}
+	}
+}

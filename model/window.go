@@ -42,7 +42,7 @@ func (b *Base) window(from, to Day, all bool) *Window {
 				continue
 			}
 			w.Cost[c] += b.DocCost[k]
-			w.Lines[c] += b.DocLines[k]
+			w.Lines[c] += b.LinesOf(k)
 			switch {
 			case net >= 0:
 				w.PurchaseDocs[c]++

@@ -233,7 +233,7 @@ func (p *cardPane) lines() []string {
 	}
 	head(sh.t("card.recent"))
 	for k := b.DocStart[c+1] - 1; k >= b.DocStart[c] && k >= b.DocStart[c+1]-8; k-- {
-		doc(b.DocDate[k], b.DocNet[k], int(b.DocLines[k]), "")
+		doc(b.DocDate[k], b.DocNet[k], int(b.LinesOf(k)), "")
 	}
 	return lines
 }
