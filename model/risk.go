@@ -110,7 +110,6 @@ type Risk struct {
 	TotalECL     Money
 	OpenInvoices int
 	PastDue      int // open invoices past due
-	OpenItems    []OpenItem
 
 	CustBuckets   BucketTable // per customer, per bucket
 	CustAR        []Money     // gross open invoices per customer
@@ -221,16 +220,16 @@ func (a *Analysis) computeRisk(p Params, f *Receivables) *Risk {
 		r.CustUnapplied[c] = v
 	}
 	r.CustBuckets = newBucketTable(n, nb, f.Open)
-	r.OpenItems = make([]OpenItem, 0, len(f.Open)) // sized once: a million open invoices
-	var dpd []float64                              // write-off candidates: minus days past due, and
-	var pos []int32                                // where each is among the open items
+	var dpd []float64              // write-off candidates: minus days past due, and
+	var cands []OpenItem           // the candidates, in the open items' order
+	weighted := make([]float64, n) // the open items' amount × max(0, days past due)
+	var all float64
 	for _, o := range f.Open {
 		c, due := o.Cust, o.Due
 		if due == NoDay {
 			due = o.Date + terms
 		}
 		it := OpenItem{Cust: c, Open: o.Open, Due: due, Date: o.Date, DPD: int(a.AsOf - due)}
-		r.OpenItems = append(r.OpenItems, it)
 		age := it.DPD
 		if p.AgingBasis == "invoice" {
 			age = int(a.AsOf - it.Date)
@@ -248,28 +247,24 @@ func (a *Analysis) computeRisk(p Params, f *Receivables) *Risk {
 		}
 		r.MaxDPD[c] = max(r.MaxDPD[c], int32(it.DPD))
 		if it.DPD >= p.WriteoffDPD || (impaired != nil && impaired[c]) {
-			dpd, pos = append(dpd, -float64(it.DPD)), append(pos, int32(len(r.OpenItems)-1))
+			dpd, cands = append(dpd, -float64(it.DPD)), append(cands, it)
 		}
+		v := float64(it.Open) * float64(max(0, it.DPD))
+		weighted[c] += v
+		all += v
 	}
 	// write-off candidates, oldest first, ties in the open items' canonical
 	// order: the radix argsort on days past due from that order (a stable
 	// sort's result)
-	r.WriteOffs = make([]OpenItem, len(pos))
-	for i, j := range argsortKeys(dpd, identity(len(pos))) {
-		r.WriteOffs[i] = r.OpenItems[pos[j]]
+	r.WriteOffs = make([]OpenItem, len(cands))
+	for i, j := range argsortKeys(dpd, identity(len(cands))) {
+		r.WriteOffs[i] = cands[j]
 	}
 	for _, v := range r.BucketTotal {
 		r.TotalAR += v
 	}
 	// DBT of the open receivables: amount-weighted max(0, dpd)
 	r.OpenDBT = make([]float64, n)
-	weighted := make([]float64, n)
-	var all float64
-	for _, it := range r.OpenItems {
-		v := float64(it.Open) * float64(max(0, it.DPD))
-		weighted[it.Cust] += v
-		all += v
-	}
 	for c := range r.OpenDBT {
 		r.OpenDBT[c] = math.NaN()
 		if r.CustAR[c] > 0 {
