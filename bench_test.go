@@ -52,6 +52,14 @@ func generated(b *testing.B, rows int) string {
 	})
 }
 
+// generatedOneRowEach returns the path of a generated ledger of rows rows,
+// each a customer of its own.
+func generatedOneRowEach(b *testing.B, rows int) string {
+	return generatedFile(b, "ledgerlens-bench-onerow-"+strconv.Itoa(rows)+".csv", func(w io.Writer) error {
+		return ledgergen.WriteCSVOneRowEach(w, rows, 1)
+	})
+}
+
 // generatedRetail returns the path of a generated Online Retail II-shaped
 // workbook of rows rows.
 func generatedRetail(b *testing.B, rows int) string {
@@ -169,6 +177,12 @@ func BenchmarkInspect1M(b *testing.B) { benchChild(b, "inspect", generated(b, 1_
 
 func BenchmarkReport1M(b *testing.B) {
 	benchChild(b, "report", "--format", "json", generated(b, 1_000_000))
+}
+
+// BenchmarkReportOneRowEach1M is Report1M on a million customers of one row
+// each: the per-customer columns at their longest for the rows.
+func BenchmarkReportOneRowEach1M(b *testing.B) {
+	benchChild(b, "report", "--format", "json", generatedOneRowEach(b, 1_000_000))
 }
 
 func BenchmarkExport1M(b *testing.B) {

@@ -32,9 +32,27 @@ func Customers(rows int) int { return max(1, rows*99/1000) }
 
 // WriteCSV writes a ledger of rows rows to w.
 func WriteCSV(w io.Writer, rows int, seed uint64) error {
-	rng := rand.New(rand.NewPCG(seed, 0x1ed6e7))
 	nc := Customers(rows)
 	top := max(1, nc/100)
+	return write(w, rows, nc, seed, func(rng *rand.Rand, _ int) int {
+		if rng.IntN(5) == 0 { // a fifth of the rows go to the top 1 %
+			return rng.IntN(top)
+		}
+		return top + rng.IntN(max(1, nc-top))
+	})
+}
+
+// WriteCSVOneRowEach writes a ledger of rows rows, each the only row of a
+// customer of its own: the most customers a ledger of that size can have,
+// every per-customer column at its longest.
+func WriteCSVOneRowEach(w io.Writer, rows int, seed uint64) error {
+	return write(w, rows, rows, seed, func(_ *rand.Rand, i int) int { return i })
+}
+
+// write writes rows rows of nc customers to w, row i of customer
+// customer(rng, i).
+func write(w io.Writer, rows, nc int, seed uint64, customer func(rng *rand.Rand, i int) int) error {
+	rng := rand.New(rand.NewPCG(seed, 0x1ed6e7))
 	start := model.DayFromCivil(2022, 1, 1)
 	end := model.DayFromCivil(2024, 12, 31)
 	span := float64(end - start + 1)
@@ -51,12 +69,7 @@ func WriteCSV(w io.Writer, rows int, seed uint64) error {
 	bw.WriteString(Header)
 	var line []byte
 	for i := range rows {
-		var c int
-		if rng.IntN(5) == 0 { // a fifth of the rows go to the top 1 %
-			c = rng.IntN(top)
-		} else {
-			c = top + rng.IntN(max(1, nc-top))
-		}
+		c := customer(rng, i)
 		d := first[c] + model.Day(rng.Float64()*life[c])
 		cents := int64(math.Exp(rng.NormFloat64()*0.9+10.5)) + 100
 		credit := rng.IntN(50) == 0
