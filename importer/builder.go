@@ -478,7 +478,6 @@ func (b *builder) reserve(n int, docs bool) {
 		tx.Open = withRoom(tx.Open, n)
 	}
 	tx.Doc = withRoom(tx.Doc, n)
-	tx.Cancelled = withRoom(tx.Cancelled, n)
 	b.rowSrc = withRoom(b.rowSrc, n)
 	if docs {
 		d := &b.led.Docs
@@ -657,17 +656,14 @@ func (b *builder) applyTx(s *source, p *parsedTx) {
 		tx.Open = append(tx.Open, p.money[1])
 	}
 	doc := int32(-1)
-	cancelled := false
 	if v := p.doc; len(v) > 0 {
 		doc = b.led.Docs.Add(v)
 		if isCancellation(v) {
-			cancelled = true
 			b.rep.CancellationRows++
 			b.cancelDocs[string(v)] = true
 		}
 	}
 	tx.Doc = append(tx.Doc, doc)
-	tx.Cancelled = append(tx.Cancelled, cancelled || amount < 0)
 	for k := range b.rowAttrs {
 		b.rowAttrs[k].codes = append(b.rowAttrs[k].codes, 0)
 	}
@@ -1180,7 +1176,7 @@ func (b *builder) compact() {
 		b.rowSrc[d] = b.rowSrc[s]
 		tx.Cust[d], tx.Date[d], tx.Due[d], tx.Paid[d] = tx.Cust[s], tx.Date[s], tx.Due[s], tx.Paid[s]
 		tx.Amount[d], tx.Cost[d], tx.CostKnown[d] = tx.Amount[s], tx.Cost[s], tx.CostKnown[s]
-		tx.Doc[d], tx.Cancelled[d] = tx.Doc[s], tx.Cancelled[s]
+		tx.Doc[d] = tx.Doc[s]
 		if b.paidAmt {
 			tx.PaidAmt[d] = tx.PaidAmt[s]
 		}
@@ -1191,7 +1187,7 @@ func (b *builder) compact() {
 	b.rowSrc = b.rowSrc[:n]
 	tx.Cust, tx.Date, tx.Due, tx.Paid = tx.Cust[:n], tx.Date[:n], tx.Due[:n], tx.Paid[:n]
 	tx.Amount, tx.Cost, tx.CostKnown = tx.Amount[:n], tx.Cost[:n], tx.CostKnown[:n]
-	tx.Doc, tx.Cancelled = tx.Doc[:n], tx.Cancelled[:n]
+	tx.Doc = tx.Doc[:n]
 	if b.paidAmt {
 		tx.PaidAmt = tx.PaidAmt[:n]
 	}

@@ -54,7 +54,6 @@ func (l *Ledger) Until(asOf Day) (out *Ledger, info AsOfInfo) {
 	t.Paid = pick(tx.Paid, rows)
 	t.PaidAmt = pick(tx.PaidAmt, rows)
 	t.Open = pick(tx.Open, rows)
-	t.Cancelled = pick(tx.Cancelled, rows)
 	for _, a := range tx.Attrs {
 		t.Attrs = append(t.Attrs, a.pick(rows))
 	}

@@ -33,7 +33,6 @@ type Transactions struct {
 	Paid      []Day   // NoDay when unpaid or missing
 	PaidAmt   []Money // amount paid (with Paid), or nil
 	Open      []Money // outstanding balance reported by the ledger, or nil
-	Cancelled []bool  // a cancellation / credit-note document (C-prefixed invoice, negative amount)
 	Attrs     []RowAttribute
 	Channel   RowAttribute // sales channel of each row (absent: no channel column among the transactions)
 	Category  RowAttribute // product or category of each row (absent: no such column)
