@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -342,5 +343,33 @@ func TestCompareAsOf(t *testing.T) {
 		if code, _, stderr := runCLI(args...); code != 2 {
 			t.Errorf("%v: exit %d (%s), want 2", args, code, stderr)
 		}
+	}
+}
+
+// A scenario baseline may name its own as-of date: report then analyses the
+// ledger at two dates, so it keeps the rows it would otherwise let go after
+// the first (model.Engine.ReleaseRows), and the baseline is the ledger as it
+// was at that date.
+func TestScenarioBaselineAtAnotherDate(t *testing.T) {
+	scen := filepath.Join(t.TempDir(), "mid-year.toml")
+	if err := os.WriteFile(scen, []byte("[parameters]\nas_of = \"2025-06-30\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runCLI("report", "--demo", "--format", "json", "--baseline", scen)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		AsOf    string `json:"as_of"`
+		Compare struct {
+			Kind     string `json:"kind"`
+			BaseAsOf string `json:"base_as_of"`
+		} `json:"compare"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.AsOf != "2025-12-31" || rep.Compare.Kind != "scenario" || rep.Compare.BaseAsOf != "2025-06-30" {
+		t.Errorf("as of %s, compare %+v", rep.AsOf, rep.Compare)
 	}
 }

@@ -147,14 +147,7 @@ func TestRevenueOfAsWindow(t *testing.T) {
 // adds up to each customer's rows: on a ledger of multi-line documents and
 // on one of a row a document (the demo, where none is held).
 func TestLinesOfAddUpToRows(t *testing.T) {
-	multi := generatedLedger(t, 20_000, 5)
-	last := map[int32]int{}
-	for i, c := range multi.Tx.Cust { // every third row of a customer joins the document of its row before
-		if j, ok := last[c]; ok && i%3 == 0 {
-			multi.Tx.Doc[i] = multi.Tx.Doc[j]
-		}
-		last[c] = i
-	}
+	multi := joinDocuments(generatedLedger(t, 20_000, 5))
 	for name, led := range map[string]*model.Ledger{"a row a document": demo(t), "multi-line": multi} {
 		b := model.NewEngine(led).Base(model.NoDay)
 		if held := b.DocLines != nil; held != (name == "multi-line") {
@@ -170,4 +163,17 @@ func TestLinesOfAddUpToRows(t *testing.T) {
 			}
 		}
 	}
+}
+
+// joinDocuments makes every third row of a customer a line of the document
+// of its row before (the generated ledgers have a row a document).
+func joinDocuments(led *model.Ledger) *model.Ledger {
+	last := map[int32]int{}
+	for i, c := range led.Tx.Cust {
+		if j, ok := last[c]; ok && i%3 == 0 {
+			led.Tx.Doc[i] = led.Tx.Doc[j]
+		}
+		last[c] = i
+	}
+	return led
 }

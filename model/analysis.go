@@ -28,6 +28,14 @@ type Engine struct {
 	// are the same either way.
 	Frugal bool
 
+	// ReleaseRows lets the engine drop the ledger's columns that only stage
+	// 1 reads (the rows' cost and document ids, the document table) once it
+	// has read them: 30 bytes a row, for a command that analyses at one
+	// as-of date only. A second as-of date would need them again: Analyze
+	// then panics.
+	ReleaseRows bool
+	released    bool // the rows' stage-1 columns were dropped
+
 	mu      sync.Mutex
 	stage   *stage1
 	orders  orderCache
@@ -131,6 +139,9 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	if e.stage != nil && e.stage.asked == asOf {
 		return e.stage
 	}
+	if e.released {
+		panic("model: stage 1 at a second as-of date after the engine released the rows (Engine.ReleaseRows)")
+	}
 	asked := asOf
 	led, info := e.Led.Until(asOf)
 	if t := led.Totals; t != nil && asOf < t.lastOrder() {
@@ -158,6 +169,12 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 		s.size = sizeClasses(led)
 	})
 	s.imputation(led) // by the main channel
+	if e.ReleaseRows {
+		e.released = true
+		for _, l := range []*Ledger{led, e.Led} { // the same, or the rows to the as-of date and the whole
+			l.Tx.Cost, l.Tx.CostKnown, l.Tx.Doc, l.Docs = nil, nil, nil, DocTable{}
+		}
+	}
 	e.stage = s
 	return s
 }

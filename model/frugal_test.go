@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -70,5 +71,70 @@ func TestFrugalEngineSameGradients(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// An engine that releases the rows' stage-1 columns once read gives the
+// analysis of one that keeps them (figures, segments, receivables and
+// credit risk), has dropped them by the end, and refuses a second as-of
+// date rather than analyse it without them.
+func TestReleaseRowsSameAnalysis(t *testing.T) {
+	for name, load := range map[string]func() *model.Ledger{"demo": func() *model.Ledger { return demo(t) }, "multi-line documents": func() *model.Ledger { return joinDocuments(generatedLedger(t, 20_000, 9)) }} {
+		keep, rel := model.NewEngine(load()), model.NewEngine(load())
+		keep.Frugal, rel.Frugal, rel.ReleaseRows = true, true, true
+		p := model.DefaultParams()
+		a, err := keep.Analyze(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := rel.Analyze(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !b.Risk.Available || b.Risk.OpenInvoices == 0 {
+			t.Fatalf("%s: no receivables to compare (%s)", name, b.Risk.Why)
+		}
+		if l := rel.Led; l.Tx.Cost != nil || l.Tx.CostKnown != nil || l.Tx.Doc != nil || l.Docs.Len() != 0 {
+			t.Fatalf("%s: the rows' stage-1 columns are still held", name)
+		}
+		if keep.Led.Tx.Doc == nil || keep.Led.Docs.Len() == 0 {
+			t.Fatalf("%s: the keeping engine lost its document ids", name)
+		}
+		same := func(what string, x, y []model.Money) {
+			if !slices.Equal(x, y) {
+				t.Fatalf("%s: %s differ", name, what)
+			}
+		}
+		if !slices.Equal(a.Base.Docs, b.Base.Docs) || !slices.Equal(a.Base.DocNet, b.Base.DocNet) {
+			t.Fatalf("%s: documents differ", name)
+		}
+		same("revenue", a.Revenue, b.Revenue)
+		same("contribution margins", a.CM, b.CM)
+		same("open receivables", a.Risk.CustAR, b.Risk.CustAR)
+		same("expected credit losses", a.Risk.CustECL, b.Risk.CustECL)
+		same("CLV", a.CLVMoney, b.CLVMoney)
+		if !slices.Equal(a.Risk.WriteOffs, b.Risk.WriteOffs) || !slices.Equal(a.Risk.Score, b.Risk.Score) {
+			t.Fatalf("%s: write-offs or credit scores differ", name)
+		}
+		for k := range a.Schemes { // totals compared as printed: NaN is then equal to itself
+			if !slices.Equal(a.Schemes[k].Assign, b.Schemes[k].Assign) || fmt.Sprintf("%+v", a.Schemes[k].Total) != fmt.Sprintf("%+v", b.Schemes[k].Total) {
+				t.Fatalf("%s: scheme %s differs", name, a.Schemes[k].Key)
+			}
+		}
+		// another parameter set at the same date is fine; another date is not
+		q := p
+		q.CLVMonthlyDiscount = 0.02
+		if _, err := rel.Analyze(q); err != nil {
+			t.Fatal(err)
+		}
+		q.AsOf = b.AsOf - 90
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Fatalf("%s: a second as-of date was analysed without the rows", name)
+				}
+			}()
+			rel.Analyze(q)
+		}()
 	}
 }
