@@ -29,10 +29,11 @@ type Engine struct {
 	Frugal bool
 
 	// ReleaseRows lets the engine drop the ledger's columns that only stage
-	// 1 reads (the rows' cost and document ids, the document table) once it
-	// has read them: 30 bytes a row, for a command that analyses at one
-	// as-of date only. A second as-of date would need them again: Analyze
-	// then panics.
+	// 1 reads (the rows' cost and document ids, the document table, the
+	// rows' channel, category and other attributes) once it has read them:
+	// 30 bytes a row and more, for a command that analyses at one as-of
+	// date only. A second as-of date would need them again: Analyze then
+	// panics.
 	ReleaseRows bool
 	released    bool // the rows' stage-1 columns were dropped
 
@@ -173,6 +174,7 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 		e.released = true
 		for _, l := range []*Ledger{led, e.Led} { // the same, or the rows to the as-of date and the whole
 			l.Tx.Cost, l.Tx.CostKnown, l.Tx.Doc, l.Docs = nil, nil, nil, DocTable{}
+			l.Tx.Channel.Codes, l.Tx.Category.Codes, l.Tx.Attrs = nil, nil, nil // read by the mixes
 		}
 	}
 	e.stage = s

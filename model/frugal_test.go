@@ -94,7 +94,7 @@ func TestReleaseRowsSameAnalysis(t *testing.T) {
 		if !b.Risk.Available || b.Risk.OpenInvoices == 0 {
 			t.Fatalf("%s: no receivables to compare (%s)", name, b.Risk.Why)
 		}
-		if l := rel.Led; l.Tx.Cost != nil || l.Tx.CostKnown != nil || l.Tx.Doc != nil || l.Docs.Len() != 0 {
+		if l := rel.Led; l.Tx.Cost != nil || l.Tx.CostKnown != nil || l.Tx.Doc != nil || l.Docs.Len() != 0 || l.Tx.Channel.Present() || l.Tx.Category.Present() {
 			t.Fatalf("%s: the rows' stage-1 columns are still held", name)
 		}
 		if keep.Led.Tx.Doc == nil || keep.Led.Docs.Len() == 0 {
