@@ -28,14 +28,16 @@ type Engine struct {
 	// are the same either way.
 	Frugal bool
 
-	// ReleaseRows lets the engine drop the ledger's columns that only stage
-	// 1 reads (the rows' cost and document ids, the document table, the
-	// rows' channel, category and other attributes) once it has read them:
-	// 30 bytes a row and more, for a command that analyses at one as-of
-	// date only. A second as-of date would need them again: Analyze then
-	// panics.
+	// ReleaseRows is for a command that analyses once: the engine drops
+	// the ledger's rows as soon as nothing will read them, the columns only
+	// stage 1 reads (cost, document ids and their table, channel, category
+	// and other attributes) at its end, the rest (customer, dates, amounts,
+	// payments) once the receivables and the late-invoice counts, and with
+	// roll rates from the ledger's history the credit risk, have read them:
+	// 62 bytes a row. A second Analyze would need them again: it panics.
 	ReleaseRows bool
 	released    bool // the rows' stage-1 columns were dropped
+	analysed    bool // with ReleaseRows: the one analysis has begun
 
 	mu      sync.Mutex
 	stage   *stage1
@@ -141,7 +143,7 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 		return e.stage
 	}
 	if e.released {
-		panic("model: stage 1 at a second as-of date after the engine released the rows (Engine.ReleaseRows)")
+		panic("model: stage 1 again after the engine released the rows (Engine.ReleaseRows)")
 	}
 	asked := asOf
 	led, info := e.Led.Until(asOf)
@@ -179,6 +181,15 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	}
 	e.stage = s
 	return s
+}
+
+// releaseRows drops the rows' remaining columns from led (the ledger at
+// the as-of date) and the engine's ledger (Engine.ReleaseRows).
+func (e *Engine) releaseRows(led *Ledger) {
+	for _, l := range []*Ledger{led, e.Led} {
+		t := &l.Tx
+		t.Cust, t.Date, t.Amount, t.Due, t.Paid, t.PaidAmt, t.Open = nil, nil, nil, nil, nil, nil, nil
+	}
 }
 
 // idOrderOf is the customers ordered by id, and each customer's place in
@@ -654,6 +665,15 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	if e.ReleaseRows {
+		e.mu.Lock()
+		second := e.analysed
+		e.analysed = true
+		e.mu.Unlock()
+		if second {
+			panic("model: a second analysis after the engine released the rows (Engine.ReleaseRows)")
+		}
+	}
 	s := e.stage1(p.AsOf)
 	e.orders.mu.Lock()
 	e.orders.frugal = e.Frugal
@@ -696,11 +716,26 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 	e.mu.Unlock()
 
 	a.ids = sortIDsOf(p)
-	a.profit(s, p, scale)
+	// Rows to release: once the receivables and the late invoices (profit)
+	// have read them, unless the roll rates (risk) will; the receivables
+	// are added up while the profit is computed.
+	release := e.ReleaseRows && p.LossRateSource != "history"
+	if release {
+		parallel(func() { s.receivables() }, func() { a.profit(s, p, scale) })
+		e.releaseRows(s.led)
+	} else {
+		a.profit(s, p, scale)
+	}
 	var rfmWarnings []string
 	// the receivables and credit risk need neither the CLV nor the scores:
 	// they are computed while the models are fitted
-	parallel(func() { rfmWarnings = a.rfm(s, p, rfmWin, scale); a.risk(s, e, p) },
+	parallel(func() {
+		rfmWarnings = a.rfm(s, p, rfmWin, scale)
+		a.risk(s, e, p)
+		if e.ReleaseRows && !release { // after the roll rates
+			e.releaseRows(s.led)
+		}
+	},
 		func() {
 			if !a.probCLV(s, e, p) {
 				a.simpleCLV(s, p, act, scale)

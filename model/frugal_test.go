@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"ledgerlens/model"
@@ -74,67 +75,78 @@ func TestFrugalEngineSameGradients(t *testing.T) {
 	}
 }
 
-// An engine that releases the rows' stage-1 columns once read gives the
+// An engine that releases the rows once nothing will read them gives the
 // analysis of one that keeps them (figures, segments, receivables and
-// credit risk), has dropped them by the end, and refuses a second as-of
-// date rather than analyse it without them.
+// credit risk; with late invoices charged and roll rates from the ledger's
+// history too, which read the rows in stage 2), has dropped them by the end,
+// and refuses a second analysis rather than make it without them.
 func TestReleaseRowsSameAnalysis(t *testing.T) {
+	late := model.DefaultParams() // the rows go once the late invoices are counted
+	late.CTSPerLateInvoice = 7.5
+	roll := late // once the roll rates have read them too
+	roll.LossRateSource = "history"
 	for name, load := range map[string]func() *model.Ledger{"demo": func() *model.Ledger { return demo(t) }, "multi-line documents": func() *model.Ledger { return joinDocuments(generatedLedger(t, 20_000, 9)) }} {
-		keep, rel := model.NewEngine(load()), model.NewEngine(load())
-		keep.Frugal, rel.Frugal, rel.ReleaseRows = true, true, true
-		p := model.DefaultParams()
-		a, err := keep.Analyze(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := rel.Analyze(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !b.Risk.Available || b.Risk.OpenInvoices == 0 {
-			t.Fatalf("%s: no receivables to compare (%s)", name, b.Risk.Why)
-		}
-		if l := rel.Led; l.Tx.Cost != nil || l.Tx.CostKnown != nil || l.Tx.Doc != nil || l.Docs.Len() != 0 || l.Tx.Channel.Present() || l.Tx.Category.Present() {
-			t.Fatalf("%s: the rows' stage-1 columns are still held", name)
-		}
-		if keep.Led.Tx.Doc == nil || keep.Led.Docs.Len() == 0 {
-			t.Fatalf("%s: the keeping engine lost its document ids", name)
-		}
-		same := func(what string, x, y []model.Money) {
-			if !slices.Equal(x, y) {
-				t.Fatalf("%s: %s differ", name, what)
+		for pname, p := range map[string]model.Params{"defaults": model.DefaultParams(), "late invoices": late, "late invoices, roll rates": roll} {
+			keep, rel := model.NewEngine(load()), model.NewEngine(load())
+			keep.Frugal, rel.Frugal, rel.ReleaseRows = true, true, true
+			a, err := keep.Analyze(p)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		if !slices.Equal(a.Base.Docs, b.Base.Docs) || !slices.Equal(a.Base.DocNet, b.Base.DocNet) {
-			t.Fatalf("%s: documents differ", name)
-		}
-		same("revenue", a.Revenue, b.Revenue)
-		same("contribution margins", a.CM, b.CM)
-		same("open receivables", a.Risk.CustAR, b.Risk.CustAR)
-		same("expected credit losses", a.Risk.CustECL, b.Risk.CustECL)
-		same("CLV", a.CLVMoney, b.CLVMoney)
-		if !slices.Equal(a.Risk.WriteOffs, b.Risk.WriteOffs) || !slices.Equal(a.Risk.Score, b.Risk.Score) {
-			t.Fatalf("%s: write-offs or credit scores differ", name)
-		}
-		for k := range a.Schemes { // totals compared as printed: NaN is then equal to itself
-			if !slices.Equal(a.Schemes[k].Assign, b.Schemes[k].Assign) || fmt.Sprintf("%+v", a.Schemes[k].Total) != fmt.Sprintf("%+v", b.Schemes[k].Total) {
-				t.Fatalf("%s: scheme %s differs", name, a.Schemes[k].Key)
+			b, err := rel.Analyze(p)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		// another parameter set at the same date is fine; another date is not
-		q := p
-		q.CLVMonthlyDiscount = 0.02
-		if _, err := rel.Analyze(q); err != nil {
-			t.Fatal(err)
-		}
-		q.AsOf = b.AsOf - 90
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Fatalf("%s: a second as-of date was analysed without the rows", name)
+			name := name + ", " + pname
+			if !b.Risk.Available || b.Risk.OpenInvoices == 0 {
+				t.Fatalf("%s: no receivables to compare (%s)", name, b.Risk.Why)
+			}
+			if l := &rel.Led.Tx; l.Cust != nil || l.Date != nil || l.Amount != nil || l.Paid != nil || l.Cost != nil || l.Doc != nil || rel.Led.Docs.Len() != 0 || l.Category.Present() {
+				t.Fatalf("%s: rows still held", name)
+			}
+			if keep.Led.Tx.Len() == 0 || keep.Led.Docs.Len() == 0 {
+				t.Fatalf("%s: the keeping engine lost its rows", name)
+			}
+			if !slices.Equal(a.Base.Docs, b.Base.Docs) || !slices.Equal(a.Base.DocNet, b.Base.DocNet) {
+				t.Fatalf("%s: documents differ", name)
+			}
+			same := func(what string, x, y []model.Money) {
+				if !slices.Equal(x, y) {
+					t.Fatalf("%s: %s differ", name, what)
 				}
+			}
+			same("revenue", a.Revenue, b.Revenue)
+			same("costs to serve", a.CTS, b.CTS)
+			same("contribution margins", a.CM, b.CM)
+			same("open receivables", a.Risk.CustAR, b.Risk.CustAR)
+			same("expected credit losses", a.Risk.CustECL, b.Risk.CustECL)
+			same("CLV", a.CLVMoney, b.CLVMoney)
+			if !slices.Equal(a.Risk.LossRates, b.Risk.LossRates) || a.Risk.RateSource != b.Risk.RateSource {
+				t.Fatalf("%s: loss rates differ", name)
+			}
+			var cts model.Money // the stage-2 readers of the rows had work to do
+			for _, v := range b.CTS {
+				cts += v
+			}
+			if (cts > 0) != (p.CTSPerLateInvoice > 0) || strings.Contains(b.Risk.RateSource, "roll rates") != (p.LossRateSource == "history") {
+				t.Fatalf("%s: late invoices charged %d, loss rates: %s", name, cts, b.Risk.RateSource)
+			}
+			if !slices.Equal(a.Risk.WriteOffs, b.Risk.WriteOffs) || !slices.Equal(a.Risk.Score, b.Risk.Score) {
+				t.Fatalf("%s: write-offs or credit scores differ", name)
+			}
+			for k := range a.Schemes { // totals compared as printed: NaN is then equal to itself
+				if !slices.Equal(a.Schemes[k].Assign, b.Schemes[k].Assign) || fmt.Sprintf("%+v", a.Schemes[k].Total) != fmt.Sprintf("%+v", b.Schemes[k].Total) {
+					t.Fatalf("%s: scheme %s differs", name, a.Schemes[k].Key)
+				}
+			}
+			func() {
+				defer func() {
+					if recover() == nil {
+						t.Fatalf("%s: a second analysis was made without the rows", name)
+					}
+				}()
+				rel.Analyze(p)
 			}()
-			rel.Analyze(q)
-		}()
+		}
 	}
 }
