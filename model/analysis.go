@@ -33,8 +33,11 @@ type Engine struct {
 	// stage 1 reads (cost, document ids and their table, channel, category
 	// and other attributes) at its end, the rest (customer, dates, amounts,
 	// payments) once the receivables and the late-invoice counts, and with
-	// roll rates from the ledger's history the credit risk, have read them:
-	// 62 bytes a row. A second Analyze would need them again: it panics.
+	// roll rates from the ledger's history the credit risk, have read them
+	// (62 bytes a row), and the documents stage 1 made of them once the
+	// fits, the windows and the cohorts have (about 30 bytes a document),
+	// collecting after each so that the analysis reuses their memory. A
+	// second Analyze would need them again: it panics.
 	ReleaseRows bool
 	released    bool // the rows' stage-1 columns were dropped
 	analysed    bool // with ReleaseRows: the one analysis has begun
@@ -178,6 +181,7 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 			l.Tx.Cost, l.Tx.CostKnown, l.Tx.Doc, l.Docs = nil, nil, nil, DocTable{}
 			l.Tx.Channel.Codes, l.Tx.Category.Codes, l.Tx.Attrs = nil, nil, nil // read by the mixes
 		}
+		runtime.GC()
 	}
 	e.stage = s
 	return s
@@ -190,6 +194,14 @@ func (e *Engine) releaseRows(led *Ledger) {
 		t := &l.Tx
 		t.Cust, t.Date, t.Amount, t.Due, t.Paid, t.PaidAmt, t.Open = nil, nil, nil, nil, nil, nil, nil
 	}
+	runtime.GC()
+}
+
+// releaseDocuments drops b's documents and row index (Engine.ReleaseRows):
+// after the fits, the windows and the cohorts nothing reads them.
+func (e *Engine) releaseDocuments(b *Base) {
+	b.DocDate, b.DocNet, b.DocCost, b.DocLines, b.RowIdx = nil, nil, nil, nil, nil
+	runtime.GC()
 }
 
 // idOrderOf is the customers ordered by id, and each customer's place in
@@ -745,6 +757,11 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 	for _, w := range rfmWarnings {
 		a.warn(w)
 	}
+	a.cohorts = &cohortsMemo{}
+	if e.ReleaseRows { // the fits and windows are done: the cohorts read the documents last
+		a.Cohorts()
+		e.releaseDocuments(b)
+	}
 	a.CLVMoney = make([]Money, n)
 	for c, v := range a.CLV {
 		a.CLVMoney[c] = roundMoney(v * scale)
@@ -802,7 +819,6 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 		a.ChurnRisk = a.churnRiskList()
 	})
 	a.Budget = a.marketingBudget(p)
-	a.cohorts = &cohortsMemo{}
 	a.fields = a.buildFields()
 	a.fieldIx = make(map[string]int, len(a.fields))
 	for i, f := range a.fields {
