@@ -30,14 +30,16 @@ type Engine struct {
 
 	// ReleaseRows is for a command that analyses once: the engine drops
 	// the ledger's rows as soon as nothing will read them, the columns only
-	// stage 1 reads (cost, document ids and their table, channel, category
-	// and other attributes) at its end, the rest (customer, dates, amounts,
-	// payments) once the receivables and the late-invoice counts, and with
-	// roll rates from the ledger's history the credit risk, have read them
-	// (62 bytes a row), and the documents stage 1 made of them once the
-	// fits, the windows and the cohorts have (about 30 bytes a document),
-	// collecting after each so that the analysis reuses their memory. A
-	// second Analyze would need them again: it panics.
+	// the aggregate reads (cost, document ids and their table) after it and
+	// those of the mixes (channel, category, other attributes) at the end
+	// of stage 1, the rest (customer, dates, amounts, payments) once the
+	// receivables and the late-invoice counts, and with roll rates from the
+	// ledger's history the credit risk, have read them (62 bytes a row);
+	// the receivables' open items and payment sums once the credit risk
+	// has read them, and the documents stage 1 made once the fits, the
+	// windows and the cohorts have (about 30 bytes a document). It collects
+	// after each so that the analysis reuses the memory. A second Analyze
+	// would need them again: it panics.
 	ReleaseRows bool
 	released    bool // the rows' stage-1 columns were dropped
 	analysed    bool // with ReleaseRows: the one analysis has begun
@@ -159,6 +161,13 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	}
 	b := Aggregate(led, asOf)
 	b.RowsAfterAsOf = info.RowsAfter
+	if e.ReleaseRows { // the aggregate was their one reader
+		e.released = true
+		for _, l := range []*Ledger{led, e.Led} { // the same, or the rows to the as-of date and the whole
+			l.Tx.Cost, l.Tx.CostKnown, l.Tx.Doc, l.Docs = nil, nil, nil, DocTable{}
+		}
+		runtime.GC()
+	}
 	s := &stage1{led: led, asked: asked, frugal: e.Frugal, asOfInfo: info, base: b, windows: map[int]*Window{}, activity: map[int][]uint16{},
 		models: map[modelKey]*lazy[*ProbModel]{}, monthlies: map[monthlyKey]*lazy[monthlyResult]{},
 		valids: map[validKey]*lazy[*Validation]{}, counts: map[modelKey]*lazy[ModelFit]{}, exps: map[expKey]*lazy[*expResult]{}, grads: map[gradKey]*lazy[[]float64]{}, discounted: map[gradKey]*lazy[[]float64]{}, risks: map[riskKey]*Risk{}, attrs: map[attrKey]attrSchemes{}}
@@ -175,13 +184,11 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 		s.size = sizeClasses(led)
 	})
 	s.imputation(led) // by the main channel
+	// the mixes read the rows' channel, category (and other attributes)
 	if e.ReleaseRows {
-		e.released = true
-		for _, l := range []*Ledger{led, e.Led} { // the same, or the rows to the as-of date and the whole
-			l.Tx.Cost, l.Tx.CostKnown, l.Tx.Doc, l.Docs = nil, nil, nil, DocTable{}
-			l.Tx.Channel.Codes, l.Tx.Category.Codes, l.Tx.Attrs = nil, nil, nil // read by the mixes
+		for _, l := range []*Ledger{led, e.Led} {
+			l.Tx.Channel.Codes, l.Tx.Category.Codes, l.Tx.Attrs = nil, nil, nil
 		}
-		runtime.GC()
 	}
 	e.stage = s
 	return s
@@ -744,8 +751,11 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 	parallel(func() {
 		rfmWarnings = a.rfm(s, p, rfmWin, scale)
 		a.risk(s, e, p)
-		if e.ReleaseRows && !release { // after the roll rates
-			e.releaseRows(s.led)
+		if e.ReleaseRows {
+			if !release { // after the roll rates
+				e.releaseRows(s.led)
+			}
+			s.receivablesRead()
 		}
 	},
 		func() {
