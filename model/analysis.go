@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 // Engine holds a ledger's stage-1 results (the ledger as it was at the as-of
@@ -163,10 +164,14 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	b.RowsAfterAsOf = info.RowsAfter
 	if e.ReleaseRows { // the aggregate was their one reader
 		e.released = true
-		for _, l := range []*Ledger{led, e.Led} { // the same, or the rows to the as-of date and the whole
-			l.Tx.Cost, l.Tx.CostKnown, l.Tx.Doc, l.Docs = nil, nil, nil, DocTable{}
+		freed := 0
+		for _, l := range ledgersOf(led, e.Led) {
+			freed += bytesOf(l.Tx.Cost) + bytesOf(l.Tx.CostKnown) + bytesOf(l.Tx.Doc)
+			l.Tx.Cost, l.Tx.CostKnown, l.Tx.Doc = nil, nil, nil
 		}
-		runtime.GC()
+		freed += bytesOf(led.Docs.Text) + bytesOf(led.Docs.End) + bytesOf(led.Docs.Hash) // shared by a cut ledger
+		led.Docs, e.Led.Docs = DocTable{}, DocTable{}
+		collectAfter(freed)
 	}
 	s := &stage1{led: led, asked: asked, frugal: e.Frugal, asOfInfo: info, base: b, windows: map[int]*Window{}, activity: map[int][]uint16{},
 		models: map[modelKey]*lazy[*ProbModel]{}, monthlies: map[monthlyKey]*lazy[monthlyResult]{},
@@ -186,7 +191,7 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	s.imputation(led) // by the main channel
 	// the mixes read the rows' channel, category (and other attributes)
 	if e.ReleaseRows {
-		for _, l := range []*Ledger{led, e.Led} {
+		for _, l := range ledgersOf(led, e.Led) {
 			l.Tx.Channel.Codes, l.Tx.Category.Codes, l.Tx.Attrs = nil, nil, nil
 		}
 	}
@@ -197,18 +202,50 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 // releaseRows drops the rows' remaining columns from led (the ledger at
 // the as-of date) and the engine's ledger (Engine.ReleaseRows).
 func (e *Engine) releaseRows(led *Ledger) {
-	for _, l := range []*Ledger{led, e.Led} {
+	freed := 0
+	for _, l := range ledgersOf(led, e.Led) {
 		t := &l.Tx
+		freed += bytesOf(t.Cust) + bytesOf(t.Date) + bytesOf(t.Amount) + bytesOf(t.Due) + bytesOf(t.Paid) + bytesOf(t.PaidAmt) + bytesOf(t.Open)
 		t.Cust, t.Date, t.Amount, t.Due, t.Paid, t.PaidAmt, t.Open = nil, nil, nil, nil, nil, nil, nil
 	}
-	runtime.GC()
+	collectAfter(freed)
+}
+
+// ledgersOf is the ledger at the as-of date and the engine's, once when
+// they are the same.
+func ledgersOf(led, all *Ledger) []*Ledger {
+	if led == all {
+		return []*Ledger{led}
+	}
+	return []*Ledger{led, all}
+}
+
+// collectAfter collects when at least collectFrom bytes were just let go
+// (Engine.ReleaseRows), so that the analysis reuses them rather than grow
+// the heap by a quarter of what was live with them. Less is left to the
+// next collection: a forced one marks everything live, which costs more
+// than it gives back (the 1M-row report, forcing all four: 1.5 % slower
+// for 11 MiB less).
+func collectAfter(freed int) {
+	if freed >= collectFrom {
+		runtime.GC()
+	}
+}
+
+const collectFrom = 64 << 20
+
+// bytesOf is the memory of s's array.
+func bytesOf[T any](s []T) int {
+	var z T
+	return cap(s) * int(unsafe.Sizeof(z))
 }
 
 // releaseDocuments drops b's documents and row index (Engine.ReleaseRows):
 // after the fits, the windows and the cohorts nothing reads them.
 func (e *Engine) releaseDocuments(b *Base) {
+	freed := bytesOf(b.DocDate) + bytesOf(b.DocNet) + bytesOf(b.DocCost) + bytesOf(b.DocLines) + bytesOf(b.RowIdx)
 	b.DocDate, b.DocNet, b.DocCost, b.DocLines, b.RowIdx = nil, nil, nil, nil, nil
-	runtime.GC()
+	collectAfter(freed)
 }
 
 // idOrderOf is the customers ordered by id, and each customer's place in

@@ -309,8 +309,9 @@ func paymentIndex840(u int) int64 {
 // customer. The credit sales stay: the risk analysis holds them.
 func (s *stage1) receivablesRead() {
 	if f := s.recv.v; f != nil {
+		freed := bytesOf(f.Open) + bytesOf(f.Unapplied) + bytesOf(f.Paid) + bytesOf(f.Undated)
 		f.Open, f.Unapplied, f.Paid, f.Undated = nil, nil, nil, nil
-		runtime.GC()
+		collectAfter(freed)
 	}
 }
 
