@@ -12,6 +12,19 @@ import (
 	"ledgerlens/exporter"
 )
 
+// cliJSON runs the command line, which must succeed, and decodes its
+// output into v.
+func cliJSON(t *testing.T, v any, args ...string) {
+	t.Helper()
+	code, out, stderr := runCLI(args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func runCLI(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	code := run(args, &out, &errb)
@@ -296,10 +309,6 @@ func TestExportInto(t *testing.T) {
 // with the customers gained, lost and kept; a date not before the analysis
 // date, or with --baseline, is a usage error.
 func TestCompareAsOf(t *testing.T) {
-	code, out, stderr := runCLI("report", "--demo", "--format", "json", "--compare-as-of", "2024-12-31")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
 	var rep struct {
 		Customers int `json:"customers"`
 		Compare   struct {
@@ -317,9 +326,7 @@ func TestCompareAsOf(t *testing.T) {
 			} `json:"schemes"`
 		} `json:"compare"`
 	}
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatal(err)
-	}
+	cliJSON(t, &rep, "report", "--demo", "--format", "json", "--compare-as-of", "2024-12-31")
 	c := rep.Compare
 	if c.Kind != "period" || c.BaseAsOf != "2024-12-31" || c.Gained+c.Lost+c.Kept != rep.Customers || len(c.Schemes) < 10 {
 		t.Errorf("compare = %+v", c)
@@ -355,10 +362,6 @@ func TestScenarioBaselineAtAnotherDate(t *testing.T) {
 	if err := os.WriteFile(scen, []byte("[parameters]\nas_of = \"2025-06-30\"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, out, stderr := runCLI("report", "--demo", "--format", "json", "--baseline", scen)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
 	var rep struct {
 		AsOf    string `json:"as_of"`
 		Compare struct {
@@ -366,9 +369,7 @@ func TestScenarioBaselineAtAnotherDate(t *testing.T) {
 			BaseAsOf string `json:"base_as_of"`
 		} `json:"compare"`
 	}
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatal(err)
-	}
+	cliJSON(t, &rep, "report", "--demo", "--format", "json", "--baseline", scen)
 	if rep.AsOf != "2025-12-31" || rep.Compare.Kind != "scenario" || rep.Compare.BaseAsOf != "2025-06-30" {
 		t.Errorf("as of %s, compare %+v", rep.AsOf, rep.Compare)
 	}

@@ -27,14 +27,7 @@ func TestFrugalEngineSameGradients(t *testing.T) {
 			func(p *model.Params) { p.CLVMonthlyDiscount = 0.01 },
 		} {
 			change(&p)
-			a, err := keep.Analyze(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := frugal.Analyze(p)
-			if err != nil {
-				t.Fatal(err)
-			}
+			a, b := analyzeBoth(t, keep, frugal, p)
 			ga, gb := model.CLVGradientOf(a), model.CLVGradientOf(b)
 			if len(ga) == 0 || len(ga) != len(gb) {
 				t.Fatalf("%s step %d: gradients of %d and %d values", name, step, len(ga), len(gb))
@@ -89,14 +82,7 @@ func TestReleaseRowsSameAnalysis(t *testing.T) {
 		for pname, p := range map[string]model.Params{"defaults": model.DefaultParams(), "late invoices": late, "late invoices, roll rates": roll} {
 			keep, rel := model.NewEngine(load()), model.NewEngine(load())
 			keep.Frugal, rel.Frugal, rel.ReleaseRows = true, true, true
-			a, err := keep.Analyze(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := rel.Analyze(p)
-			if err != nil {
-				t.Fatal(err)
-			}
+			a, b := analyzeBoth(t, keep, rel, p)
 			name := name + ", " + pname
 			if !b.Risk.Available || b.Risk.OpenInvoices == 0 {
 				t.Fatalf("%s: no receivables to compare (%s)", name, b.Risk.Why)
@@ -152,4 +138,17 @@ func TestReleaseRowsSameAnalysis(t *testing.T) {
 			}()
 		}
 	}
+}
+
+// analyzeBoth analyses p with each engine.
+func analyzeBoth(t *testing.T, x, y *model.Engine, p model.Params) (a, b *model.Analysis) {
+	t.Helper()
+	a, err := x.Analyze(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err = y.Analyze(p); err != nil {
+		t.Fatal(err)
+	}
+	return a, b
 }
