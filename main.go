@@ -483,8 +483,8 @@ func analyzeWithEngine(c *config) (*model.Analysis, *importer.Report, *model.Eng
 	}
 	e := model.NewEngine(led)
 	e.Frugal = true // one analysis (and perhaps a baseline): nothing is recomputed
-	// Without a baseline nothing is analysed at another as-of date, so the
-	// rows' columns only stage 1 reads go once read (30 bytes a row).
+	// Without a baseline (a second analysis, perhaps at another as-of
+	// date) the engine lets the rows go as soon as they are read.
 	e.ReleaseRows = c.baseline == "" && c.compareAsOf == model.NoDay
 	// The analysis adds columns to a ledger that stays live: at the default
 	// GOGC the heap may grow to twice what is live before a collection. A

@@ -29,20 +29,21 @@ type Engine struct {
 	// are the same either way.
 	Frugal bool
 
-	// ReleaseRows is for a command that analyses once: the engine drops
-	// the ledger's rows as soon as nothing will read them, the columns only
-	// the aggregate reads (cost, document ids and their table) after it and
-	// those of the mixes (channel, category, other attributes) at the end
-	// of stage 1, the rest (customer, dates, amounts, payments) once the
-	// receivables and the late-invoice counts, and with roll rates from the
-	// ledger's history the credit risk, have read them (62 bytes a row);
-	// the receivables' open items and payment sums once the credit risk
-	// has read them, and the documents stage 1 made once the fits, the
-	// windows and the cohorts have (about 30 bytes a document). It collects
-	// after each so that the analysis reuses the memory. A second Analyze
-	// would need them again: it panics.
+	// ReleaseRows is for a command that analyses once, at one as-of date:
+	// the engine drops the ledger's rows, and what it made of them, as soon
+	// as nothing will read them, collecting after each release (see
+	// collectAfter) so that the analysis reuses the memory:
+	//   - the rows' cost, document ids and document table after the
+	//     aggregate; their channel, category and other attributes after the
+	//     mixes (the end of stage 1);
+	//   - the rest of the rows (customer, dates, amounts, payments) once
+	//     the receivables and the late-invoice counts have read them, or
+	//     the credit risk with roll rates from the ledger's history;
+	//   - the receivables' open items and payment sums after the credit risk;
+	//   - the documents and row index after the fits, windows and cohorts.
+	// A second Analyze, or stage 1 at another date, would need them again:
+	// it panics.
 	ReleaseRows bool
-	released    bool // the rows' stage-1 columns were dropped
 	analysed    bool // with ReleaseRows: the one analysis has begun
 
 	mu      sync.Mutex
@@ -148,7 +149,7 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	if e.stage != nil && e.stage.asked == asOf {
 		return e.stage
 	}
-	if e.released {
+	if e.ReleaseRows && e.stage != nil {
 		panic("model: stage 1 again after the engine released the rows (Engine.ReleaseRows)")
 	}
 	asked := asOf
@@ -162,16 +163,8 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 	}
 	b := Aggregate(led, asOf)
 	b.RowsAfterAsOf = info.RowsAfter
-	if e.ReleaseRows { // the aggregate was their one reader
-		e.released = true
-		freed := 0
-		for _, l := range ledgersOf(led, e.Led) {
-			freed += bytesOf(l.Tx.Cost) + bytesOf(l.Tx.CostKnown) + bytesOf(l.Tx.Doc)
-			l.Tx.Cost, l.Tx.CostKnown, l.Tx.Doc = nil, nil, nil
-		}
-		freed += bytesOf(led.Docs.Text) + bytesOf(led.Docs.End) + bytesOf(led.Docs.Hash) // shared by a cut ledger
-		led.Docs, e.Led.Docs = DocTable{}, DocTable{}
-		collectAfter(freed)
+	if e.ReleaseRows {
+		e.releaseAggregated(led)
 	}
 	s := &stage1{led: led, asked: asked, frugal: e.Frugal, asOfInfo: info, base: b, windows: map[int]*Window{}, activity: map[int][]uint16{},
 		models: map[modelKey]*lazy[*ProbModel]{}, monthlies: map[monthlyKey]*lazy[monthlyResult]{},
@@ -189,14 +182,27 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 		s.size = sizeClasses(led)
 	})
 	s.imputation(led) // by the main channel
-	// the mixes read the rows' channel, category (and other attributes)
 	if e.ReleaseRows {
+		// the mixes were the last readers of these
 		for _, l := range ledgersOf(led, e.Led) {
 			l.Tx.Channel.Codes, l.Tx.Category.Codes, l.Tx.Attrs = nil, nil, nil
 		}
 	}
 	e.stage = s
 	return s
+}
+
+// releaseAggregated drops the columns the aggregate was the one reader of
+// (the rows' cost and document ids, the document table) from led (the
+// ledger at the as-of date) and the engine's ledger (Engine.ReleaseRows).
+func (e *Engine) releaseAggregated(led *Ledger) {
+	freed := bytesOf(led.Docs.Text) + bytesOf(led.Docs.End) + bytesOf(led.Docs.Hash) // shared by a cut ledger
+	for _, l := range ledgersOf(led, e.Led) {
+		t := &l.Tx
+		freed += bytesOf(t.Cost) + bytesOf(t.CostKnown) + bytesOf(t.Doc)
+		t.Cost, t.CostKnown, t.Doc, l.Docs = nil, nil, nil, DocTable{}
+	}
+	collectAfter(freed)
 }
 
 // releaseRows drops the rows' remaining columns from led (the ledger at
@@ -731,14 +737,15 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 		}
 	}
 	s := e.stage1(p.AsOf)
-	e.orders.mu.Lock()
-	e.orders.frugal = e.Frugal
-	e.orders.mu.Unlock()
+	orders := &e.orders
+	if e.Frugal { // no sorted order is kept: each is sorted when asked
+		orders = nil
+	}
 	b := s.base
 	led := s.led
 	n := len(b.Revenue)
 	a := &Analysis{Params: p.Clone(), withoutFits: withoutFits, given: s.given, AsOf: b.AsOf, AsOfInfo: s.asOfInfo, N: n, Decimals: led.Decimals, Base: b, Led: led,
-		IDOrder: s.idOrder, idRank: s.idRank, orders: &e.orders, pls: &e.pls, memo: &e.memo}
+		IDOrder: s.idOrder, idRank: s.idRank, orders: orders, pls: &e.pls, memo: &e.memo}
 	if s.asOfInfo.Moved {
 		a.warn(fmt.Sprintf("a customer-level ledger's totals cannot be cut at an earlier date: as of %s asked, analysed as of its last order date %s", s.asOfInfo.Asked, b.AsOf))
 	}
@@ -775,7 +782,7 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 	// Rows to release: once the receivables and the late invoices (profit)
 	// have read them, unless the roll rates (risk) will; the receivables
 	// are added up while the profit is computed.
-	release := e.ReleaseRows && p.LossRateSource != "history"
+	release := e.ReleaseRows && !p.rollRates()
 	if release {
 		parallel(func() { s.receivables() }, func() { a.profit(s, p, scale) })
 		e.releaseRows(s.led)

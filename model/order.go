@@ -11,13 +11,14 @@ import (
 // sorts the same vectors again and again (revenue, margin, R, F, M) while the
 // user changes an unrelated parameter; sorting 100,000 values costs ~10 ms,
 // hashing and comparing them well under one.
+//
+// A nil cache keeps nothing and sorts every time: a frugal engine's
+// (Engine.Frugal), since an entry holds a copy of its key and its order,
+// 12 bytes a customer, and a command that analyses once meets a key again
+// at most twice.
 type orderCache struct {
 	mu      sync.Mutex
 	entries []orderEntry
-	// frugal: no entry is kept (Engine.Frugal); each holds a copy of its
-	// key and its order, 12 bytes a customer, and a command that analyses
-	// once meets a key again at most twice
-	frugal bool
 }
 
 type orderEntry struct {
@@ -70,9 +71,11 @@ func (oc *orderCache) lookup(id string, key []float64, negate bool, idRank []int
 		}
 		return true
 	}
+	if oc == nil {
+		return argsortKeys(signed(key, negate), idRank)
+	}
 	oc.mu.Lock()
-	frugal := oc.frugal
-	if id != "" && id != "desc:" && !frugal {
+	if id != "" && id != "desc:" {
 		for _, e := range oc.entries {
 			if e.id == id && same(e) {
 				oc.mu.Unlock()
@@ -81,16 +84,7 @@ func (oc *orderCache) lookup(id string, key []float64, negate bool, idRank []int
 		}
 	}
 	oc.mu.Unlock()
-	k := key
-	if negate {
-		k = make([]float64, len(key))
-		for i, v := range key {
-			k[i] = -v
-		}
-	}
-	if frugal {
-		return argsortKeys(k, idRank)
-	}
+	k := signed(key, negate)
 	h := hashFloats(k)
 	oc.mu.Lock()
 	for _, e := range oc.entries {
@@ -108,6 +102,19 @@ func (oc *orderCache) lookup(id string, key []float64, negate bool, idRank []int
 	oc.entries = append(oc.entries, orderEntry{id, h, slices.Clone(k), order})
 	oc.mu.Unlock()
 	return order
+}
+
+// signed is key, or with negate a negated copy (a descending order is the
+// ascending order of the negated keys).
+func signed(key []float64, negate bool) []float64 {
+	if !negate {
+		return key
+	}
+	k := make([]float64, len(key))
+	for i, v := range key {
+		k[i] = -v
+	}
+	return k
 }
 
 // radixFrom is the length from which argsortKeys sorts by radix: below it

@@ -156,6 +156,10 @@ func DefaultParams() Params {
 	}
 }
 
+// rollRates says whether the loss rates come from the ledger's own history
+// (the roll-rate method, which reads the rows).
+func (p Params) rollRates() bool { return p.LossRateSource == "history" }
+
 // Clone returns a deep copy.
 func (p Params) Clone() Params {
 	q := p

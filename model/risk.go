@@ -406,7 +406,7 @@ func bucketOf(age int, edges []float64, basis string) int {
 func (a *Analysis) lossRates(p Params) ([]float64, string) {
 	base := p.LossRates
 	source := "IASB illustrative rates — replace with entity history"
-	if p.LossRateSource == "history" {
+	if p.rollRates() {
 		if h, why := a.rollRates(p); h != nil {
 			base, source = h, "roll rates from the ledger's own history"
 		} else {
