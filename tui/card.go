@@ -242,9 +242,9 @@ func (p *cardPane) lines() []string {
 // too small against its receivables (spec §5.2).
 func dsoText(sh *Shared, v float64) string {
 	if math.IsNaN(v) {
-		return sh.t("n/m")
+		return sh.t("n/m") // no unit: "n/m days" read as a number of days
 	}
-	return fnum(v, 1)
+	return fnum(v, 1) + " " + sh.t("days")
 }
 
 // aliveChart draws a customer's P(alive) history: 0–100 % against the days

@@ -122,7 +122,7 @@ var catalog = map[string][2]string{
 	"card.conflict":    {"the model disagrees: P(alive) %s is in the %s band — the rule weighs this customer's own buying rhythm, the model the whole ledger's", "模型结论不同：存活概率 %s 属于 %s 区间 — 规则看该客户自己的购买节奏，模型看整个账簿"},
 	"card.score":       {"score %.1f = %.2f·payment %.0f + %.2f·(100 − %% >30 dpd) %.0f + %.2f·utilisation %.0f + %.2f·trend %.0f + %.2f·tenure %.0f", "评分 %.1f = %.2f·付款 %.0f + %.2f·(100 − 逾期30天以上占比) %.0f + %.2f·额度使用 %.0f + %.2f·趋势 %.0f + %.2f·合作时长 %.0f"},
 	"card.override":    {"override", "调整"},
-	"card.grade":       {"grade %s → %s; utilisation %s (%s); DSO %s days; days beyond terms %s", "等级 %s → %s；额度使用 %s（%s）；周转天数 %s 天；超出账期天数 %s"},
+	"card.grade":       {"grade %s → %s; utilisation %s (%s); DSO %s; days beyond terms %s", "等级 %s → %s；额度使用 %s（%s）；周转天数 %s；超出账期天数 %s"},
 	"card.aging":       {"aging: %s; ECL %s; expected loss %s", "账龄：%s；预期信用损失 %s；预期损失 %s"},
 	"card.unapplied":   {"open invoices %s, unapplied credits %s, net %s", "未收发票 %s，未核销贷项 %s，净额 %s"},
 	"card.recent":      {"Recent documents", "最近单据"},

@@ -3,6 +3,7 @@ package tui
 import (
 	"ledgerlens/importer"
 	"ledgerlens/model"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -134,5 +135,21 @@ func TestPlaybookInChinese(t *testing.T) {
 	}
 	if n < 20 {
 		t.Errorf("only %d translated actions seen", n)
+	}
+}
+
+// A DSO reads "67.9 days" and, where it means nothing, "n/m" without a
+// unit, in both languages.
+func TestDSOText(t *testing.T) {
+	for _, c := range []struct {
+		lang    string
+		v       float64
+		want    string
+		notWant string
+	}{{"en", 67.94, "67.9 days", ""}, {"en", math.NaN(), "n/m", "days"}, {"zh", 67.94, "67.9 天", ""}, {"zh", math.NaN(), "无意义", "天"}} {
+		got := dsoText(&Shared{Lang: c.lang}, c.v)
+		if got != c.want || c.notWant != "" && strings.Contains(got, c.notWant) {
+			t.Errorf("%s %v: %q, want %q", c.lang, c.v, got, c.want)
+		}
 	}
 }
