@@ -3,6 +3,7 @@ package model
 import (
 	"cmp"
 	"slices"
+	"sync"
 )
 
 // Base holds the per-customer aggregates of spec §0: stage 1, computed once per
@@ -152,7 +153,7 @@ func OpenTotals(l *Ledger, asOf Day) (invoices, credits Money) {
 
 // docID is a row's document: its id's hash and its Docs entry.
 type docID struct {
-	hash  uint64
+	hash  uint32
 	entry int32
 }
 
@@ -204,9 +205,14 @@ func (b *Base) documents(customer func(c int, sc *docScratch) []docAgg) {
 	const minPer = 5000
 	// A customer has at most one document a row, so each worker writes its
 	// documents from where its customers' rows start, into columns as long
-	// as the rows; they are moved together afterwards.
+	// as the rows; they are moved together afterwards. The line counts are
+	// written only for customers with a document of several lines, into a
+	// column made when the first is met: none is made (4 bytes a row) when
+	// every document is one row.
 	nr := int(b.RowStart[nc])
-	date, net, cost, lines := make([]Day, nr), make([]Money, nr), make([]Money, nr), make([]int32, nr)
+	date, net, cost := make([]Day, nr), make([]Money, nr), make([]Money, nr)
+	var lines []int32
+	var linesOnce sync.Once
 	workers := workersFor(nc, minPer)
 	first, made := make([]int, workers), make([]int, workers)
 	counts := make([]int32, nc)
@@ -216,8 +222,14 @@ func (b *Base) documents(customer func(c int, sc *docScratch) []docAgg) {
 		for c := lo; c < hi; c++ {
 			docs := customer(c, &sc)
 			counts[c] = int32(len(docs))
+			if b.Lines[c] > counts[c] {
+				linesOnce.Do(func() { lines = make([]int32, nr) })
+				for k, d := range docs {
+					lines[at+k] = d.lines
+				}
+			}
 			for _, d := range docs {
-				date[at], net[at], cost[at], lines[at] = d.date, d.net, d.cost, d.lines
+				date[at], net[at], cost[at] = d.date, d.net, d.cost
 				at++
 			}
 		}
@@ -233,14 +245,28 @@ func (b *Base) documents(customer func(c int, sc *docScratch) []docAgg) {
 		copy(date[to:to+n], date[from:from+n])
 		copy(net[to:to+n], net[from:from+n])
 		copy(cost[to:to+n], cost[from:from+n])
-		copy(lines[to:to+n], lines[from:from+n])
+		if lines == nil {
+			continue
+		}
+		last := len(b.Revenue)
+		if w+1 < workers {
+			last = first[w+1]
+		}
+		for c := first[w]; c < last; c++ { // a customer of one-row documents: 1 each
+			to := b.DocStart[c]
+			if b.Lines[c] > counts[c] {
+				copy(lines[to:to+counts[c]], lines[int(to)+from-int(b.DocStart[first[w]]):])
+			} else {
+				for k := to; k < to+counts[c]; k++ {
+					lines[k] = 1
+				}
+			}
+		}
 	}
 	nd := int(b.DocStart[nc])
-	b.DocDate, b.DocNet, b.DocCost, b.DocLines = date[:nd], net[:nd], cost[:nd], lines[:nd]
+	b.DocDate, b.DocNet, b.DocCost = date[:nd], net[:nd], cost[:nd]
 	if nd < nr { // documents of several lines: keep only what they take
-		b.DocDate, b.DocNet, b.DocCost, b.DocLines = slices.Clone(b.DocDate), slices.Clone(b.DocNet), slices.Clone(b.DocCost), slices.Clone(b.DocLines)
-	} else { // a row a document: every count is 1 (4 bytes a row)
-		b.DocLines = nil
+		b.DocDate, b.DocNet, b.DocCost, b.DocLines = slices.Clone(b.DocDate), slices.Clone(b.DocNet), slices.Clone(b.DocCost), slices.Clone(lines[:nd])
 	}
 	b.totalRevenue()
 }
@@ -284,12 +310,12 @@ func rowsBySorting(tx *Transactions, asOf Day, start, out []int32) []int32 {
 }
 
 type docAgg struct {
-	key   uint64 // hash of the document id (0 without one)
+	key   uint32 // hash of the document id (0 without one)
 	doc   int32  // Docs entry, or -1 - row for a row without a document id
 	date  Day
+	lines int32
 	net   Money
 	cost  Money
-	lines int32
 }
 
 // rowsByCustomer returns the rows dated on or before asOf grouped by
@@ -349,7 +375,7 @@ func rowsByCustomer(tx *Transactions, asOf Day, start []int32) []int32 {
 // and for the rows of the customers it is working through.
 type docScratch struct {
 	docs []docAgg
-	keys []uint64
+	keys []uint32
 	hi   int // the worker's customers end before hi
 	rows rowBlock
 }
@@ -369,7 +395,7 @@ type rowBlock struct {
 	costKnown []bool
 	open      []Money // the open balance at the as-of date (with payment data)
 	doc       []int32 // Docs entry, -1 without one (with document ids)
-	key       []uint64
+	key       []uint32
 }
 
 // blockRows is about how many rows a worker gathers at a time: a few

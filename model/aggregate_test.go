@@ -26,6 +26,9 @@ func TestAggregateAsOracle(t *testing.T) {
 	ledgers["awkward wide dates"] = awkwardLedger(9, 40, 4000, true)
 	// customers with more rows than the aggregation gathers at a time
 	ledgers["awkward large customers"] = awkwardLedger(5, 3, 40_000, false)
+	// enough customers for several workers, documents of one and of
+	// several lines
+	ledgers["multi-line, several workers"] = joinDocuments(generatedLedger(t, 200_000, 7))
 	for name, led := range ledgers {
 		last := model.DefaultAsOf(led)
 		first := last
@@ -46,6 +49,9 @@ func TestAggregateAsOracle(t *testing.T) {
 			if docs := model.DocumentCounts(led, asOf); !slices.Equal(docs, want.Docs) {
 				t.Errorf("%s at %s: DocumentCounts differ from Docs", name, asOf)
 			}
+			if docs := documentsByText(led, asOf); !slices.Equal(docs, got.Docs) {
+				t.Errorf("%s at %s: Docs differ from the ids counted as text", name, asOf)
+			}
 			var inv, cred model.Money
 			for c := range want.OpenInvoices {
 				inv += want.OpenInvoices[c]
@@ -56,6 +62,29 @@ func TestAggregateAsOracle(t *testing.T) {
 			}
 		}
 	}
+}
+
+// documentsByText counts each customer's documents at asOf by their ids'
+// text, without the document table's hashes: a row without an id is a
+// document, the rows of one id are one.
+func documentsByText(led *model.Ledger, asOf model.Day) []int32 {
+	counts := make([]int32, led.Customers.Len())
+	seen := map[string]bool{}
+	for i, d := range led.Tx.Date {
+		c := led.Tx.Cust[i]
+		if d > asOf {
+			continue
+		}
+		if led.Tx.Doc == nil || led.Tx.Doc[i] < 0 {
+			counts[c]++
+			continue
+		}
+		if key := fmt.Sprint(c, "/", led.Docs.ID(led.Tx.Doc[i])); !seen[key] {
+			seen[key] = true
+			counts[c]++
+		}
+	}
+	return counts
 }
 
 // awkwardLedger is a small ledger whose documents are hard to group (see
@@ -101,9 +130,10 @@ func awkwardLedger(seed uint64, customers, rows int, wide bool) *model.Ledger {
 		tx.PaidAmt = append(tx.PaidAmt, amount-model.Money(rng.IntN(3))*100)
 		tx.Due = append(tx.Due, d+30)
 	}
-	// different ids with one hash: their entries must not be merged
-	for k := 0; k+1 < l.Docs.Len(); k += 7 {
-		l.Docs.Hash[k+1] = l.Docs.Hash[k]
+	// different ids with one hash (eight hashes in all; one id keeps its
+	// one): their entries must not be merged
+	for k := range l.Docs.Hash {
+		l.Docs.Hash[k] &= 7
 	}
 	return l
 }
@@ -147,7 +177,9 @@ func TestRevenueOfAsWindow(t *testing.T) {
 // adds up to each customer's rows: on a ledger of multi-line documents and
 // on one of a row a document (the demo, where none is held).
 func TestLinesOfAddUpToRows(t *testing.T) {
-	multi := joinDocuments(generatedLedger(t, 20_000, 5))
+	// enough customers for several workers: their documents are moved
+	// together after
+	multi := joinDocuments(generatedLedger(t, 200_000, 5))
 	for name, led := range map[string]*model.Ledger{"a row a document": demo(t), "multi-line": multi} {
 		b := model.NewEngine(led).Base(model.NoDay)
 		if held := b.DocLines != nil; held != (name == "multi-line") {
