@@ -34,13 +34,14 @@ type Engine struct {
 	// as nothing will read them, collecting after each release (see
 	// collectAfter) so that the analysis reuses the memory:
 	//   - the rows' cost, document ids and document table after the
-	//     aggregate; their channel, category and other attributes after the
-	//     mixes (the end of stage 1);
+	//     aggregate; their channel, category and other attributes, and the
+	//     row index, after the mixes (the end of stage 1);
+	//   - the documents as the analysis begins, once the windows, the
+	//     cohorts and the summaries the models are fitted on have read them;
 	//   - the rest of the rows (customer, dates, amounts, payments) once
 	//     the receivables and the late-invoice counts have read them, or
 	//     the credit risk with roll rates from the ledger's history;
-	//   - the receivables' open items and payment sums after the credit risk;
-	//   - the documents and row index after the fits, windows and cohorts.
+	//   - the receivables' open items and payment sums after the credit risk.
 	// A second Analyze, or stage 1 at another date, would need them again:
 	// it panics.
 	ReleaseRows bool
@@ -76,8 +77,10 @@ type stage1 struct {
 	size             []int16 // enterprise size class per customer (§12)
 	given            given   // what a customer-level ledger gives beside its totals
 
-	windows    map[int]*Window  // trailing windows by length in days
-	activity   map[int][]uint16 // period length → purchase-activity bits per customer
+	windows    map[int]*Window                 // trailing windows by length in days
+	activity   map[int][]uint16                // period length → purchase-activity bits per customer
+	repeats    map[repeatKey]*lazy[repeatData] // repeat-purchase summaries, shared by the fits and the validation
+	tracks     map[repeatKey]*lazy[tracking]   // their purchase days by day, for the validation's tracking curve
 	models     map[modelKey]*lazy[*ProbModel]
 	monthlies  map[monthlyKey]*lazy[monthlyResult]
 	valids     map[validKey]*lazy[*Validation]
@@ -101,6 +104,24 @@ type modelKey struct {
 	penalizer float64
 	kind      string
 }
+
+// repeatKey names a repeat-purchase summary: its time unit and the day its
+// calibration period ends.
+type repeatKey struct {
+	unit  string
+	until Day
+}
+
+// repeatData is a repeat-purchase summary and each customer's purchase
+// days after its end (the holdout).
+type repeatData struct {
+	sum     *RepeatSummary
+	holdout []float64
+}
+
+// tracking is the purchase days of a summary's customers counted by day,
+// the first of each customer (births) apart from the later ones.
+type tracking struct{ births, repeats []DayCount }
 
 // validKey names what the model validation depends on.
 type validKey struct {
@@ -167,7 +188,7 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 		e.releaseAggregated(led)
 	}
 	s := &stage1{led: led, asked: asked, frugal: e.Frugal, asOfInfo: info, base: b, windows: map[int]*Window{}, activity: map[int][]uint16{},
-		models: map[modelKey]*lazy[*ProbModel]{}, monthlies: map[monthlyKey]*lazy[monthlyResult]{},
+		repeats: map[repeatKey]*lazy[repeatData]{}, tracks: map[repeatKey]*lazy[tracking]{}, models: map[modelKey]*lazy[*ProbModel]{}, monthlies: map[monthlyKey]*lazy[monthlyResult]{},
 		valids: map[validKey]*lazy[*Validation]{}, counts: map[modelKey]*lazy[ModelFit]{}, exps: map[expKey]*lazy[*expResult]{}, grads: map[gradKey]*lazy[[]float64]{}, discounted: map[gradKey]*lazy[[]float64]{}, risks: map[riskKey]*Risk{}, attrs: map[attrKey]attrSchemes{}}
 	if led.Totals != nil {
 		s.given = led.Totals.given()
@@ -187,6 +208,7 @@ func (e *Engine) stage1(asOf Day) *stage1 {
 		for _, l := range ledgersOf(led, e.Led) {
 			l.Tx.Channel.Codes, l.Tx.Category.Codes, l.Tx.Attrs = nil, nil, nil
 		}
+		b.RowIdx = nil
 	}
 	e.stage = s
 	return s
@@ -246,11 +268,11 @@ func bytesOf[T any](s []T) int {
 	return cap(s) * int(unsafe.Sizeof(z))
 }
 
-// releaseDocuments drops b's documents and row index (Engine.ReleaseRows):
-// after the fits, the windows and the cohorts nothing reads them.
+// releaseDocuments drops b's documents (Engine.ReleaseRows) once the
+// windows, the cohorts and the fits' summaries have read them.
 func (e *Engine) releaseDocuments(b *Base) {
-	freed := bytesOf(b.DocDate) + bytesOf(b.DocNet) + bytesOf(b.DocCost) + bytesOf(b.DocLines) + bytesOf(b.RowIdx)
-	b.DocDate, b.DocNet, b.DocCost, b.DocLines, b.RowIdx = nil, nil, nil, nil, nil
+	freed := bytesOf(b.DocDate) + bytesOf(b.DocNet) + bytesOf(b.DocCost) + bytesOf(b.DocLines)
+	b.DocDate, b.DocNet, b.DocCost, b.DocLines = nil, nil, nil, nil
 	collectAfter(freed)
 }
 
@@ -345,18 +367,51 @@ func (s *stage1) imputeKey(led *Ledger, c int) string {
 // The fits and the per-customer predictions are cached (see lazy): each is
 // computed once, outside Engine.mu, by the first analysis that needs it.
 
+// repeat returns the repeat-purchase summary of k.
+func (s *stage1) repeat(mu *sync.Mutex, k repeatKey) repeatData {
+	return cached(mu, s.repeats, k, func() repeatData {
+		sum, holdout := s.base.summaryUntil(s.led, k.unit, k.until)
+		return repeatData{sum, holdout}
+	})
+}
+
+// tracking returns the purchase days of k's summary counted by day, for
+// the validation's tracking curve (none from a customer-level ledger: it
+// has no purchase dates).
+func (s *stage1) tracking(mu *sync.Mutex, k repeatKey) tracking {
+	return cached(mu, s.tracks, k, func() tracking {
+		if s.base.CustomerLevel {
+			return tracking{}
+		}
+		births, repeats := purchaseDayCounts(s.base, s.repeat(mu, k).sum.In)
+		return tracking{births, repeats}
+	})
+}
+
 // model returns the fitted probabilistic model for a time unit.
 func (s *stage1) model(mu *sync.Mutex, k modelKey) *ProbModel {
 	return cached(mu, s.models, k, func() *ProbModel {
-		return fitModel(s.base, s.led, k.unit, k.kind, func(sum *RepeatSummary) ModelFit {
+		return fitModel(s.repeat(mu, s.wholeKey(k.unit)).sum, k.kind, func(sum *RepeatSummary) ModelFit {
 			return s.countFit(mu, k, sum)
 		})
 	})
 }
 
+// wholeKey names the summary of the whole ledger in unit.
+func (s *stage1) wholeKey(unit string) repeatKey { return repeatKey{unit, s.base.AsOf} }
+
+// calibrationKey names the summary the validation of k fits on: up to its
+// calibration end, the whole ledger without one.
+func (s *stage1) calibrationKey(k validKey) repeatKey {
+	if end := calibrationEnd(k.calEnd, s.base.AsOf); end != NoDay {
+		return repeatKey{k.unit, end}
+	}
+	return s.wholeKey(k.unit)
+}
+
 // countFit is the count model of k fitted on sum, the whole ledger's
 // summary: the model of k and the validation without a holdout both need
-// it, and whichever asks first fits it (they build the same summary).
+// it, and whichever asks first fits it (they share the summary).
 func (s *stage1) countFit(mu *sync.Mutex, k modelKey, sum *RepeatSummary) ModelFit {
 	return cached(mu, s.counts, k, func() ModelFit { return fitCount(sum, k.kind, k.penalizer) })
 }
@@ -370,7 +425,15 @@ func (s *stage1) validation(mu *sync.Mutex, k validKey) *Validation {
 				return s.countFit(mu, modelKey{k.unit, k.penalizer, kind}, sum)
 			}
 		}
-		return validate(s.base, s.led, k.unit, k.calEnd, fit)
+		rk := s.calibrationKey(k)
+		v := validate(s.base, s.led, rk.until, s.repeat(mu, rk), func() tracking { return s.tracking(mu, rk) }, fit)
+		if rk != s.wholeKey(k.unit) { // a holdout's summary: the validation is cached, its summary not needed again
+			mu.Lock()
+			delete(s.repeats, rk)
+			delete(s.tracks, rk)
+			mu.Unlock()
+		}
+		return v
 	})
 }
 
@@ -745,7 +808,7 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 	led := s.led
 	n := len(b.Revenue)
 	a := &Analysis{Params: p.Clone(), withoutFits: withoutFits, given: s.given, AsOf: b.AsOf, AsOfInfo: s.asOfInfo, N: n, Decimals: led.Decimals, Base: b, Led: led,
-		IDOrder: s.idOrder, idRank: s.idRank, orders: orders, pls: &e.pls, memo: &e.memo}
+		IDOrder: s.idOrder, idRank: s.idRank, orders: orders, pls: &e.pls, memo: &e.memo, cohorts: &cohortsMemo{}}
 	if s.asOfInfo.Moved {
 		a.warn(fmt.Sprintf("a customer-level ledger's totals cannot be cut at an earlier date: as of %s asked, analysed as of its last order date %s", s.asOfInfo.Asked, b.AsOf))
 	}
@@ -779,6 +842,12 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 	e.mu.Unlock()
 
 	a.ids = sortIDsOf(p)
+	if e.ReleaseRows {
+		// the documents' last readers, so that they go before the rows
+		// are read and the models fitted
+		a.readDocuments(s, e, p)
+		e.releaseDocuments(b)
+	}
 	// Rows to release: once the receivables and the late invoices (profit)
 	// have read them, unless the roll rates (risk) will; the receivables
 	// are added up while the profit is computed.
@@ -810,11 +879,6 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 		})
 	for _, w := range rfmWarnings {
 		a.warn(w)
-	}
-	a.cohorts = &cohortsMemo{}
-	if e.ReleaseRows { // the fits and windows are done: the cohorts read the documents last
-		a.Cohorts()
-		e.releaseDocuments(b)
 	}
 	a.CLVMoney = make([]Money, n)
 	for c, v := range a.CLV {
@@ -879,6 +943,18 @@ func (e *Engine) analyze(p Params, withoutFits bool) (*Analysis, error) {
 		a.fieldIx[f.Key] = i
 	}
 	return a, nil
+}
+
+// readDocuments computes, for an engine that releases the rows, what
+// reads the documents after stage 1: the cohorts, and the repeat-purchase
+// summaries the models and their validation are fitted on.
+func (a *Analysis) readDocuments(s *stage1, e *Engine, p Params) {
+	parallel(func() { a.Cohorts() }, func() {
+		if p.CLVModel != "simple" {
+			s.repeat(&e.mu, s.wholeKey(p.ModelTimeUnit))
+			s.tracking(&e.mu, s.calibrationKey(a.validKey(p)))
+		}
+	})
 }
 
 func floats[T int32 | Money](v []T) []float64 {

@@ -78,12 +78,25 @@ func TestReleaseRowsSameAnalysis(t *testing.T) {
 	late.CTSPerLateInvoice = 7.5
 	roll := late // once the roll rates have read them too
 	roll.LossRateSource = "history"
+	// the documents go before the models are fitted on two summaries (one
+	// with a holdout), or on none
+	holdout, simple := model.DefaultParams(), model.DefaultParams()
+	holdout.CLVModel, simple.CLVModel = "auto", "simple"
 	for name, load := range map[string]func() *model.Ledger{"demo": func() *model.Ledger { return demo(t) }, "multi-line documents": func() *model.Ledger { return joinDocuments(generatedLedger(t, 20_000, 9)) }} {
-		for pname, p := range map[string]model.Params{"defaults": model.DefaultParams(), "late invoices": late, "late invoices, roll rates": roll} {
+		for pname, p := range map[string]model.Params{"defaults": model.DefaultParams(), "late invoices": late, "late invoices, roll rates": roll, "a holdout, auto": holdout, "simple CLV": simple} {
 			keep, rel := model.NewEngine(load()), model.NewEngine(load())
 			keep.Frugal, rel.Frugal, rel.ReleaseRows = true, true, true
+			if p.CLVModel == "auto" {
+				p.CalibrationEnd = model.DefaultAsOf(keep.Led) - 180
+			}
 			a, b := analyzeBoth(t, keep, rel, p)
 			name := name + ", " + pname
+			if va, vb := a.Validation, b.Validation; (va == nil) != (p.CLVModel == "simple") || va != nil && (va.Holdout > 0) != (p.CalibrationEnd != model.NoDay) {
+				t.Fatalf("%s: validation %v", name, va)
+			} else if va != nil && fmt.Sprint(va.Fits[0].Params, va.Fits[1].Params, va.ByFreq, va.Tracking, va.Histogram, va.ActualHoldout, va.Best) !=
+				fmt.Sprint(vb.Fits[0].Params, vb.Fits[1].Params, vb.ByFreq, vb.Tracking, vb.Histogram, vb.ActualHoldout, vb.Best) {
+				t.Fatalf("%s: validations differ", name)
+			}
 			if !b.Risk.Available || b.Risk.OpenInvoices == 0 {
 				t.Fatalf("%s: no receivables to compare (%s)", name, b.Risk.Why)
 			}

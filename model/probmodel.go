@@ -59,14 +59,13 @@ type ProbModel struct {
 // FitModel builds the repeat summary and fits the count model of kind
 // and Gamma-Gamma.
 func FitModel(b *Base, led *Ledger, unit string, penalizer float64, kind string) *ProbModel {
-	return fitModel(b, led, unit, kind, func(s *RepeatSummary) ModelFit { return fitCount(s, kind, penalizer) })
+	return fitModel(b.Summary(led, unit), kind, func(s *RepeatSummary) ModelFit { return fitCount(s, kind, penalizer) })
 }
 
-// fitModel is FitModel with the count model from count, given the summary
-// (the engine shares it with the validation without a holdout).
-func fitModel(b *Base, led *Ledger, unit string, kind string, count func(s *RepeatSummary) ModelFit) *ProbModel {
-	s := b.Summary(led, unit)
-	m := &ProbModel{Unit: unit, Kind: kind, Summary: s}
+// fitModel is FitModel on the summary s with the count model from count
+// (the engine shares the fit with the validation without a holdout).
+func fitModel(s *RepeatSummary, kind string, count func(s *RepeatSummary) ModelFit) *ProbModel {
+	m := &ProbModel{Unit: s.Unit, Kind: kind, Summary: s}
 	done := make(chan struct{})
 	go func() { // the two fits are independent
 		defer close(done)
@@ -415,12 +414,10 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 	if p.CLVModel == "simple" {
 		return false
 	}
-	calEnd := calibrationEnd(p.CalibrationEnd, a.AsOf)
-	if a.Base.CustomerLevel && calEnd != NoDay {
+	if a.Base.CustomerLevel && calibrationEnd(p.CalibrationEnd, a.AsOf) != NoDay {
 		a.warn("customer-level ledger: holdout validation needs the purchase dates of the holdout period; calibration_end is not used")
-		calEnd = NoDay
 	}
-	vk := validKey{p.ModelTimeUnit, p.BGNBDPenalizer, calEnd}
+	vk := a.validKey(p)
 	if a.withoutFits && !s.fitted(&e.mu, vk, p) {
 		// No stand-in: the simple CLV is another figure, several times the
 		// models' on some ledgers. Every CLV figure is n/a until they land.
@@ -455,6 +452,16 @@ func (a *Analysis) probCLV(s *stage1, e *Engine, p Params) bool {
 	}, func() { valued = a.modelCLV(s, e, p, kind, choice) })
 	a.Validation = v
 	return valued
+}
+
+// validKey names the validation p asks for. A customer-level ledger's has
+// no holdout: it has no purchase dates to count one with.
+func (a *Analysis) validKey(p Params) validKey {
+	calEnd := calibrationEnd(p.CalibrationEnd, a.AsOf)
+	if a.Base.CustomerLevel {
+		calEnd = NoDay
+	}
+	return validKey{p.ModelTimeUnit, p.BGNBDPenalizer, calEnd}
 }
 
 // modelCLV is probCLV with the model chosen.

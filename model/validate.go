@@ -94,18 +94,15 @@ const freqClasses = 8
 // validateHook, when set (tests), runs as a validation starts.
 var validateHook func()
 
-// validate fits both count models with fit on the calibration period (the
-// whole ledger when calEnd is NoDay or not before the as-of date) and
-// computes the checks.
-func validate(b *Base, led *Ledger, unit string, calEnd Day, fit func(s *RepeatSummary, kind string) ModelFit) *Validation {
+// validate fits both count models with fit on rd, the summary of the
+// calibration period to calEnd (the as-of date without a holdout), and
+// computes the checks; track counts its customers' purchase days by day.
+func validate(b *Base, led *Ledger, calEnd Day, rd repeatData, track func() tracking, fit func(s *RepeatSummary, kind string) ModelFit) *Validation {
 	if validateHook != nil {
 		validateHook()
 	}
-	if calEnd = calibrationEnd(calEnd, b.AsOf); calEnd == NoDay {
-		calEnd = b.AsOf
-	}
-	s, holdout := b.summaryUntil(led, unit, calEnd)
-	v := &Validation{Unit: unit, CalEnd: calEnd, AsOf: b.AsOf, Holdout: float64(b.AsOf-calEnd) / s.UnitDays}
+	s, holdout := rd.sum, rd.holdout
+	v := &Validation{Unit: s.Unit, CalEnd: calEnd, AsOf: b.AsOf, Holdout: float64(b.AsOf-calEnd) / s.UnitDays}
 	for _, in := range s.In {
 		if in {
 			v.Customers++
@@ -129,8 +126,8 @@ func validate(b *Base, led *Ledger, unit string, calEnd Day, fit func(s *RepeatS
 	// source may have added them up (without a holdout)
 	switch act := led.Activity; {
 	case !b.CustomerLevel:
-		births, repeats := purchaseDayCounts(b, s.In)
-		v.tracking(s, births, repeats)
+		t := track()
+		v.tracking(s, t.births, t.repeats)
 	case act != nil && act.AsOf == b.AsOf && calEnd == b.AsOf:
 		v.tracking(s, act.Births, act.Repeats)
 	}
