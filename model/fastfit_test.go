@@ -159,7 +159,9 @@ func BenchmarkFitsMillionRows(b *testing.B) {
 }
 
 // TestStandardErrorsOrWords checks that every fit on the test ledgers has
-// standard errors or says in words why not, never neither or both.
+// standard errors or says in words why not, never neither or both; a fit
+// at the edge of the parameter space has neither standard errors nor a
+// log-likelihood, and says so.
 func TestStandardErrorsOrWords(t *testing.T) {
 	for name, led := range fitLedgers(t) {
 		base := model.Aggregate(led, model.DefaultAsOf(led))
@@ -171,8 +173,14 @@ func TestStandardErrorsOrWords(t *testing.T) {
 			if !st.Converged {
 				continue
 			}
-			if (st.SE == nil) != (st.SENote == model.NoStandardErrors) || (st.SE != nil && st.SENote != "") {
-				t.Errorf("%s %s: standard errors %v, note %q", name, st.Model, st.SE, st.SENote)
+			if st.Boundary != "" {
+				if st.SE != nil || st.SENote != model.AtBoundaryNoStandardErrors || !math.IsNaN(st.LogLik) {
+					t.Errorf("%s %s at the edge: standard errors %v, note %q, log-likelihood %g", name, st.Model, st.SE, st.SENote, st.LogLik)
+				}
+				continue
+			}
+			if (st.SE == nil) != (st.SENote == model.NoStandardErrors) || (st.SE != nil && st.SENote != "") || math.IsNaN(st.LogLik) {
+				t.Errorf("%s %s: standard errors %v, note %q, log-likelihood %g", name, st.Model, st.SE, st.SENote, st.LogLik)
 			}
 		}
 	}

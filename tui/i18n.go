@@ -393,6 +393,8 @@ var notes = []struct {
 	{regexp.MustCompile(`^Gamma-Gamma fit failed: (.*)$`), "Gamma-Gamma 拟合失败：$1"},
 	{regexp.MustCompile(`^no standard errors: the log-likelihood is flat or not curved downwards in some direction at the optimum \(its Hessian cannot be inverted\), so this ledger does not pin the parameters down$`),
 		"无标准误：对数似然在最优点的某个方向上平坦或不向下弯曲（其 Hessian 矩阵不可逆），本账簿无法确定这些参数"},
+	{regexp.MustCompile(`^no standard errors or log-likelihood: the fit stopped at the edge of the parameter space, not at an optimum$`),
+		"无标准误和对数似然：拟合停在参数空间的边界上，而非最优点"},
 	{regexp.MustCompile(`^(\d+) customers have no document on or before the as-of date (\S+) and are not in the analysis$`), "$1 位客户在截至日期 $2 及之前没有单据，未纳入分析"},
 	{regexp.MustCompile(`^total profit ≤ 0: the whale curve shows cumulative profit in money, not shares$`), "总利润 ≤ 0：鲸鱼曲线显示累计利润金额，而非占比"},
 	{regexp.MustCompile(`^RFM: fewer customers \((\d+)\) than score levels \((\d+)\)$`), "RFM：客户数（$1）少于评分级数（$2）"},

@@ -82,6 +82,7 @@ func TestNoteBoundarySentences(t *testing.T) {
 		"the purchase-rate estimate ran to its limit (r = 1e+06): the data do not pin down how often customers buy",
 		"Pareto/NBD fit unusable: the dropout rates look the same for every customer (s = 55.2, β = 1.32e+05): the fit ran to the edge where Pareto/NBD has one common dropout rate, s/β = 0.000418",
 		model.NoStandardErrors,
+		model.AtBoundaryNoStandardErrors,
 	} {
 		zh := sh.note(n)
 		if regexp.MustCompile(`\b(the|customer|dropout|ran|fit)\b`).MatchString(zh) {
