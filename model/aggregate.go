@@ -248,18 +248,18 @@ func (b *Base) documents(customer func(c int, sc *docScratch) []docAgg) {
 		if lines == nil {
 			continue
 		}
-		last := len(b.Revenue)
+		last := nc
 		if w+1 < workers {
 			last = first[w+1]
 		}
-		for c := first[w]; c < last; c++ { // a customer of one-row documents: 1 each
-			to := b.DocStart[c]
-			if b.Lines[c] > counts[c] {
-				copy(lines[to:to+counts[c]], lines[int(to)+from-int(b.DocStart[first[w]]):])
-			} else {
-				for k := to; k < to+counts[c]; k++ {
-					lines[k] = 1
-				}
+		for c := first[w]; c < last; c++ {
+			at, n := b.DocStart[c], counts[c]
+			if b.Lines[c] > n { // written where the worker wrote the customer's documents
+				copy(lines[at:at+n], lines[int(at)+from-to:])
+				continue
+			}
+			for k := at; k < at+n; k++ { // one-row documents
+				lines[k] = 1
 			}
 		}
 	}
