@@ -27,14 +27,24 @@ func (m ParetoNBD) logParts(x, tx, T float64) (alive, died float64) {
 }
 
 // tailsAt is one history's tails as partsFrom takes them: at t_x, with
-// derivatives when grad; at T, with derivatives where the tail at t_x has
-// them, and only when T > t_x (else it is not read).
+// derivatives when grad; at T, as tailAtT gives it, and only when T > t_x
+// (else it is not read).
 func (m ParetoNBD) tailsAt(x, tx, T float64, grad bool) (lo, hi tail) {
 	lo = m.tailAt(x, tx, grad)
 	if T > tx {
-		hi = m.tailAt(x, T, lo.gOK)
+		hi = m.tailAtT(x, T, lo)
 	}
 	return lo, hi
+}
+
+// tailAtT is the tail at T of a history whose tail at t_x is lo: with
+// derivatives where lo has them; NaN where lo is, for then the integral is
+// taken by quadrature and the tail at T is not read.
+func (m ParetoNBD) tailAtT(x, T float64, lo tail) tail {
+	if math.IsNaN(lo.v) {
+		return tail{v: math.NaN()}
+	}
+	return m.tailAt(x, T, lo.gOK)
 }
 
 // logIntegral is ln ∫_{t_x}^T (α+τ)^−(r+x) (β+τ)^−(s+1) dτ. The antiderivative
@@ -112,30 +122,32 @@ func (m ParetoNBD) tailAt(x, tau float64, grad bool) tail {
 	return t
 }
 
-// tailGradMaxZ is the largest argument for which hyp2f1Tail sums the
-// derivatives: up to it under 200 terms reach full precision, about as
+// seriesMaxZ is the largest argument at which hyp2f1Tail sums its series;
+// beyond it the caller takes the integral, value and derivatives, by
+// quadrature. Up to it under 200 terms reach full precision, about as
 // cheap as the quadrature (measured on CDNOW: 0.6 was slower, 0.9 no
-// faster).
-const tailGradMaxZ = 0.8
+// faster); at 0.99 it takes 3,900. (Values alone summed up to 0.99 cost
+// the 1M-row ledger's Pareto/NBD fit, whose path runs at large β, 69
+// million of its 82 million terms, for values its quadrature gave again.)
+const seriesMaxZ = 0.8
 
 // hyp2f1Tail is ln ₂F₁(c, b; c+1; z) for 0 ≤ z < 1 and c+1−b > 0 (both
 // forms of the likelihood) by Euler's transform (1−z)^(1−b) S,
 // S = ₂F₁(1, a; c+1; z) = Σ t_k, t_{k+1} = t_k (a+k)/(c+1+k) z, a = c+1−b:
 // positive terms falling at least as fast as z^k, and the factor taken in
-// logs, so a large b cannot overflow. Close to z = 1 the series converges
-// too slowly: NaN, and the caller integrates numerically.
+// logs, so a large b cannot overflow. Above z = seriesMaxZ the series
+// converges too slowly: NaN, and the caller integrates numerically.
 //
-// With deriv and z ≤ tailGradMaxZ it also gives the derivatives in c, b
-// and z (dOK), from ∂ ln S/∂a = Σ t_k A_k / S with A_k = Σ_{j<k} 1/(a+j),
+// With deriv it also gives the derivatives in c, b and z (dOK), from
+// ∂ ln S/∂a = Σ t_k A_k / S with A_k = Σ_{j<k} 1/(a+j),
 // ∂ ln S/∂(c+1) = −Σ t_k C_k / S with C_k = Σ_{j<k} 1/(c+1+j), and
 // ∂ ln S/∂z = Σ k t_k / (z S), summed without dividing by z. The value is
 // the same either way: the sum where the value's terms end.
 func hyp2f1Tail(c, b, z float64, deriv bool) (v float64, d [3]float64, dOK bool) {
 	a := c + 1 - b
-	if !(z >= 0 && z <= 0.99 && a > 0) {
+	if !(z >= 0 && z <= seriesMaxZ && a > 0) {
 		return math.NaN(), d, false
 	}
-	deriv = deriv && z <= tailGradMaxZ
 	sum, t, valueSum := 1.0, 1.0, 0.0
 	var sa, sc, sz, A, C float64
 	for k := 1; valueSum == 0 || deriv; k++ {
@@ -447,7 +459,7 @@ func pnbdLL(d *bgData) likelihood {
 					if wt = d.w0[i]; wt == 0 {
 						continue
 					}
-					ll = m.historyLL(0, 0, d.t[i], lt0, m.tailAt(0, d.t[i], lt0.gOK), g)
+					ll = m.historyLL(0, 0, d.t[i], lt0, m.tailAtT(0, d.t[i], lt0), g)
 				} else {
 					r := i - len(d.t)
 					rp := d.rep[r]
@@ -493,8 +505,8 @@ type tailKeys struct {
 
 // tailBuf holds one evaluation's tails.
 type tailBuf struct {
-	lo, hi   []tail
-	withGrad []bool
+	lo, hi []tail
+	need   []uint8
 }
 
 func newTailKeys(d *bgData) *tailKeys {
@@ -519,27 +531,39 @@ func newTailKeys(d *bgData) *tailKeys {
 // tails evaluates the tails at t_x and at T, each once, as historyLL
 // takes them: at t_x with derivatives when grad; at T with derivatives
 // where a history's tail at t_x has them (the value is the same either
-// way). The caller gives the buffer back to tk.bufs.
+// way), and not at all where no history's tail at t_x has a value (see
+// tailAtT). The caller gives the buffer back to tk.bufs.
 func (tk *tailKeys) tails(d *bgData, m ParetoNBD, grad bool) *tailBuf {
 	buf, _ := tk.bufs.Get().(*tailBuf)
 	if buf == nil {
-		buf = &tailBuf{lo: make([]tail, len(tk.loKey)), hi: make([]tail, len(tk.hiKey)), withGrad: make([]bool, len(tk.hiKey))}
+		buf = &tailBuf{lo: make([]tail, len(tk.loKey)), hi: make([]tail, len(tk.hiKey)), need: make([]uint8, len(tk.hiKey))}
 	}
-	lo, hi, withGrad := buf.lo, buf.hi, buf.withGrad
+	lo, hi, need := buf.lo, buf.hi, buf.need
 	parallelRange(len(lo), 256, func(_, a, b int) {
 		for k := a; k < b; k++ {
 			lo[k] = m.tailAt(d.x[tk.loKey[k][0]], d.t[tk.loKey[k][1]], grad)
 		}
 	})
-	clear(withGrad)
-	if grad {
-		for r, l := range tk.lo {
-			withGrad[tk.hi[r]] = withGrad[tk.hi[r]] || lo[l].gOK
+	// what the tails at T are needed for: 0 nothing, 1 a value, 2 a value
+	// with derivatives
+	clear(need)
+	for r, l := range tk.lo {
+		n := uint8(0)
+		switch {
+		case lo[l].gOK:
+			n = 2
+		case !math.IsNaN(lo[l].v):
+			n = 1
 		}
+		need[tk.hi[r]] = max(need[tk.hi[r]], n)
 	}
 	parallelRange(len(hi), 256, func(_, a, b int) {
 		for k := a; k < b; k++ {
-			hi[k] = m.tailAt(d.x[tk.hiKey[k][0]], d.t[tk.hiKey[k][1]], withGrad[k])
+			if need[k] == 0 {
+				hi[k] = tail{v: math.NaN()}
+				continue
+			}
+			hi[k] = m.tailAt(d.x[tk.hiKey[k][0]], d.t[tk.hiKey[k][1]], need[k] == 2)
 		}
 	})
 	return buf
