@@ -391,7 +391,9 @@ func (s *stage1) tracking(mu *sync.Mutex, k repeatKey) tracking {
 // model returns the fitted probabilistic model for a time unit.
 func (s *stage1) model(mu *sync.Mutex, k modelKey) *ProbModel {
 	return cached(mu, s.models, k, func() *ProbModel {
-		return fitModel(s.repeat(mu, s.wholeKey(k.unit)).sum, k.kind, func(sum *RepeatSummary) ModelFit {
+		sum := s.repeat(mu, s.wholeKey(k.unit)).sum
+		defer sum.fitted()
+		return fitModel(sum, k.kind, func(sum *RepeatSummary) ModelFit {
 			return s.countFit(mu, k, sum)
 		})
 	})

@@ -639,9 +639,9 @@ var pnbdStarts = [][]float64{{0, 0, 0, 0}, {-0.5, 1, -0.5, 1}}
 func FitParetoNBD(s *RepeatSummary, penalizer float64) (ParetoNBD, FitStatus) {
 	return fitCounts(s, penalizer, countSpec[ParetoNBD]{name: "Pareto/NBD", starts: pnbdStarts, tol: pnbdTol, sampleHessian: true, stopAtBoundary: true,
 		problem: func(scale float64) fitProblem {
-			d := newBGData(s, scale)
+			d, t := s.grouped(scale)
 			p := fitProblem{full: weighted{pnbdLL(d), d.w}}
-			if t := d.thin(fitSampleCustomers); t != d {
+			if t != d {
 				p.sample = weighted{pnbdLL(t), t.w}
 			}
 			return p

@@ -120,6 +120,7 @@ func validate(b *Base, led *Ledger, calEnd Day, rd repeatData, track func() trac
 	for range kinds {
 		<-done
 	}
+	s.fitted()
 	v.holdout(s, holdout)
 	v.histogram(s)
 	// the tracking curve counts purchase days by day: the rows give them, a
