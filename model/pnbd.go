@@ -429,8 +429,11 @@ const pnbdHomogeneous = 1000
 // but the integral they stand for does: its derivatives are means under the
 // integrand (see quadrature), taken from the quadrature's nodes.
 func pnbdLL(d *bgData) likelihood {
-	tk := newTailKeys(d)
+	// numbered at the first evaluation: a fit that stops at the edge on
+	// its sample never evaluates every customer's histories
+	keys := sync.OnceValue(func() *tailKeys { return newTailKeys(d) })
 	return func(th, grad []float64) float64 {
+		tk := keys()
 		m := ParetoNBD{R: math.Exp(th[0]), Alpha: math.Exp(th[1]), S: math.Exp(th[2]), Beta: math.Exp(th[3])}
 		// terms in x alone
 		lgx, psix := make([]float64, len(d.x)), make([]float64, len(d.x))
