@@ -200,27 +200,25 @@ func (m ParetoNBD) quadrature(x, tx, T float64, mom *[4]float64) float64 {
 	k := min(al, be)
 	// logs of α+τ and β+τ at v: the smaller of α, β is k, so one of them
 	// is v itself
-	logs := func(v float64) (la, lb, e float64) {
-		e = math.Exp(v)
+	logs := func(v, e float64) (la, lb float64) {
 		if al == k {
-			return v, math.Log(be - k + e), e
+			return v, math.Log(be - k + e)
 		}
-		return math.Log(al - k + e), v, e
+		return math.Log(al - k + e), v
 	}
 	logf := func(la, lb, v float64) float64 { return v - (r+x)*la - (s+1)*lb } // ln of integrand · dτ/dv
 	v0, v1 := math.Log(k+tx), math.Log(k+T)
-	la0, lb0, _ := logs(v0)
-	la1, lb1, _ := logs(v1)
+	la0, lb0 := logs(v0, k+tx)
+	la1, lb1 := logs(v1, k+T)
 	ref := max(logf(la0, lb0, v0), logf(la1, lb1, v1))
 	rule := m.quadRule(x, tx, T)
 	nodes, weights := rule.x, rule.w
 	mid, half := (v0+v1)/2, (v1-v0)/2
 	var sum float64
 	var acc [4]float64
-	for i, u := range nodes {
-		v := mid + half*u
-		la, lb, ev := logs(v)
-		e := weights[i] * math.Exp(logf(la, lb, v)-ref)
+	node := func(w, v, ev float64) {
+		la, lb := logs(v, ev)
+		e := w * math.Exp(logf(la, lb, v)-ref)
 		sum += e
 		if mom != nil {
 			acc[0] += e * la
@@ -228,6 +226,19 @@ func (m ParetoNBD) quadrature(x, tx, T float64, mom *[4]float64) float64 {
 			acc[2] += e * lb
 			acc[3] += e / (be - k + ev)
 		}
+	}
+	// Gauss-Legendre nodes pair up as ±u: e^(mid ± half·u) = k+τ at both
+	// from one exp (the quadrature's time is in its exps)
+	em := math.Exp(mid)
+	n := len(nodes)
+	for i := range n / 2 {
+		u, w := nodes[n-1-i], weights[n-1-i]
+		q := math.Exp(half * u)
+		node(w, mid+half*u, em*q)
+		node(w, mid-half*u, em/q)
+	}
+	if n%2 == 1 {
+		node(weights[n/2], mid, em)
 	}
 	if mom != nil {
 		for j := range acc {
