@@ -401,12 +401,15 @@ func (v *Validation) tracking(s *RepeatSummary, births, repeats []DayCount) {
 // holdout, else the lower BIC; BG/NBD on a tie.
 func (v *Validation) choose() {
 	v.Best = -1
+	// the measures as the tables show them, with separators (a BIC of
+	// millions read 6.84769e+06)
 	measure := func(f ModelFit) float64 { return f.BIC }
-	what := "BIC on the whole ledger (no holdout: set calibration_end to compare forecasts)"
+	what, decimals := "BIC on the whole ledger (no holdout: set calibration_end to compare forecasts)", 1
 	if v.Holdout > 0 {
 		measure = func(f ModelFit) float64 { return f.MAE }
-		what = "holdout MAE per customer"
+		what, decimals = "holdout MAE per customer", 3
 	}
+	num := func(f ModelFit) string { return FormatNumber(measure(f), decimals) }
 	for i, f := range v.Fits {
 		m := measure(f)
 		if f.Count == nil || math.IsNaN(m) {
@@ -421,15 +424,13 @@ func (v *Validation) choose() {
 		return
 	}
 	b := v.Fits[v.Best]
-	v.BestWhy = fmt.Sprintf("%s has the lower %s (%s)", b.Name, what, fnum4(measure(b)))
+	v.BestWhy = fmt.Sprintf("%s is the one model usable: %s %s", b.Name, what, num(b))
 	for i, f := range v.Fits {
 		if i != v.Best && f.Count != nil {
-			v.BestWhy = fmt.Sprintf("%s has the lower %s: %s vs %s for %s", b.Name, what, fnum4(measure(b)), fnum4(measure(f)), f.Name)
+			v.BestWhy = fmt.Sprintf("%s has the lower %s: %s vs %s for %s", b.Name, what, num(b), num(f), f.Name)
 		}
 	}
 }
-
-func fnum4(v float64) string { return fmt.Sprintf("%.6g", v) }
 
 func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K { return slices.Sorted(maps.Keys(m)) }
 

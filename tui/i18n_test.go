@@ -100,18 +100,19 @@ func TestNoteBoundarySentences(t *testing.T) {
 // when one model or neither could be fitted, with its numbers kept.
 func TestNoteModelChoice(t *testing.T) {
 	sh := &Shared{Lang: "zh"}
-	names := regexp.MustCompile(`BG/NBD|Pareto/NBD|BIC|calibration_end|auto|\d[\d.e+-]*`)
+	names := regexp.MustCompile(`BG/NBD|Pareto/NBD|BIC|calibration_end|auto|\d[\d.,-]*`)
 	for _, n := range []string{
 		"neither model could be fitted",
-		"BG/NBD has the lower BIC on the whole ledger (no holdout: set calibration_end to compare forecasts) (6.84608e+07)",
-		"auto: Pareto/NBD has the lower holdout MAE per customer (1.24103)",
+		"BG/NBD is the one model usable: BIC on the whole ledger (no holdout: set calibration_end to compare forecasts) 68,460,812.3",
+		"auto: Pareto/NBD is the one model usable: holdout MAE per customer 1.241",
 		"BG/NBD has the lower holdout MAE per customer: 1.241 vs 1.305 for Pareto/NBD",
+		"BG/NBD has the lower BIC on the whole ledger (no holdout: set calibration_end to compare forecasts): 142,536.5 vs 142,659.6 for Pareto/NBD",
 	} {
 		zh := sh.note(n)
 		if rest := names.ReplaceAllString(zh, ""); regexp.MustCompile(`[A-Za-z]{2,}`).MatchString(rest) {
 			t.Errorf("not translated: %s → %s", n, zh)
 		}
-		for _, num := range regexp.MustCompile(`\d[\d.e+-]*`).FindAllString(n, -1) {
+		for _, num := range regexp.MustCompile(`\d[\d.,-]*`).FindAllString(n, -1) {
 			if !strings.Contains(zh, num) {
 				t.Errorf("%s lost %s: %s", n, num, zh)
 			}
