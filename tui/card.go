@@ -158,7 +158,7 @@ func (p *cardPane) lines() []string {
 	if md := a.Model; md != nil && md.OK {
 		s := md.Summary
 		add(sh.tf("card.bg", s.X[c], s.Tx[c], s.T[c], sh.name(md.Unit), sh.amount(s.Mbar[c])))
-		add(sh.tf("card.bgclv", pct(a.PAlive[c]), a.Params.ExpPurchasesDays, fnum(a.ExpPurchases[c], 2), sh.amount(a.Spend[c]), sh.money(a.CLVMoney[c])))
+		add(sh.tf("card.bgclv", sh.pct(a.PAlive[c]), a.Params.ExpPurchasesDays, sh.fnum(a.ExpPurchases[c], 2), sh.amount(a.Spend[c]), sh.money(a.CLVMoney[c])))
 		if hist := a.AliveHistory(c, 2*p.w); len(hist) > 1 {
 			add(sh.t("card.alivehist"))
 			lines = append(lines, aliveChart(hist, p.w-2, 9)...)
@@ -170,9 +170,9 @@ func (p *cardPane) lines() []string {
 	if a.Churn[c] == model.ChurnNoPurchases {
 		add(sh.name("No purchases"))
 	} else {
-		add(sh.tf("card.churn", sh.name(a.Churn[c].String()), a.R[c], fnum(a.IPT[c], 1), fnum(a.ChurnRatio[c], 2), a.Params.ChurnAtRiskRatio, a.Params.ChurnLapsedRatio))
+		add(sh.tf("card.churn", sh.name(a.Churn[c].String()), a.R[c], sh.fnum(a.IPT[c], 1), sh.fnum(a.ChurnRatio[c], 2), a.Params.ChurnAtRiskRatio, a.Params.ChurnLapsedRatio))
 		if a.ChurnConflict[c] {
-			add(sh.tf("card.conflict", pct(a.PAlive[c]), sh.name(model.PAliveBand(a.PAlive[c], a.Params).String())))
+			add(sh.tf("card.conflict", sh.pct(a.PAlive[c]), sh.name(model.PAliveBand(a.PAlive[c], a.Params).String())))
 		}
 	}
 	if r := a.Risk; r.Available {
@@ -183,7 +183,7 @@ func (p *cardPane) lines() []string {
 		if r.Cap[c] != model.CapNone {
 			add(sh.t("card.override") + ": " + sh.note(r.Cap[c].String()))
 		}
-		add(sh.tf("card.grade", model.Grades[r.Grade[c]], sh.name(model.GradeAction(r.Grade[c])), pct(r.Util[c]), sh.name(r.UtilState[c].String()), dsoText(sh, r.DSO[c]), fnum(r.DBT[c], 1)))
+		add(sh.tf("card.grade", model.Grades[r.Grade[c]], sh.name(model.GradeAction(r.Grade[c])), sh.pct(r.Util[c]), sh.name(r.UtilState[c].String()), dsoText(sh, r.DSO[c]), sh.fnum(r.DBT[c], 1)))
 		if bk := r.CustBuckets.Of(c); bk != nil {
 			var parts []string
 			for k, v := range bk {
@@ -207,7 +207,7 @@ func (p *cardPane) lines() []string {
 		if t.HasBalance[c] {
 			util := sh.t("n/a")
 			if cs.HasLimit[c] && cs.CreditLimit[c] > 0 {
-				util = pct(float64(t.Balance[c]) / float64(cs.CreditLimit[c]))
+				util = sh.pct(float64(t.Balance[c]) / float64(cs.CreditLimit[c]))
 			}
 			add(sh.tf("card.balance", sh.money(t.Balance[c]), util))
 		}
@@ -244,14 +244,14 @@ func dsoText(sh *Shared, v float64) string {
 	if math.IsNaN(v) {
 		return sh.t("n/m") // no unit: "n/m days" read as a number of days
 	}
-	return fnum(v, 1) + " " + sh.t("days")
+	return sh.fnum(v, 1) + " " + sh.t("days")
 }
 
 // aliveChart draws a customer's P(alive) history: 0–100 % against the days
 // since the first purchase, purchase days marked on the axis.
 func aliveChart(hist []model.AlivePoint, w, h int) []string {
 	first := hist[0].Day
-	pl := plot{yfmt: func(v float64) string { return pct(v) }, ticks: []float64{0, 0.5, 1},
+	pl := plot{yfmt: func(v float64) string { return model.FormatPct(v) }, ticks: []float64{0, 0.5, 1},
 		xstart: first.String(), xlabel: hist[len(hist)-1].Day.String()}
 	for _, pt := range hist {
 		x := float64(pt.Day - first)

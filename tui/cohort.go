@@ -46,7 +46,7 @@ func (p *cohortPane) text(i, k int) string {
 	c := p.c
 	switch p.measure {
 	case 0:
-		return pct(c.Retention(i, k))
+		return p.sh.pct(c.Retention(i, k))
 	case 1:
 		return fmtInt(c.Active[i][k])
 	case 2:

@@ -209,7 +209,7 @@ func (p *comparePane) View() string {
 	lines = append(lines, strings.Split(p.mig.View(), "\n")...)
 	for _, x := range p.warns {
 		lines = append(lines, ansiTruncate("⚠ "+sh.St.Bold.Render(sh.t("cmp.warn"))+": "+sh.name(x.Segment)+" "+
-			sh.t(warnNames[x.Figure])+" "+pct(x.Then)+" → "+pct(x.Now), p.w))
+			sh.t(warnNames[x.Figure])+" "+sh.pct(x.Then)+" → "+sh.pct(x.Now), p.w))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -85,11 +85,11 @@ func (p *freqPane) Refresh() {
 		}},
 		{id: "count", title: sh.t("col.customers"), right: true, text: func(r int32) string { return fmtInt(p.row(r).Count) },
 			sort: func(r int32) float64 { return float64(p.row(r).Count) }},
-		{id: "share", title: sh.t("col.custshare"), right: true, text: func(r int32) string { return pct(p.row(r).Share) },
+		{id: "share", title: sh.t("col.custshare"), right: true, text: func(r int32) string { return sh.pct(p.row(r).Share) },
 			sort: func(r int32) float64 { return p.row(r).Share }},
 		{id: "revenue", title: sh.t("Revenue"), right: true, text: func(r int32) string { return sh.money(p.row(r).Revenue) },
 			sort: func(r int32) float64 { return float64(p.row(r).Revenue) }},
-		{id: "rshare", title: sh.t("col.revshare"), right: true, text: func(r int32) string { return pct(p.row(r).RevenueShare) },
+		{id: "rshare", title: sh.t("col.revshare"), right: true, text: func(r int32) string { return sh.pct(p.row(r).RevenueShare) },
 			sort: func(r int32) float64 { return p.row(r).RevenueShare }},
 	}
 	if withProfit {

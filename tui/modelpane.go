@@ -83,7 +83,7 @@ func (p *modelPane) lines() []string {
 		if v.Holdout == math.Trunc(v.Holdout) {
 			prec = 0
 		}
-		add(wrap(bold(sh.t("Model validation"))+" "+sh.tf("model.holdout", v.CalEnd, v.AsOf, fnum(v.Holdout, prec), sh.name(v.Unit+"s"), fmtInt(v.Customers)), p.w)...)
+		add(wrap(bold(sh.t("Model validation"))+" "+sh.tf("model.holdout", v.CalEnd, v.AsOf, sh.fnum(v.Holdout, prec), sh.name(v.Unit+"s"), fmtInt(v.Customers)), p.w)...)
 	} else {
 		add(wrap(bold(sh.t("Model validation"))+" "+sh.tf("model.nohold", v.AsOf, fmtInt(v.Customers)), p.w)...)
 	}
@@ -102,11 +102,11 @@ func (p *modelPane) lines() []string {
 			t.add(f.Name, sh.t("n/a"), "", "", "", "", "", sh.note(why))
 			continue
 		}
-		t.add(f.Name, fnum(f.Status.LogLik, 2), fnum(f.AIC, 1), fnum(f.BIC, 1), fnum(f.MAE, 4), pct(f.Bias), fnum(f.PredictedTotal, 1), mark)
+		t.add(f.Name, sh.fnum(f.Status.LogLik, 2), sh.fnum(f.AIC, 1), sh.fnum(f.BIC, 1), sh.fnum(f.MAE, 4), sh.pct(f.Bias), sh.fnum(f.PredictedTotal, 1), mark)
 	}
 	add(t.render(p.w)...)
 	if v.Holdout > 0 {
-		add(sh.tf("model.actual", fnum(v.ActualHoldout, 0)))
+		add(sh.tf("model.actual", sh.fnum(v.ActualHoldout, 0)))
 	}
 	if a.CLVInfo.Choice != "" {
 		add(wrap(sh.note(a.CLVInfo.Choice), p.w)...)
@@ -122,7 +122,7 @@ func (p *modelPane) lines() []string {
 		}
 		var ps []string
 		for _, q := range f.Params {
-			ps = append(ps, fmt.Sprintf("%s %s ± %s", q.Name, fnum(q.Value, 4), fnum(q.SE, 4)))
+			ps = append(ps, fmt.Sprintf("%s %s ± %s", q.Name, sh.fnum(q.Value, 4), sh.fnum(q.SE, 4)))
 		}
 		add(wrap(f.Name+": "+strings.Join(ps, "  "), p.w)...)
 		if f.Status.SENote != "" {
@@ -136,9 +136,9 @@ func (p *modelPane) lines() []string {
 			if i < len(m.GGStatus.SE) {
 				se = m.GGStatus.SE[i]
 			}
-			ps = append(ps, fmt.Sprintf("%s %s ± %s", name, fnum([]float64{m.GG.P, m.GG.Q, m.GG.V}[i], 4), fnum(se, 4)))
+			ps = append(ps, fmt.Sprintf("%s %s ± %s", name, sh.fnum([]float64{m.GG.P, m.GG.Q, m.GG.V}[i], 4), sh.fnum(se, 4)))
 		}
-		add(wrap("Gamma-Gamma: "+strings.Join(ps, "  ")+"  "+sh.tf("model.rho", fnum(m.GGStatus.Rho, 2)), p.w)...)
+		add(wrap("Gamma-Gamma: "+strings.Join(ps, "  ")+"  "+sh.tf("model.rho", sh.fnum(m.GGStatus.Rho, 2)), p.w)...)
 		if m.GGStatus.SENote != "" {
 			add(wrap(sh.St.Dim.Render(sh.note(m.GGStatus.SENote)), p.w)...)
 		}
@@ -180,9 +180,9 @@ func (p *modelPane) classTable(v *model.Validation, rows []model.ClassRow, prec 
 	}
 	t := newTextTable(head...)
 	for _, r := range rows {
-		cells := []string{r.Label, fmtInt(r.Customers), fnum(r.Actual, prec)}
+		cells := []string{r.Label, fmtInt(r.Customers), sh.fnum(r.Actual, prec)}
 		for _, m := range r.Model {
-			cells = append(cells, fnum(m, prec))
+			cells = append(cells, sh.fnum(m, prec))
 		}
 		t.add(cells...)
 	}
@@ -263,7 +263,7 @@ func (p *modelPane) heatMap() []string {
 	if am == nil {
 		return nil
 	}
-	out := []string{sh.St.Bold.Render(sh.tf("model.heat", am.Model, fnum(am.T, 1)))}
+	out := []string{sh.St.Bold.Render(sh.tf("model.heat", am.Model, sh.fnum(am.T, 1)))}
 	shades := []rune(" ░▒▓█")
 	cols := min(len(am.Recency), max(1, (p.w-5)/2))
 	for i := len(am.X) - 1; i >= 0; i-- {
@@ -280,7 +280,7 @@ func (p *modelPane) heatMap() []string {
 		}
 		out = append(out, b.String())
 	}
-	out = append(out, "    "+sh.tf("model.heataxis", fnum(am.T, 0)))
+	out = append(out, "    "+sh.tf("model.heataxis", sh.fnum(am.T, 0)))
 	return out
 }
 

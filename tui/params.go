@@ -154,7 +154,7 @@ func (p *paramsPane) side(w, h int) string {
 				ps += fmt.Sprintf(" %s %.3f", q.Name, q.Value)
 			}
 			lines = append(lines, ansiTruncate(ps, w),
-				ansiTruncate(sh.tf("side.converged", md.BGStatus.Iterations, fnum(md.BGStatus.LogLik, 1)), w))
+				ansiTruncate(sh.tf("side.converged", md.BGStatus.Iterations, sh.fnum(md.BGStatus.LogLik, 1)), w))
 		} else {
 			lines = append(lines, wrap(sh.t("side.model")+": "+sh.note(md.Why), w)...)
 		}

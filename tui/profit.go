@@ -49,7 +49,7 @@ func (p *profitPane) Refresh() {
 			sort: func(r int32) float64 { return float64(ps.Cum[r]) }},
 	}
 	if ps.TotalCM > 0 {
-		cum = append(cum, gridCol{id: "cumshare", title: sh.t("col.cumshare"), right: true, text: func(r int32) string { return pct(ps.CumShare(int(r))) },
+		cum = append(cum, gridCol{id: "cumshare", title: sh.t("col.cumshare"), right: true, text: func(r int32) string { return sh.pct(ps.CumShare(int(r))) },
 			sort: func(r int32) float64 { return ps.CumShare(int(r)) }})
 	}
 	// rank, customer, name, profit, cumulative profit …, then the rest
@@ -84,8 +84,8 @@ func (p *profitPane) View() string {
 	if !ps.Basis.Known() {
 		return strings.Join(wrap(sh.St.Warn.Render(sh.t("profit.na"))+" "+sh.note(ps.Note), p.w), "\n")
 	}
-	head := sh.tf("profit.head", sh.St.Bold.Render(sh.t("Whale curve")), sh.name(ps.Basis.String()), sh.money(ps.Peak), pct(ps.PeakPct),
-		sh.money(ps.TotalCM), fmtInt(ps.Profitable), fmtInt(ps.BreakEven), fmtInt(ps.Loss), sh.money(ps.Destroyed), pct(ps.DestroyedPct))
+	head := sh.tf("profit.head", sh.St.Bold.Render(sh.t("Whale curve")), sh.name(ps.Basis.String()), sh.money(ps.Peak), sh.pct(ps.PeakPct),
+		sh.money(ps.TotalCM), fmtInt(ps.Profitable), fmtInt(ps.BreakEven), fmtInt(ps.Loss), sh.money(ps.Destroyed), sh.pct(ps.DestroyedPct))
 	lines := wrap(head, p.w)
 	if ps.Note != "" {
 		lines = append(lines, wrap(sh.St.Dim.Render(sh.note(ps.Note)), p.w)...)
@@ -93,7 +93,7 @@ func (p *profitPane) View() string {
 	// how concentrated revenue is: the top 10 customers and the Herfindahl index
 	for _, t := range sh.A.Concentration.Top {
 		if c := sh.A.Concentration; t.N == 10 && !math.IsNaN(c.HHIRevenue) {
-			lines = append(lines, ansiTruncate(sh.St.Dim.Render(sh.tf("profit.conc", pct(t.RevenueShare), model.FormatNumber(c.HHIRevenue, 4),
+			lines = append(lines, ansiTruncate(sh.St.Dim.Render(sh.tf("profit.conc", sh.pct(t.RevenueShare), model.FormatNumber(c.HHIRevenue, 4),
 				model.FormatNumber(c.EquivRevenue, 1))), p.w))
 		}
 	}
@@ -129,7 +129,7 @@ func (p *profitPane) curve(w, h int) []string {
 	xs, ys = append(xs, 1), append(ys, y(n-1))
 	pl := plot{xs: xs, ys: ys, xlabel: sh.t("share of customers") + " 100%"}
 	if ps.TotalCM > 0 {
-		pl.ticks, pl.yfmt = shareTicks(ys), func(v float64) string { return fnum(100*v, 0) + "%" }
+		pl.ticks, pl.yfmt = shareTicks(ys), func(v float64) string { return sh.fnum(100*v, 0) + "%" }
 	} else {
 		pl.ticks = moneyTicks(ys)
 		pl.yfmt = func(v float64) string { return model.FormatMoney(int64(v), 0) }

@@ -129,11 +129,11 @@ func (p *riskPane) aging() []string {
 	var lines []string
 	lines = append(lines, wrap(sh.tf("risk.head", sh.St.Bold.Render(sh.t("Aging")), sh.note(r.Method), sh.money(r.TotalAR), fmtInt(r.OpenInvoices),
 		fmtInt(r.PastDue), sh.money(r.Unapplied), sh.money(r.NetAR)), p.w)...)
-	other := sh.tf("risk.dsosimple", fnum(r.DSOSimple, 1))
+	other := sh.tf("risk.dsosimple", sh.fnum(r.DSOSimple, 1))
 	if a.Params.DSOMethod == "simple" {
-		other = sh.tf("risk.dsocountback", fnum(r.DSOCountBack, 1))
+		other = sh.tf("risk.dsocountback", sh.fnum(r.DSOCountBack, 1))
 	}
-	dso := sh.tf("risk.dso", sh.note(r.DSOMethod), fnum(r.DSO1, 1), other, fnum(r.BPDSO, 1), fnum(r.ADD, 1), fnum(r.TotalOpenDBT, 1))
+	dso := sh.tf("risk.dso", sh.note(r.DSOMethod), sh.fnum(r.DSO1, 1), other, sh.fnum(r.BPDSO, 1), sh.fnum(r.ADD, 1), sh.fnum(r.TotalOpenDBT, 1))
 	if p.h < 26 { // compact: the buckets on one line
 		var parts []string
 		for k, label := range r.Buckets {
@@ -159,7 +159,7 @@ func (p *riskPane) aging() []string {
 	}
 	for k, label := range r.Buckets {
 		lines = append(lines, row(sh.name(label), sh.money(r.BucketTotal[k]), bar(float64(r.BucketTotal[k])/float64(maxBal), barW),
-			pct(r.LossRates[k]), sh.t("ECL")+" "+sh.money(r.BucketECL[k])))
+			sh.pct(r.LossRates[k]), sh.t("ECL")+" "+sh.money(r.BucketECL[k])))
 	}
 	lines = append(lines, row(sh.t("Total"), sh.money(r.TotalAR), "", "", sh.t("ECL")+" "+sh.money(r.TotalECL)),
 		row(sh.t("Unapplied"), sh.money(r.Unapplied), "", "", sh.St.Dim.Render(sh.t("risk.unapplied"))),

@@ -60,7 +60,7 @@ func (p *segmentsPane) Refresh() {
 			if na {
 				return sh.t("n/a")
 			}
-			return pct(get(p.row(r)))
+			return sh.pct(get(p.row(r)))
 		}
 	}
 	num := func(get func(r model.SegmentRow) float64) func(int32) float64 {
@@ -123,7 +123,7 @@ func (p *segmentsPane) Refresh() {
 		{id: "action", title: sh.t("col.action"), max: 40, text: func(r int32) string { return sh.name(p.row(r).Action) }},
 		{id: "repeat", title: sh.t("col.repeat"), right: true, text: func(r int32) string {
 			if x := p.row(r).RepeatRate; !math.IsNaN(x) {
-				return pct(x)
+				return sh.pct(x)
 			}
 			return sh.t("n/a")
 		}, sort: num(func(s model.SegmentRow) float64 { return s.RepeatRate })},
@@ -155,7 +155,7 @@ func (p *segmentsPane) budgetCols(b *model.Budget) []gridCol {
 	ratio := func(get func(model.BudgetRow) float64) func(int32) string {
 		return func(r int32) string {
 			if v := get(row(r)); !math.IsNaN(v) {
-				return pct(v)
+				return sh.pct(v)
 			}
 			return sh.t("n/a")
 		}
@@ -280,7 +280,7 @@ func (p *segmentsPane) chart(w, h int) []string {
 		if glyph != "█" {
 			b = strings.ReplaceAll(b, "█", glyph)
 		}
-		return st.Bars[style].Render(padTo(b, barW, false)) + " " + pct(s)
+		return st.Bars[style].Render(padTo(b, barW, false)) + " " + sh.pct(s)
 	}
 	for _, r := range rows[:fits] {
 		lines = append(lines, padTo(sh.name(r.Segment), labelW, false)+" "+bars(r.CustomerShare, "░", 0),

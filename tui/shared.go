@@ -72,25 +72,33 @@ func (s *Shared) value(f model.Field, v model.Value) string {
 	case model.KindAmount:
 		return s.amount(v.Num)
 	case model.KindPct:
-		return pct(v.Num)
+		return s.pct(v.Num)
 	case model.KindInt:
 		return fmtInt(int(v.Num))
 	case model.KindDate:
 		return v.Day.String()
 	}
-	return fnum(v.Num, 1)
+	return s.fnum(v.Num, 1)
 }
 
 func fmtInt(v int) string { return model.FormatMoney(int64(v), 0) }
 
 func ansiTruncate(s string, w int) string { return ansi.Truncate(s, w, "…") }
 
-func fnum(v float64, prec int) string {
+// fnum formats a model figure or ratio with prec decimals; n/a, in the
+// view's language, when undefined.
+func (s *Shared) fnum(v float64, prec int) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "n/a"
+		return s.t("n/a")
 	}
 	return strconv.FormatFloat(v, 'f', prec, 64)
 }
 
-// pct formats a share as the exporter and the report do ("25.3 %").
-func pct(v float64) string { return model.FormatPct(v) }
+// pct formats a share as the exporter and the report do ("25.3 %"); n/a
+// in the view's language.
+func (s *Shared) pct(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return s.t("n/a")
+	}
+	return model.FormatPct(v)
+}
