@@ -19,10 +19,11 @@ func (w *wbWriter) modelValidation() error {
 		f.SetCellValue(s, "A1", "n/a: the count models are not fitted (clv_model is simple)")
 		return nil
 	}
-	title := fmt.Sprintf("Count models on the whole ledger to %s (no holdout: set calibration_end to check forecasts); %d customers", v.AsOf, v.Customers)
+	customers := model.FormatMoney(int64(v.Customers), 0)
+	title := fmt.Sprintf("Count models on the whole ledger to %s (no holdout: set calibration_end to check forecasts); %s customers", v.AsOf, customers)
 	if v.Holdout > 0 {
-		title = fmt.Sprintf("Calibration to %s, holdout to %s (%.4g %ss); %d customers in the calibration cohort; %g actual holdout repeat purchases",
-			v.CalEnd, v.AsOf, v.Holdout, v.Unit, v.Customers, v.ActualHoldout)
+		title = fmt.Sprintf("Calibration to %s, holdout to %s (%.4g %ss); %s customers in the calibration cohort; %s actual holdout repeat purchases",
+			v.CalEnd, v.AsOf, v.Holdout, v.Unit, customers, model.FormatNumber(v.ActualHoldout, 0))
 	}
 	f.SetCellValue(s, "A1", title)
 	f.SetCellStyle(s, "A1", "A1", w.st.bold)
@@ -35,7 +36,11 @@ func (w *wbWriter) modelValidation() error {
 	var rows [][]any
 	for _, ft := range v.Fits {
 		if ft.Count == nil {
-			rows = append(rows, []any{ft.Name, nil, nil, nil, nil, nil, nil, "not fitted: " + ft.Status.Err + ft.Status.Boundary})
+			why := "not fitted: " + ft.Status.Err
+			if ft.Status.Boundary != "" { // fitted, but to the edge: as the model's own reason says
+				why = "fit unusable: " + ft.Status.Boundary
+			}
+			rows = append(rows, []any{ft.Name, nil, nil, nil, nil, nil, nil, why})
 			continue
 		}
 		rows = append(rows, []any{ft.Name, num(ft.Status.LogLik), len(ft.Params), num(ft.AIC), num(ft.BIC), num(ft.MAE), num(ft.Bias), num(ft.PredictedTotal)})

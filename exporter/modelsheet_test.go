@@ -5,7 +5,10 @@ import (
 	"math"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"ledgerlens/importer"
 	"ledgerlens/model"
@@ -81,5 +84,58 @@ print(json.dumps(out))
 	// segment charts, whale curve and aging exist already; this sheet adds three
 	if got.Charts < 3 {
 		t.Errorf("%d charts in the workbook", got.Charts)
+	}
+}
+
+// A fit that ran to the edge of its parameter space is called unusable,
+// with the model's reason, not "not fitted"; the title's customer count has
+// separators.
+func TestModelSheetUnusableFit(t *testing.T) {
+	for _, c := range []struct {
+		path, title string
+		rows        map[string]string
+	}{
+		{"", "; 2,000 customers", nil},
+		{"../../shared/data/receivables/WA_Fn-UseC_-Accounts-Receivable.csv", "; 100 customers", map[string]string{
+			"BG/NBD":     "fit unusable: no dropout seen in this ledger",
+			"Pareto/NBD": "fit unusable: the purchase-rate estimate ran to its limit",
+		}},
+	} {
+		led, rep, err := importer.LoadDemo(importer.Options{})
+		if c.path != "" {
+			led, rep, err = importer.Load([]string{c.path}, importer.Options{})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := model.NewEngine(led).Analyze(model.DefaultParams())
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "model.xlsx")
+		if err := WriteXLSX(path, Export{Source: "x", Analysis: a, Report: rep}, WriteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.GetRows(SheetModel)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(rows[0][0], c.title) {
+			t.Errorf("%s: title %q", c.path, rows[0][0])
+		}
+		for _, r := range rows[3:6] {
+			if want, ok := c.rows[r[0]]; ok && !strings.HasPrefix(r[len(r)-1], want) {
+				t.Errorf("%s: %s row ends %q, want %q…", c.path, r[0], r[len(r)-1], want)
+			}
+			delete(c.rows, r[0])
+		}
+		if len(c.rows) > 0 {
+			t.Errorf("%s: rows not found: %v", c.path, c.rows)
+		}
 	}
 }
