@@ -232,9 +232,16 @@ func AmountMinor(v float64, dec int) Money {
 
 // FormatNumber formats a ratio or model figure with dec decimals and
 // thousands separators, "n/a" when undefined: 1234.56 is "1,234.6" at 1.
+// A figure too large for its decimals to be exact in a float (2^53 units
+// of the last decimal; a fit at the edge of its parameter space reaches
+// such values) is written with an exponent, 7.38e+15: rounded to those
+// units it would not fit an int64 either.
 func FormatNumber(v float64, dec int) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "n/a"
+	}
+	if math.Abs(v)*float64(Pow10(dec)) >= 1<<53 {
+		return strconv.FormatFloat(v, 'g', 6, 64)
 	}
 	return FormatMoney(AmountMinor(v, dec), dec)
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math"
 	"testing"
 )
 
@@ -41,6 +42,24 @@ func TestFormatMoney(t *testing.T) {
 	}
 	if got := MoneyString(-123456, 2); got != "-1234.56" {
 		t.Errorf("MoneyString = %s", got)
+	}
+}
+
+// Model figures read with separators and their decimals, and those too
+// large for their decimals (an edge fit's parameters) with an exponent,
+// never wrapped round int64.
+func TestFormatNumber(t *testing.T) {
+	for _, c := range []struct {
+		v   float64
+		dec int
+		out string
+	}{
+		{1234.56, 1, "1,234.6"}, {-71253.0648, 2, "-71,253.06"}, {0.6216, 4, "0.6216"}, {math.NaN(), 2, "n/a"},
+		{7.3755967e10, 4, "73,755,967,000.0000"}, {7.38e15, 4, "7.38e+15"}, {-3e20, 1, "-3e+20"}, {1e18, 0, "1e+18"},
+	} {
+		if got := FormatNumber(c.v, c.dec); got != c.out {
+			t.Errorf("FormatNumber(%g, %d) = %s, want %s", c.v, c.dec, got, c.out)
+		}
 	}
 }
 
