@@ -28,7 +28,7 @@ var catalog = map[string][2]string{
 	"model.heataxis": {"recency 0 → %s (left: last purchase long ago)", "最近购买时点 0 → %s（左：很久以前）"},
 	"model.more":     {"lines %d–%d of %d: ↓/pgdn for more", "第 %d–%d 行，共 %d 行：↓/pgdn 查看更多"},
 	"model.last":     {"lines %d–%d of %d: the end (g: top)", "第 %d–%d 行，共 %d 行：已到末尾（g：回到顶部）"},
-	"better":         {"better", "更优"}, "col.model": {"Model", "模型"}, "col.mae": {"MAE", "平均绝对误差"},
+	"better":         {"better", "更优"}, "col.model": {"Model", "模型"}, "col.mae": {"MAE", "MAE"},
 	"col.bias": {"Bias", "偏差"}, "col.predicted": {"Predicted", "预测"}, "col.actual": {"Actual", "实际"}, "col.freq": {"x", "x"},
 	"Parameters ± standard error":                             {"Parameters ± standard error", "参数 ± 标准误"},
 	"Cumulative repeat purchases":                             {"Cumulative repeat purchases", "累计重复购买"},

@@ -93,8 +93,8 @@ func (p *profitPane) View() string {
 	// how concentrated revenue is: the top 10 customers and the Herfindahl index
 	for _, t := range sh.A.Concentration.Top {
 		if c := sh.A.Concentration; t.N == 10 && !math.IsNaN(c.HHIRevenue) {
-			lines = append(lines, ansiTruncate(sh.St.Dim.Render(sh.tf("profit.conc", sh.pct(t.RevenueShare), model.FormatNumber(c.HHIRevenue, 4),
-				model.FormatNumber(c.EquivRevenue, 1))), p.w))
+			lines = append(lines, ansiTruncate(sh.St.Dim.Render(sh.tf("profit.conc", sh.pct(t.RevenueShare), sh.fnum(c.HHIRevenue, 4),
+				sh.fnum(c.EquivRevenue, 1))), p.w))
 		}
 	}
 	tableH := p.tableH()

@@ -102,11 +102,11 @@ func (p *segmentsPane) Refresh() {
 			if a.ExpPurchases == nil {
 				return sh.t("n/a")
 			}
-			return model.FormatNumber(p.row(r).ExpPurchases, 1)
+			return sh.fnum(p.row(r).ExpPurchases, 1)
 		}, sort: num(func(s model.SegmentRow) float64 { return s.ExpPurchases })},
 		{id: "exppm", title: sh.t("col.pm"), right: true, text: func(r int32) string {
 			if x := p.row(r).ExpPM; !math.IsNaN(x) {
-				return "± " + model.FormatNumber(x, 1)
+				return "± " + sh.fnum(x, 1)
 			}
 			return sh.t("n/a")
 		}, sort: num(func(s model.SegmentRow) float64 { return s.ExpPM })},

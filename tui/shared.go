@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"math"
-	"strconv"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -85,13 +84,14 @@ func fmtInt(v int) string { return model.FormatMoney(int64(v), 0) }
 
 func ansiTruncate(s string, w int) string { return ansi.Truncate(s, w, "…") }
 
-// fnum formats a model figure or ratio with prec decimals; n/a, in the
+// fnum formats a model figure or ratio with prec decimals and thousands
+// separators, as the exporter and the model's sentences do; n/a, in the
 // view's language, when undefined.
 func (s *Shared) fnum(v float64, prec int) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return s.t("n/a")
 	}
-	return strconv.FormatFloat(v, 'f', prec, 64)
+	return model.FormatNumber(v, prec)
 }
 
 // pct formats a share as the exporter and the report do ("25.3 %"); n/a
