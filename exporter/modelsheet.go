@@ -36,11 +36,7 @@ func (w *wbWriter) modelValidation() error {
 	var rows [][]any
 	for _, ft := range v.Fits {
 		if ft.Count == nil {
-			why := "not fitted: " + ft.Status.Err
-			if ft.Status.Boundary != "" { // fitted, but to the edge: as the model's own reason says
-				why = "fit unusable: " + ft.Status.Boundary
-			}
-			rows = append(rows, []any{ft.Name, nil, nil, nil, nil, nil, nil, why})
+			rows = append(rows, []any{ft.Name, nil, nil, nil, nil, nil, nil, ft.Status.Unusable()})
 			continue
 		}
 		rows = append(rows, []any{ft.Name, num(ft.Status.LogLik), len(ft.Params), num(ft.AIC), num(ft.BIC), num(ft.MAE), num(ft.Bias), num(ft.PredictedTotal)})

@@ -88,8 +88,8 @@ print(json.dumps(out))
 }
 
 // A fit that ran to the edge of its parameter space is called unusable,
-// with the model's reason, not "not fitted"; the title's customer count has
-// separators.
+// with the model's reason (FitStatus.Unusable), not "not fitted"; the
+// title's customer count has separators.
 func TestModelSheetUnusableFit(t *testing.T) {
 	for _, c := range []struct {
 		path, title string

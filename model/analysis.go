@@ -391,9 +391,7 @@ func (s *stage1) tracking(mu *sync.Mutex, k repeatKey) tracking {
 // model returns the fitted probabilistic model for a time unit.
 func (s *stage1) model(mu *sync.Mutex, k modelKey) *ProbModel {
 	return cached(mu, s.models, k, func() *ProbModel {
-		sum := s.repeat(mu, s.wholeKey(k.unit)).sum
-		defer sum.fitted()
-		return fitModel(sum, k.kind, func(sum *RepeatSummary) ModelFit {
+		return fitModel(s.repeat(mu, s.wholeKey(k.unit)).sum, k.kind, func(sum *RepeatSummary) ModelFit {
 			return s.countFit(mu, k, sum)
 		})
 	})

@@ -225,6 +225,19 @@ type FitStatus struct {
 	Rho    float64     // Gamma-Gamma only: corr(frequency, mean spend) of repeat customers
 }
 
+// Unusable says in words why a count fit gives no model: "fit failed: …",
+// or "fit unusable: …" when it ran to the edge of the parameter space; ""
+// for a fit that is used.
+func (st FitStatus) Unusable() string {
+	switch {
+	case !st.Converged:
+		return "fit failed: " + st.Err
+	case st.Boundary != "":
+		return "fit unusable: " + st.Boundary
+	}
+	return ""
+}
+
 // NoStandardErrors is the reason a fit has no standard errors.
 const NoStandardErrors = "no standard errors: the log-likelihood is flat or not curved downwards in some direction at the optimum (its Hessian cannot be inverted), so this ledger does not pin the parameters down"
 

@@ -72,18 +72,16 @@ func fitModel(s *RepeatSummary, kind string, count func(s *RepeatSummary) ModelF
 		m.GG, m.GGStatus = FitGammaGamma(s)
 	}()
 	fitted := count(s)
+	s.fitted() // the count fit is done: its grouped customers can go
 	m.BG, m.PNBD, m.BGStatus = fitted.bg, fitted.pnbd, fitted.Status
 	m.Count = m.BG
 	if kind == KindPNBD {
 		m.Count = m.PNBD
 	}
 	<-done
-	name := ModelName(kind)
-	switch {
-	case !m.BGStatus.Converged:
-		m.Why = name + " fit failed: " + m.BGStatus.Err
-	case m.BGStatus.Boundary != "":
-		m.Why = name + " fit unusable: " + m.BGStatus.Boundary
+	switch why := m.BGStatus.Unusable(); {
+	case why != "":
+		m.Why = ModelName(kind) + " " + why
 	case !m.GGStatus.Converged:
 		m.Why = "Gamma-Gamma fit failed: " + m.GGStatus.Err
 	default:
