@@ -20,7 +20,7 @@ func TestChooseInWords(t *testing.T) {
 		{0, []ModelFit{bg, edge}, 0, "BG/NBD is the one model usable: BIC on the whole ledger (no holdout: set calibration_end to compare forecasts) 6,847,686.5"},
 		{26, []ModelFit{pn, bg}, 1, "BG/NBD has the lower holdout MAE per customer: 1.241 vs 1.305 for Pareto/NBD"},
 		{26, []ModelFit{edge, bg}, 1, "BG/NBD is the one model usable: holdout MAE per customer 1.241"},
-		{26, []ModelFit{edge, {Name: "BG/NBD"}}, -1, "neither model could be fitted"},
+		{26, []ModelFit{edge, {Name: "BG/NBD"}}, -1, "neither model is usable"},
 	} {
 		v := &Validation{Holdout: c.holdout, Fits: c.fits}
 		v.choose()

@@ -420,7 +420,7 @@ func (v *Validation) choose() {
 		}
 	}
 	if v.Best < 0 {
-		v.BestWhy = "neither model could be fitted"
+		v.BestWhy = "neither model is usable"
 		return
 	}
 	b := v.Fits[v.Best]

@@ -360,7 +360,7 @@ var notes = []struct {
 	{regexp.MustCompile(`^margin unavailable without cost data: ranked by revenue\. (.*)$`), "没有成本数据，无法计算毛利：按收入排名。$1"},
 	{regexp.MustCompile(`^CLV not defined for this ledger: ranked by revenue\. (.*)$`), "此账簿无法定义终身价值：按收入排名。$1"},
 	{regexp.MustCompile(`^CLV not defined for this ledger: (.*)$`), "此账簿无法定义终身价值：$1"},
-	{regexp.MustCompile(`^neither model could be fitted$`), "两个模型都无法拟合"},
+	{regexp.MustCompile(`^neither model is usable$`), "两个模型都不可用"},
 	{regexp.MustCompile(`^(auto: )?(BG/NBD|Pareto/NBD) is the one model usable: holdout MAE per customer (\S+)$`), "${1}$2 是唯一可用的模型：留出期每客户平均绝对误差 $3"},
 	{regexp.MustCompile(`^(auto: )?(BG/NBD|Pareto/NBD) is the one model usable: BIC on the whole ledger \(no holdout: set calibration_end to compare forecasts\) (\S+)$`), "${1}$2 是唯一可用的模型：整个账簿上的 BIC（无留出期：设置 calibration_end 以比较预测）$3"},
 	{regexp.MustCompile(`^(auto: )?(BG/NBD|Pareto/NBD) has the lower holdout MAE per customer: (\S+) vs (\S+) for (BG/NBD|Pareto/NBD)$`), "${1}$2 的留出期每客户平均绝对误差更低：$3 对 $5 的 $4"},

@@ -102,7 +102,7 @@ func TestNoteModelChoice(t *testing.T) {
 	sh := &Shared{Lang: "zh"}
 	names := regexp.MustCompile(`BG/NBD|Pareto/NBD|BIC|calibration_end|auto|\d[\d.,-]*`)
 	for _, n := range []string{
-		"neither model could be fitted",
+		"neither model is usable",
 		"BG/NBD is the one model usable: BIC on the whole ledger (no holdout: set calibration_end to compare forecasts) 68,460,812.3",
 		"auto: Pareto/NBD is the one model usable: holdout MAE per customer 1.241",
 		"BG/NBD has the lower holdout MAE per customer: 1.241 vs 1.305 for Pareto/NBD",
