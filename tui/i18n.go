@@ -3,6 +3,7 @@ package tui
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"ledgerlens/model"
 )
@@ -328,83 +329,96 @@ func modelName(lang, n string) string {
 	return n
 }
 
-// notes are the sentences the model writes (scheme notes, profit basis,
+// noteTable holds the sentences the model writes (scheme notes, profit basis,
 // risk and model messages), as patterns with their Chinese form. A note no
 // pattern matches is shown in English.
-var notes = []struct {
+var noteTable = []struct{ re, zh string }{
+	{`^tie-aware percentile scoring, (\d+) levels$`, "按含并列的百分位评分，$1 级"},
+	{`^pandas-compatible scoring, (\d+) levels$`, "与 pandas 兼容的评分，$1 级"},
+	{`^absolute: High ≥ (\S+), Medium ≥ (\S+)$`, "绝对值：高 ≥ $1，中 ≥ $2"},
+	{`^percentile: top (\S+) % High, next (\S+) % Medium$`, "百分位：前 $1 % 为高，其后 $2 % 为中"},
+	{`^break-even when \|CM\| < (\S+)$`, "|CM| < $1 时视为盈亏平衡"},
+	{`^recency ÷ own inter-purchase time: at risk > (\S+), lapsed > (\S+)$`, "最近购买天数 ÷ 自身购买间隔：有风险 > $1，流失 > $2"},
+	{`^P\(alive\) \((\S+)\): active ≥ (\S+), lapsed < (\S+)$`, "存活概率（$1）：活跃 ≥ $2，流失 < $3"},
+	{`^coefficient of variation of the days between purchases: periodic ≤ (\S+), concentrated ≥ (\S+); at least (\d+) purchase days$`, "购买间隔天数的变异系数：周期型 ≤ $1，集中型 ≥ $2；至少 $3 个购买日"},
+	{`^New ≤ (\d+) days; growth band ±(\S+) % \(TTM vs prior 12 months\)$`, "新客 ≤ $1 天；增长区间 ±$2 %（近12个月对比前12个月）"},
+	{`^A ≥ 80, B 65–79, C 50–64, D 35–49, E < 35$`, "A ≥ 80，B 65–79，C 50–64，D 35–49，E < 35"},
+	{`^SME standard 2011 \((.*)\); revenue and assets in 万元$`, "中小企业划型标准 2011（$1）；营业收入与资产以万元计"},
+	{`^values under (\S+) % of customers fold into Other$`, "客户占比低于 $1 % 的取值归入其他"},
+	{`^values under (\S+) % of customers fold into Other; a customer's channel is the one with ≥ (\S+ %) of its sales, else Multi-channel \(channel_main_share\)$`,
+		"客户占比低于 $1 % 的取值归入其他；客户的渠道为占其销售额 ≥ $2 的渠道，否则为多渠道（channel_main_share）"},
+	{`^distinct values of "(.*)" bought up to the as-of date: few = 2 … (\d+), broad = (\d+) or more \(breadth_broad_min\)$`,
+		"截至分析日购买的“$1”不同取值数：少数 = 2 … $2，广泛 = $3 个及以上（breadth_broad_min）"},
+	{`^groups from attr_groups; values in no group are Other$`, "分组来自 attr_groups；未分组的取值归入其他"},
+	{`^bands from attr_bands; lower bound included$`, "分段来自 attr_bands；含下限"},
+	{`^(\d+) distinct numbers: bands at the quintiles \(rounded\); attr_bands sets them$`, "$1 个不同数值：按五分位数分段（取整）；可用 attr_bands 设定"},
+	{`^(.*)by revenue \(trailing 12 months for revenue and margin\); Curry cut-offs, ZRL tier names$`, "${1}按收入排名（收入和毛利取近12个月）；Curry 分界，ZRL 层级名称"},
+	{`^(.*)by margin \(trailing 12 months for revenue and margin\); Curry cut-offs, ZRL tier names$`, "${1}按毛利排名（收入和毛利取近12个月）；Curry 分界，ZRL 层级名称"},
+	{`^(.*)by CLV \(trailing 12 months for revenue and margin\); Curry cut-offs, ZRL tier names$`, "${1}按终身价值排名（收入和毛利取近12个月）；Curry 分界，ZRL 层级名称"},
+	{`^margin unavailable without cost data: ranked by revenue\. (.*)$`, "没有成本数据，无法计算毛利：按收入排名。$1"},
+	{`^CLV not defined for this ledger: ranked by revenue\. (.*)$`, "此账簿无法定义终身价值：按收入排名。$1"},
+	{`^CLV not defined for this ledger: (.*)$`, "此账簿无法定义终身价值：$1"},
+	{`^neither model is usable$`, "两个模型都不可用"},
+	{`^(auto: )?(BG/NBD|Pareto/NBD) is the one model usable: holdout MAE per customer (\S+)$`, "${1}$2 是唯一可用的模型：留出期每客户平均绝对误差 $3"},
+	{`^(auto: )?(BG/NBD|Pareto/NBD) is the one model usable: BIC on the whole ledger \(no holdout: set calibration_end to compare forecasts\) (\S+)$`, "${1}$2 是唯一可用的模型：整个账簿上的 BIC（无留出期：设置 calibration_end 以比较预测）$3"},
+	{`^(auto: )?(BG/NBD|Pareto/NBD) has the lower holdout MAE per customer: (\S+) vs (\S+) for (BG/NBD|Pareto/NBD)$`, "${1}$2 的留出期每客户平均绝对误差更低：$3 对 $5 的 $4"},
+	{`^(auto: )?(BG/NBD|Pareto/NBD) has the lower BIC on the whole ledger \(no holdout: set calibration_end to compare forecasts\): (\S+) vs (\S+) for (BG/NBD|Pareto/NBD)$`, "${1}$2 在整个账簿上的 BIC 更低（无留出期：设置 calibration_end 以比较预测）：$3 对 $5 的 $4"},
+	{`^90 % interval from the parameters' standard errors by the delta method \(parameter uncertainty only\)$`, "90 % 区间：由参数标准误按 delta 方法计算（仅含参数不确定性）"},
+	{`^CLV intervals unavailable: the fit's Hessian is not invertible at the optimum$`, "终身价值区间不可用：拟合最优点的 Hessian 矩阵不可逆"},
+	{`^calibration_end (\S+) is not before the as-of date (\S+): no holdout to check the models on$`, "calibration_end $1 不早于分析日期 $2：没有留出期可检验模型"},
+	{`^no cost in the ledger: COGS = revenue × \(1 − (\S+) %\) assumed; every profit figure is estimated$`, "账簿没有成本：假设销售成本 = 收入 × (1 − $1 %)；所有利润数字均为估计"},
+	{`^no cost in the ledger: profit is revenue less cost to serve; COGS and margin are unknown \(set assumed_gm_pct for a margin\)$`, "账簿没有成本：利润为收入减服务成本；销售成本和毛利未知（设置 assumed_gm_pct 以得到毛利）"},
+	{`^no cost in the ledger: profit figures are n/a \(set assumed_gm_pct, or cost-to-serve rates for revenue less cost to serve\)$`, "账簿没有成本：利润数字不适用（设置 assumed_gm_pct，或设置服务成本费率以得到收入减服务成本）"},
+	{`^the ledger has no payment data .*$`, "账簿没有付款数据（付款日期、付款金额或未收余额）：无法计算应收账款、账龄和信用风险"},
+	{`^paid date and paid amount$`, "付款日期和付款金额"},
+	{`^paid date \(invoices settled in full on it\)$`, "付款日期（发票于该日全额结清）"},
+	{`^outstanding balance column \(as reported\)$`, "未收余额列（按报告）"},
+	{`^IASB illustrative rates — replace with entity history(.*)$`, "IASB 示例损失率 — 请替换为企业自身历史$1"},
+	{`^roll rates from the ledger's own history$`, "由账簿自身历史推算的迁移率"},
+	{`^count-back$`, "倒推法"},
+	{`^simple 3-month$`, "简单三个月法"},
+	{`^written off / credit-impaired: 0$`, "已核销 / 信用减值：0"},
+	{`^an invoice ≥ 91 days past due: capped at 40$`, "有发票逾期 ≥ 91 天：上限 40"},
+	{`^simple (.+) CLV \((\S+)\), r = (\S+)/(\S+), d = (\S+) %/(\S+), T = (.+)$`, "简单终身价值（$1，$2），留存率 r = $3/$4，折现率 d = $5 %/$6，期限 T = $7"},
+	{`^(BG/NBD|Pareto/NBD) \+ Gamma-Gamma (.+) CLV, (\d+) months at (\S+) %/month, unit (\S+) \((\S+) per month\)$`, "$1 + Gamma-Gamma 终身价值（$2），$3 个月，月折现率 $4 %，时间单位 $5（每月 $6）"},
+	{`^(BG/NBD|Pareto/NBD) fit failed: (.*)$`, "$1 拟合失败：$2"},
+	{`^(BG/NBD|Pareto/NBD) fit unusable: (.*)$`, "$1 拟合不可用：$2"},
+	{`^no dropout seen in this ledger \((a|s) = (\S+), (b|β) = (\S+)\): the model counts every customer as alive, so P\(alive\) and CLV from it are not meaningful$`,
+		"账簿中未见流失（$1 = $2，$3 = $4）：模型视每位客户为存活，由此得到的存活概率和终身价值没有意义"},
+	{`^the dropout estimate ran to its limit \(b = (\S+)\): customers are predicted to drop out after every purchase$`,
+		"流失估计到达边界（b = $1）：模型预测客户每次购买后即流失"},
+	{`^the purchase-rate estimate ran to its limit \(r = (\S+)\): the data do not pin down how often customers buy$`,
+		"购买率估计到达边界（r = $1）：数据无法确定客户的购买频率"},
+	{`^the dropout rates look the same for every customer \(s = (\S+), β = (\S+)\): the fit ran to the edge where Pareto/NBD has one common dropout rate, s/β = (\S+)$`,
+		"各客户的流失率看来相同（s = $1，β = $2）：拟合到达 Pareto/NBD 所有客户共用同一流失率的边界，s/β = $3"},
+	{`^Gamma-Gamma fit failed: (.*)$`, "Gamma-Gamma 拟合失败：$1"},
+	{`^no standard errors: the log-likelihood is flat or not curved downwards in some direction at the optimum \(its Hessian cannot be inverted\), so this ledger does not pin the parameters down$`,
+		"无标准误：对数似然在最优点的某个方向上平坦或不向下弯曲（其 Hessian 矩阵不可逆），本账簿无法确定这些参数"},
+	{`^no standard errors or log-likelihood: the fit stopped at the edge of the parameter space, not at an optimum$`,
+		"无标准误和对数似然：拟合停在参数空间的边界上，而非最优点"},
+	{`^(\d+) customers have no document on or before the as-of date (\S+) and are not in the analysis$`, "$1 位客户在截至日期 $2 及之前没有单据，未纳入分析"},
+	{`^total profit ≤ 0: the whale curve shows cumulative profit in money, not shares$`, "总利润 ≤ 0：鲸鱼曲线显示累计利润金额，而非占比"},
+	{`^RFM: fewer customers \((\d+)\) than score levels \((\d+)\)$`, "RFM：客户数（$1）少于评分级数（$2）"},
+	{`^pyramid: fewer than 20 customers$`, "金字塔：客户少于 20 位"},
+	{`^probabilistic CLV unavailable \((.*)\): simple CLV shown instead$`, "概率模型终身价值不可用（$1）：改为显示简单终身价值"},
+	{`^CLV pending: the probabilistic models are being fitted; it fills in when they land$`, "终身价值待定：正在拟合概率模型，拟合完成后填入"},
+	{`^the probabilistic models are being fitted: CLV is n/a until they land$`, "正在拟合概率模型：拟合完成前终身价值不适用"},
+}
+
+// notes are noteTable compiled, at the first Chinese note: a command that
+// shows none (report, export, the English view) does not pay for them at
+// start-up (about 2 ms).
+var notes = sync.OnceValue(func() []notePattern {
+	ps := make([]notePattern, len(noteTable))
+	for i, n := range noteTable {
+		ps[i] = notePattern{regexp.MustCompile(n.re), n.zh}
+	}
+	return ps
+})
+
+type notePattern struct {
 	re *regexp.Regexp
 	zh string
-}{
-	{regexp.MustCompile(`^tie-aware percentile scoring, (\d+) levels$`), "按含并列的百分位评分，$1 级"},
-	{regexp.MustCompile(`^pandas-compatible scoring, (\d+) levels$`), "与 pandas 兼容的评分，$1 级"},
-	{regexp.MustCompile(`^absolute: High ≥ (\S+), Medium ≥ (\S+)$`), "绝对值：高 ≥ $1，中 ≥ $2"},
-	{regexp.MustCompile(`^percentile: top (\S+) % High, next (\S+) % Medium$`), "百分位：前 $1 % 为高，其后 $2 % 为中"},
-	{regexp.MustCompile(`^break-even when \|CM\| < (\S+)$`), "|CM| < $1 时视为盈亏平衡"},
-	{regexp.MustCompile(`^recency ÷ own inter-purchase time: at risk > (\S+), lapsed > (\S+)$`), "最近购买天数 ÷ 自身购买间隔：有风险 > $1，流失 > $2"},
-	{regexp.MustCompile(`^P\(alive\) \((\S+)\): active ≥ (\S+), lapsed < (\S+)$`), "存活概率（$1）：活跃 ≥ $2，流失 < $3"},
-	{regexp.MustCompile(`^coefficient of variation of the days between purchases: periodic ≤ (\S+), concentrated ≥ (\S+); at least (\d+) purchase days$`), "购买间隔天数的变异系数：周期型 ≤ $1，集中型 ≥ $2；至少 $3 个购买日"},
-	{regexp.MustCompile(`^New ≤ (\d+) days; growth band ±(\S+) % \(TTM vs prior 12 months\)$`), "新客 ≤ $1 天；增长区间 ±$2 %（近12个月对比前12个月）"},
-	{regexp.MustCompile(`^A ≥ 80, B 65–79, C 50–64, D 35–49, E < 35$`), "A ≥ 80，B 65–79，C 50–64，D 35–49，E < 35"},
-	{regexp.MustCompile(`^SME standard 2011 \((.*)\); revenue and assets in 万元$`), "中小企业划型标准 2011（$1）；营业收入与资产以万元计"},
-	{regexp.MustCompile(`^values under (\S+) % of customers fold into Other$`), "客户占比低于 $1 % 的取值归入其他"},
-	{regexp.MustCompile(`^values under (\S+) % of customers fold into Other; a customer's channel is the one with ≥ (\S+ %) of its sales, else Multi-channel \(channel_main_share\)$`),
-		"客户占比低于 $1 % 的取值归入其他；客户的渠道为占其销售额 ≥ $2 的渠道，否则为多渠道（channel_main_share）"},
-	{regexp.MustCompile(`^distinct values of "(.*)" bought up to the as-of date: few = 2 … (\d+), broad = (\d+) or more \(breadth_broad_min\)$`),
-		"截至分析日购买的“$1”不同取值数：少数 = 2 … $2，广泛 = $3 个及以上（breadth_broad_min）"},
-	{regexp.MustCompile(`^groups from attr_groups; values in no group are Other$`), "分组来自 attr_groups；未分组的取值归入其他"},
-	{regexp.MustCompile(`^bands from attr_bands; lower bound included$`), "分段来自 attr_bands；含下限"},
-	{regexp.MustCompile(`^(\d+) distinct numbers: bands at the quintiles \(rounded\); attr_bands sets them$`), "$1 个不同数值：按五分位数分段（取整）；可用 attr_bands 设定"},
-	{regexp.MustCompile(`^(.*)by revenue \(trailing 12 months for revenue and margin\); Curry cut-offs, ZRL tier names$`), "${1}按收入排名（收入和毛利取近12个月）；Curry 分界，ZRL 层级名称"},
-	{regexp.MustCompile(`^(.*)by margin \(trailing 12 months for revenue and margin\); Curry cut-offs, ZRL tier names$`), "${1}按毛利排名（收入和毛利取近12个月）；Curry 分界，ZRL 层级名称"},
-	{regexp.MustCompile(`^(.*)by CLV \(trailing 12 months for revenue and margin\); Curry cut-offs, ZRL tier names$`), "${1}按终身价值排名（收入和毛利取近12个月）；Curry 分界，ZRL 层级名称"},
-	{regexp.MustCompile(`^margin unavailable without cost data: ranked by revenue\. (.*)$`), "没有成本数据，无法计算毛利：按收入排名。$1"},
-	{regexp.MustCompile(`^CLV not defined for this ledger: ranked by revenue\. (.*)$`), "此账簿无法定义终身价值：按收入排名。$1"},
-	{regexp.MustCompile(`^CLV not defined for this ledger: (.*)$`), "此账簿无法定义终身价值：$1"},
-	{regexp.MustCompile(`^neither model is usable$`), "两个模型都不可用"},
-	{regexp.MustCompile(`^(auto: )?(BG/NBD|Pareto/NBD) is the one model usable: holdout MAE per customer (\S+)$`), "${1}$2 是唯一可用的模型：留出期每客户平均绝对误差 $3"},
-	{regexp.MustCompile(`^(auto: )?(BG/NBD|Pareto/NBD) is the one model usable: BIC on the whole ledger \(no holdout: set calibration_end to compare forecasts\) (\S+)$`), "${1}$2 是唯一可用的模型：整个账簿上的 BIC（无留出期：设置 calibration_end 以比较预测）$3"},
-	{regexp.MustCompile(`^(auto: )?(BG/NBD|Pareto/NBD) has the lower holdout MAE per customer: (\S+) vs (\S+) for (BG/NBD|Pareto/NBD)$`), "${1}$2 的留出期每客户平均绝对误差更低：$3 对 $5 的 $4"},
-	{regexp.MustCompile(`^(auto: )?(BG/NBD|Pareto/NBD) has the lower BIC on the whole ledger \(no holdout: set calibration_end to compare forecasts\): (\S+) vs (\S+) for (BG/NBD|Pareto/NBD)$`), "${1}$2 在整个账簿上的 BIC 更低（无留出期：设置 calibration_end 以比较预测）：$3 对 $5 的 $4"},
-	{regexp.MustCompile(`^90 % interval from the parameters' standard errors by the delta method \(parameter uncertainty only\)$`), "90 % 区间：由参数标准误按 delta 方法计算（仅含参数不确定性）"},
-	{regexp.MustCompile(`^CLV intervals unavailable: the fit's Hessian is not invertible at the optimum$`), "终身价值区间不可用：拟合最优点的 Hessian 矩阵不可逆"},
-	{regexp.MustCompile(`^calibration_end (\S+) is not before the as-of date (\S+): no holdout to check the models on$`), "calibration_end $1 不早于分析日期 $2：没有留出期可检验模型"},
-	{regexp.MustCompile(`^no cost in the ledger: COGS = revenue × \(1 − (\S+) %\) assumed; every profit figure is estimated$`), "账簿没有成本：假设销售成本 = 收入 × (1 − $1 %)；所有利润数字均为估计"},
-	{regexp.MustCompile(`^no cost in the ledger: profit is revenue less cost to serve; COGS and margin are unknown \(set assumed_gm_pct for a margin\)$`), "账簿没有成本：利润为收入减服务成本；销售成本和毛利未知（设置 assumed_gm_pct 以得到毛利）"},
-	{regexp.MustCompile(`^no cost in the ledger: profit figures are n/a \(set assumed_gm_pct, or cost-to-serve rates for revenue less cost to serve\)$`), "账簿没有成本：利润数字不适用（设置 assumed_gm_pct，或设置服务成本费率以得到收入减服务成本）"},
-	{regexp.MustCompile(`^the ledger has no payment data .*$`), "账簿没有付款数据（付款日期、付款金额或未收余额）：无法计算应收账款、账龄和信用风险"},
-	{regexp.MustCompile(`^paid date and paid amount$`), "付款日期和付款金额"},
-	{regexp.MustCompile(`^paid date \(invoices settled in full on it\)$`), "付款日期（发票于该日全额结清）"},
-	{regexp.MustCompile(`^outstanding balance column \(as reported\)$`), "未收余额列（按报告）"},
-	{regexp.MustCompile(`^IASB illustrative rates — replace with entity history(.*)$`), "IASB 示例损失率 — 请替换为企业自身历史$1"},
-	{regexp.MustCompile(`^roll rates from the ledger's own history$`), "由账簿自身历史推算的迁移率"},
-	{regexp.MustCompile(`^count-back$`), "倒推法"},
-	{regexp.MustCompile(`^simple 3-month$`), "简单三个月法"},
-	{regexp.MustCompile(`^written off / credit-impaired: 0$`), "已核销 / 信用减值：0"},
-	{regexp.MustCompile(`^an invoice ≥ 91 days past due: capped at 40$`), "有发票逾期 ≥ 91 天：上限 40"},
-	{regexp.MustCompile(`^simple (.+) CLV \((\S+)\), r = (\S+)/(\S+), d = (\S+) %/(\S+), T = (.+)$`), "简单终身价值（$1，$2），留存率 r = $3/$4，折现率 d = $5 %/$6，期限 T = $7"},
-	{regexp.MustCompile(`^(BG/NBD|Pareto/NBD) \+ Gamma-Gamma (.+) CLV, (\d+) months at (\S+) %/month, unit (\S+) \((\S+) per month\)$`), "$1 + Gamma-Gamma 终身价值（$2），$3 个月，月折现率 $4 %，时间单位 $5（每月 $6）"},
-	{regexp.MustCompile(`^(BG/NBD|Pareto/NBD) fit failed: (.*)$`), "$1 拟合失败：$2"},
-	{regexp.MustCompile(`^(BG/NBD|Pareto/NBD) fit unusable: (.*)$`), "$1 拟合不可用：$2"},
-	{regexp.MustCompile(`^no dropout seen in this ledger \((a|s) = (\S+), (b|β) = (\S+)\): the model counts every customer as alive, so P\(alive\) and CLV from it are not meaningful$`),
-		"账簿中未见流失（$1 = $2，$3 = $4）：模型视每位客户为存活，由此得到的存活概率和终身价值没有意义"},
-	{regexp.MustCompile(`^the dropout estimate ran to its limit \(b = (\S+)\): customers are predicted to drop out after every purchase$`),
-		"流失估计到达边界（b = $1）：模型预测客户每次购买后即流失"},
-	{regexp.MustCompile(`^the purchase-rate estimate ran to its limit \(r = (\S+)\): the data do not pin down how often customers buy$`),
-		"购买率估计到达边界（r = $1）：数据无法确定客户的购买频率"},
-	{regexp.MustCompile(`^the dropout rates look the same for every customer \(s = (\S+), β = (\S+)\): the fit ran to the edge where Pareto/NBD has one common dropout rate, s/β = (\S+)$`),
-		"各客户的流失率看来相同（s = $1，β = $2）：拟合到达 Pareto/NBD 所有客户共用同一流失率的边界，s/β = $3"},
-	{regexp.MustCompile(`^Gamma-Gamma fit failed: (.*)$`), "Gamma-Gamma 拟合失败：$1"},
-	{regexp.MustCompile(`^no standard errors: the log-likelihood is flat or not curved downwards in some direction at the optimum \(its Hessian cannot be inverted\), so this ledger does not pin the parameters down$`),
-		"无标准误：对数似然在最优点的某个方向上平坦或不向下弯曲（其 Hessian 矩阵不可逆），本账簿无法确定这些参数"},
-	{regexp.MustCompile(`^no standard errors or log-likelihood: the fit stopped at the edge of the parameter space, not at an optimum$`),
-		"无标准误和对数似然：拟合停在参数空间的边界上，而非最优点"},
-	{regexp.MustCompile(`^(\d+) customers have no document on or before the as-of date (\S+) and are not in the analysis$`), "$1 位客户在截至日期 $2 及之前没有单据，未纳入分析"},
-	{regexp.MustCompile(`^total profit ≤ 0: the whale curve shows cumulative profit in money, not shares$`), "总利润 ≤ 0：鲸鱼曲线显示累计利润金额，而非占比"},
-	{regexp.MustCompile(`^RFM: fewer customers \((\d+)\) than score levels \((\d+)\)$`), "RFM：客户数（$1）少于评分级数（$2）"},
-	{regexp.MustCompile(`^pyramid: fewer than 20 customers$`), "金字塔：客户少于 20 位"},
-	{regexp.MustCompile(`^probabilistic CLV unavailable \((.*)\): simple CLV shown instead$`), "概率模型终身价值不可用（$1）：改为显示简单终身价值"},
-	{regexp.MustCompile(`^CLV pending: the probabilistic models are being fitted; it fills in when they land$`), "终身价值待定：正在拟合概率模型，拟合完成后填入"},
-	{regexp.MustCompile(`^the probabilistic models are being fitted: CLV is n/a until they land$`), "正在拟合概率模型：拟合完成前终身价值不适用"},
 }
 
 // note is a model sentence in the user's language; a sentence inside
@@ -413,7 +427,7 @@ func (s *Shared) note(n string) string {
 	if s.Lang != "zh" {
 		return n
 	}
-	for _, p := range notes {
+	for _, p := range notes() {
 		m := p.re.FindStringSubmatch(n)
 		if m == nil {
 			continue
