@@ -374,3 +374,41 @@ func TestScenarioBaselineAtAnotherDate(t *testing.T) {
 		t.Errorf("as of %s, compare %+v", rep.AsOf, rep.Compare)
 	}
 }
+
+// TestSmallInput checks which ledgers report and export treat as small
+// (collecting less often): the demo and files of 4 MiB or less together;
+// not a larger file, one that cannot be read, or a database.
+func TestSmallInput(t *testing.T) {
+	dir := t.TempDir()
+	small, big := dir+"/small.csv", dir+"/big.csv"
+	os.WriteFile(small, []byte("customer,date,amount\nA,2024-01-01,5\n"), 0o644)
+	os.WriteFile(big, make([]byte, smallInputBytes+1), 0o644)
+	for _, c := range []struct {
+		args []string
+		want bool
+	}{
+		{[]string{"--demo"}, true},
+		{[]string{small}, true},
+		{[]string{small, small}, true},
+		{[]string{big}, false},
+		{[]string{small, big}, false},
+		{[]string{dir + "/missing.csv"}, false},
+		{[]string{"postgres://u@localhost:1/db", "--table", "t"}, false},
+	} {
+		cfg, err := parseFlags("report", c.args)
+		if err != nil {
+			t.Fatalf("%v: %v", c.args, err)
+		}
+		if got := smallInput(cfg); got != c.want {
+			t.Errorf("%v: small %v, want %v", c.args, got, c.want)
+		}
+	}
+	// report puts the collector's target back
+	defer debug.SetGCPercent(debug.SetGCPercent(77))
+	if code, _, stderr := runCLI("report", "--demo"); code != 0 {
+		t.Fatalf("report: exit %d, %s", code, stderr)
+	}
+	if p := debug.SetGCPercent(77); p != 77 {
+		t.Errorf("the collector's target after report: %d, before: 77", p)
+	}
+}
