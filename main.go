@@ -833,7 +833,7 @@ func view(c *config) error {
 		}
 	}
 	return tui.Run(tui.Config{
-		Source: sourceShown(c, false), MaskedSource: sourceShown(c, true), Masked: c.mask,
+		Source: sourceShown(c, false), MaskedSource: sourceShown(c, true), Masked: c.mask, Demo: c.demo,
 		Params: p, ScenarioName: name, Lang: c.lang, ExportPath: exportPath, IntoSource: intoSource, IntoPath: intoPath,
 		Load: func(ctx context.Context, progress func(tui.Progress)) (*model.Ledger, tui.LoadReport, error) {
 			return load(ctx, c.opt.AsOf, progress)

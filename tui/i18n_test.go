@@ -59,7 +59,7 @@ func TestCatalogueComplete(t *testing.T) {
 // Chinese screens carry no English interface words (data such as customer
 // names and parameter keys aside).
 func TestChineseScreens(t *testing.T) {
-	english := regexp.MustCompile(`\b(customers|Customers|Segment|Scheme|filter|column|Total|recomputed|quit|back|sort|rows|Revenue|Profit|scenario|Whale|Aging|Credit|Churn|Frequency|Keys|page|baseline|open|Migration|changed|hidden|shows|days|chart|n/a)\b`)
+	english := regexp.MustCompile(`\b(customers|Customers|Segment|Scheme|filter|column|Total|recomputed|quit|back|sort|rows|Revenue|Profit|scenario|Whale|Aging|Credit|Churn|Frequency|Keys|page|baseline|open|Migration|changed|hidden|shows|days|chart|n/a|margin|revenue|demo|day|week|month|year)\b`)
 	m := readyEnv(t, 200, 60, "zh", &testEnv{})
 	screens(t, m, func(name, v string) {
 		// the customer card shows ids and names (data), the parameters their keys
@@ -69,6 +69,19 @@ func TestChineseScreens(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The built-in ledger's name is the importer's in English, and is
+// translated in Chinese (a file's name is data, never translated).
+func TestDemoName(t *testing.T) {
+	if en := (&Shared{}).t("source.demo"); en != importer.DemoName {
+		t.Errorf("the view calls the demo %q, the importer %q", en, importer.DemoName)
+	}
+	cfg := demoConfigEnv(&testEnv{})
+	cfg.Lang, cfg.Demo = "zh", false
+	if m := New(cfg); m.source() != importer.DemoName {
+		t.Errorf("a ledger not marked as the demo is shown as %q", m.source())
+	}
 }
 
 // The model's boundary sentences read in Chinese, also inside a fit's

@@ -37,6 +37,7 @@ type Config struct {
 	NoTimings    bool   // leave timings out of the header (reproducible screens in tests)
 	Masked       bool   // start with customers masked (--mask); M switches
 	MaskedSource string // Source as shown while masking
+	Demo         bool   // the built-in sample ledger: its name is shown in the view's language
 
 	Load func(ctx context.Context, progress func(Progress)) (*model.Ledger, LoadReport, error)
 	// ReloadAsOf, when set, loads the ledger again for an as-of date (NoDay:
@@ -937,9 +938,13 @@ func (m *Model) rebase() tea.Cmd {
 	}
 }
 
-// source is the ledger's name as shown: the masked name while masking.
+// source is the ledger's name as shown: the masked name while masking, the
+// demo's in the view's language.
 func (m *Model) source() string {
-	if m.run.masked {
+	switch {
+	case m.cfg.Demo: // the same masked or not
+		return m.sh.t("source.demo")
+	case m.run.masked:
 		return m.cfg.MaskedSource
 	}
 	return m.cfg.Source

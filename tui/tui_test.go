@@ -33,7 +33,7 @@ type testEnv struct {
 
 func demoConfigEnv(env *testEnv) Config {
 	return Config{
-		Source: importer.DemoName, Params: model.DefaultParams(), ExportPath: "demo-segments.xlsx", NoTimings: true,
+		Source: importer.DemoName, Demo: true, Params: model.DefaultParams(), ExportPath: "demo-segments.xlsx", NoTimings: true,
 		Load: func(ctx context.Context, progress func(Progress)) (*model.Ledger, LoadReport, error) {
 			led, rep, err := importer.LoadDemo(importer.Options{Context: ctx})
 			return led, LoadReport{RowsRead: rep.RowsRead, RowsUsed: rep.RowsUsed}, err
