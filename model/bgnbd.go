@@ -266,25 +266,12 @@ func seNote(se []float64) string {
 // a sample's mean to total customers); nil when it is not positive definite.
 func logCov(ll weighted, total float64, th []float64) [][]float64 {
 	n := len(th)
-	g0, g1, x := make([]float64, n), make([]float64, n), slices.Clone(th)
-	ll.f(th, g0)
+	g0, g1, x := make([]float64, n), make([]float64, n), make([]float64, n)
+	grad := func(g, th []float64) { ll.f(th, g) }
+	grad(g0, th)
 	h := mat.NewSymDense(n, nil)
-	cols := make([][]float64, n)
-	const step = 1e-5
-	for j := range n {
-		copy(x, th)
-		x[j] += step
-		ll.f(x, g1)
-		cols[j] = make([]float64, n)
-		for i := range n {
-			cols[j][i] = -(g1[i] - g0[i]) / step * total / ll.w
-		}
-	}
-	for i := range n {
-		for j := i; j < n; j++ {
-			h.SetSym(i, j, (cols[j][i]+cols[i][j])/2)
-		}
-	}
+	diffHessian(h, grad, th, g0, x, g1, 1e-5)
+	h.ScaleSym(-total/ll.w, h)
 	var chol mat.Cholesky
 	if !chol.Factorize(h) {
 		return nil
@@ -448,7 +435,7 @@ func polishLL(ll weighted, pen float64, start []float64, tol float64, guess *mat
 		}
 		switch {
 		case measure:
-			diffHessian(h, grad, x, g, x1, g1)
+			diffHessian(h, grad, x, g, x1, g1, 1e-6)
 		case xPrev != nil:
 			secantUpdate(h, xPrev, x, gPrev, g)
 		}
@@ -478,7 +465,7 @@ func (ll weighted) hessian(pen float64, th []float64) *mat.SymDense {
 	g, g1, x1 := make([]float64, n), make([]float64, n), make([]float64, n)
 	grad(g, th)
 	h := mat.NewSymDense(n, nil)
-	diffHessian(h, grad, th, g, x1, g1)
+	diffHessian(h, grad, th, g, x1, g1, 1e-6)
 	for i := range n {
 		for j := i; j < n; j++ {
 			if v := h.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
@@ -489,12 +476,11 @@ func (ll weighted) hessian(pen float64, th []float64) *mat.SymDense {
 	return h
 }
 
-// diffHessian sets h to the Hessian of the objective whose gradient is grad,
-// at x where the gradient is g, by forward differences; x1 and g1 are
-// scratch space.
-func diffHessian(h *mat.SymDense, grad func(g, th []float64), x, g, x1, g1 []float64) {
+// diffHessian sets h to the Hessian of the function whose gradient is
+// grad, at x where the gradient is g, by forward differences of the given
+// step; x1 and g1 are scratch space.
+func diffHessian(h *mat.SymDense, grad func(g, th []float64), x, g, x1, g1 []float64, step float64) {
 	n := len(x)
-	const step = 1e-6
 	cols := make([][]float64, n)
 	for j := range n {
 		copy(x1, x)
